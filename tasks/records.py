@@ -1,0 +1,144 @@
+"""Typed records that cross stage boundaries: feeds -> fetch -> extract -> nlp -> load.
+
+Each stage takes and returns these plain dataclasses, so the data's shape is visible where
+it moves between functions, processes and Prefect tasks (they pickle cheaply).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+PollStatus = Literal["ok", "unchanged", "failed"]
+PageStatus = Literal["ok", "failed"]
+QuoteKind = Literal["direct", "indirect"]
+
+
+@dataclass(kw_only=True, slots=True)
+class FeedState:
+    """What we remember about a feed between polls (conditional GET validators)."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    content_hash: str | None = None
+
+
+@dataclass(kw_only=True, slots=True)
+class FeedItem:
+    """One entry of a parsed feed; ``url`` is absolute and canonicalised."""
+
+    feed_url: str
+    url: str
+    link: str
+    guid: str | None = None
+    title: str | None = None
+    published_at: datetime | None = None  # naive UTC
+    summary: str | None = None
+
+
+@dataclass(kw_only=True, slots=True)
+class FeedPoll:
+    """The outcome of polling one feed once."""
+
+    feed_url: str
+    name: str
+    status: PollStatus
+    http_status: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    content_hash: str | None = None
+    bytes: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+    items: list[FeedItem] = field(default_factory=list)
+    polled_at: datetime | None = None  # naive UTC
+
+
+@dataclass(kw_only=True, slots=True)
+class FetchedPage:
+    """A fetched HTML page, or the reason it could not be fetched (``error`` set)."""
+
+    url: str  # the canonical item URL we asked for (key of the ``pages`` table)
+    final_url: str | None = None  # after redirects
+    http_status: int | None = None
+    content_type: str | None = None
+    html: str | None = None
+    error: str | None = None
+    retryable: bool = False
+    fetched_at: datetime | None = None  # naive UTC
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.html is not None
+
+
+@dataclass(kw_only=True, slots=True)
+class Article:
+    """Clean article text and metadata extracted from one page."""
+
+    article_id: str
+    url: str  # canonical URL of the story (page's rel=canonical when present)
+    page_url: str  # the item URL that led to it
+    title: str | None
+    text: str
+    author: str | None = None
+    published_at: datetime | None = None  # naive UTC
+    language: str | None = None
+    sitename: str | None = None
+    description: str | None = None
+    fetched_at: datetime | None = None  # naive UTC
+
+
+@dataclass(kw_only=True, slots=True)
+class Mention:
+    """A named-entity mention; offsets index into ``Article.text``."""
+
+    text: str
+    label: str
+    canonical: str
+    start_char: int
+    end_char: int
+
+
+@dataclass(kw_only=True, slots=True)
+class Quote:
+    """A quote and its speaker; offsets index into ``Article.text``."""
+
+    quote: str
+    speaker: str | None
+    kind: QuoteKind
+    start_char: int
+    end_char: int
+    cue: str | None = None
+    speaker_label: str | None = None
+
+
+@dataclass(kw_only=True, slots=True)
+class Analysis:
+    """Entities and quotes of one text."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+
+
+@dataclass(kw_only=True, slots=True)
+class PageFailure:
+    """A page that yielded no article, with the reason (kept in ``pages``)."""
+
+    url: str
+    reason: str
+    retryable: bool
+    http_status: int | None = None
+
+
+@dataclass(kw_only=True, slots=True)
+class ProcessedBatch:
+    """What the CPU stage returns for a batch of fetched pages: ready to load."""
+
+    articles: list[Article] = field(default_factory=list)
+    analyses: dict[str, Analysis] = field(default_factory=dict)  # by article_id
+    failures: list[PageFailure] = field(default_factory=list)
+    extract_seconds: float = 0.0
+    nlp_seconds: float = 0.0
