@@ -32,14 +32,29 @@ class WarehouseSettings(_Section):
 class ScheduleSettings(_Section):
     cron: str = "*/30 * * * *"
     timezone: str = "UTC"
+    # Seconds between runs; when set it replaces ``cron`` (handy for tests and demos).
+    interval_seconds: Annotated[float, Field(gt=0)] | None = None
 
     @field_validator("cron")
     @classmethod
     def _valid_cron(cls, value: str) -> str:
-        from croniter import croniter  # shipped with prefect
+        from prefect.client.schemas.schedules import CronSchedule
 
-        if not croniter.is_valid(value):
-            raise ValueError(f"not a valid cron expression: {value!r}")
+        try:
+            CronSchedule(cron=value)
+        except ValueError:
+            raise ValueError(f"not a valid cron expression: {value!r}") from None
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _valid_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone: {value!r}") from None
         return value
 
 

@@ -1,0 +1,34 @@
+"""Serving the ingest flow on the configured schedule, never two runs at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+from prefect.schedules import Cron, Interval, Schedule
+
+from config.settings import Settings
+from flows.ingest import ingest
+
+DEPLOYMENT_NAME = "scheduled"
+
+
+def serve_ingest(settings: Settings, config_path: Path) -> None:
+    """Block serving ``newsflow-ingest``: a late run is cancelled, never stacked."""
+    configured = settings.schedule
+    schedule: Schedule = (
+        Interval(configured.interval_seconds, timezone=configured.timezone)
+        if configured.interval_seconds
+        else Cron(configured.cron, timezone=configured.timezone)
+    )
+    ingest.serve(
+        name=DEPLOYMENT_NAME,
+        parameters={
+            "config_path": str(config_path.resolve()),
+            "db_path": str(settings.warehouse.path.resolve()),
+        },
+        global_limit=ConcurrencyLimitConfig(
+            limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW
+        ),
+        schedules=[schedule],
+    )

@@ -1,0 +1,183 @@
+"""The ``newsflow`` command line: ingest, serve, sql, analyze.
+
+Errors a user can fix (bad config, missing warehouse, bad SQL) are one clear line on stderr
+and exit code 2; tracebacks are for bugs.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from newsflow.prefect_env import configure_prefect_env
+
+configure_prefect_env()
+
+from config.settings import DEFAULT_CONFIG_PATH, ConfigError, Settings, load_settings  # noqa: E402
+
+app = typer.Typer(
+    help="newsflow: news feeds -> article bodies -> entities and quotes -> DuckDB.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+ConfigOpt = Annotated[
+    Path, typer.Option("--config", "-c", help="Config file (TOML).", show_default=True)
+]
+DbOpt = Annotated[
+    Path | None,
+    typer.Option("--db", help="Warehouse file; overrides [warehouse] path in the config."),
+]
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print one line to stderr and return an Exit to raise."""
+    typer.echo(f"newsflow: error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def settings_or_exit(config: Path, db: Path | None) -> Settings:
+    try:
+        return load_settings(config, db_path=db)
+    except ConfigError as exc:
+        raise fail(str(exc)) from None
+
+
+@app.command()
+def ingest(config: ConfigOpt = DEFAULT_CONFIG_PATH, db: DbOpt = None) -> None:
+    """Poll every feed once and load new stories (one Prefect flow run).
+
+    Example: newsflow ingest --config config/feeds.toml
+    """
+    settings = settings_or_exit(config, db)
+    from flows.ingest import ingest as ingest_flow
+
+    summary = ingest_flow(config_path=str(config), db_path=str(settings.warehouse.path))
+    typer.echo(
+        f"feeds: {summary.feeds_polled} polled, {summary.feeds_unchanged} unchanged, "
+        f"{summary.feeds_failed} failed | new items: {summary.new_items} | "
+        f"articles stored: {summary.articles_stored} | failed fetches: {summary.fetch_failures} | "
+        f"mentions: {summary.mentions} | quotes: {summary.quotes} | {summary.seconds:.1f} s"
+    )
+
+
+@app.command()
+def serve(config: ConfigOpt = DEFAULT_CONFIG_PATH, db: DbOpt = None) -> None:
+    """Run ingest on the configured schedule until stopped (Ctrl-C).
+
+    Uses PREFECT_API_URL when set, else starts a local Prefect server (UI link printed).
+    Example: newsflow serve --config config/feeds.toml
+    """
+    settings = settings_or_exit(config, db)
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    from flows.server import prefect_api
+
+    try:
+        with prefect_api():
+            from flows.serve import serve_ingest
+
+            serve_ingest(settings, config)
+    except KeyboardInterrupt:
+        typer.echo("newsflow serve: stopped", err=True)
+    except RuntimeError as exc:
+        raise fail(str(exc)) from None
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="A read-only SQL query.")],
+    config: ConfigOpt = DEFAULT_CONFIG_PATH,
+    db: DbOpt = None,
+    max_rows: Annotated[int, typer.Option(help="Rows to print at most.")] = 40,
+    csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
+) -> None:
+    """Run a read-only query against the published warehouse and print the result.
+
+    Example: newsflow sql "SELECT speaker, count(*) FROM quotes GROUP BY 1 ORDER BY 2 DESC"
+    """
+    import duckdb
+
+    from warehouse.db import WarehouseError, connect_published
+
+    settings = settings_or_exit(config, db)
+    try:
+        con = connect_published(settings.warehouse.path)
+    except WarehouseError as exc:
+        raise fail(str(exc)) from None
+    try:
+        relation = con.sql(query)
+        if relation is None:
+            return
+        if csv:
+            import csv as csv_module
+
+            writer = csv_module.writer(sys.stdout)
+            writer.writerow(relation.columns)
+            writer.writerows(relation.fetchall())
+        else:
+            relation.show(max_rows=max_rows, max_width=10_000)
+    except duckdb.Error as exc:
+        raise fail(str(exc).splitlines()[0]) from None
+    finally:
+        con.close()
+
+
+@app.command()
+def analyze(
+    file: Annotated[str, typer.Argument(help="A text file, or - for standard input.")],
+    jsonl: Annotated[
+        bool, typer.Option("--jsonl", help='Input is JSON lines {"id", "text"}; output too.')
+    ] = False,
+    config: ConfigOpt = DEFAULT_CONFIG_PATH,
+) -> None:
+    """Print the entities and quotes of a text as JSON (the flow's own NLP code path).
+
+    Example: newsflow analyze article.txt | jq .quotes
+    """
+    from dataclasses import asdict
+
+    from tasks.nlp import analyze_texts
+
+    settings = settings_or_exit(config, None) if config.exists() else Settings()
+    stream = sys.stdin if file == "-" else None
+    try:
+        handle = stream or open(file, encoding="utf-8")  # noqa: SIM115
+    except OSError as exc:
+        raise fail(f"{file}: {exc.strerror}") from None
+    with handle:
+        if not jsonl:
+            [analysis] = analyze_texts([handle.read()], model=settings.nlp.model)
+            typer.echo(json.dumps(_analysis_json(asdict(analysis)), ensure_ascii=False, indent=2))
+            return
+        records = []
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                records.append((record["id"], str(record["text"])))
+            except (json.JSONDecodeError, KeyError, TypeError):
+                raise fail(f'{file}:{number}: expected {{"id": ..., "text": ...}}') from None
+    batch = 64
+    for start in range(0, len(records), batch):
+        chunk = records[start : start + batch]
+        analyses = analyze_texts(
+            [text for _, text in chunk], model=settings.nlp.model, batch_size=settings.nlp.batch_size
+        )
+        for (record_id, _), analysis in zip(chunk, analyses, strict=True):
+            out = {"id": record_id, **_analysis_json(asdict(analysis))}
+            sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+
+
+def _analysis_json(analysis: dict) -> dict:
+    return {"entities": analysis["mentions"], "quotes": analysis["quotes"]}
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,88 @@
+"""The CPU stage: fetched pages -> extracted articles -> entities and quotes.
+
+``process_pages`` is a plain function: the flow runs it in worker processes (a local pool
+here, or Dask workers), where the spaCy pipeline is loaded once per process and reused.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+
+from config.settings import NlpSettings
+from tasks.extract import extract_article
+from tasks.nlp import analyze_texts, load_pipeline
+from tasks.records import Article, FetchedPage, PageFailure, ProcessedBatch
+
+
+def process_pages(pages: Sequence[FetchedPage], nlp: NlpSettings) -> ProcessedBatch:
+    """Extract every fetched page and analyse the articles in one ``nlp.pipe`` pass."""
+    batch = ProcessedBatch()
+    started = time.perf_counter()
+    articles: list[Article] = []
+    for page in pages:
+        if not page.ok:
+            continue
+        assert page.html is not None
+        result = extract_article(
+            page.html, url=page.final_url or page.url, fetched_at=page.fetched_at
+        )
+        if isinstance(result, PageFailure):
+            batch.failures.append(
+                PageFailure(
+                    url=page.url,
+                    reason=result.reason,
+                    retryable=result.retryable,
+                    http_status=page.http_status,
+                )
+            )
+            continue
+        result.page_url = page.url
+        articles.append(result)
+    batch.extract_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    analyses = analyze_texts(
+        [article.text for article in articles],
+        model=nlp.model,
+        batch_size=nlp.batch_size,
+        max_chars=nlp.max_chars,
+    )
+    batch.nlp_seconds = time.perf_counter() - started
+    batch.articles = articles
+    batch.analyses = {a.article_id: analysis for a, analysis in zip(articles, analyses, strict=True)}
+    return batch
+
+
+def _warm_worker(model: str) -> None:
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    load_pipeline(model)
+
+
+_POOLS: dict[tuple[int, str], ProcessPoolExecutor] = {}
+
+
+def local_pool(workers: int, model: str) -> ProcessPoolExecutor:
+    """A process pool whose workers each load the spaCy model once, shared for the process.
+
+    Uses ``spawn`` so workers never inherit the parent's threads, locks or open databases.
+    """
+    key = (workers, model)
+    if key not in _POOLS:
+        _POOLS[key] = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=get_context("spawn"),
+            initializer=_warm_worker,
+            initargs=(model,),
+        )
+    return _POOLS[key]
+
+
+@atexit.register
+def _shutdown_pools() -> None:
+    for pool in _POOLS.values():
+        pool.shutdown(cancel_futures=True)
+    _POOLS.clear()
