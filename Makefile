@@ -1,0 +1,45 @@
+# newsflow: `make run` and `make test` each set themselves up on a fresh machine.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+CONFIG ?= config/feeds.toml
+
+.PHONY: install install-test run test lint format bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed           ## create .venv and install newsflow
+
+install-test: $(VENV)/.installed-test ## install newsflow and what the tests need
+
+run: install                          ## one ingest run over the default feeds into warehouse/news.duckdb
+	$(BIN)/newsflow ingest --config $(CONFIG)
+
+test: install-test lint               ## lint, then the whole test suite
+	$(BIN)/pytest
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install-test                   ## benchmarks (need ../shared/benchdata)
+	$(BIN)/python bench/extraction.py
+	$(BIN)/python bench/quotes.py
+	$(BIN)/python bench/feeds.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
