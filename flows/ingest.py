@@ -133,9 +133,7 @@ def ingest(config_path: str | None = None, db_path: str | None = None) -> RunSum
     return summary
 
 
-def _fetch_process_load(
-    db: Path, todo: list[str], settings: Settings, summary: RunSummary
-) -> None:
+def _fetch_process_load(db: Path, todo: list[str], settings: Settings, summary: RunSummary) -> None:
     """Pipeline the batches: fetch batch n+1 while workers analyse batch n, load in order.
 
     At most ``workers + 1`` batches are in flight, so memory stays flat however many stories

@@ -168,7 +168,9 @@ def analyze(
     for start in range(0, len(records), batch):
         chunk = records[start : start + batch]
         analyses = analyze_texts(
-            [text for _, text in chunk], model=settings.nlp.model, batch_size=settings.nlp.batch_size
+            [text for _, text in chunk],
+            model=settings.nlp.model,
+            batch_size=settings.nlp.batch_size,
         )
         for (record_id, _), analysis in zip(chunk, analyses, strict=True):
             out = {"id": record_id, **_analysis_json(asdict(analysis))}

@@ -366,7 +366,11 @@ def start_run(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
 
 
 def finish_run(
-    con: duckdb.DuckDBPyConnection, run_id: str, counts: dict[str, int | float], *, error: str | None
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    counts: dict[str, int | float],
+    *,
+    error: str | None,
 ) -> None:
     """Record a run's counts; ``counts`` keys are ``runs`` column names."""
     allowed = {
@@ -394,10 +398,20 @@ def finish_run(
             utcnow(),
             "failed" if error else "completed",
             error,
-            *(counts.get(key, 0) for key in (
-                "feeds_polled", "feeds_unchanged", "feeds_failed", "new_items",
-                "articles_stored", "fetch_failures", "mentions", "quotes", "seconds",
-            )),
+            *(
+                counts.get(key, 0)
+                for key in (
+                    "feeds_polled",
+                    "feeds_unchanged",
+                    "feeds_failed",
+                    "new_items",
+                    "articles_stored",
+                    "fetch_failures",
+                    "mentions",
+                    "quotes",
+                    "seconds",
+                )
+            ),
             run_id,
         ],
     )

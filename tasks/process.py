@@ -53,7 +53,9 @@ def process_pages(pages: Sequence[FetchedPage], nlp: NlpSettings) -> ProcessedBa
     )
     batch.nlp_seconds = time.perf_counter() - started
     batch.articles = articles
-    batch.analyses = {a.article_id: analysis for a, analysis in zip(articles, analyses, strict=True)}
+    batch.analyses = {
+        a.article_id: analysis for a, analysis in zip(articles, analyses, strict=True)
+    }
     return batch
 
 

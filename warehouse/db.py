@@ -70,9 +70,7 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(sql)
-            con.execute(
-                "INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, utcnow()]
-            )
+            con.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, utcnow()])
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
@@ -121,7 +119,9 @@ def publish(published: Path) -> None:
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{published.name}.", suffix=".tmp", dir=published.parent)
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{published.name}.", suffix=".tmp", dir=published.parent
+    )
     os.close(fd)
     tmp = Path(tmp_name)
     try:

@@ -1,0 +1,167 @@
+"""Warehouse mechanics on real DuckDB files: migrations, idempotent and atomic loads, publish."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tasks import load
+from tasks.records import Analysis, Article, FeedItem, FeedPoll, Mention, ProcessedBatch, Quote
+from warehouse.db import connect_published, ingest_path, migrations, open_ingest, publish
+
+
+def _article(n: int, url: str | None = None) -> Article:
+    text = f'Story {n}. John Kerry met Sergei Lavrov. "We talked," Kerry said.'
+    url = url or f"https://news.example.org/story-{n}"
+    return Article(
+        article_id=f"id-{url}",
+        url=url,
+        page_url=f"https://news.example.org/item-{n}",
+        title=f"Story {n}",
+        text=text,
+        fetched_at=datetime(2025, 1, 1, 12, 0),
+    )
+
+
+def _batch(*articles: Article, bad_quote: bool = False) -> ProcessedBatch:
+    analyses = {}
+    for article in articles:
+        start = article.text.index("John Kerry")
+        quote_start = article.text.index('"We')
+        analyses[article.article_id] = Analysis(
+            mentions=[
+                Mention(
+                    text="John Kerry",
+                    label="PERSON",
+                    canonical="John Kerry",
+                    start_char=start,
+                    end_char=start + 10,
+                ),
+            ],
+            quotes=[
+                Quote(
+                    quote=None if bad_quote else '"We talked,"',
+                    speaker="John Kerry",  # type: ignore[arg-type]
+                    kind="direct",
+                    start_char=quote_start,
+                    end_char=quote_start + 12,
+                ),
+            ],
+        )
+    return ProcessedBatch(articles=list(articles), analyses=analyses)
+
+
+def _counts(con: duckdb.DuckDBPyConnection) -> tuple[int, ...]:
+    return tuple(
+        con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("articles", "entity_mentions", "quotes")
+    )
+
+
+def test_migrations_apply_once_in_order(tmp_path: Path) -> None:
+    db = tmp_path / "news.duckdb"
+    with open_ingest(db) as con:
+        applied = con.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()
+    with open_ingest(db) as con:
+        again = con.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()
+    assert [v for (v,) in applied] == [v for v, _, _ in migrations()]
+    assert again == applied
+
+
+def test_loading_the_same_batch_twice_adds_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "news.duckdb"
+    with open_ingest(db) as con:
+        first = load.store_batch(con, _batch(_article(1), _article(2)), [], run_id="r1")
+        second = load.store_batch(con, _batch(_article(1), _article(2)), [], run_id="r2")
+        counts = _counts(con)
+    assert (first.articles, first.mentions, first.quotes) == (2, 2, 2)
+    assert (second.articles, second.mentions, second.quotes) == (0, 0, 0)
+    assert counts == (2, 2, 2)
+
+
+def test_two_pages_with_one_canonical_url_are_one_article(tmp_path: Path) -> None:
+    db = tmp_path / "news.duckdb"
+    same = "https://news.example.org/the-story"
+    with open_ingest(db) as con:
+        load.store_batch(con, _batch(_article(1, same), _article(2, same)), [], run_id="r1")
+        assert _counts(con) == (1, 1, 1)
+
+
+def test_a_load_that_fails_midway_leaves_no_half_written_article(tmp_path: Path) -> None:
+    db = tmp_path / "news.duckdb"
+    with open_ingest(db) as con:
+        with pytest.raises(duckdb.Error):
+            load.store_batch(con, _batch(_article(1), bad_quote=True), [], run_id="r1")
+        assert _counts(con) == (0, 0, 0)
+        load.store_batch(con, _batch(_article(1)), [], run_id="r2")
+        assert _counts(con) == (1, 1, 1)
+
+
+def test_feed_items_link_pages_to_every_feed_and_pages_are_queued_once(tmp_path: Path) -> None:
+    def poll(feed: str) -> FeedPoll:
+        item = FeedItem(
+            feed_url=feed,
+            url="https://n.example.org/a",
+            link="https://n.example.org/a?utm_source=x",
+        )
+        return FeedPoll(feed_url=feed, name=feed, status="ok", items=[item, item])
+
+    with open_ingest(tmp_path / "news.duckdb") as con:
+        new = load.record_polls(
+            con, [poll("https://n.example.org/f1"), poll("https://n.example.org/f2")]
+        )
+        again = load.record_polls(con, [poll("https://n.example.org/f1")])
+        assert (new, again) == (1, 0)
+        assert con.execute("SELECT count(*) FROM feed_items").fetchone() == (2,)
+        assert load.pages_to_fetch(con, max_attempts=3) == ["https://n.example.org/a"]
+
+
+def test_publish_replaces_the_snapshot_while_a_reader_keeps_the_old_one(tmp_path: Path) -> None:
+    db = tmp_path / "news.duckdb"
+    with open_ingest(db) as con:
+        load.store_batch(con, _batch(_article(1)), [], run_id="r1")
+    publish(db)
+    reader = connect_published(db)
+    assert _counts(reader) == (1, 1, 1)
+
+    with open_ingest(db) as con:
+        load.store_batch(con, _batch(_article(2)), [], run_id="r2")
+    Path(f"{db}.wal").write_bytes(b"stale wal from a killed writer")
+    publish(db)
+
+    assert _counts(reader) == (1, 1, 1)  # the open reader is not disturbed
+    assert not Path(f"{db}.wal").exists()
+    # A new process sees the new snapshot (within one process DuckDB shares the open
+    # instance per path, so a reader must close every connection to see a new snapshot).
+    fresh = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb,sys; c=duckdb.connect(sys.argv[1], read_only=True);"
+            "print(c.execute('SELECT count(*) FROM articles').fetchone()[0])",
+            str(db),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert fresh.stdout.strip() == "2"
+    reader.close()
+    with connect_published(db) as reopened:
+        assert _counts(reopened) == (2, 2, 2)
+    assert ingest_path(db).exists() and ingest_path(db) != db
+
+
+def test_ingest_file_is_rebuilt_from_the_snapshot_when_missing(tmp_path: Path) -> None:
+    db = tmp_path / "news.duckdb"
+    with open_ingest(db) as con:
+        load.store_batch(con, _batch(_article(1)), [], run_id="r1")
+    publish(db)
+    ingest_path(db).unlink()
+    with open_ingest(db) as con:
+        assert _counts(con) == (1, 1, 1)
