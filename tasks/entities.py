@@ -1,0 +1,358 @@
+"""Named-entity mentions with one canonical name per entity within an article.
+
+spaCy gives mention spans and labels; this module decides which mentions name the same thing
+("Kerry" after "John Kerry", "MOSCOW" and "Moscow", "U.S." and "America", "ISIS" after "the
+Islamic State, also known as ISIS") so analysts can count entities, not spellings.
+
+Numeric labels (CARDINAL, DATE, MONEY, PERCENT, ORDINAL, QUANTITY, TIME) are dropped: they are
+values, not entities, and would swamp the mentions table without answering "who is in the news".
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from tasks.records import Mention
+from tasks.reporting_verbs import word_set
+
+DROPPED_LABELS = frozenset({"CARDINAL", "DATE", "MONEY", "PERCENT", "ORDINAL", "QUANTITY", "TIME"})
+# Labels whose one-word mentions may be a person's surname the model mislabelled ("Trump" ORG).
+_PERSONISH_LABELS = frozenset({"PERSON", "ORG", "GPE"})
+
+# Words that precede a name without being part of it (lower case, no trailing dot).
+TITLE_WORDS = word_set(
+    """
+    mr mrs ms miss mx dr prof professor sir dame lord lady madam president vice
+    prime minister foreign defense defence interior finance justice deputy
+    secretary state general gen attorney senator sen rep representative congressman
+    congresswoman gov governor mayor judge chief justice speaker chancellor king queen prince
+    princess pope rev reverend father sister brother imam rabbi ambassador commissioner
+    chairman chairwoman chair ceo director spokesman spokeswoman spokesperson adviser advisor
+    former late candidate nominee leader house senate majority minority whip lt col colonel
+    maj major capt captain sgt sergeant adm admiral cmdr commander officer detective agent
+    coach premier president-elect first sheikh emir crown supreme sheriff inspector
+    commander-in-chief mp mep said
+    """
+)
+# Nationality / party words that may precede a title ("Russian Foreign Minister ...").
+_NATIONALITY_SUFFIXES = ("an", "ese", "ish", "ian", "i", "ic", "ch")
+
+ALIASES: dict[str, str] = {
+    "us": "United States",
+    "usa": "United States",
+    "united states": "United States",
+    "united states of america": "United States",
+    "america": "United States",
+    "uk": "United Kingdom",
+    "britain": "United Kingdom",
+    "great britain": "United Kingdom",
+    "united kingdom": "United Kingdom",
+    "un": "United Nations",
+    "united nations": "United Nations",
+    "eu": "European Union",
+    "european union": "European Union",
+    "uae": "United Arab Emirates",
+    "ussr": "Soviet Union",
+    "soviet union": "Soviet Union",
+    "prc": "China",
+    "people's republic of china": "China",
+    "dprk": "North Korea",
+    "russian federation": "Russia",
+    "isis": "Islamic State",
+    "isil": "Islamic State",
+    "daesh": "Islamic State",
+    "islamic state": "Islamic State",
+    "islamic state of iraq and syria": "Islamic State",
+    "islamic state of iraq and the levant": "Islamic State",
+    "gop": "Republican Party",
+    "republican party": "Republican Party",
+    "democratic party": "Democratic Party",
+}
+
+_POSSESSIVE_RE = re.compile(r"(?:['’]s|(?<=s)['’])$")
+_ACRONYM_DEF_RE = re.compile(r"\s*\(\s*(?:the\s+)?([A-Z][A-Za-z.&-]{1,11})\s*\)")
+_AKA_RE = re.compile(
+    r",?\s+(?:also\s+|better\s+|commonly\s+|widely\s+)?(?:known|referred\s+to|called)\s+as\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
+_ABBREV_RE = re.compile(r"^(?:[A-Z]\.)+[A-Z]?\.?$")
+_DATELINE_AFTER_RE = re.compile(
+    r"(?:,\s*[A-Z][A-Za-z. ]{1,20})?\s*(?:\([^)\n]{1,40}\)\s*)?[—–-]+\s"
+)
+_MINOR_WORDS = frozenset({"of", "the", "and", "for", "to", "in", "on", "de", "&"})
+
+
+@dataclass(slots=True)
+class EntityIndex:
+    """Mentions of one doc plus lookups that the quote extractor needs for speakers."""
+
+    mentions: list[Mention]
+    token_mention: dict[int, int] = field(default_factory=dict)  # token index -> mention index
+    person_names: dict[str, str] = field(default_factory=dict)  # lower name/part -> canonical
+    labels: dict[str, str] = field(default_factory=dict)  # canonical -> cluster label
+
+    def mention_at(self, token_index: int) -> Mention | None:
+        idx = self.token_mention.get(token_index)
+        return None if idx is None else self.mentions[idx]
+
+    def resolve_name(self, surface: str) -> str | None:
+        """Map a bare name the NER missed ("Mook") to a person canonical from this article."""
+        key = _key(strip_titles(clean_surface(surface)))
+        return self.person_names.get(key)
+
+
+def clean_surface(text: str) -> str:
+    """Drop possessive, a leading article and stray punctuation from a mention's text."""
+    text = " ".join(text.split())
+    text = _POSSESSIVE_RE.sub("", text)
+    text = text.strip(",;:!?\"“”‘'()[]—–- ")
+    if not _ABBREV_RE.match(text.split(" ")[-1] if text else ""):
+        text = text.rstrip(".")
+    if text[:4].lower() == "the ":
+        text = text[4:]
+    return text
+
+
+def strip_titles(name: str) -> str:
+    """Remove leading titles: "Russian Foreign Minister Sergei Lavrov" -> "Sergei Lavrov"."""
+    words = name.split(" ")
+    i = 0
+    while i < len(words) - 1:
+        word = words[i].lower().rstrip(".").rstrip(",")
+        nxt = words[i + 1].lower().rstrip(".")
+        if word in TITLE_WORDS or (
+            words[i][:1].isupper() and word.endswith(_NATIONALITY_SUFFIXES) and nxt in TITLE_WORDS
+        ):
+            i += 1
+        else:
+            break
+    return " ".join(words[i:])
+
+
+def _key(text: str) -> str:
+    return text.replace(".", "").lower()
+
+
+def _display(text: str, label: str) -> str:
+    """Case-normalise shouted names ("MOSCOW" -> "Moscow"), keep acronyms ("NATO")."""
+    letters = [c for c in text if c.isalpha()]
+    shouted = letters and all(c.isupper() for c in letters) and "." not in text
+    if shouted and len(letters) > 4 and (label != "ORG" or " " in text):
+        return " ".join(w.capitalize() for w in text.split(" "))
+    return text
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w.lower() not in _MINOR_WORDS and w[:1].isalpha())
+
+
+def extract_mentions(doc: Doc) -> EntityIndex:
+    """Keep named (non-numeric) entities and give each the canonical name of its cluster."""
+    spans: list[Span] = [e for e in doc.ents if e.label_ not in DROPPED_LABELS]
+    mentions: list[Mention] = []
+    bases: list[str] = []
+    kept_spans: list[Span] = []
+    for span in spans:
+        trimmed = _trim_span(span)
+        if trimmed is None:
+            continue
+        start, end = trimmed
+        text = doc.text[start:end]
+        base = clean_surface(text)
+        if span.label_ == "PERSON":
+            base = strip_titles(base)
+        if not base or not any(c.isalpha() for c in base):
+            continue
+        label = "GPE" if _is_dateline(doc.text, start, end) else span.label_
+        mentions.append(
+            Mention(text=text, label=label, canonical=base, start_char=start, end_char=end)
+        )
+        bases.append(base)
+        kept_spans.append(span)
+
+    canon = _canonicalise(doc.text, mentions, bases)
+    labels = _cluster_labels(mentions, canon)
+    index = EntityIndex(mentions=mentions, labels=labels)
+    person_keys: dict[str, set[str]] = defaultdict(set)
+    for i, (mention, span) in enumerate(zip(mentions, kept_spans, strict=True)):
+        mention.canonical = canon[i]
+        mention.label = labels[canon[i].lower()]
+        for tok in span:
+            if mention.start_char <= tok.idx < mention.end_char:
+                index.token_mention[tok.i] = i
+        if mention.label == "PERSON":
+            person_keys[_key(bases[i])].add(canon[i])
+            parts = canon[i].split(" ")
+            if len(parts) > 1:
+                person_keys[_key(parts[-1])].add(canon[i])
+                person_keys[_key(canon[i])].add(canon[i])
+    index.person_names = {k: next(iter(v)) for k, v in person_keys.items() if len(v) == 1}
+    index.labels = {canonical: label for canonical, label in labels.items()}
+    return index
+
+
+def _is_dateline(text: str, start: int, end: int) -> bool:
+    """A shouted place opening a paragraph: "MOSCOW (AP) —", "BEIRUT, Lebanon —"."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return (
+        not text[line_start:start].strip()
+        and text[start:end].isupper()
+        and _DATELINE_AFTER_RE.match(text, end) is not None
+    )
+
+
+def _trim_span(span: Span) -> tuple[int, int] | None:
+    """Character offsets of the span without possessive endings or edge punctuation."""
+    tokens = list(span)
+    while tokens and (tokens[-1].tag_ == "POS" or tokens[-1].is_punct and tokens[-1].text != "."):
+        tokens.pop()
+    while tokens and (tokens[0].is_punct or tokens[0].lower_ == "the"):
+        tokens.pop(0)
+    if not tokens:
+        return None
+    start = tokens[0].idx
+    end = tokens[-1].idx + len(tokens[-1].text)
+    text = span.doc.text[start:end]
+    match = _POSSESSIVE_RE.search(text)
+    if match and match.start() > 0:
+        end = start + match.start()
+    return start, end
+
+
+def _canonicalise(text: str, mentions: list[Mention], bases: list[str]) -> list[str]:
+    """One canonical string per mention (same string = same entity within this article)."""
+    n = len(mentions)
+    # Spelling variants: prefer a mixed-case spelling seen in the article over a shouted one.
+    spelled: dict[str, Counter[str]] = defaultdict(Counter)
+    for base in bases:
+        spelled[base.lower()][base] += 1
+    forms: list[str] = []
+    for base, m in zip(bases, mentions, strict=True):
+        variants = spelled[base.lower()]
+        mixed = [v for v in variants if not v.isupper()]
+        best = max(mixed, key=lambda v: variants[v]) if mixed else _display(base, m.label)
+        forms.append(ALIASES.get(_key(best), best))
+
+    # Explicit aliases in the text: "the Islamic State (ISIS)", "X, also known as Y".
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(keep: int, other: int) -> None:
+        a, b = find(keep), find(other)
+        if a != b:
+            parent[b] = a
+
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for i, form in enumerate(forms):
+        by_key[_key(form)].append(i)
+    for idxs in by_key.values():
+        for j in idxs[1:]:
+            union(idxs[0], j)
+    starts = {m.start_char: i for i, m in enumerate(mentions)}
+    for i, m in enumerate(mentions):
+        tail = text[m.end_char : m.end_char + 60]
+        acr = _ACRONYM_DEF_RE.match(tail)
+        if acr and " " in forms[i] and acr.group(1)[0].lower() == forms[i][0].lower():
+            short = acr.group(1).replace(".", "")
+            for j in by_key.get(_key(short), []):
+                union(i, j)
+            if ALIASES.get(_key(short)) is None and _key(short) not in by_key:
+                by_key[_key(short)] = []
+        aka = _AKA_RE.match(tail)
+        if aka:
+            j = starts.get(m.end_char + aka.end())
+            if j is not None:
+                for k in by_key[_key(forms[j])]:
+                    union(i, k)
+    # Acronyms that spell a longer name of the article: "FBI" ~ "Federal Bureau of Investigation".
+    long_by_initials: dict[str, set[int]] = defaultdict(set)
+    for i, form in enumerate(forms):
+        if " " in form:
+            long_by_initials[_initials(form)].add(find(i))
+    for i, form in enumerate(forms):
+        if form.isupper() and " " not in form and 2 <= len(form) <= 6:
+            roots = long_by_initials.get(form.replace(".", ""), set())
+            if len(roots) == 1:
+                union(next(iter(roots)), i)
+
+    _link_person_names(mentions, forms, find, union)
+
+    # The cluster's name: the longest (then most frequent) form, aliases resolved.
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in range(n):
+        members[find(i)].append(i)
+    result = [""] * n
+    for idxs in members.values():
+        alias = next((ALIASES[_key(forms[i])] for i in idxs if _key(forms[i]) in ALIASES), None)
+        counts = Counter(forms[i] for i in idxs)
+        name = alias or max(counts, key=lambda f: (_name_length(f), counts[f], -len(f)))
+        for i in idxs:
+            result[i] = name
+    return result
+
+
+def _name_length(form: str) -> int:
+    """Number of words, not counting middle initials ("Donald J. Trump" ~ "Donald Trump")."""
+    return sum(1 for w in form.split(" ") if not re.fullmatch(r"[A-Z]\.?", w))
+
+
+def _link_person_names(mentions, forms, find, union) -> None:
+    """Join surnames and first names to the full name they abbreviate, when unambiguous.
+
+    Full names with the same first and last word are one person ("Donald J. Trump").
+    A shorter name joins the nearest preceding full name it ends (or starts) with; when none
+    precedes, the only following one.
+    """
+    full: list[int] = []
+    for i, m in enumerate(mentions):
+        if m.label == "PERSON" and len(forms[i].split(" ")) >= 2:
+            full.append(i)
+    by_ends: dict[tuple[str, str], int] = {}
+    for i in full:
+        words = forms[i].lower().split(" ")
+        key = (words[0], words[-1])
+        if key in by_ends:
+            union(by_ends[key], i)
+        else:
+            by_ends[key] = i
+    if not full:
+        return
+    for i, m in enumerate(mentions):
+        if m.label not in _PERSONISH_LABELS or i in full and m.label == "PERSON":
+            continue
+        words = forms[i].lower().split(" ")
+        if m.label != "PERSON" and len(words) > 1 or _key(forms[i]) in ALIASES:
+            continue
+        candidates = []
+        for j in full:
+            fw = forms[j].lower().split(" ")
+            if len(fw) <= len(words):
+                continue
+            if fw[-len(words) :] == words or (len(words) == 1 and fw[0] == words[0]):
+                candidates.append(j)
+        roots = {find(j) for j in candidates}
+        if not roots:
+            continue
+        if len(roots) == 1:
+            union(roots.pop(), i)
+            continue
+        before = [j for j in candidates if mentions[j].start_char < m.start_char]
+        if before:
+            union(find(before[-1]), i)
+
+
+def _cluster_labels(mentions: list[Mention], canon: list[str]) -> dict[str, str]:
+    """A cluster's label: votes weighted by mention length, so "Donald Trump" outvotes "Trump"."""
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for m, c in zip(mentions, canon, strict=True):
+        votes[c.lower()][m.label] += len(m.text.split())
+    return {c: v.most_common(1)[0][0] for c, v in votes.items()}

@@ -1,0 +1,47 @@
+"""Lemmas that introduce reported speech, writing or stance ("said", "told", "warned" ...).
+
+Our own list, by lemma so every inflection counts. It covers the inflected Gender Gap Tracker
+list (sfu-discourse-lab/GenderGapTracker `quote_verb_list.txt`, MIT) after lemmatisation,
+plus verbs common in wire copy ("vow", "urge", "tout", "blast", "slam").
+"""
+
+from __future__ import annotations
+
+
+def word_set(words: str) -> frozenset[str]:
+    """A set from whitespace-separated words (keeps long word lists readable)."""
+    return frozenset(words.split())
+
+
+SPEECH_VERBS = word_set(
+    """
+    say tell add state announce declare claim argue insist explain note warn write tweet post
+    report reply respond answer ask acknowledge admit concede confirm deny assert contend
+    maintain suggest predict promise vow pledge threaten urge caution complain criticize
+    criticise praise accuse allege charge describe recall recount remark comment mention observe
+    stress emphasize emphasise underscore reiterate repeat continue conclude estimate testify
+    inform remind assure reassure boast brag joke quip shout yell scream whisper mutter exclaim
+    cry sigh lament counter retort rebut dispute question wonder speculate propose recommend
+    demand signal indicate reveal disclose proclaim guarantee swear affirm reaffirm clarify
+    elaborate specify summarize advise muse opine posit theorize surmise decry denounce condemn
+    blast slam lambaste hail laud applaud welcome plead beg implore relay echo chime interject
+    tout trumpet bemoan grumble gripe concur aver attest acclaim declaim disclaim highlight
+    illustrate demonstrate preach rave reassert reconfirm restate retell reckon persist ensure
+    convince point predict release quote cite insist agree disagree believe think feel hope
+    fear expect know understand acknowledge concede announce brief notify told recount
+    write text email tell rule find show
+    """
+)
+
+# Stance verbs: attributions too, but rarely wrapped around a quotation.
+THOUGHT_VERBS = word_set("believe think feel hope fear expect know understand wonder")
+
+# Verbs that take the quoted/reported clause as an object complement ("called the talks X").
+NAMING_VERBS = word_set("call describe label dub brand term deem")
+
+SPEECH_NOUNS = word_set(
+    """
+    statement claim remark comment assertion warning promise pledge suggestion argument
+    allegation accusation announcement admission insistence contention prediction vow
+    """
+)
