@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+from prefect.deployments.runner import EntrypointType
 from prefect.schedules import Cron, Interval, Schedule
 
 from config.settings import Settings
@@ -31,4 +32,6 @@ def serve_ingest(settings: Settings, config_path: Path) -> None:
             limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW
         ),
         schedules=[schedule],
+        # Load the flow by module name: works from any directory once newsflow is installed.
+        entrypoint_type=EntrypointType.MODULE_PATH,
     )

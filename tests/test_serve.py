@@ -1,0 +1,78 @@
+"""`newsflow serve` really fires scheduled runs, never two at once, and cleans up on exit."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from pytest_httpserver import HTTPServer
+
+from tests.site_server import serve_site, write_config
+
+pytestmark = pytest.mark.slow
+
+
+def _completed_runs(db: Path) -> list[tuple]:
+    if not db.exists():
+        return []
+    try:
+        with duckdb.connect(str(db), read_only=True) as con:
+            return con.execute(
+                "SELECT started_at, finished_at FROM runs WHERE status = 'completed' ORDER BY 1"
+            ).fetchall()
+    except duckdb.Error:
+        return []
+
+
+def test_serve_runs_the_flow_on_schedule_without_overlap(tmp_path: Path) -> None:
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    try:
+        base = serve_site(server)
+        db = tmp_path / "news.duckdb"
+        config = write_config(
+            tmp_path / "feeds.toml",
+            base,
+            db,
+            feeds=[("Herald – World", f"{base}/feeds/world.xml")],
+            schedule="interval_seconds = 4",
+        )
+        env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+        env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
+        proc = subprocess.Popen(
+            [str(Path(sys.executable).parent / "newsflow"), "serve", "--config", str(config)],
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 240
+            runs: list[tuple] = []
+            while time.monotonic() < deadline and len(runs) < 2:
+                assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+                time.sleep(2)
+                runs = _completed_runs(db)
+            assert len(runs) >= 2, "scheduled runs did not fire"
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                output, _ = proc.communicate(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                output, _ = proc.communicate()
+        assert "Prefect server started" in output
+        for (_, end), (start, _) in zip(runs, runs[1:], strict=False):
+            assert end <= start, "two runs overlapped"
+        with duckdb.connect(str(db), read_only=True) as con:
+            assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 4
+    finally:
+        server.clear()
+        server.stop()
