@@ -1,0 +1,112 @@
+"""Remove the boilerplate trafilatura lets through, before and after it runs.
+
+Each rule is generic (no site names) and was kept only if it raised the extraction
+benchmark's F1 (bench/extraction.py) without hurting the fixture pages:
+
+- lists whose every item is a link are navigation or "related stories", not prose;
+- the headline repeated as the first line of the body is not body text;
+- lines that are only a URL or a timestamp, and cross-links ("Related: ...", "Read more: ...");
+- a tail of copyright, newsletter, share and comment-count lines.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from difflib import SequenceMatcher
+
+from lxml.html import HtmlElement
+
+LINK_LIST_MIN_ITEMS = 2
+LINK_LIST_MIN_LINK_SHARE = 0.8  # share of an item's characters inside <a> to count as a link
+TITLE_SIMILARITY = 0.9
+XREF_MAX_WORDS = 25
+TAIL_MAX_WORDS = 40
+TAIL_MAX_LINES = 6
+
+_URL_LINE = re.compile(r"^(https?://\S+|www\.\S+)$")
+_TIMESTAMP_LINE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:?\d{2})?)?$"
+)
+_XREF_LINE = re.compile(
+    r"^[-•]?\s*(related|read more|read also|see also|see more|more on this|also on \S+"
+    r"|recommended|watch|watch now|more from)\b\s*[:|\-–—]",
+    re.IGNORECASE,
+)
+_TAIL_LINE = re.compile(
+    r"(©|ⓒ|\bcopyright\b|all rights reserved|\bsubscrib|\bnewsletter|\bsign up\b"
+    r"|\bshare (this|it)\b|\bfollow (us|him|her|me)\b|^\W*comments?\W*$|^\W*tags?\W*$"
+    r"|\bclick here\b|tell us what you think|^\W*thank you\W*$|^[\W_]*$)",
+    re.IGNORECASE,
+)
+
+
+def prune_link_lists(tree: HtmlElement) -> int:
+    """Drop ``<ul>``/``<ol>`` lists made only of links (menus, related stories); return count."""
+    dropped = 0
+    for element in list(tree.iter("ul", "ol")):
+        if element.getparent() is None:
+            continue
+        items = [li for li in element if li.tag == "li" and li.text_content().strip()]
+        if len(items) >= LINK_LIST_MIN_ITEMS and all(
+            _link_share(li) >= LINK_LIST_MIN_LINK_SHARE for li in items
+        ):
+            element.drop_tree()
+            dropped += 1
+    return dropped
+
+
+def clean_body(text: str, titles: Iterable[str] = ()) -> str:
+    """Body text without headline, URL/timestamp lines, cross-links and boilerplate tail."""
+    lines: list[str] = []
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if not stripped or _URL_LINE.match(stripped) or _TIMESTAMP_LINE.match(stripped):
+            continue
+        if _XREF_LINE.match(stripped) and len(stripped.split()) <= XREF_MAX_WORDS:
+            continue
+        lines.append(stripped)
+    titles = [t for t in (_normalise(t) for t in titles) if t]
+    while lines and _is_title(lines[0], titles):
+        lines.pop(0)
+    trimmed = 0
+    while len(lines) > 1 and trimmed < TAIL_MAX_LINES:
+        last = lines[-1]
+        if not (_TAIL_LINE.search(last) and len(last.split()) <= TAIL_MAX_WORDS):
+            break
+        lines.pop()
+        trimmed += 1
+    return "\n".join(lines)
+
+
+def _link_share(element: HtmlElement) -> float:
+    total = len("".join(element.text_content().split()))
+    if not total:
+        return 0.0
+    linked = sum(len("".join(a.text_content().split())) for a in element.iter("a"))
+    return linked / total
+
+
+def _normalise(text: str) -> str:
+    return " ".join(re.findall(r"\w+", unicodedata.normalize("NFKC", text).casefold()))
+
+
+def _is_title(line: str, titles: list[str]) -> bool:
+    norm = _normalise(line)
+    if not norm:
+        return False
+    for title in titles:
+        if norm == title:
+            return True
+        shorter, longer = sorted((norm, title), key=len)
+        if len(shorter) > 15 and longer.startswith(shorter) and len(shorter) / len(longer) > 0.6:
+            return True
+        matcher = SequenceMatcher(None, norm, title, autojunk=False)
+        if (
+            matcher.real_quick_ratio() >= TITLE_SIMILARITY
+            and matcher.quick_ratio() >= TITLE_SIMILARITY
+            and matcher.ratio() >= TITLE_SIMILARITY
+        ):
+            return True
+    return False

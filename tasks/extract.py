@@ -1,0 +1,179 @@
+"""Article body and metadata from a page's HTML: the extraction stage of the pipeline.
+
+``extract_article`` is the one function the flow and ``bench/extraction.py`` both call, so
+the benchmark measures exactly what ingestion stores. How the body is chosen (measured on
+the article-extraction benchmark, see bench/extraction.py for the figures):
+
+1. parse once with trafilatura's loader, read the markup's own facts (page_metadata), and
+   drop link-only lists (body_cleanup);
+2. run trafilatura twice without its readability/jusText fallback (``fast``): once
+   favouring recall (also reading metadata), once favouring precision;
+3. keep the precision text unless it lost more than ``PRECISION_MIN_SHARE`` of the recall
+   text's words (then precision mode has cut real content), clean both first;
+4. if nothing usable is left, fall back to a JSON-LD ``articleBody`` of enough words.
+
+Input is data from the internet: it is capped in size and element count, and any parser or
+extractor error becomes a ``PageFailure`` with the reason, never an exception.
+"""
+
+from __future__ import annotations
+
+import copy
+import html as html_entities
+import logging
+import re
+from datetime import UTC, datetime
+
+import trafilatura
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
+
+from tasks.body_cleanup import clean_body, prune_link_lists
+from tasks.page_metadata import (
+    PageMetadata,
+    date_as_datetime,
+    plausible_publication,
+    read_page_metadata,
+    trusted_canonical,
+)
+from tasks.records import Article, PageFailure
+from tasks.urls import article_id_for, canonicalize_url
+
+MAX_HTML_CHARS = 3_000_000  # longer input is truncated: no article needs more markup
+MAX_ELEMENTS = 150_000  # a tree this big is a generated page, and trafilatura gets slow
+MIN_WORDS = 25  # fewer words of body text than this is not an article
+PRECISION_MIN_SHARE = 0.6
+
+NO_TEXT = "no extractable text"
+
+_WORD = re.compile(r"\w+")
+_TAG = re.compile(r"<[^>]+>")
+log = logging.getLogger(__name__)
+
+for _name in ("trafilatura", "htmldate", "courlan"):  # they log every odd page at WARNING
+    logging.getLogger(_name).setLevel(logging.ERROR)
+
+
+def extract_article(
+    html: str, *, url: str, fetched_at: datetime | None = None
+) -> Article | PageFailure:
+    """The article in ``html`` (served at ``url``), or why there is none.
+
+    ``Article.url`` is the page's canonical link when it is trustworthy (see
+    ``page_metadata.trusted_canonical``), else ``url``; both are canonicalised, and
+    ``article_id`` is derived from it. Dates are naive UTC.
+    """
+    try:
+        page_url = canonicalize_url(url)
+    except ValueError as err:
+        return PageFailure(url=url, reason=f"bad page url: {err}", retryable=False)
+    if not html or not html.strip():
+        return PageFailure(url=url, reason="empty page", retryable=False)
+    if len(html) > MAX_HTML_CHARS:
+        html = html[:MAX_HTML_CHARS]
+    try:
+        return _extract(html, url=url, page_url=page_url, fetched_at=_naive_utc(fetched_at))
+    except (RecursionError, MemoryError) as err:
+        return PageFailure(
+            url=url, reason=f"page too complex: {type(err).__name__}", retryable=False
+        )
+    except Exception as err:  # noqa: BLE001 - a hostile page must not stop the batch
+        log.warning("extraction failed for %s: %r", url, err)
+        return PageFailure(
+            url=url, reason=f"extraction error: {type(err).__name__}: {err}"[:300], retryable=False
+        )
+
+
+def _extract(
+    html: str, *, url: str, page_url: str, fetched_at: datetime | None
+) -> Article | PageFailure:
+    tree = load_html(html)
+    if tree is None:
+        return PageFailure(url=url, reason="not parseable as HTML", retryable=False)
+    elements = sum(1 for _ in tree.iter())
+    if elements > MAX_ELEMENTS:
+        return PageFailure(
+            url=url, reason=f"page too complex: {elements} elements", retryable=False
+        )
+    meta = read_page_metadata(tree)
+    prune_link_lists(tree)
+
+    recall = _run_trafilatura(copy.deepcopy(tree), url, favor_recall=True, with_metadata=True)
+    precision = _run_trafilatura(tree, url, favor_precision=True, with_metadata=False)
+    recall_text = clean_body(recall.text or "", meta.titles) if recall else ""
+    precision_text = clean_body(precision.text or "", meta.titles) if precision else ""
+    text = _choose(recall_text, precision_text)
+    if _words(text) < MIN_WORDS:
+        text = _jsonld_body(meta) or text
+    if _words(text) < MIN_WORDS:
+        return PageFailure(url=url, reason=NO_TEXT, retryable=False)
+
+    canonical = trusted_canonical(meta, page_url)
+    story_url = page_url
+    if canonical:
+        try:
+            story_url = canonicalize_url(canonical)
+        except ValueError:
+            story_url = page_url
+    now = fetched_at or datetime.now(UTC).replace(tzinfo=None)
+    published = plausible_publication(meta.published, now) or plausible_publication(
+        date_as_datetime(recall.date if recall else None), now
+    )
+    return Article(
+        article_id=article_id_for(story_url),
+        url=story_url,
+        page_url=url,
+        title=_clean_field(recall.title if recall else None) or meta.headline,
+        text=text,
+        author=_clean_field(recall.author if recall else None),
+        published_at=published,
+        language=(recall.language if recall else None) or meta.language,
+        sitename=_clean_field(recall.sitename if recall else None),
+        description=_clean_field(recall.description if recall else None),
+        fetched_at=fetched_at,
+    )
+
+
+def _run_trafilatura(tree: HtmlElement, url: str, **options: bool):  # -> Document | None
+    return trafilatura.bare_extraction(
+        tree,
+        url=url,
+        fast=True,
+        include_comments=False,
+        include_tables=True,
+        **options,
+    )
+
+
+def _choose(recall_text: str, precision_text: str) -> str:
+    """Precision-mode text unless it kept too little of what recall mode found."""
+    recall_words, precision_words = _words(recall_text), _words(precision_text)
+    if precision_words >= MIN_WORDS and precision_words >= PRECISION_MIN_SHARE * recall_words:
+        return precision_text
+    return recall_text
+
+
+def _jsonld_body(meta: PageMetadata) -> str | None:
+    """The longest JSON-LD ``articleBody``, tags stripped, if it has enough words."""
+    bodies = sorted(meta.jsonld_bodies, key=len, reverse=True)
+    if not bodies:
+        return None
+    plain = html_entities.unescape(_TAG.sub(" ", bodies[0]))
+    text = "\n".join(" ".join(line.split()) for line in plain.splitlines())
+    text = "\n".join(line for line in text.split("\n") if line)
+    return text if _words(text) >= MIN_WORDS else None
+
+
+def _words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def _clean_field(value: str | None) -> str | None:
+    value = " ".join((value or "").split())
+    return value or None
+
+
+def _naive_utc(value: datetime | None) -> datetime | None:
+    if value is not None and value.tzinfo is not None:
+        return value.astimezone(UTC).replace(tzinfo=None)
+    return value
