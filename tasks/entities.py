@@ -35,7 +35,8 @@ TITLE_WORDS = word_set(
     former late candidate nominee leader house senate majority minority whip lt col colonel
     maj major capt captain sgt sergeant adm admiral cmdr commander officer detective agent
     coach premier president-elect first sheikh emir crown supreme sheriff inspector
-    commander-in-chief mp mep said
+    commander-in-chief mp mep councillor councilor councilman councilwoman alderman
+    assemblyman assemblywoman delegate lawmaker
     """
 )
 # Nationality / party words that may precede a title ("Russian Foreign Minister ...").
@@ -73,6 +74,16 @@ ALIASES: dict[str, str] = {
     "democratic party": "Democratic Party",
 }
 
+ALIAS_LABELS: dict[str, str] = {
+    "United States": "GPE",
+    "United Kingdom": "GPE",
+    "United Arab Emirates": "GPE",
+    "Soviet Union": "GPE",
+    "China": "GPE",
+    "North Korea": "GPE",
+    "Russia": "GPE",
+}  # the rest are ORG
+
 _POSSESSIVE_RE = re.compile(r"(?:['’]s|(?<=s)['’])$")
 _ACRONYM_DEF_RE = re.compile(r"\s*\(\s*(?:the\s+)?([A-Z][A-Za-z.&-]{1,11})\s*\)")
 _AKA_RE = re.compile(
@@ -83,6 +94,7 @@ _ABBREV_RE = re.compile(r"^(?:[A-Z]\.)+[A-Z]?\.?$")
 _DATELINE_AFTER_RE = re.compile(
     r"(?:,\s*[A-Z][A-Za-z. ]{1,20})?\s*(?:\([^)\n]{1,40}\)\s*)?[—–-]+\s"
 )
+_NEXT_WORDS_RE = re.compile(r" ((?:[A-Z][a-z]+)(?: (?:of|and|the|[A-Z][a-z]+)){0,3})")
 _MINOR_WORDS = frozenset({"of", "the", "and", "for", "to", "in", "on", "de", "&"})
 
 
@@ -161,13 +173,18 @@ def extract_mentions(doc: Doc) -> EntityIndex:
         if trimmed is None:
             continue
         start, end = trimmed
+        label = span.label_
+        longer = _alias_extension(doc.text, start, end)
+        if longer is not None:  # "Islamic" (NORP) + "State" -> the known name "Islamic State"
+            end, label = longer
         text = doc.text[start:end]
         base = clean_surface(text)
-        if span.label_ == "PERSON":
+        if label == "PERSON":
             base = strip_titles(base)
         if not base or not any(c.isalpha() for c in base):
             continue
-        label = "GPE" if _is_dateline(doc.text, start, end) else span.label_
+        if _is_dateline(doc.text, start, end):
+            label = "GPE"
         mentions.append(
             Mention(text=text, label=label, canonical=base, start_char=start, end_char=end)
         )
@@ -195,6 +212,20 @@ def extract_mentions(doc: Doc) -> EntityIndex:
     return index
 
 
+def _alias_extension(text: str, start: int, end: int) -> tuple[int, str] | None:
+    """End and label of a known multi-word name that the model cut short, if any."""
+    match = _NEXT_WORDS_RE.match(text, end)
+    if not match:
+        return None
+    words = match.group(1).split(" ")
+    for n in range(len(words), 0, -1):
+        tail = " ".join(words[:n])
+        canonical = ALIASES.get(_key(text[start:end] + " " + tail))
+        if canonical is not None and " " in canonical:
+            return end + 1 + len(tail), ALIAS_LABELS.get(canonical, "ORG")
+    return None
+
+
 def _is_dateline(text: str, start: int, end: int) -> bool:
     """A shouted place opening a paragraph: "MOSCOW (AP) —", "BEIRUT, Lebanon —"."""
     line_start = text.rfind("\n", 0, start) + 1
@@ -217,6 +248,9 @@ def _trim_span(span: Span) -> tuple[int, int] | None:
     start = tokens[0].idx
     end = tokens[-1].idx + len(tokens[-1].text)
     text = span.doc.text[start:end]
+    if "(" in text and ")" not in text:  # "Federal Bureau of Investigation (FBI"
+        end = start + len(text[: text.index("(")].rstrip())
+        text = span.doc.text[start:end]
     match = _POSSESSIVE_RE.search(text)
     if match and match.start() > 0:
         end = start + match.start()
@@ -351,8 +385,17 @@ def _link_person_names(mentions, forms, find, union) -> None:
 
 
 def _cluster_labels(mentions: list[Mention], canon: list[str]) -> dict[str, str]:
-    """A cluster's label: votes weighted by mention length, so "Donald Trump" outvotes "Trump"."""
-    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    """A cluster's label: the model's label for its longest form ("Donald Trump" PERSON beats
+    three "Trump" ORG), then the majority of all its mentions."""
+    members: dict[str, list[Mention]] = defaultdict(list)
     for m, c in zip(mentions, canon, strict=True):
-        votes[c.lower()][m.label] += len(m.text.split())
-    return {c: v.most_common(1)[0][0] for c, v in votes.items()}
+        members[c.lower()].append(m)
+    labels: dict[str, str] = {}
+    for c, ms in members.items():
+        overall = Counter(m.label for m in ms)
+        longest = max(_name_length(strip_titles(clean_surface(m.text))) for m in ms)
+        top = Counter(
+            m.label for m in ms if _name_length(strip_titles(clean_surface(m.text))) == longest
+        )
+        labels[c] = max(top, key=lambda label: (top[label], overall[label]))
+    return labels

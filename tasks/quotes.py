@@ -145,7 +145,11 @@ def _is_cue(tok: Token) -> bool:
             if (tok.i + 1 < len(tok.doc))
             else False
         )
-    return tok.lemma_.lower() in SPEECH_VERBS and tok.tag_.startswith("VB")
+    lemma = tok.lemma_.lower()
+    if not (lemma in SPEECH_VERBS or lemma in NAMING_VERBS) or not tok.tag_.startswith("VB"):
+        return False
+    # "so-called", "well-known": part of a hyphenated adjective, not a verb of saying
+    return not (tok.i > 0 and tok.nbor(-1).text == "-" and not tok.nbor(-1).whitespace_)
 
 
 def _content_span(cue: Token) -> tuple[int, int] | None:
@@ -160,10 +164,12 @@ def _content_span(cue: Token) -> tuple[int, int] | None:
         return _span_of(toks)
     comps = [c for c in cue.children if c.dep_ == "ccomp"]
     if not comps and cue.lemma_ in NAMING_VERBS:
-        comps = [c for c in cue.children if c.dep_ in ("dobj", "oprd")]
-        comps += [c for c in cue.children if c.dep_ == "prep" and c.lower_ == "as"]
-        if len(comps) < 2:
-            comps = []
+        # "called the talks substantive", "described it as a disaster", "called for a vote"
+        named = [c for c in cue.children if c.dep_ == "oprd" or c.lower_ == "as"]
+        if named:
+            comps = [c for c in cue.children if c.dep_ == "dobj"] + named
+        else:
+            comps = [c for c in cue.children if c.dep_ == "prep" and c.lower_ == "for"]
     if not comps:
         comps = [c for c in cue.children if c.dep_ == "xcomp" and c.i > cue.i]
     if not comps and cue.dep_ in ("parataxis",) and cue.head.i != cue.i:
@@ -230,21 +236,29 @@ def _quoted_share(view: _DocView, span: tuple[int, int]) -> float:
 
 
 def _attribute_by_adjacency(view: _DocView, p: _Passage, cues: list[Token]) -> _Attribution | None:
-    """A reporting verb just after the quote (same sentence) or just before it."""
+    """A reporting verb framing the quote: ``"...," X said`` or ``X said: "..."``.
+
+    Only the speaker, the verb's own modifiers and punctuation may stand between the quote and
+    the verb, so a scare quote inside some other clause is not mistaken for speech.
+    """
     lo, hi = view.paragraphs[view.paragraph_of(p.end)]
     after = view.tokens_in(p.end, hi)[:14]
     for t in after:
         if view.quoted(t) or t.text in _SENT_END:
             break
         if _is_cue(t):
-            return _Attribution(t, *_speaker_of(view, t))
+            if _frames(view, t, p, after=True):
+                return _Attribution(t, *_speaker_of(view, t))
+            break
     lo, _ = view.paragraphs[view.paragraph_of(p.start)]
     before = view.tokens_in(lo, p.start)[-25:]
     for t in reversed(before):
         if view.quoted(t) or t.text in _SENT_END:
             break
         if _is_cue(t):
-            return _Attribution(t, *_speaker_of(view, t))
+            if _frames(view, t, p, after=False):
+                return _Attribution(t, *_speaker_of(view, t))
+            break
     # "X said:" closing the previous paragraph
     if not before or all(t.is_space for t in before):
         pi = view.paragraph_of(p.start)
@@ -257,6 +271,36 @@ def _attribute_by_adjacency(view: _DocView, p: _Passage, cues: list[Token]) -> _
                     if _is_cue(t):
                         return _Attribution(t, *_speaker_of(view, t))
     return None
+
+
+def _frames(view: _DocView, cue: Token, p: _Passage, *, after: bool) -> bool:
+    """Is ``cue`` the attribution of quote ``p`` rather than a verb of a neighbouring clause?"""
+    subj = _subject_of(cue)
+    if subj is not None:
+        head = subj.head if subj.lower_ in _RELATIVE and cue.dep_ == "relcl" else subj
+        span = _subtree_span(head)
+        if span[0] < p.end and p.start < span[1]:
+            return False  # the quote is part of the speaker phrase: "the so-called 'x' say"
+    if after:
+        between = view.tokens_in(p.end, cue.idx)
+        allowed = _subtree_ids(subj) if subj is not None else set()
+        return all(
+            t.is_punct or t.is_space or t.i in allowed or t.pos_ in ("ADV", "AUX", "PART")
+            for t in between
+        )
+    between = [t for t in view.tokens_in(cue.idx + len(cue.text), p.start) if not t.is_space]
+    if not between:
+        return True
+    return len(between) <= 10 and between[-1].text in (":", ",", "that", "—", "–", "-")
+
+
+def _subtree_span(tok: Token) -> tuple[int, int]:
+    left, right = tok.left_edge, tok.right_edge
+    return left.idx, right.idx + len(right.text)
+
+
+def _subtree_ids(tok: Token) -> set[int]:
+    return {t.i for t in tok.subtree}
 
 
 def _carry_over(view: _DocView, p: _Passage, prev: _Passage | None) -> _Attribution | None:
@@ -279,25 +323,38 @@ def _merge_split_quotes(
     """Join ``"We will," she said, "win."``: two quotes with only an attribution between."""
     merged: list[_Passage] = []
     for p in passages:
-        if merged:
+        if merged and _only_attribution_between(view, merged[-1], p):
             last = merged[-1]
-            gap = view.text[last.end : p.start]
-            if (
-                view.paragraph_of(last.end) == view.paragraph_of(p.start)
-                and 0 < len(gap) <= 90
-                and "\n" not in gap
-            ):
-                toks = [t for t in view.tokens_in(last.end, p.start) if not t.is_space]
-                verbs = [
-                    t for t in toks if t.pos_ in ("VERB", "AUX") and not t.dep_.startswith("aux")
-                ]
-                cue_toks = [t for t in verbs if _is_cue(t)]
-                if len(toks) <= 16 and cue_toks and len(verbs) == len(cue_toks):
-                    last.end = p.end
-                    last.attribution = _Attribution(cue_toks[0], *_speaker_of(view, cue_toks[0]))
-                    continue
+            cue = next(t for t in view.tokens_in(last.end, p.start) if _is_cue(t))
+            last.end = p.end
+            last.attribution = _Attribution(cue, *_speaker_of(view, cue))
+            continue
         merged.append(p)
     return merged
+
+
+def _only_attribution_between(view: _DocView, first: _Passage, second: _Passage) -> bool:
+    gap = view.text[first.end : second.start]
+    if not (0 < len(gap) <= 90) or "\n" in gap:
+        return False
+    toks = [t for t in view.tokens_in(first.end, second.start) if not t.is_space]
+    if not toks or len(toks) > 16 or any(t.text in _SENT_END for t in toks[:-1]):
+        return False
+    cues = [t for t in toks if _is_cue(t)]
+    if not cues or not _frames(view, cues[0], first, after=True):
+        return False
+    subj = _subject_of(cues[0])
+    allowed = _subtree_ids(subj) if subj is not None else set()
+    allowed |= {
+        c.i
+        for t in cues
+        for c in t.subtree
+        if c.dep_ in ("prep", "pobj", "det", "amod", "dobj", "compound", "npadvmod", "advmod")
+    }
+    return all(
+        t.is_punct or t.i in allowed or t.pos_ in ("ADV", "AUX", "PART", "ADP") or _is_cue(t)
+        for t in toks
+    )
 
 
 # ---------------------------------------------------------------- speakers
@@ -371,11 +428,16 @@ def _name_of(view: _DocView, subj: Token, cue: Token) -> tuple[str | None, str |
             return resolved, "PERSON"
         return surface, "PROPN"
     # a description ("Kerry's aides", "a spokesman for the ministry"): keep its words
-    toks = [t for t in subj.subtree if t.i <= subj.i or t.dep_ in ("prep", "pobj", "compound")]
-    toks = [t for t in sorted(toks, key=lambda t: t.i) if not t.is_punct][:10]
+    toks = [t for t in subj.lefts for t in t.subtree] + [subj]
+    for right in subj.rights:
+        if right.dep_ not in ("prep", "compound") or right.i > subj.i + 6:
+            break
+        toks.extend(right.subtree)
+    toks = [t for t in toks if not t.is_punct]
     if not toks:
         return None, None
-    return view.text[toks[0].idx : toks[-1].idx + len(toks[-1].text)], "NOUN"
+    first, last = toks[0], toks[-1]
+    return view.text[first.idx : last.idx + len(last.text)], "NOUN"
 
 
 def _known_genders(doc: Doc, entities: EntityIndex) -> dict[str, str]:

