@@ -25,6 +25,7 @@ import re
 from datetime import UTC, datetime
 
 import trafilatura
+from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
@@ -41,6 +42,7 @@ from tasks.urls import article_id_for, canonicalize_url
 
 MAX_HTML_CHARS = 3_000_000  # longer input is truncated: no article needs more markup
 MAX_ELEMENTS = 150_000  # a tree this big is a generated page, and trafilatura gets slow
+PARSER_MAX_DEPTH = 255  # libxml2 stops reading HTML nested deeper than 256 elements
 MIN_WORDS = 25  # fewer words of body text than this is not an article
 PRECISION_MIN_SHARE = 0.6
 
@@ -106,6 +108,8 @@ def _extract(
     if _words(text) < MIN_WORDS:
         text = _jsonld_body(meta) or text
     if _words(text) < MIN_WORDS:
+        if _depth(tree) >= PARSER_MAX_DEPTH:
+            return PageFailure(url=url, reason="page nested too deeply to parse", retryable=False)
         return PageFailure(url=url, reason=NO_TEXT, retryable=False)
 
     canonical = trusted_canonical(meta, page_url)
@@ -162,6 +166,14 @@ def _jsonld_body(meta: PageMetadata) -> str | None:
     text = "\n".join(" ".join(line.split()) for line in plain.splitlines())
     text = "\n".join(line for line in text.split("\n") if line)
     return text if _words(text) >= MIN_WORDS else None
+
+
+def _depth(tree: HtmlElement) -> int:
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(tree, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _words(text: str) -> int:
