@@ -1,0 +1,229 @@
+"""Syndication clusters: the same wire story run by several outlets gets one cluster id.
+
+Each article body becomes a MinHash signature (128 minimums over its word 5-grams), so two
+bodies' Jaccard similarity is estimated by the share of equal positions. A changed headline
+does not matter (only the body is hashed) and a trimmed ending lowers the similarity only
+by the share cut off. Signatures are split into 32 bands of 4 values (LSH): articles that
+share a band bucket are the only candidates a new article is compared with, so assigning a
+cluster costs a bucket lookup, never a scan over every pair in the warehouse.
+
+A new article joins the cluster of its most similar candidate when the estimated similarity
+is at least ``THRESHOLD``; otherwise it starts its own cluster, whose id is its article_id.
+Cluster ids never change once given, so analysts can keep them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zlib
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from warehouse.db import utcnow
+
+PERMUTATIONS = 128
+BANDS = 32
+ROWS = PERMUTATIONS // BANDS
+SHINGLE_WORDS = 5
+# Bodies shorter than this (in words) are too short to call copies (paywall stubs, captions):
+# they get a signature but no buckets, so they always form their own cluster.
+MIN_WORDS = 40
+# Estimated Jaccard similarity from which two bodies are the same story. With 32 bands of 4,
+# a pair at 0.5 shares a bucket with probability 1 - (1 - 0.5**4)**32 = 0.87, at 0.6 with 0.98.
+THRESHOLD = 0.5
+
+_WORD = re.compile(r"\w+")
+_rng = np.random.default_rng(20250611)  # fixed: signatures must be comparable across runs
+_A = _rng.integers(1, 2**63, size=PERMUTATIONS, dtype=np.uint64) | np.uint64(1)
+_B = _rng.integers(0, 2**63, size=PERMUTATIONS, dtype=np.uint64)
+_SHIFT = np.uint64(32)
+_EMPTY = np.full(PERMUTATIONS, 2**32 - 1, dtype=np.uint32)
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterCounts:
+    """What one assignment pass did."""
+
+    assigned: int = 0  # articles given a signature and a cluster
+    joined: int = 0  # of which joined an existing cluster (syndicated copies)
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens: punctuation, quotes and spacing differences do not count."""
+    return _WORD.findall(text.lower())
+
+
+def minhash(text: str) -> np.ndarray:
+    """The MinHash signature of a body: ``PERMUTATIONS`` uint32 minimums over word 5-grams."""
+    tokens = words(text)
+    if not tokens:
+        return _EMPTY.copy()
+    span = min(SHINGLE_WORDS, len(tokens))
+    shingles = {" ".join(tokens[i : i + span]) for i in range(len(tokens) - span + 1)}
+    hashes = np.fromiter(
+        (zlib.crc32(s.encode("utf-8")) for s in shingles), dtype=np.uint64, count=len(shingles)
+    )
+    # Multiply-shift hashing: one random odd multiplier per permutation, top 32 bits kept.
+    # uint64 products wrap modulo 2**64 by design.
+    with np.errstate(over="ignore"):
+        mixed = (hashes[:, None] * _A[None, :] + _B[None, :]) >> _SHIFT
+    return mixed.min(axis=0).astype(np.uint32)
+
+
+def similarity(a: np.ndarray, b: np.ndarray) -> float:
+    """Estimated Jaccard similarity of the two bodies behind two signatures."""
+    return float(np.count_nonzero(a == b)) / PERMUTATIONS
+
+
+def band_buckets(signature: np.ndarray) -> list[int]:
+    """One 64-bit bucket per band: equal bands give equal buckets."""
+    return [
+        int.from_bytes(
+            hashlib.blake2b(signature[i * ROWS : (i + 1) * ROWS].tobytes(), digest_size=8).digest(),
+            "little",
+        )
+        for i in range(BANDS)
+    ]
+
+
+def assign_clusters(con: duckdb.DuckDBPyConnection, *, chunk_size: int = 500) -> ClusterCounts:
+    """Give every article that has no signature yet a signature and a cluster.
+
+    Runs after each load (and catches up on older articles after an upgrade), oldest story
+    first so a cluster is named after the earliest copy loaded with it. Idempotent.
+    """
+    todo = [
+        row[0]
+        for row in con.execute(
+            """
+            SELECT a.article_id FROM articles a
+            WHERE NOT EXISTS (SELECT 1 FROM article_signatures s WHERE s.article_id = a.article_id)
+            ORDER BY coalesce(a.published_at, a.fetched_at), a.article_id
+            """
+        ).fetchall()
+    ]
+    assigned = joined = 0
+    for start in range(0, len(todo), chunk_size):
+        counts = _assign_chunk(con, todo[start : start + chunk_size])
+        assigned += counts.assigned
+        joined += counts.joined
+    return ClusterCounts(assigned=assigned, joined=joined)
+
+
+def _assign_chunk(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> ClusterCounts:
+    texts = dict(
+        con.execute(
+            "SELECT article_id, text FROM articles WHERE list_contains(?, article_id)", [list(ids)]
+        ).fetchall()
+    )
+    signatures = {article_id: minhash(texts[article_id]) for article_id in ids}
+    buckets = {
+        article_id: band_buckets(signatures[article_id])
+        for article_id in ids
+        if len(words(texts[article_id])) >= MIN_WORDS
+    }
+    stored = _stored_candidates(con, buckets)
+
+    in_chunk: dict[tuple[int, int], list[str]] = defaultdict(list)
+    clusters: dict[str, str] = {}
+    rows: list[dict] = []
+    joined = 0
+    for article_id in ids:
+        signature = signatures[article_id]
+        candidates: dict[str, tuple[np.ndarray, str]] = dict(stored.get(article_id, {}))
+        for band, bucket in enumerate(buckets.get(article_id, [])):
+            for other in in_chunk[(band, bucket)]:
+                candidates[other] = (signatures[other], clusters[other])
+        best_cluster, best = article_id, None
+        for other_signature, other_cluster in candidates.values():
+            score = similarity(signature, other_signature)
+            if score >= THRESHOLD and (best is None or score > best):
+                best_cluster, best = other_cluster, score
+        joined += best is not None
+        clusters[article_id] = best_cluster
+        for band, bucket in enumerate(buckets.get(article_id, [])):
+            in_chunk[(band, bucket)].append(article_id)
+        rows.append(
+            {
+                "article_id": article_id,
+                "minhash": signature.tolist(),
+                "cluster_id": best_cluster,
+                "similarity": best,
+                "assigned_at": utcnow(),
+            }
+        )
+    bucket_rows = {
+        "band": [band for values in buckets.values() for band in range(len(values))],
+        "bucket": [bucket for values in buckets.values() for bucket in values],
+        "article_id": [article_id for article_id, values in buckets.items() for _ in values],
+    }
+    signature_table = pa.Table.from_pylist(rows, schema=_SIGNATURE_SCHEMA)
+    bucket_table = pa.Table.from_pydict(bucket_rows, schema=_BUCKET_SCHEMA)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.register("chunk_signatures", signature_table)
+        con.register("chunk_buckets", bucket_table)
+        con.execute("INSERT INTO article_signatures BY NAME SELECT * FROM chunk_signatures")
+        con.execute("INSERT INTO syndication_buckets BY NAME SELECT * FROM chunk_buckets")
+        con.unregister("chunk_signatures")
+        con.unregister("chunk_buckets")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return ClusterCounts(assigned=len(rows), joined=joined)
+
+
+def _stored_candidates(
+    con: duckdb.DuckDBPyConnection, buckets: dict[str, list[int]]
+) -> dict[str, dict[str, tuple[np.ndarray, str]]]:
+    """For each new article, the stored articles sharing a band bucket with it."""
+    if not buckets:
+        return {}
+    probe = pa.Table.from_pydict(
+        {
+            "band": [band for values in buckets.values() for band in range(len(values))],
+            "bucket": [bucket for values in buckets.values() for bucket in values],
+            "article_id": [article_id for article_id, values in buckets.items() for _ in values],
+        },
+        schema=_BUCKET_SCHEMA,
+    )
+    con.register("probe_buckets", probe)
+    try:
+        rows = con.execute(
+            """
+            SELECT pairs.new_id, s.article_id, s.minhash, s.cluster_id
+            FROM (
+                SELECT DISTINCT p.article_id AS new_id, b.article_id AS old_id
+                FROM probe_buckets p
+                JOIN syndication_buckets b ON b.band = p.band AND b.bucket = p.bucket
+            ) pairs
+            JOIN article_signatures s ON s.article_id = pairs.old_id
+            """
+        ).fetchall()
+    finally:
+        con.unregister("probe_buckets")
+    found: dict[str, dict[str, tuple[np.ndarray, str]]] = defaultdict(dict)
+    for new_id, old_id, signature, cluster_id in rows:
+        found[new_id][old_id] = (np.asarray(signature, dtype=np.uint32), cluster_id)
+    return found
+
+
+_SIGNATURE_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("minhash", pa.list_(pa.uint32())),
+        ("cluster_id", pa.string()),
+        ("similarity", pa.float64()),
+        ("assigned_at", pa.timestamp("us")),
+    ]
+)
+_BUCKET_SCHEMA = pa.schema(
+    [("band", pa.int16()), ("bucket", pa.uint64()), ("article_id", pa.string())]
+)
