@@ -20,7 +20,7 @@ from prefect.context import get_run_context
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from config.settings import ExecutionSettings, FetchSettings, NlpSettings, Settings, load_settings
-from tasks import feeds, fetch, load, process
+from tasks import feeds, fetch, load, process, search, syndication
 from tasks.records import FeedPoll, FetchedPage, ProcessedBatch
 from warehouse.db import open_ingest, publish
 
@@ -88,12 +88,15 @@ def load_batch(
     db: Path, batch: ProcessedBatch, failed: list[FetchedPage], run_id: str
 ) -> load.BatchCounts:
     with open_ingest(db) as con:
-        return load.store_batch(con, batch, failed, run_id=run_id)
+        counts = load.store_batch(con, batch, failed, run_id=run_id)
+        syndication.assign_clusters(con)
+        return counts
 
 
 @task(name="finish-run", **_TASK)
 def finish_run(db: Path, summary: RunSummary, error: str | None) -> None:
     with open_ingest(db) as con:
+        search.rebuild_index(con)
         load.finish_run(con, summary.run_id, summary.counts(), error=error)
     publish(db)
 
