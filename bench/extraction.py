@@ -14,6 +14,17 @@ Checks printed along the way: the scorer reproduces the upstream trafilatura out
 (``--reference-scorer``) gives the same figures on the same prediction file.
 ``--baseline`` also scores plain ``trafilatura.extract`` (the "before" figure).
 Last line: ``extraction: P=... R=... F1=... acc=... s_per_page=...``.
+
+Measured on the 119-page development split (trafilatura 2.3.1, 2 shared cores):
+
+    plain trafilatura.extract(include_comments=False)  P=0.933 R=0.981 F1=0.956 acc=0.277
+    newsflow extract_article                            P=0.966 R=0.978 F1=0.972 acc=0.395
+                                                        F1 std 0.005, 0.017 s/page
+
+Ablation (F1 on all pages; each rule also helps, or is neutral, on both random halves):
+without headline removal 0.969, without tail trimming 0.971, without cross-link lines
+0.971, without link-list pruning 0.972 (-0.0004), recall pass only 0.970, with
+trafilatura's readability/jusText fallback instead of ``fast`` 0.971.
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
+from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
 from tasks.body_cleanup import clean_body, prune_link_lists
@@ -138,8 +139,8 @@ def _extract(
     )
 
 
-def _run_trafilatura(tree: HtmlElement, url: str, **options: bool):  # -> Document | None
-    return trafilatura.bare_extraction(
+def _run_trafilatura(tree: HtmlElement, url: str, **options: bool) -> Document | None:
+    document = trafilatura.bare_extraction(
         tree,
         url=url,
         fast=True,
@@ -147,6 +148,7 @@ def _run_trafilatura(tree: HtmlElement, url: str, **options: bool):  # -> Docume
         include_tables=True,
         **options,
     )
+    return document if isinstance(document, Document) else None
 
 
 def _choose(recall_text: str, precision_text: str) -> str:
