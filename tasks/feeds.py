@@ -1,0 +1,341 @@
+"""Poll RSS/Atom feeds politely and turn them into ``FeedItem`` records.
+
+Polling is cheap when nothing changed: a conditional GET (ETag / Last-Modified) lets the
+server answer 304, and when a server ignores validators the sha256 of the body still tells
+us the feed is unchanged, so it is not parsed again. A broken feed keeps every item that
+can be read; one bad feed never stops the others.
+
+feedparser only ever sees bytes we fetched (wrapped in a stream: given raw bytes,
+``feedparser.parse`` first tries them as a *local file name*); it never fetches anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import re
+import time
+from collections.abc import Mapping
+from contextlib import nullcontext
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+import httpx
+import lxml.etree
+import lxml.html
+
+from config.settings import FeedSettings, FetchSettings
+from tasks.errors import FetchError
+from tasks.fetch import looks_like_html
+from tasks.hostlimit import host_key, run_by_host
+from tasks.http import build_client, get
+from tasks.records import FeedItem, FeedPoll, FeedState
+from tasks.urls import canonicalize_url, unwrap_redirector
+
+log = logging.getLogger(__name__)
+
+ACCEPT_FEEDS = (
+    "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
+    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+)
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+_BLOCK_END = re.compile(r"(?i)<\s*(?:br|hr|/p|/div|/li|/h[1-6]|/tr|/td|/th|/blockquote)\b[^>]*>")
+_SPACES = re.compile(r"\s+")
+_MAX_ERROR_CHARS = 300
+
+
+def poll_feeds(
+    feeds: list[FeedSettings],
+    states: dict[str, FeedState],
+    settings: FetchSettings,
+    *,
+    client: httpx.Client | None = None,
+) -> list[FeedPoll]:
+    """Poll every enabled feed concurrently (per-host limits apply); one poll per feed, in order.
+
+    ``states`` maps feed URL to what the last successful poll stored (validators, hash).
+    """
+    active = [feed for feed in feeds if feed.enabled]
+    with nullcontext(client) if client is not None else build_client(settings) as http:
+        jobs = [
+            (host_key(feed.url), partial(_poll_safely, http, feed, states.get(feed.url), settings))
+            for feed in active
+        ]
+        return run_by_host(
+            jobs,
+            concurrency=settings.concurrency,
+            per_host=settings.per_host_concurrency,
+            delay=settings.per_host_delay,
+        )
+
+
+def poll_feed(
+    client: httpx.Client,
+    feed: FeedSettings,
+    state: FeedState | None,
+    settings: FetchSettings,
+) -> FeedPoll:
+    """Poll one feed: "unchanged" (304 or same body hash), "ok" with items, or "failed".
+
+    On "unchanged" and "failed" the poll carries the previous validators and hash, so storing
+    them never loses what a later conditional GET needs.
+    """
+    started = time.monotonic()
+    poll = FeedPoll(
+        feed_url=feed.url,
+        name=feed.name,
+        status="failed",
+        etag=state.etag if state else None,
+        last_modified=state.last_modified if state else None,
+        content_hash=state.content_hash if state else None,
+        polled_at=datetime.now(UTC).replace(tzinfo=None),
+    )
+    try:
+        response = get(
+            client,
+            feed.url,
+            settings,
+            headers=_request_headers(state),
+            max_bytes=settings.max_feed_bytes,
+        )
+    except FetchError as exc:
+        poll.error, poll.http_status = exc.reason, exc.http_status
+        poll.seconds = time.monotonic() - started
+        return poll
+    poll.http_status = response.status
+    poll.seconds = response.seconds
+    if response.status == 304:
+        if state is None or not (state.etag or state.last_modified):
+            poll.error = "http 304 to an unconditional request"
+            return poll
+        poll.status = "unchanged"
+        poll.etag = response.headers.get("etag") or poll.etag
+        poll.last_modified = response.headers.get("last-modified") or poll.last_modified
+        return poll
+    body = response.content
+    poll.bytes = len(body)
+    digest = hashlib.sha256(body).hexdigest()
+    validators = (response.headers.get("etag"), response.headers.get("last-modified"))
+    if state is not None and state.content_hash == digest:
+        poll.status = "unchanged"
+        poll.etag, poll.last_modified = validators
+        return poll
+    if not body.strip():
+        poll.error = "empty response body"
+        return poll
+    items, error = parse_feed(body, feed.url, response.headers, base_url=response.final_url)
+    poll.error = error
+    if items or error is None:
+        poll.status = "ok"
+        poll.items = items
+        poll.etag, poll.last_modified = validators
+        poll.content_hash = digest
+    return poll
+
+
+def parse_feed(
+    content: bytes,
+    feed_url: str,
+    headers: Mapping[str, str] | None = None,
+    *,
+    base_url: str | None = None,
+) -> tuple[list[FeedItem], str | None]:
+    """Items of a feed document and a problem report (None when the feed was clean).
+
+    A feed with readable entries gives them even when broken further on (the parse error
+    comes back as the report). No items plus a report means nothing usable: HTML instead of
+    a feed, an empty or truncated document. ``base_url`` (default ``feed_url``) resolves
+    relative links; ``headers`` are the HTTP response headers (encodings, language).
+    """
+    header_map = {name.lower(): value for name, value in (headers or {}).items()}
+    base = base_url or feed_url
+    if not content.strip():
+        return [], "empty document"
+    if content[:1].isspace() and content.lstrip().startswith(b"<?xml"):
+        # Whitespace before the XML declaration (a common template bug) makes the whole
+        # document invalid XML and sends feedparser to its lenient fallback parser.
+        content = content.lstrip()
+    parsed = feedparser.parse(
+        io.BytesIO(content),  # a stream, so feedparser can neither open a path nor a URL
+        response_headers=_feedparser_headers(header_map, base),
+        resolve_relative_uris=True,
+        sanitize_html=True,
+    )
+    problem = _bozo_message(parsed) if parsed.get("bozo") else None
+    if not parsed.entries:
+        media = header_map.get("content-type", "").split(";", 1)[0].strip().lower()
+        if media in _HTML_TYPES or (not parsed.get("version") and looks_like_html(content)):
+            return [], f"not a feed: got an HTML page ({media or 'no content type'})"
+        if problem:
+            return [], f"unparsable feed: {problem}"
+        if not parsed.get("version"):
+            return [], "not a feed: no RSS, RDF or Atom document element"
+        return [], None
+    language = parsed.feed.get("language") or header_map.get("content-language")
+    items: list[FeedItem] = []
+    seen: set[str] = set()
+    skipped = 0
+    for entry in parsed.entries:
+        item = _item(entry, feed_url, base, language)
+        if item is None:
+            skipped += 1
+        elif item.url not in seen:
+            seen.add(item.url)
+            items.append(item)
+    notes = [problem] if problem else []
+    if skipped:
+        notes.append(f"{skipped} of {len(parsed.entries)} entries skipped: no http(s) link")
+    return items, "; ".join(notes) or None
+
+
+def _poll_safely(
+    client: httpx.Client, feed: FeedSettings, state: FeedState | None, settings: FetchSettings
+) -> FeedPoll:
+    try:
+        return poll_feed(client, feed, state, settings)
+    except Exception as exc:  # a bug in one feed's handling must not cost the others
+        log.exception("unexpected error polling %s", feed.url)
+        return FeedPoll(
+            feed_url=feed.url,
+            name=feed.name,
+            status="failed",
+            error=f"unexpected error: {type(exc).__name__}: {exc}"[:_MAX_ERROR_CHARS],
+            etag=state.etag if state else None,
+            last_modified=state.last_modified if state else None,
+            content_hash=state.content_hash if state else None,
+            polled_at=datetime.now(UTC).replace(tzinfo=None),
+        )
+
+
+def _request_headers(state: FeedState | None) -> dict[str, str]:
+    headers = {"Accept": ACCEPT_FEEDS}
+    if state is not None and state.etag:
+        headers["If-None-Match"] = state.etag
+    if state is not None and state.last_modified:
+        headers["If-Modified-Since"] = state.last_modified
+    return headers
+
+
+def _feedparser_headers(headers: Mapping[str, str], base: str) -> dict[str, str]:
+    """The response headers feedparser should see.
+
+    ``text/xml`` without charset meant us-ascii under RFC 3023, which made feedparser flag
+    every such UTF-8 feed; RFC 7303 replaced that rule with "read the XML declaration",
+    which is what feedparser does for ``application/xml``. No Content-Type at all is
+    treated the same way instead of being reported as "not XML".
+    """
+    content_type = headers.get("content-type", "").strip()
+    media = content_type.split(";", 1)[0].strip().lower()
+    if not content_type or (media == "text/xml" and "charset" not in content_type.lower()):
+        content_type = "application/xml"
+    result = {"content-type": content_type, "content-location": base}
+    if headers.get("content-language"):
+        result["content-language"] = headers["content-language"]
+    return result
+
+
+def _item(entry: Any, feed_url: str, base: str, language: str | None) -> FeedItem | None:
+    link = _entry_link(entry)
+    if link is None:
+        return None
+    absolute = urljoin(base, link.strip())
+    target = entry.get("feedburner_origlink") or absolute  # the story, not the ad proxy
+    try:
+        url = canonicalize_url(unwrap_redirector(urljoin(base, target.strip())))
+    except ValueError:
+        return None
+    return FeedItem(
+        feed_url=feed_url,
+        url=url,
+        link=absolute,
+        guid=(entry.get("id") or "").strip() or None,
+        title=_plain_text(entry.get("title"), (entry.get("title_detail") or {}).get("type")),
+        published_at=_entry_date(entry, language),
+        summary=_plain_text(entry.get("summary"), "text/html"),
+    )
+
+
+def _entry_link(entry: Any) -> str | None:
+    """The entry's link; a guid that is an http(s) URL stands in when there is none."""
+    link = (entry.get("link") or "").strip()
+    if link:
+        return link
+    for candidate in entry.get("links") or []:
+        if candidate.get("href") and candidate.get("rel", "alternate") == "alternate":
+            return str(candidate["href"])
+    guid = (entry.get("id") or "").strip()
+    if urlsplit(guid).scheme.lower() in ("http", "https"):
+        return guid
+    return None
+
+
+def _plain_text(value: str | None, content_type: str | None) -> str | None:
+    """Text without tags or runs of whitespace (titles with <b>, CDATA padded with newlines)."""
+    if not value:
+        return None
+    if content_type in _HTML_TYPES and ("<" in value or "&" in value):
+        value = _html_to_text(value)
+    text = _SPACES.sub(" ", value).strip()
+    return text or None
+
+
+def _html_to_text(markup: str) -> str:
+    markup = _BLOCK_END.sub(" ", markup)
+    try:
+        return lxml.html.fragment_fromstring(markup, create_parent="div").text_content()
+    except (ValueError, lxml.etree.ParserError):
+        return re.sub(r"<[^>]*>", " ", markup)
+
+
+def _entry_date(entry: Any, language: str | None) -> datetime | None:
+    """Published (else updated) time as naive UTC; other languages via dateparser."""
+    # dict.get: FeedParserDict.get("updated...") silently falls back to "published" (with a
+    # DeprecationWarning); we want each key for what it is.
+    for key in ("published_parsed", "updated_parsed"):
+        struct = dict.get(entry, key)
+        if struct:
+            try:
+                return datetime(*struct[:6])
+            except (TypeError, ValueError):
+                pass
+    for key in ("published", "updated"):
+        raw = dict.get(entry, key)
+        if raw:
+            parsed = _parse_foreign_date(raw, language)
+            if parsed is not None:
+                return parsed
+    return None
+
+
+def _parse_foreign_date(raw: str, language: str | None) -> datetime | None:
+    """Dates feedparser cannot read, such as "Seg, 24 Set 2018 19:42:40 -0300"."""
+    import dateparser  # imported on first need: it is slow to load and rarely needed
+
+    languages = (
+        [language.strip()[:2].lower()] if language and language.strip()[:2].isalpha() else None
+    )
+    options = {
+        "TIMEZONE": "UTC",
+        "TO_TIMEZONE": "UTC",
+        "RETURN_AS_TIMEZONE_AWARE": True,
+        "REQUIRE_PARTS": ["day", "month", "year"],
+    }
+    when = None
+    for hint in [languages, None] if languages else [None]:
+        try:
+            when = dateparser.parse(raw, languages=hint, settings=options)
+        except (ValueError, OverflowError, LookupError):  # unknown language code, odd input
+            when = None
+        if when is not None:
+            return when.astimezone(UTC).replace(tzinfo=None)
+    return None
+
+
+def _bozo_message(parsed: Any) -> str:
+    exc = parsed.get("bozo_exception")
+    text = f"{type(exc).__name__}: {exc}" if exc is not None else "malformed feed"
+    return text[:_MAX_ERROR_CHARS]
