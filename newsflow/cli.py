@@ -111,6 +111,7 @@ def sql(
     except WarehouseError as exc:
         raise fail(str(exc)) from None
     try:
+        _load_search_functions(con)
         relation = con.sql(query)
         if relation is None:
             return
@@ -135,9 +136,11 @@ def analyze(
         bool, typer.Option("--jsonl", help='Input is JSON lines {"id", "text"}; output too.')
     ] = False,
     config: ConfigOpt = DEFAULT_CONFIG_PATH,
+    db: DbOpt = None,
 ) -> None:
     """Print the entities and quotes of a text as JSON (the flow's own NLP code path).
 
+    Reads no warehouse: --db is accepted (and ignored) so every command takes the same flags.
     Example: newsflow analyze article.txt | jq .quotes
     """
     from dataclasses import asdict
@@ -180,6 +183,18 @@ def analyze(
 def _analysis_json(analysis: dict) -> dict:
     return {"entities": analysis["mentions"], "quotes": analysis["quotes"]}
 
+
+def _load_search_functions(con: object) -> None:
+    """Make the search index's SQL functions (fts_main_articles.match_bm25) usable in `sql`."""
+    from contextlib import suppress
+
+    from tasks.search import SearchError, load_fts
+
+    with suppress(SearchError):  # plain SQL still works without the extension
+        load_fts(con)  # type: ignore[arg-type]
+
+
+from newsflow import analyst_cli  # noqa: E402,F401  registers search, export, report
 
 if __name__ == "__main__":
     app()

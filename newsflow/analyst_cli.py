@@ -1,0 +1,164 @@
+"""Analyst commands of the ``newsflow`` CLI: search, export, report.
+
+Registered on ``newsflow.cli.app`` when that module imports this one. Every command reads
+the published snapshot (read-only), takes ``--config`` and ``--db`` like the others, and
+reports a problem a user can fix as one line on stderr with exit code 2.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import duckdb
+import typer
+
+from config.settings import DEFAULT_CONFIG_PATH
+from newsflow.cli import ConfigOpt, DbOpt, app, fail, settings_or_exit
+
+SinceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--since",
+        help="Only articles whose day (publication, else fetch date) is on or after YYYY-MM-DD.",
+    ),
+]
+
+# C0/C1 control characters (terminal escapes among them): fetched text is data, not commands.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str | None) -> str:
+    """One line of fetched text, safe to print to a terminal."""
+    return _CONTROL.sub("", " ".join((text or "").split()))
+
+
+def _since(value: str | None) -> date | None:
+    if value is None:
+        return None
+    from tasks.search import parse_day
+
+    try:
+        return parse_day(value)
+    except ValueError as exc:
+        raise fail(f"--since: {exc}") from None
+
+
+@contextmanager
+def _published(config: Path, db: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the published warehouse; errors become one line."""
+    from warehouse.db import WarehouseError, connect_published
+
+    settings = settings_or_exit(config, db)
+    try:
+        con = connect_published(settings.warehouse.path)
+    except WarehouseError as exc:
+        raise fail(str(exc)) from None
+    try:
+        yield con
+    except duckdb.Error as exc:
+        raise fail(str(exc).splitlines()[0]) from None
+    finally:
+        con.close()
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words to look for in titles and bodies.")],
+    since: SinceOpt = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Articles to show.")] = 10,
+    config: ConfigOpt = DEFAULT_CONFIG_PATH,
+    db: DbOpt = None,
+) -> None:
+    """Full-text search (BM25 over titles and bodies, stemmed): best matches first, with a snippet.
+
+    Example: newsflow search "regime change" --since 2025-03-01 --limit 5
+    """
+    from tasks.search import SearchError
+    from tasks.search import search as run_search
+
+    day = _since(since)
+    with _published(config, db) as con:
+        try:
+            hits = run_search(con, query, since=day, limit=limit)
+        except SearchError as exc:
+            raise fail(str(exc)) from None
+    if not hits:
+        typer.echo(f"no articles match {printable(query)!r}", err=True)
+        return
+    for rank, hit in enumerate(hits, start=1):
+        typer.echo(
+            f"{rank:>2}. {hit.day.isoformat()}  {printable(hit.source)}  (score {hit.score:.2f})"
+        )
+        typer.echo(f"    {printable(hit.title) or '(untitled)'}")
+        typer.echo(f"    {printable(hit.url)}")
+        typer.echo(f"    {printable(hit.snippet)}")
+
+
+@app.command()
+def export(
+    out_dir: Annotated[Path, typer.Argument(help="Directory to write the tables into.")],
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="parquet (partitioned by pub_date) or csv.")
+    ] = "parquet",
+    since: SinceOpt = None,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace tables exported there before.")
+    ] = False,
+    config: ConfigOpt = DEFAULT_CONFIG_PATH,
+    db: DbOpt = None,
+) -> None:
+    """Export every table to Parquet (hive-partitioned by pub_date) or CSV files.
+
+    Example: newsflow export --format parquet exports/ --since 2025-03-01
+    """
+    from newsflow.export import ExportError, export_warehouse
+
+    if format not in ("parquet", "csv"):
+        raise fail(f"--format: expected parquet or csv, got {format!r}")
+    day = _since(since)
+    with _published(config, db) as con:
+        try:
+            done = export_warehouse(con, out_dir, fmt=format, since=day, overwrite=overwrite)  # type: ignore[arg-type]
+        except ExportError as exc:
+            raise fail(str(exc)) from None
+    for table in done:
+        layout = "partitioned by pub_date" if table.partitioned else "one file"
+        typer.echo(f"{table.table}: {table.rows} rows -> {table.path} ({layout})")
+
+
+@app.command()
+def report(
+    since: SinceOpt = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path(
+        "report.html"
+    ),
+    config: ConfigOpt = DEFAULT_CONFIG_PATH,
+    db: DbOpt = None,
+) -> None:
+    """Write a self-contained HTML report of the week (charts, top names, latest quotes).
+
+    Article volume per source per day, the most mentioned people and organisations with
+    their trend, the most quoted speakers and the latest quotes with links. Default period:
+    the 7 days up to the latest article.
+
+    Example: newsflow report --since 2025-03-01 --out week.html
+    """
+    from newsflow.report import write_report
+
+    day = _since(since)
+    if not out.parent.is_dir():
+        raise fail(f"--out: no such directory: {out.parent}")
+    with _published(config, db) as con:
+        try:
+            summary = write_report(con, out, since=day)
+        except OSError as exc:
+            raise fail(f"cannot write {out}: {exc.strerror}") from None
+    typer.echo(
+        f"{summary.path}: {summary.since.isoformat()} to {summary.until.isoformat()}, "
+        f"{summary.articles} articles, {summary.quotes} quotes, {summary.bytes // 1024} KiB"
+    )
