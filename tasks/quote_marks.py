@@ -46,6 +46,16 @@ def _closes_here(text: str, i: int, hi: int) -> bool:
     return not prev.isspace() and (nxt.isspace() or not nxt.isalnum())
 
 
+def _is_measure_or_markup(text: str, i: int, lo: int) -> bool:
+    """A straight double quote that is an inch mark (6'3") or an attribute value (a="b")."""
+    if i - lo >= 2 and text[i - 1].isdigit() and text[i - 2] in "'’":
+        return True
+    if i > lo and text[i - 1] == "=":
+        return True
+    close = text.rfind('="', lo, i)
+    return close != -1 and '"' not in text[close + 2 : i] and "<" in text[lo:close]
+
+
 def find_marked_quotes(text: str) -> list[Marked]:
     """All quoted passages of ``text`` in order (double-quoted first, then single-quoted)."""
     paragraphs = paragraph_spans(text)
@@ -63,7 +73,9 @@ def find_marked_quotes(text: str) -> list[Marked]:
         while i < hi:
             c = text[i]
             if c in DOUBLE_MARKS:
-                if open_at is None:
+                if c == '"' and _is_measure_or_markup(text, i, lo):
+                    pass  # 6'3" tall, <tweet author="...">
+                elif open_at is None:
                     if not (c in _DOUBLE_CLOSERS and _closes_here(text, i, hi)):
                         open_at, open_paras = i, 1
                 elif c in _DOUBLE_OPENERS and _opens_here(text, i, lo) and i > open_at + 1:

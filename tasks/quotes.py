@@ -1,18 +1,31 @@
 """Who said what: direct and reported quotes with their speakers, from one parsed doc.
 
 Quoted passages come from the quotation marks (tasks.quote_marks); reporting verbs and their
-subjects come from the dependency parse. A quote is tied to the verb whose complement it is
-(``she said, "..."``, ``"...," said X``) or, when the parse is broken by the quote, to a
-reporting verb right next to it. A quote inside a larger reported clause (``Cruz said he
-wasn't going to "act like a puppy" and back Trump``) becomes the whole clause, kind direct.
-Reported clauses with no quotation marks (``X said (that) ...``, ``according to X, ...``)
-become kind indirect. Speakers are canonical names from tasks.entities; pronouns go to the
-most salient earlier person; a bare quote paragraph inherits the previous quote's speaker.
+subjects come from the dependency parse (tasks.speakers names them). Each passage is tied to
+its attribution by the first rule that applies:
+
+1. parse: the passage fills or sits inside the complement of a reporting verb (``she said,
+   "..."``; ``Cruz said he wasn't going to "act like a puppy"``). A partial quote inside a
+   larger reported clause becomes the whole clause (kind direct: it holds quoted words).
+2. framing: a reporting verb right after or before it, with only the speaker, the verb's own
+   modifiers and punctuation in between (``"...," said X, the minister.``).
+3. governor: a partial quote in the object of some other verb takes that verb's subject
+   (``Trump called on supporters to "go to your place and vote"``).
+4. introduction: the sentence before ends with a colon (``Sanders made this comment:``), or
+   with an attribution of its own (``..., Schiff said. "..."``), or a dash names the speaker
+   (``"..." ― Ana Ruiz``).
+5. continuation: a bare quote paragraph keeps the previous quote's speaker.
+
+Short passages with none of these (scare quotes) and short title-case ones (titles of works)
+are not quotes. Transcript turns (``PENCE: ...``) are quotes of the named speaker. Reporting
+verbs left over with a clausal complement give kind indirect (``X said (that) ...``,
+``according to X, ...``).
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
@@ -21,24 +34,26 @@ from tasks.entities import EntityIndex
 from tasks.quote_marks import Marked, find_marked_quotes, paragraph_spans
 from tasks.records import Quote
 from tasks.reporting_verbs import NAMING_VERBS, SPEECH_VERBS
+from tasks.speakers import RELATIVE, SpeakerNamer, subject_of
 
 _SENT_END = frozenset({".", "!", "?"})
-_SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
-_CLIMB_DEPS = frozenset({"xcomp", "advcl", "pcomp", "conj", "prep", "acl", "ccomp"})
-_RELATIVE = frozenset({"who", "that", "which", "whom"})
-_MALE = frozenset({"he", "him", "his", "himself"})
-_FEMALE = frozenset({"she", "her", "hers", "herself"})
-_PERSON_PRONOUNS = _MALE | _FEMALE
-_MALE_TITLES = frozenset({"mr", "mr.", "sir", "lord", "king", "prince", "father"})
-_FEMALE_TITLES = frozenset({"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "queen"})
-MIN_WORDS_UNCUED = 4  # shorter quoted bits with no speech cue are scare quotes or titles
+_DASHES = frozenset({"―", "—", "–", "-", "--"})
+_QUOTE_CHARS = frozenset("\"“”«»„‘’'")
+_NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "PROPN"})
+_COMPLEMENT_DEPS = frozenset({"ccomp", "xcomp", "dobj", "oprd", "prep", "attr", "acomp", "dative"})
+_TRANSCRIPT_RE = re.compile(r"[ \t]*[\"“]?([A-Z][A-Z.'\- ]{0,30}[A-Z]):[ \t]+(?=\S)")
+MIN_WORDS_UNCUED = 4  # shorter quoted bits with no attribution are scare quotes
+MAX_TITLE_WORDS = 6  # "Face the Nation": short title-case passages are titles of works
+MAX_MERGE_TOKENS = 60
 
 
 @dataclass(slots=True)
 class _Attribution:
-    cue: Token
+    cue: str | None
     speaker: str | None
     label: str | None
+    how: str  # which rule found it (parse, framing, governor, intro, continuation, ...)
+    cue_token: int | None = None
 
 
 @dataclass(slots=True)
@@ -47,24 +62,22 @@ class _Passage:
     end: int
     attribution: _Attribution | None = None
     kind: str = "direct"
+    extended: bool = False  # grown from the quoted words to the reported clause
 
 
 class _DocView:
-    """Per-doc lookups shared by the steps below (built once, cheap to query)."""
+    """Per-doc lookups shared by the rules below (built once, cheap to query)."""
 
-    def __init__(self, doc: Doc, entities: EntityIndex, marked: list[Marked]) -> None:
+    def __init__(self, doc: Doc, marked: list[Marked]) -> None:
         self.doc = doc
         self.text = doc.text
-        self.entities = entities
-        self.paragraphs = paragraph_spans(doc.text)
+        self.paragraphs = paragraph_spans(doc.text) or [(0, len(doc.text))]
         self.para_starts = [s for s, _ in self.paragraphs]
         self.tok_starts = [t.idx for t in doc]
-        self.marked = marked
         self.quote_of_token = [-1] * len(doc)
         for qi, m in enumerate(marked):
             for t in self.tokens_in(m.start, m.end):
                 self.quote_of_token[t.i] = qi
-        self.genders = _known_genders(doc, entities)
 
     def tokens_in(self, start: int, end: int) -> list[Token]:
         lo = bisect.bisect_left(self.tok_starts, start)
@@ -78,73 +91,10 @@ class _DocView:
         return self.quote_of_token[tok.i] >= 0
 
 
-def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
-    """Direct (incl. partial) and indirect quotes of ``doc`` with speakers, in text order."""
-    marked = find_marked_quotes(doc.text)
-    view = _DocView(doc, entities, marked)
-    cues = [t for t in doc if _is_cue(t) and not view.quoted(t)]
-    contents = {cue.i: _content_span(cue) for cue in cues}
-
-    passages = _merge_split_quotes(view, [_Passage(m.start, m.end) for m in marked], cues)
-    used_cues: set[int] = set()
-    results: list[_Passage] = []
-    prev: _Passage | None = None
-    for passage in passages:
-        attributed = _attribute_by_parse(view, passage, cues, contents)
-        if attributed is None:
-            attributed = _attribute_by_adjacency(view, passage, cues)
-        if passage.attribution is None and attributed is not None:
-            passage.attribution = attributed
-        if passage.attribution is None:
-            passage.attribution = _carry_over(view, passage, prev)
-        words = len(view.text[passage.start : passage.end].split())
-        if passage.attribution is None and words < MIN_WORDS_UNCUED:
-            continue  # scare quotes, titles of works
-        if passage.attribution is not None:
-            used_cues.add(passage.attribution.cue.i)
-        if results and passage.start < results[-1].end:  # two quotes in one reported clause
-            results[-1].end = max(results[-1].end, passage.end)
-            continue
-        results.append(passage)
-        prev = passage
-
-    for cue in cues:
-        if cue.i in used_cues or contents[cue.i] is None:
-            continue
-        start, end = contents[cue.i]
-        if any(p.start < end and start < p.end for p in results):
-            continue
-        if len(view.text[start:end].split()) < 3:
-            continue
-        speaker, label = _speaker_of(view, cue)
-        results.append(_Passage(start, end, _Attribution(cue, speaker, label), kind="indirect"))
-    results.sort(key=lambda p: p.start)
-    return [_to_quote(view, p) for p in results]
-
-
-def _to_quote(view: _DocView, p: _Passage) -> Quote:
-    attr = p.attribution
-    cue = None
-    if attr is not None:
-        cue = "according to" if attr.cue.lower_ == "according" else attr.cue.text
-    return Quote(
-        quote=view.text[p.start : p.end],
-        speaker=attr.speaker if attr else None,
-        kind="indirect" if p.kind == "indirect" else "direct",
-        start_char=p.start,
-        end_char=p.end,
-        cue=cue,
-        speaker_label=attr.label if attr else None,
-    )
-
-
-def _is_cue(tok: Token) -> bool:
+def is_cue(tok: Token) -> bool:
+    """A reporting verb ("said", "warned", "called") or the "according" of "according to"."""
     if tok.lower_ == "according":
-        return (
-            any(c.lower_ == "to" for c in tok.children) or tok.nbor(1).lower_ == "to"
-            if (tok.i + 1 < len(tok.doc))
-            else False
-        )
+        return tok.i + 1 < len(tok.doc) and tok.nbor(1).lower_ == "to"
     lemma = tok.lemma_.lower()
     if not (lemma in SPEECH_VERBS or lemma in NAMING_VERBS) or not tok.tag_.startswith("VB"):
         return False
@@ -152,64 +102,170 @@ def _is_cue(tok: Token) -> bool:
     return not (tok.i > 0 and tok.nbor(-1).text == "-" and not tok.nbor(-1).whitespace_)
 
 
-def _content_span(cue: Token) -> tuple[int, int] | None:
+def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
+    """Direct (incl. partial) and indirect quotes of ``doc`` with speakers, in text order."""
+    marked = find_marked_quotes(doc.text)
+    view = _DocView(doc, marked)
+    cues = [t for t in doc if is_cue(t) and not view.quoted(t)]
+    contents = {cue.i: content_span(cue) for cue in cues}
+    speaker_tokens: set[int] = set()
+    for cue in cues:
+        subj = subject_of(cue)
+        if subj is not None:
+            speaker_tokens.add(subj.i)
+            speaker_tokens.update(c.i for c in subj.children if c.dep_ in ("compound", "appos"))
+    reported = {
+        t.i for span in contents.values() if span is not None for t in view.tokens_in(*span)
+    }
+    namer = SpeakerNamer(doc, entities, view.quoted, view.paragraph_of, speaker_tokens, reported)
+
+    turns = _transcript_turns(view, namer)
+    turn_paras = {view.paragraph_of(t.start) for t in turns}
+    passages = _outside_turns(view, marked, turn_paras)
+    passages = _merge_split_quotes(view, namer, passages)
+
+    results: list[_Passage] = list(turns)
+    prev: _Passage | None = None
+    for p in passages:
+        quoted_text = view.text[p.start : p.end]
+        if p.attribution is None:
+            p.attribution = (
+                _by_parse(view, namer, p, cues, contents)
+                or _by_framing(view, namer, p)
+                or _by_governor(view, namer, p)
+                or _by_introduction(view, namer, p)
+                or _by_continuation(view, p, prev)
+            )
+        how = p.attribution.how if p.attribution else None
+        if how is None and len(quoted_text.split()) < MIN_WORDS_UNCUED:
+            continue  # scare quotes
+        if not p.extended and how not in ("parse", "framing") and _is_title(quoted_text):
+            continue  # titles of works, headings
+        if results and p.start < results[-1].end:  # two quotes in one reported clause
+            results[-1].end = max(results[-1].end, p.end)
+            continue
+        results.append(p)
+        prev = p
+
+    used = {p.attribution.cue_token for p in results if p.attribution is not None}
+    for cue in cues:
+        span = contents[cue.i]
+        if cue.i in used or span is None:
+            continue
+        start, end = span
+        if any(p.start < end and start < p.end for p in results):
+            continue
+        if len(view.text[start:end].split()) < 3:
+            continue
+        speaker, label = namer.speaker_of(cue)
+        attribution = _Attribution(_cue_text(cue), speaker, label, "indirect", cue.i)
+        results.append(_Passage(start, end, attribution, kind="indirect"))
+    results.sort(key=lambda p: p.start)
+    return [_to_quote(view, p) for p in results]
+
+
+def _to_quote(view: _DocView, p: _Passage) -> Quote:
+    attr = p.attribution
+    return Quote(
+        quote=view.text[p.start : p.end],
+        speaker=attr.speaker if attr else None,
+        kind="indirect" if p.kind == "indirect" else "direct",
+        start_char=p.start,
+        end_char=p.end,
+        cue=attr.cue if attr else None,
+        speaker_label=attr.label if attr else None,
+    )
+
+
+def _cue_text(cue: Token) -> str:
+    return "according to" if cue.lower_ == "according" else cue.text
+
+
+def _attribution(namer: SpeakerNamer, cue: Token, how: str) -> _Attribution:
+    return _Attribution(_cue_text(cue), *namer.speaker_of(cue), how, cue.i)
+
+
+def _is_title(text: str) -> bool:
+    words = re.findall(r"[A-Za-z][A-Za-z'’-]*", text)
+    long_words = [w for w in words if len(w) >= 4]
+    return 0 < len(words) <= MAX_TITLE_WORDS and all(w[0].isupper() for w in long_words)
+
+
+# ---------------------------------------------------------------- what a cue reports
+
+
+def content_span(cue: Token) -> tuple[int, int] | None:
     """Characters of what the cue reports: its clausal complement, or the clause it modifies."""
-    doc = cue.doc
     if cue.lower_ == "according":
         head = cue.head
         if head.i == cue.i:
             return None
         own = {t.i for t in cue.subtree}
-        toks = [t for t in head.subtree if t.i not in own and not t.is_punct]
-        return _span_of(toks)
+        return _span_of([t for t in head.subtree if t.i not in own])
     comps = [c for c in cue.children if c.dep_ == "ccomp"]
-    if not comps and cue.lemma_ in NAMING_VERBS:
-        # "called the talks substantive", "described it as a disaster", "called for a vote"
+    if not comps:
+        # "called the talks substantive", "condemned the test as provocative"
         named = [c for c in cue.children if c.dep_ == "oprd" or c.lower_ == "as"]
         if named:
             comps = [c for c in cue.children if c.dep_ == "dobj"] + named
-        else:
+        elif cue.lemma_ == "call":  # "called for a vote"
             comps = [c for c in cue.children if c.dep_ == "prep" and c.lower_ == "for"]
     if not comps:
         comps = [c for c in cue.children if c.dep_ == "xcomp" and c.i > cue.i]
-    if not comps and cue.dep_ in ("parataxis",) and cue.head.i != cue.i:
+    if not comps and cue.dep_ == "parataxis" and cue.head.i != cue.i:
         own = {t.i for t in cue.subtree}
-        toks = [t for t in cue.head.subtree if t.i not in own]
-        return _span_of(toks)
+        return _span_of([t for t in cue.head.subtree if t.i not in own])
     if not comps:
         return None
-    toks = [t for c in comps for t in c.subtree]
-    del doc
-    return _span_of(toks)
+    return _span_of([t for c in comps for t in c.subtree])
 
 
 def _span_of(toks: list[Token]) -> tuple[int, int] | None:
     toks = sorted(toks, key=lambda t: t.i)
-    while toks and toks[-1].is_punct and toks[-1].text not in DOUBLE_QUOTE_CHARS:
+    while toks and (toks[-1].is_space or toks[-1].is_punct and toks[-1].text not in _QUOTE_CHARS):
         toks.pop()
-    while toks and toks[0].is_punct and toks[0].text not in DOUBLE_QUOTE_CHARS:
+    while toks and (toks[0].is_space or toks[0].is_punct and toks[0].text not in _QUOTE_CHARS):
         toks.pop(0)
     if not toks:
         return None
     return toks[0].idx, toks[-1].idx + len(toks[-1].text)
 
 
-DOUBLE_QUOTE_CHARS = frozenset("\"“”«»„‘’'")
-
-
 def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
     return max(0, min(a1, b1) - max(a0, b0))
 
 
-def _attribute_by_parse(
-    view: _DocView, p: _Passage, cues: list[Token], contents: dict[int, tuple[int, int] | None]
+def _quoted_share(view: _DocView, span: tuple[int, int]) -> float:
+    toks = [t for t in view.tokens_in(*span) if not (t.is_punct or t.is_space)]
+    if not toks:
+        return 1.0
+    return sum(1 for t in toks if view.quoted(t)) / len(toks)
+
+
+def _extend(view: _DocView, p: _Passage, span: tuple[int, int]) -> None:
+    """Grow a partial quote to its reported clause when the clause is mostly not quoted."""
+    if _quoted_share(view, span) < 0.75 and span[1] - span[0] > p.end - p.start:
+        lo, hi = view.paragraphs[view.paragraph_of(p.start)]
+        p.start, p.end = max(lo, min(p.start, span[0])), min(hi, max(p.end, span[1]))
+        p.extended = True
+
+
+# ---------------------------------------------------------------- attribution rules
+
+
+def _by_parse(
+    view: _DocView,
+    namer: SpeakerNamer,
+    p: _Passage,
+    cues: list[Token],
+    contents: dict[int, tuple[int, int] | None],
 ) -> _Attribution | None:
-    """Tie the quote to the reporting verb whose complement contains it (or that it fills)."""
-    para = view.paragraph_of(p.start)
+    """The reporting verb whose complement holds the passage (or that the passage fills)."""
+    paras = (view.paragraph_of(p.start), view.paragraph_of(p.end))
     best: tuple[float, Token, tuple[int, int]] | None = None
     for cue in cues:
         span = contents[cue.i]
-        if span is None or view.paragraph_of(cue.idx) not in (para, view.paragraph_of(p.end)):
+        if span is None or view.paragraph_of(cue.idx) not in paras:
             continue
         ov = _overlap(p.start, p.end, span[0], span[1])
         if ov <= 0:
@@ -219,74 +275,52 @@ def _attribute_by_parse(
             best = (score, cue, span)
     if best is None:
         return None
-    score, cue, span = best
-    quoted_share = _quoted_share(view, span)
-    if quoted_share < 0.75 and span[1] - span[0] > (p.end - p.start):
-        # a partial quote inside reported speech: the whole reported clause is the quote
-        p.start, p.end = min(p.start, span[0]), max(p.end, span[1])
-    speaker, label = _speaker_of(view, cue)
-    return _Attribution(cue, speaker, label)
+    _, cue, span = best
+    _extend(view, p, span)
+    return _attribution(namer, cue, "parse")
 
 
-def _quoted_share(view: _DocView, span: tuple[int, int]) -> float:
-    toks = [t for t in view.tokens_in(*span) if not t.is_punct]
-    if not toks:
-        return 1.0
-    return sum(1 for t in toks if view.quoted(t)) / len(toks)
-
-
-def _attribute_by_adjacency(view: _DocView, p: _Passage, cues: list[Token]) -> _Attribution | None:
-    """A reporting verb framing the quote: ``"...," X said`` or ``X said: "..."``.
-
-    Only the speaker, the verb's own modifiers and punctuation may stand between the quote and
-    the verb, so a scare quote inside some other clause is not mistaken for speech.
-    """
+def _by_framing(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attribution | None:
+    """A reporting verb just after the quote (same sentence) or just before it."""
     lo, hi = view.paragraphs[view.paragraph_of(p.end)]
-    after = view.tokens_in(p.end, hi)[:14]
+    after = view.tokens_in(p.end, hi)[:16]
     for t in after:
         if view.quoted(t) or t.text in _SENT_END:
             break
-        if _is_cue(t):
+        if is_cue(t):
             if _frames(view, t, p, after=True):
-                return _Attribution(t, *_speaker_of(view, t))
+                return _attribution(namer, t, "framing")
             break
+    dash = _dash_attribution(view, namer, p, after)
+    if dash is not None:
+        return dash
     lo, _ = view.paragraphs[view.paragraph_of(p.start)]
     before = view.tokens_in(lo, p.start)[-25:]
     for t in reversed(before):
         if view.quoted(t) or t.text in _SENT_END:
             break
-        if _is_cue(t):
+        if is_cue(t):
             if _frames(view, t, p, after=False):
-                return _Attribution(t, *_speaker_of(view, t))
+                return _attribution(namer, t, "framing")
             break
-    # "X said:" closing the previous paragraph
-    if not before or all(t.is_space for t in before):
-        pi = view.paragraph_of(p.start)
-        if pi > 0:
-            plo, phi = view.paragraphs[pi - 1]
-            if view.text[plo:phi].rstrip().endswith(":"):
-                for t in reversed(view.tokens_in(plo, phi)[-25:]):
-                    if view.quoted(t) or t.text in _SENT_END:
-                        break
-                    if _is_cue(t):
-                        return _Attribution(t, *_speaker_of(view, t))
     return None
 
 
 def _frames(view: _DocView, cue: Token, p: _Passage, *, after: bool) -> bool:
-    """Is ``cue`` the attribution of quote ``p`` rather than a verb of a neighbouring clause?"""
-    subj = _subject_of(cue)
+    """Is ``cue`` the attribution of ``p`` rather than a verb of a neighbouring clause?"""
+    subj = subject_of(cue)
     if subj is not None:
-        head = subj.head if subj.lower_ in _RELATIVE and cue.dep_ == "relcl" else subj
-        span = _subtree_span(head)
-        if span[0] < p.end and p.start < span[1]:
+        head = subj.head if subj.lower_ in RELATIVE and cue.dep_ == "relcl" else subj
+        left, right = head.left_edge, head.right_edge
+        if left.idx < p.end and p.start < right.idx + len(right.text):
             return False  # the quote is part of the speaker phrase: "the so-called 'x' say"
     if after:
-        between = view.tokens_in(p.end, cue.idx)
-        allowed = _subtree_ids(subj) if subj is not None else set()
+        if any(c.dep_ == "ccomp" and c.i > cue.i for c in cue.children):
+            return False  # the verb reports the clause after it, not the quote before it
+        allowed = {t.i for t in subj.subtree} if subj is not None else set()
         return all(
             t.is_punct or t.is_space or t.i in allowed or t.pos_ in ("ADV", "AUX", "PART")
-            for t in between
+            for t in view.tokens_in(p.end, cue.idx)
         )
     between = [t for t in view.tokens_in(cue.idx + len(cue.text), p.start) if not t.is_space]
     if not between:
@@ -294,183 +328,155 @@ def _frames(view: _DocView, cue: Token, p: _Passage, *, after: bool) -> bool:
     return len(between) <= 10 and between[-1].text in (":", ",", "that", "—", "–", "-")
 
 
-def _subtree_span(tok: Token) -> tuple[int, int]:
-    left, right = tok.left_edge, tok.right_edge
-    return left.idx, right.idx + len(right.text)
+def _dash_attribution(
+    view: _DocView, namer: SpeakerNamer, p: _Passage, after: list[Token]
+) -> _Attribution | None:
+    """``"..." ― Ana Ruiz``: a dash and a name closing the paragraph."""
+    toks = [t for t in after if not t.is_space]
+    if not toks or toks[0].text not in _DASHES or len(toks) > 8:
+        return None
+    names = [t for t in toks[1:] if t.pos_ == "PROPN" or t.ent_type_ == "PERSON"]
+    if not names:
+        return None
+    speaker, label = namer.name_of(names[-1])
+    return _Attribution(toks[0].text, speaker, label, "dash")
 
 
-def _subtree_ids(tok: Token) -> set[int]:
-    return {t.i for t in tok.subtree}
+def _by_governor(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attribution | None:
+    """A partial quote in the object of a verb whose subject is a named speaker."""
+    inner = [t for t in view.tokens_in(p.start, p.end) if not (t.is_punct or t.is_space)]
+    roots = [t for t in inner if not (p.start <= t.head.idx < p.end) or t.head.i == t.i]
+    if not roots or roots[0].head.i == roots[0].i:
+        return None
+    child, verb = roots[0], roots[0].head
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        child, verb = verb, verb.head
+    if verb.pos_ not in ("VERB", "AUX") or view.quoted(verb) or child.i < verb.i:
+        return None
+    subj = subject_of(verb)
+    if subj is None or subj.i > verb.i:
+        return None
+    speaker, label = namer.name_of(subj)
+    if label not in _NAMED_LABELS:
+        return None
+    rights = [c for c in verb.rights if c.dep_ in _COMPLEMENT_DEPS and c.i <= child.i]
+    first = rights[0] if rights else child
+    span = _span_of([t for c in (first, child) for t in c.subtree] + [first.left_edge])
+    if span is not None:
+        _extend(view, p, (span[0], max(span[1], p.end)))
+    return _Attribution(verb.text, speaker, label, "governor", verb.i)
 
 
-def _carry_over(view: _DocView, p: _Passage, prev: _Passage | None) -> _Attribution | None:
+def _by_introduction(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attribution | None:
+    """The sentence before the quote introduces it: ``X said:`` / ``..., X said. "..."``."""
+    pi = view.paragraph_of(p.start)
+    lo, _ = view.paragraphs[pi]
+    before = [t for t in view.tokens_in(lo, p.start) if not t.is_space]
+    if not before and pi > 0:  # the previous paragraph ends with "X made this comment:"
+        plo, phi = view.paragraphs[pi - 1]
+        before = [t for t in view.tokens_in(plo, phi) if not t.is_space]
+        if not before or before[-1].text != ":":
+            return None
+    if not before or view.quoted(before[-1]):
+        return None
+    sentence = before[-1].sent
+    if before[-1].text == ":":
+        cues = [t for t in sentence if is_cue(t) and t.i < before[-1].i and not view.quoted(t)]
+        verb = cues[-1] if cues else sentence.root
+        subj = subject_of(verb)
+        if subj is None:
+            return None
+        speaker, label = namer.name_of(subj)
+        return _Attribution(_cue_text(verb), speaker, label, "intro", verb.i)
+    if before[-1].text not in _SENT_END:
+        return None
+    cues = [t for t in sentence if is_cue(t) and not view.quoted(t)]
+    if not cues or cues[-1].i < sentence.end - 4:
+        return None  # only a sentence that ends with its attribution ("..., Schiff said.")
+    attribution = _attribution(namer, cues[-1], "intro")
+    return attribution if attribution.label in _NAMED_LABELS else None
+
+
+def _by_continuation(view: _DocView, p: _Passage, prev: _Passage | None) -> _Attribution | None:
     """A bare quote paragraph continues the previous quote's speaker."""
     if prev is None or prev.attribution is None:
         return None
-    if view.paragraph_of(p.start) - view.paragraph_of(prev.end) > 1:
+    pi, prev_pi = view.paragraph_of(p.start), view.paragraph_of(prev.end)
+    if pi - prev_pi > 1:
         return None
-    lo, _ = view.paragraphs[view.paragraph_of(p.start)]
-    if view.text[lo : p.start].strip() and view.paragraph_of(p.start) != view.paragraph_of(
-        prev.end
-    ):
+    lo, _ = view.paragraphs[pi]
+    if pi != prev_pi and view.text[lo : p.start].strip():
         return None
-    return prev.attribution
+    attr = prev.attribution
+    return _Attribution(attr.cue, attr.speaker, attr.label, "continuation", None)
+
+
+# ---------------------------------------------------------------- passages
+
+
+def _transcript_turns(view: _DocView, namer: SpeakerNamer) -> list[_Passage]:
+    """``PENCE: Well, look, ...``: a paragraph opening with a shouted name and a colon."""
+    turns: list[_Passage] = []
+    for lo, hi in view.paragraphs:
+        m = _TRANSCRIPT_RE.match(view.text, lo, hi)
+        if not m or len(m.group(1)) < 2:
+            continue
+        end = hi - (len(view.text[lo:hi]) - len(view.text[lo:hi].rstrip(' \t"”')))
+        if end - m.end() < 2:
+            continue
+        name = " ".join(w.capitalize() for w in m.group(1).split())
+        speaker = namer.entities.resolve_name(name) or name
+        turns.append(_Passage(m.end(), end, _Attribution(":", speaker, "PERSON", "turn")))
+    return turns
+
+
+def _outside_turns(view: _DocView, marked: list[Marked], turn_paras: set[int]) -> list[_Passage]:
+    passages = []
+    for m in marked:
+        first, last = view.paragraph_of(m.start), view.paragraph_of(m.end - 1)
+        if first in turn_paras:
+            continue
+        end = m.end
+        for pi in range(first + 1, last + 1):
+            if pi in turn_paras:
+                end = view.paragraphs[pi - 1][1]
+                break
+        passages.append(_Passage(m.start, end))
+    return passages
 
 
 def _merge_split_quotes(
-    view: _DocView, passages: list[_Passage], cues: list[Token]
+    view: _DocView, namer: SpeakerNamer, passages: list[_Passage]
 ) -> list[_Passage]:
     """Join ``"We will," she said, "win."``: two quotes with only an attribution between."""
     merged: list[_Passage] = []
     for p in passages:
-        if merged and _only_attribution_between(view, merged[-1], p):
-            last = merged[-1]
-            cue = next(t for t in view.tokens_in(last.end, p.start) if _is_cue(t))
-            last.end = p.end
-            last.attribution = _Attribution(cue, *_speaker_of(view, cue))
+        cue = _attribution_between(view, merged[-1], p) if merged else None
+        if cue is not None:
+            merged[-1].end = p.end
+            merged[-1].attribution = _attribution(namer, cue, "framing")
             continue
         merged.append(p)
     return merged
 
 
-def _only_attribution_between(view: _DocView, first: _Passage, second: _Passage) -> bool:
+def _attribution_between(view: _DocView, first: _Passage, second: _Passage) -> Token | None:
+    """The cue of a gap that holds nothing but an attribution, else None."""
     gap = view.text[first.end : second.start]
-    if not (0 < len(gap) <= 90) or "\n" in gap:
-        return False
+    if not gap.strip() or "\n" in gap:
+        return None
     toks = [t for t in view.tokens_in(first.end, second.start) if not t.is_space]
-    if not toks or len(toks) > 16 or any(t.text in _SENT_END for t in toks[:-1]):
-        return False
-    cues = [t for t in toks if _is_cue(t)]
+    if not toks or len(toks) > MAX_MERGE_TOKENS or any(t.text in _SENT_END for t in toks[:-1]):
+        return None
+    cues = [t for t in toks if is_cue(t)]
     if not cues or not _frames(view, cues[0], first, after=True):
-        return False
-    subj = _subject_of(cues[0])
-    allowed = _subtree_ids(subj) if subj is not None else set()
-    allowed |= {
-        c.i
-        for t in cues
-        for c in t.subtree
-        if c.dep_ in ("prep", "pobj", "det", "amod", "dobj", "compound", "npadvmod", "advmod")
-    }
-    return all(
-        t.is_punct or t.i in allowed or t.pos_ in ("ADV", "AUX", "PART", "ADP") or _is_cue(t)
+        return None
+    subj = subject_of(cues[0])
+    allowed = {t.i for t in subj.subtree} if subj is not None else set()
+    modifiers = ("prep", "pobj", "det", "amod", "dobj", "compound", "npadvmod", "advmod")
+    allowed |= {c.i for t in cues for c in t.subtree if c.dep_ in modifiers}
+    ok = all(
+        t.is_punct or t.i in allowed or t.pos_ in ("ADV", "AUX", "PART", "ADP") or is_cue(t)
         for t in toks
     )
-
-
-# ---------------------------------------------------------------- speakers
-
-
-def _subject_of(cue: Token) -> Token | None:
-    """The speaker token of a reporting verb, climbing through "went on to say" chains."""
-    if cue.lower_ == "according":
-        for to in cue.children:
-            if to.lower_ == "to":
-                for obj in to.children:
-                    if obj.dep_ == "pobj":
-                        return obj
-        nxt = cue.nbor(1) if cue.i + 1 < len(cue.doc) else None
-        if nxt is not None:
-            for obj in nxt.children:
-                if obj.dep_ == "pobj":
-                    return obj
-        return None
-    tok = cue
-    for _ in range(4):
-        for child in tok.children:
-            if child.dep_ in _SUBJECT_DEPS:
-                if child.lower_ in _RELATIVE and tok.dep_ == "relcl":
-                    return tok.head
-                return child
-            if child.dep_ == "agent":
-                for obj in child.children:
-                    if obj.dep_ == "pobj":
-                        return obj
-        if tok.dep_ == "relcl":
-            return tok.head
-        if tok.dep_ in _CLIMB_DEPS and tok.head.i != tok.i:
-            tok = tok.head
-            continue
-        break
-    return None
-
-
-def _speaker_of(view: _DocView, cue: Token) -> tuple[str | None, str | None]:
-    subj = _subject_of(cue)
-    if subj is None:
-        return None, None
-    return _name_of(view, subj, cue)
-
-
-def _name_of(view: _DocView, subj: Token, cue: Token) -> tuple[str | None, str | None]:
-    ents = view.entities
-    low = subj.lower_
-    if subj.pos_ == "PRON" or low in _PERSON_PRONOUNS:
-        if low in ("he", "she"):
-            return _resolve_pronoun(view, subj, low)
-        return None, "PRON"
-    # a name in the subject itself or in an apposition ("the minister, Jean Dupont,")
-    best = None
-    names = [subj] + [t for c in subj.children if c.dep_ == "appos" for t in c.subtree]
-    for tok in names:
-        m = ents.mention_at(tok.i)
-        if m is None:
-            continue
-        rank = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}.get(m.label, 4) - (tok.i == subj.i)
-        if best is None or rank < best[0]:
-            best = (rank, m)
-    if best is not None:
-        return best[1].canonical, best[1].label
-    if subj.pos_ == "PROPN":
-        run = [t for t in subj.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"] + [subj]
-        surface = " ".join(t.text for t in run)
-        resolved = ents.resolve_name(surface)
-        if resolved:
-            return resolved, "PERSON"
-        return surface, "PROPN"
-    # a description ("Kerry's aides", "a spokesman for the ministry"): keep its words
-    toks = [t for t in subj.lefts for t in t.subtree] + [subj]
-    for right in subj.rights:
-        if right.dep_ not in ("prep", "compound") or right.i > subj.i + 6:
-            break
-        toks.extend(right.subtree)
-    toks = [t for t in toks if not t.is_punct]
-    if not toks:
-        return None, None
-    first, last = toks[0], toks[-1]
-    return view.text[first.idx : last.idx + len(last.text)], "NOUN"
-
-
-def _known_genders(doc: Doc, entities: EntityIndex) -> dict[str, str]:
-    """Gender of a person cluster when a title says it ("Mrs. Clinton")."""
-    genders: dict[str, str] = {}
-    for m in entities.mentions:
-        if m.label != "PERSON":
-            continue
-        before = doc.text[max(0, m.start_char - 6) : m.start_char].strip().lower().split()
-        word = before[-1] if before else ""
-        inner = m.text.split()[0].lower() if m.text.split() else ""
-        for w in (word, inner):
-            if w in _MALE_TITLES:
-                genders.setdefault(m.canonical, "m")
-            elif w in _FEMALE_TITLES:
-                genders.setdefault(m.canonical, "f")
-    return genders
-
-
-def _resolve_pronoun(view: _DocView, pron: Token, low: str) -> tuple[str | None, str | None]:
-    """Most recent person outside quotes, skipping ones whose known gender disagrees."""
-    want = "m" if low in _MALE else "f"
-    limit = pron.idx
-    for m in reversed(view.entities.mentions):
-        if m.start_char >= limit or m.label != "PERSON":
-            continue
-        if limit - m.start_char > 3000:
-            break
-        toks = view.tokens_in(m.start_char, m.end_char)
-        if toks and view.quoted(toks[0]):
-            continue
-        gender = view.genders.get(m.canonical)
-        if gender is not None and gender != want:
-            continue
-        return m.canonical, "PERSON"
-    return None, "PRON"
+    return cues[0] if ok else None

@@ -1,0 +1,187 @@
+"""Speakers of reporting verbs: the subject on the parse, named by the entity canonicaliser.
+
+``_subject_of`` finds the speaker token of a cue (subject, passive agent, the object of
+"according to", the head noun of a relative clause, climbing "went on to say" chains).
+``SpeakerNamer`` turns that token into a canonical name: an entity mention in the subject or
+its apposition, a bare surname the NER missed, a description ("a spokesman for the ministry"),
+or for he/she the most salient earlier person: speakers and subjects outrank other mentions,
+nearer paragraphs outrank farther ones, and names inside quotes or reported clauses are not
+antecedents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from spacy.tokens import Doc, Token
+
+from tasks.entities import EntityIndex
+from tasks.records import Mention
+
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+RELATIVE = frozenset({"who", "that", "which", "whom"})
+_CLIMB_DEPS = frozenset({"xcomp", "advcl", "pcomp", "conj", "prep", "acl", "ccomp"})
+_MALE = frozenset({"he", "him", "his", "himself"})
+_FEMALE = frozenset({"she", "her", "hers", "herself"})
+_MALE_TITLES = frozenset({"mr", "mr.", "sir", "lord", "king", "prince", "father"})
+_FEMALE_TITLES = frozenset({"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "queen"})
+_LABEL_RANK = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
+
+# Salience of a person mention by its role in the sentence.
+ROLE_SPEAKER, ROLE_SUBJECT, ROLE_OTHER, ROLE_MODIFIER = 3, 2, 1, 0
+MAX_PARAGRAPHS_BACK = 3
+
+
+def subject_of(cue: Token) -> Token | None:
+    """The speaker token of a reporting verb (or of "according to")."""
+    if cue.lower_ == "according":
+        for to in [*cue.children, *([cue.nbor(1)] if cue.i + 1 < len(cue.doc) else [])]:
+            if to.lower_ == "to":
+                for obj in to.children:
+                    if obj.dep_ == "pobj":
+                        return obj
+        return None
+    tok = cue
+    for _ in range(4):
+        for child in tok.children:
+            if child.dep_ in SUBJECT_DEPS:
+                if child.lower_ in RELATIVE and tok.dep_ == "relcl":
+                    return tok.head
+                return child
+            if child.dep_ == "agent":
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        return obj
+        if tok.dep_ == "relcl":
+            return tok.head
+        if tok.dep_ in _CLIMB_DEPS and tok.head.i != tok.i:
+            tok = tok.head
+            continue
+        break
+    return None
+
+
+class SpeakerNamer:
+    """Names speakers of one doc; built once per doc, queried per cue."""
+
+    def __init__(
+        self,
+        doc: Doc,
+        entities: EntityIndex,
+        quoted: Callable[[Token], bool],
+        paragraph_of: Callable[[int], int],
+        speaker_tokens: set[int],
+        reported_tokens: set[int],
+    ) -> None:
+        self.doc = doc
+        self.entities = entities
+        self.paragraph_of = paragraph_of
+        self.genders = _known_genders(doc, entities)
+        # Person mentions that can be antecedents, with their salience role.
+        tokens_of: dict[int, list[int]] = {}
+        for tok_i, mention_i in entities.token_mention.items():
+            tokens_of.setdefault(mention_i, []).append(tok_i)
+        self.persons: list[tuple[Mention, int, int]] = []  # (mention, role, paragraph)
+        for i, m in enumerate(entities.mentions):
+            toks = sorted(tokens_of.get(i, []))
+            if m.label != "PERSON" or not toks or any(quoted(doc[t]) for t in toks):
+                continue
+            role = _role(doc, toks, speaker_tokens, reported_tokens)
+            self.persons.append((m, role, paragraph_of(m.start_char)))
+
+    def speaker_of(self, cue: Token) -> tuple[str | None, str | None]:
+        subj = subject_of(cue)
+        if subj is None:
+            return None, None
+        return self.name_of(subj)
+
+    def name_of(self, subj: Token) -> tuple[str | None, str | None]:
+        ents = self.entities
+        low = subj.lower_
+        if subj.pos_ == "PRON" or low in _MALE or low in _FEMALE:
+            if low in ("he", "she"):
+                return self.resolve_pronoun(subj.idx, "m" if low == "he" else "f")
+            return None, "PRON"
+        # a name in the subject itself or in an apposition ("the minister, Jean Dupont,")
+        best: tuple[float, Mention] | None = None
+        names = [subj, *(t for c in subj.children if c.dep_ == "appos" for t in c.subtree)]
+        names += [c for c in subj.children if c.dep_ == "compound"]
+        for tok in names:
+            m = ents.mention_at(tok.i)
+            if m is None:
+                continue
+            rank = _LABEL_RANK.get(m.label, 4) - (tok.i == subj.i)
+            if best is None or rank < best[0]:
+                best = (rank, m)
+        if best is not None:
+            return best[1].canonical, best[1].label
+        if subj.pos_ == "PROPN":
+            run = [t for t in subj.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"] + [subj]
+            surface = self.doc.text[run[0].idx : subj.idx + len(subj.text)]
+            resolved = ents.resolve_name(surface)
+            if resolved:
+                return resolved, "PERSON"
+            return surface, "PROPN"
+        return self._description(subj), "NOUN"
+
+    def _description(self, subj: Token) -> str | None:
+        """ "Kerry's aides", "a spokesman for the ministry": the noun phrase up to its head
+        plus prepositional modifiers, without relative clauses or appositions."""
+        toks = [t for left in subj.lefts for t in left.subtree] + [subj]
+        for right in subj.rights:
+            if right.dep_ not in ("prep", "compound") or right.i > subj.i + 6:
+                break
+            toks.extend(right.subtree)
+        toks = [t for t in toks if not t.is_punct]
+        if not toks:
+            return None
+        return self.doc.text[toks[0].idx : toks[-1].idx + len(toks[-1].text)]
+
+    def resolve_pronoun(self, at_char: int, gender: str) -> tuple[str | None, str | None]:
+        """The most salient earlier person: role minus paragraph distance, then recency."""
+        para = self.paragraph_of(at_char)
+        best: tuple[float, int, Mention] | None = None
+        for order, (m, role, m_para) in enumerate(self.persons):
+            if m.start_char >= at_char:
+                break
+            distance = para - m_para
+            if distance > MAX_PARAGRAPHS_BACK:
+                continue
+            known = self.genders.get(m.canonical)
+            if known is not None and known != gender:
+                continue
+            score = role - distance
+            if best is None or (score, order) >= (best[0], best[1]):
+                best = (score, order, m)
+        if best is None:
+            return None, "PRON"
+        return best[2].canonical, "PERSON"
+
+
+def _role(doc: Doc, toks: list[int], speakers: set[int], reported: set[int]) -> int:
+    if any(t in speakers for t in toks):
+        return ROLE_SPEAKER
+    head = doc[toks[-1]]
+    if any(t in reported for t in toks):
+        return ROLE_OTHER if head.dep_ in SUBJECT_DEPS else ROLE_MODIFIER
+    if head.dep_ in SUBJECT_DEPS:
+        return ROLE_SUBJECT
+    if head.dep_ in ("poss", "compound", "nmod", "amod"):
+        return ROLE_MODIFIER
+    return ROLE_OTHER
+
+
+def _known_genders(doc: Doc, entities: EntityIndex) -> dict[str, str]:
+    """Gender of a person cluster when a title says it ("Mrs. Clinton")."""
+    genders: dict[str, str] = {}
+    for m in entities.mentions:
+        if m.label != "PERSON":
+            continue
+        before = doc.text[max(0, m.start_char - 6) : m.start_char].strip().lower().split()
+        words = [before[-1] if before else "", *m.text.lower().split()[:1]]
+        for w in words:
+            if w in _MALE_TITLES:
+                genders.setdefault(m.canonical, "m")
+            elif w in _FEMALE_TITLES:
+                genders.setdefault(m.canonical, "f")
+    return genders
