@@ -71,6 +71,10 @@ def search(
     query: Annotated[str, typer.Argument(help="Words to look for in titles and bodies.")],
     since: SinceOpt = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Articles to show.")] = 10,
+    all_copies: Annotated[
+        bool,
+        typer.Option("--all-copies", help="Show every syndicated copy, not one per story."),
+    ] = False,
     config: ConfigOpt = DEFAULT_CONFIG_PATH,
     db: DbOpt = None,
 ) -> None:
@@ -84,7 +88,7 @@ def search(
     day = _since(since)
     with _published(config, db) as con:
         try:
-            hits = run_search(con, query, since=day, limit=limit)
+            hits = run_search(con, query, since=day, limit=limit, all_copies=all_copies)
         except SearchError as exc:
             raise fail(str(exc)) from None
     if not hits:
@@ -97,6 +101,9 @@ def search(
         typer.echo(f"    {printable(hit.title) or '(untitled)'}")
         typer.echo(f"    {printable(hit.url)}")
         typer.echo(f"    {printable(hit.snippet)}")
+        if hit.also_in:
+            others = ", ".join(printable(source) for source in hit.also_in)
+            typer.echo(f"    also run by: {others}")
 
 
 @app.command()

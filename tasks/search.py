@@ -9,7 +9,7 @@ the published warehouse always carries an index that covers every article in it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -32,6 +32,7 @@ class SearchHit:
     day: date
     source: str | None
     snippet: str
+    also_in: list[str | None] = field(default_factory=list)  # sources of other copies
 
 
 def fts_extension_path() -> Path:
@@ -90,10 +91,13 @@ def search(
     *,
     since: date | None = None,
     limit: int = 10,
+    all_copies: bool = False,
 ) -> list[SearchHit]:
     """Articles matching ``query`` (any of its words, stemmed), best BM25 score first.
 
     ``since`` keeps articles whose day (publication date, else fetch date) is on or after it.
+    Syndicated copies of one story (same syndication cluster) count once: the best-scoring
+    copy is shown, with the other outlets that ran it, unless ``all_copies``.
     """
     if not query.strip():
         raise SearchError("the search query is empty")
@@ -102,31 +106,50 @@ def search(
     load_fts(con)
     rows = con.execute(
         f"""
-        SELECT hits.article_id, hits.score, ai.title, ai.url, ai.day, ai.source, a.text
-        FROM (
+        WITH hits AS (
             SELECT article_id, {INDEX_SCHEMA}.match_bm25(article_id, $query) AS score
             FROM articles
-        ) hits
-        JOIN articles a ON a.article_id = hits.article_id
-        JOIN article_info ai ON ai.article_id = hits.article_id
-        WHERE hits.score IS NOT NULL AND ($since IS NULL OR ai.day >= $since)
-        ORDER BY hits.score DESC, ai.day DESC, hits.article_id
+        ),
+        matched AS (
+            SELECT h.article_id, h.score, ai.title, ai.url, ai.day, ai.source,
+                   coalesce(s.cluster_id, h.article_id) AS cluster_id
+            FROM hits h
+            JOIN article_info ai ON ai.article_id = h.article_id
+            LEFT JOIN article_signatures s ON s.article_id = h.article_id
+            WHERE h.score IS NOT NULL AND ($since IS NULL OR ai.day >= $since)
+        ),
+        ranked AS (
+            SELECT *,
+                row_number() OVER copies AS nth,
+                list(source ORDER BY day, source) OVER (PARTITION BY cluster_id) AS sources
+            FROM matched
+            WINDOW copies AS (PARTITION BY cluster_id ORDER BY score DESC, day, article_id)
+        )
+        SELECT r.article_id, r.score, r.title, r.url, r.day, r.source, r.sources, a.text
+        FROM ranked r JOIN articles a ON a.article_id = r.article_id
+        WHERE $all_copies OR r.nth = 1
+        ORDER BY r.score DESC, r.day DESC, r.article_id
         LIMIT $limit
         """,  # noqa: S608 - the schema name is a constant
-        {"query": query, "since": since, "limit": limit},
+        {"query": query, "since": since, "limit": limit, "all_copies": all_copies},
     ).fetchall()
-    return [
-        SearchHit(
-            article_id=article_id,
-            score=float(score),
-            title=title,
-            url=url,
-            day=day,
-            source=source,
-            snippet=snippet(text, query),
+    hits = []
+    for article_id, score, title, url, day, source, sources, text in rows:
+        others = list(sources)
+        others.remove(source)
+        hits.append(
+            SearchHit(
+                article_id=article_id,
+                score=float(score),
+                title=title,
+                url=url,
+                day=day,
+                source=source,
+                snippet=snippet(text, query),
+                also_in=[] if all_copies else others,
+            )
         )
-        for article_id, score, title, url, day, source, text in rows
-    ]
+    return hits
 
 
 _WORD = re.compile(r"\w+")
