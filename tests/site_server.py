@@ -43,6 +43,7 @@ def _feed_handler(body: bytes, content_type: str):
 def serve_site(server: HTTPServer) -> str:
     """Register every fixture file (and the broken-feed routes); return the base URL."""
     base = server.url_for("").rstrip("/")
+    server.no_handler_status_code = 404  # like a real site: unknown paths are 404, not 500
     for path in sorted(SITE.rglob("*")):
         if not path.is_file() or path.name in ("expected.json", "README.md"):
             continue
