@@ -1,0 +1,142 @@
+"""Full-text search: the BM25 index built at load time, queried from the published snapshot."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from newsflow.cli import app
+from tasks import load, search
+from tasks.records import ProcessedBatch
+from tests import analyst_data
+from warehouse.db import connect_published, open_ingest, publish
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return analyst_data.build(tmp_path_factory.mktemp("search") / "news.duckdb")
+
+
+@pytest.fixture(scope="module")
+def config(warehouse: Path) -> Path:
+    path = warehouse.with_name("feeds.toml")
+    path.write_text(f'[warehouse]\npath = "{warehouse}"\n', encoding="utf-8")
+    return path
+
+
+def _find(warehouse: Path, query: str, **options: object) -> list[search.SearchHit]:
+    con = connect_published(warehouse)
+    try:
+        return search.search(con, query, **options)  # type: ignore[arg-type]
+    finally:
+        con.close()
+
+
+def test_the_article_about_the_phrase_ranks_first(warehouse: Path) -> None:
+    hits = _find(warehouse, "regime change")
+    assert hits[0].article_id == "art-regime"
+    assert "demanding regime change" in hits[0].snippet
+    # The grain story only says "inspection regime": it matches, but ranks lower.
+    assert [hit.article_id in analyst_data.GRAIN_COPIES for hit in hits] == [False, True]
+    assert "art-strike" not in {hit.article_id for hit in hits}
+    assert [hit.score for hit in hits] == sorted((hit.score for hit in hits), reverse=True)
+
+
+def test_words_are_stemmed_and_titles_are_searched(warehouse: Path) -> None:
+    assert [h.article_id for h in _find(warehouse, "protesting")] == ["art-regime"]
+    # "dockers" appears in the strike story's title only.
+    assert [h.article_id for h in _find(warehouse, "dockers")] == ["art-strike"]
+
+
+def test_syndicated_copies_are_one_hit_unless_asked(warehouse: Path) -> None:
+    hits = _find(warehouse, "grain corridor inspectors")
+    assert len(hits) == 1
+    assert sorted([hits[0].source, *hits[0].also_in]) == [
+        "Coastal Times",
+        "Daily Planet",
+        "Global Wire",
+    ]
+    every = _find(warehouse, "grain corridor inspectors", all_copies=True)
+    assert {h.article_id for h in every} == {"art-wire", "art-planet-copy", "art-coast-copy"}
+
+
+def test_since_and_limit(warehouse: Path) -> None:
+    since = date(2025, 3, 11)
+    hits = _find(warehouse, "talks", since=since, all_copies=True)
+    assert hits and all(hit.day >= since for hit in hits)
+    assert "art-wire" not in {h.article_id for h in hits}  # published 2025-03-10
+    assert len(_find(warehouse, "talks", all_copies=True, limit=2)) == 2
+
+
+def test_the_index_follows_each_load(tmp_path: Path) -> None:
+    db = analyst_data.build(tmp_path / "news.duckdb", only={"wire"})
+    assert _find(warehouse=db, query="Rotterdam") == []
+    with open_ingest(db) as con:
+        [story] = [s for s in analyst_data.stories() if s.key == "strike"]
+        article, analysis = analyst_data._article(story)
+        batch = ProcessedBatch(articles=[article], analyses={article.article_id: analysis})
+        load.store_batch(con, batch, [], run_id="r2")
+        assert search.rebuild_index(con) == 2
+    publish(db)
+    assert [h.article_id for h in _find(db, "Rotterdam")] == ["art-strike"]
+
+
+def test_snippet_centres_on_the_match_and_stays_short() -> None:
+    text = "Filler words. " * 60 + "The regime change was swift. " + "More filler. " * 60
+    piece = search.snippet(text, "regime change", width=120)
+    assert "regime change" in piece
+    assert piece.startswith("…") and piece.endswith("…")
+    assert len(piece) <= 122
+
+
+def test_cli_prints_ranked_articles_with_snippets(config: Path) -> None:
+    result = CliRunner().invoke(app, ["search", "regime change", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(" 1. 2025-03-11  Daily Planet")
+    assert lines[1].strip() == "Freedonia protesters demand regime change"
+    assert lines[2].strip() == "https://planet.example.org/world/freedonia-protests"
+    assert "regime change" in lines[3]
+    assert "also run by: " in result.stdout  # the grain story, run by three outlets
+
+
+def test_cli_strips_terminal_control_characters(tmp_path: Path) -> None:
+    db = tmp_path / "news.duckdb"
+    with open_ingest(db) as con:
+        [story] = [s for s in analyst_data.stories() if s.key == "strike"]
+        article, analysis = analyst_data._article(story)
+        article.title = "Dockers \x1b[2J\x1b]0;pwned\x07strike"
+        load.store_batch(con, ProcessedBatch(articles=[article], analyses={}), [], run_id="r")
+        search.rebuild_index(con)
+    publish(db)
+    result = CliRunner().invoke(app, ["search", "dockers", "--db", str(db), "-c", "/dev/null"])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "Dockers [2J]0;pwnedstrike" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["search", "x", "--since", "11/03/2025"], "--since: not a date (YYYY-MM-DD)"),
+        (["search", "   "], "the search query is empty"),
+        (["search", "x", "--db", "/nonexistent/news.duckdb"], "no warehouse yet"),
+    ],
+)
+def test_cli_errors_are_one_line(config: Path, args: list[str], message: str) -> None:
+    result = CliRunner().invoke(app, [*args, "--config", str(config)])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and message in result.stderr
+
+
+def test_a_warehouse_without_index_says_how_to_get_one(tmp_path: Path) -> None:
+    db = tmp_path / "news.duckdb"
+    with open_ingest(db):
+        pass
+    publish(db)
+    result = CliRunner().invoke(app, ["search", "x", "--db", str(db), "-c", "/dev/null"])
+    assert result.exit_code == 2
+    assert "no search index yet (run `newsflow ingest`)" in result.stderr
