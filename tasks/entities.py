@@ -164,26 +164,27 @@ def _initials(name: str) -> str:
 
 def extract_mentions(doc: Doc) -> EntityIndex:
     """Keep named (non-numeric) entities and give each the canonical name of its cluster."""
+    doc_text = doc.text  # built on each access: read it once
     spans: list[Span] = [e for e in doc.ents if e.label_ not in DROPPED_LABELS]
     mentions: list[Mention] = []
     bases: list[str] = []
     kept_spans: list[Span] = []
     for span in spans:
-        trimmed = _trim_span(span)
+        trimmed = _trim_span(span, doc_text)
         if trimmed is None:
             continue
         start, end = trimmed
         label = span.label_
-        longer = _alias_extension(doc.text, start, end)
+        longer = _alias_extension(doc_text, start, end)
         if longer is not None:  # "Islamic" (NORP) + "State" -> the known name "Islamic State"
             end, label = longer
-        text = doc.text[start:end]
+        text = doc_text[start:end]
         base = clean_surface(text)
         if label == "PERSON":
             base = strip_titles(base)
         if not base or not any(c.isalpha() for c in base):
             continue
-        if _is_dateline(doc.text, start, end):
+        if _is_dateline(doc_text, start, end):
             label = "GPE"
         mentions.append(
             Mention(text=text, label=label, canonical=base, start_char=start, end_char=end)
@@ -191,7 +192,7 @@ def extract_mentions(doc: Doc) -> EntityIndex:
         bases.append(base)
         kept_spans.append(span)
 
-    canon = _canonicalise(doc.text, mentions, bases)
+    canon = _canonicalise(doc_text, mentions, bases)
     labels = _cluster_labels(mentions, canon)
     index = EntityIndex(mentions=mentions, labels=labels)
     person_keys: dict[str, set[str]] = defaultdict(set)
@@ -236,7 +237,7 @@ def _is_dateline(text: str, start: int, end: int) -> bool:
     )
 
 
-def _trim_span(span: Span) -> tuple[int, int] | None:
+def _trim_span(span: Span, doc_text: str) -> tuple[int, int] | None:
     """Character offsets of the span without possessive endings or edge punctuation."""
     tokens = list(span)
     while tokens and (tokens[-1].tag_ == "POS" or tokens[-1].is_punct and tokens[-1].text != "."):
@@ -247,10 +248,10 @@ def _trim_span(span: Span) -> tuple[int, int] | None:
         return None
     start = tokens[0].idx
     end = tokens[-1].idx + len(tokens[-1].text)
-    text = span.doc.text[start:end]
+    text = doc_text[start:end]
     if "(" in text and ")" not in text:  # "Federal Bureau of Investigation (FBI"
         end = start + len(text[: text.index("(")].rstrip())
-        text = span.doc.text[start:end]
+        text = doc_text[start:end]
     match = _POSSESSIVE_RE.search(text)
     if match and match.start() > 0:
         end = start + match.start()

@@ -70,8 +70,8 @@ class _DocView:
 
     def __init__(self, doc: Doc, marked: list[Marked]) -> None:
         self.doc = doc
-        self.text = doc.text
-        self.paragraphs = paragraph_spans(doc.text) or [(0, len(doc.text))]
+        self.text = doc.text  # spaCy rebuilds doc.text on each access
+        self.paragraphs = paragraph_spans(self.text) or [(0, len(self.text))]
         self.para_starts = [s for s, _ in self.paragraphs]
         self.tok_starts = [t.idx for t in doc]
         self.quote_of_token = [-1] * len(doc)
@@ -104,7 +104,8 @@ def is_cue(tok: Token) -> bool:
 
 def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
     """Direct (incl. partial) and indirect quotes of ``doc`` with speakers, in text order."""
-    marked = find_marked_quotes(doc.text)
+    text = doc.text
+    marked = find_marked_quotes(text)
     view = _DocView(doc, marked)
     cues = [t for t in doc if is_cue(t) and not view.quoted(t)]
     contents = {cue.i: content_span(cue) for cue in cues}
@@ -117,7 +118,9 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
     reported = {
         t.i for span in contents.values() if span is not None for t in view.tokens_in(*span)
     }
-    namer = SpeakerNamer(doc, entities, view.quoted, view.paragraph_of, speaker_tokens, reported)
+    namer = SpeakerNamer(
+        doc, text, entities, view.quoted, view.paragraph_of, speaker_tokens, reported
+    )
 
     turns = _transcript_turns(view, namer)
     turn_paras = {view.paragraph_of(t.start) for t in turns}

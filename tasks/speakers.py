@@ -67,6 +67,7 @@ class SpeakerNamer:
     def __init__(
         self,
         doc: Doc,
+        text: str,
         entities: EntityIndex,
         quoted: Callable[[Token], bool],
         paragraph_of: Callable[[int], int],
@@ -74,9 +75,10 @@ class SpeakerNamer:
         reported_tokens: set[int],
     ) -> None:
         self.doc = doc
+        self.text = text
         self.entities = entities
         self.paragraph_of = paragraph_of
-        self.genders = _known_genders(doc, entities)
+        self.genders = _known_genders(text, entities)
         # Person mentions that can be antecedents, with their salience role.
         tokens_of: dict[int, list[int]] = {}
         for tok_i, mention_i in entities.token_mention.items():
@@ -117,7 +119,7 @@ class SpeakerNamer:
             return best[1].canonical, best[1].label
         if subj.pos_ == "PROPN":
             run = [t for t in subj.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"] + [subj]
-            surface = self.doc.text[run[0].idx : subj.idx + len(subj.text)]
+            surface = self.text[run[0].idx : subj.idx + len(subj.text)]
             resolved = ents.resolve_name(surface)
             if resolved:
                 return resolved, "PERSON"
@@ -135,7 +137,7 @@ class SpeakerNamer:
         toks = [t for t in toks if not t.is_punct]
         if not toks:
             return None
-        return self.doc.text[toks[0].idx : toks[-1].idx + len(toks[-1].text)]
+        return self.text[toks[0].idx : toks[-1].idx + len(toks[-1].text)]
 
     def resolve_pronoun(self, at_char: int, gender: str) -> tuple[str | None, str | None]:
         """The most salient earlier person: role minus paragraph distance, then recency."""
@@ -171,13 +173,13 @@ def _role(doc: Doc, toks: list[int], speakers: set[int], reported: set[int]) -> 
     return ROLE_OTHER
 
 
-def _known_genders(doc: Doc, entities: EntityIndex) -> dict[str, str]:
+def _known_genders(text: str, entities: EntityIndex) -> dict[str, str]:
     """Gender of a person cluster when a title says it ("Mrs. Clinton")."""
     genders: dict[str, str] = {}
     for m in entities.mentions:
         if m.label != "PERSON":
             continue
-        before = doc.text[max(0, m.start_char - 6) : m.start_char].strip().lower().split()
+        before = text[max(0, m.start_char - 6) : m.start_char].strip().lower().split()
         words = [before[-1] if before else "", *m.text.lower().split()[:1]]
         for w in words:
             if w in _MALE_TITLES:
