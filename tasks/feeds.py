@@ -94,6 +94,18 @@ def poll_feed(
         content_hash=state.content_hash if state else None,
         polled_at=datetime.now(UTC).replace(tzinfo=None),
     )
+    _fill_poll(poll, client, feed, state, settings)
+    poll.seconds = time.monotonic() - started
+    return poll
+
+
+def _fill_poll(
+    poll: FeedPoll,
+    client: httpx.Client,
+    feed: FeedSettings,
+    state: FeedState | None,
+    settings: FetchSettings,
+) -> None:
     try:
         response = get(
             client,
@@ -104,18 +116,16 @@ def poll_feed(
         )
     except FetchError as exc:
         poll.error, poll.http_status = exc.reason, exc.http_status
-        poll.seconds = time.monotonic() - started
-        return poll
+        return
     poll.http_status = response.status
-    poll.seconds = response.seconds
     if response.status == 304:
         if state is None or not (state.etag or state.last_modified):
             poll.error = "http 304 to an unconditional request"
-            return poll
+            return
         poll.status = "unchanged"
         poll.etag = response.headers.get("etag") or poll.etag
         poll.last_modified = response.headers.get("last-modified") or poll.last_modified
-        return poll
+        return
     body = response.content
     poll.bytes = len(body)
     digest = hashlib.sha256(body).hexdigest()
@@ -123,10 +133,10 @@ def poll_feed(
     if state is not None and state.content_hash == digest:
         poll.status = "unchanged"
         poll.etag, poll.last_modified = validators
-        return poll
+        return
     if not body.strip():
         poll.error = "empty response body"
-        return poll
+        return
     items, error = parse_feed(body, feed.url, response.headers, base_url=response.final_url)
     poll.error = error
     if items or error is None:
@@ -134,7 +144,6 @@ def poll_feed(
         poll.items = items
         poll.etag, poll.last_modified = validators
         poll.content_hash = digest
-    return poll
 
 
 def parse_feed(

@@ -270,6 +270,27 @@ def test_missing_robots_txt_allows_everything(server: HTTPServer) -> None:
     assert page.ok
 
 
+def test_robots_txt_server_error_allows_fetching(server: HTTPServer) -> None:
+    """Documented choice: a broken robots.txt endpoint does not silence a news site."""
+    server.expect_request("/robots.txt").respond_with_data("down", status=500)
+    server.expect_request("/news/1").respond_with_data(PAGE, content_type="text/html")
+    [page] = fetch_pages([server.url_for("/news/1")], fast_settings(respect_robots_txt=True))
+    assert page.ok
+
+
+def test_robots_wildcards_follow_rfc_9309(server: HTTPServer) -> None:
+    server.expect_request("/robots.txt").respond_with_data(
+        "User-agent: *\nDisallow: /*?print=\nDisallow: /*.pdf$\nAllow: /\n",
+        content_type="text/plain",
+    )
+    robots = RobotsCache(fast_settings(respect_robots_txt=True))
+    assert robots.allowed(server.url_for("/story"))
+    assert not robots.allowed(server.url_for("/story?print=1"))
+    assert not robots.allowed(server.url_for("/files/report.pdf"))
+    assert robots.allowed(server.url_for("/files/report.pdf.html"))
+    assert robots.fetches == 1
+
+
 def test_retry_after_on_429_is_honoured(server: HTTPServer) -> None:
     server.expect_ordered_request("/limited").respond_with_data(
         "slow down", status=429, headers={"Retry-After": "1"}
