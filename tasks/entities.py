@@ -111,6 +111,15 @@ class EntityIndex:
         idx = self.token_mention.get(token_index)
         return None if idx is None else self.mentions[idx]
 
+    def mention_overlapping(self, start: int, end: int) -> Mention | None:
+        """The first mention overlapping characters [start, end)."""
+        for m in self.mentions:
+            if m.start_char < end and start < m.end_char:
+                return m
+            if m.start_char >= end:
+                break
+        return None
+
     def resolve_name(self, surface: str) -> str | None:
         """Map a bare name the NER missed ("Mook") to a person canonical from this article."""
         key = _key(strip_titles(clean_surface(surface)))
@@ -329,7 +338,11 @@ def _canonicalise(text: str, mentions: list[Mention], bases: list[str]) -> list[
     for idxs in members.values():
         alias = next((ALIASES[_key(forms[i])] for i in idxs if _key(forms[i]) in ALIASES), None)
         counts = Counter(forms[i] for i in idxs)
-        name = alias or max(counts, key=lambda f: (_name_length(f), counts[f], -len(f)))
+        # a full name over a surname, then the usual spelling ("Hillary Clinton" rather than
+        # a one-off "Crooked Hillary Clinton"), then the longer one
+        name = alias or max(
+            counts, key=lambda f: (_name_length(f) > 1, counts[f], _name_length(f), -len(f))
+        )
         for i in idxs:
             result[i] = name
     return result

@@ -41,6 +41,9 @@ _DASHES = frozenset({"―", "—", "–", "-", "--"})
 _QUOTE_CHARS = frozenset("\"“”«»„‘’'")
 _NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "PROPN"})
 _COMPLEMENT_DEPS = frozenset({"ccomp", "xcomp", "dobj", "oprd", "prep", "attr", "acomp", "dative"})
+_DASH_NAME_RE = re.compile(
+    r"[ \t\u00a0]*[―—–]+[ \t\u00a0]*([A-Z][\w.'’-]*(?:[ \u00a0]+[A-Z][\w.'’-]*){0,4})[ \t\u00a0.]*(?:\n|$)"
+)
 _TRANSCRIPT_RE = re.compile(r"[ \t]*[\"“]?([A-Z][A-Z.'\- ]{0,30}[A-Z]):[ \t]+(?=\S)")
 MIN_WORDS_UNCUED = 4  # shorter quoted bits with no attribution are scare quotes
 MAX_TITLE_WORDS = 6  # "Face the Nation": short title-case passages are titles of works
@@ -96,6 +99,10 @@ def is_cue(tok: Token) -> bool:
     if tok.lower_ == "according":
         return tok.i + 1 < len(tok.doc) and tok.nbor(1).lower_ == "to"
     lemma = tok.lemma_.lower()
+    if lemma == "put":  # "as a Homeland Security memo put it"
+        return any(c.dep_ == "dobj" and c.lower_ == "it" for c in tok.children) and any(
+            c.lower_ == "as" for c in tok.children
+        )
     if not (lemma in SPEECH_VERBS or lemma in NAMING_VERBS) or not tok.tag_.startswith("VB"):
         return False
     # "so-called", "well-known": part of a hyphenated adjective, not a verb of saying
@@ -133,7 +140,8 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
         quoted_text = view.text[p.start : p.end]
         if p.attribution is None:
             p.attribution = (
-                _by_parse(view, namer, p, cues, contents)
+                _by_framing(view, namer, p, tight=True)
+                or _by_parse(view, namer, p, cues, contents)
                 or _by_framing(view, namer, p)
                 or _by_governor(view, namer, p)
                 or _by_introduction(view, namer, p)
@@ -283,10 +291,16 @@ def _by_parse(
     return _attribution(namer, cue, "parse")
 
 
-def _by_framing(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attribution | None:
-    """A reporting verb just after the quote (same sentence) or just before it."""
+def _by_framing(
+    view: _DocView, namer: SpeakerNamer, p: _Passage, *, tight: bool = False
+) -> _Attribution | None:
+    """A reporting verb just after the quote (same sentence) or just before it.
+
+    ``tight``: only a verb right before the quote with nothing but ``:`` or ``,`` between
+    (``X said: "..."``), which beats the parse; looser frames only follow it.
+    """
     lo, hi = view.paragraphs[view.paragraph_of(p.end)]
-    after = view.tokens_in(p.end, hi)[:16]
+    after = [] if tight else view.tokens_in(p.end, hi)[:16]
     for t in after:
         if view.quoted(t) or t.text in _SENT_END:
             break
@@ -294,7 +308,7 @@ def _by_framing(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attributio
             if _frames(view, t, p, after=True):
                 return _attribution(namer, t, "framing")
             break
-    dash = _dash_attribution(view, namer, p, after)
+    dash = None if tight else _dash_attribution(view, namer, p)
     if dash is not None:
         return dash
     lo, _ = view.paragraphs[view.paragraph_of(p.start)]
@@ -303,13 +317,13 @@ def _by_framing(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attributio
         if view.quoted(t) or t.text in _SENT_END:
             break
         if is_cue(t):
-            if _frames(view, t, p, after=False):
+            if _frames(view, t, p, after=False, tight=tight):
                 return _attribution(namer, t, "framing")
             break
     return None
 
 
-def _frames(view: _DocView, cue: Token, p: _Passage, *, after: bool) -> bool:
+def _frames(view: _DocView, cue: Token, p: _Passage, *, after: bool, tight: bool = False) -> bool:
     """Is ``cue`` the attribution of ``p`` rather than a verb of a neighbouring clause?"""
     subj = subject_of(cue)
     if subj is not None:
@@ -321,28 +335,39 @@ def _frames(view: _DocView, cue: Token, p: _Passage, *, after: bool) -> bool:
         if any(c.dep_ == "ccomp" and c.i > cue.i for c in cue.children):
             return False  # the verb reports the clause after it, not the quote before it
         allowed = {t.i for t in subj.subtree} if subj is not None else set()
-        return all(
-            t.is_punct or t.is_space or t.i in allowed or t.pos_ in ("ADV", "AUX", "PART")
-            for t in view.tokens_in(p.end, cue.idx)
-        )
+        between = view.tokens_in(p.end, cue.idx)
+        depth, ok = 0, True
+        for t in between:  # anything in parentheses may stand there: "Cummings (D-Md.)"
+            depth += t.text == "("
+            ok = ok and (
+                depth > 0
+                or t.is_punct
+                or t.is_space
+                or t.i in allowed
+                or t.pos_ in ("ADV", "AUX", "PART")
+            )
+            depth -= t.text == ")" and depth > 0
+        return ok
     between = [t for t in view.tokens_in(cue.idx + len(cue.text), p.start) if not t.is_space]
     if not between:
-        return True
+        return not tight  # 'he said "budget reforms" would ...' may be a partial quote
+    if tight:
+        return between[-1].text in (":", ",") and all(
+            t.is_punct or t.pos_ in ("ADV", "PROPN", "NOUN", "ADP", "DET", "NUM") for t in between
+        )
     return len(between) <= 10 and between[-1].text in (":", ",", "that", "—", "–", "-")
 
 
-def _dash_attribution(
-    view: _DocView, namer: SpeakerNamer, p: _Passage, after: list[Token]
-) -> _Attribution | None:
-    """``"..." ― Ana Ruiz``: a dash and a name closing the paragraph."""
-    toks = [t for t in after if not t.is_space]
-    if not toks or toks[0].text not in _DASHES or len(toks) > 8:
+def _dash_attribution(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attribution | None:
+    """``"..." ― Ana Ruiz``: a dash and a short name closing the line."""
+    m = _DASH_NAME_RE.match(view.text, p.end)
+    if not m:
         return None
-    names = [t for t in toks[1:] if t.pos_ == "PROPN" or t.ent_type_ == "PERSON"]
-    if not names:
-        return None
-    speaker, label = namer.name_of(names[-1])
-    return _Attribution(toks[0].text, speaker, label, "dash")
+    name_start, name_end = m.span(1)
+    mention = namer.entities.mention_overlapping(name_start, name_end)
+    if mention is not None:
+        return _Attribution("―", mention.canonical, mention.label, "dash")
+    return _Attribution("―", m.group(1), "PROPN", "dash")
 
 
 def _by_governor(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attribution | None:

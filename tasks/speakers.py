@@ -54,6 +54,8 @@ def subject_of(cue: Token) -> Token | None:
                         return obj
         if tok.dep_ == "relcl":
             return tok.head
+        if tok.dep_ == "acl" and tok.head.pos_ in ("PROPN", "NOUN"):
+            return tok.head  # "footage of Clinton asking, ..."
         if tok.dep_ in _CLIMB_DEPS and tok.head.i != tok.i:
             tok = tok.head
             continue
@@ -94,8 +96,20 @@ class SpeakerNamer:
     def speaker_of(self, cue: Token) -> tuple[str | None, str | None]:
         subj = subject_of(cue)
         if subj is None:
-            return None, None
+            return self._nearby_name(cue)
         return self.name_of(subj)
+
+    def _nearby_name(self, cue: Token) -> tuple[str | None, str | None]:
+        """When the parse gives no subject: ``Said Ellis:`` (a name right after the cue) or
+        the first person or organisation opening the cue's sentence."""
+        ents = self.entities
+        sent = cue.sent
+        after = [ents.mention_at(t.i) for t in sent[cue.i - sent.start + 1 :][:3]]
+        before = [ents.mention_at(t.i) for t in sent if t.i < cue.i]
+        for m in [*after, *before]:
+            if m is not None and m.label in ("PERSON", "ORG"):
+                return m.canonical, m.label
+        return None, None
 
     def name_of(self, subj: Token) -> tuple[str | None, str | None]:
         ents = self.entities
