@@ -118,7 +118,7 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
     contents = {cue.i: content_span(cue) for cue in cues}
     speaker_tokens: set[int] = set()
     for cue in cues:
-        subj = subject_of(cue)
+        subj = subject_of(cue, view.quoted)
         if subj is not None:
             speaker_tokens.add(subj.i)
             speaker_tokens.update(c.i for c in subj.children if c.dep_ in ("compound", "appos"))
@@ -325,7 +325,7 @@ def _by_framing(
 
 def _frames(view: _DocView, cue: Token, p: _Passage, *, after: bool, tight: bool = False) -> bool:
     """Is ``cue`` the attribution of ``p`` rather than a verb of a neighbouring clause?"""
-    subj = subject_of(cue)
+    subj = subject_of(cue, view.quoted)
     if subj is not None:
         head = subj.head if subj.lower_ in RELATIVE and cue.dep_ == "relcl" else subj
         left, right = head.left_edge, head.right_edge
@@ -381,7 +381,7 @@ def _by_governor(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attributi
         child, verb = verb, verb.head
     if verb.pos_ not in ("VERB", "AUX") or view.quoted(verb) or child.i < verb.i:
         return None
-    subj = subject_of(verb)
+    subj = subject_of(verb, view.quoted)
     if subj is None or subj.i > verb.i:
         return None
     speaker, label = namer.name_of(subj)
@@ -411,7 +411,7 @@ def _by_introduction(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attri
     if before[-1].text == ":":
         cues = [t for t in sentence if is_cue(t) and t.i < before[-1].i and not view.quoted(t)]
         verb = cues[-1] if cues else sentence.root
-        subj = subject_of(verb)
+        subj = subject_of(verb, view.quoted)
         if subj is None:
             return None
         speaker, label = namer.name_of(subj)
@@ -499,7 +499,7 @@ def _attribution_between(view: _DocView, first: _Passage, second: _Passage) -> T
     cues = [t for t in toks if is_cue(t)]
     if not cues or not _frames(view, cues[0], first, after=True):
         return None
-    subj = subject_of(cues[0])
+    subj = subject_of(cues[0], view.quoted)
     allowed = {t.i for t in subj.subtree} if subj is not None else set()
     modifiers = ("prep", "pobj", "det", "amod", "dobj", "compound", "npadvmod", "advmod")
     allowed |= {c.i for t in cues for c in t.subtree if c.dep_ in modifiers}

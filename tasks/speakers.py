@@ -32,8 +32,12 @@ ROLE_SPEAKER, ROLE_SUBJECT, ROLE_OTHER, ROLE_MODIFIER = 3, 2, 1, 0
 MAX_PARAGRAPHS_BACK = 3
 
 
-def subject_of(cue: Token) -> Token | None:
-    """The speaker token of a reporting verb (or of "according to")."""
+def subject_of(cue: Token, quoted: Callable[[Token], bool] | None = None) -> Token | None:
+    """The speaker token of a reporting verb (or of "according to").
+
+    Subjects inside quotation marks are skipped: the parser often makes a word of the quote
+    the subject of the "said" that follows it.
+    """
     if cue.lower_ == "according":
         for to in [*cue.children, *([cue.nbor(1)] if cue.i + 1 < len(cue.doc) else [])]:
             if to.lower_ == "to":
@@ -44,7 +48,7 @@ def subject_of(cue: Token) -> Token | None:
     tok = cue
     for _ in range(4):
         for child in tok.children:
-            if child.dep_ in SUBJECT_DEPS:
+            if child.dep_ in SUBJECT_DEPS and not (quoted is not None and quoted(child)):
                 if child.lower_ in RELATIVE and tok.dep_ == "relcl":
                     return tok.head
                 return child
@@ -78,6 +82,7 @@ class SpeakerNamer:
     ) -> None:
         self.doc = doc
         self.text = text
+        self.quoted = quoted
         self.entities = entities
         self.paragraph_of = paragraph_of
         self.genders = _known_genders(text, entities)
@@ -94,7 +99,7 @@ class SpeakerNamer:
             self.persons.append((m, role, paragraph_of(m.start_char)))
 
     def speaker_of(self, cue: Token) -> tuple[str | None, str | None]:
-        subj = subject_of(cue)
+        subj = subject_of(cue, self.quoted)
         if subj is None:
             return self._nearby_name(cue)
         return self.name_of(subj)
