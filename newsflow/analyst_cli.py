@@ -1,4 +1,4 @@
-"""Analyst commands of the ``newsflow`` CLI: search, export, report.
+"""Analyst commands of the ``newsflow`` CLI: query, search, export, report.
 
 Registered on ``newsflow.cli.app`` when that module imports this one. Every command reads
 the published snapshot (read-only), takes ``--config`` and ``--db`` like the others, and
@@ -19,6 +19,9 @@ import typer
 
 from config.settings import DEFAULT_CONFIG_PATH
 from newsflow.cli import ConfigOpt, DbOpt, app, fail, settings_or_exit
+from newsflow.cli import sql as run_sql
+
+SAVED_QUERIES = Path(__file__).resolve().parents[1] / "warehouse" / "queries"
 
 SinceOpt = Annotated[
     str | None,
@@ -64,6 +67,43 @@ def _published(config: Path, db: Path | None) -> Iterator[duckdb.DuckDBPyConnect
         raise fail(str(exc).splitlines()[0]) from None
     finally:
         con.close()
+
+
+def saved_queries() -> dict[str, Path]:
+    """The saved queries shipped in warehouse/queries, by name."""
+    return {path.stem: path for path in sorted(SAVED_QUERIES.glob("*.sql"))}
+
+
+@app.command()
+def query(
+    name: Annotated[
+        str | None,
+        typer.Argument(help="A saved query's name (see --list) or the path of a .sql file."),
+    ] = None,
+    list_: Annotated[bool, typer.Option("--list", "-l", help="List the saved queries.")] = False,
+    max_rows: Annotated[int, typer.Option(help="Rows to print at most.")] = 40,
+    csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
+    config: ConfigOpt = DEFAULT_CONFIG_PATH,
+    db: DbOpt = None,
+) -> None:
+    """Run a saved query (warehouse/queries/NAME.sql) or a .sql file on the warehouse.
+
+    Example: newsflow query most_quoted_speakers --csv > speakers.csv
+    """
+    saved = saved_queries()
+    if list_ or name is None:
+        for stem, path in saved.items():
+            first = path.read_text(encoding="utf-8").splitlines()[0]
+            typer.echo(f"{stem:<30} {first.removeprefix('--').strip()}")
+        return
+    path = saved.get(name) or Path(name)
+    if not path.is_file():
+        raise fail(f"no saved query {name!r} and no such file (newsflow query --list)")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise fail(f"{path}: cannot read: {exc}") from None
+    run_sql(query=text, config=config, db=db, max_rows=max_rows, csv=csv)
 
 
 @app.command()

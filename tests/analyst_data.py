@@ -17,7 +17,16 @@ from datetime import datetime
 from pathlib import Path
 
 from tasks import load, search, syndication
-from tasks.records import Analysis, Article, FeedItem, FeedPoll, Mention, ProcessedBatch, Quote
+from tasks.records import (
+    Analysis,
+    Article,
+    FeedItem,
+    FeedPoll,
+    FetchedPage,
+    Mention,
+    ProcessedBatch,
+    Quote,
+)
 from warehouse.db import open_ingest, publish, utcnow
 
 GRAIN = (
@@ -229,6 +238,13 @@ def _article(story: Story) -> tuple[Article, Analysis]:
     return article, Analysis(mentions=mentions, quotes=quotes)
 
 
+MISSING_PAGE = "https://wire.example.com/2025/03/09/withdrawn-story"
+
+
+def _missing_page() -> FetchedPage:
+    return FetchedPage(url=MISSING_PAGE, http_status=404, error="HTTP 404", retryable=False)
+
+
 def polls(polled_at: datetime) -> list[FeedPoll]:
     result = []
     for key, (name, url) in FEEDS.items():
@@ -254,6 +270,8 @@ def polls(polled_at: datetime) -> list[FeedPoll]:
             for story in stories()
             if story.feed == key
         ]
+        if key == "wire":
+            items.append(FeedItem(feed_url=url, url=MISSING_PAGE, link=MISSING_PAGE))
         result.append(
             FeedPoll(feed_url=url, name=name, status="ok", items=items, polled_at=polled_at)
         )
@@ -271,7 +289,7 @@ def build(db: Path, *, only: set[str] | None = None) -> Path:
             article, analysis = _article(story)
             batch.articles.append(article)
             batch.analyses[article.article_id] = analysis
-        load.store_batch(con, batch, [], run_id="run-1")
+        load.store_batch(con, batch, [_missing_page()], run_id="run-1")
         syndication.assign_clusters(con)
         search.rebuild_index(con)
         load.finish_run(con, "run-1", {"articles_stored": len(picked)}, error=None)
