@@ -97,6 +97,26 @@ class SpeakerNamer:
                 continue
             role = _role(doc, toks, speaker_tokens, reported_tokens)
             self.persons.append((m, role, paragraph_of(m.start_char)))
+        # Surnames the NER missed in subject position ("Trump responded ...").
+        for t in doc:
+            if (
+                t.pos_ == "PROPN"
+                and t.i not in entities.token_mention
+                and (t.dep_ in SUBJECT_DEPS or t.i in speaker_tokens)
+                and not quoted(t)
+            ):
+                name = entities.resolve_name(t.text)
+                if name is not None:
+                    m = Mention(
+                        text=t.text,
+                        label="PERSON",
+                        canonical=name,
+                        start_char=t.idx,
+                        end_char=t.idx + len(t.text),
+                    )
+                    role = _role(doc, [t.i], speaker_tokens, reported_tokens)
+                    self.persons.append((m, role, paragraph_of(t.idx)))
+        self.persons.sort(key=lambda item: item[0].start_char)
 
     def speaker_of(self, cue: Token) -> tuple[str | None, str | None]:
         subj = subject_of(cue, self.quoted)
@@ -185,11 +205,21 @@ def _role(doc: Doc, toks: list[int], speakers: set[int], reported: set[int]) -> 
     head = doc[toks[-1]]
     if any(t in reported for t in toks):
         return ROLE_OTHER if head.dep_ in SUBJECT_DEPS else ROLE_MODIFIER
-    if head.dep_ in SUBJECT_DEPS:
+    if head.dep_ in SUBJECT_DEPS or _opens_sentence(doc, toks[0], toks[-1]):
         return ROLE_SUBJECT
     if head.dep_ in ("poss", "compound", "nmod", "amod"):
         return ROLE_MODIFIER
     return ROLE_OTHER
+
+
+def _opens_sentence(doc: Doc, first: int, last: int) -> bool:
+    """A name opening its sentence and not a possessive: subject-like even when the parser
+    mislabels it ("Scott bristles at ..." parsed as a compound noun)."""
+    start = doc[first].sent.start
+    lead = [t for t in doc[start:first] if not (t.is_punct or t.is_space)]
+    nxt = doc[last + 1] if last + 1 < len(doc) else None
+    possessive = nxt is not None and nxt.tag_ == "POS"
+    return all(t.pos_ in ("DET", "PROPN") for t in lead) and len(lead) <= 3 and not possessive
 
 
 def _known_genders(text: str, entities: EntityIndex) -> dict[str, str]:
