@@ -271,9 +271,13 @@ def _by_parse(
     cues: list[Token],
     contents: dict[int, tuple[int, int] | None],
 ) -> _Attribution | None:
-    """The reporting verb whose complement holds the passage (or that the passage fills)."""
+    """The reporting verb whose complement holds the passage (or that the passage fills).
+
+    When reports nest (``X told CBS that the campaign expects Holt to call out Trump's
+    "lies"``) the outermost one is the attribution, as in news attribution corpora.
+    """
     paras = (view.paragraph_of(p.start), view.paragraph_of(p.end))
-    best: tuple[float, Token, tuple[int, int]] | None = None
+    best: tuple[float, int, Token, tuple[int, int]] | None = None
     for cue in cues:
         span = contents[cue.i]
         if span is None or view.paragraph_of(cue.idx) not in paras:
@@ -281,12 +285,13 @@ def _by_parse(
         ov = _overlap(p.start, p.end, span[0], span[1])
         if ov <= 0:
             continue
-        score = ov / (span[1] - span[0])
-        if best is None or score > best[0]:
-            best = (score, cue, span)
+        coverage = round(ov / (p.end - p.start), 1)
+        key = (coverage, span[1] - span[0], cue, span)
+        if best is None or key[:2] > best[:2]:
+            best = key
     if best is None:
         return None
-    _, cue, span = best
+    _, _, cue, span = best
     _extend(view, p, span)
     return _attribution(namer, cue, "parse")
 
