@@ -150,8 +150,8 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
         how = p.attribution.how if p.attribution else None
         if how is None and len(quoted_text.split()) < MIN_WORDS_UNCUED:
             continue  # scare quotes
-        if not p.extended and how not in ("parse", "framing") and _is_title(quoted_text):
-            continue  # titles of works, headings
+        if how not in ("parse", "framing") and _is_title(quoted_text):
+            continue  # titles of works, headings: "Face the Nation", 'Coal Isn't the Villain
         if results and p.start < results[-1].end:  # two quotes in one reported clause
             results[-1].end = max(results[-1].end, p.end)
             continue
@@ -450,6 +450,7 @@ def _by_continuation(view: _DocView, p: _Passage, prev: _Passage | None) -> _Att
 def _transcript_turns(view: _DocView, namer: SpeakerNamer) -> list[_Passage]:
     """``PENCE: Well, look, ...``: a paragraph opening with a shouted name and a colon."""
     turns: list[_Passage] = []
+    names: set[str] = set()
     for lo, hi in view.paragraphs:
         m = _TRANSCRIPT_RE.match(view.text, lo, hi)
         if not m or len(m.group(1)) < 2:
@@ -460,7 +461,9 @@ def _transcript_turns(view: _DocView, namer: SpeakerNamer) -> list[_Passage]:
         name = " ".join(w.capitalize() for w in m.group(1).split())
         speaker = namer.entities.resolve_name(name) or name
         turns.append(_Passage(m.end(), end, _Attribution(":", speaker, "PERSON", "turn")))
-    return turns
+        names.add(name)
+    # a transcript has at least two speakers ("CLARIFICATION: ..." alone is a note)
+    return turns if len(names) >= 2 else []
 
 
 def _outside_turns(view: _DocView, marked: list[Marked], turn_paras: set[int]) -> list[_Passage]:
@@ -504,12 +507,14 @@ def _attribution_between(view: _DocView, first: _Passage, second: _Passage) -> T
     cues = [t for t in toks if is_cue(t)]
     if not cues or not _frames(view, cues[0], first, after=True):
         return None
+    # everything in the gap belongs to the attribution: the speaker phrase, or the cue's own
+    # modifiers ("in an interview", "referring to the excuse", "in Everett, Wash.")
     subj = subject_of(cues[0], view.quoted)
     allowed = {t.i for t in subj.subtree} if subj is not None else set()
-    modifiers = ("prep", "pobj", "det", "amod", "dobj", "compound", "npadvmod", "advmod")
-    allowed |= {c.i for t in cues for c in t.subtree if c.dep_ in modifiers}
+    allowed |= {c.i for t in cues for c in t.subtree}
     ok = all(
-        t.is_punct or t.i in allowed or t.pos_ in ("ADV", "AUX", "PART", "ADP") or is_cue(t)
+        t.is_punct or t.i in allowed or t.pos_ in ("ADV", "AUX", "PART", "CCONJ") or is_cue(t)
         for t in toks
     )
-    return cues[0] if ok else None
+    # '..., adding that "..."' starts a report of its own; '..., adding, "..."' goes on
+    return cues[0] if ok and (toks[-1].is_punct or toks[-1].pos_ == "CCONJ") else None
