@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 CONFIG ?= config/feeds.toml
 
-.PHONY: install install-test run test lint format bench clean
+.PHONY: install install-test install-browser run test lint format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 install: $(VENV)/.installed           ## create .venv and install newsflow
 
 install-test: $(VENV)/.installed-test ## install newsflow and what the tests need
+
+install-browser:                      ## Debian's chromium, for the report's rendering test (needs root)
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 run: install                          ## one ingest run over the default feeds into warehouse/news.duckdb
 	$(BIN)/newsflow ingest --config $(CONFIG)

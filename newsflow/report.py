@@ -61,6 +61,12 @@ def _e(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+def _label(value: object) -> str:
+    """A chart label: plotly.js reads a few tags in labels, so <, > and & are escaped
+    (it decodes those entities back for display; quotes need no escaping there)."""
+    return html.escape("" if value is None else str(value), quote=False)
+
+
 def _link(url: str | None, text: str | None) -> str:
     label = _e(text or url or "(untitled)")
     if url and url.lower().startswith(("http://", "https://")):
@@ -93,11 +99,12 @@ def _volume_figure(con: duckdb.DuckDBPyConnection, since: date) -> go.Figure | N
     ).fetchall()
     if not rows:
         return None
+    days = sorted({day.isoformat() for _, day, _ in rows})
     figure = go.Figure()
     for source in sorted({r[0] for r in rows}):
         points = [(day, n) for s, day, n in rows if s == source]
         figure.add_bar(
-            name=_e(source),
+            name=_label(source),
             x=[day.isoformat() for day, _ in points],
             y=[n for _, n in points],
             text=[n for _, n in points],
@@ -106,7 +113,8 @@ def _volume_figure(con: duckdb.DuckDBPyConnection, since: date) -> go.Figure | N
     figure.update_layout(
         barmode="stack",
         title="Articles per source per day",
-        xaxis={"type": "category", "title": "day"},
+        showlegend=True,
+        xaxis={"type": "category", "categoryorder": "array", "categoryarray": days},
         yaxis={"title": "articles"},
     )
     return figure
@@ -129,7 +137,7 @@ def _entity_figures(
     bars = go.Figure(
         go.Bar(
             orientation="h",
-            y=[_e(name) for name, _, _ in ranked],
+            y=[_label(name) for name, _, _ in ranked],
             x=[articles for _, articles, _ in ranked],
             text=[articles for _, articles, _ in ranked],
             textposition="auto",
@@ -153,7 +161,7 @@ def _entity_figures(
     for name in names:
         counts = {day: n for c, day, n in daily if c == name}
         trend.add_scatter(
-            name=_e(name),
+            name=_label(name),
             mode="lines+markers",
             x=[day.isoformat() for day in days],
             y=[counts.get(day, 0) for day in days],
@@ -181,7 +189,7 @@ def _speakers_figure(con: duckdb.DuckDBPyConnection, since: date) -> go.Figure |
     figure = go.Figure(
         go.Bar(
             orientation="h",
-            y=[_e(name) for name, _, _ in ranked],
+            y=[_label(name) for name, _, _ in ranked],
             x=[quotes for _, quotes, _ in ranked],
             text=[quotes for _, quotes, _ in ranked],
             textposition="auto",

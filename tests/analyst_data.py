@@ -61,10 +61,13 @@ STRIKE = (
     "continue and that perishable cargo was being diverted to Antwerp. Shipping lines warned "
     "of delays across northern Europe for the rest of the week."
 )
-HOSTILE_NAME = "</script><img src=x onerror=alert(1)>Mallory"
+# If any of these ran, the page's <body> would get a data-pwned attribute.
+PWN = "document.body.setAttribute('data-pwned', 1)"
+HOSTILE_NAME = f'</script><img src=x onerror="{PWN}">Mallory'
+HOSTILE_QUOTE = f'"<script>{PWN}</script> trust me,"'
 HOSTILE = (
     f"Unsafe page. {HOSTILE_NAME} wrote that the vote was rigged. "
-    '"<script>alert(document.cookie)</script> trust me," Mallory Hacker said on Friday.'
+    f"{HOSTILE_QUOTE} Mallory Hacker said on Friday."
 )
 
 
@@ -178,19 +181,13 @@ def stories() -> list[Story]:
         Story(
             key="hostile",
             url="javascript:alert(1)",
-            title='<script>alert("title")</script>Hostile <b>headline</b>',
+            title=f"<script>{PWN}</script>Hostile <b>headline</b>",
             text=HOSTILE,
             sitename="Evil & Co <i>",
             published_at=datetime(2025, 3, 12, 8, 0),
             feed="planet",
             entities={HOSTILE_NAME: (HOSTILE_NAME, "PERSON")},
-            quotes=[
-                (
-                    '"<script>alert(document.cookie)</script> trust me,"',
-                    HOSTILE_NAME,
-                    "direct",
-                )
-            ],
+            quotes=[(HOSTILE_QUOTE, HOSTILE_NAME, "direct")],
         ),
     ]
 
