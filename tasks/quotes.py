@@ -350,6 +350,7 @@ def _frames(view: _DocView, cue: Token, p: _Passage, *, after: bool, tight: bool
                 or t.is_space
                 or t.i in allowed
                 or t.pos_ in ("ADV", "AUX", "PART")
+                or (t.dep_ == "mark" and t.head.i == cue.i)  # "as a memo put it"
             )
             depth -= t.text == ")" and depth > 0
         return ok
@@ -423,10 +424,16 @@ def _by_introduction(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attri
         return _Attribution(_cue_text(verb), speaker, label, "intro", verb.i)
     if before[-1].text not in _SENT_END:
         return None
+    # "..., Schiff said. "..."" or "Smith called him a master. "He ...": the sentence before
+    # is about the speaker; its reporting verb, else its subject, names them
     cues = [t for t in sentence if is_cue(t) and not view.quoted(t)]
-    if not cues or cues[-1].i < sentence.end - 4:
-        return None  # only a sentence that ends with its attribution ("..., Schiff said.")
-    attribution = _attribution(namer, cues[-1], "intro")
+    if cues:
+        attribution = _attribution(namer, cues[-1], "intro")
+    else:
+        subj = subject_of(sentence.root, view.quoted)
+        if subj is None:
+            return None
+        attribution = _Attribution(None, *namer.name_of(subj), "intro", None)
     return attribution if attribution.label in _NAMED_LABELS else None
 
 

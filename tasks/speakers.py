@@ -18,6 +18,10 @@ from spacy.tokens import Doc, Token
 from tasks.entities import EntityIndex
 from tasks.records import Mention
 
+# Things that speak for their author: "X issued a statement saying ..." -> X.
+DOCUMENT_NOUNS = frozenset(
+    {"statement", "report", "letter", "memo", "email", "tweet", "post", "release", "ruling"}
+)
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 RELATIVE = frozenset({"who", "that", "which", "whom"})
 _CLIMB_DEPS = frozenset({"xcomp", "advcl", "pcomp", "conj", "prep", "acl", "ccomp"})
@@ -59,7 +63,12 @@ def subject_of(cue: Token, quoted: Callable[[Token], bool] | None = None) -> Tok
         if tok.dep_ == "relcl":
             return tok.head
         if tok.dep_ == "acl" and tok.head.pos_ in ("PROPN", "NOUN"):
-            return tok.head  # "footage of Clinton asking, ..."
+            if tok.head.lemma_.lower() not in DOCUMENT_NOUNS:
+                return tok.head  # "Clinton, asking ...", "footage of Trump saying ..."
+            if tok.head.dep_ != "dobj":
+                return tok.head
+            tok = tok.head.head  # "the Council issued a statement calling ...": who issued it
+            continue
         if tok.dep_ in _CLIMB_DEPS and tok.head.i != tok.i:
             tok = tok.head
             continue
@@ -129,10 +138,11 @@ class SpeakerNamer:
         the first person or organisation opening the cue's sentence."""
         ents = self.entities
         sent = cue.sent
-        after = [ents.mention_at(t.i) for t in sent[cue.i - sent.start + 1 :][:3]]
-        before = [ents.mention_at(t.i) for t in sent if t.i < cue.i]
-        for m in [*after, *before]:
-            if m is not None and m.label in ("PERSON", "ORG"):
+        after = [t for t in sent[cue.i - sent.start + 1 :][:3]]
+        before = [t for t in reversed(sent[: cue.i - sent.start])]  # nearest first
+        for t in [*after, *before]:
+            m = ents.mention_at(t.i)
+            if m is not None and m.label in ("PERSON", "ORG") and not self.quoted(t):
                 return m.canonical, m.label
         return None, None
 
