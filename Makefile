@@ -44,6 +44,7 @@ bench: install-test                   ## benchmarks (need ../shared/benchdata)
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/quotes.py
 	$(BIN)/python bench/feeds.py
+	$(BIN)/python bench/analyst.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
