@@ -64,6 +64,7 @@ def find_marked_quotes(text: str) -> list[Marked]:
     open_paras = 0
     for p, (lo, hi) in enumerate(paragraphs):
         i = lo
+        nested = 0
         if open_at is not None:
             open_paras += 1
             # continuation paragraph: its opening mark does not start a new quote
@@ -79,7 +80,10 @@ def find_marked_quotes(text: str) -> list[Marked]:
                     if not (c in _DOUBLE_CLOSERS and _closes_here(text, i, hi)):
                         open_at, open_paras = i, 1
                 elif c in _DOUBLE_OPENERS and _opens_here(text, i, lo) and i > open_at + 1:
-                    pass  # a second opener inside a quote: typo or nesting, keep the outer one
+                    # a quote inside a quote written with double marks: “he calls “hell” than”
+                    nested += text[open_at] in _DOUBLE_OPENERS
+                elif nested and c in _DOUBLE_CLOSERS:
+                    nested -= 1
                 else:
                     found.append(Marked(open_at, i + 1, paragraphs=open_paras))
                     open_at = None

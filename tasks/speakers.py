@@ -102,9 +102,17 @@ class SpeakerNamer:
         self.persons: list[tuple[Mention, int, int]] = []  # (mention, role, paragraph)
         for i, m in enumerate(entities.mentions):
             toks = sorted(tokens_of.get(i, []))
-            if m.label != "PERSON" or not toks or any(quoted(doc[t]) for t in toks):
+            if not toks or any(quoted(doc[t]) for t in toks):
                 continue
             role = _role(doc, toks, speaker_tokens, reported_tokens)
+            if m.label == "ORG":
+                # the small model often calls a surname an organisation ("DuVernay said");
+                # an ORG that speaks and is written like a name may still be a he or she
+                if role != ROLE_SPEAKER or not _name_like(doc, toks):
+                    continue
+                role -= 1
+            elif m.label != "PERSON":
+                continue
             self.persons.append((m, role, paragraph_of(m.start_char)))
         # Surnames the NER missed in subject position ("Trump responded ...").
         for t in doc:
@@ -220,6 +228,13 @@ def _role(doc: Doc, toks: list[int], speakers: set[int], reported: set[int]) -> 
     if head.dep_ in ("poss", "compound", "nmod", "amod"):
         return ROLE_MODIFIER
     return ROLE_OTHER
+
+
+def _name_like(doc: Doc, toks: list[int]) -> bool:
+    words = [doc[t] for t in toks]
+    return len(words) <= 3 and all(
+        w.pos_ == "PROPN" and w.text[:1].isupper() and not w.text.isupper() for w in words
+    )
 
 
 def _opens_sentence(doc: Doc, first: int, last: int) -> bool:
