@@ -1,4 +1,4 @@
-"""Analyst commands of the ``newsflow`` CLI: query, search, export, report.
+"""Analyst commands of the ``newsflow`` CLI: query, search, export, report, feeds.
 
 Registered on ``newsflow.cli.app`` when that module imports this one. Every command reads
 the published snapshot (read-only), takes ``--config`` and ``--db`` like the others, and
@@ -209,3 +209,55 @@ def report(
         f"{summary.path}: {summary.since.isoformat()} to {summary.until.isoformat()}, "
         f"{summary.articles} articles, {summary.quotes} quotes, {summary.bytes // 1024} KiB"
     )
+
+
+@app.command()
+def feeds(
+    problems: Annotated[
+        bool, typer.Option("--problems", help="Only feeds with a coverage gap.")
+    ] = False,
+    config: ConfigOpt = DEFAULT_CONFIG_PATH,
+    db: DbOpt = None,
+) -> None:
+    """List the configured feeds with their health in the warehouse (view feed_health).
+
+    One line per feed: status, failed polls in a row, pages listed (in the last 7 days),
+    last successful poll, name, URL, and the coverage gap if any. Feeds in the warehouse but
+    no longer in the config are listed too.
+    Example: newsflow feeds --problems
+    """
+    settings = settings_or_exit(config, db)
+    health: dict[str, tuple] = {}
+    if settings.warehouse.path.exists():
+        with _published(config, db) as con:
+            rows = con.execute(
+                """
+                SELECT h.feed_url, h.name, h.last_status, h.failure_streak, h.items,
+                       h.new_items_7d, h.last_success_at, g.gap
+                FROM feed_health h LEFT JOIN feed_coverage_gaps g USING (feed_url)
+                ORDER BY h.name
+                """
+            ).fetchall()
+        health = {row[0]: row[1:] for row in rows}
+    configured = {feed.url: feed for feed in settings.feeds}
+    urls = list(configured) + [url for url in health if url not in configured]
+    typer.echo(
+        f"{'status':<12} {'fails':>5} {'pages':>6} {'(7 d)':>6} {'last success':<16}  name  url"
+    )
+    for url in urls:
+        feed = configured.get(url)
+        name, status, streak, items, recent, success, gap = health.get(
+            url, (None, "never polled", 0, 0, 0, None, None)
+        )
+        if feed is None:
+            gap = "; ".join(filter(None, [gap, "not in the config"]))
+        elif not feed.enabled:
+            gap = "; ".join(filter(None, [gap, "disabled"]))
+        if problems and not gap and status != "never polled":
+            continue
+        when = success.strftime("%Y-%m-%d %H:%M") if success else "-"
+        typer.echo(
+            f"{status:<12} {streak:>5} {items:>6} {recent:>6} {when:<16}  "
+            f"{printable(feed.name if feed else name)}  {printable(url)}"
+            + (f"  [{printable(gap)}]" if gap else "")
+        )

@@ -194,7 +194,7 @@ def _load_search_functions(con: object) -> None:
         load_fts(con)  # type: ignore[arg-type]
 
 
-from newsflow import analyst_cli  # noqa: E402,F401  registers search, export, report
+from newsflow import analyst_cli  # noqa: E402,F401  registers query, search, export, report, feeds
 
 if __name__ == "__main__":
     app()

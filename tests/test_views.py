@@ -342,3 +342,29 @@ def test_query_lists_saved_queries_and_rejects_unknown_ones(warehouse: Path) -> 
     assert unknown.stderr == (
         "newsflow: error: no saved query 'nope' and no such file (newsflow query --list)\n"
     )
+
+
+def test_feeds_command_joins_the_config_with_feed_health(warehouse: Path, tmp_path: Path) -> None:
+    (wire_name, wire_url), (planet_name, planet_url) = (
+        analyst_data.FEEDS["wire"],
+        analyst_data.FEEDS["planet"],
+    )
+    config = tmp_path / "feeds.toml"
+    config.write_text(
+        f'[[feeds]]\nname = "{wire_name}"\nurl = "{wire_url}"\n'
+        f'[[feeds]]\nname = "{planet_name}"\nurl = "{planet_url}"\nenabled = false\n',
+        encoding="utf-8",
+    )
+    _urls = [url for _, url in analyst_data.FEEDS.values()]
+    args = ["feeds", "--db", str(warehouse), "--config", str(config)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    header, *lines = result.stdout.splitlines()
+    assert header.split()[:3] == ["status", "fails", "pages"]
+    by_url = {url: line for line in lines for url in _urls if f"  {url}" in line}
+    assert by_url[wire_url].startswith("ok") and "[" not in by_url[wire_url]
+    assert by_url[planet_url].endswith("[disabled]")
+    dead = by_url[analyst_data.FEEDS["dead"][1]]
+    assert dead.startswith("failed") and "not in the config" in dead
+    problems = CliRunner().invoke(app, [*args, "--problems"])
+    assert wire_url not in problems.stdout and planet_url in problems.stdout
