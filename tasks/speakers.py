@@ -16,6 +16,7 @@ from collections.abc import Callable
 from spacy.tokens import Doc, Token
 
 from tasks.entities import EntityIndex
+from tasks.first_names import name_gender
 from tasks.records import Mention
 
 # Things that speak for their author: "X issued a statement saying ..." -> X.
@@ -248,7 +249,8 @@ def _opens_sentence(doc: Doc, first: int, last: int) -> bool:
 
 
 def _known_genders(text: str, entities: EntityIndex) -> dict[str, str]:
-    """Gender of a person cluster when a title says it ("Mrs. Clinton")."""
+    """Gender of a person cluster when a title says it ("Mrs. Clinton"), else when its first
+    name usually does ("Melanie")."""
     genders: dict[str, str] = {}
     for m in entities.mentions:
         if m.label != "PERSON":
@@ -260,4 +262,9 @@ def _known_genders(text: str, entities: EntityIndex) -> dict[str, str]:
                 genders.setdefault(m.canonical, "m")
             elif w in _FEMALE_TITLES:
                 genders.setdefault(m.canonical, "f")
+    for m in entities.mentions:
+        if m.label == "PERSON" and m.canonical not in genders:
+            gender = name_gender(m.canonical)
+            if gender is not None:
+                genders[m.canonical] = gender
     return genders
