@@ -137,9 +137,22 @@ class SpeakerNamer:
         self.persons.sort(key=lambda item: item[0].start_char)
 
     def speaker_of(self, cue: Token) -> tuple[str | None, str | None]:
+        if cue.tag_ == "VBG" and cue.i > 0:
+            # "footage of Clinton asking, ...", "Trump saying during the debate, ..."
+            # ("..., on Twitter, saying" modifies the clause, not Twitter)
+            comma = cue.nbor(-1).text == "," and cue.i >= 2
+            prev = cue.nbor(-2) if comma else cue.nbor(-1)
+            m = self.entities.mention_at(prev.i)
+            if (
+                m is not None
+                and m.label == "PERSON"
+                and not self.quoted(prev)
+                and not (comma and prev.dep_ == "pobj")
+            ):
+                return m.canonical, m.label
         subj = subject_of(cue, self.quoted)
-        if subj is None:
-            return self._nearby_name(cue)
+        if subj is None or subj.pos_ in ("ADJ", "ADV", "NUM", "SCONJ"):
+            return self._nearby_name(cue)  # no subject, or a parse error ("public boasted")
         return self.name_of(subj)
 
     def _nearby_name(self, cue: Token) -> tuple[str | None, str | None]:
@@ -151,8 +164,14 @@ class SpeakerNamer:
         before = [t for t in reversed(sent[: cue.i - sent.start])]  # nearest first
         for t in [*after, *before]:
             m = ents.mention_at(t.i)
-            if m is not None and m.label in ("PERSON", "ORG") and not self.quoted(t):
-                return m.canonical, m.label
+            if m is None or m.label not in ("PERSON", "ORG") or self.quoted(t):
+                continue
+            if (
+                t.dep_ in ("compound", "poss", "amod", "nmod")
+                and ents.mention_at(t.head.i) is not m
+            ):
+                continue  # "a top Trump surrogate": Trump modifies, it does not speak
+            return m.canonical, m.label
         return None, None
 
     def name_of(self, subj: Token) -> tuple[str | None, str | None]:
