@@ -36,7 +36,11 @@ TITLE_WORDS = word_set(
     maj major capt captain sgt sergeant adm admiral cmdr commander officer detective agent
     coach premier president-elect first sheikh emir crown supreme sheriff inspector
     commander-in-chief mp mep councillor councilor councilman councilwoman alderman
-    assemblyman assemblywoman delegate lawmaker
+    assemblyman assemblywoman delegate lawmaker treasurer comptroller auditor clerk controller
+    chancellor provost dean superintendent commissioner marshal constable warden magistrate
+    prosecutor lieutenant corporal private pastor bishop cardinal archbishop rabbi cleric
+    ayatollah mufti monsignor baroness baron duke duchess earl count countess emperor empress
+    sultan president-elect premier-elect vice-president chief-of-staff spokesperson
     """
 )
 # Nationality / party words that may precede a title ("Russian Foreign Minister ...").

@@ -6,6 +6,7 @@ like Leslie or Jordan) give no hint, and a title in the text ("Mr.", "Mrs.") win
 
 from __future__ import annotations
 
+from tasks.entities import strip_titles
 from tasks.reporting_verbs import word_set
 
 FEMALE_NAMES = word_set(
@@ -53,7 +54,7 @@ MALE_NAMES = word_set(
 
 def name_gender(full_name: str) -> str | None:
     """ "f", "m" or None from the first word of a name ("Melanie Austin" -> "f")."""
-    words = full_name.split()
+    words = strip_titles(full_name).split()
     if not words:
         return None
     first = words[0].lower().strip(".")

@@ -196,3 +196,70 @@ def test_multi_paragraph_quote_is_one_quote(model: str) -> None:
     owners = containing(quotes, "challenge the law")
     assert (owners.kind, owners.speaker_label) == ("indirect", "NOUN")
     assert owners.speaker == "Apartment owners"
+
+
+READERS = """Readers respond to the stadium vote.
+
+“The city should never have paid for a stadium while schools are falling apart.” ― Maria Delgado
+“I have season tickets and I am still against this deal, it is a giveaway.” ― Tom Becker
+"""
+
+
+def test_dash_names_the_speaker_of_each_line(model: str) -> None:
+    quotes = quotes_of(READERS, model)
+    assert containing(quotes, "schools are falling apart").speaker == "Maria Delgado"
+    assert containing(quotes, "season tickets").speaker == "Tom Becker"
+
+
+TRANSCRIPT = """Debate transcript.
+
+WALLACE: Governor, will you release your tax returns before the election?
+
+HARRIS: I have said many times that I will release them next month.
+
+WALLACE: Thank you, Governor.
+"""
+
+
+def test_transcript_turns_are_quotes_of_the_named_speaker(model: str) -> None:
+    quotes = quotes_of(TRANSCRIPT, model)
+    turns = [(q.speaker, q.quote) for q in quotes if q.kind == "direct"]
+    assert turns == [
+        ("Wallace", "Governor, will you release your tax returns before the election?"),
+        ("Harris", "I have said many times that I will release them next month."),
+        ("Wallace", "Thank you, Governor."),
+    ]
+
+
+BUDGET = """Budget fight heats up.
+
+Senator Melanie Ortiz and Treasurer Kevin Walsh met on Tuesday. Walsh told the committee that \
+the budget was balanced.
+
+"The numbers simply do not add up," she said.
+
+Ortiz later gave a statement:
+
+"We will not sign a budget built on accounting tricks."
+
+Walsh's office told reporters that the mayor expects the council to approve what he called "a \
+responsible plan" by Friday.
+"""
+
+
+def test_she_skips_the_latest_speaker_when_his_name_is_male(model: str) -> None:
+    quotes = quotes_of(BUDGET, model)
+    assert containing(quotes, "budget was balanced").speaker == "Kevin Walsh"
+    assert containing(quotes, "do not add up").speaker == "Melanie Ortiz"
+
+
+def test_colon_at_paragraph_end_introduces_the_next_quote(model: str) -> None:
+    q = containing(quotes_of(BUDGET, model), "accounting tricks")
+    assert q.quote == '"We will not sign a budget built on accounting tricks."'
+    assert q.speaker == "Melanie Ortiz"
+
+
+def test_nested_report_belongs_to_the_outer_speaker(model: str) -> None:
+    q = containing(quotes_of(BUDGET, model), "a responsible plan")
+    assert q.quote.startswith("that the mayor expects the council")
+    assert (q.speaker, q.speaker_label, q.cue) == ("Walsh's office", "NOUN", "told")
