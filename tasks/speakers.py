@@ -245,6 +245,8 @@ def _role(doc: Doc, toks: list[int], speakers: set[int], reported: set[int]) -> 
         return ROLE_OTHER if head.dep_ in SUBJECT_DEPS else ROLE_MODIFIER
     if head.dep_ in SUBJECT_DEPS or _opens_sentence(doc, toks[0], toks[-1]):
         return ROLE_SUBJECT
+    if any(c.dep_ == "appos" for c in head.children):
+        return ROLE_SUBJECT  # "Henry Crespo, president of the caucus": introduced to be quoted
     if head.dep_ in ("poss", "compound", "nmod", "amod"):
         return ROLE_MODIFIER
     return ROLE_OTHER
