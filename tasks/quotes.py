@@ -134,7 +134,7 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
     passages = _outside_turns(view, marked, turn_paras)
     passages = _merge_split_quotes(view, namer, passages)
 
-    results: list[_Passage] = list(turns)
+    results: list[_Passage] = []
     prev: _Passage | None = None
     for p in passages:
         quoted_text = view.text[p.start : p.end]
@@ -157,6 +157,7 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
             continue
         results.append(p)
         prev = p
+    results.extend(turns)
 
     used = {p.attribution.cue_token for p in results if p.attribution is not None}
     for cue in cues:

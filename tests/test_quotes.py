@@ -213,6 +213,8 @@ def test_dash_names_the_speaker_of_each_line(model: str) -> None:
 
 TRANSCRIPT = """Debate transcript.
 
+"Both men came well prepared," said analyst Joan Park.
+
 WALLACE: Governor, will you release your tax returns before the election?
 
 HARRIS: I have said many times that I will release them next month.
@@ -223,7 +225,10 @@ WALLACE: Thank you, Governor.
 
 def test_transcript_turns_are_quotes_of_the_named_speaker(model: str) -> None:
     quotes = quotes_of(TRANSCRIPT, model)
-    turns = [(q.speaker, q.quote) for q in quotes if q.kind == "direct"]
+    prepared = containing(quotes, "well prepared")
+    assert (prepared.quote, prepared.kind) == ('"Both men came well prepared,"', "direct")
+    assert prepared.speaker == "Joan Park"
+    turns = [(q.speaker, q.quote) for q in quotes if q.cue == ":"]
     assert turns == [
         ("Wallace", "Governor, will you release your tax returns before the election?"),
         ("Harris", "I have said many times that I will release them next month."),
