@@ -22,6 +22,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from config.settings import ExecutionSettings, FetchSettings, NlpSettings, Settings, load_settings
 from tasks import feeds, fetch, load, process, search, syndication
 from tasks.records import FeedPoll, FetchedPage, ProcessedBatch
+from tasks.robots import RobotsCache
 from warehouse.db import open_ingest, publish
 
 _TASK = {"cache_policy": NO_CACHE, "persist_result": False}
@@ -69,8 +70,10 @@ def record_polls(db: Path, polls: list[FeedPoll], max_attempts: int) -> tuple[in
 
 
 @task(name="fetch-pages", **_TASK)
-def fetch_pages(urls: list[str], settings: FetchSettings) -> list[FetchedPage]:
-    return fetch.fetch_pages(urls, settings)
+def fetch_pages(
+    urls: list[str], settings: FetchSettings, robots: RobotsCache | None
+) -> list[FetchedPage]:
+    return fetch.fetch_pages(urls, settings, robots=robots)
 
 
 @task(name="extract-and-analyze", **_TASK)
@@ -130,6 +133,7 @@ def ingest(config_path: str | None = None, db_path: str | None = None) -> RunSum
         error = f"{type(exc).__name__}: {exc}"
         raise
     finally:
+        process.shutdown_pools()
         summary.seconds = round(time.perf_counter() - started, 3)
         finish_run(db, summary, error)
     get_run_logger().info("run finished: %s", summary.counts())
@@ -153,8 +157,9 @@ def _fetch_process_load(db: Path, todo: list[str], settings: Settings, summary: 
         summary.mentions += counts.mentions
         summary.quotes += counts.quotes
 
+    robots = RobotsCache(settings.fetch) if settings.fetch.respect_robots_txt else None
     for urls in _chunks(todo, settings.execution.batch_size):
-        pages = fetch_pages(urls, settings.fetch)
+        pages = fetch_pages(urls, settings.fetch, robots)
         ok = [page for page in pages if page.ok]
         failed = [page for page in pages if not page.ok]
         future = extract_and_analyze.submit(ok, settings.nlp, settings.execution)

@@ -8,6 +8,7 @@ free loopback port, point this process at it, and stop it on exit.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -18,6 +19,16 @@ from contextlib import contextmanager
 import httpx
 
 STARTUP_TIMEOUT_S = 90.0
+
+
+def _die_with_parent() -> None:
+    """Linux: the server gets SIGTERM if newsflow dies, even by SIGKILL (no orphan servers)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _free_port() -> int:
@@ -64,6 +75,7 @@ def prefect_api() -> Iterator[str]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        preexec_fn=_die_with_parent,  # noqa: PLW1509 - runs before exec, no threads involved
     )
     try:
         _wait_healthy(api_url, proc, STARTUP_TIMEOUT_S)

@@ -84,7 +84,13 @@ def local_pool(workers: int, model: str) -> ProcessPoolExecutor:
 
 
 @atexit.register
-def _shutdown_pools() -> None:
-    for pool in _POOLS.values():
-        pool.shutdown(cancel_futures=True)
-    _POOLS.clear()
+def shutdown_pools() -> None:
+    """Stop every worker now; a flow calls this when it ends so no worker outlives its run."""
+    while _POOLS:
+        _, pool = _POOLS.popitem()
+        workers = list(getattr(pool, "_processes", {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.join(timeout=10)

@@ -45,30 +45,32 @@ def test_serve_runs_the_flow_on_schedule_without_overlap(tmp_path: Path) -> None
         )
         env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
         env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
-        proc = subprocess.Popen(
+        log = tmp_path / "serve.log"
+        proc = subprocess.Popen(  # output to a file: a full pipe would block the server
             [str(Path(sys.executable).parent / "newsflow"), "serve", "--config", str(config)],
             env=env,
             cwd=tmp_path,
-            stdout=subprocess.PIPE,
+            stdout=log.open("w"),
             stderr=subprocess.STDOUT,
-            text=True,
         )
         try:
             deadline = time.monotonic() + 240
             runs: list[tuple] = []
             while time.monotonic() < deadline and len(runs) < 2:
-                assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+                assert proc.poll() is None, log.read_text()
                 time.sleep(2)
                 runs = _completed_runs(db)
             assert len(runs) >= 2, "scheduled runs did not fire"
         finally:
             proc.send_signal(signal.SIGTERM)
             try:
-                output, _ = proc.communicate(timeout=60)
+                proc.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 proc.kill()
-                output, _ = proc.communicate()
+                proc.wait()
+        output = log.read_text()
         assert "Prefect server started" in output
+        assert proc.returncode == 0, output[-2000:]
         for (_, end), (start, _) in zip(runs, runs[1:], strict=False):
             assert end <= start, "two runs overlapped"
         with duckdb.connect(str(db), read_only=True) as con:
