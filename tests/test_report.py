@@ -7,6 +7,7 @@ the names and numbers the warehouse gives; fetched markup shows as text and neve
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from datetime import date
@@ -25,6 +26,10 @@ from tests.site_server import expected
 from warehouse.db import connect_published, open_ingest, publish
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+if CHROMIUM is None and os.environ.get("CI"):
+    raise RuntimeError(
+        "CI must run the browser test: .ci/run installs chromium (make install-browser)"
+    )
 needs_chromium = pytest.mark.skipif(
     CHROMIUM is None,
     reason="chromium is not installed: run `make install-browser` (apt-get install chromium)",
