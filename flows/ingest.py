@@ -20,6 +20,7 @@ from prefect.context import get_run_context
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from config.settings import ExecutionSettings, FetchSettings, NlpSettings, Settings, load_settings
+from flows import progress
 from tasks import feeds, fetch, load, process, search, syndication
 from tasks.records import FeedPoll, FetchedPage, ProcessedBatch
 from tasks.robots import RobotsCache
@@ -128,6 +129,12 @@ def ingest(config_path: str | None = None, db_path: str | None = None) -> RunSum
         summary.feeds_unchanged = sum(p.status == "unchanged" for p in polls)
         summary.feeds_failed = sum(p.status == "failed" for p in polls)
         summary.new_items, todo = record_polls(db, polls, settings.fetch.max_attempts)
+        progress.report(
+            "feeds",
+            f"{summary.feeds_polled} polled, {summary.feeds_unchanged} unchanged, "
+            f"{summary.feeds_failed} failed; {summary.new_items} new items, "
+            f"{len(todo)} pages to fetch",
+        )
         _fetch_process_load(db, todo, settings, summary)
     except BaseException as exc:
         error = f"{type(exc).__name__}: {exc}"
@@ -146,16 +153,24 @@ def _fetch_process_load(db: Path, todo: list[str], settings: Settings, summary: 
     At most ``workers + 1`` batches are in flight, so memory stays flat however many stories
     a run has.
     """
-    in_flight: deque[tuple[Future | Any, list[FetchedPage]]] = deque()
+    in_flight: deque[tuple[Future | Any, list[FetchedPage], int]] = deque()
     window = settings.execution.workers + 1
+    done = 0
 
     def drain_one() -> None:
-        future, failed = in_flight.popleft()
+        nonlocal done
+        future, failed, size = in_flight.popleft()
         counts = load_batch(db, future.result(), failed, summary.run_id)
         summary.articles_stored += counts.articles
         summary.fetch_failures += counts.failures
         summary.mentions += counts.mentions
         summary.quotes += counts.quotes
+        done += size
+        progress.report(
+            "pages",
+            f"{done}/{len(todo)} done: {summary.articles_stored} articles stored, "
+            f"{summary.fetch_failures} failed",
+        )
 
     robots = RobotsCache(settings.fetch) if settings.fetch.respect_robots_txt else None
     for urls in _chunks(todo, settings.execution.batch_size):
@@ -163,7 +178,7 @@ def _fetch_process_load(db: Path, todo: list[str], settings: Settings, summary: 
         ok = [page for page in pages if page.ok]
         failed = [page for page in pages if not page.ok]
         future = extract_and_analyze.submit(ok, settings.nlp, settings.execution)
-        in_flight.append((future, failed))
+        in_flight.append((future, failed, len(urls)))
         while len(in_flight) >= window:
             drain_one()
     while in_flight:

@@ -7,6 +7,7 @@ and exit code 2; tracebacks are for bugs.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 from pathlib import Path
@@ -50,15 +51,38 @@ def settings_or_exit(config: Path, db: Path | None) -> Settings:
 
 
 @app.command()
-def ingest(config: ConfigOpt = DEFAULT_CONFIG_PATH, db: DbOpt = None) -> None:
+def ingest(
+    config: ConfigOpt = DEFAULT_CONFIG_PATH,
+    db: DbOpt = None,
+    verbose: Annotated[
+        bool | None,
+        typer.Option(
+            "--progress/--quiet",
+            help="One line per stage on stderr; default: on in a terminal, off otherwise.",
+        ),
+    ] = None,
+) -> None:
     """Poll every feed once and load new stories (one Prefect flow run).
 
+    Prints one summary line at the end; in a terminal also one line per stage as it goes.
     Example: newsflow ingest --config config/feeds.toml
     """
     settings = settings_or_exit(config, db)
+    interactive = sys.stderr.isatty() if verbose is None else verbose
+    # Prefect's per-task INFO lines are for the UI; the terminal gets our stage lines.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    from flows import progress
     from flows.ingest import ingest as ingest_flow
 
-    summary = ingest_flow(config_path=str(config), db_path=str(settings.warehouse.path))
+    def show(stage: str, message: str) -> None:
+        typer.echo(f"[{stage}] {message}", err=True)
+
+    if interactive:
+        progress.add_listener(show)
+    try:
+        summary = ingest_flow(config_path=str(config), db_path=str(settings.warehouse.path))
+    finally:
+        progress.remove_listener(show)
     typer.echo(
         f"feeds: {summary.feeds_polled} polled, {summary.feeds_unchanged} unchanged, "
         f"{summary.feeds_failed} failed | new items: {summary.new_items} | "
