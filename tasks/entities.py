@@ -10,6 +10,7 @@ values, not entities, and would swamp the mentions table without answering "who 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -100,6 +101,32 @@ _DATELINE_AFTER_RE = re.compile(
 )
 _NEXT_WORDS_RE = re.compile(r" ((?:[A-Z][a-z]+)(?: (?:of|and|the|[A-Z][a-z]+)){0,3})")
 _MINOR_WORDS = frozenset({"of", "the", "and", "for", "to", "in", "on", "de", "&"})
+# Lower-case words that open a surname ("Pieter van Dam", "Ursula von der Leyen").
+NAME_PARTICLES = word_set(
+    """
+    van von der den de da das do dos del della di du la le bin ibn bint al el abu ben ter ten
+    zu st
+    """
+)
+_ARABIC_ARTICLE_RE = re.compile(r"^(?:al|el|ad|as|ash|at|az|ar)-", re.IGNORECASE)
+# Head words of organisations, places and works that a "<given name> X" may still be
+# ("Victoria Station", "Virginia Tech", "Grace Church"): such mentions keep the model's label.
+NOT_PERSON_WORDS = word_set(
+    """
+    university college school academy institute party station tech street road avenue square
+    county city town village bank group house hall park river lake mountain mount airport
+    hospital church cathedral foundation fund trust center centre times post news herald
+    journal company corp corporation inc ltd llc plc council committee ministry department
+    agency line bridge island islands bay valley state states republic club fc united
+    association union league cup award awards prize festival show series film records music
+    media press network bureau office court hotel tower stadium arena theatre theater museum
+    gallery library studio studios project program programme initiative campaign movement
+    army navy force forces brigade police service services holdings partners capital energy
+    airlines airways motors systems labs laboratories pharmaceuticals sciences medical health
+    care clinic society federation alliance coalition front corps falls beach democrats
+    democratic republicans republican socialists conservatives liberals greens
+    """
+)
 
 
 @dataclass(slots=True)
@@ -128,6 +155,27 @@ class EntityIndex:
         """Map a bare name the NER missed ("Mook") to a person canonical from this article."""
         key = _key(strip_titles(clean_surface(surface)))
         return self.person_names.get(key)
+
+    def add_person(self, text: str, start: int, end: int, tokens: list[int]) -> Mention:
+        """Record a person the NER missed (a speaker the parse found), kept in text order.
+
+        Its canonical is the article's person it shortens, else the name itself; later
+        surnames resolve to it.
+        """
+        surface = text[start:end]
+        canonical = self.resolve_name(surface) or strip_titles(clean_surface(surface))
+        mention = Mention(
+            text=surface, label="PERSON", canonical=canonical, start_char=start, end_char=end
+        )
+        at = bisect.bisect_left([m.start_char for m in self.mentions], start)
+        self.mentions.insert(at, mention)
+        self.token_mention = {
+            tok: idx + (idx >= at) for tok, idx in self.token_mention.items()
+        } | dict.fromkeys(tokens, at)
+        self.labels.setdefault(canonical.lower(), "PERSON")
+        for key in [canonical, *surname_forms(canonical)] if " " in canonical else []:
+            self.person_names.setdefault(_key(key), canonical)
+        return mention
 
 
 def clean_surface(text: str) -> str:
@@ -175,6 +223,40 @@ def _initials(name: str) -> str:
     return "".join(w[0] for w in name.split() if w.lower() not in _MINOR_WORDS and w[:1].isalpha())
 
 
+def surname_forms(full_name: str) -> list[str]:
+    """Shorter forms that name the same person later in an article, longest first.
+
+    "Pieter van Dam" -> ["van Dam", "Dam"]; "Rafael Ortiz Mendes" -> ["Ortiz Mendes",
+    "Mendes"]; "Bashar al-Assad" -> ["al-Assad", "Assad"]. The first word (a given name) is
+    never a surname form; middle initials are skipped.
+    """
+    words = [w for w in full_name.split(" ") if not re.fullmatch(r"[A-Z]\.?", w)]
+    forms = [" ".join(words[k:]) for k in range(1, len(words))]
+    last = _ARABIC_ARTICLE_RE.sub("", words[-1]) if words else ""
+    if last and last not in forms:
+        forms.append(last)
+    return forms
+
+
+def looks_like_person(name: str) -> bool:
+    """A common given name then one or two capitalised words (particles and initials
+    allowed), none of them the head word of an organisation or place."""
+    from tasks.first_names import is_given_name  # first_names reads strip_titles from here
+
+    words = name.split(" ")
+    if not 2 <= len(words) <= 4 or not is_given_name(words[0]) or _key(name) in ALIASES:
+        return False
+    for w in words[1:]:
+        low = w.lower().rstrip(".")
+        if low in NAME_PARTICLES or re.fullmatch(r"[A-Z]\.?", w):
+            continue
+        if not (w[:1].isupper() and w[1:2].islower()) or low in NOT_PERSON_WORDS:
+            return False
+        if not all(c.isalpha() or c in "-'’" for c in w):
+            return False
+    return not re.fullmatch(r"[A-Z]\.?", words[-1]) and words[-1].lower() not in NAME_PARTICLES
+
+
 def extract_mentions(doc: Doc) -> EntityIndex:
     """Keep named (non-numeric) entities and give each the canonical name of its cluster."""
     doc_text = doc.text  # built on each access: read it once
@@ -199,6 +281,8 @@ def extract_mentions(doc: Doc) -> EntityIndex:
             continue
         if _is_dateline(doc_text, start, end):
             label = "GPE"
+        elif label != "PERSON" and looks_like_person(base):
+            label = "PERSON"  # "Eva Lindeman" tagged ORG: a given name and a surname
         mentions.append(
             Mention(text=text, label=label, canonical=base, start_char=start, end_char=end)
         )
@@ -217,10 +301,10 @@ def extract_mentions(doc: Doc) -> EntityIndex:
                 index.token_mention[tok.i] = i
         if mention.label == "PERSON":
             person_keys[_key(bases[i])].add(canon[i])
-            parts = canon[i].split(" ")
-            if len(parts) > 1:
-                person_keys[_key(parts[-1])].add(canon[i])
+            if " " in canon[i]:
                 person_keys[_key(canon[i])].add(canon[i])
+                for short in surname_forms(canon[i]):
+                    person_keys[_key(short)].add(canon[i])
     index.person_names = {k: next(iter(v)) for k, v in person_keys.items() if len(v) == 1}
     index.labels = {canonical: label for canonical, label in labels.items()}
     return index
@@ -341,12 +425,7 @@ def _canonicalise(text: str, mentions: list[Mention], bases: list[str]) -> list[
     result = [""] * n
     for idxs in members.values():
         alias = next((ALIASES[_key(forms[i])] for i in idxs if _key(forms[i]) in ALIASES), None)
-        counts = Counter(forms[i] for i in idxs)
-        # a full name over a surname, then the usual spelling ("Hillary Clinton" rather than
-        # a one-off "Crooked Hillary Clinton"), then the longer one
-        name = alias or max(
-            counts, key=lambda f: (_name_length(f) > 1, counts[f], _name_length(f), -len(f))
-        )
+        name = alias or _cluster_name(idxs, forms)
         for i in idxs:
             result[i] = name
     return result
@@ -361,8 +440,10 @@ def _link_person_names(mentions, forms, find, union) -> None:
     """Join surnames and first names to the full name they abbreviate, when unambiguous.
 
     Full names with the same first and last word are one person ("Donald J. Trump").
-    A shorter name joins the nearest preceding full name it ends (or starts) with; when none
-    precedes, the only following one.
+    A shorter name joins the nearest preceding full name it is a surname form of ("van Dam",
+    "Ortiz Mendes", "Assad") or starts with; when none precedes, the only following one.
+    A multi-word surname form joins whatever the model labelled it ("Van Dam" as a work of
+    art), a one-word one only when it is labelled like a name.
     """
     full: list[int] = []
     for i, m in enumerate(mentions):
@@ -378,28 +459,64 @@ def _link_person_names(mentions, forms, find, union) -> None:
             by_ends[key] = i
     if not full:
         return
+    shorter_of = {j: {_key(f) for f in surname_forms(forms[j])} for j in full}
+
+    # full names that do not shorten another one ("De Graaf" shortens "Mark de Graaf")
+    heads = [j for j in full if not any(_key(forms[j]) in shorter_of[k] for k in full)]
+
+    def full_roots() -> set[int]:
+        return {find(j) for j in heads}
+
     for i, m in enumerate(mentions):
-        if m.label not in _PERSONISH_LABELS or i in full and m.label == "PERSON":
-            continue
-        words = forms[i].lower().split(" ")
-        if m.label != "PERSON" and len(words) > 1 or _key(forms[i]) in ALIASES:
+        key = _key(forms[i])
+        n_words = len(key.split(" "))
+        if key in ALIASES or (n_words == 1 and m.label not in _PERSONISH_LABELS):
             continue
         candidates = []
         for j in full:
-            fw = forms[j].lower().split(" ")
-            if len(fw) <= len(words):
+            if j == i or len(forms[j].split(" ")) <= n_words:
                 continue
-            if fw[-len(words) :] == words or (len(words) == 1 and fw[0] == words[0]):
+            if key in shorter_of[j] or (n_words == 1 and _key(forms[j]).split(" ")[0] == key):
                 candidates.append(j)
         roots = {find(j) for j in candidates}
-        if not roots:
-            continue
+        target = None
         if len(roots) == 1:
-            union(roots.pop(), i)
-            continue
-        before = [j for j in candidates if mentions[j].start_char < m.start_char]
-        if before:
-            union(find(before[-1]), i)
+            target = roots.pop()
+        elif roots:
+            before = [j for j in candidates if mentions[j].start_char < m.start_char]
+            target = find(before[-1]) if before else None
+        # spellings are already joined ("Scott" = "Scott"): never let a shared surname merge
+        # two people ("Keith Lamont Scott" and "Rakeyia Scott")
+        if target is not None and find(i) not in full_roots() - {target}:
+            union(target, i)
+
+
+def _cluster_name(idxs: list[int], forms: list[str]) -> str:
+    """The name a cluster goes by: a full name over a surname, then the usual spelling
+    ("Hillary Clinton" rather than a one-off "Crooked Hillary Clinton"), then the longer one.
+
+    A multi-word surname ("Ortiz Mendes", "van Dam", "Suu Kyi") is no full name when the
+    cluster also has it with a given name in front; a form opening with a given name is.
+    """
+    from tasks.first_names import FEMALE_NAMES, MALE_NAMES  # imports this module
+
+    distinct = {forms[i] for i in idxs}
+    surnames = {
+        _key(short)
+        for f in distinct
+        for short in surname_forms(f)
+        if short.split(" ")[0].lower() not in FEMALE_NAMES | MALE_NAMES
+    }
+    counts = Counter(forms[i] for i in idxs)
+    return max(
+        counts,
+        key=lambda f: (
+            _name_length(f) > 1 and _key(f) not in surnames,
+            counts[f],
+            _name_length(f),
+            -len(f),
+        ),
+    )
 
 
 def _cluster_labels(mentions: list[Mention], canon: list[str]) -> dict[str, str]:

@@ -1,12 +1,14 @@
 """Common first names with a usual gender, so "she said" skips a Kevin and "he said" a Melanie.
 
-A hint for pronoun resolution only, never stored: names not listed (or used by both genders,
-like Leslie or Jordan) give no hint, and a title in the text ("Mr.", "Mrs.") wins over it.
+A hint for pronoun resolution, and evidence that a mislabelled mention ("Eva Lindeman" as an
+organisation) names a person; never stored. Names not listed (or used by both genders, like
+Leslie or Jordan) give no gender hint, and a title in the text ("Mr.", "Mrs.") wins over it.
+The lists mix English names with common names from the rest of the world's news (European,
+Arabic, Turkish, Persian, South Asian, African, Latin American, East Asian romanisations).
 """
 
 from __future__ import annotations
 
-from tasks.entities import strip_titles
 from tasks.reporting_verbs import word_set
 
 FEMALE_NAMES = word_set(
@@ -28,6 +30,15 @@ FEMALE_NAMES = word_set(
     sheila shirley silvia sonia sophia sophie stephanie susan suzanne sylvia tamara tammy
     teresa theresa tiffany tina tracy ursula valerie vanessa veronica victoria virginia vivian
     wendy yolanda yvonne zoe
+    agnieszka aleksandra alessandra amina anastasia anke annalena annegret antje ayse aylin
+    beata birgit brigitte carmen chiara chioma christiane claudine dagmar elif elke emine
+    esra fatima fatma francesca frauke gabriele giorgia giulia gudrun hanna hatice ilse
+    ines ingrid irina isabelle jacinda jolanta justyna kamala karin katarzyna kerstin leila
+    liesbeth lieve magdalena malgorzata manon margarethe marine marta marija mette monique
+    nadia nadine natalia ngozi olena olga petra priya ragnhild renate rania sabine sanne
+    sevim sigrid simone solveig svetlana tatiana tatyana ulrike ursula valentina yulia
+    zeynep zofia nneka amani wanjiru ayumi yuko yoko keiko mei ling xiaoming anneke femke
+    greta ewa iveta kristina lena maja nina ilona aurelie sandrine severine segolene
     """
 )
 
@@ -48,12 +59,40 @@ MALE_NAMES = word_set(
     samuel scott sean sergei seth simon stanley stephen steve steven stuart ted terry thomas
     tim timothy todd tom tommy tony travis trevor troy victor vincent vladimir walter wayne
     william willie xavier zachary
+    abdullah abdul ahmad ahmed ali alexei alexey andrzej antonio bashar benjamin benedikt
+    bogdan boris cem dmitry dmitri emmanuel emre enrique fernando francois francesco
+    friedrich gerhard giuseppe hakan hans hassan heinrich helmut hussein ibrahim igor ivan
+    jacques jan jens jerzy joachim jorge juergen jurgen kemal klaus krzysztof lars luca
+    lukas luiz mahmoud marek mario matteo mehmet mikhail mohamed mohammad moshe murat mustafa
+    narendra nikolai olaf omar oleksandr olivier pavel pedro pierre piotr rafael rahul rajesh
+    recep reza sanjay sergey stefan sven tomasz ulrich viktor vladislav volodymyr wolfgang
+    xi yair yusuf yuri zbigniew emmanuel giorgos kostas dimitris kwame olusegun uhuru
+    cyril jean-pierre jean-luc jean-claude luiz javier alejandro sebastian mateusz pieter
+    willem joost maarten jeroen bart henk sjoerd kees koen rishi keir nigel
     """
 )
 
 
+# Given names that are also common words or place names ("Victoria Falls", "Bill Committee",
+# "Marine Corps"): no evidence that a mention names a person.
+_AMBIGUOUS_GIVEN = word_set(
+    """
+    april bill bob carol charlotte don florence frank grace june madison marine mark max may
+    ray rose victoria virginia will christian georgia lincoln jackson austin chase dean
+    """
+)
+
+
+def is_given_name(word: str) -> bool:
+    """A common first name of either gender ("Eva", "Mehmet") that is not also a common word."""
+    low = word.lower().strip(".")
+    return (low in FEMALE_NAMES or low in MALE_NAMES) and low not in _AMBIGUOUS_GIVEN
+
+
 def name_gender(full_name: str) -> str | None:
     """ "f", "m" or None from the first word of a name ("Melanie Austin" -> "f")."""
+    from tasks.entities import strip_titles  # entities imports this module
+
     words = strip_titles(full_name).split()
     if not words:
         return None

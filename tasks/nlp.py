@@ -18,7 +18,7 @@ from tasks.quotes import extract_quotes
 from tasks.records import Analysis
 
 # Bump when entity or quote rules change, so stored results can be traced to the rules.
-EXTRACTOR_VERSION = "nlp-rules-2"
+EXTRACTOR_VERSION = "nlp-rules-3"
 
 _PIPELINES: dict[str, Language] = {}
 # A paragraph with the line breaks after it; leading blanks stick to the first paragraph.
@@ -71,7 +71,8 @@ def analyze_texts(
     analyses: list[Analysis] = []
     for doc in _parse(nlp, [text[:max_chars] for text in texts], batch_size):
         entities = extract_mentions(doc)
-        analyses.append(Analysis(mentions=entities.mentions, quotes=extract_quotes(doc, entities)))
+        quotes = extract_quotes(doc, entities)  # may add persons the NER missed
+        analyses.append(Analysis(mentions=entities.mentions, quotes=quotes))
     return analyses
 
 

@@ -34,7 +34,7 @@ from tasks.entities import EntityIndex
 from tasks.quote_marks import Marked, find_marked_quotes, paragraph_spans
 from tasks.records import Quote
 from tasks.reporting_verbs import NAMING_VERBS, SPEECH_VERBS
-from tasks.speakers import RELATIVE, SpeakerNamer, subject_of
+from tasks.speakers import RELATIVE, SpeakerNamer, add_missed_speakers, subject_of
 
 _SENT_END = frozenset({".", "!", "?"})
 _DASHES = frozenset({"―", "—", "–", "-", "--"})
@@ -117,11 +117,11 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
     cues = [t for t in doc if is_cue(t) and not view.quoted(t)]
     contents = {cue.i: content_span(cue) for cue in cues}
     speaker_tokens: set[int] = set()
-    for cue in cues:
-        subj = subject_of(cue, view.quoted)
-        if subj is not None:
-            speaker_tokens.add(subj.i)
-            speaker_tokens.update(c.i for c in subj.children if c.dep_ in ("compound", "appos"))
+    subjects = [s for s in (subject_of(cue, view.quoted) for cue in cues) if s is not None]
+    add_missed_speakers(doc, text, entities, subjects, view.quoted)
+    for subj in subjects:
+        speaker_tokens.add(subj.i)
+        speaker_tokens.update(c.i for c in subj.children if c.dep_ in ("compound", "appos"))
     reported = {
         t.i for span in contents.values() if span is not None for t in view.tokens_in(*span)
     }

@@ -15,8 +15,8 @@ from collections.abc import Callable
 
 from spacy.tokens import Doc, Token
 
-from tasks.entities import EntityIndex
-from tasks.first_names import name_gender
+from tasks.entities import NOT_PERSON_WORDS, EntityIndex
+from tasks.first_names import FEMALE_NAMES, MALE_NAMES, name_gender
 from tasks.records import Mention
 
 # Things that speak for their author: "X issued a statement saying ..." -> X.
@@ -75,6 +75,54 @@ def subject_of(cue: Token, quoted: Callable[[Token], bool] | None = None) -> Tok
             continue
         break
     return None
+
+
+# Endings of nouns for people in an apposition ("Mehmet Yilmaz, a 67-year-old farmer").
+_PERSON_NOUN_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent", "man", "woman", "person")
+
+
+def add_missed_speakers(
+    doc: Doc, text: str, entities: EntityIndex, subjects: list[Token], quoted: Callable
+) -> None:
+    """Speakers the NER did not tag become person mentions of the article.
+
+    A proper-noun subject of a reporting verb is a person when it shortens a person of the
+    article ("Yilmaz said"), or when it is a full name that opens with a common given name or
+    carries an apposition for a person ("said Mehmet Yilmaz, a 67-year-old farmer").
+    """
+    for subj in subjects:
+        if subj.pos_ != "PROPN" or subj.i in entities.token_mention or quoted(subj):
+            continue
+        names = {t.i for t in subj.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"}
+        first = subj.i
+        while first - 1 in names:
+            first -= 1
+        run = list(doc[first : subj.i + 1])
+        if any(t.i in entities.token_mention or not _name_word(t.text) for t in run):
+            continue
+        start, end = run[0].idx, subj.idx + len(subj.text)
+        if entities.resolve_name(text[start:end]) is None:
+            words = [t.lower_ for t in run]
+            given = words[0] in FEMALE_NAMES or words[0] in MALE_NAMES
+            if not 2 <= len(run) <= 4 or words[-1] in NOT_PERSON_WORDS:
+                continue
+            if not (given or _person_apposition(subj)):
+                continue
+        entities.add_person(text, start, end, [t.i for t in run])
+
+
+def _name_word(word: str) -> bool:
+    return (
+        word[:1].isupper() and word[1:2].islower() and all(c.isalpha() or c in "-'’" for c in word)
+    )
+
+
+def _person_apposition(subj: Token) -> bool:
+    for appos in (c for c in subj.children if c.dep_ == "appos"):
+        words = [t.lower_ for t in appos.subtree]
+        if any(w.endswith("-old") for w in words) or appos.lower_.endswith(_PERSON_NOUN_ENDINGS):
+            return True
+    return False
 
 
 class SpeakerNamer:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.entities import clean_surface, strip_titles
+from tasks.entities import clean_surface, looks_like_person, strip_titles, surname_forms
 from tasks.nlp import analyze_text, load_pipeline
 from tasks.records import Mention
 
@@ -108,3 +108,48 @@ def test_surface_cleaning_rules() -> None:
     assert strip_titles("Russian Foreign Minister Sergei Lavrov") == "Sergei Lavrov"
     assert strip_titles("President Barack Obama") == "Barack Obama"
     assert strip_titles("Mr. Obama") == "Obama"
+
+
+COALITION = """THE HAGUE — Pieter van Dam, the mediator, said the talks had failed. "The gaps were \
+too wide," Van Dam said.
+
+"We will not apologise," said Rafael Ortiz Mendes, the Brazilian envoy. Ortiz Mendes left \
+before midnight, and Ortiz Mendes did not return.
+
+President Bashar al-Assad spoke on television. Assad said the army would hold the city.
+
+Eva Lindeman, a political scientist at Leiden University, said an election was likely.
+
+Keith Lamont Scott was sitting in his car. Rakeyia Scott filmed the encounter. Scott had no gun.
+"""
+
+
+def test_particle_and_compound_surnames_join_the_full_name(model: str) -> None:
+    mentions = mentions_of(COALITION, model)
+    assert canon(mentions, "Van Dam") == {"Pieter van Dam"}
+    assert canon(mentions, "Ortiz Mendes") == {"Rafael Ortiz Mendes"}
+    assert canon(mentions, "Assad") == {"Bashar al-Assad"}
+
+
+def test_given_name_and_surname_is_a_person_whatever_the_model_says(model: str) -> None:
+    people = {m.canonical for m in mentions_of(COALITION, model) if m.label == "PERSON"}
+    assert "Eva Lindeman" in people
+    assert "Leiden University" not in people
+
+
+def test_a_shared_surname_does_not_merge_two_people(model: str) -> None:
+    mentions = mentions_of(COALITION, model)
+    assert canon(mentions, "Rakeyia Scott") == {"Rakeyia Scott"}
+    assert canon(mentions, "Keith Lamont Scott") == {"Keith Lamont Scott"}
+
+
+def test_surname_forms_and_person_shapes() -> None:
+    assert surname_forms("Pieter van Dam") == ["van Dam", "Dam"]
+    assert surname_forms("Ursula von der Leyen") == ["von der Leyen", "der Leyen", "Leyen"]
+    assert surname_forms("Bashar al-Assad") == ["al-Assad", "Assad"]
+    assert surname_forms("Donald J. Trump") == ["Trump"]
+    assert looks_like_person("Eva Lindeman")
+    assert looks_like_person("Mehmet Yılmaz")
+    assert not looks_like_person("Victoria Station")
+    assert not looks_like_person("Elizabeth Line")
+    assert not looks_like_person("Leiden University")

@@ -268,3 +268,24 @@ def test_nested_report_belongs_to_the_outer_speaker(model: str) -> None:
     q = containing(quotes_of(BUDGET, model), "a responsible plan")
     assert q.quote.startswith("that the mayor expects the council")
     assert (q.speaker, q.speaker_label, q.cue) == ("Walsh's office", "NOUN", "told")
+
+
+QUAKE = """Aid reaches cut-off villages.
+
+In the village of Yıldızlı, residents said they had dug out survivors themselves. "We dug \
+out our neighbours with our hands," said Mehmet Yılmaz, a 67-year-old farmer.
+
+Yılmaz said the roads were still blocked. Zeynep Kaya, a nurse from Malatya, said the clinic \
+had run out of blankets. "We waited three days," he said.
+"""
+
+
+def test_speaker_the_model_missed_becomes_a_person(model: str) -> None:
+    analysis = analyze_text(QUAKE, model=model)
+    people = {m.canonical for m in analysis.mentions if m.label == "PERSON"}
+    assert "Mehmet Yılmaz" in people
+    assert containing(analysis.quotes, "We dug out").speaker == "Mehmet Yılmaz"
+
+
+def test_he_skips_a_nearer_woman_with_a_non_english_name(model: str) -> None:
+    assert containing(quotes_of(QUAKE, model), "We waited").speaker == "Mehmet Yılmaz"
