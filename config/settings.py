@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 DEFAULT_CONFIG_PATH = Path("config/feeds.toml")
 DEFAULT_USER_AGENT = "newsflow/0.1 (+https://github.com/newsflow/newsflow)"
@@ -70,8 +77,32 @@ class FetchSettings(_Section):
     per_host_concurrency: Annotated[int, Field(ge=1)] = 2
     per_host_delay: Annotated[float, Field(ge=0)] = 0.0
     max_attempts: Annotated[int, Field(ge=1)] = 3
+    # Seconds before a failed page is retried; x4 for each further attempt (a server's
+    # Retry-After, when longer, wins).
+    retry_backoff: Annotated[float, Field(ge=0)] = 900.0
     respect_robots_txt: bool = True
     allow_private_addresses: bool = False
+
+
+class PollingSettings(_Section):
+    """When each feed is polled next: adapted to how often it publishes, within bounds.
+
+    All durations are seconds. ``floor`` and ``ceiling`` bound the interval between two polls
+    of one feed (a feed is polled at most once per run, so the schedule is a floor too);
+    ``pause_after_failures`` failed polls in a row pause a feed, which is then tried every
+    ``paused_retry_interval`` until it answers again.
+    """
+
+    floor: Annotated[float, Field(ge=0)] = 900.0
+    ceiling: Annotated[float, Field(ge=0)] = 21_600.0
+    pause_after_failures: Annotated[int, Field(ge=1)] = 10
+    paused_retry_interval: Annotated[float, Field(ge=0)] = 86_400.0
+
+    @model_validator(mode="after")
+    def _floor_below_ceiling(self) -> PollingSettings:
+        if self.ceiling < self.floor:
+            raise ValueError(f"ceiling ({self.ceiling:g}) is below floor ({self.floor:g})")
+        return self
 
 
 class NlpSettings(_Section):
@@ -105,6 +136,7 @@ class Settings(_Section):
     warehouse: WarehouseSettings = WarehouseSettings()
     schedule: ScheduleSettings = ScheduleSettings()
     fetch: FetchSettings = FetchSettings()
+    polling: PollingSettings = PollingSettings()
     nlp: NlpSettings = NlpSettings()
     execution: ExecutionSettings = ExecutionSettings()
     feeds: list[FeedSettings] = Field(default_factory=list)

@@ -21,10 +21,12 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from config.settings import ExecutionSettings, FetchSettings, NlpSettings, Settings, load_settings
 from flows import progress
-from tasks import feeds, fetch, load, process, search, syndication
+from flows.retries import DB_TASK_RETRIES
+from tasks import feeds, fetch, load, polling, process, search, syndication
+from tasks.hostlimit import HostSpacing
 from tasks.records import FeedPoll, FetchedPage, ProcessedBatch
 from tasks.robots import RobotsCache
-from warehouse.db import open_ingest, publish
+from warehouse.db import ingest_lock, open_ingest, publish, utcnow
 
 _TASK = {"cache_policy": NO_CACHE, "persist_result": False}
 
@@ -43,6 +45,7 @@ class RunSummary:
     mentions: int = 0
     quotes: int = 0
     seconds: float = 0.0
+    feeds_not_due: int = 0
 
     def counts(self) -> dict[str, Any]:
         values = asdict(self)
@@ -50,31 +53,51 @@ class RunSummary:
         return values
 
 
-@task(name="begin-run", **_TASK)
+@task(name="begin-run", **_TASK, **DB_TASK_RETRIES)
 def begin_run(db: Path, run_id: str) -> dict[str, Any]:
     with open_ingest(db) as con:
+        load.mark_interrupted_runs(con, run_id)
         load.start_run(con, run_id)
         return load.read_feed_states(con)
 
 
 @task(name="poll-feeds", **_TASK)
-def poll_feeds(settings: Settings, states: dict[str, Any]) -> list[FeedPoll]:
+def poll_feeds(
+    settings: Settings,
+    states: dict[str, Any],
+    poll_all: bool = False,
+    spacing: HostSpacing | None = None,
+) -> tuple[list[FeedPoll], int]:
+    """Poll the feeds that are due (all enabled ones with ``poll_all``); also count the rest."""
     enabled = [feed for feed in settings.feeds if feed.enabled]
-    return feeds.poll_feeds(enabled, states, settings.fetch)
+    due = polling.due_feeds(enabled, states, utcnow(), poll_all=poll_all)
+    polls = feeds.poll_feeds(due, states, settings.fetch, spacing=spacing)
+    return polls, len(enabled) - len(due)
 
 
-@task(name="record-polls", **_TASK)
-def record_polls(db: Path, polls: list[FeedPoll], max_attempts: int) -> tuple[int, list[str]]:
+@task(name="record-polls", **_TASK, **DB_TASK_RETRIES)
+def record_polls(
+    db: Path,
+    polls: list[FeedPoll],
+    max_attempts: int,
+    run_id: str | None = None,
+    settings: Settings | None = None,
+) -> tuple[int, list[str]]:
     with open_ingest(db) as con:
-        new_items = load.record_polls(con, polls)
+        new_items = load.record_polls(
+            con, polls, run_id=run_id, polling_settings=settings.polling if settings else None
+        )
         return new_items, load.pages_to_fetch(con, max_attempts=max_attempts)
 
 
 @task(name="fetch-pages", **_TASK)
 def fetch_pages(
-    urls: list[str], settings: FetchSettings, robots: RobotsCache | None
+    urls: list[str],
+    settings: FetchSettings,
+    robots: RobotsCache | None,
+    spacing: HostSpacing | None = None,
 ) -> list[FetchedPage]:
-    return fetch.fetch_pages(urls, settings, robots=robots)
+    return fetch.fetch_pages(urls, settings, robots=robots, spacing=spacing)
 
 
 @task(name="extract-and-analyze", **_TASK)
@@ -87,17 +110,26 @@ def extract_and_analyze(
     return process.process_pages(pages, nlp)
 
 
-@task(name="load-batch", **_TASK)
+@task(name="load-batch", **_TASK, **DB_TASK_RETRIES)
 def load_batch(
-    db: Path, batch: ProcessedBatch, failed: list[FetchedPage], run_id: str
+    db: Path,
+    batch: ProcessedBatch,
+    failed: list[FetchedPage],
+    run_id: str,
+    fetch_settings: FetchSettings | None = None,
 ) -> load.BatchCounts:
+    retry = (
+        {"max_attempts": fetch_settings.max_attempts, "retry_backoff": fetch_settings.retry_backoff}
+        if fetch_settings
+        else {}
+    )
     with open_ingest(db) as con:
-        counts = load.store_batch(con, batch, failed, run_id=run_id)
+        counts = load.store_batch(con, batch, failed, run_id=run_id, **retry)
         syndication.assign_clusters(con)
         return counts
 
 
-@task(name="finish-run", **_TASK)
+@task(name="finish-run", **_TASK, **DB_TASK_RETRIES)
 def finish_run(db: Path, summary: RunSummary, error: str | None) -> None:
     with open_ingest(db) as con:
         search.rebuild_index(con)
@@ -115,27 +147,42 @@ def _current_run_id() -> str:
 
 
 @flow(name="newsflow-ingest", task_runner=ThreadPoolTaskRunner(max_workers=4))
-def ingest(config_path: str | None = None, db_path: str | None = None) -> RunSummary:
-    """One pass over every configured feed, loading new stories into the warehouse."""
+def ingest(
+    config_path: str | None = None, db_path: str | None = None, poll_all: bool = False
+) -> RunSummary:
+    """One pass over the feeds that are due (every enabled feed with ``poll_all``), loading
+    new stories and the pages earlier runs left to fetch into the warehouse."""
     started = time.perf_counter()
     settings = load_settings(config_path, db_path=db_path)
     db = settings.warehouse.path
     summary = RunSummary(run_id=_current_run_id())
+    with ingest_lock(db):  # one run at a time; a second one fails here, touching nothing
+        _run(db, settings, summary, poll_all, started)
+    get_run_logger().info("run finished: %s", summary.counts())
+    return summary
+
+
+def _run(db: Path, settings: Settings, summary: RunSummary, poll_all: bool, started: float) -> None:
     error: str | None = None
+    # One spacing per run: per_host_delay holds across feeds, batches and robots.txt.
+    spacing = HostSpacing(settings.fetch.per_host_delay)
     try:
         states = begin_run(db, summary.run_id)
-        polls = poll_feeds(settings, states)
+        polls, summary.feeds_not_due = poll_feeds(settings, states, poll_all, spacing)
         summary.feeds_polled = len(polls)
         summary.feeds_unchanged = sum(p.status == "unchanged" for p in polls)
         summary.feeds_failed = sum(p.status == "failed" for p in polls)
-        summary.new_items, todo = record_polls(db, polls, settings.fetch.max_attempts)
+        summary.new_items, todo = record_polls(
+            db, polls, settings.fetch.max_attempts, summary.run_id, settings
+        )
         progress.report(
             "feeds",
-            f"{summary.feeds_polled} polled, {summary.feeds_unchanged} unchanged, "
+            f"{summary.feeds_polled} polled ({summary.feeds_not_due} not due), "
+            f"{summary.feeds_unchanged} unchanged, "
             f"{summary.feeds_failed} failed; {summary.new_items} new items, "
             f"{len(todo)} pages to fetch",
         )
-        _fetch_process_load(db, todo, settings, summary)
+        _fetch_process_load(db, todo, settings, summary, spacing)
     except BaseException as exc:
         error = f"{type(exc).__name__}: {exc}"
         raise
@@ -143,11 +190,15 @@ def ingest(config_path: str | None = None, db_path: str | None = None) -> RunSum
         process.shutdown_pools()
         summary.seconds = round(time.perf_counter() - started, 3)
         finish_run(db, summary, error)
-    get_run_logger().info("run finished: %s", summary.counts())
-    return summary
 
 
-def _fetch_process_load(db: Path, todo: list[str], settings: Settings, summary: RunSummary) -> None:
+def _fetch_process_load(
+    db: Path,
+    todo: list[str],
+    settings: Settings,
+    summary: RunSummary,
+    spacing: HostSpacing | None = None,
+) -> None:
     """Pipeline the batches: fetch batch n+1 while workers analyse batch n, load in order.
 
     At most ``workers + 1`` batches are in flight, so memory stays flat however many stories
@@ -160,7 +211,7 @@ def _fetch_process_load(db: Path, todo: list[str], settings: Settings, summary: 
     def drain_one() -> None:
         nonlocal done
         future, failed, size = in_flight.popleft()
-        counts = load_batch(db, future.result(), failed, summary.run_id)
+        counts = load_batch(db, future.result(), failed, summary.run_id, settings.fetch)
         summary.articles_stored += counts.articles
         summary.fetch_failures += counts.failures
         summary.mentions += counts.mentions
@@ -174,7 +225,7 @@ def _fetch_process_load(db: Path, todo: list[str], settings: Settings, summary: 
 
     robots = RobotsCache(settings.fetch) if settings.fetch.respect_robots_txt else None
     for urls in _chunks(todo, settings.execution.batch_size):
-        pages = fetch_pages(urls, settings.fetch, robots)
+        pages = fetch_pages(urls, settings.fetch, robots, spacing)
         ok = [page for page in pages if page.ok]
         failed = [page for page in pages if not page.ok]
         future = extract_and_analyze.submit(ok, settings.nlp, settings.execution)

@@ -61,9 +61,18 @@ def ingest(
             help="One line per stage on stderr; default: on in a terminal, off otherwise.",
         ),
     ] = None,
+    poll_all: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Poll every enabled feed now, not only those due ([polling] schedule).",
+        ),
+    ] = False,
 ) -> None:
-    """Poll every feed once and load new stories (one Prefect flow run).
+    """Poll the feeds that are due and load new stories (one Prefect flow run).
 
+    Each feed is polled about as often as it publishes (see [polling]); --all polls every
+    enabled feed now. Pages left by earlier runs (failed, interrupted) are fetched too.
     Prints one summary line at the end; in a terminal also one line per stage as it goes.
     Example: newsflow ingest --config config/feeds.toml
     """
@@ -79,12 +88,21 @@ def ingest(
 
     if interactive:
         progress.add_listener(show)
+    from warehouse.db import IngestRunning, ingest_lock
+
     try:
-        summary = ingest_flow(config_path=str(config), db_path=str(settings.warehouse.path))
+        with ingest_lock(settings.warehouse.path):  # fail fast, before Prefect logs a crash
+            pass
+        summary = ingest_flow(
+            config_path=str(config), db_path=str(settings.warehouse.path), poll_all=poll_all
+        )
+    except IngestRunning as exc:
+        raise fail(str(exc)) from None
     finally:
         progress.remove_listener(show)
     typer.echo(
-        f"feeds: {summary.feeds_polled} polled, {summary.feeds_unchanged} unchanged, "
+        f"feeds: {summary.feeds_polled} polled ({summary.feeds_not_due} not due), "
+        f"{summary.feeds_unchanged} unchanged, "
         f"{summary.feeds_failed} failed | new items: {summary.new_items} | "
         f"articles stored: {summary.articles_stored} | failed fetches: {summary.fetch_failures} | "
         f"mentions: {summary.mentions} | quotes: {summary.quotes} | {summary.seconds:.1f} s"

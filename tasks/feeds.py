@@ -18,6 +18,7 @@ import re
 import time
 from collections.abc import Mapping
 from contextlib import nullcontext
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -31,7 +32,7 @@ import lxml.html
 from config.settings import FeedSettings, FetchSettings
 from tasks.errors import FetchError
 from tasks.fetch import looks_like_html
-from tasks.hostlimit import host_key, run_by_host
+from tasks.hostlimit import HostSpacing, host_key, run_by_host
 from tasks.http import build_client, get
 from tasks.records import FeedItem, FeedPoll, FeedState
 from tasks.urls import canonicalize_url, unwrap_redirector
@@ -54,10 +55,12 @@ def poll_feeds(
     settings: FetchSettings,
     *,
     client: httpx.Client | None = None,
+    spacing: HostSpacing | None = None,
 ) -> list[FeedPoll]:
     """Poll every enabled feed concurrently (per-host limits apply); one poll per feed, in order.
 
     ``states`` maps feed URL to what the last successful poll stored (validators, hash).
+    ``spacing`` shares the run's per-host delay with the page fetches.
     """
     active = [feed for feed in feeds if feed.enabled]
     with nullcontext(client) if client is not None else build_client(settings) as http:
@@ -70,6 +73,7 @@ def poll_feeds(
             concurrency=settings.concurrency,
             per_host=settings.per_host_concurrency,
             delay=settings.per_host_delay,
+            spacing=spacing,
         )
 
 
@@ -116,8 +120,10 @@ def _fill_poll(
         )
     except FetchError as exc:
         poll.error, poll.http_status = exc.reason, exc.http_status
+        poll.retry_after_seconds = exc.retry_after
         return
     poll.http_status = response.status
+    poll.max_age_seconds = cache_max_age(response.headers.get("cache-control"))
     if response.status == 304:
         if state is None or not (state.etag or state.last_modified):
             poll.error = "http 304 to an unconditional request"
@@ -137,13 +143,24 @@ def _fill_poll(
     if not body.strip():
         poll.error = "empty response body"
         return
-    items, error = parse_feed(body, feed.url, response.headers, base_url=response.final_url)
+    parsed = parse_feed_document(body, feed.url, response.headers, base_url=response.final_url)
+    items, error = parsed.items, parsed.error
     poll.error = error
+    poll.ttl_seconds = parsed.ttl_seconds
     if items or error is None:
         poll.status = "ok"
         poll.items = items
         poll.etag, poll.last_modified = validators
         poll.content_hash = digest
+
+
+@dataclass(slots=True)
+class ParsedFeed:
+    """A parsed feed document: its items, a problem report, and its own polling hint."""
+
+    items: list[FeedItem] = field(default_factory=list)
+    error: str | None = None
+    ttl_seconds: float | None = None  # <ttl> (minutes in RSS) or sy:updatePeriod/Frequency
 
 
 def parse_feed(
@@ -155,6 +172,21 @@ def parse_feed(
 ) -> tuple[list[FeedItem], str | None]:
     """Items of a feed document and a problem report (None when the feed was clean).
 
+    See ``parse_feed_document``, which also returns the feed's polling hint.
+    """
+    parsed = parse_feed_document(content, feed_url, headers, base_url=base_url)
+    return parsed.items, parsed.error
+
+
+def parse_feed_document(
+    content: bytes,
+    feed_url: str,
+    headers: Mapping[str, str] | None = None,
+    *,
+    base_url: str | None = None,
+) -> ParsedFeed:
+    """Items of a feed document and a problem report (None when the feed was clean).
+
     A feed with readable entries gives them even when broken further on (the parse error
     comes back as the report). No items plus a report means nothing usable: HTML instead of
     a feed, an empty or truncated document. ``base_url`` (default ``feed_url``) resolves
@@ -163,7 +195,7 @@ def parse_feed(
     header_map = {name.lower(): value for name, value in (headers or {}).items()}
     base = base_url or feed_url
     if not content.strip():
-        return [], "empty document"
+        return ParsedFeed(error="empty document")
     if content[:1].isspace() and content.lstrip().startswith(b"<?xml"):
         # Whitespace before the XML declaration (a common template bug) makes the whole
         # document invalid XML and sends feedparser to its lenient fallback parser.
@@ -178,12 +210,12 @@ def parse_feed(
     if not parsed.entries:
         media = header_map.get("content-type", "").split(";", 1)[0].strip().lower()
         if media in _HTML_TYPES or (not parsed.get("version") and looks_like_html(content)):
-            return [], f"not a feed: got an HTML page ({media or 'no content type'})"
+            return ParsedFeed(error=f"not a feed: got an HTML page ({media or 'no content type'})")
         if problem:
-            return [], f"unparsable feed: {problem}"
+            return ParsedFeed(error=f"unparsable feed: {problem}")
         if not parsed.get("version"):
-            return [], "not a feed: no RSS, RDF or Atom document element"
-        return [], None
+            return ParsedFeed(error="not a feed: no RSS, RDF or Atom document element")
+        return ParsedFeed(ttl_seconds=feed_ttl(parsed.feed))
     language = parsed.feed.get("language") or header_map.get("content-language")
     items: list[FeedItem] = []
     seen: set[str] = set()
@@ -198,7 +230,40 @@ def parse_feed(
     notes = [problem] if problem else []
     if skipped:
         notes.append(f"{skipped} of {len(parsed.entries)} entries skipped: no http(s) link")
-    return items, "; ".join(notes) or None
+    return ParsedFeed(
+        items=items, error="; ".join(notes) or None, ttl_seconds=feed_ttl(parsed.feed)
+    )
+
+
+_UPDATE_PERIODS = {
+    "hourly": 3600,
+    "daily": 86400,
+    "weekly": 7 * 86400,
+    "monthly": 30 * 86400,
+    "yearly": 365 * 86400,
+}
+_MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?(\d+)", re.I)
+
+
+def feed_ttl(channel: Mapping[str, Any]) -> float | None:
+    """How long the feed says it may be cached, in seconds: RSS ``<ttl>`` (minutes) or the
+    syndication module's ``updatePeriod`` / ``updateFrequency``; None when it says nothing."""
+    ttl = str(channel.get("ttl") or "").strip()
+    if ttl.isdigit() and int(ttl) > 0:
+        return int(ttl) * 60.0
+    period = _UPDATE_PERIODS.get(str(channel.get("sy_updateperiod") or "").strip().lower())
+    if period is None:
+        return None
+    frequency = str(channel.get("sy_updatefrequency") or "1").strip()
+    return period / int(frequency) if frequency.isdigit() and int(frequency) > 0 else period
+
+
+def cache_max_age(cache_control: str | None) -> float | None:
+    """``max-age`` of a Cache-Control header in seconds (None when absent or ``no-store``)."""
+    if not cache_control or "no-store" in cache_control.lower():
+        return None
+    match = _MAX_AGE.search(cache_control)
+    return float(match.group(1)) if match else None
 
 
 def _poll_safely(

@@ -19,7 +19,7 @@ import httpx
 from config.settings import FetchSettings
 from tasks.charset import decode_html
 from tasks.errors import FetchError, PermanentFetchError, TransientFetchError
-from tasks.hostlimit import host_key, run_by_host
+from tasks.hostlimit import HostSpacing, host_key, run_by_host
 from tasks.http import build_client, get
 from tasks.records import FetchedPage
 from tasks.robots import RobotsCache
@@ -54,11 +54,13 @@ def fetch_pages(
     *,
     robots: RobotsCache | None = None,
     client: httpx.Client | None = None,
+    spacing: HostSpacing | None = None,
 ) -> list[FetchedPage]:
     """Fetch ``urls`` (duplicates fetched once); one ``FetchedPage`` per input, same order.
 
     Pass one ``RobotsCache`` for the whole run so robots.txt is read once per site; without
-    it (and with ``respect_robots_txt``) a cache lives for this call only.
+    it (and with ``respect_robots_txt``) a cache lives for this call only. Likewise pass one
+    ``HostSpacing`` so ``per_host_delay`` also holds between calls (batches) of a run.
     """
     if settings.respect_robots_txt and robots is None:
         robots = RobotsCache(settings)
@@ -72,6 +74,7 @@ def fetch_pages(
             concurrency=settings.concurrency,
             per_host=settings.per_host_concurrency,
             delay=settings.per_host_delay,
+            spacing=spacing,
         )
     by_url = dict(zip(unique, results, strict=True))
     pages: list[FetchedPage] = []
@@ -109,7 +112,9 @@ def fetch_page(
             fetched_at=response.fetched_at,
         )
     except FetchError as exc:
-        return _failed(url, exc.reason, exc.retryable, exc.http_status, exc.url)
+        page = _failed(url, exc.reason, exc.retryable, exc.http_status, exc.url)
+        page.retry_after = exc.retry_after
+        return page
     except Exception as exc:  # a bug must cost one page, not the batch
         log.exception("unexpected error fetching %s", url)
         return _failed(url, f"unexpected error: {type(exc).__name__}: {exc}", False, None, None)

@@ -13,8 +13,13 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
+from config.settings import PollingSettings
+from tasks import polling
 from tasks.records import Article, FeedPoll, FeedState, FetchedPage, PageFailure, ProcessedBatch
 from warehouse.db import utcnow
+
+# Seconds before a failed page's first retry when the caller does not say (x4 per attempt).
+DEFAULT_RETRY_BACKOFF = 900.0
 
 _TS = pa.timestamp("us")
 
@@ -76,6 +81,21 @@ _SCHEMAS: dict[str, pa.Schema] = {
             ("last_error", pa.string()),
             ("retryable", pa.bool_()),
             ("attempted_at", _TS),
+            ("retry_after", pa.float64()),
+        ]
+    ),
+    "feed_fetches": pa.schema(
+        [
+            ("feed_url", pa.string()),
+            ("run_id", pa.string()),
+            ("polled_at", _TS),
+            ("status", pa.string()),
+            ("http_status", pa.int32()),
+            ("bytes", pa.int64()),
+            ("seconds", pa.float64()),
+            ("items", pa.int32()),
+            ("new_items", pa.int32()),
+            ("error", pa.string()),
         ]
     ),
 }
@@ -103,17 +123,29 @@ class BatchCounts:
 
 
 def read_feed_states(con: duckdb.DuckDBPyConnection) -> dict[str, FeedState]:
-    """Validators and content hashes remembered from the previous poll of each feed."""
-    rows = con.execute("SELECT feed_url, etag, last_modified, content_hash FROM feeds").fetchall()
+    """Validators, content hashes and next due time remembered for each feed."""
+    rows = con.execute(
+        "SELECT feed_url, etag, last_modified, content_hash, next_poll_at FROM feeds"
+    ).fetchall()
     return {
-        url: FeedState(url=url, etag=etag, last_modified=modified, content_hash=digest)
-        for url, etag, modified, digest in rows
+        url: FeedState(
+            url=url, etag=etag, last_modified=modified, content_hash=digest, next_poll_at=due
+        )
+        for url, etag, modified, digest, due in rows
     }
 
 
-def record_polls(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPoll]) -> int:
+def record_polls(
+    con: duckdb.DuckDBPyConnection,
+    polls: Sequence[FeedPoll],
+    *,
+    run_id: str | None = None,
+    polling_settings: PollingSettings | None = None,
+) -> int:
     """Store each feed's poll outcome, the items it listed, and new pages to fetch.
 
+    In the same transaction: one ``feed_fetches`` row per poll, and each feed's next poll
+    (``feeds.next_poll_at``, paused or not) planned by ``tasks.polling``.
     Returns how many pages are new to the warehouse.
     """
     now = utcnow()
@@ -136,6 +168,7 @@ def record_polls(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPoll]) -> i
         for poll in polls:
             _record_poll(con, poll, now)
         con.register("batch_feed_items", items_table)
+        new_per_feed = _new_items_per_feed(con)
         con.execute(
             """
             INSERT INTO feed_items BY NAME
@@ -156,6 +189,9 @@ def record_polls(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPoll]) -> i
             [now],
         ).fetchone()
         con.unregister("batch_feed_items")
+        _record_fetches(con, polls, new_per_feed, run_id, now)
+        for poll in polls:
+            _schedule_next_poll(con, poll, polling_settings or PollingSettings(), now)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -196,16 +232,113 @@ def _record_poll(con: duckdb.DuckDBPyConnection, poll: FeedPoll, now: datetime) 
     )
 
 
-def pages_to_fetch(con: duckdb.DuckDBPyConnection, *, max_attempts: int) -> list[str]:
-    """Pages never fetched, and failed pages still worth a retry, oldest first."""
+def _new_items_per_feed(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Pages in ``batch_feed_items`` that each feed lists for the first time."""
+    rows = con.execute(
+        """
+        SELECT b.feed_url, count(DISTINCT b.page_url) FROM batch_feed_items b
+        WHERE NOT EXISTS (
+            SELECT 1 FROM feed_items f WHERE f.feed_url = b.feed_url AND f.page_url = b.page_url
+        )
+        GROUP BY b.feed_url
+        """
+    ).fetchall()
+    return {url: int(count) for url, count in rows}
+
+
+def _record_fetches(
+    con: duckdb.DuckDBPyConnection,
+    polls: Sequence[FeedPoll],
+    new_per_feed: dict[str, int],
+    run_id: str | None,
+    now: datetime,
+) -> None:
+    rows = [
+        {
+            "feed_url": poll.feed_url,
+            "run_id": run_id,
+            "polled_at": poll.polled_at or now,
+            "status": poll.status,
+            "http_status": poll.http_status,
+            "bytes": poll.bytes,
+            "seconds": round(poll.seconds, 3),
+            "items": len(poll.items),
+            "new_items": new_per_feed.get(poll.feed_url, 0),
+            "error": poll.error,
+        }
+        for poll in polls
+    ]
+    con.register("batch_feed_fetches", _table("feed_fetches", rows))
+    con.execute("INSERT INTO feed_fetches BY NAME SELECT * FROM batch_feed_fetches")
+    con.unregister("batch_feed_fetches")
+
+
+def _schedule_next_poll(
+    con: duckdb.DuckDBPyConnection, poll: FeedPoll, settings: PollingSettings, now: datetime
+) -> None:
+    """Plan the feed's next poll from its publishing rate, its hints and its failures."""
+    polled_at = poll.polled_at or now
+    if poll.status == "ok":
+        con.execute(
+            "UPDATE feeds SET ttl_seconds = ? WHERE feed_url = ?", [poll.ttl_seconds, poll.feed_url]
+        )
+    streak, ttl = con.execute(
+        "SELECT failure_streak, ttl_seconds FROM feeds WHERE feed_url = ?", [poll.feed_url]
+    ).fetchone()
+    dates = [
+        row[0]
+        for row in con.execute(
+            """
+            SELECT coalesce(published_at, first_seen_at) AS day FROM feed_items
+            WHERE feed_url = ? AND coalesce(published_at, first_seen_at) <= ?
+            ORDER BY day DESC LIMIT ?
+            """,
+            [poll.feed_url, polled_at, polling.RECENT_ITEMS * 2],
+        ).fetchall()
+    ]
+    plan = polling.plan_next_poll(
+        polled_at=polled_at,
+        failed=poll.status == "failed",
+        failure_streak=streak,
+        error=poll.error,
+        item_dates=dates,
+        settings=settings,
+        ttl=ttl,
+        max_age=poll.max_age_seconds,
+        retry_after=poll.retry_after_seconds,
+    )
+    con.execute(
+        """
+        UPDATE feeds SET next_poll_at = ?, poll_interval = ?, poll_reason = ?,
+            paused_at = CASE WHEN ? THEN coalesce(paused_at, ?) END,
+            paused_reason = ?
+        WHERE feed_url = ?
+        """,
+        [
+            plan.next_poll_at,
+            plan.interval,
+            plan.reason,
+            plan.paused_reason is not None,
+            polled_at,
+            plan.paused_reason,
+            poll.feed_url,
+        ],
+    )
+
+
+def pages_to_fetch(
+    con: duckdb.DuckDBPyConnection, *, max_attempts: int, now: datetime | None = None
+) -> list[str]:
+    """Pages never fetched, and failed pages due for a retry (back-off over), oldest first."""
     rows = con.execute(
         """
         SELECT page_url FROM pages
         WHERE status = 'pending'
-           OR (status = 'failed' AND retryable AND attempts < ?)
+           OR (status = 'failed' AND retryable AND attempts < ?
+               AND (next_attempt_at IS NULL OR next_attempt_at <= ?))
         ORDER BY first_seen_at, page_url
         """,
-        [max_attempts],
+        [max_attempts, now or utcnow()],
     ).fetchall()
     return [row[0] for row in rows]
 
@@ -216,11 +349,18 @@ def store_batch(
     fetch_failures: Iterable[FetchedPage],
     *,
     run_id: str,
+    max_attempts: int | None = None,
+    retry_backoff: float = DEFAULT_RETRY_BACKOFF,
 ) -> BatchCounts:
     """Load one processed batch in a single transaction; already-stored articles are skipped.
 
     Articles are keyed by their canonical URL's hash, so the same story reached through
     two item URLs (or a re-fetch) is stored once and both pages point at it.
+
+    A retryable failure gets ``next_attempt_at``: ``retry_backoff`` seconds after the first
+    attempt, x4 after each further one, or the server's Retry-After when longer. Its
+    ``max_attempts``-th failure (when given) is final: ``retryable`` becomes false and the
+    reason says so.
     """
     now = utcnow()
     failures = [
@@ -229,6 +369,7 @@ def store_batch(
             reason=page.error or "unknown error",
             retryable=page.retryable,
             http_status=page.http_status,
+            retry_after=page.retry_after,
         )
         for page in fetch_failures
     ] + list(batch.failures)
@@ -275,6 +416,7 @@ def store_batch(
             "last_error": None,
             "retryable": False,
             "attempted_at": article.fetched_at or now,
+            "retry_after": None,
         }
         for article in batch.articles
     ] + [
@@ -286,6 +428,7 @@ def store_batch(
             "last_error": failure.reason,
             "retryable": failure.retryable,
             "attempted_at": now,
+            "retry_after": failure.retry_after,
         }
         for failure in failures
     ]
@@ -320,12 +463,22 @@ def store_batch(
                 article_id = b.article_id,
                 attempts = pages.attempts + 1,
                 http_status = b.http_status,
-                last_error = b.last_error,
-                retryable = b.retryable,
-                last_attempt_at = b.attempted_at
+                last_error = CASE WHEN b.retryable AND pages.attempts + 1 >= $max_attempts
+                    THEN b.last_error || ' (gave up after ' || (pages.attempts + 1)
+                         || ' attempts)'
+                    ELSE b.last_error END,
+                retryable = b.retryable AND NOT coalesce(pages.attempts + 1 >= $max_attempts,
+                                                         false),
+                last_attempt_at = b.attempted_at,
+                next_attempt_at = CASE
+                    WHEN b.retryable AND NOT coalesce(pages.attempts + 1 >= $max_attempts, false)
+                    THEN b.attempted_at + to_seconds(greatest(
+                        coalesce(b.retry_after, 0), $backoff * pow(4, pages.attempts)))
+                    END
             FROM batch_pages AS b
             WHERE pages.page_url = b.page_url
-            """
+            """,
+            {"max_attempts": max_attempts, "backoff": retry_backoff},
         )
         for name in ("batch_articles", "batch_mentions", "batch_quotes", "batch_pages"):
             con.unregister(name)
@@ -357,6 +510,30 @@ def _article_row(article: Article, run_id: str) -> dict:
     }
 
 
+INTERRUPTED_ERROR = (
+    "interrupted: the process ended before the run finished (killed, crashed or shut down); "
+    "the next run resumed its work"
+)
+
+
+def mark_interrupted_runs(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
+    """Mark runs left 'running' by a process that died as 'interrupted'; return how many.
+
+    Call it while holding the ingest lock (``warehouse.db.ingest_lock``): then no other run
+    can be going on, so every other 'running' row is stale. Their work is not lost: pages
+    they queued and did not load are still pending, and the next run fetches them.
+    """
+    row = con.execute(
+        """
+        UPDATE runs SET status = 'interrupted', error = ?
+        WHERE status = 'running' AND run_id <> ?
+        RETURNING run_id
+        """,
+        [INTERRUPTED_ERROR, run_id],
+    ).fetchall()
+    return len(row)
+
+
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
     con.execute(
         "INSERT INTO runs (run_id, started_at, status) VALUES (?, ?, 'running') "
@@ -383,6 +560,7 @@ def finish_run(
         "mentions",
         "quotes",
         "seconds",
+        "feeds_not_due",
     }
     unknown = set(counts) - allowed
     if unknown:
@@ -391,7 +569,8 @@ def finish_run(
         """
         UPDATE runs SET finished_at = ?, status = ?, error = ?,
             feeds_polled = ?, feeds_unchanged = ?, feeds_failed = ?, new_items = ?,
-            articles_stored = ?, fetch_failures = ?, mentions = ?, quotes = ?, seconds = ?
+            articles_stored = ?, fetch_failures = ?, mentions = ?, quotes = ?, seconds = ?,
+            feeds_not_due = ?
         WHERE run_id = ?
         """,
         [
@@ -410,6 +589,7 @@ def finish_run(
                     "mentions",
                     "quotes",
                     "seconds",
+                    "feeds_not_due",
                 )
             ),
             run_id,

@@ -23,6 +23,7 @@ class FeedState:
     etag: str | None = None
     last_modified: str | None = None
     content_hash: str | None = None
+    next_poll_at: datetime | None = None  # naive UTC; None = poll at the next run
 
 
 @dataclass(kw_only=True, slots=True)
@@ -54,6 +55,10 @@ class FeedPoll:
     error: str | None = None
     items: list[FeedItem] = field(default_factory=list)
     polled_at: datetime | None = None  # naive UTC
+    # What the server and the feed say about polling again (seconds), for the schedule:
+    ttl_seconds: float | None = None  # RSS <ttl> or sy:updatePeriod/updateFrequency
+    max_age_seconds: float | None = None  # Cache-Control: max-age
+    retry_after_seconds: float | None = None  # Retry-After of a 429/503
 
 
 @dataclass(kw_only=True, slots=True)
@@ -68,6 +73,7 @@ class FetchedPage:
     error: str | None = None
     retryable: bool = False
     fetched_at: datetime | None = None  # naive UTC
+    retry_after: float | None = None  # seconds the server asked us to wait (429/503)
 
     @property
     def ok(self) -> bool:
@@ -131,6 +137,7 @@ class PageFailure:
     reason: str
     retryable: bool
     http_status: int | None = None
+    retry_after: float | None = None  # seconds the server asked us to wait (429/503)
 
 
 @dataclass(kw_only=True, slots=True)

@@ -221,7 +221,7 @@ def test_second_run_through_the_cli_adds_nothing(
     before = {table: db.execute(f"SELECT count(*) FROM {table}").fetchone() for table in TABLES}
     env = {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value())}
     result = subprocess.run(
-        [Path(sys.executable).parent / "newsflow", "ingest", "--config", str(config)],
+        [Path(sys.executable).parent / "newsflow", "ingest", "--all", "--config", str(config)],
         env=env,
         capture_output=True,
         text=True,

@@ -9,10 +9,15 @@ Two files, so analysts and the scheduled flow never lock each other out:
 
 Open readers keep seeing the previous snapshot (the old inode) until they reconnect; new
 connections see the new one; nobody ever sees a half-loaded run.
+
+One ingest run at a time: ``ingest_lock`` holds an OS lock on ``.news.ingest.lock`` for the
+whole run. The kernel releases it when the process dies, even by kill -9, so a crashed run
+never blocks the next one, and a run holding it knows any other 'running' row is stale.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import shutil
@@ -32,6 +37,14 @@ class WarehouseError(RuntimeError):
     """The warehouse cannot be opened or used; the message says why in one line."""
 
 
+class WarehouseLocked(WarehouseError):
+    """Another process holds the file; worth retrying in a moment."""
+
+
+class IngestRunning(WarehouseError):
+    """Another ingest run is using the warehouse; this one must not start."""
+
+
 def utcnow() -> datetime:
     """Naive UTC now: every TIMESTAMP column in the warehouse is UTC."""
     return datetime.now(UTC).replace(tzinfo=None)
@@ -40,6 +53,33 @@ def utcnow() -> datetime:
 def ingest_path(published: Path) -> Path:
     """The flow's private working copy that sits beside the published file."""
     return published.with_name(f".{published.stem}.ingest{published.suffix}")
+
+
+def lock_path(published: Path) -> Path:
+    """The lock file an ingest run holds for its whole duration."""
+    return published.with_name(f".{published.stem}.ingest.lock")
+
+
+@contextmanager
+def ingest_lock(published: Path) -> Iterator[None]:
+    """Hold the warehouse's ingest lock, or raise ``IngestRunning`` if another run has it."""
+    path = lock_path(Path(published))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+            raise IngestRunning(
+                f"another ingest run (pid {holder}) is writing {ingest_path(Path(published))}; "
+                "this run was not started"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -84,7 +124,7 @@ def _open(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
-            raise WarehouseError(
+            raise WarehouseLocked(
                 f"{path} is locked by another process (is another ingest running?)"
             ) from None
         raise WarehouseError(f"cannot open {path}: {exc}") from None
@@ -119,6 +159,7 @@ def publish(published: Path) -> None:
         con.execute("CHECKPOINT")
     finally:
         con.close()
+    _remove_stale_copies(published)
     fd, tmp_name = tempfile.mkstemp(
         prefix=f".{published.name}.", suffix=".tmp", dir=published.parent
     )
@@ -133,6 +174,15 @@ def publish(published: Path) -> None:
         os.replace(tmp, published)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _remove_stale_copies(published: Path) -> None:
+    """Delete copies left by a publish that was killed before its ``os.replace``.
+
+    Only the ingest run holding the lock publishes, so any such file is stale.
+    """
+    for stale in published.parent.glob(f".{published.name}.*.tmp"):
+        stale.unlink(missing_ok=True)
 
 
 def connect_published(published: Path) -> duckdb.DuckDBPyConnection:
