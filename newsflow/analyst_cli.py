@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -221,43 +221,52 @@ def feeds(
 ) -> None:
     """List the configured feeds with their health in the warehouse (view feed_health).
 
-    One line per feed: status, failed polls in a row, pages listed (in the last 7 days),
-    last successful poll, name, URL, and the coverage gap if any. Feeds in the warehouse but
-    no longer in the config are listed too.
+    One line per feed: status ("paused" once it failed too often), failed polls in a row,
+    pages listed (in the last 7 days), items published per day (last 7 days), last
+    successful poll, next poll (UTC), name, URL, and the coverage gap or pause reason if any.
+    Feeds in the warehouse but no longer in the config are listed too.
     Example: newsflow feeds --problems
     """
     settings = settings_or_exit(config, db)
-    health: dict[str, tuple] = {}
+    health: dict[str, dict] = {}
     if settings.warehouse.path.exists():
         with _published(config, db) as con:
-            rows = con.execute(
+            # SELECT h.*: a snapshot published before migration 0006 lacks the newer columns.
+            cursor = con.execute(
                 """
-                SELECT h.feed_url, h.name, h.last_status, h.failure_streak, h.items,
-                       h.new_items_7d, h.last_success_at, g.gap
+                SELECT h.*, g.gap
                 FROM feed_health h LEFT JOIN feed_coverage_gaps g USING (feed_url)
                 ORDER BY h.name
                 """
-            ).fetchall()
-        health = {row[0]: row[1:] for row in rows}
+            )
+            names = [column[0] for column in cursor.description]
+            health = {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
     configured = {feed.url: feed for feed in settings.feeds}
     urls = list(configured) + [url for url in health if url not in configured]
     typer.echo(
-        f"{'status':<12} {'fails':>5} {'pages':>6} {'(7 d)':>6} {'last success':<16}  name  url"
+        f"{'status':<12} {'fails':>5} {'pages':>6} {'(7 d)':>6} {'/day':>6} "
+        f"{'last success':<16} {'next poll':<16}  name  url"
     )
     for url in urls:
         feed = configured.get(url)
-        name, status, streak, items, recent, success, gap = health.get(
-            url, (None, "never polled", 0, 0, 0, None, None)
-        )
+        row = health.get(url, {"last_status": "never polled"})
+        status = "paused" if row.get("paused") else row["last_status"]
+        gap = row.get("gap")
         if feed is None:
             gap = "; ".join(filter(None, [gap, "not in the config"]))
         elif not feed.enabled:
             gap = "; ".join(filter(None, [gap, "disabled"]))
         if problems and not gap and status != "never polled":
             continue
-        when = success.strftime("%Y-%m-%d %H:%M") if success else "-"
+        per_day = row.get("items_per_day")
         typer.echo(
-            f"{status:<12} {streak:>5} {items:>6} {recent:>6} {when:<16}  "
-            f"{printable(feed.name if feed else name)}  {printable(url)}"
+            f"{status:<12} {row.get('failure_streak', 0):>5} {row.get('items', 0):>6} "
+            f"{row.get('new_items_7d', 0):>6} {'-' if per_day is None else per_day:>6} "
+            f"{_minute(row.get('last_success_at')):<16} {_minute(row.get('next_poll_at')):<16}  "
+            f"{printable(feed.name if feed else row.get('name'))}  {printable(url)}"
             + (f"  [{printable(gap)}]" if gap else "")
         )
+
+
+def _minute(when: datetime | None) -> str:
+    return when.strftime("%Y-%m-%d %H:%M") if when else "-"

@@ -124,7 +124,7 @@ def human_duration(seconds: float) -> str:
     """A short duration for people: "45 s", "20 min", "2.5 h", "3 d"."""
     if seconds < 90:
         return f"{seconds:.0f} s"
-    if seconds < 90 * 60:
+    if seconds < 3600:
         return f"{seconds / 60:.0f} min"
     if seconds < 36 * 3600:
         return f"{seconds / 3600:.1f} h".replace(".0 h", " h")
