@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -275,3 +276,55 @@ def test_whitespace_before_xml_declaration_is_not_an_error() -> None:
     items, error = parse_feed(body, "https://news.example/feed.xml")
     assert error is None
     assert len(items) == 2
+
+
+def test_feed_asking_for_a_short_pause_is_retried_within_the_run(server: HTTPServer) -> None:
+    server.expect_ordered_request("/feed.xml").respond_with_data(
+        "busy", status=503, headers={"Retry-After": "1"}
+    )
+    server.expect_ordered_request("/feed.xml").respond_with_data(
+        rss(item("https://news.example/a")), content_type=RSS
+    )
+    started = time.monotonic()
+    [poll] = poll_feeds([feed(server, "/feed.xml")], {}, fast_settings())
+    assert poll.status == "ok" and len(poll.items) == 1
+    assert time.monotonic() - started >= 1.0
+    assert len(server.log) == 2
+
+
+def test_feed_asking_for_a_long_pause_fails_and_says_how_long(server: HTTPServer) -> None:
+    server.expect_request("/feed.xml").respond_with_data(
+        "slow down", status=429, headers={"Retry-After": "3600"}
+    )
+    [poll] = poll_feeds([feed(server, "/feed.xml")], {}, fast_settings())
+    assert (poll.status, poll.error, poll.retry_after_seconds) == ("failed", "http 429", 3600)
+    assert len(server.log) == 1
+
+
+def test_feed_polling_hints_are_read(server: HTTPServer) -> None:
+    body = rss(item("https://news.example/a")).replace("<title>Desk</title>", "<ttl>30</ttl>")
+    server.expect_request("/feed.xml").respond_with_data(
+        body, content_type=RSS, headers={"Cache-Control": "public, max-age=1200"}
+    )
+    [poll] = poll_feeds([feed(server, "/feed.xml")], {}, fast_settings())
+    assert (poll.ttl_seconds, poll.max_age_seconds) == (1800, 1200)
+
+
+def test_feed_redirect_loop_fails_with_its_reason(server: HTTPServer) -> None:
+    server.expect_request("/a.xml").respond_with_data(
+        "", status=301, headers={"Location": "/b.xml"}
+    )
+    server.expect_request("/b.xml").respond_with_data(
+        "", status=301, headers={"Location": "/a.xml"}
+    )
+    [poll] = poll_feeds([feed(server, "/a.xml")], {}, fast_settings())
+    assert (poll.status, poll.error) == ("failed", "redirect loop")
+
+
+def test_feed_on_a_host_name_resolving_to_loopback_is_refused(server: HTTPServer) -> None:
+    server.expect_request("/feed.xml").respond_with_data(rss(), content_type=RSS)
+    local = FeedSettings(name="local", url=f"http://localhost:{server.port}/feed.xml")
+    [poll] = poll_feeds([local], {}, fast_settings(allow_private_addresses=False))
+    assert poll.status == "failed"
+    assert poll.error is not None and poll.error.startswith("blocked: loopback address")
+    assert server.log == []

@@ -24,6 +24,7 @@ from werkzeug import Response
 
 from tasks.errors import BlockedURL, TransientFetchError
 from tasks.fetch import fetch_pages
+from tasks.hostlimit import HostSpacing
 from tasks.http import build_client, get, parse_retry_after
 from tasks.robots import RobotsCache
 
@@ -372,3 +373,43 @@ def test_client_sends_honest_user_agent_and_no_automatic_redirects() -> None:
         assert client.headers["User-Agent"] == settings.user_agent
         assert client.follow_redirects is False
         assert isinstance(client.timeout, httpx.Timeout)
+
+
+def test_per_host_delay_holds_across_the_batches_of_a_run(server: HTTPServer) -> None:
+    """The flow fetches in batches; one HostSpacing per run keeps the delay between them."""
+    counter = ConcurrencyCounter(hold=0.0)
+    server.expect_request("/p").respond_with_handler(counter)
+    settings = fast_settings(per_host_concurrency=2, per_host_delay=0.2)
+    spacing = HostSpacing(settings.per_host_delay)
+    for batch in range(3):
+        fetch_pages([server.url_for(f"/p?batch={batch}")], settings, spacing=spacing)
+    starts = sorted(when for _, when in counter.starts)
+    gaps = [later - earlier for earlier, later in zip(starts, starts[1:], strict=False)]
+    assert len(starts) == 3
+    assert min(gaps) >= 0.15
+
+
+def test_long_retry_after_is_kept_with_the_failed_page(server: HTTPServer) -> None:
+    server.expect_request("/busy").respond_with_data(
+        "later", status=503, headers={"Retry-After": "600"}
+    )
+    [page] = fetch_pages([server.url_for("/busy")], fast_settings())
+    assert (page.error, page.retryable, page.retry_after) == ("http 503", True, 600)
+    assert len(server.log) == 1
+
+
+def test_host_name_resolving_to_loopback_is_refused(server: HTTPServer) -> None:
+    server.expect_request("/admin").respond_with_data("secret", content_type="text/html")
+    url = f"http://localhost:{server.port}/admin"
+    [page] = fetch_pages([url], fast_settings(allow_private_addresses=False))
+    assert page.error is not None and page.error.startswith("blocked: loopback address")
+    assert page.retryable is False
+    assert server.log == []
+
+
+def test_redirect_to_a_local_file_is_refused(server: HTTPServer) -> None:
+    server.expect_request("/innocent").respond_with_data(
+        "", status=302, headers={"Location": "file:///etc/passwd"}
+    )
+    [page] = fetch_pages([server.url_for("/innocent")], fast_settings())
+    assert page.error == "blocked: scheme 'file' not allowed"
