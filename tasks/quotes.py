@@ -45,6 +45,11 @@ _DASH_NAME_RE = re.compile(
     r"[ \t\u00a0]*[―—–]+[ \t\u00a0]*([A-Z][\w.'’-]*(?:[ \u00a0]+[A-Z][\w.'’-]*){0,4})[ \t\u00a0.]*(?:\n|$)"
 )
 _TRANSCRIPT_RE = re.compile(r"[ \t]*[\"“]?([A-Z][A-Z.'\- ]{0,30}[A-Z]):[ \t]+(?=\S)")
+# Between the items of a list of quoted phrases: ", ", " and ", ", or " (or a bare space
+# after an item that ends with a comma inside its marks: "rigged," "wounded").
+# Dependencies that lead from a clause up to the verb it belongs to.
+_CLAUSE_UP_DEPS = frozenset({"advcl", "ccomp", "xcomp", "pcomp", "prep", "relcl", "pobj", "dobj"})
+_LIST_GAP_RE = re.compile(r"[ \t]*(?:,[ \t]*(?:(?:and|or)[ \t]+)?|(?:and|or)[ \t]+)")
 MIN_WORDS_UNCUED = 4  # shorter quoted bits with no attribution are scare quotes
 MAX_TITLE_WORDS = 6  # "Face the Nation": short title-case passages are titles of works
 MAX_MERGE_TOKENS = 60
@@ -338,8 +343,8 @@ def _frames(view: _DocView, cue: Token, p: _Passage, *, after: bool, tight: bool
         if left.idx < p.end and p.start < right.idx + len(right.text):
             return False  # the quote is part of the speaker phrase: "the so-called 'x' say"
     if after:
-        if any(c.dep_ == "ccomp" and c.i > cue.i for c in cue.children):
-            return False  # the verb reports the clause after it, not the quote before it
+        if any(c.dep_ in ("ccomp", "intj") and c.i > cue.i for c in cue.children):
+            return False  # the verb reports what follows it ("said yes"), not the quote
         allowed = {t.i for t in subj.subtree} if subj is not None else set()
         between = view.tokens_in(p.end, cue.idx)
         depth, ok = 0, True
@@ -388,18 +393,33 @@ def _by_governor(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attributi
         child, verb = verb, verb.head
     if verb.pos_ not in ("VERB", "AUX") or view.quoted(verb) or child.i < verb.i:
         return None
+    cue = verb
+    while cue.dep_ in _CLAUSE_UP_DEPS and cue.head.i != cue.i and not is_cue(cue):
+        cue = cue.head
+    if cue.i != verb.i and is_cue(cue) and not view.quoted(cue):
+        # "tweeted that Machado was "disgusting"" (parsed as an adverbial clause),
+        # "blasted the media for being "unbelievably dishonest""
+        _extend_in_clause(view, p, verb, child)
+        return _attribution(namer, cue, "governor")
+    if verb.lemma_ == "be" and any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+        return None  # "Machado was "disgusting"": the subject of a copula says nothing
     subj = subject_of(verb, view.quoted)
     if subj is None or subj.i > verb.i:
         return None
     speaker, label = namer.name_of(subj)
     if label not in _NAMED_LABELS:
         return None
+    _extend_in_clause(view, p, verb, child)
+    return _Attribution(verb.text, speaker, label, "governor", verb.i)
+
+
+def _extend_in_clause(view: _DocView, p: _Passage, verb: Token, child: Token) -> None:
+    """Grow a partial quote to the verb's complements up to it ("the bank's drive to ...")."""
     rights = [c for c in verb.rights if c.dep_ in _COMPLEMENT_DEPS and c.i <= child.i]
     first = rights[0] if rights else child
     span = _span_of([t for c in (first, child) for t in c.subtree] + [first.left_edge])
     if span is not None:
         _extend(view, p, (span[0], max(span[1], p.end)))
-    return _Attribution(verb.text, speaker, label, "governor", verb.i)
 
 
 def _by_introduction(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attribution | None:
@@ -492,9 +512,13 @@ def _outside_turns(view: _DocView, marked: list[Marked], turn_paras: set[int]) -
 def _merge_split_quotes(
     view: _DocView, namer: SpeakerNamer, passages: list[_Passage]
 ) -> list[_Passage]:
-    """Join ``"We will," she said, "win."``: two quotes with only an attribution between."""
+    """Join ``"We will," she said, "win."``: two quotes with only an attribution between;
+    and a list of quoted phrases (``"rigged," "wounded" and "struggling"``)."""
     merged: list[_Passage] = []
     for p in passages:
+        if merged and _is_list_gap(view.text, merged[-1].end, p.start):
+            merged[-1].end = p.end  # "disgusting" and "a con": one list of quoted words
+            continue
         cue = _attribution_between(view, merged[-1], p) if merged else None
         if cue is not None:
             merged[-1].end = p.end
@@ -502,6 +526,12 @@ def _merge_split_quotes(
             continue
         merged.append(p)
     return merged
+
+
+def _is_list_gap(text: str, end: int, start: int) -> bool:
+    if _LIST_GAP_RE.fullmatch(text, end, start):
+        return True
+    return not text[end:start].strip(" \t") and text[end - 2 : end - 1] == ","
 
 
 def _attribution_between(view: _DocView, first: _Passage, second: _Passage) -> Token | None:

@@ -21,7 +21,29 @@ from tasks.records import Mention
 
 # Things that speak for their author: "X issued a statement saying ..." -> X.
 DOCUMENT_NOUNS = frozenset(
-    {"statement", "report", "letter", "memo", "email", "tweet", "post", "release", "ruling"}
+    {
+        "statement",
+        "report",
+        "letter",
+        "memo",
+        "email",
+        "tweet",
+        "post",
+        "release",
+        "ruling",
+        "comment",
+        "remark",
+        "speech",
+        "message",
+        "ad",
+        "advertisement",
+        "video",
+        "op-ed",
+        "column",
+        "editorial",
+        "note",
+        "interview",
+    }
 )
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 RELATIVE = frozenset({"who", "that", "which", "whom"})
@@ -30,6 +52,7 @@ _MALE = frozenset({"he", "him", "his", "himself"})
 _FEMALE = frozenset({"she", "her", "hers", "herself"})
 _MALE_TITLES = frozenset({"mr", "mr.", "sir", "lord", "king", "prince", "father"})
 _FEMALE_TITLES = frozenset({"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "queen"})
+_DASH_TOKENS = frozenset({"―", "—", "–", "--"})
 _LABEL_RANK = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
 
 # Salience of a person mention by its role in the sentence.
@@ -51,30 +74,49 @@ def subject_of(cue: Token, quoted: Callable[[Token], bool] | None = None) -> Tok
                         return obj
         return None
     tok = cue
+    if _after_comma(cue) and cue.dep_ in ("acl", "advcl"):
+        # "..., saying ...": a participle closing the sentence shares the subject of the
+        # clause it closes, not of a relative clause the parser hung it on
+        for verb in cue.ancestors:
+            subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+            if subjects and verb.dep_ != "relcl" and subjects[0].lower_ not in RELATIVE:
+                tok = verb
+                break
     for _ in range(4):
         for child in tok.children:
             if child.dep_ in SUBJECT_DEPS and not (quoted is not None and quoted(child)):
+                if child.is_punct or child.text in _DASH_TOKENS or _dash_between(child, tok):
+                    continue  # "... were made public ― Trump boasted": not across a dash
                 if child.lower_ in RELATIVE and tok.dep_ == "relcl":
-                    return tok.head
+                    break  # the relative pronoun stands for the head noun: handled below
                 return child
             if child.dep_ == "agent":
                 for obj in child.children:
                     if obj.dep_ == "pobj":
                         return obj
+        if tok.dep_ in ("relcl", "acl") and tok.head.pos_ in ("PROPN", "NOUN"):
+            noun = tok.head
+            if noun.lemma_.lower() in DOCUMENT_NOUNS and noun.dep_ == "dobj":
+                tok = noun.head  # "made a comment that described ...": who made it
+                continue
+            return noun  # "Clinton, asking ...", "footage of Trump saying ..."
         if tok.dep_ == "relcl":
             return tok.head
-        if tok.dep_ == "acl" and tok.head.pos_ in ("PROPN", "NOUN"):
-            if tok.head.lemma_.lower() not in DOCUMENT_NOUNS:
-                return tok.head  # "Clinton, asking ...", "footage of Trump saying ..."
-            if tok.head.dep_ != "dobj":
-                return tok.head
-            tok = tok.head.head  # "the Council issued a statement calling ...": who issued it
-            continue
         if tok.dep_ in _CLIMB_DEPS and tok.head.i != tok.i:
             tok = tok.head
             continue
         break
     return None
+
+
+def _dash_between(subj: Token, verb: Token) -> bool:
+    lo, hi = sorted((subj.i, verb.i))
+    dashes = sum(t.text in _DASH_TOKENS for t in subj.doc[lo + 1 : hi])
+    return dashes % 2 == 1  # a pair of dashes encloses an apposition: "Oz — a surgeon — has"
+
+
+def _after_comma(cue: Token) -> bool:
+    return cue.tag_ == "VBG" and cue.i > 0 and cue.nbor(-1).text == ","
 
 
 # Endings of nouns for people in an apposition ("Mehmet Yilmaz, a 67-year-old farmer").

@@ -289,3 +289,27 @@ def test_speaker_the_model_missed_becomes_a_person(model: str) -> None:
 
 def test_he_skips_a_nearer_woman_with_a_non_english_name(model: str) -> None:
     assert containing(quotes_of(QUAKE, model), "We waited").speaker == "Mehmet Yılmaz"
+
+
+PAGEANT = """Candidate attacks former pageant winner.
+
+Senator Mark Ellison tweeted in the early morning hours that Mendes was “disgusting” and “a \
+fraud” and encouraged voters to “look closely” at her record.
+
+When Harper noted that Ellison has occasionally not paid anything in federal income taxes ― as \
+was true for the few years his tax returns were made public ― Ellison boasted, “That makes me \
+smart.” Ellison was similarly defensive when forced to defend not paying an architect who said \
+he was stiffed after he designed a clubhouse at one of Ellison’s hotels, saying, “Maybe he \
+didn’t do a good job, and I wasn’t satisfied with his work.”
+"""
+
+
+def test_a_list_of_quoted_phrases_is_one_quote_of_the_reporter(model: str) -> None:
+    q = containing(quotes_of(PAGEANT, model), "disgusting")
+    assert "“a fraud”" in q.quote
+    assert q.speaker == "Mark Ellison"  # who tweeted it, not the subject of "was"
+
+
+def test_a_closing_participle_belongs_to_the_main_clause_subject(model: str) -> None:
+    q = containing(quotes_of(PAGEANT, model), "good job")
+    assert q.speaker == "Mark Ellison"  # not the architect of the relative clause
