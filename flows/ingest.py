@@ -9,8 +9,8 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future
-from dataclasses import asdict, dataclass
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +19,11 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from config.settings import ExecutionSettings, FetchSettings, NlpSettings, Settings, load_settings
+from config.settings import FetchSettings, Settings, load_settings
 from flows import progress
+from flows.execution import BatchFuture, CpuPool, cpu_pool, task_runner_for
 from flows.retries import DB_TASK_RETRIES
-from tasks import feeds, fetch, load, polling, process, search, syndication
+from tasks import feeds, fetch, load, polling, run_stages, search, syndication
 from tasks.hostlimit import HostSpacing
 from tasks.records import FeedPoll, FetchedPage, ProcessedBatch
 from tasks.robots import RobotsCache
@@ -46,11 +47,33 @@ class RunSummary:
     quotes: int = 0
     seconds: float = 0.0
     feeds_not_due: int = 0
+    # Seconds per stage (``run_stages``): flow-process wall time, except extract and nlp,
+    # summed over the workers.
+    stages: dict[str, float] = field(default_factory=dict)
 
     def counts(self) -> dict[str, Any]:
         values = asdict(self)
         values.pop("run_id")
+        values.pop("stages")
         return values
+
+    def add_time(self, stage: str, seconds: float) -> None:
+        self.stages[stage] = self.stages.get(stage, 0.0) + seconds
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.add_time(stage, time.perf_counter() - started)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedBatch:
+    counts: load.BatchCounts
+    load_seconds: float
+    cluster_seconds: float
 
 
 @task(name="begin-run", **_TASK, **DB_TASK_RETRIES)
@@ -100,16 +123,6 @@ def fetch_pages(
     return fetch.fetch_pages(urls, settings, robots=robots, spacing=spacing)
 
 
-@task(name="extract-and-analyze", **_TASK)
-def extract_and_analyze(
-    pages: list[FetchedPage], nlp: NlpSettings, execution: ExecutionSettings
-) -> ProcessedBatch:
-    if execution.runner == "process":
-        pool = process.local_pool(execution.workers, nlp.model)
-        return pool.submit(process.process_pages, pages, nlp).result()
-    return process.process_pages(pages, nlp)
-
-
 @task(name="load-batch", **_TASK, **DB_TASK_RETRIES)
 def load_batch(
     db: Path,
@@ -117,23 +130,28 @@ def load_batch(
     failed: list[FetchedPage],
     run_id: str,
     fetch_settings: FetchSettings | None = None,
-) -> load.BatchCounts:
+) -> LoadedBatch:
     retry = (
         {"max_attempts": fetch_settings.max_attempts, "retry_backoff": fetch_settings.retry_backoff}
         if fetch_settings
         else {}
     )
     with open_ingest(db) as con:
+        started = time.perf_counter()
         counts = load.store_batch(con, batch, failed, run_id=run_id, **retry)
+        loaded = time.perf_counter()
         syndication.assign_clusters(con)
-        return counts
+        return LoadedBatch(counts, loaded - started, time.perf_counter() - loaded)
 
 
 @task(name="finish-run", **_TASK, **DB_TASK_RETRIES)
 def finish_run(db: Path, summary: RunSummary, error: str | None) -> None:
     with open_ingest(db) as con:
-        search.rebuild_index(con)
+        if not search.index_is_current(con):  # a run that added nothing leaves it as it is
+            with summary.timed("index"):
+                search.rebuild_index(con)
         load.finish_run(con, summary.run_id, summary.counts(), error=error)
+        run_stages.record(con, summary.run_id, summary.stages)
     publish(db)
 
 
@@ -167,14 +185,17 @@ def _run(db: Path, settings: Settings, summary: RunSummary, poll_all: bool, star
     # One spacing per run: per_host_delay holds across feeds, batches and robots.txt.
     spacing = HostSpacing(settings.fetch.per_host_delay)
     try:
-        states = begin_run(db, summary.run_id)
-        polls, summary.feeds_not_due = poll_feeds(settings, states, poll_all, spacing)
+        with summary.timed("begin"):
+            states = begin_run(db, summary.run_id)
+        with summary.timed("poll"):
+            polls, summary.feeds_not_due = poll_feeds(settings, states, poll_all, spacing)
         summary.feeds_polled = len(polls)
         summary.feeds_unchanged = sum(p.status == "unchanged" for p in polls)
         summary.feeds_failed = sum(p.status == "failed" for p in polls)
-        summary.new_items, todo = record_polls(
-            db, polls, settings.fetch.max_attempts, summary.run_id, settings
-        )
+        with summary.timed("record"):
+            summary.new_items, todo = record_polls(
+                db, polls, settings.fetch.max_attempts, summary.run_id, settings
+            )
         progress.report(
             "feeds",
             f"{summary.feeds_polled} polled ({summary.feeds_not_due} not due), "
@@ -182,12 +203,14 @@ def _run(db: Path, settings: Settings, summary: RunSummary, poll_all: bool, star
             f"{summary.feeds_failed} failed; {summary.new_items} new items, "
             f"{len(todo)} pages to fetch",
         )
-        _fetch_process_load(db, todo, settings, summary, spacing)
+        if todo:
+            # Workers start (and load the model) while the first batch is fetched.
+            with cpu_pool(settings.execution, settings.nlp) as pool:
+                _fetch_process_load(db, todo, settings, summary, pool, spacing)
     except BaseException as exc:
         error = f"{type(exc).__name__}: {exc}"
         raise
     finally:
-        process.shutdown_pools()
         summary.seconds = round(time.perf_counter() - started, 3)
         finish_run(db, summary, error)
 
@@ -197,21 +220,30 @@ def _fetch_process_load(
     todo: list[str],
     settings: Settings,
     summary: RunSummary,
+    pool: CpuPool,
     spacing: HostSpacing | None = None,
 ) -> None:
-    """Pipeline the batches: fetch batch n+1 while workers analyse batch n, load in order.
+    """Pipeline the batches: fetch and load in this process while the workers analyse.
 
-    At most ``workers + 1`` batches are in flight, so memory stays flat however many stories
-    a run has.
+    One batch more than the pool has slots is in flight, so a worker that finishes finds the
+    next batch queued while this process loads the finished one and fetches another; and
+    memory stays flat however many stories a run has.
     """
-    in_flight: deque[tuple[Future | Any, list[FetchedPage], int]] = deque()
-    window = settings.execution.workers + 1
+    in_flight: deque[tuple[BatchFuture, list[FetchedPage], int]] = deque()
+    window = pool.slots + 1
     done = 0
 
     def drain_one() -> None:
         nonlocal done
         future, failed, size = in_flight.popleft()
-        counts = load_batch(db, future.result(), failed, summary.run_id, settings.fetch)
+        with summary.timed("wait"):
+            batch = future.result()
+        summary.add_time("extract", batch.extract_seconds)
+        summary.add_time("nlp", batch.nlp_seconds)
+        loaded = load_batch(db, batch, failed, summary.run_id, settings.fetch)
+        summary.add_time("load", loaded.load_seconds)
+        summary.add_time("cluster", loaded.cluster_seconds)
+        counts = loaded.counts
         summary.articles_stored += counts.articles
         summary.fetch_failures += counts.failures
         summary.mentions += counts.mentions
@@ -225,12 +257,24 @@ def _fetch_process_load(
 
     robots = RobotsCache(settings.fetch) if settings.fetch.respect_robots_txt else None
     for urls in _chunks(todo, settings.execution.batch_size):
-        pages = fetch_pages(urls, settings.fetch, robots, spacing)
+        with summary.timed("fetch"):
+            pages = fetch_pages(urls, settings.fetch, robots, spacing)
         ok = [page for page in pages if page.ok]
         failed = [page for page in pages if not page.ok]
-        future = extract_and_analyze.submit(ok, settings.nlp, settings.execution)
+        future = pool.submit(ok, settings.nlp)
         in_flight.append((future, failed, len(urls)))
         while len(in_flight) >= window:
             drain_one()
     while in_flight:
         drain_one()
+
+
+def run_ingest(
+    config_path: str | None = None, db_path: str | None = None, poll_all: bool = False
+) -> RunSummary:
+    """Run ``ingest`` with the Prefect task runner ``[execution]`` asks for (the CLI's way in):
+    with ``runner = "dask"`` the flow runs on a ``DaskTaskRunner`` whose cluster the CPU stage
+    uses."""
+    settings = load_settings(config_path, db_path=db_path)
+    flow_with_runner = ingest.with_options(task_runner=task_runner_for(settings.execution))
+    return flow_with_runner(config_path=config_path, db_path=db_path, poll_all=poll_all)

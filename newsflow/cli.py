@@ -81,7 +81,7 @@ def ingest(
     # Prefect's per-task INFO lines are for the UI; the terminal gets our stage lines.
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     from flows import progress
-    from flows.ingest import ingest as ingest_flow
+    from flows.ingest import run_ingest as ingest_flow
 
     def show(stage: str, message: str) -> None:
         typer.echo(f"[{stage}] {message}", err=True)

@@ -2,6 +2,8 @@
 
 ``process_pages`` is a plain function: the flow runs it in worker processes (a local pool
 here, or Dask workers), where the spaCy pipeline is loaded once per process and reused.
+trafilatura and spaCy are imported on first use, so the flow process, which only hands
+batches out, never pays for them.
 """
 
 from __future__ import annotations
@@ -14,13 +16,14 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 
 from config.settings import NlpSettings
-from tasks.extract import extract_article
-from tasks.nlp import analyze_texts, load_pipeline
 from tasks.records import Article, FetchedPage, PageFailure, ProcessedBatch
 
 
 def process_pages(pages: Sequence[FetchedPage], nlp: NlpSettings) -> ProcessedBatch:
     """Extract every fetched page and analyse the articles in one ``nlp.pipe`` pass."""
+    from tasks.extract import extract_article
+    from tasks.nlp import analyze_texts
+
     batch = ProcessedBatch()
     started = time.perf_counter()
     articles: list[Article] = []
@@ -59,9 +62,16 @@ def process_pages(pages: Sequence[FetchedPage], nlp: NlpSettings) -> ProcessedBa
     return batch
 
 
-def _warm_worker(model: str) -> None:
+def warm_worker(model: str) -> None:
+    """Load the spaCy pipeline into this worker process now, not with its first batch."""
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from tasks.nlp import load_pipeline
+
     load_pipeline(model)
+
+
+def _ready() -> None:
+    """A no-op task: submitting one per worker makes the pool start them all at once."""
 
 
 _POOLS: dict[tuple[int, str], ProcessPoolExecutor] = {}
@@ -77,10 +87,19 @@ def local_pool(workers: int, model: str) -> ProcessPoolExecutor:
         _POOLS[key] = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=get_context("spawn"),
-            initializer=_warm_worker,
+            initializer=warm_worker,
             initargs=(model,),
         )
     return _POOLS[key]
+
+
+def warm_pool(workers: int, model: str) -> ProcessPoolExecutor:
+    """``local_pool`` with every worker started now: they load the model while the flow
+    fetches the first batch (a pool otherwise starts workers one submitted task at a time)."""
+    pool = local_pool(workers, model)
+    for _ in range(workers):
+        pool.submit(_ready)
+    return pool
 
 
 @atexit.register

@@ -77,6 +77,22 @@ def rebuild_index(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
+def index_is_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the index covers exactly the stored articles, so a run that added none
+    can skip the rebuild (articles are only ever inserted, never edited)."""
+    if not has_index(con):
+        return False
+    row = con.execute(
+        f"""
+        SELECT (SELECT count(*) FROM articles) = (SELECT count(*) FROM {INDEX_SCHEMA}.docs)
+           AND NOT EXISTS (
+               SELECT 1 FROM articles a ANTI JOIN {INDEX_SCHEMA}.docs d ON d.name = a.article_id
+           )
+        """  # noqa: S608 - a constant schema name
+    ).fetchone()
+    return bool(row and row[0])
+
+
 def has_index(con: duckdb.DuckDBPyConnection) -> bool:
     row = con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = 'docs'",

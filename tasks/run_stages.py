@@ -1,0 +1,27 @@
+"""Where a run spent its time, one row per stage in ``run_stages`` (migration 0007).
+
+Read it to see what limits a deployment: a large ``wait`` means the workers are the
+bottleneck (add cores or Dask workers); a large ``fetch`` or ``load`` means the flow process
+is (the single writer, or the network).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import duckdb
+
+
+def record(con: duckdb.DuckDBPyConnection, run_id: str, stages: Mapping[str, float]) -> None:
+    """Store (or replace) the stage timings of one run."""
+    con.executemany(
+        "INSERT OR REPLACE INTO run_stages (run_id, stage, seconds) VALUES (?, ?, ?)",
+        [(run_id, stage, round(seconds, 3)) for stage, seconds in stages.items()],
+    )
+
+
+def read(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, float]:
+    rows = con.execute(
+        "SELECT stage, seconds FROM run_stages WHERE run_id = ?", [run_id]
+    ).fetchall()
+    return dict(rows)
