@@ -100,6 +100,7 @@ _DATELINE_AFTER_RE = re.compile(
     r"(?:,\s*[A-Z][A-Za-z. ]{1,20})?\s*(?:\([^)\n]{1,40}\)\s*)?[—–-]+\s"
 )
 _NEXT_WORDS_RE = re.compile(r" ((?:[A-Z][a-z]+)(?: (?:of|and|the|[A-Z][a-z]+)){0,3})")
+MIN_FUZZY_NAME = 7  # shorter names are too alike ("Kahn", "Khan") to forgive a typo
 _MINOR_WORDS = frozenset({"of", "the", "and", "for", "to", "in", "on", "de", "&"})
 # Lower-case words that open a surname ("Pieter van Dam", "Ursula von der Leyen").
 NAME_PARTICLES = word_set(
@@ -152,9 +153,21 @@ class EntityIndex:
         return None
 
     def resolve_name(self, surface: str) -> str | None:
-        """Map a bare name the NER missed ("Mook") to a person canonical from this article."""
+        """Map a bare name the NER missed ("Mook") to a person canonical from this article.
+
+        A long surname one typo away from a single person's ("McLenney" for "McClenney")
+        counts as that person: misspelt names are common in fast news copy.
+        """
         key = _key(strip_titles(clean_surface(surface)))
-        return self.person_names.get(key)
+        found = self.person_names.get(key)
+        if found is not None or len(key) < MIN_FUZZY_NAME or " " in key:
+            return found
+        near = {
+            canonical
+            for other, canonical in self.person_names.items()
+            if other[:1] == key[:1] and " " not in other and _one_edit_apart(key, other)
+        }
+        return near.pop() if len(near) == 1 else None
 
     def add_person(self, text: str, start: int, end: int, tokens: list[int]) -> Mention:
         """Record a person the NER missed (a speaker the parse found), kept in text order.
@@ -178,9 +191,25 @@ class EntityIndex:
         return mention
 
 
+def _one_edit_apart(a: str, b: str) -> bool:
+    """One inserted, deleted or replaced letter turns ``a`` into ``b``."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + (len(a) == len(b)) :] == b[i + 1 :]
+
+
 def clean_surface(text: str) -> str:
-    """Drop possessive, a leading article and stray punctuation from a mention's text."""
-    text = " ".join(text.split())
+    """Drop possessive, a leading article and stray punctuation from a mention's text.
+
+    Typographic apostrophes become straight ones, so "O’Neill" and "O'Neill" are one name in
+    this article and across outlets that typeset them differently.
+    """
+    text = " ".join(text.split()).replace("’", "'")
     text = _POSSESSIVE_RE.sub("", text)
     text = text.strip(",;:!?\"“”‘'()[]—–- ")
     if not _ABBREV_RE.match(text.split(" ")[-1] if text else ""):
@@ -478,6 +507,12 @@ def _link_person_names(mentions, forms, find, union) -> None:
                 continue
             if key in shorter_of[j] or (n_words == 1 and _key(forms[j]).split(" ")[0] == key):
                 candidates.append(j)
+        if not candidates and n_words == 1 and len(key) >= MIN_FUZZY_NAME:
+            # "McLenney" after "Tyresha McClenney": a typo in a long surname
+            last = {j: _key(forms[j]).split(" ")[-1] for j in full if j != i}
+            candidates = [
+                j for j, w in last.items() if w[:1] == key[:1] and _one_edit_apart(key, w)
+            ]
         roots = {find(j) for j in candidates}
         target = None
         if len(roots) == 1:

@@ -33,8 +33,8 @@ from spacy.tokens import Doc, Token
 from tasks.entities import EntityIndex
 from tasks.quote_marks import Marked, find_marked_quotes, paragraph_spans
 from tasks.records import Quote
-from tasks.reporting_verbs import NAMING_VERBS, SPEECH_VERBS
-from tasks.speakers import RELATIVE, SpeakerNamer, add_missed_speakers, subject_of
+from tasks.reporting_verbs import CLAIM_NOUNS, NAMING_VERBS, SPEECH_VERBS
+from tasks.speakers import RELATIVE, SpeakerNamer, add_missed_speakers, claimant, subject_of
 
 _SENT_END = frozenset({".", "!", "?"})
 _DASHES = frozenset({"―", "—", "–", "-", "--"})
@@ -48,6 +48,9 @@ _TRANSCRIPT_RE = re.compile(r"[ \t]*[\"“]?([A-Z][A-Z.'\- ]{0,30}[A-Z]):[ \t]+(
 # Between the items of a list of quoted phrases: ", ", " and ", ", or " (or a bare space
 # after an item that ends with a comma inside its marks: "rigged," "wounded").
 # Dependencies that lead from a clause up to the verb it belongs to.
+_OWN_REPORT_DEPS = frozenset(
+    {"nsubj", "nsubjpass", "ccomp", "xcomp", "dobj", "dative", "mark", "prep"}
+)
 _CLAUSE_UP_DEPS = frozenset({"advcl", "ccomp", "xcomp", "pcomp", "prep", "relcl", "pobj", "dobj"})
 _LIST_GAP_RE = re.compile(r"[ \t]*(?:,[ \t]*(?:(?:and|or)[ \t]+)?|(?:and|or)[ \t]+)")
 MIN_WORDS_UNCUED = 4  # shorter quoted bits with no attribution are scare quotes
@@ -100,10 +103,13 @@ class _DocView:
 
 
 def is_cue(tok: Token) -> bool:
-    """A reporting verb ("said", "warned", "called") or the "according" of "according to"."""
+    """A reporting verb ("said", "warned", "called"), the "according" of "according to", or
+    a noun of saying with its owner and a that-clause ("Trump's claim that ...")."""
     if tok.lower_ == "according":
         return tok.i + 1 < len(tok.doc) and tok.nbor(1).lower_ == "to"
     lemma = tok.lemma_.lower()
+    if tok.pos_ == "NOUN":
+        return lemma in CLAIM_NOUNS and _claim_clause(tok) is not None and claimant(tok) is not None
     if lemma == "put":  # "as a Homeland Security memo put it"
         return any(c.dep_ == "dobj" and c.lower_ == "it" for c in tok.children) and any(
             c.lower_ == "as" for c in tok.children
@@ -219,6 +225,9 @@ def content_span(cue: Token) -> tuple[int, int] | None:
             return None
         own = {t.i for t in cue.subtree}
         return _span_of([t for t in head.subtree if t.i not in own])
+    if cue.pos_ == "NOUN":
+        clause = _claim_clause(cue)
+        return None if clause is None else _span_of(list(clause.subtree))
     comps = [c for c in cue.children if c.dep_ == "ccomp"]
     if not comps:
         # "called the talks substantive", "condemned the test as provocative"
@@ -235,6 +244,17 @@ def content_span(cue: Token) -> tuple[int, int] | None:
     if not comps:
         return None
     return _span_of([t for c in comps for t in c.subtree])
+
+
+def _claim_clause(noun: Token) -> Token | None:
+    """The that-clause a noun of saying introduces (not a relative clause: "the claim that
+    he made")."""
+    for child in noun.children:
+        if child.dep_ not in ("acl", "ccomp", "relcl") or child.i < noun.i:
+            continue
+        if any(g.dep_ == "mark" and g.lower_ == "that" for g in child.children):
+            return child
+    return None
 
 
 def _span_of(toks: list[Token]) -> tuple[int, int] | None:
@@ -334,8 +354,19 @@ def _by_framing(
     return None
 
 
-def _frames(view: _DocView, cue: Token, p: _Passage, *, after: bool, tight: bool = False) -> bool:
-    """Is ``cue`` the attribution of ``p`` rather than a verb of a neighbouring clause?"""
+def _frames(
+    view: _DocView,
+    cue: Token,
+    p: _Passage,
+    *,
+    after: bool,
+    tight: bool = False,
+    resumes_at: int | None = None,
+) -> bool:
+    """Is ``cue`` the attribution of ``p`` rather than a verb of a neighbouring clause?
+
+    ``resumes_at``: where the same quote goes on after the attribution (a clause there is
+    the quote's second half, not another report)."""
     subj = subject_of(cue, view.quoted)
     if subj is not None:
         head = subj.head if subj.lower_ in RELATIVE and cue.dep_ == "relcl" else subj
@@ -343,7 +374,8 @@ def _frames(view: _DocView, cue: Token, p: _Passage, *, after: bool, tight: bool
         if left.idx < p.end and p.start < right.idx + len(right.text):
             return False  # the quote is part of the speaker phrase: "the so-called 'x' say"
     if after:
-        if any(c.dep_ in ("ccomp", "intj") and c.i > cue.i for c in cue.children):
+        own = [c for c in cue.children if c.dep_ in ("ccomp", "intj") and c.i > cue.i]
+        if any(resumes_at is None or c.idx < resumes_at for c in own):
             return False  # the verb reports what follows it ("said yes"), not the quote
         allowed = {t.i for t in subj.subtree} if subj is not None else set()
         between = view.tokens_in(p.end, cue.idx)
@@ -449,7 +481,9 @@ def _by_introduction(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attri
     # is about the speaker; its reporting verb, else its subject, names them
     cues = [t for t in sentence if is_cue(t) and not view.quoted(t)]
     if cues:
-        attribution = _attribution(namer, cues[-1], "intro")
+        # the main clause's verb, not one in a clause under it ("X said after Y was called")
+        main = min(reversed(cues), key=lambda t: len(list(t.ancestors)))
+        attribution = _attribution(namer, main, "intro")
     else:
         subj = subject_of(sentence.root, view.quoted)
         if subj is None:
@@ -528,6 +562,16 @@ def _merge_split_quotes(
     return merged
 
 
+def _goes_on(cue: Token, first: Token) -> bool:
+    """ "said, adding later," goes on with the same quote: a bare participle of the first cue
+    (no subject, object or clause of its own, no "before"/"after" in front)."""
+    return (
+        cue.head.i == first.i
+        and cue.tag_ == "VBG"
+        and not any(c.dep_ in _OWN_REPORT_DEPS for c in cue.children)
+    )
+
+
 def _is_list_gap(text: str, end: int, start: int) -> bool:
     if _LIST_GAP_RE.fullmatch(text, end, start):
         return True
@@ -543,8 +587,10 @@ def _attribution_between(view: _DocView, first: _Passage, second: _Passage) -> T
     if not toks or len(toks) > MAX_MERGE_TOKENS or any(t.text in _SENT_END for t in toks[:-1]):
         return None
     cues = [t for t in toks if is_cue(t)]
-    if not cues or not _frames(view, cues[0], first, after=True):
+    if not cues or not _frames(view, cues[0], first, after=True, resumes_at=second.start):
         return None
+    if not all(_goes_on(cue, cues[0]) for cue in cues[1:]):
+        return None  # '"...," Blige sings to Clinton before asking her, "..."': two reports
     # everything in the gap belongs to the attribution: the speaker phrase, or the cue's own
     # modifiers ("in an interview", "referring to the excuse", "in Everett, Wash.")
     subj = subject_of(cues[0], view.quoted)

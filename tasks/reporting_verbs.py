@@ -31,9 +31,19 @@ SPEECH_VERBS = word_set(
     illustrate demonstrate preach rave reassert reconfirm restate retell reckon persist ensure
     convince point predict release quote cite insist agree disagree believe think feel hope
     fear expect know understand acknowledge concede announce brief notify recount chant
-    write text email tell rule find show
+    write text email tell rule find show sing
     """
 )
 
 # Verbs that take the quoted/reported clause as an object complement ("called the talks X").
 NAMING_VERBS = word_set("call describe label dub brand term deem")
+
+# Nouns that report what someone said when a that-clause follows ("Stumpf's insistence that
+# only 1 percent ...", "the claim by Trump that ...").
+CLAIM_NOUNS = word_set(
+    """
+    claim assertion insistence argument warning promise pledge vow suggestion accusation
+    allegation contention statement remark comment emphasis admission denial complaint
+    prediction assurance boast threat declaration announcement testimony
+    """
+)

@@ -52,6 +52,7 @@ _MALE = frozenset({"he", "him", "his", "himself"})
 _FEMALE = frozenset({"she", "her", "hers", "herself"})
 _MALE_TITLES = frozenset({"mr", "mr.", "sir", "lord", "king", "prince", "father"})
 _FEMALE_TITLES = frozenset({"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "queen"})
+_PARTICIPLE_MARKS = frozenset({"while", "when", "before", "after", "by", "as"})
 _DASH_TOKENS = frozenset({"―", "—", "–", "--"})
 _LABEL_RANK = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
 
@@ -73,6 +74,8 @@ def subject_of(cue: Token, quoted: Callable[[Token], bool] | None = None) -> Tok
                     if obj.dep_ == "pobj":
                         return obj
         return None
+    if cue.pos_ == "NOUN":
+        return claimant(cue)
     tok = cue
     if _after_comma(cue) and cue.dep_ in ("acl", "advcl"):
         # "..., saying ...": a participle closing the sentence shares the subject of the
@@ -109,6 +112,18 @@ def subject_of(cue: Token, quoted: Callable[[Token], bool] | None = None) -> Tok
     return None
 
 
+def claimant(noun: Token) -> Token | None:
+    """Whose claim it is: "Stumpf's claim", "the claim by Trump", "a warning from Moscow"."""
+    for child in noun.children:
+        if child.dep_ == "poss":
+            return child
+        if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+            objs = [g for g in child.children if g.dep_ == "pobj"]
+            if objs:
+                return objs[0]
+    return None
+
+
 def _dash_between(subj: Token, verb: Token) -> bool:
     lo, hi = sorted((subj.i, verb.i))
     dashes = sum(t.text in _DASH_TOKENS for t in subj.doc[lo + 1 : hi])
@@ -116,7 +131,13 @@ def _dash_between(subj: Token, verb: Token) -> bool:
 
 
 def _after_comma(cue: Token) -> bool:
-    return cue.tag_ == "VBG" and cue.i > 0 and cue.nbor(-1).text == ","
+    """ "..., saying", "..., while chanting": a participle set off by a comma."""
+    if cue.tag_ != "VBG" or cue.i < 2:
+        return False
+    prev = cue.nbor(-1)
+    if prev.lower_ in _PARTICIPLE_MARKS:
+        prev = cue.nbor(-2)
+    return prev.text == ","
 
 
 # Endings of nouns for people in an apposition ("Mehmet Yilmaz, a 67-year-old farmer").
@@ -265,11 +286,27 @@ class SpeakerNamer:
         return None, None
 
     def name_of(self, subj: Token) -> tuple[str | None, str | None]:
+        """The speaker's name; joint speakers ("Obama and Clinton call them ...") are joined
+        with "and" when each of them is named."""
+        name, label = self._name_one(subj)
+        partners = [c for c in subj.children if c.dep_ == "conj"]
+        if name is None or not partners or label not in ("PERSON", "ORG", "GPE", "NORP"):
+            return name, label
+        names = [name]
+        for partner in partners:
+            other, other_label = self._name_one(partner)
+            if other is None or other_label not in ("PERSON", "ORG", "GPE", "NORP"):
+                return name, label  # "Trump and his aides": keep the named one
+            if other not in names:
+                names.append(other)
+        return " and ".join(names), label
+
+    def _name_one(self, subj: Token) -> tuple[str | None, str | None]:
         ents = self.entities
         low = subj.lower_
         if subj.pos_ == "PRON" or low in _MALE or low in _FEMALE:
-            if low in ("he", "she"):
-                return self.resolve_pronoun(subj.idx, "m" if low == "he" else "f")
+            if low in ("he", "she", "his", "him", "her"):
+                return self.resolve_pronoun(subj.idx, "m" if low in _MALE else "f")
             return None, "PRON"
         # a name in the subject itself or in an apposition ("the minister, Jean Dupont,")
         best: tuple[float, Mention] | None = None
@@ -328,11 +365,13 @@ class SpeakerNamer:
 
 
 def _role(doc: Doc, toks: list[int], speakers: set[int], reported: set[int]) -> int:
-    if any(t in speakers for t in toks):
-        return ROLE_SPEAKER
     head = doc[toks[-1]]
     if any(t in reported for t in toks):
-        return ROLE_OTHER if head.dep_ in SUBJECT_DEPS else ROLE_MODIFIER
+        # inside what someone else reports ("X said Clinton doesn't show ..."): less salient
+        # than the reporter, even when it is the subject of a verb of its own
+        return ROLE_OTHER if head.dep_ in SUBJECT_DEPS or speakers & set(toks) else ROLE_MODIFIER
+    if any(t in speakers for t in toks):
+        return ROLE_SPEAKER
     if head.dep_ in SUBJECT_DEPS or _opens_sentence(doc, toks[0], toks[-1]):
         return ROLE_SUBJECT
     if any(c.dep_ == "appos" for c in head.children):

@@ -153,3 +153,10 @@ def test_surname_forms_and_person_shapes() -> None:
     assert not looks_like_person("Victoria Station")
     assert not looks_like_person("Elizabeth Line")
     assert not looks_like_person("Leiden University")
+
+
+def test_curly_and_straight_apostrophes_are_one_name(model: str) -> None:
+    text = "Police Commissioner James O’Neill spoke first. Later O'Neill took questions."
+    mentions = mentions_of(text, model)
+    assert canon(mentions, "O'Neill") == {"James O'Neill"}
+    assert canon(mentions, "James O’Neill") == {"James O'Neill"}

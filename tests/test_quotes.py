@@ -313,3 +313,33 @@ def test_a_list_of_quoted_phrases_is_one_quote_of_the_reporter(model: str) -> No
 def test_a_closing_participle_belongs_to_the_main_clause_subject(model: str) -> None:
     q = containing(quotes_of(PAGEANT, model), "good job")
     assert q.speaker == "Mark Ellison"  # not the architect of the relative clause
+
+
+BANK = """Senators grill bank chief over fake accounts.
+
+Senator after senator joined Warren in the attack on Tuesday. Stumpf’s repeated insistence \
+that only 1 percent of the bank’s sales force had been involved did little to calm them.
+
+Ana Ruiz and Tom Becker both called the closures “a betrayal of every customer.”
+
+The hearing also heard from Tyresha McClenney, a former teller from Ohio, and Bryan \
+Anderson, a branch manager. McLenney said Stumpf doesn’t show any remorse for what happened.
+
+“It’s not something that he ever says,” she said.
+"""
+
+
+def test_a_noun_of_saying_with_its_owner_reports_a_clause(model: str) -> None:
+    q = containing(quotes_of(BANK, model), "only 1 percent")
+    assert (q.kind, q.speaker, q.cue) == ("indirect", "Stumpf", "insistence")
+    assert q.quote.startswith("that only 1 percent")
+
+
+def test_joint_speakers_are_both_named(model: str) -> None:
+    assert containing(quotes_of(BANK, model), "betrayal").speaker == "Ana Ruiz and Tom Becker"
+
+
+def test_a_misspelt_surname_is_the_person_it_nearly_spells(model: str) -> None:
+    quotes = quotes_of(BANK, model)
+    assert containing(quotes, "remorse").speaker == "Tyresha McClenney"
+    assert containing(quotes, "ever says").speaker == "Tyresha McClenney"
