@@ -27,6 +27,12 @@ _CANONICAL = re.compile(rb'<link rel="canonical" href="[^"]*">')
 _PAGES = [(SITE / path).read_bytes() for path in sorted(expected()["pages"])]
 
 
+def story_html(number: int, path: str) -> bytes:
+    """Fixture page ``number % 6`` as served at ``path`` (its canonical link rewritten)."""
+    page = _PAGES[number % len(_PAGES)]
+    return _CANONICAL.sub(f'<link rel="canonical" href="{path}">'.encode(), page)
+
+
 class StorySite:
     """Stories and feeds on a pytest-httpserver; ``feeds`` maps a feed name to story numbers."""
 
@@ -64,9 +70,7 @@ class StorySite:
         if hold is not None:
             hold[2].set()
             time.sleep(hold[1])
-        page = _PAGES[number % len(_PAGES)]
-        body = _CANONICAL.sub(f'<link rel="canonical" href="/story/{number}.html">'.encode(), page)
-        return Response(body, content_type="text/html")
+        return Response(story_html(number, request.path), content_type="text/html")
 
     def _rss(self, name: str, numbers: list[int]) -> bytes:
         newest = datetime(2025, 11, 22, 20, 0, tzinfo=UTC)
@@ -93,13 +97,19 @@ class StorySite:
 
 
 def thread_config(path: Path, site: StorySite, db: Path, feeds: list[str], **fetch: str) -> Path:
-    """A config for the story site: analysis in a thread of the ingest process, batches of 3.
+    """A config for the story site's ``feeds`` (by name); see ``tuned_config``."""
+    named = [(f"Herald {name}", site.feed_url(name)) for name in feeds]
+    return tuned_config(path, site.base, db, named, **fetch)
+
+
+def tuned_config(
+    path: Path, base: str, db: Path, feeds: list[tuple[str, str]], **fetch: str
+) -> Path:
+    """``write_config`` with the analysis in a thread of the ingest process, batches of 3.
 
     ``fetch`` replaces ``[fetch]`` keys written by ``write_config`` (values as TOML text).
     """
-    write_config(
-        path, site.base, db, feeds=[(f"Herald {name}", site.feed_url(name)) for name in feeds]
-    )
+    write_config(path, base, db, feeds=feeds)
     text = path.read_text(encoding="utf-8").replace('runner = "process"', 'runner = "thread"')
     for key, value in fetch.items():
         text, found = re.subn(rf"(?m)^{key} = .*$", f"{key} = {value}", text)
