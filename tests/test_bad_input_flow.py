@@ -139,7 +139,7 @@ def outcome(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> 
                 db,
                 feeds,
                 read_timeout="1.0",
-                total_timeout="1.0",
+                total_timeout="3.0",
             )
             summary = ingest(config_path=str(config))
     finally:
