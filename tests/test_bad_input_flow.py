@@ -110,7 +110,7 @@ def serve_faults(server: HTTPServer, silent: str) -> dict[str, str]:
         "<!doctype html><html><body><h1>Welcome</h1></body></html>", content_type="text/html"
     )
     server.expect_request("/feeds/empty.xml").respond_with_data("", content_type=RSS)
-    item = b"<item><title>Filler</title><link>https://news.example/filler</link></item>\n"
+    item = b"<item><title>Filler</title><link>https://news.example/filler</link></item>\n" * 500
     server.expect_request("/feeds/huge.xml").respond_with_response(
         Response(
             _stream(b'<?xml version="1.0"?><rss version="2.0"><channel>', item, 20 * MB),
