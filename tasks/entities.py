@@ -368,8 +368,8 @@ def _trim_span(span: Span, doc_text: str) -> tuple[int, int] | None:
     tokens = list(span)
     while tokens and (tokens[-1].tag_ == "POS" or tokens[-1].is_punct and tokens[-1].text != "."):
         tokens.pop()
-    while tokens and (tokens[0].is_punct or tokens[0].lower_ == "the"):
-        tokens.pop(0)
+    while tokens and (tokens[0].is_punct or tokens[0].lower_ == "the" or _lower_lead(tokens)):
+        tokens.pop(0)  # "the", "federal Securities and Exchange Commission"
     if not tokens:
         return None
     start = tokens[0].idx
@@ -382,6 +382,19 @@ def _trim_span(span: Span, doc_text: str) -> tuple[int, int] | None:
     if match and match.start() > 0:
         end = start + match.start()
     return start, end
+
+
+def _lower_lead(tokens: list) -> bool:
+    """A lower-case word opening a longer name ("federal" in "federal Securities and Exchange
+    Commission"), not a name particle ("de Blasio")."""
+    first = tokens[0].text
+    return (
+        len(tokens) > 1
+        and first.isalpha()
+        and first.islower()
+        and first not in NAME_PARTICLES
+        and tokens[1].text[:1].isupper()
+    )
 
 
 def _canonicalise(text: str, mentions: list[Mention], bases: list[str]) -> list[str]:

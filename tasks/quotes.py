@@ -427,6 +427,8 @@ def _by_governor(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attributi
         return None
     cue = verb
     while cue.dep_ in _CLAUSE_UP_DEPS and cue.head.i != cue.i and not is_cue(cue):
+        if cue.dep_ == "advcl" and not _that_clause(cue):
+            break  # "as Trump went on about "...", Melanie said yes": Trump's words
         cue = cue.head
     if cue.i != verb.i and is_cue(cue) and not view.quoted(cue):
         # "tweeted that Machado was "disgusting"" (parsed as an adverbial clause),
@@ -443,6 +445,11 @@ def _by_governor(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attributi
         return None
     _extend_in_clause(view, p, verb, child)
     return _Attribution(verb.text, speaker, label, "governor", verb.i)
+
+
+def _that_clause(verb: Token) -> bool:
+    """A clause opened by "that" (a reported clause, however the parser labelled it)."""
+    return any(c.lower_ == "that" and c.i < verb.i for c in verb.children)
 
 
 def _extend_in_clause(view: _DocView, p: _Passage, verb: Token, child: Token) -> None:

@@ -18,32 +18,30 @@ from spacy.tokens import Doc, Token
 from tasks.entities import NOT_PERSON_WORDS, EntityIndex
 from tasks.first_names import FEMALE_NAMES, MALE_NAMES, name_gender
 from tasks.records import Mention
+from tasks.reporting_verbs import word_set
 
 # Things that speak for their author: "X issued a statement saying ..." -> X.
-DOCUMENT_NOUNS = frozenset(
-    {
-        "statement",
-        "report",
-        "letter",
-        "memo",
-        "email",
-        "tweet",
-        "post",
-        "release",
-        "ruling",
-        "comment",
-        "remark",
-        "speech",
-        "message",
-        "ad",
-        "advertisement",
-        "video",
-        "op-ed",
-        "column",
-        "editorial",
-        "note",
-        "interview",
-    }
+DOCUMENT_NOUNS = word_set(
+    """
+    statement report letter memo email tweet post release ruling comment remark speech message
+    ad advertisement video op-ed column editorial note interview complaint lawsuit filing
+    indictment study survey poll analysis
+    """
+)
+# Verbs by which someone puts a document out ("issued a statement that said ...").
+ISSUING_VERBS = word_set(
+    """
+    issue release make publish post send write deliver give file sign tweet air run launch
+    unveil present submit share circulate read put
+    """
+)
+# Singular nouns for groups that "they" may stand for.
+COLLECTIVE_NOUNS = word_set(
+    """
+    campaign government administration party company team committee ministry department police
+    agency council court panel group board commission family union army military coalition firm
+    staff office organization organisation network industry public
+    """
 )
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 RELATIVE = frozenset({"who", "that", "which", "whom"})
@@ -52,6 +50,7 @@ _MALE = frozenset({"he", "him", "his", "himself"})
 _FEMALE = frozenset({"she", "her", "hers", "herself"})
 _MALE_TITLES = frozenset({"mr", "mr.", "sir", "lord", "king", "prince", "father"})
 _FEMALE_TITLES = frozenset({"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "queen"})
+_WH_TAGS = frozenset({"WDT", "WP", "WP$", "WRB"})  # "where the Panthers played ..."
 _PARTICIPLE_MARKS = frozenset({"while", "when", "before", "after", "by", "as"})
 _DASH_TOKENS = frozenset({"―", "—", "–", "--"})
 _LABEL_RANK = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
@@ -82,7 +81,8 @@ def subject_of(cue: Token, quoted: Callable[[Token], bool] | None = None) -> Tok
         # clause it closes, not of a relative clause the parser hung it on
         for verb in cue.ancestors:
             subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
-            if subjects and verb.dep_ != "relcl" and subjects[0].lower_ not in RELATIVE:
+            relative = verb.dep_ == "relcl" or any(c.tag_ in _WH_TAGS for c in verb.children)
+            if subjects and not relative and subjects[0].lower_ not in RELATIVE:
                 tok = verb
                 break
     for _ in range(4):
@@ -99,7 +99,11 @@ def subject_of(cue: Token, quoted: Callable[[Token], bool] | None = None) -> Tok
                         return obj
         if tok.dep_ in ("relcl", "acl") and tok.head.pos_ in ("PROPN", "NOUN"):
             noun = tok.head
-            if noun.lemma_.lower() in DOCUMENT_NOUNS and noun.dep_ == "dobj":
+            if (
+                noun.lemma_.lower() in DOCUMENT_NOUNS
+                and noun.dep_ == "dobj"
+                and noun.head.lemma_.lower() in ISSUING_VERBS
+            ):
                 tok = noun.head  # "made a comment that described ...": who made it
                 continue
             return noun  # "Clinton, asking ...", "footage of Trump saying ..."
@@ -124,6 +128,21 @@ def claimant(noun: Token) -> Token | None:
     return None
 
 
+def _author_of(document: Token) -> Token | None:
+    """Who wrote a document: the agent of "filed by X", or X in "a letter from/by X"."""
+    for child in document.children:
+        if child.dep_ == "prep" and child.lower_ in ("from", "by"):
+            objs = [g for g in child.children if g.dep_ == "pobj"]
+            if objs:
+                return objs[0]
+        if child.dep_ == "acl":
+            for agent in (g for g in child.children if g.dep_ == "agent"):
+                objs = [g for g in agent.children if g.dep_ == "pobj"]
+                if objs:
+                    return objs[0]
+    return None
+
+
 def _dash_between(subj: Token, verb: Token) -> bool:
     lo, hi = sorted((subj.i, verb.i))
     dashes = sum(t.text in _DASH_TOKENS for t in subj.doc[lo + 1 : hi])
@@ -137,7 +156,7 @@ def _after_comma(cue: Token) -> bool:
     prev = cue.nbor(-1)
     if prev.lower_ in _PARTICIPLE_MARKS:
         prev = cue.nbor(-2)
-    return prev.text == ","
+    return prev.text == "," or prev.text in _DASH_TOKENS or prev.text == "-"
 
 
 # Endings of nouns for people in an apposition ("Mehmet Yilmaz, a 67-year-old farmer").
@@ -295,7 +314,8 @@ class SpeakerNamer:
         names = [name]
         for partner in partners:
             other, other_label = self._name_one(partner)
-            if other is None or other_label not in ("PERSON", "ORG", "GPE", "NORP"):
+            named = self.entities.mention_at(partner.i) is not None
+            if not named or other is None or other_label not in ("PERSON", "ORG", "GPE", "NORP"):
                 return name, label  # "Trump and his aides": keep the named one
             if other not in names:
                 names.append(other)
@@ -307,7 +327,15 @@ class SpeakerNamer:
         if subj.pos_ == "PRON" or low in _MALE or low in _FEMALE:
             if low in ("he", "she", "his", "him", "her"):
                 return self.resolve_pronoun(subj.idx, "m" if low in _MALE else "f")
+            if low == "they" and not self.quoted(subj):
+                group = self._group_antecedent(subj)
+                if group is not None:
+                    return self._name_one(group)
             return None, "PRON"
+        if low in DOCUMENT_NOUNS:
+            author = _author_of(subj)  # "a complaint filed by the SEC", "a letter from X"
+            if author is not None and ents.mention_at(author.i) is not None:
+                return self._name_one(author)
         # a name in the subject itself or in an apposition ("the minister, Jean Dupont,")
         best: tuple[float, Mention] | None = None
         names = [subj, *(t for c in subj.children if c.dep_ == "appos" for t in c.subtree)]
@@ -329,6 +357,30 @@ class SpeakerNamer:
                 return resolved, "PERSON"
             return surface, "PROPN"
         return self._description(subj), "NOUN"
+
+    def _group_antecedent(self, they: Token) -> Token | None:
+        """What "they" stands for: the nearest earlier subject in this or the previous
+        sentence that names a group ("Clinton's campaign ... what they call"): a plural
+        noun, an organisation, or a collective noun."""
+        sent = they.sent
+        start = sent.start
+        if start > 0:
+            prev = self.doc[start - 1].sent
+            if self.paragraph_of(prev.start_char) == self.paragraph_of(they.idx):
+                start = prev.start
+        for tok in reversed(self.doc[start : they.i]):
+            if tok.dep_ not in SUBJECT_DEPS or tok.pos_ not in ("NOUN", "PROPN"):
+                continue
+            if self.quoted(tok):
+                continue
+            m = self.entities.mention_at(tok.i)
+            if (
+                tok.tag_ in ("NNS", "NNPS")
+                or tok.lemma_.lower() in COLLECTIVE_NOUNS
+                or (m is not None and m.label in ("ORG", "NORP"))
+            ):
+                return tok
+        return None
 
     def _description(self, subj: Token) -> str | None:
         """ "Kerry's aides", "a spokesman for the ministry": the noun phrase up to its head

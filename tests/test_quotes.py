@@ -343,3 +343,30 @@ def test_a_misspelt_surname_is_the_person_it_nearly_spells(model: str) -> None:
     quotes = quotes_of(BANK, model)
     assert containing(quotes, "remorse").speaker == "Tyresha McClenney"
     assert containing(quotes, "ever says").speaker == "Tyresha McClenney"
+
+
+WATCHDOG = """Watchdog sues developers over visa scheme.
+
+The developers engaged in a "massive eight-year fraudulent scheme" to divert investor money, \
+according to a 52-count civil complaint filed by the Securities and Exchange Commission.
+
+Clinton's campaign is seeking to contrast her approach with what they call Republican Donald \
+Trump's "self-centered message."
+
+Small groups of protesters circled the stadium - where the Charlotte Panthers played the \
+Minnesota Vikings - while chanting, "Hands up, don't shoot."
+"""
+
+
+def test_a_document_speaks_for_its_author(model: str) -> None:
+    q = containing(quotes_of(WATCHDOG, model), "fraudulent scheme")
+    assert q.speaker == "Securities and Exchange Commission"
+
+
+def test_they_stands_for_the_group_named_before(model: str) -> None:
+    assert containing(quotes_of(WATCHDOG, model), "self-centered").speaker == "Clinton's campaign"
+
+
+def test_a_participle_skips_a_where_clause(model: str) -> None:
+    q = containing(quotes_of(WATCHDOG, model), "Hands up")
+    assert q.speaker == "Small groups of protesters"
