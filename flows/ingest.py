@@ -182,7 +182,7 @@ def ingest(
 
 def _run(db: Path, settings: Settings, summary: RunSummary, poll_all: bool, started: float) -> None:
     error: str | None = None
-    # One spacing per run: per_host_delay holds across feeds, batches and robots.txt.
+    # One spacing per run: per_host_delay holds across the feed polls and every batch.
     spacing = HostSpacing(settings.fetch.per_host_delay)
     try:
         with summary.timed("begin"):
