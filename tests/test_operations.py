@@ -25,10 +25,13 @@ def _no_feeds_config(tmp_path: Path) -> tuple[Path, Path]:
     return write_config(tmp_path / "feeds.toml", "http://127.0.0.1", db, feeds=[]), db
 
 
-def test_a_second_run_is_refused_while_one_is_going(prefect_harness: None, tmp_path: Path) -> None:
+def test_a_second_run_is_refused_while_one_is_going(
+    prefect_harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from flows.ingest import ingest
     from newsflow.cli import app
 
+    monkeypatch.setenv("PREFECT_LOGGING_LEVEL", "WARNING")  # what the CLI sets; undone after
     config, db = _no_feeds_config(tmp_path)
     with ingest_lock(db):  # another run holds the warehouse
         with pytest.raises(IngestRunning, match="another ingest run"):
@@ -44,7 +47,11 @@ def test_a_second_run_is_refused_while_one_is_going(prefect_harness: None, tmp_p
 def test_a_locked_warehouse_is_retried_with_back_off_inside_the_run(
     prefect_harness: None, tmp_path: Path
 ) -> None:
-    """Someone opens the flow's private file for a moment: the run waits and succeeds."""
+    """Someone opens the flow's private file for a moment: the run waits and succeeds.
+
+    The file is held 1.8 s: the run's first attempt comes sooner and fails on the lock; the
+    retry, 2 s after that failure, finds it free.
+    """
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
@@ -58,7 +65,7 @@ def test_a_locked_warehouse_is_retried_with_back_off_inside_the_run(
             sys.executable,
             "-c",
             "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('locked', flush=True);"
-            " time.sleep(1.0); c.close()",
+            " time.sleep(1.8); c.close()",
             str(ingest_path(db)),
         ],
         stdout=subprocess.PIPE,
@@ -67,7 +74,7 @@ def test_a_locked_warehouse_is_retried_with_back_off_inside_the_run(
     assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
     started = time.monotonic()
     summary = ingest(config_path=str(config))
-    assert time.monotonic() - started >= 1.0
+    assert time.monotonic() - started >= 1.8
     assert holder.wait(timeout=10) == 0
 
     async def begin_run_count() -> int:
