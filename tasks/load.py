@@ -14,7 +14,7 @@ import duckdb
 import pyarrow as pa
 
 from config.settings import PollingSettings
-from tasks import polling
+from tasks import entity_registry, polling
 from tasks.records import Article, FeedPoll, FeedState, FetchedPage, PageFailure, ProcessedBatch
 from warehouse.db import utcnow
 
@@ -47,6 +47,8 @@ _SCHEMAS: dict[str, pa.Schema] = {
             ("canonical", pa.string()),
             ("start_char", pa.int32()),
             ("end_char", pa.int32()),
+            ("extractor_version", pa.string()),
+            ("model", pa.string()),
         ]
     ),
     "quotes": pa.schema(
@@ -59,6 +61,8 @@ _SCHEMAS: dict[str, pa.Schema] = {
             ("cue", pa.string()),
             ("start_char", pa.int32()),
             ("end_char", pa.int32()),
+            ("extractor_version", pa.string()),
+            ("model", pa.string()),
         ]
     ),
     "feed_items": pa.schema(
@@ -387,6 +391,8 @@ def store_batch(
             "canonical": m.canonical,
             "start_char": m.start_char,
             "end_char": m.end_char,
+            "extractor_version": analysis.extractor_version,
+            "model": analysis.model,
         }
         for article_id, analysis in batch.analyses.items()
         if article_id in unique
@@ -402,6 +408,8 @@ def store_batch(
             "cue": q.cue,
             "start_char": q.start_char,
             "end_char": q.end_char,
+            "extractor_version": analysis.extractor_version,
+            "model": analysis.model,
         }
         for article_id, analysis in batch.analyses.items()
         if article_id in unique
@@ -454,8 +462,12 @@ def store_batch(
         quote_rows = _unique_spans(quote_rows, new_ids)
         con.register("batch_mentions", _table("entity_mentions", mention_rows))
         con.register("batch_quotes", _table("quotes", quote_rows))
-        con.execute("INSERT INTO entity_mentions BY NAME SELECT * FROM batch_mentions")
+        con.execute(
+            "INSERT INTO entity_mentions BY NAME "
+            "SELECT *, make_entity_id(label, canonical) AS entity_id FROM batch_mentions"
+        )
         con.execute("INSERT INTO quotes BY NAME SELECT * FROM batch_quotes")
+        entity_registry.add_loaded(con)
         con.execute(
             """
             UPDATE pages SET

