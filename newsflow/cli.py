@@ -1,4 +1,4 @@
-"""The ``newsflow`` command line: ingest, serve, sql, analyze.
+"""The ``newsflow`` command line: ingest, serve, sql, analyze, reprocess.
 
 Errors a user can fix (bad config, missing warehouse, bad SQL) are one clear line on stderr
 and exit code 2; tracebacks are for bugs.
@@ -10,6 +10,7 @@ import json
 import os
 import signal
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -220,6 +221,56 @@ def analyze(
         for (record_id, _), analysis in zip(chunk, analyses, strict=True):
             out = {"id": record_id, **_analysis_json(asdict(analysis))}
             sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+
+
+@app.command()
+def reprocess(
+    config: ConfigOpt = DEFAULT_CONFIG_PATH,
+    db: DbOpt = None,
+    since: Annotated[
+        datetime | None,
+        typer.Option(
+            "--since",
+            formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"],
+            help="Only articles published (else fetched) on or after this date (UTC).",
+        ),
+    ] = None,
+    outdated: Annotated[
+        bool,
+        typer.Option(
+            "--outdated",
+            help="Skip articles whose rows already come from the current rules and model.",
+        ),
+    ] = False,
+) -> None:
+    """Re-run entity and quote extraction on stored article text (no refetch).
+
+    For after the rules or the spaCy model changed: each batch's mentions and quotes are
+    replaced in one transaction, then the snapshot is published. Rows record the rules'
+    version and the model (extractor_version, model).
+    Example: newsflow reprocess --since 2025-06-01
+    """
+    settings = settings_or_exit(config, db)
+    from warehouse.db import IngestRunning, ingest_path
+
+    published = settings.warehouse.path
+    if not published.exists() and not ingest_path(published).exists():
+        raise fail(f"{published}: no warehouse yet (run `newsflow ingest` first)")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    from flows.reprocess import reprocess as reprocess_flow
+
+    try:
+        summary = reprocess_flow(
+            config_path=str(config), db_path=str(published), since=since, only_outdated=outdated
+        )
+    except IngestRunning as exc:
+        raise fail(str(exc)) from None
+    typer.echo(
+        f"reprocessed: {summary.articles} articles in {summary.batches} batches | "
+        f"mentions: {summary.mentions_before} -> {summary.mentions_after} | "
+        f"quotes: {summary.quotes_before} -> {summary.quotes_after} | "
+        f"{summary.extractor_version}, {summary.model} | {summary.seconds:.1f} s"
+    )
 
 
 def _analysis_json(analysis: dict) -> dict:

@@ -1,0 +1,245 @@
+"""Re-run entity and quote extraction on the article text already in the warehouse.
+
+After the rules (``tasks.nlp.EXTRACTOR_VERSION``) or the spaCy model change, stored rows are
+out of date; nothing needs refetching, the text is in ``articles.text``. Articles are read
+and analysed in batches; each batch's mentions and quotes are then replaced in one short
+transaction (delete the batch's rows, insert the new ones, recount the entities they touch),
+so a reader or a crash never sees an article with half of its rows, and a run stopped
+half-way can simply be started again (``only_outdated`` skips what is already current).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+import duckdb
+import pyarrow as pa
+
+from config.settings import NlpSettings
+from tasks import entity_registry, load
+from tasks.records import Analysis
+
+DEFAULT_BATCH_ARTICLES = 200
+
+_ARTICLES = """
+    SELECT a.article_id FROM articles a
+    WHERE ($since IS NULL OR coalesce(a.published_at, a.fetched_at) >= $since)
+    ORDER BY coalesce(a.published_at, a.fetched_at), a.article_id
+"""
+_OUTDATED_ARTICLES = """
+    SELECT a.article_id FROM articles a
+    WHERE ($since IS NULL OR coalesce(a.published_at, a.fetched_at) >= $since)
+      AND (
+        EXISTS (SELECT 1 FROM entity_mentions m WHERE m.article_id = a.article_id
+                AND (m.extractor_version IS DISTINCT FROM $version
+                     OR m.model IS DISTINCT FROM $model))
+        OR EXISTS (SELECT 1 FROM quotes q WHERE q.article_id = a.article_id
+                   AND (q.extractor_version IS DISTINCT FROM $version
+                        OR q.model IS DISTINCT FROM $model))
+        OR NOT EXISTS (SELECT 1 FROM entity_mentions m WHERE m.article_id = a.article_id)
+      )
+    ORDER BY coalesce(a.published_at, a.fetched_at), a.article_id
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class ReplacedRows:
+    """What replacing one batch changed."""
+
+    articles: int = 0
+    mentions_before: int = 0
+    mentions_after: int = 0
+    quotes_before: int = 0
+    quotes_after: int = 0
+
+
+@dataclass(slots=True)
+class ReprocessSummary:
+    """What a reprocess run did; printed by the CLI."""
+
+    articles: int = 0
+    batches: int = 0
+    mentions_before: int = 0
+    mentions_after: int = 0
+    quotes_before: int = 0
+    quotes_after: int = 0
+    extractor_version: str = ""
+    model: str = ""
+    seconds: float = 0.0
+
+    def add(self, replaced: ReplacedRows) -> None:
+        self.articles += replaced.articles
+        self.batches += 1
+        self.mentions_before += replaced.mentions_before
+        self.mentions_after += replaced.mentions_after
+        self.quotes_before += replaced.quotes_before
+        self.quotes_after += replaced.quotes_after
+
+
+def articles_to_reprocess(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    since: datetime | None = None,
+    only_outdated: bool = False,
+    extractor_version: str | None = None,
+    model: str | None = None,
+) -> list[str]:
+    """Ids of the stored articles to analyse again, oldest first.
+
+    ``since``: only articles whose day (publication time, else fetch time) is on or after
+    it. ``only_outdated``: skip articles whose every row already carries ``extractor_version``
+    and ``model`` (articles with no row at all are always redone: nothing says they are
+    current).
+    """
+    query = _OUTDATED_ARTICLES if only_outdated else _ARTICLES
+    params = {"since": since}
+    if only_outdated:
+        params |= {"version": extractor_version, "model": model}
+    rows = con.execute(query, params).fetchall()
+    return [row[0] for row in rows]
+
+
+def article_texts(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> dict[str, str]:
+    """The stored text of each article, by id."""
+    rows = con.execute(
+        "SELECT article_id, text FROM articles WHERE list_contains(?, article_id)",
+        [list(article_ids)],
+    ).fetchall()
+    return dict(rows)
+
+
+def analyze_articles(texts: dict[str, str], nlp: NlpSettings) -> dict[str, Analysis]:
+    """Entities and quotes of each article: the ingest flow's own code path."""
+    from tasks.nlp import analyze_texts
+
+    ids = list(texts)
+    analyses = analyze_texts(
+        [texts[i] for i in ids],
+        model=nlp.model,
+        batch_size=nlp.batch_size,
+        max_chars=nlp.max_chars,
+    )
+    return dict(zip(ids, analyses, strict=True))
+
+
+def replace_rows(con: duckdb.DuckDBPyConnection, analyses: dict[str, Analysis]) -> ReplacedRows:
+    """Swap the stored mentions and quotes of these articles for ``analyses``, atomically.
+
+    One transaction: the old rows are deleted, the new ones inserted (with their lineage and
+    entity ids), and every entity they touch, before or after, is recounted.
+    """
+    ids = list(analyses)
+    mention_rows = [
+        _lineage(analysis, article_id=article_id, **asdict(m))
+        for article_id, analysis in analyses.items()
+        for m in _unique(analysis.mentions)
+    ]
+    quote_rows = [
+        _lineage(analysis, article_id=article_id, **asdict(q))
+        for article_id, analysis in analyses.items()
+        for q in _unique(analysis.quotes)
+    ]
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.register("batch_ids", pa.table({"article_id": pa.array(ids, pa.string())}))
+        # the loader's Arrow schemas: rows go in exactly as an ingest run writes them
+        con.register("batch_mentions", load._table("entity_mentions", mention_rows))
+        con.register("batch_quotes", load._table("quotes", quote_rows))
+        before = con.execute(
+            """
+            SELECT (SELECT count(*) FROM entity_mentions SEMI JOIN batch_ids USING (article_id)),
+                   (SELECT count(*) FROM quotes SEMI JOIN batch_ids USING (article_id))
+            """
+        ).fetchone()
+        con.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE affected_entities AS
+            SELECT DISTINCT entity_id FROM entity_mentions
+            SEMI JOIN batch_ids USING (article_id) WHERE entity_id IS NOT NULL
+            UNION
+            SELECT DISTINCT speaker_entity_id FROM quotes
+            SEMI JOIN batch_ids USING (article_id) WHERE speaker_entity_id IS NOT NULL
+            """
+        )
+        con.execute("DELETE FROM entity_mentions WHERE article_id IN (SELECT * FROM batch_ids)")
+        con.execute("DELETE FROM quotes WHERE article_id IN (SELECT * FROM batch_ids)")
+        con.execute(
+            "INSERT INTO entity_mentions BY NAME "
+            "SELECT *, make_entity_id(label, canonical) AS entity_id FROM batch_mentions"
+        )
+        con.execute("INSERT INTO quotes BY NAME SELECT * FROM batch_quotes")
+        entity_registry.link_speakers(con)
+        con.execute(
+            "INSERT INTO affected_entities "
+            "SELECT DISTINCT make_entity_id(label, canonical) FROM batch_mentions"
+        )
+        entity_registry.refresh(con)
+        for name in ("batch_ids", "batch_mentions", "batch_quotes"):
+            con.unregister(name)
+        con.execute("DROP TABLE affected_entities")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    mentions_before, quotes_before = before if before else (0, 0)
+    return ReplacedRows(
+        articles=len(ids),
+        mentions_before=int(mentions_before),
+        mentions_after=len(mention_rows),
+        quotes_before=int(quotes_before),
+        quotes_after=len(quote_rows),
+    )
+
+
+def batches(article_ids: Sequence[str], size: int = DEFAULT_BATCH_ARTICLES) -> Iterator[list[str]]:
+    for start in range(0, len(article_ids), size):
+        yield list(article_ids[start : start + size])
+
+
+def reprocess_batch(
+    con: duckdb.DuckDBPyConnection, article_ids: Sequence[str], nlp: NlpSettings
+) -> ReplacedRows:
+    """Analyse a batch of stored articles again and replace their rows."""
+    texts = article_texts(con, article_ids)
+    return replace_rows(con, analyze_articles(texts, nlp))
+
+
+def reprocess_all(
+    con: duckdb.DuckDBPyConnection,
+    nlp: NlpSettings,
+    *,
+    since: datetime | None = None,
+    only_outdated: bool = False,
+    batch_articles: int = DEFAULT_BATCH_ARTICLES,
+) -> ReprocessSummary:
+    """Reprocess every selected article, batch by batch (each batch its own transaction)."""
+    from tasks.nlp import EXTRACTOR_VERSION, pipeline_id
+
+    started = time.perf_counter()
+    summary = ReprocessSummary(extractor_version=EXTRACTOR_VERSION, model=pipeline_id(nlp.model))
+    ids = articles_to_reprocess(
+        con,
+        since=since,
+        only_outdated=only_outdated,
+        extractor_version=summary.extractor_version,
+        model=summary.model,
+    )
+    for batch in batches(ids, batch_articles):
+        summary.add(reprocess_batch(con, batch, nlp))
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _lineage(analysis: Analysis, **row: object) -> dict:
+    return {**row, "extractor_version": analysis.extractor_version, "model": analysis.model}
+
+
+def _unique(records: list) -> list:
+    """One record per (start_char, end_char): the table's key within an article."""
+    seen: dict[tuple[int, int], object] = {}
+    for record in records:
+        seen.setdefault((record.start_char, record.end_char), record)
+    return list(seen.values())

@@ -1,0 +1,174 @@
+"""`newsflow reprocess`: NLP again on stored text, rows replaced per batch, on real DuckDB files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+import tasks.entities
+import tasks.nlp
+from config.settings import NlpSettings
+from newsflow.cli import app
+from tasks import reprocess
+from tests import nlp_warehouse
+from warehouse.db import connect_published, open_ingest, publish
+
+NLP = NlpSettings(model=nlp_warehouse.MODEL)
+ROWS = {
+    "entity_mentions": "SELECT * FROM entity_mentions ORDER BY ALL",
+    "quotes": "SELECT * FROM quotes ORDER BY ALL",
+    "entities": "SELECT * FROM entities ORDER BY ALL",
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return nlp_warehouse.build(tmp_path_factory.mktemp("reprocess-src") / "news.duckdb")
+
+
+@pytest.fixture
+def db(built: Path, tmp_path: Path) -> Path:
+    """A private copy of the built warehouse (published and ingest files)."""
+    from warehouse.db import ingest_path
+
+    copy = tmp_path / "news.duckdb"
+    shutil.copyfile(built, copy)
+    shutil.copyfile(ingest_path(built), ingest_path(copy))
+    return copy
+
+
+def snapshot(db: Path) -> dict[str, list[tuple]]:
+    con = connect_published(db)
+    try:
+        return {name: con.execute(query).fetchall() for name, query in ROWS.items()}
+    finally:
+        con.close()
+
+
+def reprocess_and_publish(db: Path, **options: object) -> reprocess.ReprocessSummary:
+    with open_ingest(db) as con:
+        summary = reprocess.reprocess_all(con, NLP, batch_articles=2, **options)  # type: ignore[arg-type]
+    publish(db)
+    return summary
+
+
+def test_unchanged_rules_give_the_same_rows(db: Path) -> None:
+    before = snapshot(db)
+    summary = reprocess_and_publish(db)
+    assert (summary.articles, summary.batches) == (3, 2)
+    assert summary.mentions_after == summary.mentions_before
+    assert snapshot(db) == before
+
+
+def test_changed_rules_replace_rows_and_keep_counts_consistent(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = snapshot(db)
+    # a rules change: a new version that no longer keeps nationalities (NORP)
+    monkeypatch.setattr(tasks.nlp, "EXTRACTOR_VERSION", "nlp-rules-test")
+    monkeypatch.setattr(tasks.entities, "DROPPED_LABELS", tasks.entities.DROPPED_LABELS | {"NORP"})
+    summary = reprocess_and_publish(db)
+    assert summary.extractor_version == "nlp-rules-test"
+    assert summary.mentions_after < summary.mentions_before
+
+    con = connect_published(db)
+    try:
+        versions = con.execute(
+            "SELECT DISTINCT extractor_version FROM entity_mentions "
+            "UNION SELECT DISTINCT extractor_version FROM quotes"
+        ).fetchall()
+        assert versions == [("nlp-rules-test",)]
+        assert con.execute(
+            "SELECT count(*) FROM entity_mentions WHERE label = 'NORP'"
+        ).fetchone() == (0,)
+        assert con.execute("SELECT count(*) FROM entities WHERE label = 'NORP'").fetchone() == (0,)
+        _assert_consistent(con)
+        assert len(con.execute(ROWS["quotes"]).fetchall()) == len(before["quotes"])
+    finally:
+        con.close()
+
+
+def test_outdated_only_skips_articles_already_current(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert reprocess_and_publish(db, only_outdated=True).articles == 0
+    monkeypatch.setattr(tasks.nlp, "EXTRACTOR_VERSION", "nlp-rules-next")
+    assert reprocess_and_publish(db, only_outdated=True).articles == 3
+    assert reprocess_and_publish(db, only_outdated=True).articles == 0
+
+
+def test_since_limits_the_articles_by_day(db: Path) -> None:
+    from datetime import datetime
+
+    summary = reprocess_and_publish(db, since=datetime(2025, 3, 10))
+    assert summary.articles == 2  # the summit (12 March) and the undated strike (fetched 14th)
+
+
+def test_a_failing_batch_leaves_its_articles_as_they_were(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = snapshot(db)
+
+    def broken(con: duckdb.DuckDBPyConnection) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(tasks.nlp, "EXTRACTOR_VERSION", "nlp-rules-broken")
+    monkeypatch.setattr(reprocess.entity_registry, "refresh", broken)
+    with pytest.raises(RuntimeError), open_ingest(db) as con:
+        reprocess.reprocess_all(con, NLP)
+    publish(db)
+    assert snapshot(db) == before
+
+
+def test_cli_reprocess_runs_the_flow_and_publishes(
+    db: Path, prefect_harness: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tasks.nlp, "EXTRACTOR_VERSION", "nlp-rules-cli")
+    result = CliRunner().invoke(app, ["reprocess", "--db", str(db), "--since", "2025-03-01"])
+    assert result.exit_code == 0, result.output
+    assert "reprocessed: 3 articles" in result.output
+    con = connect_published(db)
+    try:
+        assert con.execute("SELECT DISTINCT extractor_version FROM quotes").fetchall() == [
+            ("nlp-rules-cli",)
+        ]
+    finally:
+        con.close()
+
+
+def test_cli_reprocess_without_a_warehouse_says_so(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["reprocess", "--db", str(tmp_path / "none.duckdb")])
+    assert result.exit_code == 2
+    assert "no warehouse yet" in result.output
+
+
+def _assert_consistent(con: duckdb.DuckDBPyConnection) -> None:
+    """Offsets index into the text; entity counts and links match the rows."""
+    bad_offsets = con.execute(
+        """
+        SELECT count(*) FROM (
+            SELECT m.article_id FROM entity_mentions m JOIN articles a USING (article_id)
+            WHERE substr(a.text, m.start_char + 1, m.end_char - m.start_char) <> m.text
+            UNION ALL
+            SELECT q.article_id FROM quotes q JOIN articles a USING (article_id)
+            WHERE substr(a.text, q.start_char + 1, q.end_char - q.start_char) <> q.quote
+        )
+        """
+    ).fetchone()
+    assert bad_offsets == (0,)
+    wrong_counts = con.execute(
+        """
+        SELECT count(*) FROM entities e
+        FULL JOIN (SELECT entity_id, count(*) AS n, count(DISTINCT article_id) AS a
+                   FROM entity_mentions GROUP BY ALL) m USING (entity_id)
+        LEFT JOIN (SELECT speaker_entity_id AS entity_id, count(*) AS q
+                   FROM quotes GROUP BY ALL) q USING (entity_id)
+        WHERE e.mentions IS DISTINCT FROM m.n OR e.articles IS DISTINCT FROM m.a
+           OR e.quotes <> coalesce(q.q, 0)
+        """
+    ).fetchone()
+    assert wrong_counts == (0,)
