@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from spacy.tokens import Doc, Token
 
-from tasks.entities import NOT_PERSON_WORDS, EntityIndex
+from tasks.entities import NOT_PERSON_WORDS, TITLE_WORDS, EntityIndex
 from tasks.first_names import FEMALE_NAMES, MALE_NAMES, name_gender
 from tasks.records import Mention
 from tasks.reporting_verbs import word_set
@@ -169,28 +169,62 @@ def add_missed_speakers(
     """Speakers the NER did not tag become person mentions of the article.
 
     A proper-noun subject of a reporting verb is a person when it shortens a person of the
-    article ("Yilmaz said"), or when it is a full name that opens with a common given name or
-    carries an apposition for a person ("said Mehmet Yilmaz, a 67-year-old farmer").
+    article ("Yilmaz said"), when it is a full name that opens with a common given name or
+    carries an apposition for a person ("said Mehmet Yilmaz, a 67-year-old farmer"), or when
+    it is a surname whose earlier full name is such a name ("Mayor Ana Ruiz opened ...
+    Ruiz said").
     """
     for subj in subjects:
         if subj.pos_ != "PROPN" or subj.i in entities.token_mention or quoted(subj):
             continue
-        names = {t.i for t in subj.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"}
-        first = subj.i
-        while first - 1 in names:
-            first -= 1
-        run = list(doc[first : subj.i + 1])
-        if any(t.i in entities.token_mention or not _name_word(t.text) for t in run):
+        run = _name_run(doc, subj)
+        if not run or any(t.i in entities.token_mention for t in run):
             continue
         start, end = run[0].idx, subj.idx + len(subj.text)
         if entities.resolve_name(text[start:end]) is None:
-            words = [t.lower_ for t in run]
-            given = words[0] in FEMALE_NAMES or words[0] in MALE_NAMES
-            if not 2 <= len(run) <= 4 or words[-1] in NOT_PERSON_WORDS:
-                continue
-            if not (given or _person_apposition(subj)):
+            if len(run) == 1:
+                intro = _introduction(doc, entities, subj, quoted)
+                if intro is None:
+                    continue
+                entities.add_person(
+                    text, intro[0].idx, intro[-1].idx + len(intro[-1].text), [t.i for t in intro]
+                )
+            elif not _full_name(run):
                 continue
         entities.add_person(text, start, end, [t.i for t in run])
+
+
+def _name_run(doc: Doc, head: Token) -> list[Token]:
+    """The name ending at ``head``: its proper-noun compounds, titles left out ("Mayor")."""
+    names = {t.i for t in head.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"}
+    first = head.i
+    while first - 1 in names:
+        first -= 1
+    run = list(doc[first : head.i + 1])
+    while len(run) > 1 and run[0].lower_.rstrip(".") in TITLE_WORDS:
+        run.pop(0)
+    return run if all(_name_word(t.text) for t in run) else []
+
+
+def _full_name(run: list[Token]) -> bool:
+    """A given name and a surname, or a name a person-apposition introduces."""
+    words = [t.lower_ for t in run]
+    if not 2 <= len(run) <= 4 or words[-1] in NOT_PERSON_WORDS:
+        return False
+    return words[0] in FEMALE_NAMES or words[0] in MALE_NAMES or _person_apposition(run[-1])
+
+
+def _introduction(
+    doc: Doc, entities: EntityIndex, surname: Token, quoted: Callable
+) -> list[Token] | None:
+    """The earlier full name a bare surname speaker was introduced with, if any."""
+    for tok in doc[: surname.i]:
+        if tok.text != surname.text or tok.i in entities.token_mention or quoted(tok):
+            continue
+        run = _name_run(doc, tok)
+        if len(run) > 1 and _full_name(run):
+            return run
+    return None
 
 
 def _name_word(word: str) -> bool:

@@ -370,3 +370,10 @@ def test_they_stands_for_the_group_named_before(model: str) -> None:
 def test_a_participle_skips_a_where_clause(model: str) -> None:
     q = containing(quotes_of(WATCHDOG, model), "Hands up")
     assert q.speaker == "Small groups of protesters"
+
+
+def test_a_surname_speaker_finds_the_full_name_the_model_missed(model: str) -> None:
+    text = 'Mayor Ana Ruiz opened the bridge. "It took ten years," Ruiz said.'
+    analysis = analyze_text(text, model=model)
+    assert containing(analysis.quotes, "ten years").speaker == "Ana Ruiz"
+    assert {m.canonical for m in analysis.mentions if m.label == "PERSON"} == {"Ana Ruiz"}
