@@ -89,6 +89,7 @@ ALIAS_LABELS: dict[str, str] = {
     "Russia": "GPE",
 }  # the rest are ORG
 
+_EDGE_JUNK_RE = re.compile(r"^[^\w(]+|[^\w.)]+$")
 _POSSESSIVE_RE = re.compile(r"(?:['’]s|(?<=s)['’])$")
 _ACRONYM_DEF_RE = re.compile(r"\s*\(\s*(?:the\s+)?([A-Z][A-Za-z.&-]{1,11})\s*\)")
 _AKA_RE = re.compile(
@@ -212,6 +213,7 @@ def clean_surface(text: str) -> str:
     text = " ".join(text.split()).replace("’", "'")
     text = _POSSESSIVE_RE.sub("", text)
     text = text.strip(",;:!?\"“”‘'()[]—–- ")
+    text = _EDGE_JUNK_RE.sub("", text)  # ">Sanders" from stray markup
     if not _ABBREV_RE.match(text.split(" ")[-1] if text else ""):
         text = text.rstrip(".")
     if text[:4].lower() == "the ":

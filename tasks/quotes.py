@@ -411,7 +411,10 @@ def _dash_attribution(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attr
     mention = namer.entities.mention_overlapping(name_start, name_end)
     if mention is not None:
         return _Attribution("―", mention.canonical, mention.label, "dash")
-    return _Attribution("―", m.group(1), "PROPN", "dash")
+    name = m.group(1)
+    if name.endswith(".") and not re.search(r"\b[A-Z]\.$", name):
+        name = name[:-1]  # "― Christina Lastra." (the sentence's full stop)
+    return _Attribution("―", name, "PROPN", "dash")
 
 
 def _by_governor(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attribution | None:

@@ -160,3 +160,9 @@ def test_curly_and_straight_apostrophes_are_one_name(model: str) -> None:
     mentions = mentions_of(text, model)
     assert canon(mentions, "O'Neill") == {"James O'Neill"}
     assert canon(mentions, "James O’Neill") == {"James O'Neill"}
+
+
+def test_markup_debris_is_not_part_of_a_name() -> None:
+    assert clean_surface('">Sanders') == "Sanders"
+    assert clean_surface("AT&T") == "AT&T"
+    assert clean_surface("J.R.R. Tolkien") == "J.R.R. Tolkien"
