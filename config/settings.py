@@ -22,6 +22,7 @@ from pydantic import (
 
 DEFAULT_CONFIG_PATH = Path("config/feeds.toml")
 DEFAULT_USER_AGENT = "newsflow/0.1 (+https://github.com/newsflow/newsflow)"
+DASK_SCHEMES = frozenset({"tcp", "tls", "ucx", "ws", "wss"})
 
 
 class ConfigError(ValueError):
@@ -112,10 +113,33 @@ class NlpSettings(_Section):
 
 
 class ExecutionSettings(_Section):
+    """Where extraction + NLP run (see flows/execution.py).
+
+    ``workers`` is the size of the local pool (``process``, ``thread``) or of the Dask
+    ``LocalCluster`` started when ``runner = "dask"`` has no ``address``; with an address
+    (the scheduler of a running cluster, ``tcp://host:8786``) the cluster's workers are used.
+    """
+
     runner: Literal["process", "thread", "dask"] = "process"
     workers: Annotated[int, Field(ge=1)] = 2
     address: str | None = None
     batch_size: Annotated[int, Field(ge=1)] = 50
+
+    @field_validator("address")
+    @classmethod
+    def _valid_address(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        parts = urlsplit(value)
+        if parts.scheme not in DASK_SCHEMES or not parts.hostname:
+            raise ValueError(f"not a Dask scheduler address like tcp://host:8786: {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _address_needs_dask(self) -> ExecutionSettings:
+        if self.address is not None and self.runner != "dask":
+            raise ValueError('address is only used with runner = "dask"')
+        return self
 
 
 class FeedSettings(_Section):

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from prefect.context import FlowRunContext
@@ -32,6 +32,7 @@ from tasks.records import FetchedPage, ProcessedBatch
 
 # Threads of the flow's own task runner: Prefect tasks the flow submits run in them.
 FLOW_THREADS = 4
+DASK_CONNECT_TIMEOUT_S = 20.0
 DASK_WORKER_TIMEOUT_S = 60.0
 
 
@@ -60,6 +61,7 @@ class ExecutorPool:
 class DaskPool:
     client: Any  # distributed.Client
     slots: int
+    warming: list[Any] = field(default_factory=list)  # warm-up futures, held until done
 
     def submit(self, pages: list[FetchedPage], nlp: NlpSettings) -> BatchFuture:
         # pure=False: no hashing of the pages for a task key, and never a cached result.
@@ -72,7 +74,9 @@ def task_runner_for(execution: ExecutionSettings) -> TaskRunner:
         from prefect_dask import DaskTaskRunner
 
         if execution.address:
-            return DaskTaskRunner(address=execution.address)
+            return DaskTaskRunner(
+                address=execution.address, client_kwargs={"timeout": DASK_CONNECT_TIMEOUT_S}
+            )
         return DaskTaskRunner(
             cluster_kwargs={
                 "n_workers": execution.workers,
@@ -107,8 +111,14 @@ def cpu_pool(execution: ExecutionSettings, nlp: NlpSettings) -> Iterator[CpuPool
                     f"no Dask worker joined {execution.address or 'the local cluster'} "
                     f"within {DASK_WORKER_TIMEOUT_S:.0f} s"
                 ) from None
-            client.run(process.warm_worker, nlp.model, wait=False)
-            yield DaskPool(client, slots=max(1, sum(client.nthreads().values())))
+            nthreads = client.nthreads()
+            # One warm-up task pinned to each worker (kept referenced, or Dask drops it);
+            # workers that join later load the model with their first batch.
+            warming = [
+                client.submit(process.warm_worker, nlp.model, workers=[address], pure=False)
+                for address in nthreads
+            ]
+            yield DaskPool(client, slots=max(1, sum(nthreads.values())), warming=warming)
 
 
 def _dask_client(execution: ExecutionSettings, stack: ExitStack) -> Any:
@@ -120,4 +130,8 @@ def _dask_client(execution: ExecutionSettings, stack: ExitStack) -> Any:
     runner = context.task_runner if context else None
     if not isinstance(runner, DaskTaskRunner):
         runner = stack.enter_context(task_runner_for(execution))
-    return runner.client
+    try:
+        return runner.client
+    except (OSError, TimeoutError) as exc:
+        where = execution.address or "the local cluster"
+        raise RuntimeError(f"cannot reach the Dask scheduler at {where}: {exc}") from None

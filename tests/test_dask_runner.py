@@ -1,0 +1,134 @@
+"""``[execution] runner = "dask"``: the CPU stage runs on a Dask cluster, with the same result.
+
+A real 2-worker ``LocalCluster`` (separate processes) is started by the test and named in
+the config by its address, as a user would name a remote scheduler. The flow runs through
+``run_ingest`` (the CLI's entry point, which puts the flow on Prefect's ``DaskTaskRunner``)
+over the fixture site; the rows must equal those of a run on the local process pool, and the
+batches must really have been computed by the cluster's workers.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from pytest_httpserver import HTTPServer
+
+from tests.site_server import serve_site, write_config
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[str]:
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    yield serve_site(server)
+    server.clear()
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Any]:
+    from distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as started:
+        yield started
+
+
+def _feeds(site: str) -> list[tuple[str, str]]:
+    return [
+        ("Herald – World", f"{site}/feeds/world.xml"),
+        ("Herald – Politics", f"{site}/feeds/politics.atom"),
+    ]
+
+
+def _run(tmp: Path, site: str, execution: str) -> Path:
+    from flows.ingest import run_ingest
+
+    tmp.mkdir(parents=True, exist_ok=True)
+    db = tmp / "news.duckdb"
+    config = write_config(tmp / "feeds.toml", site, db, feeds=_feeds(site))
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace('runner = "process"\nworkers = 1\n', execution), encoding="utf-8"
+    )
+    summary = run_ingest(config_path=str(config), db_path=str(db))
+    assert summary.articles_stored > 0
+    return db
+
+
+def _rows(db: Path) -> dict[str, set[tuple]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {
+            "articles": set(
+                con.execute("SELECT article_id, url, title, text, author FROM articles").fetchall()
+            ),
+            "mentions": set(
+                con.execute(
+                    "SELECT article_id, text, label, canonical, start_char, end_char "
+                    "FROM entity_mentions"
+                ).fetchall()
+            ),
+            "quotes": set(
+                con.execute(
+                    "SELECT article_id, quote, speaker, kind, start_char, end_char FROM quotes"
+                ).fetchall()
+            ),
+            "stages": dict(con.execute("SELECT stage, seconds FROM run_stages").fetchall()),
+        }
+    finally:
+        con.close()
+
+
+def test_dask_cluster_stores_the_same_rows_as_local_processes(
+    prefect_harness: None, site: str, cluster: Any, tmp_path: Path
+) -> None:
+    from distributed import Client, get_task_stream
+
+    local = _rows(_run(tmp_path / "local", site, 'runner = "process"\nworkers = 1\n'))
+
+    with Client(cluster) as client, get_task_stream(client) as stream:
+        dask_db = _run(
+            tmp_path / "dask",
+            site,
+            f'runner = "dask"\naddress = "{cluster.scheduler_address}"\n',
+        )
+        # Each worker process loaded the spaCy pipeline itself (once), and the flow process
+        # never shipped it: it only exists in the workers' module cache.
+        loaded = client.run(_pipelines_loaded)
+    on_dask = _rows(dask_db)
+
+    assert on_dask["articles"] == local["articles"]
+    assert on_dask["mentions"] == local["mentions"]
+    assert on_dask["quotes"] == local["quotes"]
+    assert len(local["articles"]) == 6 and local["quotes"]
+
+    batches = [task for task in stream.data if str(task["key"]).startswith("process_pages")]
+    assert batches, "no batch was computed on the Dask cluster"
+    assert {task["worker"] for task in batches} <= set(cluster.scheduler_info["workers"])
+    assert len(loaded) == 2 and all(pids for pids in loaded.values())
+    assert on_dask["stages"]["nlp"] > 0 and on_dask["stages"]["wait"] >= 0
+
+
+def _pipelines_loaded() -> list[int]:
+    from tasks import nlp
+
+    return [os.getpid()] if nlp._PIPELINES else []  # noqa: SLF001 - what the test checks
+
+
+def test_unreachable_scheduler_is_one_clear_error(
+    prefect_harness: None, site: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows import execution
+
+    monkeypatch.setattr(execution, "DASK_CONNECT_TIMEOUT_S", 2.0)  # nobody listens on port 9
+    with pytest.raises(RuntimeError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
+        _run(tmp_path, site, 'runner = "dask"\naddress = "tcp://127.0.0.1:9"\n')
