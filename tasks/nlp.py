@@ -18,7 +18,7 @@ from tasks.quotes import extract_quotes
 from tasks.records import Analysis
 
 # Bump when entity or quote rules change, so stored results can be traced to the rules.
-EXTRACTOR_VERSION = "nlp-rules-7"
+EXTRACTOR_VERSION = "nlp-rules-8"
 
 _PIPELINES: dict[str, Language] = {}
 # A paragraph with the line breaks after it; leading blanks stick to the first paragraph.

@@ -427,7 +427,14 @@ class SpeakerNamer:
         toks = [t for t in toks if not t.is_punct]
         if not toks:
             return None
-        return self.text[toks[0].idx : toks[-1].idx + len(toks[-1].text)]
+        start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+        owner = toks[0] if toks[0].lower_ in ("his", "her") and toks[0].dep_ == "poss" else None
+        if owner is not None and len(toks) > 1:
+            # "his aides" -> "Bobby Scott's aides": say whose
+            name, label = self.resolve_pronoun(owner.idx, "m" if owner.lower_ == "his" else "f")
+            if name is not None and label == "PERSON":
+                return f"{name}'s {self.text[owner.idx + len(owner.text) : end].lstrip()}"
+        return self.text[start:end]
 
     def resolve_pronoun(self, at_char: int, gender: str) -> tuple[str | None, str | None]:
         """The most salient earlier person: role minus paragraph distance, then recency."""

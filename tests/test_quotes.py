@@ -377,3 +377,12 @@ def test_a_surname_speaker_finds_the_full_name_the_model_missed(model: str) -> N
     analysis = analyze_text(text, model=model)
     assert containing(analysis.quotes, "ten years").speaker == "Ana Ruiz"
     assert {m.canonical for m in analysis.mentions if m.label == "PERSON"} == {"Ana Ruiz"}
+
+
+def test_his_aides_says_whose_aides(model: str) -> None:
+    text = (
+        "Senator Bobby Scott is weighing a run for governor. His aides said it was too early "
+        "to discuss strategy."
+    )
+    q = containing(quotes_of(text, model), "too early")
+    assert q.speaker == "Bobby Scott's aides"
