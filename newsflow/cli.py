@@ -251,7 +251,7 @@ def reprocess(
     Example: newsflow reprocess --since 2025-06-01
     """
     settings = settings_or_exit(config, db)
-    from warehouse.db import IngestRunning, ingest_path
+    from warehouse.db import IngestRunning, ingest_lock, ingest_path
 
     published = settings.warehouse.path
     if not published.exists() and not ingest_path(published).exists():
@@ -260,6 +260,8 @@ def reprocess(
     from flows.reprocess import reprocess as reprocess_flow
 
     try:
+        with ingest_lock(published):  # fail fast, before Prefect logs a crash
+            pass
         summary = reprocess_flow(
             config_path=str(config), db_path=str(published), since=since, only_outdated=outdated
         )

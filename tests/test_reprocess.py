@@ -172,3 +172,12 @@ def _assert_consistent(con: duckdb.DuckDBPyConnection) -> None:
         """
     ).fetchone()
     assert wrong_counts == (0,)
+
+
+def test_cli_reprocess_refuses_to_start_while_an_ingest_runs(db: Path) -> None:
+    from warehouse.db import ingest_lock
+
+    with ingest_lock(db):
+        result = CliRunner().invoke(app, ["reprocess", "--db", str(db)])
+    assert result.exit_code == 2
+    assert "another ingest run" in result.output
