@@ -15,8 +15,10 @@ quote_eval.py --pred on the same predictions:
     nlp-rules-2   P 0.901  R 0.915  F1 0.908  speaker 0.884   speech-verb F1 0.848
     nlp-rules-8   P 0.912  R 0.920  F1 0.916  speaker 0.905   speech-verb F1 0.853
 
-About half of the remaining speaker misses are gold speaker names from PolNeAR's automatic
-coreference that point at the wrong person (a "he" resolved to a man merely mentioned).
+About two thirds of the 46 remaining speaker misses (read one by one) are gold speaker
+names from PolNeAR's automatic coreference that point at the wrong person (a "he" resolved
+to a man merely mentioned, "WALLACE:" turns named "Donald Trump") or acronym spellings
+("IMF" against our "International Monetary Fund").
 """
 
 from __future__ import annotations
