@@ -251,7 +251,8 @@ def load_templates(data: Path) -> list[Template]:
 class RunResult:
     wall_s: float
     peak_rss_mb: float
-    cpu_s: dict[str, float]  # by role: flow, prefect-server, workers, other
+    peak_rss_by_role_mb: dict[str, float]
+    cpu_s: dict[str, float]  # by role: flow, prefect-server, workers, other; bench: the site
     row: dict[str, object]  # the runs row
     stages: dict[str, float]  # run_stages of the run
     articles: int  # articles in the warehouse after the run
@@ -274,6 +275,7 @@ class TreeSampler:
         self.root = psutil.Process(pid)
         self.interval = interval
         self.peak = 0
+        self.peak_by_role: dict[str, int] = {}
         self.cpu: dict[int, tuple[str, float]] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -299,15 +301,20 @@ class TreeSampler:
             except psutil.Error:
                 break
             total = 0
+            by_role: dict[str, int] = {}
             for proc in procs:
                 try:
-                    total += proc.memory_info().rss
+                    rss = proc.memory_info().rss
                     times = proc.cpu_times()
                     role = self.cpu.get(proc.pid, (None, 0.0))[0] or self._role(proc)
                     self.cpu[proc.pid] = (role, times.user + times.system)
                 except psutil.Error:
                     continue
+                total += rss
+                by_role[role] = by_role.get(role, 0) + rss
             self.peak = max(self.peak, total)
+            for role, rss in by_role.items():
+                self.peak_by_role[role] = max(self.peak_by_role.get(role, 0), rss)
             self._stop.wait(self.interval)
 
     def stop(self) -> dict[str, float]:
@@ -344,6 +351,7 @@ def write_config(path: Path, db: Path, feeds: list[str], workers: int, extra: st
 
 def run_ingest(config: Path, db: Path, env: dict[str, str], log: Path) -> RunResult:
     started = time.perf_counter()
+    bench_cpu = time.process_time()  # this process: the HTTP site (and the sampler)
     with log.open("w") as out:
         proc = subprocess.Popen(
             [*newsflow_command(), "ingest", "--config", str(config), "--quiet", "--all"],
@@ -356,6 +364,7 @@ def run_ingest(config: Path, db: Path, env: dict[str, str], log: Path) -> RunRes
         code = proc.wait()
         wall = time.perf_counter() - started
         cpu = sampler.stop()
+        cpu["bench-site"] = time.process_time() - bench_cpu
     output = log.read_text(errors="replace")
     if code != 0:
         raise SystemExit(f"newsflow ingest failed ({code}); log {log}:\n{output[-3000:]}")
@@ -378,6 +387,7 @@ def run_ingest(config: Path, db: Path, env: dict[str, str], log: Path) -> RunRes
     return RunResult(
         wall_s=wall,
         peak_rss_mb=sampler.peak / 2**20,
+        peak_rss_by_role_mb={role: rss / 2**20 for role, rss in sampler.peak_by_role.items()},
         cpu_s=cpu,
         row=row,
         stages=stages,
@@ -398,6 +408,8 @@ def describe(label: str, result: RunResult) -> None:
         f"({result.articles / result.wall_s:.2f}/s), flow {flow_s:.1f} s, "
         f"start-up and exit {result.wall_s - flow_s:.1f} s, peak RSS {result.peak_rss_mb:.0f} MB"
     )
+    roles = ", ".join(f"{r} {mb:.0f}" for r, mb in sorted(result.peak_rss_by_role_mb.items()))
+    print(f"    peak RSS by process (MB, each its own peak): {roles}")
     print(f"    stages (s; extract and nlp summed over workers): {stage_line(result.stages)}")
     cpu = ", ".join(f"{role} {seconds:.1f}" for role, seconds in sorted(result.cpu_s.items()))
     print(f"    CPU seconds by process: {cpu}")
@@ -412,6 +424,7 @@ class Ceiling:
     seconds: float
     extract_s: float
     nlp_s: float
+    cpu_s: float  # CPU seconds of the worker processes
     texts: list[str] = field(default_factory=list)
 
     @property
@@ -455,6 +468,8 @@ def compute_ceiling(site: StorySite, workers: int, batch_size: int, keep_texts: 
 
     nlp = NlpSettings()
     pool = _warm_pool(workers, nlp.model)
+    pids = list(pool._processes)  # noqa: SLF001 - a bench may peek
+    cpu_before = _cpu_seconds(pids)
     try:
         in_flight: deque[Future[ProcessedBatch]] = deque()
         articles = 0
@@ -477,9 +492,10 @@ def compute_ceiling(site: StorySite, workers: int, batch_size: int, keep_texts: 
         while in_flight:
             collect()
         seconds = time.perf_counter() - started
+        cpu = _cpu_seconds(pids) - cpu_before
     finally:
         pool.shutdown()
-    return Ceiling(articles, seconds, extract_s, nlp_s, texts)
+    return Ceiling(articles, seconds, extract_s, nlp_s, cpu, texts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -522,6 +538,48 @@ def nlp_rate(texts: list[str], workers: int, chunk: int = 2) -> NlpRate:
         return NlpRate(len(texts) / wall, (_cpu_seconds(pids) - cpu) / len(texts))
     finally:
         pool.shutdown()
+
+
+# --- capacity on paper -----------------------------------------------------------------------
+
+LOADED_TABLES = ("articles", "entity_mentions", "quotes", "pages")
+
+
+def count_rows(db: Path) -> int:
+    """Rows the load step wrote: articles, mentions, quotes and page results."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return sum(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in LOADED_TABLES)
+    finally:
+        con.close()
+
+
+def report_capacity(big: RunResult, ceiling: Ceiling, workers: int, rows: int) -> None:
+    """Articles per day per core, where the single writer saturates, and CPU overhead."""
+    per_core = ceiling.rate / workers
+    print(
+        f"per core: {per_core:.2f} articles/s = {per_core * 86400:,.0f} articles/day "
+        f"({ceiling.cpu_s / ceiling.articles:.3f} CPU s per article in the ceiling, "
+        f"{big.cpu_s.get('workers', 0.0) / big.articles:.3f} in the run's workers)"
+    )
+    stages = big.stages
+    writer_s = stages.get("load", 0.0) + stages.get("cluster", 0.0)
+    busy_s = writer_s + stages.get("fetch", 0.0)
+    if writer_s > 0 and busy_s > 0:
+        saturation = big.articles / busy_s
+        print(
+            f"single writer: load + cluster {writer_s:.1f} s for {rows:,} rows "
+            f"({rows / writer_s:,.0f} rows/s, {big.articles / writer_s:.0f} articles/s); with "
+            f"fetching, the flow process is busy {1000 * busy_s / big.articles:.1f} ms per "
+            f"article: it saturates near {saturation:.0f} articles/s, the output of "
+            f"{saturation / per_core:.0f} worker cores"
+        )
+    total = sum(big.cpu_s.values())
+    overhead = total - big.cpu_s.get("workers", 0.0)
+    print(
+        f"CPU outside the workers (flow, Prefect server, HTTP site): {overhead:.1f} s of "
+        f"{total:.1f} s ({overhead / total:.1%})"
+    )
 
 
 # --- main ------------------------------------------------------------------------------------
@@ -584,6 +642,8 @@ def main(argv: list[str] | None = None) -> int:
                 server.shutdown()
                 server.server_close()
 
+        writer_rows = count_rows(workdir / f"n{args.n}" / "news.duckdb")
+
         # 3. 100 feeds on the big warehouse: a priming poll, then all 304.
         site = sites[args.n]
         db = workdir / f"n{args.n}" / "news.duckdb"
@@ -609,7 +669,7 @@ def main(argv: list[str] | None = None) -> int:
             f"ceiling: process_pages on {site.n} pages, {args.workers} processes, batches of "
             f"{batch_size}: {ceiling.articles} articles in {ceiling.seconds:.1f} s "
             f"({ceiling.rate:.2f}/s; extract {ceiling.extract_s:.1f} s, nlp {ceiling.nlp_s:.1f} s "
-            "summed over processes)"
+            f"summed over processes; worker CPU {ceiling.cpu_s:.1f} s)"
         )
         texts = ceiling.texts[: args.nlp_texts]
         one = nlp_rate(texts, 1)
@@ -628,6 +688,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
 
     big, small = runs[args.n], runs[args.small]
+    report_capacity(big, ceiling, args.workers, writer_rows)
     rate = big.articles / big.wall_s
     flow_rate = big.articles / big.flow_s
     rss_ratio = big.peak_rss_mb / small.peak_rss_mb
