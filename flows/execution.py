@@ -121,6 +121,21 @@ def cpu_pool(execution: ExecutionSettings, nlp: NlpSettings) -> Iterator[CpuPool
             yield DaskPool(client, slots=max(1, sum(nthreads.values())), warming=warming)
 
 
+@contextmanager
+def prewarmed_pool(execution: ExecutionSettings, nlp: NlpSettings) -> Iterator[None]:
+    """Start the local workers before the flow, so they load the model while Prefect starts
+    (a core is mostly idle then); the flow's ``cpu_pool`` picks the same pool up. A run with
+    nothing to fetch wastes their start (about 2 s of CPU each). Stopped on exit."""
+    if execution.runner != "process":
+        yield
+        return
+    process.warm_pool(execution.workers, nlp.model)
+    try:
+        yield
+    finally:
+        process.shutdown_pools()
+
+
 def _dask_client(execution: ExecutionSettings, stack: ExitStack) -> Any:
     """The Dask client of the flow's ``DaskTaskRunner``, or of one opened for this run (a
     served flow keeps the task runner it was declared with)."""

@@ -22,15 +22,17 @@ from prefect.utilities.annotations import quote
 
 from config.settings import FetchSettings, Settings, load_settings
 from flows import progress
-from flows.execution import BatchFuture, CpuPool, cpu_pool, task_runner_for
+from flows.execution import BatchFuture, CpuPool, cpu_pool, prewarmed_pool, task_runner_for
 from flows.retries import DB_TASK_RETRIES
 from tasks import feeds, fetch, load, polling, run_stages, search, syndication
 from tasks.hostlimit import HostSpacing
 from tasks.records import FeedPoll, FetchedPage, ProcessedBatch
 from tasks.robots import RobotsCache
-from warehouse.db import ingest_lock, open_ingest, publish, utcnow
+from warehouse.db import ingest_lock, publish, utcnow
+from warehouse.run_connection import connection, run_session
 
 _TASK = {"cache_policy": NO_CACHE, "persist_result": False}
+MIN_TAIL_BATCH = 5
 
 
 @dataclass(slots=True)
@@ -79,7 +81,7 @@ class LoadedBatch:
 
 @task(name="begin-run", **_TASK, **DB_TASK_RETRIES)
 def begin_run(db: Path, run_id: str) -> dict[str, Any]:
-    with open_ingest(db) as con:
+    with connection(db) as con:
         load.mark_interrupted_runs(con, run_id)
         load.start_run(con, run_id)
         return load.read_feed_states(con)
@@ -107,7 +109,7 @@ def record_polls(
     run_id: str | None = None,
     settings: Settings | None = None,
 ) -> tuple[int, list[str]]:
-    with open_ingest(db) as con:
+    with connection(db) as con:
         new_items = load.record_polls(
             con, polls, run_id=run_id, polling_settings=settings.polling if settings else None
         )
@@ -137,7 +139,7 @@ def load_batch(
         if fetch_settings
         else {}
     )
-    with open_ingest(db) as con:
+    with connection(db) as con:
         started = time.perf_counter()
         counts = load.store_batch(con, batch, failed, run_id=run_id, **retry)
         loaded = time.perf_counter()
@@ -147,7 +149,7 @@ def load_batch(
 
 @task(name="finish-run", **_TASK, **DB_TASK_RETRIES)
 def finish_run(db: Path, summary: RunSummary, error: str | None) -> None:
-    with open_ingest(db) as con:
+    with connection(db) as con:
         if not search.index_is_current(con):  # a run that added nothing leaves it as it is
             with summary.timed("index"):
                 search.rebuild_index(con)
@@ -156,9 +158,16 @@ def finish_run(db: Path, summary: RunSummary, error: str | None) -> None:
     publish(db)
 
 
-def _chunks(items: Sequence[str], size: int) -> Iterator[list[str]]:
-    for start in range(0, len(items), size):
-        yield list(items[start : start + size])
+def _batches(items: Sequence[str], size: int, slots: int) -> Iterator[list[str]]:
+    """Batches of ``size``, then smaller ones as the queue runs out (down to
+    ``MIN_TAIL_BATCH``), so that the workers finish together instead of one of them working
+    alone through a last full batch."""
+    start = 0
+    while start < len(items):
+        share = -(-(len(items) - start) // (2 * slots))  # ceil: half a round per slot
+        end = start + min(size, max(MIN_TAIL_BATCH, share))
+        yield list(items[start:end])
+        start = end
 
 
 def _current_run_id() -> str:
@@ -175,7 +184,9 @@ def ingest(
     settings = load_settings(config_path, db_path=db_path)
     db = settings.warehouse.path
     summary = RunSummary(run_id=_current_run_id())
-    with ingest_lock(db):  # one run at a time; a second one fails here, touching nothing
+    # One run at a time (a second one fails here, touching nothing); one warehouse
+    # connection for all of the run's tasks.
+    with ingest_lock(db), run_session(db):
         _run(db, settings, summary, poll_all, started)
     get_run_logger().info("run finished: %s", summary.counts())
     return summary
@@ -260,7 +271,7 @@ def _fetch_process_load(
         )
 
     robots = RobotsCache(settings.fetch) if settings.fetch.respect_robots_txt else None
-    for urls in _chunks(todo, settings.execution.batch_size):
+    for urls in _batches(todo, settings.execution.batch_size, pool.slots):
         with summary.timed("fetch"):
             pages = fetch_pages(urls, settings.fetch, robots, spacing)
         ok = [page for page in pages if page.ok]
@@ -281,4 +292,5 @@ def run_ingest(
     uses."""
     settings = load_settings(config_path, db_path=db_path)
     flow_with_runner = ingest.with_options(task_runner=task_runner_for(settings.execution))
-    return flow_with_runner(config_path=config_path, db_path=db_path, poll_all=poll_all)
+    with prewarmed_pool(settings.execution, settings.nlp):
+        return flow_with_runner(config_path=config_path, db_path=db_path, poll_all=poll_all)
