@@ -253,6 +253,7 @@ class RunResult:
     peak_rss_mb: float
     peak_rss_by_role_mb: dict[str, float]
     cpu_s: dict[str, float]  # by role: flow, prefect-server, workers, other; bench: the site
+    external: float  # cores' worth of CPU used by other processes during the run
     row: dict[str, object]  # the runs row
     stages: dict[str, float]  # run_stages of the run
     articles: int  # articles in the warehouse after the run
@@ -326,6 +327,17 @@ class TreeSampler:
         return by_role
 
 
+def machine_busy() -> float:
+    """CPU seconds every process on the machine has used so far (all cores)."""
+    times = psutil.cpu_times()
+    return sum(times) - times.idle - getattr(times, "iowait", 0.0)
+
+
+def external_cores(busy_before: float, own_cpu: float, wall: float) -> float:
+    """Cores' worth of CPU that other processes (other users of the machine) took."""
+    return max(0.0, (machine_busy() - busy_before - own_cpu) / wall)
+
+
 def newsflow_command() -> list[str]:
     script = Path(sys.executable).parent / "newsflow"
     return [str(script)] if script.exists() else [sys.executable, "-m", "newsflow.cli"]
@@ -351,6 +363,7 @@ def write_config(path: Path, db: Path, feeds: list[str], workers: int, extra: st
 
 def run_ingest(config: Path, db: Path, env: dict[str, str], log: Path) -> RunResult:
     started = time.perf_counter()
+    busy = machine_busy()
     bench_cpu = time.process_time()  # this process: the HTTP site (and the sampler)
     with log.open("w") as out:
         proc = subprocess.Popen(
@@ -365,6 +378,7 @@ def run_ingest(config: Path, db: Path, env: dict[str, str], log: Path) -> RunRes
         wall = time.perf_counter() - started
         cpu = sampler.stop()
         cpu["bench-site"] = time.process_time() - bench_cpu
+        external = external_cores(busy, sum(cpu.values()), wall)
     output = log.read_text(errors="replace")
     if code != 0:
         raise SystemExit(f"newsflow ingest failed ({code}); log {log}:\n{output[-3000:]}")
@@ -389,6 +403,7 @@ def run_ingest(config: Path, db: Path, env: dict[str, str], log: Path) -> RunRes
         peak_rss_mb=sampler.peak / 2**20,
         peak_rss_by_role_mb={role: rss / 2**20 for role, rss in sampler.peak_by_role.items()},
         cpu_s=cpu,
+        external=external,
         row=row,
         stages=stages,
         articles=int(articles),
@@ -408,6 +423,7 @@ def describe(label: str, result: RunResult) -> None:
         f"({result.articles / result.wall_s:.2f}/s), flow {flow_s:.1f} s, "
         f"start-up and exit {result.wall_s - flow_s:.1f} s, peak RSS {result.peak_rss_mb:.0f} MB"
     )
+    print(f"    other processes on the machine meanwhile: {result.external:.2f} cores")
     roles = ", ".join(f"{r} {mb:.0f}" for r, mb in sorted(result.peak_rss_by_role_mb.items()))
     print(f"    peak RSS by process (MB, each its own peak): {roles}")
     print(f"    stages (s; extract and nlp summed over workers): {stage_line(result.stages)}")
@@ -425,6 +441,7 @@ class Ceiling:
     extract_s: float
     nlp_s: float
     cpu_s: float  # CPU seconds of the worker processes
+    external: float  # cores' worth of CPU used by other processes meanwhile
     texts: list[str] = field(default_factory=list)
 
     @property
@@ -470,6 +487,8 @@ def compute_ceiling(site: StorySite, workers: int, batch_size: int, keep_texts: 
     pool = _warm_pool(workers, nlp.model)
     pids = list(pool._processes)  # noqa: SLF001 - a bench may peek
     cpu_before = _cpu_seconds(pids)
+    busy = machine_busy()
+    bench_cpu = time.process_time()
     try:
         in_flight: deque[Future[ProcessedBatch]] = deque()
         articles = 0
@@ -493,9 +512,11 @@ def compute_ceiling(site: StorySite, workers: int, batch_size: int, keep_texts: 
             collect()
         seconds = time.perf_counter() - started
         cpu = _cpu_seconds(pids) - cpu_before
+        own = cpu + time.process_time() - bench_cpu
+        external = external_cores(busy, own, time.perf_counter() - started)
     finally:
         pool.shutdown()
-    return Ceiling(articles, seconds, extract_s, nlp_s, cpu, texts)
+    return Ceiling(articles, seconds, extract_s, nlp_s, cpu, external, texts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -669,15 +690,18 @@ def main(argv: list[str] | None = None) -> int:
             f"ceiling: process_pages on {site.n} pages, {args.workers} processes, batches of "
             f"{batch_size}: {ceiling.articles} articles in {ceiling.seconds:.1f} s "
             f"({ceiling.rate:.2f}/s; extract {ceiling.extract_s:.1f} s, nlp {ceiling.nlp_s:.1f} s "
-            f"summed over processes; worker CPU {ceiling.cpu_s:.1f} s)"
+            f"summed over processes; worker CPU {ceiling.cpu_s:.1f} s); other processes on the "
+            f"machine meanwhile: {ceiling.external:.2f} cores"
         )
         texts = ceiling.texts[: args.nlp_texts]
-        one = nlp_rate(texts, 1)
-        two = nlp_rate(texts, 2)
+        # Best of two alternating rounds: other users of the machine only ever slow a round.
+        rounds = [(nlp_rate(texts, 1), nlp_rate(texts, 2)) for _ in range(2)]
+        one = max((r[0] for r in rounds), key=lambda rate: rate.per_s)
+        two = max((r[1] for r in rounds), key=lambda rate: rate.per_s)
         print(
             f"NLP alone on {len(texts)} texts: 1 process {one.per_s:.2f}/s "
             f"({one.cpu_per_text:.3f} CPU s/text), 2 processes {two.per_s:.2f}/s "
-            f"({two.cpu_per_text:.3f} CPU s/text)"
+            f"({two.cpu_per_text:.3f} CPU s/text), best of 2 rounds"
         )
         print(f"load average after: {load_average()}")
         server.shutdown()
@@ -692,6 +716,18 @@ def main(argv: list[str] | None = None) -> int:
     rate = big.articles / big.wall_s
     flow_rate = big.articles / big.flow_s
     rss_ratio = big.peak_rss_mb / small.peak_rss_mb
+    # Per core-second that other processes left free: robust to their load (as long as
+    # they leave us most of the machine).
+    cores = psutil.cpu_count() or args.workers
+
+    def free(external: float) -> float:
+        return cores - min(external, cores - 0.5)
+
+    adjusted = (rate / ceiling.rate) * free(ceiling.external) / free(big.external)
+    print(
+        f"efficiency corrected for other processes' load ({big.external:.2f} cores during the "
+        f"run, {ceiling.external:.2f} during the ceiling): {adjusted:.3f}"
+    )
     print(
         f"efficiency {rate / ceiling.rate:.3f} over the whole command, "
         f"{flow_rate / ceiling.rate:.3f} after start-up; peak RSS N={args.small} "
@@ -699,8 +735,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"throughput: n={args.n} articles_per_s={rate:.2f} ceiling_per_s={ceiling.rate:.2f} "
-        f"efficiency={rate / ceiling.rate:.3f} nlp_scaling={two.per_s / one.per_s:.2f} "
-        f"rss_ratio={rss_ratio:.2f} unchanged_100_s={unchanged_flow:.2f} "
+        f"efficiency={rate / ceiling.rate:.3f} efficiency_load_adj={adjusted:.3f} "
+        f"nlp_scaling={two.per_s / one.per_s:.2f} rss_ratio={rss_ratio:.2f} unchanged_100_s={unchanged_flow:.2f} "
         f"startup_s={unchanged.wall_s:.1f}"
     )
     return 0
