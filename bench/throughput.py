@@ -1,7 +1,8 @@
 """End-to-end throughput of ``newsflow ingest`` against the compute ceiling of the same work.
 
     .venv/bin/python bench/throughput.py [--n 2000] [--workers 2] [--feeds 20] [--data DIR]
-                                         [--small 200] [--quick] [--keep]
+                                         [--small 200] [--runner process|dask]
+                                         [--batch-size 50] [--quick] [--keep]
 
 A local HTTP server serves N article pages made from the extraction benchmark's pages
 (``DIR/html/*.html.gz``): page ``i`` is benchmark page ``i % 119`` with its ``<title>`` and
@@ -343,7 +344,14 @@ def newsflow_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "newsflow.cli"]
 
 
-def write_config(path: Path, db: Path, feeds: list[str], workers: int, extra: str = "") -> Path:
+def write_config(
+    path: Path,
+    db: Path,
+    feeds: list[str],
+    workers: int,
+    runner: str = "process",
+    batch_size: int | None = None,
+) -> Path:
     lines = [
         "[warehouse]",
         f"path = {json.dumps(str(db))}",
@@ -351,9 +359,9 @@ def write_config(path: Path, db: Path, feeds: list[str], workers: int, extra: st
         "allow_private_addresses = true",
         "per_host_concurrency = 8",
         "[execution]",
-        'runner = "process"',
+        f"runner = {json.dumps(runner)}",
         f"workers = {workers}",
-        extra,
+        f"batch_size = {batch_size or ExecutionSettings().batch_size}",
     ]
     for number, url in enumerate(feeds):
         lines += ["[[feeds]]", f'name = "bench {number}"', f"url = {json.dumps(url)}"]
@@ -617,6 +625,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--small", type=int, default=200, help="stories in the small run")
     parser.add_argument("--workers", type=int, default=ExecutionSettings().workers)
     parser.add_argument("--feeds", type=int, default=20)
+    parser.add_argument("--batch-size", type=int, default=ExecutionSettings().batch_size)
+    parser.add_argument(
+        "--runner",
+        choices=("process", "dask"),
+        default="process",
+        help="[execution] runner of the ingest runs (dask: a LocalCluster of --workers)",
+    )
     parser.add_argument("--nlp-texts", type=int, default=119, help="texts for NLP scaling")
     parser.add_argument("--quick", action="store_true", help="small N: a smoke run")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
@@ -627,7 +642,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--small must be below --n")
 
     templates = load_templates(args.data)
-    batch_size = ExecutionSettings().batch_size
+    batch_size = args.batch_size
     workdir = Path(tempfile.mkdtemp(prefix="newsflow-throughput-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     env["PREFECT_HOME"] = str(workdir / "prefect")
@@ -639,7 +654,9 @@ def main(argv: list[str] | None = None) -> int:
         cold_db = workdir / "cold" / "news.duckdb"
         cold_db.parent.mkdir()
         cold = run_ingest(
-            write_config(cold_db.parent / "feeds.toml", cold_db, [], args.workers),
+            write_config(
+                cold_db.parent / "feeds.toml", cold_db, [], args.workers, args.runner, batch_size
+            ),
             cold_db,
             env,
             workdir / "cold.log",
@@ -655,7 +672,9 @@ def main(argv: list[str] | None = None) -> int:
             db = workdir / f"n{n}" / "news.duckdb"
             db.parent.mkdir()
             feeds = [f"{site.base}/feeds/{k}.xml" for k in range(args.feeds)]
-            config = write_config(db.parent / "feeds.toml", db, feeds, args.workers)
+            config = write_config(
+                db.parent / "feeds.toml", db, feeds, args.workers, args.runner, batch_size
+            )
             runs[n] = run_ingest(config, db, env, workdir / f"n{n}.log")
             describe(f"N={n}", runs[n])
             sites[n] = site
@@ -670,7 +689,9 @@ def main(argv: list[str] | None = None) -> int:
         db = workdir / f"n{args.n}" / "news.duckdb"
         feeds = [f"{site.base}/feeds/{k}.xml" for k in range(args.feeds)]
         feeds += [f"{site.base}/extra/{k}.xml" for k in range(100 - args.feeds)]
-        config = write_config(db.parent / "feeds100.toml", db, feeds, args.workers)
+        config = write_config(
+            db.parent / "feeds100.toml", db, feeds, args.workers, args.runner, batch_size
+        )
         prime = run_ingest(config, db, env, workdir / "feeds100-prime.log")
         before_304 = site.requests["304"]
         unchanged = run_ingest(config, db, env, workdir / "feeds100-unchanged.log")

@@ -1,7 +1,7 @@
 """Where the CPU stage (extraction + NLP) runs, as ``[execution] runner`` says.
 
 * ``process`` (default): a local pool of ``workers`` spawned processes;
-* ``thread``: threads of the flow process (debugging; one core at most);
+* ``thread``: one thread of the flow process (debugging, tests; one core at most);
 * ``dask``: a Dask cluster, through Prefect's ``DaskTaskRunner`` (prefect-dask): the one at
   ``address``, or a ``LocalCluster`` of ``workers`` processes started for the run.
 
@@ -98,9 +98,10 @@ def cpu_pool(execution: ExecutionSettings, nlp: NlpSettings) -> Iterator[CpuPool
         finally:
             process.shutdown_pools()
     elif execution.runner == "thread":
-        with ThreadPoolExecutor(execution.workers, thread_name_prefix="newsflow-cpu") as threads:
-            threads.submit(process.warm_worker, nlp.model)
-            yield ExecutorPool(threads, slots=execution.workers)
+        # One thread: the GIL allows no more, and one spaCy pipeline is not for two threads.
+        with ThreadPoolExecutor(1, thread_name_prefix="newsflow-cpu") as thread:
+            thread.submit(process.warm_worker, nlp.model)
+            yield ExecutorPool(thread, slots=1)
     else:
         with ExitStack() as stack:
             client = _dask_client(execution, stack)

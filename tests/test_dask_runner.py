@@ -49,8 +49,9 @@ def _feeds(site: str) -> list[tuple[str, str]]:
     ]
 
 
-def _run(tmp: Path, site: str, execution: str) -> Path:
-    from flows.ingest import run_ingest
+def _run(tmp: Path, site: str, execution: str, *, served: bool = False) -> Path:
+    """One ingest run; ``served`` calls the flow as deployments do (decorator's runner)."""
+    from flows.ingest import ingest, run_ingest
 
     tmp.mkdir(parents=True, exist_ok=True)
     db = tmp / "news.duckdb"
@@ -59,7 +60,8 @@ def _run(tmp: Path, site: str, execution: str) -> Path:
     config.write_text(
         text.replace('runner = "process"\nworkers = 1\n', execution), encoding="utf-8"
     )
-    summary = run_ingest(config_path=str(config), db_path=str(db))
+    entry = ingest if served else run_ingest
+    summary = entry(config_path=str(config), db_path=str(db))
     assert summary.articles_stored > 0
     return db
 
@@ -116,6 +118,24 @@ def test_dask_cluster_stores_the_same_rows_as_local_processes(
     assert {task["worker"] for task in batches} <= set(cluster.scheduler_info["workers"])
     assert len(loaded) == 2 and all(pids for pids in loaded.values())
     assert on_dask["stages"]["nlp"] > 0 and on_dask["stages"]["wait"] >= 0
+
+
+def test_a_served_flow_reads_the_runner_from_config_too(
+    prefect_harness: None, site: str, cluster: Any, tmp_path: Path
+) -> None:
+    """Deployments load the flow as declared (a thread task runner): the CPU stage still
+    goes to the configured cluster."""
+    from distributed import Client, get_task_stream
+
+    with Client(cluster) as client, get_task_stream(client) as stream:
+        db = _run(
+            tmp_path,
+            site,
+            f'runner = "dask"\naddress = "{cluster.scheduler_address}"\n',
+            served=True,
+        )
+    assert len(_rows(db)["articles"]) == 6
+    assert any(str(task["key"]).startswith("process_pages") for task in stream.data)
 
 
 def _pipelines_loaded() -> list[int]:
