@@ -77,10 +77,11 @@ def ingest(
     Prints one summary line at the end; in a terminal also one line per stage as it goes.
     Example: newsflow ingest --config config/feeds.toml
     """
+    # Prefect's per-task INFO lines are for the UI; the terminal gets our stage lines. Set
+    # before the config is validated: that imports Prefect, which sets up logging on import.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     settings = settings_or_exit(config, db)
     interactive = sys.stderr.isatty() if verbose is None else verbose
-    # Prefect's per-task INFO lines are for the UI; the terminal gets our stage lines.
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     from flows import progress
     from flows.ingest import run_ingest as ingest_flow
 
@@ -250,13 +251,13 @@ def reprocess(
     version and the model (extractor_version, model).
     Example: newsflow reprocess --since 2025-06-01
     """
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")  # before Prefect is imported
     settings = settings_or_exit(config, db)
     from warehouse.db import IngestRunning, ingest_lock, ingest_path
 
     published = settings.warehouse.path
     if not published.exists() and not ingest_path(published).exists():
         raise fail(f"{published}: no warehouse yet (run `newsflow ingest` first)")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     from flows.reprocess import reprocess as reprocess_flow
 
     try:
