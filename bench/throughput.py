@@ -253,6 +253,7 @@ class RunResult:
     wall_s: float
     peak_rss_mb: float
     peak_rss_by_role_mb: dict[str, float]
+    at_peak_mb: dict[str, float]
     cpu_s: dict[str, float]  # by role: flow, prefect-server, workers, other; bench: the site
     external: float  # cores' worth of CPU used by other processes during the run
     row: dict[str, object]  # the runs row
@@ -278,6 +279,7 @@ class TreeSampler:
         self.interval = interval
         self.peak = 0
         self.peak_by_role: dict[str, int] = {}
+        self.at_peak: dict[str, int] = {}  # by role, at the moment of the tree's peak
         self.cpu: dict[int, tuple[str, float]] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -314,7 +316,8 @@ class TreeSampler:
                     continue
                 total += rss
                 by_role[role] = by_role.get(role, 0) + rss
-            self.peak = max(self.peak, total)
+            if total > self.peak:
+                self.peak, self.at_peak = total, by_role
             for role, rss in by_role.items():
                 self.peak_by_role[role] = max(self.peak_by_role.get(role, 0), rss)
             self._stop.wait(self.interval)
@@ -410,6 +413,7 @@ def run_ingest(config: Path, db: Path, env: dict[str, str], log: Path) -> RunRes
         wall_s=wall,
         peak_rss_mb=sampler.peak / 2**20,
         peak_rss_by_role_mb={role: rss / 2**20 for role, rss in sampler.peak_by_role.items()},
+        at_peak_mb={role: rss / 2**20 for role, rss in sampler.at_peak.items()},
         cpu_s=cpu,
         external=external,
         row=row,
@@ -433,7 +437,8 @@ def describe(label: str, result: RunResult) -> None:
     )
     print(f"    other processes on the machine meanwhile: {result.external:.2f} cores")
     roles = ", ".join(f"{r} {mb:.0f}" for r, mb in sorted(result.peak_rss_by_role_mb.items()))
-    print(f"    peak RSS by process (MB, each its own peak): {roles}")
+    at_peak = ", ".join(f"{r} {mb:.0f}" for r, mb in sorted(result.at_peak_mb.items()))
+    print(f"    peak RSS by process (MB): at the tree's peak {at_peak}; each its own peak {roles}")
     print(f"    stages (s; extract and nlp summed over workers): {stage_line(result.stages)}")
     cpu = ", ".join(f"{role} {seconds:.1f}" for role, seconds in sorted(result.cpu_s.items()))
     print(f"    CPU seconds by process: {cpu}")
