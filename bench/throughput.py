@@ -310,7 +310,8 @@ class TreeSampler:
                 try:
                     rss = proc.memory_info().rss
                     times = proc.cpu_times()
-                    role = self.cpu.get(proc.pid, (None, 0.0))[0] or self._role(proc)
+                    known = self.cpu.get(proc.pid, ("other", 0.0))[0]
+                    role = known if known != "other" else self._role(proc)
                     self.cpu[proc.pid] = (role, times.user + times.system)
                 except psutil.Error:
                     continue
