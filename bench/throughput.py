@@ -62,8 +62,8 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from config.settings import ExecutionSettings, NlpSettings  # noqa: E402
-from tasks.records import FetchedPage, ProcessedBatch  # noqa: E402
+from newsflow.config.settings import ExecutionSettings, NlpSettings  # noqa: E402
+from newsflow.tasks.records import FetchedPage, ProcessedBatch  # noqa: E402
 
 DEFAULT_DATA = Path("/work/shared/benchdata/extraction")
 EXTRA_FEEDS = 80  # added to the N run's feeds for the 100-feed unchanged run
@@ -479,7 +479,7 @@ def _batch_pages(site: StorySite, first: int, size: int) -> list[FetchedPage]:
 
 
 def _warm_pool(workers: int, model: str) -> ProcessPoolExecutor:
-    from tasks.nlp import load_pipeline
+    from newsflow.tasks.nlp.pipeline import load_pipeline
 
     pool = ProcessPoolExecutor(
         max_workers=workers,
@@ -495,7 +495,7 @@ def _warm_pool(workers: int, model: str) -> ProcessPoolExecutor:
 
 def compute_ceiling(site: StorySite, workers: int, batch_size: int, keep_texts: int) -> Ceiling:
     """``process_pages`` over every page, ``workers`` warm processes, 2 batches queued each."""
-    from tasks.process import process_pages
+    from newsflow.tasks.process import process_pages
 
     nlp = NlpSettings()
     pool = _warm_pool(workers, nlp.model)
@@ -549,7 +549,7 @@ def _cpu_seconds(pids: list[int]) -> float:
 
 def nlp_rate(texts: list[str], workers: int, chunk: int = 2) -> NlpRate:
     """``analyze_texts`` over ``texts`` in ``workers`` warm processes, ``chunk`` per call."""
-    from tasks.nlp import analyze_texts
+    from newsflow.tasks.nlp.pipeline import analyze_texts
 
     nlp = NlpSettings()
     pool = _warm_pool(workers, nlp.model)

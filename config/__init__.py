@@ -1,0 +1,1 @@
+"""Settings: one typed model read from the TOML config and validated once."""

@@ -27,9 +27,9 @@ import dask
 from prefect.context import FlowRunContext
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
-from config.settings import ExecutionSettings, NlpSettings
-from tasks import process
-from tasks.records import FetchedPage, ProcessedBatch
+from newsflow.config.settings import ExecutionSettings, NlpSettings
+from newsflow.tasks import process
+from newsflow.tasks.records import FetchedPage, ProcessedBatch
 
 # Threads of the flow's own task runner: Prefect tasks the flow submits run in them.
 FLOW_THREADS = 4

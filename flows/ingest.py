@@ -20,16 +20,19 @@ from prefect.context import get_run_context
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from config.settings import FetchSettings, Settings, load_settings
-from flows import progress
-from flows.execution import BatchFuture, CpuPool, cpu_pool, prewarmed_pool, task_runner_for
-from flows.retries import DB_TASK_RETRIES
-from tasks import feeds, fetch, load, polling, run_stages, search, syndication
-from tasks.hostlimit import HostSpacing
-from tasks.records import FeedPoll, FetchedPage, ProcessedBatch
-from tasks.robots import RobotsCache
-from warehouse.db import ingest_lock, publish, utcnow
-from warehouse.run_connection import connection, run_session
+from newsflow.config.settings import FetchSettings, Settings, load_settings
+from newsflow.flows import progress
+from newsflow.flows.execution import BatchFuture, CpuPool, cpu_pool, prewarmed_pool, task_runner_for
+from newsflow.flows.retries import DB_TASK_RETRIES
+from newsflow.tasks.fetch import feeds, polling
+from newsflow.tasks.fetch import pages as fetch
+from newsflow.tasks.fetch.hostlimit import HostSpacing
+from newsflow.tasks.fetch.robots import RobotsCache
+from newsflow.tasks.load import run_stages, search, syndication
+from newsflow.tasks.load import store as load
+from newsflow.tasks.records import FeedPoll, FetchedPage, ProcessedBatch
+from newsflow.warehouse.db import ingest_lock, publish, utcnow
+from newsflow.warehouse.run_connection import connection, run_session
 
 _TASK = {"cache_policy": NO_CACHE, "persist_result": False}
 MIN_TAIL_BATCH = 5

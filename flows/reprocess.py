@@ -14,10 +14,10 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from config.settings import NlpSettings, load_settings
-from flows.retries import DB_TASK_RETRIES
-from tasks import reprocess as work
-from warehouse.db import ingest_lock, open_ingest, publish
+from newsflow.config.settings import NlpSettings, load_settings
+from newsflow.flows.retries import DB_TASK_RETRIES
+from newsflow.tasks.load import reprocess as work
+from newsflow.warehouse.db import ingest_lock, open_ingest, publish
 
 _TASK = {"cache_policy": NO_CACHE, "persist_result": False}
 
@@ -26,7 +26,7 @@ _TASK = {"cache_policy": NO_CACHE, "persist_result": False}
 def select_articles(
     db: Path, since: datetime | None, only_outdated: bool, nlp: NlpSettings
 ) -> list[str]:
-    from tasks.nlp import EXTRACTOR_VERSION, pipeline_id
+    from newsflow.tasks.nlp.pipeline import EXTRACTOR_VERSION, pipeline_id
 
     with open_ingest(db) as con:
         return work.articles_to_reprocess(
@@ -59,7 +59,7 @@ def reprocess(
 ) -> work.ReprocessSummary:
     """Re-run the NLP on stored articles (all, or those of ``since`` and later) and replace
     their mentions and quotes; analysts see the result when the snapshot is published."""
-    from tasks.nlp import EXTRACTOR_VERSION, pipeline_id
+    from newsflow.tasks.nlp.pipeline import EXTRACTOR_VERSION, pipeline_id
 
     started = time.perf_counter()
     settings = load_settings(config_path, db_path=db_path)

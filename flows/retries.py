@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.db import WarehouseLocked
+from newsflow.warehouse.db import WarehouseLocked
 
 # Waits before the 1st, 2nd and 3rd retry of a warehouse task: a lock held by an analyst's
 # query usually clears within seconds; longer than a minute, the run gives up and the next

@@ -8,8 +8,8 @@ from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLi
 from prefect.deployments.runner import EntrypointType
 from prefect.schedules import Cron, Interval, Schedule
 
-from config.settings import Settings
-from flows.ingest import ingest
+from newsflow.config.settings import Settings
+from newsflow.flows.ingest import ingest
 
 DEPLOYMENT_NAME = "scheduled"
 

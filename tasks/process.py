@@ -15,14 +15,14 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 
-from config.settings import NlpSettings
-from tasks.records import Article, FetchedPage, PageFailure, ProcessedBatch
+from newsflow.config.settings import NlpSettings
+from newsflow.tasks.records import Article, FetchedPage, PageFailure, ProcessedBatch
 
 
 def process_pages(pages: Sequence[FetchedPage], nlp: NlpSettings) -> ProcessedBatch:
     """Extract every fetched page and analyse the articles in one ``nlp.pipe`` pass."""
-    from tasks.extract import extract_article
-    from tasks.nlp import analyze_texts
+    from newsflow.tasks.extract.article import extract_article
+    from newsflow.tasks.nlp.pipeline import analyze_texts
 
     batch = ProcessedBatch()
     started = time.perf_counter()
@@ -65,7 +65,7 @@ def process_pages(pages: Sequence[FetchedPage], nlp: NlpSettings) -> ProcessedBa
 def warm_worker(model: str) -> None:
     """Load the spaCy pipeline into this worker process now, not with its first batch."""
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    from tasks.nlp import load_pipeline
+    from newsflow.tasks.nlp.pipeline import load_pipeline
 
     load_pipeline(model)
 

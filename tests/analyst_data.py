@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from tasks import load, search, syndication
-from tasks.records import (
+from newsflow.tasks.load import search, syndication
+from newsflow.tasks.load import store as load
+from newsflow.tasks.records import (
     Analysis,
     Article,
     FeedItem,
@@ -27,7 +28,7 @@ from tasks.records import (
     ProcessedBatch,
     Quote,
 )
-from warehouse.db import open_ingest, publish, utcnow
+from newsflow.warehouse.db import open_ingest, publish, utcnow
 
 GRAIN = (
     "GENEVA - Ukrainian and Russian negotiators agreed on Tuesday to resume talks on grain "

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
-
-from tests.site_server import serve_site, write_config
+from site_server import serve_site, write_config
 
 _BUILT: dict[str, Path] = {}
 
@@ -20,7 +19,7 @@ def flow_built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The published warehouse of one flow run over the fixture feeds (and two bad ones)."""
     if "db" in _BUILT:
         return _BUILT["db"]
-    from flows.ingest import ingest
+    from newsflow.flows.ingest import ingest
 
     workdir = tmp_path_factory.mktemp("flow-warehouse")
     db = workdir / "news.duckdb"

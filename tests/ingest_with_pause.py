@@ -41,9 +41,9 @@ def _stop_here() -> None:
 
 
 def _pause_in_nlp() -> None:
-    import tasks.nlp
+    import newsflow.tasks.nlp.pipeline
 
-    analyze = tasks.nlp.analyze_texts
+    analyze = newsflow.tasks.nlp.pipeline.analyze_texts
 
     def paused(texts: list[str], **kwargs: Any) -> Any:
         if _reached():
@@ -51,7 +51,7 @@ def _pause_in_nlp() -> None:
             _stop_here()
         return analyze(texts, **kwargs)
 
-    tasks.nlp.analyze_texts = paused
+    newsflow.tasks.nlp.pipeline.analyze_texts = paused
 
 
 class _PausingConnection:
@@ -70,10 +70,10 @@ class _PausingConnection:
 
 
 def _pause_in_load() -> None:
-    import warehouse.db
+    import newsflow.warehouse.db
 
-    open_db = warehouse.db._open
-    warehouse.db._open = lambda path, *, read_only: _PausingConnection(  # type: ignore[assignment]
+    open_db = newsflow.warehouse.db._open
+    newsflow.warehouse.db._open = lambda path, *, read_only: _PausingConnection(  # type: ignore[assignment]
         open_db(path, read_only=read_only)
     )
 

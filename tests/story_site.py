@@ -19,9 +19,8 @@ from email.utils import format_datetime
 from pathlib import Path
 
 from pytest_httpserver import HTTPServer
+from site_server import SITE, expected, write_config
 from werkzeug import Request, Response
-
-from tests.site_server import SITE, expected, write_config
 
 _CANONICAL = re.compile(rb'<link rel="canonical" href="[^"]*">')
 _PAGES = [(SITE / path).read_bytes() for path in sorted(expected()["pages"])]

@@ -17,9 +17,8 @@ import duckdb
 import pytest
 from nethelpers import never_answer, raw_server
 from pytest_httpserver import HTTPServer
+from story_site import story_html, tuned_config
 from werkzeug import Response
-
-from tests.story_site import story_html, tuned_config
 
 pytestmark = pytest.mark.slow
 
@@ -123,7 +122,7 @@ def serve_faults(server: HTTPServer, silent: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def outcome(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from flows.ingest import ingest
+    from newsflow.flows.ingest import ingest
 
     workdir = tmp_path_factory.mktemp("bad-input")
     db = workdir / "news.duckdb"

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
-
-from tests.site_server import serve_site, write_config
+from site_server import serve_site, write_config
 
 pytestmark = pytest.mark.slow
 NEWSFLOW = str(Path(sys.executable).parent / "newsflow")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from config.settings import ConfigError, load_settings
+from newsflow.config.settings import ConfigError, load_settings
 
 NEWSFLOW = str(Path(sys.executable).parent / "newsflow")
 

@@ -17,8 +17,7 @@ from typing import Any
 import duckdb
 import pytest
 from pytest_httpserver import HTTPServer
-
-from tests.site_server import serve_site, write_config
+from site_server import serve_site, write_config
 
 pytestmark = pytest.mark.slow
 
@@ -51,7 +50,7 @@ def _feeds(site: str) -> list[tuple[str, str]]:
 
 def _run(tmp: Path, site: str, execution: str, *, served: bool = False) -> Path:
     """One ingest run; ``served`` calls the flow as deployments do (decorator's runner)."""
-    from flows.ingest import ingest, run_ingest
+    from newsflow.flows.ingest import ingest, run_ingest
 
     tmp.mkdir(parents=True, exist_ok=True)
     db = tmp / "news.duckdb"
@@ -139,7 +138,7 @@ def test_a_served_flow_reads_the_runner_from_config_too(
 
 
 def _pipelines_loaded() -> list[int]:
-    from tasks import nlp
+    from newsflow.tasks.nlp import pipeline as nlp
 
     return [os.getpid()] if nlp._PIPELINES else []  # noqa: SLF001 - what the test checks
 
@@ -147,7 +146,7 @@ def _pipelines_loaded() -> list[int]:
 def test_unreachable_scheduler_is_one_clear_error(
     prefect_harness: None, site: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from flows import execution
+    from newsflow.flows import execution
 
     monkeypatch.setattr(execution, "DASK_CONNECT_TIMEOUT_S", 2.0)  # nobody listens on port 9
     with pytest.raises(RuntimeError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):

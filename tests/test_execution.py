@@ -10,13 +10,14 @@ from pathlib import Path
 
 import duckdb
 
-from config.settings import ExecutionSettings, NlpSettings
-from flows.execution import cpu_pool
-from flows.ingest import _batches
-from tasks import load, search
-from tasks.records import Article, FetchedPage, ProcessedBatch
-from warehouse.db import ingest_path
-from warehouse.run_connection import connection, run_session
+from newsflow.config.settings import ExecutionSettings, NlpSettings
+from newsflow.flows.execution import cpu_pool
+from newsflow.flows.ingest import _batches
+from newsflow.tasks.load import search
+from newsflow.tasks.load import store as load
+from newsflow.tasks.records import Article, FetchedPage, ProcessedBatch
+from newsflow.warehouse.db import ingest_path
+from newsflow.warehouse.run_connection import connection, run_session
 
 SITE = Path(__file__).parent / "fixtures" / "site"
 

@@ -6,17 +6,17 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import analyst_data
 import duckdb
 import pandas as pd
 import polars as pl
 import pytest
+from flow_warehouse import flow_built_warehouse
 from typer.testing import CliRunner
 
 from newsflow.cli import app
 from newsflow.export import export_warehouse, tables
-from tests import analyst_data
-from tests.flow_warehouse import flow_built_warehouse
-from warehouse.db import connect_published
+from newsflow.warehouse.db import connect_published
 
 DATED = {
     "articles",

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from tasks.charset import decode_html
-from tasks.extract import MAX_ELEMENTS, NO_TEXT, extract_article
-from tasks.records import Article, PageFailure
-from tasks.urls import article_id_for
+from newsflow.tasks.extract.article import MAX_ELEMENTS, NO_TEXT, extract_article
+from newsflow.tasks.fetch.charset import decode_html
+from newsflow.tasks.fetch.urls import article_id_for
+from newsflow.tasks.records import Article, PageFailure
 
 SITE = Path(__file__).parent / "fixtures" / "site"
 EXPECTED = json.loads((SITE / "expected.json").read_text(encoding="utf-8"))

@@ -12,9 +12,9 @@ import pytest
 from nethelpers import fast_settings, threaded_server
 from pytest_httpserver import HTTPServer
 
-from config.settings import FeedSettings
-from tasks.feeds import parse_feed, poll_feeds
-from tasks.records import FeedState
+from newsflow.config.settings import FeedSettings
+from newsflow.tasks.fetch.feeds import parse_feed, poll_feeds
+from newsflow.tasks.records import FeedState
 
 RSS = "application/rss+xml; charset=utf-8"
 

@@ -22,11 +22,11 @@ from nethelpers import (
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from tasks.errors import BlockedURL, TransientFetchError
-from tasks.fetch import fetch_pages
-from tasks.hostlimit import HostSpacing
-from tasks.http import build_client, get, parse_retry_after
-from tasks.robots import RobotsCache
+from newsflow.tasks.fetch.errors import BlockedURL, TransientFetchError
+from newsflow.tasks.fetch.hostlimit import HostSpacing
+from newsflow.tasks.fetch.http import build_client, get, parse_retry_after
+from newsflow.tasks.fetch.pages import fetch_pages
+from newsflow.tasks.fetch.robots import RobotsCache
 
 PAGE = "<html><head><title>Café</title></head><body><p>“It’s déjà vu,” she said.</p></body></html>"
 MB = 1_000_000

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.errors import BlockedURL, PermanentFetchError
-from tasks.guard import check_url_allowed
+from newsflow.tasks.fetch.errors import BlockedURL, PermanentFetchError
+from newsflow.tasks.fetch.guard import check_url_allowed
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,7 @@ from typing import Any
 import duckdb
 import pytest
 from pytest_httpserver import HTTPServer
-
-from tests.site_server import expected, serve_site, write_config
+from site_server import expected, serve_site, write_config
 
 pytestmark = pytest.mark.slow
 
@@ -57,7 +56,7 @@ def config(site: str, workdir: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def first_run(prefect_harness: None, config: Path, workdir: Path) -> Any:
-    from flows.ingest import ingest
+    from newsflow.flows.ingest import ingest
 
     return ingest(config_path=str(config), db_path=str(workdir / "news.duckdb"))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.nlp import (
+from newsflow.tasks.nlp.pipeline import (
     ModelNotInstalledError,
     analyze_text,
     analyze_texts,

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from site_server import write_config
 from typer.testing import CliRunner
 
-from tests.site_server import write_config
-from warehouse.db import IngestRunning, ingest_lock, ingest_path, open_ingest
+from newsflow.warehouse.db import IngestRunning, ingest_lock, ingest_path, open_ingest
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,8 +28,8 @@ def _no_feeds_config(tmp_path: Path) -> tuple[Path, Path]:
 def test_a_second_run_is_refused_while_one_is_going(
     prefect_harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from flows.ingest import ingest
     from newsflow.cli import app
+    from newsflow.flows.ingest import ingest
 
     monkeypatch.setenv("PREFECT_LOGGING_LEVEL", "WARNING")  # what the CLI sets; undone after
     config, db = _no_feeds_config(tmp_path)
@@ -55,7 +55,7 @@ def test_a_locked_warehouse_is_retried_with_back_off_inside_the_run(
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
-    from flows.ingest import ingest
+    from newsflow.flows.ingest import ingest
 
     config, db = _no_feeds_config(tmp_path)
     with open_ingest(db):

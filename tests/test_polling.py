@@ -16,15 +16,15 @@ from pathlib import Path
 import pytest
 from nethelpers import fast_settings, threaded_server
 from pytest_httpserver import HTTPServer
+from site_server import SITE, write_config
 from typer.testing import CliRunner
 
-from config.settings import FeedSettings, PollingSettings
-from tasks import load
-from tasks.feeds import poll_feeds
-from tasks.polling import due_feeds, plan_next_poll, publishing_interval
-from tasks.records import FeedState, FetchedPage, ProcessedBatch
-from tests.site_server import SITE, write_config
-from warehouse.db import open_ingest
+from newsflow.config.settings import FeedSettings, PollingSettings
+from newsflow.tasks.fetch.feeds import poll_feeds
+from newsflow.tasks.fetch.polling import due_feeds, plan_next_poll, publishing_interval
+from newsflow.tasks.load import store as load
+from newsflow.tasks.records import FeedState, FetchedPage, ProcessedBatch
+from newsflow.warehouse.db import open_ingest
 
 T0 = datetime(2025, 6, 1, 12, 0)
 BOUNDS = PollingSettings(
@@ -283,8 +283,8 @@ def test_runs_poll_only_due_feeds_and_finish_what_earlier_runs_left(
 ) -> None:
     """Run 1 polls, a page fails with 503; run 2 polls nothing (not due) yet retries that
     page; --all polls every feed again; `newsflow feeds` shows the schedule."""
-    from flows.ingest import ingest
     from newsflow.cli import app
+    from newsflow.flows.ingest import ingest
 
     story = "/world/2025/03/11/black-sea-grain-talks-geneva.html"
     page = (SITE / story.lstrip("/")).read_bytes()

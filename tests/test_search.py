@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import analyst_data
 import pytest
 from typer.testing import CliRunner
 
 from newsflow.cli import app
-from tasks import load, search
-from tasks.records import ProcessedBatch
-from tests import analyst_data
-from warehouse.db import connect_published, open_ingest, publish
+from newsflow.tasks.load import search
+from newsflow.tasks.load import store as load
+from newsflow.tasks.records import ProcessedBatch
+from newsflow.warehouse.db import connect_published, open_ingest, publish
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from pytest_httpserver import HTTPServer
-
-from tests.site_server import serve_site, write_config
+from site_server import serve_site, write_config
 
 pytestmark = pytest.mark.slow
 

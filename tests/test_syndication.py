@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import analyst_data
 import duckdb
 import pytest
+from analyst_data import GRAIN, REGIME
 
-from tasks import load, syndication
-from tasks.records import ProcessedBatch
-from tests import analyst_data
-from tests.analyst_data import GRAIN, REGIME
-from warehouse.db import open_ingest
+from newsflow.tasks.load import store as load
+from newsflow.tasks.load import syndication
+from newsflow.tasks.records import ProcessedBatch
+from newsflow.warehouse.db import open_ingest
 
 
 def _clusters(db: Path) -> dict[str, str]:

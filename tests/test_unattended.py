@@ -27,9 +27,9 @@ from typing import Any
 import duckdb
 import pytest
 from pytest_httpserver import HTTPServer
+from story_site import StorySite, thread_config
 
-from tests.story_site import StorySite, thread_config
-from warehouse.db import ingest_path
+from newsflow.warehouse.db import ingest_path
 
 pytestmark = pytest.mark.slow
 
@@ -102,7 +102,7 @@ def _totals(db: Path) -> tuple[int, int]:
 def reference(
     prefect_harness: None, site: StorySite, tmp_path_factory: pytest.TempPathFactory
 ) -> Reference:
-    from flows.ingest import ingest
+    from newsflow.flows.ingest import ingest
 
     workdir = tmp_path_factory.mktemp("reference")
     config_a, config_ab = configs(site, workdir)
@@ -251,7 +251,7 @@ def _run_statuses(db: Path) -> Counter[str]:
 def test_runs_killed_at_any_moment_end_with_exactly_the_articles_of_a_clean_run(
     reference: Reference, site: StorySite, tmp_path: Path
 ) -> None:
-    from flows.ingest import ingest
+    from newsflow.flows.ingest import ingest
 
     _, config_ab = configs(site, tmp_path)
     db = tmp_path / "news.duckdb"

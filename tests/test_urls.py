@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.urls import article_id_for, canonicalize_url, unwrap_redirector
+from newsflow.tasks.fetch.urls import article_id_for, canonicalize_url, unwrap_redirector
 
 
 @pytest.mark.parametrize(

@@ -10,18 +10,19 @@ import re
 from datetime import date, timedelta
 from pathlib import Path
 
+import analyst_data
 import duckdb
 import pytest
+from analyst_data import GRAIN, GRAIN_COPIES
+from flow_warehouse import flow_built_warehouse
+from site_server import expected
 from typer.testing import CliRunner
 
 from newsflow.cli import app
-from tasks import load, search
-from tasks.records import FeedItem, FeedPoll
-from tests import analyst_data
-from tests.analyst_data import GRAIN, GRAIN_COPIES
-from tests.flow_warehouse import flow_built_warehouse
-from tests.site_server import expected
-from warehouse.db import connect_published, open_ingest, publish, utcnow
+from newsflow.tasks.load import search
+from newsflow.tasks.load import store as load
+from newsflow.tasks.records import FeedItem, FeedPoll
+from newsflow.warehouse.db import connect_published, open_ingest, publish, utcnow
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "warehouse" / "README.md"

@@ -10,9 +10,17 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tasks import load
-from tasks.records import Analysis, Article, FeedItem, FeedPoll, Mention, ProcessedBatch, Quote
-from warehouse.db import connect_published, ingest_path, migrations, open_ingest, publish
+from newsflow.tasks.load import store as load
+from newsflow.tasks.records import (
+    Analysis,
+    Article,
+    FeedItem,
+    FeedPoll,
+    Mention,
+    ProcessedBatch,
+    Quote,
+)
+from newsflow.warehouse.db import connect_published, ingest_path, migrations, open_ingest, publish
 
 
 def _article(n: int, url: str | None = None) -> Article:

@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: migrations, connections, the ingest lock and the published snapshot."""

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.db import open_ingest
+from newsflow.warehouse.db import open_ingest
 
 # DuckDB keeps written blocks in its buffer pool up to memory_limit (80 % of RAM by
 # default): held for a whole run, that would grow with the run's size. Capped, the pool

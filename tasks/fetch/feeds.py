@@ -29,13 +29,13 @@ import httpx
 import lxml.etree
 import lxml.html
 
-from config.settings import FeedSettings, FetchSettings
-from tasks.errors import FetchError
-from tasks.fetch import looks_like_html
-from tasks.hostlimit import HostSpacing, host_key, run_by_host
-from tasks.http import build_client, get
-from tasks.records import FeedItem, FeedPoll, FeedState
-from tasks.urls import canonicalize_url, unwrap_redirector
+from newsflow.config.settings import FeedSettings, FetchSettings
+from newsflow.tasks.fetch.errors import FetchError
+from newsflow.tasks.fetch.hostlimit import HostSpacing, host_key, run_by_host
+from newsflow.tasks.fetch.http import build_client, get
+from newsflow.tasks.fetch.pages import looks_like_html
+from newsflow.tasks.fetch.urls import canonicalize_url, unwrap_redirector
+from newsflow.tasks.records import FeedItem, FeedPoll, FeedState
 
 log = logging.getLogger(__name__)
 

@@ -16,13 +16,13 @@ from functools import partial
 
 import httpx
 
-from config.settings import FetchSettings
-from tasks.charset import decode_html
-from tasks.errors import FetchError, PermanentFetchError, TransientFetchError
-from tasks.hostlimit import HostSpacing, host_key, run_by_host
-from tasks.http import build_client, get
-from tasks.records import FetchedPage
-from tasks.robots import RobotsCache
+from newsflow.config.settings import FetchSettings
+from newsflow.tasks.fetch.charset import decode_html
+from newsflow.tasks.fetch.errors import FetchError, PermanentFetchError, TransientFetchError
+from newsflow.tasks.fetch.hostlimit import HostSpacing, host_key, run_by_host
+from newsflow.tasks.fetch.http import build_client, get
+from newsflow.tasks.fetch.robots import RobotsCache
+from newsflow.tasks.records import FetchedPage
 
 log = logging.getLogger(__name__)
 

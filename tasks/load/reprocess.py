@@ -18,9 +18,10 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
-from config.settings import NlpSettings
-from tasks import entity_registry, load
-from tasks.records import Analysis
+from newsflow.config.settings import NlpSettings
+from newsflow.tasks.load import entity_registry
+from newsflow.tasks.load import store as load
+from newsflow.tasks.records import Analysis
 
 DEFAULT_BATCH_ARTICLES = 200
 
@@ -113,7 +114,7 @@ def article_texts(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) ->
 
 def analyze_articles(texts: dict[str, str], nlp: NlpSettings) -> dict[str, Analysis]:
     """Entities and quotes of each article: the ingest flow's own code path."""
-    from tasks.nlp import analyze_texts
+    from newsflow.tasks.nlp.pipeline import analyze_texts
 
     ids = list(texts)
     analyses = analyze_texts(
@@ -216,7 +217,7 @@ def reprocess_all(
     batch_articles: int = DEFAULT_BATCH_ARTICLES,
 ) -> ReprocessSummary:
     """Reprocess every selected article, batch by batch (each batch its own transaction)."""
-    from tasks.nlp import EXTRACTOR_VERSION, pipeline_id
+    from newsflow.tasks.nlp.pipeline import EXTRACTOR_VERSION, pipeline_id
 
     started = time.perf_counter()
     summary = ReprocessSummary(extractor_version=EXTRACTOR_VERSION, model=pipeline_id(nlp.model))

@@ -30,16 +30,16 @@ from lxml.html import HtmlElement
 from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
-from tasks.body_cleanup import clean_body, prune_link_lists
-from tasks.page_metadata import (
+from newsflow.tasks.extract.cleanup import clean_body, prune_link_lists
+from newsflow.tasks.extract.metadata import (
     PageMetadata,
     date_as_datetime,
     plausible_publication,
     read_page_metadata,
     trusted_canonical,
 )
-from tasks.records import Article, PageFailure
-from tasks.urls import article_id_for, canonicalize_url
+from newsflow.tasks.fetch.urls import article_id_for, canonicalize_url
+from newsflow.tasks.records import Article, PageFailure
 
 MAX_HTML_CHARS = 3_000_000  # longer input is truncated: no article needs more markup
 MAX_ELEMENTS = 150_000  # a tree this big is a generated page, and trafilatura gets slow

@@ -28,8 +28,8 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import httpcore
 import httpx
 
-from config.settings import FetchSettings
-from tasks.errors import (
+from newsflow.config.settings import FetchSettings
+from newsflow.tasks.fetch.errors import (
     BlockedURL,
     FetchError,
     FetchTimeout,
@@ -38,7 +38,7 @@ from tasks.errors import (
     TooLarge,
     TransientFetchError,
 )
-from tasks.guard import check_url_allowed, resolve_allowed
+from newsflow.tasks.fetch.guard import check_url_allowed, resolve_allowed
 
 __all__ = [
     "BlockedURL",

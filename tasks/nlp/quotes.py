@@ -30,11 +30,17 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from tasks.entities import EntityIndex
-from tasks.quote_marks import Marked, find_marked_quotes, paragraph_spans
-from tasks.records import Quote
-from tasks.reporting_verbs import CLAIM_NOUNS, NAMING_VERBS, SPEECH_VERBS
-from tasks.speakers import RELATIVE, SpeakerNamer, add_missed_speakers, claimant, subject_of
+from newsflow.tasks.nlp.entities import EntityIndex
+from newsflow.tasks.nlp.lexicons import CLAIM_NOUNS, NAMING_VERBS, SPEECH_VERBS
+from newsflow.tasks.nlp.quote_marks import Marked, find_marked_quotes, paragraph_spans
+from newsflow.tasks.nlp.speakers import (
+    RELATIVE,
+    SpeakerNamer,
+    add_missed_speakers,
+    claimant,
+    subject_of,
+)
+from newsflow.tasks.records import Quote
 
 _SENT_END = frozenset({".", "!", "?"})
 _DASHES = frozenset({"―", "—", "–", "-", "--"})

@@ -17,35 +17,19 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
-from tasks.records import Mention
-from tasks.reporting_verbs import word_set
+from newsflow.tasks.nlp.lexicons import word_set
+from newsflow.tasks.nlp.names import (
+    FEMALE_NAMES,
+    MALE_NAMES,
+    is_given_name,
+    strip_titles,
+)
+from newsflow.tasks.records import Mention
 
 DROPPED_LABELS = frozenset({"CARDINAL", "DATE", "MONEY", "PERCENT", "ORDINAL", "QUANTITY", "TIME"})
 # Labels whose one-word mentions may be a person's surname the model mislabelled ("Trump" ORG).
 _PERSONISH_LABELS = frozenset({"PERSON", "ORG", "GPE"})
 
-# Words that precede a name without being part of it (lower case, no trailing dot).
-TITLE_WORDS = word_set(
-    """
-    mr mrs ms miss mx dr prof professor sir dame lord lady madam president vice
-    prime minister foreign defense defence interior finance justice deputy
-    secretary state general gen attorney senator sen rep representative congressman
-    congresswoman gov governor mayor judge chief justice speaker chancellor king queen prince
-    princess pope rev reverend father sister brother imam rabbi ambassador commissioner
-    chairman chairwoman chair ceo director spokesman spokeswoman spokesperson adviser advisor
-    former late candidate nominee leader house senate majority minority whip lt col colonel
-    maj major capt captain sgt sergeant adm admiral cmdr commander officer detective agent
-    coach premier president-elect first sheikh emir crown supreme sheriff inspector
-    commander-in-chief mp mep councillor councilor councilman councilwoman alderman
-    assemblyman assemblywoman delegate lawmaker treasurer comptroller auditor clerk controller
-    chancellor provost dean superintendent commissioner marshal constable warden magistrate
-    prosecutor lieutenant corporal private pastor bishop cardinal archbishop rabbi cleric
-    ayatollah mufti monsignor baroness baron duke duchess earl count countess emperor empress
-    sultan president-elect premier-elect vice-president chief-of-staff spokesperson
-    """
-)
-# Nationality / party words that may precede a title ("Russian Foreign Minister ...").
-_NATIONALITY_SUFFIXES = ("an", "ese", "ish", "ian", "i", "ic", "ch")
 
 ALIASES: dict[str, str] = {
     "us": "United States",
@@ -221,22 +205,6 @@ def clean_surface(text: str) -> str:
     return text
 
 
-def strip_titles(name: str) -> str:
-    """Remove leading titles: "Russian Foreign Minister Sergei Lavrov" -> "Sergei Lavrov"."""
-    words = name.split(" ")
-    i = 0
-    while i < len(words) - 1:
-        word = words[i].lower().rstrip(".").rstrip(",")
-        nxt = words[i + 1].lower().rstrip(".")
-        if word in TITLE_WORDS or (
-            words[i][:1].isupper() and word.endswith(_NATIONALITY_SUFFIXES) and nxt in TITLE_WORDS
-        ):
-            i += 1
-        else:
-            break
-    return " ".join(words[i:])
-
-
 def _key(text: str) -> str:
     return text.replace(".", "").lower()
 
@@ -272,8 +240,6 @@ def surname_forms(full_name: str) -> list[str]:
 def looks_like_person(name: str) -> bool:
     """A common given name then one or two capitalised words (particles and initials
     allowed), none of them the head word of an organisation or place."""
-    from tasks.first_names import is_given_name  # first_names reads strip_titles from here
-
     words = name.split(" ")
     if not 2 <= len(words) <= 4 or not is_given_name(words[0]) or _key(name) in ALIASES:
         return False
@@ -548,8 +514,6 @@ def _cluster_name(idxs: list[int], forms: list[str]) -> str:
     A multi-word surname ("Ortiz Mendes", "van Dam", "Suu Kyi") is no full name when the
     cluster also has it with a given name in front; a form opening with a given name is.
     """
-    from tasks.first_names import FEMALE_NAMES, MALE_NAMES  # imports this module
-
     distinct = {forms[i] for i in idxs}
     surnames = {
         _key(short)

@@ -13,9 +13,9 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from tasks.entities import extract_mentions
-from tasks.quotes import extract_quotes
-from tasks.records import Analysis
+from newsflow.tasks.nlp.entities import extract_mentions
+from newsflow.tasks.nlp.quotes import extract_quotes
+from newsflow.tasks.records import Analysis
 
 # Bump when entity or quote rules change, so stored results can be traced to the rules.
 EXTRACTOR_VERSION = "nlp-rules-8"

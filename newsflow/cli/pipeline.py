@@ -1,8 +1,4 @@
-"""The ``newsflow`` command line: ingest, serve, sql, analyze, reprocess.
-
-Errors a user can fix (bad config, missing warehouse, bad SQL) are one clear line on stderr
-and exit code 2; tracebacks are for bugs.
-"""
+"""Pipeline commands: ingest, serve, analyze, reprocess."""
 
 from __future__ import annotations
 
@@ -11,44 +7,12 @@ import os
 import signal
 import sys
 from datetime import datetime
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from newsflow.prefect_env import configure_prefect_env
-
-configure_prefect_env()
-
-from config.settings import DEFAULT_CONFIG_PATH, ConfigError, Settings, load_settings  # noqa: E402
-
-app = typer.Typer(
-    help="newsflow: news feeds -> article bodies -> entities and quotes -> DuckDB.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-
-ConfigOpt = Annotated[
-    Path, typer.Option("--config", "-c", help="Config file (TOML).", show_default=True)
-]
-DbOpt = Annotated[
-    Path | None,
-    typer.Option("--db", help="Warehouse file; overrides [warehouse] path in the config."),
-]
-
-
-def fail(message: str, code: int = 2) -> typer.Exit:
-    """Print one line to stderr and return an Exit to raise."""
-    typer.echo(f"newsflow: error: {message}", err=True)
-    return typer.Exit(code)
-
-
-def settings_or_exit(config: Path, db: Path | None) -> Settings:
-    try:
-        return load_settings(config, db_path=db)
-    except ConfigError as exc:
-        raise fail(str(exc)) from None
+from newsflow.cli.app import ConfigOpt, DbOpt, app, fail, settings_or_exit
+from newsflow.config.settings import DEFAULT_CONFIG_PATH, Settings
 
 
 @app.command()
@@ -82,15 +46,15 @@ def ingest(
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     settings = settings_or_exit(config, db)
     interactive = sys.stderr.isatty() if verbose is None else verbose
-    from flows import progress
-    from flows.ingest import run_ingest as ingest_flow
+    from newsflow.flows import progress
+    from newsflow.flows.ingest import run_ingest as ingest_flow
 
     def show(stage: str, message: str) -> None:
         typer.echo(f"[{stage}] {message}", err=True)
 
     if interactive:
         progress.add_listener(show)
-    from warehouse.db import IngestRunning, ingest_lock
+    from newsflow.warehouse.db import IngestRunning, ingest_lock
 
     try:
         with ingest_lock(settings.warehouse.path):  # fail fast, before Prefect logs a crash
@@ -120,57 +84,17 @@ def serve(config: ConfigOpt = DEFAULT_CONFIG_PATH, db: DbOpt = None) -> None:
     """
     settings = settings_or_exit(config, db)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    from flows.server import prefect_api
+    from newsflow.flows.server import prefect_api
 
     try:
         with prefect_api():
-            from flows.serve import serve_ingest
+            from newsflow.flows.serve import serve_ingest
 
             serve_ingest(settings, config)
     except KeyboardInterrupt:
         typer.echo("newsflow serve: stopped", err=True)
     except RuntimeError as exc:
         raise fail(str(exc)) from None
-
-
-@app.command()
-def sql(
-    query: Annotated[str, typer.Argument(help="A read-only SQL query.")],
-    config: ConfigOpt = DEFAULT_CONFIG_PATH,
-    db: DbOpt = None,
-    max_rows: Annotated[int, typer.Option(help="Rows to print at most.")] = 40,
-    csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
-) -> None:
-    """Run a read-only query against the published warehouse and print the result.
-
-    Example: newsflow sql "SELECT speaker, count(*) FROM quotes GROUP BY 1 ORDER BY 2 DESC"
-    """
-    import duckdb
-
-    from warehouse.db import WarehouseError, connect_published
-
-    settings = settings_or_exit(config, db)
-    try:
-        con = connect_published(settings.warehouse.path)
-    except WarehouseError as exc:
-        raise fail(str(exc)) from None
-    try:
-        _load_search_functions(con)
-        relation = con.sql(query)
-        if relation is None:
-            return
-        if csv:
-            import csv as csv_module
-
-            writer = csv_module.writer(sys.stdout)
-            writer.writerow(relation.columns)
-            writer.writerows(relation.fetchall())
-        else:
-            relation.show(max_rows=max_rows, max_width=10_000)
-    except duckdb.Error as exc:
-        raise fail(str(exc).splitlines()[0]) from None
-    finally:
-        con.close()
 
 
 @app.command()
@@ -189,7 +113,7 @@ def analyze(
     """
     from dataclasses import asdict
 
-    from tasks.nlp import analyze_texts
+    from newsflow.tasks.nlp.pipeline import analyze_texts
 
     settings = settings_or_exit(config, None) if config.exists() else Settings()
     stream = sys.stdin if file == "-" else None
@@ -253,12 +177,12 @@ def reprocess(
     """
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")  # before Prefect is imported
     settings = settings_or_exit(config, db)
-    from warehouse.db import IngestRunning, ingest_lock, ingest_path
+    from newsflow.warehouse.db import IngestRunning, ingest_lock, ingest_path
 
     published = settings.warehouse.path
     if not published.exists() and not ingest_path(published).exists():
         raise fail(f"{published}: no warehouse yet (run `newsflow ingest` first)")
-    from flows.reprocess import reprocess as reprocess_flow
+    from newsflow.flows.reprocess import reprocess as reprocess_flow
 
     try:
         with ingest_lock(published):  # fail fast, before Prefect logs a crash
@@ -278,19 +202,3 @@ def reprocess(
 
 def _analysis_json(analysis: dict) -> dict:
     return {"entities": analysis["mentions"], "quotes": analysis["quotes"]}
-
-
-def _load_search_functions(con: object) -> None:
-    """Make the search index's SQL functions (fts_main_articles.match_bm25) usable in `sql`."""
-    from contextlib import suppress
-
-    from tasks.search import SearchError, load_fts
-
-    with suppress(SearchError):  # plain SQL still works without the extension
-        load_fts(con)  # type: ignore[arg-type]
-
-
-from newsflow import analyst_cli  # noqa: E402,F401  registers query, search, export, report, feeds
-
-if __name__ == "__main__":
-    app()

@@ -1,4 +1,7 @@
-"""Common first names with a usual gender, so "she said" skips a Kevin and "he said" a Melanie.
+"""Personal names: the titles before them, and common first names with a usual gender.
+
+Titles ("Foreign Minister", "Mr.") are stripped from names. A first name's gender lets "she said"
+skip a Kevin and "he said" a Melanie.
 
 A hint for pronoun resolution, and evidence that a mislabelled mention ("Eva Lindeman" as an
 organisation) names a person; never stored. Names not listed (or used by both genders, like
@@ -9,7 +12,7 @@ Arabic, Turkish, Persian, South Asian, African, Latin American, East Asian roman
 
 from __future__ import annotations
 
-from tasks.reporting_verbs import word_set
+from newsflow.tasks.nlp.lexicons import word_set
 
 FEMALE_NAMES = word_set(
     """
@@ -91,8 +94,6 @@ def is_given_name(word: str) -> bool:
 
 def name_gender(full_name: str) -> str | None:
     """ "f", "m" or None from the first word of a name ("Melanie Austin" -> "f")."""
-    from tasks.entities import strip_titles  # entities imports this module
-
     words = strip_titles(full_name).split()
     if not words:
         return None
@@ -102,3 +103,43 @@ def name_gender(full_name: str) -> str | None:
     if first in MALE_NAMES:
         return "m"
     return None
+
+
+# Words that precede a name without being part of it (lower case, no trailing dot).
+TITLE_WORDS = word_set(
+    """
+    mr mrs ms miss mx dr prof professor sir dame lord lady madam president vice
+    prime minister foreign defense defence interior finance justice deputy
+    secretary state general gen attorney senator sen rep representative congressman
+    congresswoman gov governor mayor judge chief justice speaker chancellor king queen prince
+    princess pope rev reverend father sister brother imam rabbi ambassador commissioner
+    chairman chairwoman chair ceo director spokesman spokeswoman spokesperson adviser advisor
+    former late candidate nominee leader house senate majority minority whip lt col colonel
+    maj major capt captain sgt sergeant adm admiral cmdr commander officer detective agent
+    coach premier president-elect first sheikh emir crown supreme sheriff inspector
+    commander-in-chief mp mep councillor councilor councilman councilwoman alderman
+    assemblyman assemblywoman delegate lawmaker treasurer comptroller auditor clerk controller
+    chancellor provost dean superintendent commissioner marshal constable warden magistrate
+    prosecutor lieutenant corporal private pastor bishop cardinal archbishop rabbi cleric
+    ayatollah mufti monsignor baroness baron duke duchess earl count countess emperor empress
+    sultan president-elect premier-elect vice-president chief-of-staff spokesperson
+    """
+)
+# Nationality / party words that may precede a title ("Russian Foreign Minister ...").
+_NATIONALITY_SUFFIXES = ("an", "ese", "ish", "ian", "i", "ic", "ch")
+
+
+def strip_titles(name: str) -> str:
+    """Remove leading titles: "Russian Foreign Minister Sergei Lavrov" -> "Sergei Lavrov"."""
+    words = name.split(" ")
+    i = 0
+    while i < len(words) - 1:
+        word = words[i].lower().rstrip(".").rstrip(",")
+        nxt = words[i + 1].lower().rstrip(".")
+        if word in TITLE_WORDS or (
+            words[i][:1].isupper() and word.endswith(_NATIONALITY_SUFFIXES) and nxt in TITLE_WORDS
+        ):
+            i += 1
+        else:
+            break
+    return " ".join(words[i:])

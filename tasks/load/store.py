@@ -13,10 +13,18 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
-from config.settings import PollingSettings
-from tasks import entity_registry, polling
-from tasks.records import Article, FeedPoll, FeedState, FetchedPage, PageFailure, ProcessedBatch
-from warehouse.db import utcnow
+from newsflow.config.settings import PollingSettings
+from newsflow.tasks.fetch import polling
+from newsflow.tasks.load import entity_registry
+from newsflow.tasks.records import (
+    Article,
+    FeedPoll,
+    FeedState,
+    FetchedPage,
+    PageFailure,
+    ProcessedBatch,
+)
+from newsflow.warehouse.db import utcnow
 
 # Seconds before a failed page's first retry when the caller does not say (x4 per attempt).
 DEFAULT_RETRY_BACKOFF = 900.0

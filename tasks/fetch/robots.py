@@ -23,9 +23,9 @@ from urllib.parse import urlsplit
 import httpx
 from protego import Protego
 
-from config.settings import FetchSettings
-from tasks.errors import FetchError
-from tasks.http import build_client, get
+from newsflow.config.settings import FetchSettings
+from newsflow.tasks.fetch.errors import FetchError
+from newsflow.tasks.fetch.http import build_client, get
 
 log = logging.getLogger(__name__)
 

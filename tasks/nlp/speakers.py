@@ -15,10 +15,10 @@ from collections.abc import Callable
 
 from spacy.tokens import Doc, Token
 
-from tasks.entities import NOT_PERSON_WORDS, TITLE_WORDS, EntityIndex
-from tasks.first_names import FEMALE_NAMES, MALE_NAMES, name_gender
-from tasks.records import Mention
-from tasks.reporting_verbs import word_set
+from newsflow.tasks.nlp.entities import NOT_PERSON_WORDS, EntityIndex
+from newsflow.tasks.nlp.lexicons import word_set
+from newsflow.tasks.nlp.names import FEMALE_NAMES, MALE_NAMES, TITLE_WORDS, name_gender
+from newsflow.tasks.records import Mention
 
 # Things that speak for their author: "X issued a statement saying ..." -> X.
 DOCUMENT_NOUNS = word_set(

@@ -25,7 +25,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from warehouse.db import utcnow
+from newsflow.warehouse.db import utcnow
 
 PERMUTATIONS = 128
 BANDS = 32

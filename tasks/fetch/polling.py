@@ -19,8 +19,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from config.settings import FeedSettings, PollingSettings
-from tasks.records import FeedState
+from newsflow.config.settings import FeedSettings, PollingSettings
+from newsflow.tasks.records import FeedState
 
 # Item dates used to estimate how often a feed publishes.
 RECENT_ITEMS = 20

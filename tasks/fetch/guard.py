@@ -17,7 +17,12 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit
 
-from tasks.errors import BlockedURL, FetchError, PermanentFetchError, TransientFetchError
+from newsflow.tasks.fetch.errors import (
+    BlockedURL,
+    FetchError,
+    PermanentFetchError,
+    TransientFetchError,
+)
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 

@@ -1,6 +1,6 @@
 """Analyst commands of the ``newsflow`` CLI: query, search, export, report, feeds.
 
-Registered on ``newsflow.cli.app`` when that module imports this one. Every command reads
+Registered on the one Typer app when ``newsflow.cli`` imports this module. Every command reads
 the published snapshot (read-only), takes ``--config`` and ``--db`` like the others, and
 reports a problem a user can fix as one line on stderr with exit code 2.
 """
@@ -8,6 +8,7 @@ reports a problem a user can fix as one line on stderr with exit code 2.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -17,11 +18,11 @@ from typing import Annotated
 import duckdb
 import typer
 
-from config.settings import DEFAULT_CONFIG_PATH
-from newsflow.cli import ConfigOpt, DbOpt, app, fail, settings_or_exit
-from newsflow.cli import sql as run_sql
+import newsflow.warehouse
+from newsflow.cli.app import ConfigOpt, DbOpt, app, fail, settings_or_exit
+from newsflow.config.settings import DEFAULT_CONFIG_PATH
 
-SAVED_QUERIES = Path(__file__).resolve().parents[1] / "warehouse" / "queries"
+SAVED_QUERIES = Path(newsflow.warehouse.__file__).parent / "queries"
 
 SinceOpt = Annotated[
     str | None,
@@ -43,7 +44,7 @@ def printable(text: str | None) -> str:
 def _since(value: str | None) -> date | None:
     if value is None:
         return None
-    from tasks.search import parse_day
+    from newsflow.tasks.load.search import parse_day
 
     try:
         return parse_day(value)
@@ -54,7 +55,7 @@ def _since(value: str | None) -> date | None:
 @contextmanager
 def _published(config: Path, db: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection to the published warehouse; errors become one line."""
-    from warehouse.db import WarehouseError, connect_published
+    from newsflow.warehouse.db import WarehouseError, connect_published
 
     settings = settings_or_exit(config, db)
     try:
@@ -103,7 +104,7 @@ def query(
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise fail(f"{path}: cannot read: {exc}") from None
-    run_sql(query=text, config=config, db=db, max_rows=max_rows, csv=csv)
+    sql(query=text, config=config, db=db, max_rows=max_rows, csv=csv)
 
 
 @app.command()
@@ -122,8 +123,8 @@ def search(
 
     Example: newsflow search "regime change" --since 2025-03-01 --limit 5
     """
-    from tasks.search import SearchError
-    from tasks.search import search as run_search
+    from newsflow.tasks.load.search import SearchError
+    from newsflow.tasks.load.search import search as run_search
 
     day = _since(since)
     with _published(config, db) as con:
@@ -270,3 +271,53 @@ def feeds(
 
 def _minute(when: datetime | None) -> str:
     return when.strftime("%Y-%m-%d %H:%M") if when else "-"
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="A read-only SQL query.")],
+    config: ConfigOpt = DEFAULT_CONFIG_PATH,
+    db: DbOpt = None,
+    max_rows: Annotated[int, typer.Option(help="Rows to print at most.")] = 40,
+    csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
+) -> None:
+    """Run a read-only query against the published warehouse and print the result.
+
+    Example: newsflow sql "SELECT speaker, count(*) FROM quotes GROUP BY 1 ORDER BY 2 DESC"
+    """
+    import duckdb
+
+    from newsflow.warehouse.db import WarehouseError, connect_published
+
+    settings = settings_or_exit(config, db)
+    try:
+        con = connect_published(settings.warehouse.path)
+    except WarehouseError as exc:
+        raise fail(str(exc)) from None
+    try:
+        _load_search_functions(con)
+        relation = con.sql(query)
+        if relation is None:
+            return
+        if csv:
+            import csv as csv_module
+
+            writer = csv_module.writer(sys.stdout)
+            writer.writerow(relation.columns)
+            writer.writerows(relation.fetchall())
+        else:
+            relation.show(max_rows=max_rows, max_width=10_000)
+    except duckdb.Error as exc:
+        raise fail(str(exc).splitlines()[0]) from None
+    finally:
+        con.close()
+
+
+def _load_search_functions(con: object) -> None:
+    """Make the search index's SQL functions (fts_main_articles.match_bm25) usable in `sql`."""
+    from contextlib import suppress
+
+    from newsflow.tasks.load.search import SearchError, load_fts
+
+    with suppress(SearchError):  # plain SQL still works without the extension
+        load_fts(con)  # type: ignore[arg-type]

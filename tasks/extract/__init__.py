@@ -1,0 +1,1 @@
+"""Extraction: an article's body, its cleanup, and the page's metadata."""

@@ -1,0 +1,1 @@
+"""Warehouse-side work: runs, polls and batches loaded, entities, syndication, search."""

@@ -1,0 +1,1 @@
+"""NLP: the spaCy pipeline, entities, names, lexicons, quote marks, quotes and speakers."""
