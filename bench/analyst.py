@@ -17,21 +17,18 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
 import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from newsflow.tasks.load import (
     search,
-    syndication,  # noqa: E402
+    store,
+    syndication,
 )
-from newsflow.tasks.load import store as load
-from newsflow.tasks.records import Article, ProcessedBatch  # noqa: E402
-from newsflow.warehouse.db import open_ingest  # noqa: E402
+from newsflow.tasks.records import Article, ProcessedBatch
+from newsflow.warehouse.db import open_ingest
 
 VOCABULARY = [f"w{n}" for n in range(20_000)]
 WEIGHTS = [1 / (rank + 1) for rank in range(len(VOCABULARY))]
@@ -95,7 +92,7 @@ def main() -> None:
     with open_ingest(db) as con:
         for begin in range(0, len(articles), args.batch):
             batch = ProcessedBatch(articles=articles[begin : begin + args.batch])
-            load.store_batch(con, batch, [], run_id="bench")
+            store.store_batch(con, batch, [], run_id="bench")
             started = time.perf_counter()
             syndication.assign_clusters(con)
             assign_seconds += time.perf_counter() - started

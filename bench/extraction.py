@@ -43,15 +43,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import trafilatura
+from shared_data import SHARED
 
-import trafilatura  # noqa: E402
+from newsflow.tasks.extract.article import extract_article
+from newsflow.tasks.records import Article
 
-from newsflow.tasks.extract.article import extract_article  # noqa: E402
-from newsflow.tasks.records import Article  # noqa: E402
-
-DEFAULT_DATA = Path("/work/shared/benchdata/extraction")
-DEFAULT_REFERENCE_SCORER = Path("/work/shared/scorers/extraction_score.py")
+DEFAULT_DATA = SHARED / "benchdata/extraction"
+DEFAULT_REFERENCE_SCORER = SHARED / "scorers/extraction_score.py"
 SHINGLE = 4
 TOKEN = re.compile(r"\w+")
 

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/feeds.py [--data DIR]
 
-Parses every file of DIR (default ``/work/shared/benchdata/feeds``) with
+Parses every file of DIR (default ``../shared/benchdata/feeds``) with
 ``tasks.feeds.parse_feed`` (the function the ingest flow uses) and compares the number of
 items with ``manifest.json``'s ``n_items`` (feedparser's entry count). An item is "found"
 when parse_feed returns it with an absolute, canonical http(s) URL; entries skipped for lack
@@ -20,15 +20,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from shared_data import SHARED
 
-from newsflow.tasks.fetch.feeds import parse_feed  # noqa: E402
+from newsflow.tasks.fetch.feeds import parse_feed
 
-DEFAULT_DATA = Path("/work/shared/benchdata/feeds")
+DEFAULT_DATA = SHARED / "benchdata/feeds"
 BASE = "http://bench.invalid"
 
 

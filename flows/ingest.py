@@ -20,6 +20,7 @@ from prefect.context import get_run_context
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
+from newsflow.clock import utcnow
 from newsflow.config.settings import FetchSettings, Settings, load_settings
 from newsflow.flows import progress
 from newsflow.flows.execution import BatchFuture, CpuPool, cpu_pool, prewarmed_pool, task_runner_for
@@ -28,10 +29,9 @@ from newsflow.tasks.fetch import feeds, polling
 from newsflow.tasks.fetch import pages as fetch
 from newsflow.tasks.fetch.hostlimit import HostSpacing
 from newsflow.tasks.fetch.robots import RobotsCache
-from newsflow.tasks.load import run_stages, search, syndication
-from newsflow.tasks.load import store as load
+from newsflow.tasks.load import poll_records, run_stages, runs, search, store, syndication
 from newsflow.tasks.records import FeedPoll, FetchedPage, ProcessedBatch
-from newsflow.warehouse.db import ingest_lock, publish, utcnow
+from newsflow.warehouse.db import ingest_lock, publish
 from newsflow.warehouse.run_connection import connection, run_session
 
 _TASK = {"cache_policy": NO_CACHE, "persist_result": False}
@@ -77,21 +77,20 @@ class RunSummary:
 
 @dataclass(frozen=True, slots=True)
 class LoadedBatch:
-    counts: load.BatchCounts
-    load_seconds: float
+    counts: store.BatchCounts
     cluster_seconds: float
 
 
-@task(name="begin-run", **_TASK, **DB_TASK_RETRIES)
-def begin_run(db: Path, run_id: str) -> dict[str, Any]:
+@task(name="begin", **_TASK, **DB_TASK_RETRIES)
+def begin_stage(db: Path, run_id: str) -> dict[str, Any]:
     with connection(db) as con:
-        load.mark_interrupted_runs(con, run_id)
-        load.start_run(con, run_id)
-        return load.read_feed_states(con)
+        runs.mark_interrupted_runs(con, run_id)
+        runs.start_run(con, run_id)
+        return poll_records.read_feed_states(con)
 
 
-@task(name="poll-feeds", **_TASK)
-def poll_feeds(
+@task(name="poll", **_TASK)
+def poll_stage(
     settings: Settings,
     states: dict[str, Any],
     poll_all: bool = False,
@@ -104,8 +103,8 @@ def poll_feeds(
     return polls, len(enabled) - len(due)
 
 
-@task(name="record-polls", **_TASK, **DB_TASK_RETRIES)
-def record_polls(
+@task(name="record", **_TASK, **DB_TASK_RETRIES)
+def record_stage(
     db: Path,
     polls: list[FeedPoll],
     max_attempts: int,
@@ -113,14 +112,14 @@ def record_polls(
     settings: Settings | None = None,
 ) -> tuple[int, list[str]]:
     with connection(db) as con:
-        new_items = load.record_polls(
+        new_items = poll_records.record_polls(
             con, polls, run_id=run_id, polling_settings=settings.polling if settings else None
         )
-        return new_items, load.pages_to_fetch(con, max_attempts=max_attempts)
+        return new_items, poll_records.pages_to_fetch(con, max_attempts=max_attempts)
 
 
-@task(name="fetch-pages", **_TASK)
-def fetch_pages(
+@task(name="fetch", **_TASK)
+def fetch_stage(
     urls: list[str],
     settings: FetchSettings,
     robots: RobotsCache | None,
@@ -129,8 +128,8 @@ def fetch_pages(
     return fetch.fetch_pages(urls, settings, robots=robots, spacing=spacing)
 
 
-@task(name="load-batch", **_TASK, **DB_TASK_RETRIES)
-def load_batch(
+@task(name="load", **_TASK, **DB_TASK_RETRIES)
+def load_stage(
     db: Path,
     batch: ProcessedBatch,
     failed: list[FetchedPage],
@@ -143,20 +142,19 @@ def load_batch(
         else {}
     )
     with connection(db) as con:
-        started = time.perf_counter()
-        counts = load.store_batch(con, batch, failed, run_id=run_id, **retry)
+        counts = store.store_batch(con, batch, failed, run_id=run_id, **retry)
         loaded = time.perf_counter()
         syndication.assign_clusters(con)
-        return LoadedBatch(counts, loaded - started, time.perf_counter() - loaded)
+        return LoadedBatch(counts, time.perf_counter() - loaded)
 
 
-@task(name="finish-run", **_TASK, **DB_TASK_RETRIES)
-def finish_run(db: Path, summary: RunSummary, error: str | None) -> None:
+@task(name="finish", **_TASK, **DB_TASK_RETRIES)
+def finish_stage(db: Path, summary: RunSummary, error: str | None) -> None:
     with connection(db) as con:
         if not search.index_is_current(con):  # a run that added nothing leaves it as it is
             with summary.timed("index"):
                 search.rebuild_index(con)
-        load.finish_run(con, summary.run_id, summary.counts(), error=error)
+        runs.finish_run(con, summary.run_id, summary.counts(), error=error)
         run_stages.record(con, summary.run_id, summary.stages)
     publish(db)
 
@@ -201,14 +199,14 @@ def _run(db: Path, settings: Settings, summary: RunSummary, poll_all: bool, star
     spacing = HostSpacing(settings.fetch.per_host_delay)
     try:
         with summary.timed("begin"):
-            states = begin_run(db, summary.run_id)
+            states = begin_stage(db, summary.run_id)
         with summary.timed("poll"):
-            polls, summary.feeds_not_due = poll_feeds(settings, states, poll_all, spacing)
+            polls, summary.feeds_not_due = poll_stage(settings, states, poll_all, spacing)
         summary.feeds_polled = len(polls)
         summary.feeds_unchanged = sum(p.status == "unchanged" for p in polls)
         summary.feeds_failed = sum(p.status == "failed" for p in polls)
         with summary.timed("record"):
-            summary.new_items, todo = record_polls(
+            summary.new_items, todo = record_stage(
                 db, polls, settings.fetch.max_attempts, summary.run_id, settings
             )
         progress.report(
@@ -227,7 +225,7 @@ def _run(db: Path, settings: Settings, summary: RunSummary, poll_all: bool, star
         raise
     finally:
         summary.seconds = round(time.perf_counter() - started, 3)
-        finish_run(db, summary, error)
+        finish_stage(db, summary, error)
 
 
 def _fetch_process_load(
@@ -258,7 +256,7 @@ def _fetch_process_load(
         with summary.timed("load"):  # the load itself, and Prefect's cost of the task call
             # quote(): Prefect would otherwise walk every mention and quote of the batch
             # twice per call looking for futures (about 0.3 s of this process per batch).
-            loaded = load_batch(db, quote(batch), quote(failed), summary.run_id, settings.fetch)
+            loaded = load_stage(db, quote(batch), quote(failed), summary.run_id, settings.fetch)
         summary.add_time("load", -loaded.cluster_seconds)
         summary.add_time("cluster", loaded.cluster_seconds)
         counts = loaded.counts
@@ -276,7 +274,7 @@ def _fetch_process_load(
     robots = RobotsCache(settings.fetch) if settings.fetch.respect_robots_txt else None
     for urls in _batches(todo, settings.execution.batch_size, pool.slots):
         with summary.timed("fetch"):
-            pages = fetch_pages(urls, settings.fetch, robots, spacing)
+            pages = fetch_stage(urls, settings.fetch, robots, spacing)
         ok = [page for page in pages if page.ok]
         failed = [page for page in pages if not page.ok]
         future = pool.submit(ok, settings.nlp)

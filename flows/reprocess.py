@@ -1,6 +1,6 @@
 """The reprocess flow: stored article text -> entities and quotes again -> replace rows -> publish.
 
-Thin orchestration of ``tasks/reprocess.py``: pick the articles, one Prefect task per batch
+Thin orchestration of ``newsflow.tasks.load.reprocess``: pick the articles, one Prefect task per batch
 (each batch replaced in its own transaction), then publish the snapshot. It holds the ingest
 lock throughout, so it never interleaves with an ingest run.
 """
@@ -22,8 +22,8 @@ from newsflow.warehouse.db import ingest_lock, open_ingest, publish
 _TASK = {"cache_policy": NO_CACHE, "persist_result": False}
 
 
-@task(name="select-articles", **_TASK, **DB_TASK_RETRIES)
-def select_articles(
+@task(name="select", **_TASK, **DB_TASK_RETRIES)
+def select_stage(
     db: Path, since: datetime | None, only_outdated: bool, nlp: NlpSettings
 ) -> list[str]:
     from newsflow.tasks.nlp.pipeline import EXTRACTOR_VERSION, pipeline_id
@@ -38,14 +38,14 @@ def select_articles(
         )
 
 
-@task(name="reprocess-batch", **_TASK, **DB_TASK_RETRIES)
-def reprocess_batch(db: Path, article_ids: list[str], nlp: NlpSettings) -> work.ReplacedRows:
+@task(name="reprocess", **_TASK, **DB_TASK_RETRIES)
+def reprocess_stage(db: Path, article_ids: list[str], nlp: NlpSettings) -> work.ReplacedRows:
     with open_ingest(db) as con:
         return work.reprocess_batch(con, article_ids, nlp)
 
 
 @task(name="publish", **_TASK, **DB_TASK_RETRIES)
-def publish_snapshot(db: Path) -> None:
+def publish_stage(db: Path) -> None:
     publish(db)
 
 
@@ -68,11 +68,11 @@ def reprocess(
         extractor_version=EXTRACTOR_VERSION, model=pipeline_id(settings.nlp.model)
     )
     with ingest_lock(db):
-        ids = select_articles(db, since, only_outdated, settings.nlp)
+        ids = select_stage(db, since, only_outdated, settings.nlp)
         for batch in work.batches(ids, batch_articles):
-            summary.add(reprocess_batch(db, batch, settings.nlp))
+            summary.add(reprocess_stage(db, batch, settings.nlp))
         if ids:
-            publish_snapshot(db)
+            publish_stage(db)
     summary.seconds = round(time.perf_counter() - started, 3)
     get_run_logger().info("reprocess finished: %s", summary)
     return summary

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import plotly.graph_objects as go
 
-from newsflow.warehouse.db import utcnow
+from newsflow.clock import utcnow
 
 DEFAULT_DAYS = 7
 TOP_ENTITIES = 10

@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Literal
 
 PollStatus = Literal["ok", "unchanged", "failed"]
-PageStatus = Literal["ok", "failed"]
 QuoteKind = Literal["direct", "indirect"]
 
 
@@ -127,7 +126,7 @@ class Analysis:
 
     mentions: list[Mention] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
-    extractor_version: str | None = None  # tasks.nlp.EXTRACTOR_VERSION
+    extractor_version: str | None = None  # newsflow.tasks.nlp.pipeline.EXTRACTOR_VERSION
     model: str | None = None  # spaCy pipeline and version, e.g. en_core_web_sm-3.8.0
 
 

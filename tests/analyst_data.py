@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from newsflow.tasks.load import search, syndication
-from newsflow.tasks.load import store as load
+from newsflow.clock import utcnow
+from newsflow.tasks.load import poll_records, runs, search, store, syndication
 from newsflow.tasks.records import (
     Analysis,
     Article,
@@ -28,7 +28,7 @@ from newsflow.tasks.records import (
     ProcessedBatch,
     Quote,
 )
-from newsflow.warehouse.db import open_ingest, publish, utcnow
+from newsflow.warehouse.db import open_ingest, publish
 
 GRAIN = (
     "GENEVA - Ukrainian and Russian negotiators agreed on Tuesday to resume talks on grain "
@@ -280,16 +280,16 @@ def build(db: Path, *, only: set[str] | None = None) -> Path:
     """Load the stories (or ``only`` those keys) through the real load path, then publish."""
     picked = [s for s in stories() if only is None or s.key in only]
     with open_ingest(db) as con:
-        load.start_run(con, "run-1")
-        load.record_polls(con, polls(utcnow()))  # polled during this run
+        runs.start_run(con, "run-1")
+        poll_records.record_polls(con, polls(utcnow()))  # polled during this run
         batch = ProcessedBatch()
         for story in picked:
             article, analysis = _article(story)
             batch.articles.append(article)
             batch.analyses[article.article_id] = analysis
-        load.store_batch(con, batch, [_missing_page()], run_id="run-1")
+        store.store_batch(con, batch, [_missing_page()], run_id="run-1")
         syndication.assign_clusters(con)
         search.rebuild_index(con)
-        load.finish_run(con, "run-1", {"articles_stored": len(picked)}, error=None)
+        runs.finish_run(con, "run-1", {"articles_stored": len(picked)}, error=None)
     publish(db)
     return db

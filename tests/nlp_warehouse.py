@@ -1,7 +1,7 @@
 """A small warehouse of real articles analysed by the real spaCy model, loaded the flow's way.
 
 Shared by the entity and reprocess tests: articles go through ``tasks.nlp.analyze_texts`` and
-``tasks.load.store_batch`` into a real DuckDB file, which is then published.
+``tasks.store.store_batch`` into a real DuckDB file, which is then published.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from newsflow.tasks.load import store as load
+from newsflow.tasks.load import store
 from newsflow.tasks.nlp.pipeline import analyze_texts
 from newsflow.tasks.records import Article, ProcessedBatch
 from newsflow.warehouse.db import open_ingest, publish
@@ -77,6 +77,6 @@ def build(db: Path, keys: list[str] | None = None) -> Path:
         analyses={a.article_id: an for a, an in zip(articles, analyses, strict=True)},
     )
     with open_ingest(db) as con:
-        load.store_batch(con, batch, [], run_id="test-run")
+        store.store_batch(con, batch, [], run_id="test-run")
     publish(db)
     return db

@@ -13,8 +13,7 @@ import duckdb
 from newsflow.config.settings import ExecutionSettings, NlpSettings
 from newsflow.flows.execution import cpu_pool
 from newsflow.flows.ingest import _batches
-from newsflow.tasks.load import search
-from newsflow.tasks.load import store as load
+from newsflow.tasks.load import search, store
 from newsflow.tasks.records import Article, FetchedPage, ProcessedBatch
 from newsflow.warehouse.db import ingest_path
 from newsflow.warehouse.run_connection import connection, run_session
@@ -55,10 +54,10 @@ def test_search_index_is_rebuilt_only_when_articles_changed(tmp_path: Path) -> N
     db = tmp_path / "news.duckdb"
     with connection(db) as con:
         assert not search.index_is_current(con)  # no index yet
-        load.store_batch(con, ProcessedBatch(articles=[_article(1)]), [], run_id="r1")
+        store.store_batch(con, ProcessedBatch(articles=[_article(1)]), [], run_id="r1")
         search.rebuild_index(con)
         assert search.index_is_current(con)
-        load.store_batch(con, ProcessedBatch(articles=[_article(2)]), [], run_id="r2")
+        store.store_batch(con, ProcessedBatch(articles=[_article(2)]), [], run_id="r2")
         assert not search.index_is_current(con)
         search.rebuild_index(con)
         assert search.index_is_current(con)
@@ -68,7 +67,7 @@ def test_a_run_session_shares_one_connection_and_leaves_the_data_on_disk(tmp_pat
     db = tmp_path / "news.duckdb"
     with run_session(db):
         with connection(db) as first:
-            load.store_batch(
+            store.store_batch(
                 con=first,
                 batch=ProcessedBatch(articles=[_article(1)]),
                 fetch_failures=[],

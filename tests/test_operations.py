@@ -82,7 +82,7 @@ def test_a_locked_warehouse_is_retried_with_back_off_inside_the_run(
             runs = await client.read_task_runs(
                 flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[summary.run_id]))
             )
-        return next(run.run_count for run in runs if run.name.startswith("begin-run"))
+        return next(run.run_count for run in runs if run.name.startswith("begin"))
 
     assert asyncio.run(begin_run_count()) == 2  # failed on the lock, retried, succeeded
     with open_ingest(db) as con:

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from newsflow.config.settings import FeedSettings, PollingSettings
 from newsflow.tasks.fetch.feeds import poll_feeds
 from newsflow.tasks.fetch.polling import due_feeds, plan_next_poll, publishing_interval
-from newsflow.tasks.load import store as load
+from newsflow.tasks.load import poll_records, store
 from newsflow.tasks.records import FeedState, FetchedPage, ProcessedBatch
 from newsflow.warehouse.db import open_ingest
 
@@ -175,9 +175,9 @@ def test_every_poll_is_recorded_and_schedules_the_next_one(
     settings = fast_settings()
     for run in ("run-1", "run-2"):
         with open_ingest(db) as con:
-            states = load.read_feed_states(con)
+            states = poll_records.read_feed_states(con)
             polls = poll_feeds([feed], states, settings)
-            load.record_polls(con, polls, run_id=run, polling_settings=BOUNDS)
+            poll_records.record_polls(con, polls, run_id=run, polling_settings=BOUNDS)
     (next_poll, interval, reason, ttl, paused, _, streak), fetches = _feed_rows(db, feed.url)
     [(run1, status1, http1, bytes1, items1, new1, err1, secs1), second] = fetches
     assert (run1, status1, http1, bytes1, items1, new1, err1) == (
@@ -212,8 +212,8 @@ def test_feed_failing_many_times_is_paused_with_its_reason_then_resumes(
     seen = []
     for _ in range(4):
         with open_ingest(db) as con:
-            polls = poll_feeds([feed], load.read_feed_states(con), fast_settings())
-            load.record_polls(con, polls, polling_settings=BOUNDS)
+            polls = poll_feeds([feed], poll_records.read_feed_states(con), fast_settings())
+            poll_records.record_polls(con, polls, polling_settings=BOUNDS)
         row, _ = _feed_rows(db, feed.url)
         seen.append(row)
     intervals = [row[1] for row in seen]
@@ -235,7 +235,7 @@ def test_retry_after_on_a_feed_sets_its_next_poll(server: HTTPServer, tmp_path: 
     db = tmp_path / "news.duckdb"
     with open_ingest(db) as con:
         [poll] = poll_feeds([feed], {}, fast_settings())
-        load.record_polls(con, [poll], polling_settings=BOUNDS)
+        poll_records.record_polls(con, [poll], polling_settings=BOUNDS)
     (next_poll, interval, reason, *_), [fetch] = _feed_rows(db, feed.url)
     assert (interval, reason) == (7200, "Retry-After")
     assert next_poll == poll.polled_at + timedelta(hours=2)
@@ -256,7 +256,7 @@ def test_failed_pages_are_retried_with_back_off_then_kept_as_failed(tmp_path: Pa
             failure = FetchedPage(url=url, error="http 503", retryable=True, http_status=503)
             if attempt == 1:
                 failure.retry_after = 2 * H  # longer than the back-off: the server wins
-            load.store_batch(
+            store.store_batch(
                 con, ProcessedBatch(), [failure], run_id="r", max_attempts=3, retry_backoff=60
             )
             row = con.execute(
@@ -267,8 +267,8 @@ def test_failed_pages_are_retried_with_back_off_then_kept_as_failed(tmp_path: Pa
             waits.append(None if due is None else (due - tried).total_seconds())
             if due is not None:
                 early = due - timedelta(seconds=1)
-                assert load.pages_to_fetch(con, max_attempts=3, now=early) == []
-                assert load.pages_to_fetch(con, max_attempts=3, now=due) == [url]
+                assert poll_records.pages_to_fetch(con, max_attempts=3, now=early) == []
+                assert poll_records.pages_to_fetch(con, max_attempts=3, now=due) == [url]
     assert waits == [60, 2 * H, None]
     assert (retryable, attempts) == (False, 3)
     assert error == "http 503 (gave up after 3 attempts)"

@@ -14,8 +14,9 @@ import newsflow.tasks.nlp.entities
 import newsflow.tasks.nlp.pipeline
 from newsflow.cli import app
 from newsflow.config.settings import NlpSettings
+from newsflow.flows.reprocess import reprocess as reprocess_flow
 from newsflow.tasks.load import reprocess
-from newsflow.warehouse.db import connect_published, open_ingest, publish
+from newsflow.warehouse.db import connect_published, publish
 
 NLP = NlpSettings(model=nlp_warehouse.MODEL)
 ROWS = {
@@ -50,10 +51,8 @@ def snapshot(db: Path) -> dict[str, list[tuple]]:
 
 
 def reprocess_and_publish(db: Path, **options: object) -> reprocess.ReprocessSummary:
-    with open_ingest(db) as con:
-        summary = reprocess.reprocess_all(con, NLP, batch_articles=2, **options)  # type: ignore[arg-type]
-    publish(db)
-    return summary
+    """The reprocess flow, as `newsflow reprocess` runs it, in batches of two articles."""
+    return reprocess_flow(db_path=str(db), batch_articles=2, **options)  # type: ignore[arg-type]
 
 
 def test_unchanged_rules_give_the_same_rows(db: Path) -> None:
@@ -122,8 +121,8 @@ def test_a_failing_batch_leaves_its_articles_as_they_were(
 
     monkeypatch.setattr(newsflow.tasks.nlp.pipeline, "EXTRACTOR_VERSION", "nlp-rules-broken")
     monkeypatch.setattr(reprocess.entity_registry, "refresh", broken)
-    with pytest.raises(RuntimeError), open_ingest(db) as con:
-        reprocess.reprocess_all(con, NLP)
+    with pytest.raises(RuntimeError, match="disk full"):
+        reprocess_flow(db_path=str(db))
     publish(db)
     assert snapshot(db) == before
 

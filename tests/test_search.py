@@ -10,8 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from newsflow.cli import app
-from newsflow.tasks.load import search
-from newsflow.tasks.load import store as load
+from newsflow.tasks.load import search, store
 from newsflow.tasks.records import ProcessedBatch
 from newsflow.warehouse.db import connect_published, open_ingest, publish
 
@@ -79,7 +78,7 @@ def test_the_index_follows_each_load(tmp_path: Path) -> None:
         [story] = [s for s in analyst_data.stories() if s.key == "strike"]
         article, analysis = analyst_data._article(story)
         batch = ProcessedBatch(articles=[article], analyses={article.article_id: analysis})
-        load.store_batch(con, batch, [], run_id="r2")
+        store.store_batch(con, batch, [], run_id="r2")
         assert search.rebuild_index(con) == 2
     publish(db)
     assert [h.article_id for h in _find(db, "Rotterdam")] == ["art-strike"]
@@ -110,7 +109,7 @@ def test_cli_strips_terminal_control_characters(tmp_path: Path) -> None:
         [story] = [s for s in analyst_data.stories() if s.key == "strike"]
         article, analysis = analyst_data._article(story)
         article.title = "Dockers \x1b[2J\x1b]0;pwned\x07strike"
-        load.store_batch(con, ProcessedBatch(articles=[article], analyses={}), [], run_id="r")
+        store.store_batch(con, ProcessedBatch(articles=[article], analyses={}), [], run_id="r")
         search.rebuild_index(con)
     publish(db)
     result = CliRunner().invoke(app, ["search", "dockers", "--db", str(db), "-c", "/dev/null"])

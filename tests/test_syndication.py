@@ -9,8 +9,7 @@ import duckdb
 import pytest
 from analyst_data import GRAIN, REGIME
 
-from newsflow.tasks.load import store as load
-from newsflow.tasks.load import syndication
+from newsflow.tasks.load import store, syndication
 from newsflow.tasks.records import ProcessedBatch
 from newsflow.warehouse.db import open_ingest
 
@@ -72,7 +71,7 @@ def test_later_copies_find_their_cluster_through_the_stored_buckets(tmp_path: Pa
                 article, analysis = analyst_data._article(story)
                 batch.articles.append(article)
                 batch.analyses[article.article_id] = analysis
-        load.store_batch(con, batch, [], run_id="run-2")
+        store.store_batch(con, batch, [], run_id="run-2")
         counts = syndication.assign_clusters(con)
         again = syndication.assign_clusters(con)
     after = _clusters(db.with_name(".news.ingest.duckdb"))
@@ -102,7 +101,7 @@ def test_short_texts_never_cluster(tmp_path: Path) -> None:
             article, analysis = analyst_data._article(story)
             batch.articles.append(article)
             batch.analyses[article.article_id] = analysis
-        load.store_batch(con, batch, [], run_id="r")
+        store.store_batch(con, batch, [], run_id="r")
         syndication.assign_clusters(con)
         clusters = dict(
             con.execute("SELECT article_id, cluster_id FROM article_signatures").fetchall()

@@ -19,10 +19,10 @@ from site_server import expected
 from typer.testing import CliRunner
 
 from newsflow.cli import app
-from newsflow.tasks.load import search
-from newsflow.tasks.load import store as load
+from newsflow.clock import utcnow
+from newsflow.tasks.load import poll_records, runs, search
 from newsflow.tasks.records import FeedItem, FeedPoll
-from newsflow.warehouse.db import connect_published, open_ingest, publish, utcnow
+from newsflow.warehouse.db import connect_published, open_ingest, publish
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "warehouse" / "README.md"
@@ -141,8 +141,8 @@ def test_feed_coverage_gaps_name_every_problem(tmp_path: Path) -> None:
     db = tmp_path / "news.duckdb"
     long_ago = utcnow() - timedelta(days=10)
     with open_ingest(db) as con:
-        load.start_run(con, "old")
-        load.record_polls(
+        runs.start_run(con, "old")
+        poll_records.record_polls(
             con,
             [
                 _poll("wire", "ok", long_ago, ["https://w/1"]),
@@ -151,9 +151,9 @@ def test_feed_coverage_gaps_name_every_problem(tmp_path: Path) -> None:
                 _poll("dead", "failed", long_ago),
             ],
         )
-        load.start_run(con, "latest")
+        runs.start_run(con, "latest")
         now = utcnow()  # the latest run polls after it started
-        load.record_polls(
+        poll_records.record_polls(
             con,
             [
                 _poll("wire", "ok", now, ["https://w/1"]),  # polled fine, nothing new

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from newsflow.tasks.load import store as load
+from newsflow.tasks.load import poll_records, store
 from newsflow.tasks.records import (
     Analysis,
     Article,
@@ -84,8 +84,8 @@ def test_migrations_apply_once_in_order(tmp_path: Path) -> None:
 def test_loading_the_same_batch_twice_adds_nothing(tmp_path: Path) -> None:
     db = tmp_path / "news.duckdb"
     with open_ingest(db) as con:
-        first = load.store_batch(con, _batch(_article(1), _article(2)), [], run_id="r1")
-        second = load.store_batch(con, _batch(_article(1), _article(2)), [], run_id="r2")
+        first = store.store_batch(con, _batch(_article(1), _article(2)), [], run_id="r1")
+        second = store.store_batch(con, _batch(_article(1), _article(2)), [], run_id="r2")
         counts = _counts(con)
     assert (first.articles, first.mentions, first.quotes) == (2, 2, 2)
     assert (second.articles, second.mentions, second.quotes) == (0, 0, 0)
@@ -96,7 +96,7 @@ def test_two_pages_with_one_canonical_url_are_one_article(tmp_path: Path) -> Non
     db = tmp_path / "news.duckdb"
     same = "https://news.example.org/the-story"
     with open_ingest(db) as con:
-        load.store_batch(con, _batch(_article(1, same), _article(2, same)), [], run_id="r1")
+        store.store_batch(con, _batch(_article(1, same), _article(2, same)), [], run_id="r1")
         assert _counts(con) == (1, 1, 1)
 
 
@@ -104,9 +104,9 @@ def test_a_load_that_fails_midway_leaves_no_half_written_article(tmp_path: Path)
     db = tmp_path / "news.duckdb"
     with open_ingest(db) as con:
         with pytest.raises(duckdb.Error):
-            load.store_batch(con, _batch(_article(1), bad_quote=True), [], run_id="r1")
+            store.store_batch(con, _batch(_article(1), bad_quote=True), [], run_id="r1")
         assert _counts(con) == (0, 0, 0)
-        load.store_batch(con, _batch(_article(1)), [], run_id="r2")
+        store.store_batch(con, _batch(_article(1)), [], run_id="r2")
         assert _counts(con) == (1, 1, 1)
 
 
@@ -120,25 +120,25 @@ def test_feed_items_link_pages_to_every_feed_and_pages_are_queued_once(tmp_path:
         return FeedPoll(feed_url=feed, name=feed, status="ok", items=[item, item])
 
     with open_ingest(tmp_path / "news.duckdb") as con:
-        new = load.record_polls(
+        new = poll_records.record_polls(
             con, [poll("https://n.example.org/f1"), poll("https://n.example.org/f2")]
         )
-        again = load.record_polls(con, [poll("https://n.example.org/f1")])
+        again = poll_records.record_polls(con, [poll("https://n.example.org/f1")])
         assert (new, again) == (1, 0)
         assert con.execute("SELECT count(*) FROM feed_items").fetchone() == (2,)
-        assert load.pages_to_fetch(con, max_attempts=3) == ["https://n.example.org/a"]
+        assert poll_records.pages_to_fetch(con, max_attempts=3) == ["https://n.example.org/a"]
 
 
 def test_publish_replaces_the_snapshot_while_a_reader_keeps_the_old_one(tmp_path: Path) -> None:
     db = tmp_path / "news.duckdb"
     with open_ingest(db) as con:
-        load.store_batch(con, _batch(_article(1)), [], run_id="r1")
+        store.store_batch(con, _batch(_article(1)), [], run_id="r1")
     publish(db)
     reader = connect_published(db)
     assert _counts(reader) == (1, 1, 1)
 
     with open_ingest(db) as con:
-        load.store_batch(con, _batch(_article(2)), [], run_id="r2")
+        store.store_batch(con, _batch(_article(2)), [], run_id="r2")
     Path(f"{db}.wal").write_bytes(b"stale wal from a killed writer")
     publish(db)
 
@@ -168,7 +168,7 @@ def test_publish_replaces_the_snapshot_while_a_reader_keeps_the_old_one(tmp_path
 def test_ingest_file_is_rebuilt_from_the_snapshot_when_missing(tmp_path: Path) -> None:
     db = tmp_path / "news.duckdb"
     with open_ingest(db) as con:
-        load.store_batch(con, _batch(_article(1)), [], run_id="r1")
+        store.store_batch(con, _batch(_article(1)), [], run_id="r1")
     publish(db)
     ingest_path(db).unlink()
     with open_ingest(db) as con:

@@ -24,10 +24,11 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+
+from newsflow.clock import utcnow
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -43,11 +44,6 @@ class WarehouseLocked(WarehouseError):
 
 class IngestRunning(WarehouseError):
     """Another ingest run is using the warehouse; this one must not start."""
-
-
-def utcnow() -> datetime:
-    """Naive UTC now: every TIMESTAMP column in the warehouse is UTC."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def ingest_path(published: Path) -> Path:
@@ -82,6 +78,18 @@ def ingest_lock(published: Path) -> Iterator[None]:
         os.close(fd)  # releases the lock
 
 
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All of the block's writes, or none of them: commit on success, roll back on any error."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
 def migrations() -> list[tuple[int, str, str]]:
     """(version, name, sql) of every migration file, in order."""
     found = []
@@ -107,14 +115,9 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
     for version, name, sql in migrations():
         if version in applied:
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             con.execute(sql)
             con.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, utcnow()])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         done.append(name)
     return done
 

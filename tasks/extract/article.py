@@ -30,6 +30,7 @@ from lxml.html import HtmlElement
 from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
+from newsflow.clock import utcnow
 from newsflow.tasks.extract.cleanup import clean_body, prune_link_lists
 from newsflow.tasks.extract.metadata import (
     PageMetadata,
@@ -120,7 +121,7 @@ def _extract(
             story_url = canonicalize_url(canonical)
         except ValueError:
             story_url = page_url
-    now = fetched_at or datetime.now(UTC).replace(tzinfo=None)
+    now = fetched_at or utcnow()
     published = plausible_publication(meta.published, now) or plausible_publication(
         date_as_datetime(recall.date if recall else None), now
     )

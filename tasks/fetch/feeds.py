@@ -29,6 +29,7 @@ import httpx
 import lxml.etree
 import lxml.html
 
+from newsflow.clock import utcnow
 from newsflow.config.settings import FeedSettings, FetchSettings
 from newsflow.tasks.fetch.errors import FetchError
 from newsflow.tasks.fetch.hostlimit import HostSpacing, host_key, run_by_host
@@ -96,7 +97,7 @@ def poll_feed(
         etag=state.etag if state else None,
         last_modified=state.last_modified if state else None,
         content_hash=state.content_hash if state else None,
-        polled_at=datetime.now(UTC).replace(tzinfo=None),
+        polled_at=utcnow(),
     )
     _fill_poll(poll, client, feed, state, settings)
     poll.seconds = time.monotonic() - started
@@ -281,7 +282,7 @@ def _poll_safely(
             etag=state.etag if state else None,
             last_modified=state.last_modified if state else None,
             content_hash=state.content_hash if state else None,
-            polled_at=datetime.now(UTC).replace(tzinfo=None),
+            polled_at=utcnow(),
         )
 
 

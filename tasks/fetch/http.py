@@ -28,6 +28,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import httpcore
 import httpx
 
+from newsflow.clock import utcnow
 from newsflow.config.settings import FetchSettings
 from newsflow.tasks.fetch.errors import (
     BlockedURL,
@@ -214,7 +215,7 @@ def _get_once(
                 headers={name.lower(): value for name, value in response.headers.items()},
                 content=content,
                 seconds=time.monotonic() - started,
-                fetched_at=datetime.now(UTC).replace(tzinfo=None),
+                fetched_at=utcnow(),
             )
         raise AssertionError("unreachable: the redirect loop returns or raises")
     finally:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import dataclasses
 import logging
 from contextlib import nullcontext
-from datetime import UTC, datetime
 from functools import partial
 
 import httpx
 
+from newsflow.clock import utcnow
 from newsflow.config.settings import FetchSettings
 from newsflow.tasks.fetch.charset import decode_html
 from newsflow.tasks.fetch.errors import FetchError, PermanentFetchError, TransientFetchError
@@ -145,5 +145,5 @@ def _failed(
         http_status=http_status,
         error=reason,
         retryable=retryable,
-        fetched_at=datetime.now(UTC).replace(tzinfo=None),
+        fetched_at=utcnow(),
     )

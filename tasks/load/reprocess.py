@@ -1,6 +1,6 @@
 """Re-run entity and quote extraction on the article text already in the warehouse.
 
-After the rules (``tasks.nlp.EXTRACTOR_VERSION``) or the spaCy model change, stored rows are
+After the rules (``newsflow.tasks.nlp.pipeline.EXTRACTOR_VERSION``) or the spaCy model change, stored rows are
 out of date; nothing needs refetching, the text is in ``articles.text``. Articles are read
 and analysed in batches; each batch's mentions and quotes are then replaced in one short
 transaction (delete the batch's rows, insert the new ones, recount the entities they touch),
@@ -10,9 +10,8 @@ half-way can simply be started again (``only_outdated`` skips what is already cu
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
@@ -20,8 +19,9 @@ import pyarrow as pa
 
 from newsflow.config.settings import NlpSettings
 from newsflow.tasks.load import entity_registry
-from newsflow.tasks.load import store as load
+from newsflow.tasks.load.rows import MENTION_COLUMNS, QUOTE_COLUMNS, analysis_rows, arrow_table
 from newsflow.tasks.records import Analysis
+from newsflow.warehouse.db import transaction
 
 DEFAULT_BATCH_ARTICLES = 200
 
@@ -129,26 +129,18 @@ def analyze_articles(texts: dict[str, str], nlp: NlpSettings) -> dict[str, Analy
 def replace_rows(con: duckdb.DuckDBPyConnection, analyses: dict[str, Analysis]) -> ReplacedRows:
     """Swap the stored mentions and quotes of these articles for ``analyses``, atomically.
 
-    One transaction: the old rows are deleted, the new ones inserted (with their lineage and
-    entity ids), and every entity they touch, before or after, is recounted.
+    One transaction: the old rows are deleted, the new ones inserted (the ingest load's own
+    rows, with their lineage and entity ids), and every entity they touch, before or after,
+    is recounted.
     """
     ids = list(analyses)
-    mention_rows = [
-        _lineage(analysis, article_id=article_id, **asdict(m))
-        for article_id, analysis in analyses.items()
-        for m in _unique(analysis.mentions)
-    ]
-    quote_rows = [
-        _lineage(analysis, article_id=article_id, **asdict(q))
-        for article_id, analysis in analyses.items()
-        for q in _unique(analysis.quotes)
-    ]
-    con.execute("BEGIN TRANSACTION")
-    try:
+    mentions, quotes = analysis_rows(analyses)
+    with transaction(con):
         con.register("batch_ids", pa.table({"article_id": pa.array(ids, pa.string())}))
-        # the loader's Arrow schemas: rows go in exactly as an ingest run writes them
-        con.register("batch_mentions", load._table("entity_mentions", mention_rows))
-        con.register("batch_quotes", load._table("quotes", quote_rows))
+        con.register(
+            "batch_mentions", arrow_table(con, "entity_mentions", mentions, MENTION_COLUMNS)
+        )
+        con.register("batch_quotes", arrow_table(con, "quotes", quotes, QUOTE_COLUMNS))
         before = con.execute(
             """
             SELECT (SELECT count(*) FROM entity_mentions SEMI JOIN batch_ids USING (article_id)),
@@ -181,17 +173,13 @@ def replace_rows(con: duckdb.DuckDBPyConnection, analyses: dict[str, Analysis]) 
         for name in ("batch_ids", "batch_mentions", "batch_quotes"):
             con.unregister(name)
         con.execute("DROP TABLE affected_entities")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     mentions_before, quotes_before = before if before else (0, 0)
     return ReplacedRows(
         articles=len(ids),
         mentions_before=int(mentions_before),
-        mentions_after=len(mention_rows),
+        mentions_after=len(mentions),
         quotes_before=int(quotes_before),
-        quotes_after=len(quote_rows),
+        quotes_after=len(quotes),
     )
 
 
@@ -206,41 +194,3 @@ def reprocess_batch(
     """Analyse a batch of stored articles again and replace their rows."""
     texts = article_texts(con, article_ids)
     return replace_rows(con, analyze_articles(texts, nlp))
-
-
-def reprocess_all(
-    con: duckdb.DuckDBPyConnection,
-    nlp: NlpSettings,
-    *,
-    since: datetime | None = None,
-    only_outdated: bool = False,
-    batch_articles: int = DEFAULT_BATCH_ARTICLES,
-) -> ReprocessSummary:
-    """Reprocess every selected article, batch by batch (each batch its own transaction)."""
-    from newsflow.tasks.nlp.pipeline import EXTRACTOR_VERSION, pipeline_id
-
-    started = time.perf_counter()
-    summary = ReprocessSummary(extractor_version=EXTRACTOR_VERSION, model=pipeline_id(nlp.model))
-    ids = articles_to_reprocess(
-        con,
-        since=since,
-        only_outdated=only_outdated,
-        extractor_version=summary.extractor_version,
-        model=summary.model,
-    )
-    for batch in batches(ids, batch_articles):
-        summary.add(reprocess_batch(con, batch, nlp))
-    summary.seconds = time.perf_counter() - started
-    return summary
-
-
-def _lineage(analysis: Analysis, **row: object) -> dict:
-    return {**row, "extractor_version": analysis.extractor_version, "model": analysis.model}
-
-
-def _unique(records: list) -> list:
-    """One record per (start_char, end_char): the table's key within an article."""
-    seen: dict[tuple[int, int], object] = {}
-    for record in records:
-        seen.setdefault((record.start_char, record.end_char), record)
-    return list(seen.values())

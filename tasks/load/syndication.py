@@ -25,7 +25,9 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from newsflow.warehouse.db import utcnow
+from newsflow.clock import utcnow
+from newsflow.tasks.load.rows import arrow_table, table_schema
+from newsflow.warehouse.db import transaction
 
 PERMUTATIONS = 128
 BANDS = 32
@@ -52,6 +54,10 @@ class ClusterCounts:
 
     assigned: int = 0  # articles given a signature and a cluster
     joined: int = 0  # of which joined an existing cluster (syndicated copies)
+
+
+_SIGNATURE_COLUMNS = ["article_id", "minhash", "cluster_id", "similarity", "assigned_at"]
+_BUCKET_COLUMNS = ["band", "bucket", "article_id"]
 
 
 def words(text: str) -> list[str]:
@@ -163,20 +169,17 @@ def _assign_chunk(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> Cluster
         "bucket": [bucket for values in buckets.values() for bucket in values],
         "article_id": [article_id for article_id, values in buckets.items() for _ in values],
     }
-    signature_table = pa.Table.from_pylist(rows, schema=_SIGNATURE_SCHEMA)
-    bucket_table = pa.Table.from_pydict(bucket_rows, schema=_BUCKET_SCHEMA)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    signature_table = arrow_table(con, "article_signatures", rows, _SIGNATURE_COLUMNS)
+    bucket_table = pa.Table.from_pydict(
+        bucket_rows, schema=table_schema(con, "syndication_buckets", _BUCKET_COLUMNS)
+    )
+    with transaction(con):
         con.register("chunk_signatures", signature_table)
         con.register("chunk_buckets", bucket_table)
         con.execute("INSERT INTO article_signatures BY NAME SELECT * FROM chunk_signatures")
         con.execute("INSERT INTO syndication_buckets BY NAME SELECT * FROM chunk_buckets")
         con.unregister("chunk_signatures")
         con.unregister("chunk_buckets")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return ClusterCounts(assigned=len(rows), joined=joined)
 
 
@@ -192,7 +195,7 @@ def _stored_candidates(
             "bucket": [bucket for values in buckets.values() for bucket in values],
             "article_id": [article_id for article_id, values in buckets.items() for _ in values],
         },
-        schema=_BUCKET_SCHEMA,
+        schema=table_schema(con, "syndication_buckets", _BUCKET_COLUMNS),
     )
     con.register("probe_buckets", probe)
     try:
@@ -213,17 +216,3 @@ def _stored_candidates(
     for new_id, old_id, signature, cluster_id in rows:
         found[new_id][old_id] = (np.asarray(signature, dtype=np.uint32), cluster_id)
     return found
-
-
-_SIGNATURE_SCHEMA = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("minhash", pa.list_(pa.uint32())),
-        ("cluster_id", pa.string()),
-        ("similarity", pa.float64()),
-        ("assigned_at", pa.timestamp("us")),
-    ]
-)
-_BUCKET_SCHEMA = pa.schema(
-    [("band", pa.int16()), ("bucket", pa.uint64()), ("article_id", pa.string())]
-)

@@ -1,0 +1,252 @@
+"""Feed polls into the warehouse: each feed's state, the items it listed, the pages to fetch.
+
+One transaction per set of polls: the ``feed_fetches`` rows, the items, the new pages queued
+and each feed's next poll are written together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import duckdb
+import pyarrow as pa
+
+from newsflow.clock import utcnow
+from newsflow.config.settings import PollingSettings
+from newsflow.tasks.fetch import polling
+from newsflow.tasks.load.rows import arrow_table
+from newsflow.tasks.records import FeedPoll, FeedState
+from newsflow.warehouse.db import transaction
+
+_FEED_ITEM_COLUMNS = ["feed_url", "page_url", "link", "guid", "title", "published_at", "seen_at"]
+_FEED_FETCH_COLUMNS = [
+    "feed_url",
+    "run_id",
+    "polled_at",
+    "status",
+    "http_status",
+    "bytes",
+    "seconds",
+    "items",
+    "new_items",
+    "error",
+]
+
+
+def read_feed_states(con: duckdb.DuckDBPyConnection) -> dict[str, FeedState]:
+    """Validators, content hashes and next due time remembered for each feed."""
+    rows = con.execute(
+        "SELECT feed_url, etag, last_modified, content_hash, next_poll_at FROM feeds"
+    ).fetchall()
+    return {
+        url: FeedState(
+            url=url, etag=etag, last_modified=modified, content_hash=digest, next_poll_at=due
+        )
+        for url, etag, modified, digest, due in rows
+    }
+
+
+def record_polls(
+    con: duckdb.DuckDBPyConnection,
+    polls: Sequence[FeedPoll],
+    *,
+    run_id: str | None = None,
+    polling_settings: PollingSettings | None = None,
+) -> int:
+    """Store each feed's poll outcome, the items it listed, and new pages to fetch.
+
+    In the same transaction: one ``feed_fetches`` row per poll, and each feed's next poll
+    (``feeds.next_poll_at``, paused or not) planned by ``newsflow.tasks.fetch.polling``.
+    Returns how many pages are new to the warehouse.
+    """
+    now = utcnow()
+    items = [
+        {
+            "feed_url": item.feed_url,
+            "page_url": item.url,
+            "link": item.link,
+            "guid": item.guid,
+            "title": item.title,
+            "published_at": item.published_at,
+            "seen_at": poll.polled_at or now,
+        }
+        for poll in polls
+        for item in poll.items
+    ]
+    items_table = arrow_table(
+        con, "feed_items", items, _FEED_ITEM_COLUMNS, extra={"seen_at": pa.timestamp("us")}
+    )
+    with transaction(con):
+        for poll in polls:
+            _record_poll(con, poll, now)
+        con.register("batch_feed_items", items_table)
+        new_per_feed = _new_items_per_feed(con)
+        con.execute(
+            """
+            INSERT INTO feed_items BY NAME
+            SELECT feed_url, page_url, arg_min(link, published_at) AS link,
+                   any_value(guid) AS guid, any_value(title) AS title,
+                   min(published_at) AS published_at,
+                   min(seen_at) AS first_seen_at, max(seen_at) AS last_seen_at
+            FROM batch_feed_items GROUP BY feed_url, page_url
+            ON CONFLICT (feed_url, page_url) DO UPDATE SET last_seen_at = excluded.last_seen_at
+            """
+        )
+        new_pages = con.execute(
+            """
+            INSERT OR IGNORE INTO pages (page_url, status, first_seen_at)
+            SELECT DISTINCT page_url, 'pending', ? FROM batch_feed_items
+            RETURNING page_url
+            """,
+            [now],
+        ).fetchall()
+        con.unregister("batch_feed_items")
+        _record_fetches(con, polls, new_per_feed, run_id, now)
+        for poll in polls:
+            _schedule_next_poll(con, poll, polling_settings or PollingSettings(), now)
+    return len(new_pages)
+
+
+def _record_poll(con: duckdb.DuckDBPyConnection, poll: FeedPoll, now: datetime) -> None:
+    polled_at = poll.polled_at or now
+    ok = poll.status != "failed"
+    con.execute(
+        """
+        INSERT INTO feeds (feed_url, name, first_polled_at, failure_streak)
+        VALUES (?, ?, ?, 0)
+        ON CONFLICT (feed_url) DO UPDATE SET name = excluded.name
+        """,
+        [poll.feed_url, poll.name, polled_at],
+    )
+    if poll.status == "ok":
+        con.execute(
+            """
+            UPDATE feeds SET etag = ?, last_modified = ?, content_hash = ?
+            WHERE feed_url = ?
+            """,
+            [poll.etag, poll.last_modified, poll.content_hash, poll.feed_url],
+        )
+    con.execute(
+        """
+        UPDATE feeds SET
+            last_polled_at = ?,
+            last_status = ?,
+            last_error = ?,
+            last_success_at = CASE WHEN ? THEN ? ELSE last_success_at END,
+            failure_streak = CASE WHEN ? THEN 0 ELSE failure_streak + 1 END
+        WHERE feed_url = ?
+        """,
+        [polled_at, poll.status, poll.error, ok, polled_at, ok, poll.feed_url],
+    )
+
+
+def _new_items_per_feed(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Pages in ``batch_feed_items`` that each feed lists for the first time."""
+    rows = con.execute(
+        """
+        SELECT b.feed_url, count(DISTINCT b.page_url) FROM batch_feed_items b
+        WHERE NOT EXISTS (
+            SELECT 1 FROM feed_items f WHERE f.feed_url = b.feed_url AND f.page_url = b.page_url
+        )
+        GROUP BY b.feed_url
+        """
+    ).fetchall()
+    return {url: int(count) for url, count in rows}
+
+
+def _record_fetches(
+    con: duckdb.DuckDBPyConnection,
+    polls: Sequence[FeedPoll],
+    new_per_feed: dict[str, int],
+    run_id: str | None,
+    now: datetime,
+) -> None:
+    rows = [
+        {
+            "feed_url": poll.feed_url,
+            "run_id": run_id,
+            "polled_at": poll.polled_at or now,
+            "status": poll.status,
+            "http_status": poll.http_status,
+            "bytes": poll.bytes,
+            "seconds": round(poll.seconds, 3),
+            "items": len(poll.items),
+            "new_items": new_per_feed.get(poll.feed_url, 0),
+            "error": poll.error,
+        }
+        for poll in polls
+    ]
+    con.register("batch_feed_fetches", arrow_table(con, "feed_fetches", rows, _FEED_FETCH_COLUMNS))
+    con.execute("INSERT INTO feed_fetches BY NAME SELECT * FROM batch_feed_fetches")
+    con.unregister("batch_feed_fetches")
+
+
+def _schedule_next_poll(
+    con: duckdb.DuckDBPyConnection, poll: FeedPoll, settings: PollingSettings, now: datetime
+) -> None:
+    """Plan the feed's next poll from its publishing rate, its hints and its failures."""
+    polled_at = poll.polled_at or now
+    if poll.status == "ok":
+        con.execute(
+            "UPDATE feeds SET ttl_seconds = ? WHERE feed_url = ?", [poll.ttl_seconds, poll.feed_url]
+        )
+    streak, ttl = con.execute(
+        "SELECT failure_streak, ttl_seconds FROM feeds WHERE feed_url = ?", [poll.feed_url]
+    ).fetchone()
+    dates = [
+        row[0]
+        for row in con.execute(
+            """
+            SELECT coalesce(published_at, first_seen_at) AS day FROM feed_items
+            WHERE feed_url = ? AND coalesce(published_at, first_seen_at) <= ?
+            ORDER BY day DESC LIMIT ?
+            """,
+            [poll.feed_url, polled_at, polling.RECENT_ITEMS * 2],
+        ).fetchall()
+    ]
+    plan = polling.plan_next_poll(
+        polled_at=polled_at,
+        failed=poll.status == "failed",
+        failure_streak=streak,
+        error=poll.error,
+        item_dates=dates,
+        settings=settings,
+        ttl=ttl,
+        max_age=poll.max_age_seconds,
+        retry_after=poll.retry_after_seconds,
+    )
+    con.execute(
+        """
+        UPDATE feeds SET next_poll_at = ?, poll_interval = ?, poll_reason = ?,
+            paused_at = CASE WHEN ? THEN coalesce(paused_at, ?) END,
+            paused_reason = ?
+        WHERE feed_url = ?
+        """,
+        [
+            plan.next_poll_at,
+            plan.interval,
+            plan.reason,
+            plan.paused_reason is not None,
+            polled_at,
+            plan.paused_reason,
+            poll.feed_url,
+        ],
+    )
+
+
+def pages_to_fetch(
+    con: duckdb.DuckDBPyConnection, *, max_attempts: int, now: datetime | None = None
+) -> list[str]:
+    """Pages never fetched, and failed pages due for a retry (back-off over), oldest first."""
+    rows = con.execute(
+        """
+        SELECT page_url FROM pages
+        WHERE status = 'pending'
+           OR (status = 'failed' AND retryable AND attempts < ?
+               AND (next_attempt_at IS NULL OR next_attempt_at <= ?))
+        ORDER BY first_seen_at, page_url
+        """,
+        [max_attempts, now or utcnow()],
+    ).fetchall()
+    return [row[0] for row in rows]

@@ -1,0 +1,93 @@
+"""Each run's row in ``runs``: started, finished with its counts, or found interrupted."""
+
+from __future__ import annotations
+
+import duckdb
+
+from newsflow.clock import utcnow
+
+INTERRUPTED_ERROR = (
+    "interrupted: the process ended before the run finished (killed, crashed or shut down); "
+    "the next run resumed its work"
+)
+
+
+def mark_interrupted_runs(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
+    """Mark runs left 'running' by a process that died as 'interrupted'; return how many.
+
+    Call it while holding the ingest lock (``newsflow.warehouse.db.ingest_lock``): then no other run
+    can be going on, so every other 'running' row is stale. Their work is not lost: pages
+    they queued and did not load are still pending, and the next run fetches them.
+    """
+    row = con.execute(
+        """
+        UPDATE runs SET status = 'interrupted', error = ?
+        WHERE status = 'running' AND run_id <> ?
+        RETURNING run_id
+        """,
+        [INTERRUPTED_ERROR, run_id],
+    ).fetchall()
+    return len(row)
+
+
+def start_run(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    con.execute(
+        "INSERT INTO runs (run_id, started_at, status) VALUES (?, ?, 'running') "
+        "ON CONFLICT (run_id) DO UPDATE SET status = 'running'",
+        [run_id, utcnow()],
+    )
+
+
+def finish_run(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    counts: dict[str, int | float],
+    *,
+    error: str | None,
+) -> None:
+    """Record a run's counts; ``counts`` keys are ``runs`` column names."""
+    allowed = {
+        "feeds_polled",
+        "feeds_unchanged",
+        "feeds_failed",
+        "new_items",
+        "articles_stored",
+        "fetch_failures",
+        "mentions",
+        "quotes",
+        "seconds",
+        "feeds_not_due",
+    }
+    unknown = set(counts) - allowed
+    if unknown:
+        raise ValueError(f"unknown run counters: {sorted(unknown)}")
+    con.execute(
+        """
+        UPDATE runs SET finished_at = ?, status = ?, error = ?,
+            feeds_polled = ?, feeds_unchanged = ?, feeds_failed = ?, new_items = ?,
+            articles_stored = ?, fetch_failures = ?, mentions = ?, quotes = ?, seconds = ?,
+            feeds_not_due = ?
+        WHERE run_id = ?
+        """,
+        [
+            utcnow(),
+            "failed" if error else "completed",
+            error,
+            *(
+                counts.get(key, 0)
+                for key in (
+                    "feeds_polled",
+                    "feeds_unchanged",
+                    "feeds_failed",
+                    "new_items",
+                    "articles_stored",
+                    "fetch_failures",
+                    "mentions",
+                    "quotes",
+                    "seconds",
+                    "feeds_not_due",
+                )
+            ),
+            run_id,
+        ],
+    )
