@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 CONFIG ?= config/feeds.toml
 
-.PHONY: install install-test install-browser run test lint format bench clean
+.PHONY: install install-test install-browser run test test-fast lint format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ run: install                          ## one ingest run over the default feeds i
 
 test: install-test install-browser lint               ## lint, then the whole test suite
 	$(BIN)/pytest
+
+test-fast: install-test               ## the tests not marked slow (no Prefect, browser, subprocess, cluster): under a minute
+	$(BIN)/pytest -m "not slow"
 
 lint: install-test
 	$(BIN)/ruff check .

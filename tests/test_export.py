@@ -6,12 +6,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import analyst_data
 import duckdb
 import pandas as pd
 import polars as pl
 import pytest
-from flow_warehouse import flow_built_warehouse
 from typer.testing import CliRunner
 
 from newsflow.cli import app
@@ -29,13 +27,8 @@ DATED = {
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return analyst_data.build(tmp_path_factory.mktemp("export") / "news.duckdb")
-
-
-@pytest.fixture(scope="module")
-def source(warehouse: Path) -> duckdb.DuckDBPyConnection:
-    con = connect_published(warehouse)
+def source(analyst_warehouse: Path) -> duckdb.DuckDBPyConnection:
+    con = connect_published(analyst_warehouse)
     yield con
     con.close()
 
@@ -150,10 +143,10 @@ def test_csv_round_trips_quotes_and_commas(
 
 
 def test_cli_exports_and_will_not_overwrite_without_being_asked(
-    warehouse: Path, tmp_path: Path
+    analyst_warehouse: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
-    args = ["export", str(out), "--db", str(warehouse), "-c", "/dev/null"]
+    args = ["export", str(out), "--db", str(analyst_warehouse), "-c", "/dev/null"]
     first = CliRunner().invoke(app, args)
     assert first.exit_code == 0, first.output
     assert "articles: 6 rows" in first.stdout and "partitioned by pub_date" in first.stdout
@@ -175,20 +168,18 @@ def test_cli_exports_and_will_not_overwrite_without_being_asked(
     ],
 )
 def test_cli_option_errors_are_one_line(
-    warehouse: Path, tmp_path: Path, extra: list[str], message: str
+    analyst_warehouse: Path, tmp_path: Path, extra: list[str], message: str
 ) -> None:
     result = CliRunner().invoke(
-        app, ["export", str(tmp_path), *extra, "--db", str(warehouse), "-c", "/dev/null"]
+        app, ["export", str(tmp_path), *extra, "--db", str(analyst_warehouse), "-c", "/dev/null"]
     )
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and message in result.stderr
 
 
 @pytest.mark.slow
-def test_flow_built_warehouse_exports_every_row(
-    prefect_harness: None, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
-) -> None:
-    with connect_published(flow_built_warehouse(tmp_path_factory)) as con:
+def test_flow_built_warehouse_exports_every_row(flow_warehouse: Path, tmp_path: Path) -> None:
+    with connect_published(flow_warehouse) as con:
         export_warehouse(con, tmp_path)
         for table in tables(con):
             back = duckdb.sql(

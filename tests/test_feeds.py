@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-import pytest
-from nethelpers import fast_settings, threaded_server
+from nethelpers import fast_settings
 from pytest_httpserver import HTTPServer
 
 from newsflow.config.settings import FeedSettings
@@ -28,18 +26,6 @@ def rss(*items: str, declaration: str = '<?xml version="1.0" encoding="utf-8"?>'
 
 def item(link: str, title: str = "A story", extra: str = "") -> str:
     return f"<item><title>{title}</title><link>{link}</link>{extra}</item>"
-
-
-@pytest.fixture(scope="module")
-def _server() -> Iterator[HTTPServer]:
-    with threaded_server() as server:
-        yield server
-
-
-@pytest.fixture
-def server(_server: HTTPServer) -> HTTPServer:
-    _server.clear()
-    return _server
 
 
 def feed(server: HTTPServer, path: str, name: str | None = None) -> FeedSettings:

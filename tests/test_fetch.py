@@ -6,7 +6,6 @@ import gzip
 import time
 import tracemalloc
 import zlib
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -16,7 +15,6 @@ from nethelpers import (
     never_answer,
     raw_server,
     send_fixed,
-    threaded_server,
     trickle_forever,
 )
 from pytest_httpserver import HTTPServer
@@ -30,18 +28,6 @@ from newsflow.tasks.fetch.robots import RobotsCache
 
 PAGE = "<html><head><title>Café</title></head><body><p>“It’s déjà vu,” she said.</p></body></html>"
 MB = 1_000_000
-
-
-@pytest.fixture(scope="module")
-def _server() -> Iterator[HTTPServer]:
-    with threaded_server() as server:
-        yield server
-
-
-@pytest.fixture
-def server(_server: HTTPServer) -> HTTPServer:
-    _server.clear()
-    return _server
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ assertions a user would make on the warehouse, then a second run through the CLI
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,22 +14,11 @@ from typing import Any
 
 import duckdb
 import pytest
-from pytest_httpserver import HTTPServer
-from site_server import expected, serve_site, write_config
+from site_server import expected, write_config
 
 pytestmark = pytest.mark.slow
 
 TABLES = ("articles", "entity_mentions", "quotes", "feed_items", "pages", "feeds")
-
-
-@pytest.fixture(scope="module")
-def site() -> Any:
-    server = HTTPServer(host="127.0.0.1", port=0)
-    server.start()
-    base = serve_site(server)
-    yield base
-    server.clear()
-    server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -39,16 +27,16 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def config(site: str, workdir: Path) -> Path:
+def config(news_site: str, workdir: Path) -> Path:
     return write_config(
         workdir / "feeds.toml",
-        site,
+        news_site,
         workdir / "news.duckdb",
         feeds=[
-            ("Herald – World", f"{site}/feeds/world.xml"),
-            ("Herald – Politics", f"{site}/feeds/politics.atom"),
-            ("Herald – broken", f"{site}/feeds/broken.xml"),
-            ("Herald – not a feed", f"{site}/feeds/not-a-feed.xml"),
+            ("Herald – World", f"{news_site}/feeds/world.xml"),
+            ("Herald – Politics", f"{news_site}/feeds/politics.atom"),
+            ("Herald – broken", f"{news_site}/feeds/broken.xml"),
+            ("Herald – not a feed", f"{news_site}/feeds/not-a-feed.xml"),
             ("Dead host", "http://127.0.0.1:9/feed.xml"),
         ],
     )
@@ -68,10 +56,10 @@ def db(first_run: Any, workdir: Path) -> duckdb.DuckDBPyConnection:
     con.close()
 
 
-def _article(db: duckdb.DuckDBPyConnection, path: str, site: str) -> dict[str, Any]:
+def _article(db: duckdb.DuckDBPyConnection, path: str, news_site: str) -> dict[str, Any]:
     row = db.execute(
         "SELECT a.* FROM articles a JOIN pages p USING (article_id) WHERE p.page_url = ?",
-        [f"{site}/{path}"],
+        [f"{news_site}/{path}"],
     ).fetchone()
     assert row is not None, f"no article stored for {path}"
     return dict(zip([c[0] for c in db.description], row, strict=True))
@@ -87,7 +75,7 @@ def test_run_summary_counts_feeds_and_stories(first_run: Any) -> None:
 
 
 def test_each_story_is_one_article_with_every_feed_that_carried_it(
-    db: duckdb.DuckDBPyConnection, site: str
+    db: duckdb.DuckDBPyConnection, news_site: str
 ) -> None:
     assert db.execute("SELECT count(*), count(DISTINCT url) FROM articles").fetchone() == (6, 6)
     carriers = db.execute(
@@ -95,24 +83,28 @@ def test_each_story_is_one_article_with_every_feed_that_carried_it(
         SELECT f.name FROM feed_items fi JOIN feeds f USING (feed_url)
         WHERE fi.page_url = ? ORDER BY f.name
         """,
-        [f"{site}/world/2025/03/11/black-sea-grain-talks-geneva.html"],
+        [f"{news_site}/world/2025/03/11/black-sea-grain-talks-geneva.html"],
     ).fetchall()
     assert [name for (name,) in carriers] == ["Herald – Politics", "Herald – World"]
     tracked = db.execute("SELECT count(*) FROM pages WHERE page_url LIKE '%utm_%'").fetchone()
     assert tracked == (0,)
 
 
-def test_page_canonical_link_is_the_article_url(db: duckdb.DuckDBPyConnection, site: str) -> None:
-    article = _article(db, "business/ecb-rates-decision-live.html", site)
-    assert article["url"] == f"{site}/business/2025/04/17/ecb-holds-rates-signals-patience.html"
+def test_page_canonical_link_is_the_article_url(
+    db: duckdb.DuckDBPyConnection, news_site: str
+) -> None:
+    article = _article(db, "business/ecb-rates-decision-live.html", news_site)
+    assert (
+        article["url"] == f"{news_site}/business/2025/04/17/ecb-holds-rates-signals-patience.html"
+    )
 
 
 @pytest.mark.parametrize("path", sorted(expected()["pages"]))
 def test_article_body_and_metadata_match_the_page(
-    db: duckdb.DuckDBPyConnection, site: str, path: str
+    db: duckdb.DuckDBPyConnection, news_site: str, path: str
 ) -> None:
     want = expected()["pages"][path]
-    article = _article(db, path, site)
+    article = _article(db, path, news_site)
     assert article["title"] == want["title"]
     assert article["author"] == want["author"]
     assert article["published_at"].isoformat() == want["published"]
@@ -129,10 +121,10 @@ def test_article_body_and_metadata_match_the_page(
 
 @pytest.mark.parametrize("path", sorted(expected()["pages"]))
 def test_people_are_stored_under_their_full_names(
-    db: duckdb.DuckDBPyConnection, site: str, path: str
+    db: duckdb.DuckDBPyConnection, news_site: str, path: str
 ) -> None:
     want = expected()["pages"][path]
-    article_id = _article(db, path, site)["article_id"]
+    article_id = _article(db, path, news_site)["article_id"]
     people = {
         name
         for (name,) in db.execute(
@@ -145,10 +137,10 @@ def test_people_are_stored_under_their_full_names(
 
 @pytest.mark.parametrize("path", sorted(expected()["pages"]))
 def test_direct_quotes_are_attributed_to_full_names(
-    db: duckdb.DuckDBPyConnection, site: str, path: str
+    db: duckdb.DuckDBPyConnection, news_site: str, path: str
 ) -> None:
     want = expected()["pages"][path]
-    article_id = _article(db, path, site)["article_id"]
+    article_id = _article(db, path, news_site)["article_id"]
     quotes = db.execute(
         "SELECT quote, speaker FROM quotes WHERE article_id = ? AND kind = 'direct'", [article_id]
     ).fetchall()
@@ -176,17 +168,17 @@ def test_offsets_index_into_the_stored_text(db: duckdb.DuckDBPyConnection) -> No
 
 
 def test_failed_pages_are_recorded_with_their_reason(
-    db: duckdb.DuckDBPyConnection, site: str
+    db: duckdb.DuckDBPyConnection, news_site: str
 ) -> None:
     rows = dict(
         db.execute("SELECT page_url, last_error FROM pages WHERE status = 'failed'").fetchall()
     )
-    assert "404" in rows[f"{site}/world/2025/01/30/ferry-strike-called-off.html"]
-    assert "pdf" in rows[f"{site}/files/report.pdf"].lower()
+    assert "404" in rows[f"{news_site}/world/2025/01/30/ferry-strike-called-off.html"]
+    assert "pdf" in rows[f"{news_site}/files/report.pdf"].lower()
 
 
 def test_feed_problems_are_recorded_and_do_not_stop_other_feeds(
-    db: duckdb.DuckDBPyConnection, site: str
+    db: duckdb.DuckDBPyConnection, news_site: str
 ) -> None:
     feeds = {
         name: (status, error, streak)
@@ -213,15 +205,12 @@ def test_the_run_is_recorded(db: duckdb.DuckDBPyConnection, first_run: Any) -> N
 
 
 def test_second_run_through_the_cli_adds_nothing(
-    db: duckdb.DuckDBPyConnection, config: Path, workdir: Path
+    db: duckdb.DuckDBPyConnection, config: Path, workdir: Path, prefect_env: dict[str, str]
 ) -> None:
-    from prefect.settings import PREFECT_API_URL
-
     before = {table: db.execute(f"SELECT count(*) FROM {table}").fetchone() for table in TABLES}
-    env = {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value())}
     result = subprocess.run(
         [Path(sys.executable).parent / "newsflow", "ingest", "--all", "--config", str(config)],
-        env=env,
+        env=prefect_env,
         capture_output=True,
         text=True,
         timeout=240,

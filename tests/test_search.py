@@ -16,27 +16,22 @@ from newsflow.warehouse.db import connect_published, open_ingest, publish
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return analyst_data.build(tmp_path_factory.mktemp("search") / "news.duckdb")
-
-
-@pytest.fixture(scope="module")
-def config(warehouse: Path) -> Path:
-    path = warehouse.with_name("feeds.toml")
-    path.write_text(f'[warehouse]\npath = "{warehouse}"\n', encoding="utf-8")
+def config(analyst_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("search-config") / "feeds.toml"
+    path.write_text(f'[warehouse]\npath = "{analyst_warehouse}"\n', encoding="utf-8")
     return path
 
 
-def _find(warehouse: Path, query: str, **options: object) -> list[search.SearchHit]:
-    con = connect_published(warehouse)
+def _find(db: Path, query: str, **options: object) -> list[search.SearchHit]:
+    con = connect_published(db)
     try:
         return search.search(con, query, **options)  # type: ignore[arg-type]
     finally:
         con.close()
 
 
-def test_the_article_about_the_phrase_ranks_first(warehouse: Path) -> None:
-    hits = _find(warehouse, "regime change")
+def test_the_article_about_the_phrase_ranks_first(analyst_warehouse: Path) -> None:
+    hits = _find(analyst_warehouse, "regime change")
     assert hits[0].article_id == "art-regime"
     assert "demanding regime change" in hits[0].snippet
     # The grain story only says "inspection regime": it matches, but ranks lower.
@@ -45,35 +40,35 @@ def test_the_article_about_the_phrase_ranks_first(warehouse: Path) -> None:
     assert [hit.score for hit in hits] == sorted((hit.score for hit in hits), reverse=True)
 
 
-def test_words_are_stemmed_and_titles_are_searched(warehouse: Path) -> None:
-    assert [h.article_id for h in _find(warehouse, "protesting")] == ["art-regime"]
+def test_words_are_stemmed_and_titles_are_searched(analyst_warehouse: Path) -> None:
+    assert [h.article_id for h in _find(analyst_warehouse, "protesting")] == ["art-regime"]
     # "dockers" appears in the strike story's title only.
-    assert [h.article_id for h in _find(warehouse, "dockers")] == ["art-strike"]
+    assert [h.article_id for h in _find(analyst_warehouse, "dockers")] == ["art-strike"]
 
 
-def test_syndicated_copies_are_one_hit_unless_asked(warehouse: Path) -> None:
-    hits = _find(warehouse, "grain corridor inspectors")
+def test_syndicated_copies_are_one_hit_unless_asked(analyst_warehouse: Path) -> None:
+    hits = _find(analyst_warehouse, "grain corridor inspectors")
     assert len(hits) == 1
     assert sorted([hits[0].source, *hits[0].also_in]) == [
         "Coastal Times",
         "Daily Planet",
         "Global Wire",
     ]
-    every = _find(warehouse, "grain corridor inspectors", all_copies=True)
+    every = _find(analyst_warehouse, "grain corridor inspectors", all_copies=True)
     assert {h.article_id for h in every} == {"art-wire", "art-planet-copy", "art-coast-copy"}
 
 
-def test_since_and_limit(warehouse: Path) -> None:
+def test_since_and_limit(analyst_warehouse: Path) -> None:
     since = date(2025, 3, 11)
-    hits = _find(warehouse, "talks", since=since, all_copies=True)
+    hits = _find(analyst_warehouse, "talks", since=since, all_copies=True)
     assert hits and all(hit.day >= since for hit in hits)
     assert "art-wire" not in {h.article_id for h in hits}  # published 2025-03-10
-    assert len(_find(warehouse, "talks", all_copies=True, limit=2)) == 2
+    assert len(_find(analyst_warehouse, "talks", all_copies=True, limit=2)) == 2
 
 
 def test_the_index_follows_each_load(tmp_path: Path) -> None:
     db = analyst_data.build(tmp_path / "news.duckdb", only={"wire"})
-    assert _find(warehouse=db, query="Rotterdam") == []
+    assert _find(db, query="Rotterdam") == []
     with open_ingest(db) as con:
         [story] = [s for s in analyst_data.stories() if s.key == "strike"]
         article, analysis = analyst_data._article(story)

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from pytest_httpserver import HTTPServer
-from site_server import serve_site, write_config
+from site_server import write_config
 
 pytestmark = pytest.mark.slow
 
@@ -29,51 +28,44 @@ def _completed_runs(db: Path) -> list[tuple]:
         return []
 
 
-def test_serve_runs_the_flow_on_schedule_without_overlap(tmp_path: Path) -> None:
-    server = HTTPServer(host="127.0.0.1", port=0)
-    server.start()
+def test_serve_runs_the_flow_on_schedule_without_overlap(news_site: str, tmp_path: Path) -> None:
+    db = tmp_path / "news.duckdb"
+    config = write_config(
+        tmp_path / "feeds.toml",
+        news_site,
+        db,
+        feeds=[("Herald – World", f"{news_site}/feeds/world.xml")],
+        schedule="interval_seconds = 4",
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
+    log = tmp_path / "serve.log"
+    proc = subprocess.Popen(  # output to a file: a full pipe would block the server
+        [str(Path(sys.executable).parent / "newsflow"), "serve", "--config", str(config)],
+        env=env,
+        cwd=tmp_path,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
     try:
-        base = serve_site(server)
-        db = tmp_path / "news.duckdb"
-        config = write_config(
-            tmp_path / "feeds.toml",
-            base,
-            db,
-            feeds=[("Herald – World", f"{base}/feeds/world.xml")],
-            schedule="interval_seconds = 4",
-        )
-        env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
-        env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
-        log = tmp_path / "serve.log"
-        proc = subprocess.Popen(  # output to a file: a full pipe would block the server
-            [str(Path(sys.executable).parent / "newsflow"), "serve", "--config", str(config)],
-            env=env,
-            cwd=tmp_path,
-            stdout=log.open("w"),
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + 240
-            runs: list[tuple] = []
-            while time.monotonic() < deadline and len(runs) < 2:
-                assert proc.poll() is None, log.read_text()
-                time.sleep(2)
-                runs = _completed_runs(db)
-            assert len(runs) >= 2, "scheduled runs did not fire"
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        output = log.read_text()
-        assert "Prefect server started" in output
-        assert proc.returncode == 0, output[-2000:]
-        for (_, end), (start, _) in zip(runs, runs[1:], strict=False):
-            assert end <= start, "two runs overlapped"
-        with duckdb.connect(str(db), read_only=True) as con:
-            assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 4
+        deadline = time.monotonic() + 240
+        runs: list[tuple] = []
+        while time.monotonic() < deadline and len(runs) < 2:
+            assert proc.poll() is None, log.read_text()
+            time.sleep(0.5)  # polls the warehouse for the runs' rows
+            runs = _completed_runs(db)
+        assert len(runs) >= 2, "scheduled runs did not fire"
     finally:
-        server.clear()
-        server.stop()
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    output = log.read_text()
+    assert "Prefect server started" in output
+    assert proc.returncode == 0, output[-2000:]
+    for (_, end), (start, _) in zip(runs, runs[1:], strict=False):
+        assert end <= start, "two runs overlapped"
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 4

@@ -14,7 +14,6 @@ import analyst_data
 import duckdb
 import pytest
 from analyst_data import GRAIN, GRAIN_COPIES
-from flow_warehouse import flow_built_warehouse
 from site_server import expected
 from typer.testing import CliRunner
 
@@ -30,13 +29,8 @@ QUERIES = sorted((ROOT / "warehouse" / "queries").glob("*.sql"))
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return analyst_data.build(tmp_path_factory.mktemp("views") / "news.duckdb")
-
-
-@pytest.fixture(scope="module")
-def con(warehouse: Path) -> duckdb.DuckDBPyConnection:
-    connection = connect_published(warehouse)
+def con(analyst_warehouse: Path) -> duckdb.DuckDBPyConnection:
+    connection = connect_published(analyst_warehouse)
     search.load_fts(connection)
     yield connection
     connection.close()
@@ -233,8 +227,8 @@ def test_saved_query_runs_and_answers(con: duckdb.DuckDBPyConnection, path: Path
     assert path.name in README.read_text(encoding="utf-8"), f"list {path.name} in the README"
 
 
-def test_saved_query_runs_through_the_cli_by_name(warehouse: Path) -> None:
-    args = ["--csv", "--db", str(warehouse), "-c", "/dev/null"]
+def test_saved_query_runs_through_the_cli_by_name(analyst_warehouse: Path) -> None:
+    args = ["--csv", "--db", str(analyst_warehouse), "-c", "/dev/null"]
     result = CliRunner().invoke(app, ["query", "syndicated_stories", *args])
     assert result.exit_code == 0, result.output
     header, first, *rest = result.stdout.splitlines()
@@ -243,13 +237,13 @@ def test_saved_query_runs_through_the_cli_by_name(warehouse: Path) -> None:
     assert rest == []
 
 
-def test_the_cli_sql_can_rank_with_bm25(warehouse: Path) -> None:
+def test_the_cli_sql_can_rank_with_bm25(analyst_warehouse: Path) -> None:
     query = (
         "SELECT article_id FROM articles "
         "WHERE fts_main_articles.match_bm25(article_id, 'Freedonia') IS NOT NULL"
     )
     result = CliRunner().invoke(
-        app, ["sql", query, "--csv", "--db", str(warehouse), "-c", "/dev/null"]
+        app, ["sql", query, "--csv", "--db", str(analyst_warehouse), "-c", "/dev/null"]
     )
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == ["article_id", "art-regime"]
@@ -259,10 +253,8 @@ def test_the_cli_sql_can_rank_with_bm25(warehouse: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def flow_con(
-    prefect_harness: None, tmp_path_factory: pytest.TempPathFactory
-) -> duckdb.DuckDBPyConnection:
-    connection = connect_published(flow_built_warehouse(tmp_path_factory))
+def flow_con(flow_warehouse: Path) -> duckdb.DuckDBPyConnection:
+    connection = connect_published(flow_warehouse)
     search.load_fts(connection)
     yield connection
     connection.close()
@@ -334,18 +326,22 @@ def test_grain_copies_share_text() -> None:
     assert stories["planet-copy"].text in GRAIN
 
 
-def test_query_lists_saved_queries_and_rejects_unknown_ones(warehouse: Path) -> None:
+def test_query_lists_saved_queries_and_rejects_unknown_ones(analyst_warehouse: Path) -> None:
     listed = CliRunner().invoke(app, ["query", "--list"])
     assert listed.exit_code == 0
     assert [line.split()[0] for line in listed.stdout.splitlines()] == [p.stem for p in QUERIES]
-    unknown = CliRunner().invoke(app, ["query", "nope", "--db", str(warehouse), "-c", "/dev/null"])
+    unknown = CliRunner().invoke(
+        app, ["query", "nope", "--db", str(analyst_warehouse), "-c", "/dev/null"]
+    )
     assert unknown.exit_code == 2
     assert unknown.stderr == (
         "newsflow: error: no saved query 'nope' and no such file (newsflow query --list)\n"
     )
 
 
-def test_feeds_command_joins_the_config_with_feed_health(warehouse: Path, tmp_path: Path) -> None:
+def test_feeds_command_joins_the_config_with_feed_health(
+    analyst_warehouse: Path, tmp_path: Path
+) -> None:
     (wire_name, wire_url), (planet_name, planet_url) = (
         analyst_data.FEEDS["wire"],
         analyst_data.FEEDS["planet"],
@@ -357,7 +353,7 @@ def test_feeds_command_joins_the_config_with_feed_health(warehouse: Path, tmp_pa
         encoding="utf-8",
     )
     _urls = [url for _, url in analyst_data.FEEDS.values()]
-    args = ["feeds", "--db", str(warehouse), "--config", str(config)]
+    args = ["feeds", "--db", str(analyst_warehouse), "--config", str(config)]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     header, *lines = result.stdout.splitlines()
