@@ -47,26 +47,57 @@ def threaded_server() -> Iterator[HTTPServer]:
 
 
 class ConcurrencyCounter:
-    """A handler that sleeps, recording the most requests in flight per Host header."""
+    """A handler recording the most requests in flight per Host header.
 
-    def __init__(self, hold: float, body: bytes = b"<html><body>ok</body></html>") -> None:
-        self.hold = hold
+    Each request is held until ``gather`` requests of its host are in flight (or ``wait``
+    seconds pass), then ``linger`` seconds more, so requests the client sends together
+    really overlap here, however slowly the machine schedules them, and one over a limit
+    would be seen.
+    """
+
+    def __init__(
+        self,
+        gather: int = 1,
+        *,
+        linger: float = 0.0,
+        wait: float = 5.0,
+        body: bytes = b"<html><body>ok</body></html>",
+    ) -> None:
+        self.gather = gather
+        self.linger = linger
+        self.wait = wait
         self.body = body
         self.active: dict[str, int] = {}
         self.peak: dict[str, int] = {}
-        self.starts: list[tuple[str, float]] = []
-        self._lock = threading.Lock()
+        self._changed = threading.Condition()
 
     def __call__(self, request: Request) -> Response:
         host = request.host.rsplit(":", 1)[0]
-        with self._lock:
+        with self._changed:
             self.active[host] = self.active.get(host, 0) + 1
             self.peak[host] = max(self.peak.get(host, 0), self.active[host])
-            self.starts.append((host, time.monotonic()))
-        time.sleep(self.hold)
-        with self._lock:
+            self._changed.notify_all()
+            self._changed.wait_for(lambda: self.peak[host] >= self.gather, timeout=self.wait)
+        if self.linger:
+            time.sleep(self.linger)  # keep overlapping: a request over the limit would show
+        with self._changed:
             self.active[host] -= 1
         return Response(self.body, content_type="text/html")
+
+
+class FrozenClock:
+    """A clock for ``HostSpacing`` that never moves; ``sleep`` records instead of waiting."""
+
+    def __init__(self) -> None:
+        self.sleeps: list[float] = []
+        self._lock = threading.Lock()
+
+    def now(self) -> float:
+        return 1000.0
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self.sleeps.append(seconds)
 
 
 Behaviour = Callable[[socket.socket, threading.Event], None]

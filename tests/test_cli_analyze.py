@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # each test starts `newsflow analyze`, which loads spaCy
+
 NEWSFLOW = str(Path(sys.executable).parent / "newsflow")
 ROOT = Path(__file__).resolve().parents[1]
 

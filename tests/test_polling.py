@@ -160,11 +160,13 @@ def test_every_poll_is_recorded_and_schedules_the_next_one(
     feed = FeedSettings(name="Desk", url=server.url_for("/feed.xml"))
     db = tmp_path / "news.duckdb"
     settings = fast_settings()
+    made = []
     for run in ("run-1", "run-2"):
         with open_ingest(db) as con:
             states = poll_records.read_feed_states(con)
-            polls = poll_feeds([feed], states, settings)
-            poll_records.record_polls(con, polls, run_id=run, polling_settings=BOUNDS)
+            [poll] = poll_feeds([feed], states, settings)
+            poll_records.record_polls(con, [poll], run_id=run, polling_settings=BOUNDS)
+        made.append(poll)
     (next_poll, interval, reason, ttl, paused, _, streak), fetches = _feed_rows(db, feed.url)
     [(run1, status1, http1, bytes1, items1, new1, err1, secs1), second] = fetches
     assert (run1, status1, http1, bytes1, items1, new1, err1) == (
@@ -176,13 +178,14 @@ def test_every_poll_is_recorded_and_schedules_the_next_one(
         6,
         None,
     )
-    assert secs1 >= 0
+    assert made[0].seconds > 0 and secs1 == round(made[0].seconds, 3)  # the poll's own timing
     # The server ignores If-None-Match: the same body's hash says "unchanged".
     assert second[:6] == ("run-2", "unchanged", 200, len(body.encode()), 0, 0)
     # Publishes hourly, but its ttl asks for 90 minutes: the ttl is kept across the 304.
     assert (interval, reason, ttl) == (90 * 60, "the feed's ttl", 90 * 60.0)
     assert paused is None and streak == 0
-    assert next_poll is not None
+    assert made[1].polled_at is not None
+    assert next_poll == made[1].polled_at + timedelta(seconds=interval)
 
 
 def test_feed_failing_many_times_is_paused_with_its_reason_then_resumes(

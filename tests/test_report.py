@@ -115,6 +115,7 @@ def test_the_file_needs_no_network(page: Path) -> None:
 
 
 @needs_chromium
+@pytest.mark.slow  # a headless browser per page
 def test_every_chart_is_drawn(dom: lxml.html.HtmlElement) -> None:
     charts = [
         "chart-volume",
@@ -132,6 +133,7 @@ def test_every_chart_is_drawn(dom: lxml.html.HtmlElement) -> None:
 
 
 @needs_chromium
+@pytest.mark.slow  # a headless browser per page
 def test_volume_chart_holds_each_source_and_day(
     dom: lxml.html.HtmlElement, con: duckdb.DuckDBPyConnection
 ) -> None:
@@ -147,6 +149,7 @@ def test_volume_chart_holds_each_source_and_day(
 
 
 @needs_chromium
+@pytest.mark.slow  # a headless browser per page
 def test_people_chart_ranks_people_by_articles(
     dom: lxml.html.HtmlElement, con: duckdb.DuckDBPyConnection
 ) -> None:
@@ -168,6 +171,7 @@ def test_people_chart_ranks_people_by_articles(
 
 
 @needs_chromium
+@pytest.mark.slow  # a headless browser per page
 def test_organisations_and_speakers_charts_hold_their_counts(
     dom: lxml.html.HtmlElement, con: duckdb.DuckDBPyConnection
 ) -> None:
@@ -187,6 +191,7 @@ def test_organisations_and_speakers_charts_hold_their_counts(
 
 
 @needs_chromium
+@pytest.mark.slow  # a headless browser per page
 def test_latest_quotes_link_to_their_articles(dom: lxml.html.HtmlElement) -> None:
     rows = _find(dom, "latest-quotes", "/tbody/tr")
     assert len(rows) == len(analyst_data.stories())  # one quote per story
@@ -199,6 +204,7 @@ def test_latest_quotes_link_to_their_articles(dom: lxml.html.HtmlElement) -> Non
 
 
 @needs_chromium
+@pytest.mark.slow  # a headless browser per page
 def test_fetched_markup_is_shown_as_text_and_never_runs(dom: lxml.html.HtmlElement) -> None:
     assert not dom.xpath("//body[@data-pwned]"), "content from a page ran as script"
     assert not dom.xpath("//img"), "content from a page became an element"
@@ -228,6 +234,7 @@ def test_cli_writes_the_report_of_the_latest_week_by_default(
 
 
 @needs_chromium
+@pytest.mark.slow  # a headless browser per page
 def test_an_empty_period_renders_a_plain_page(tmp_path: Path) -> None:
     db = tmp_path / "news.duckdb"
     with open_ingest(db):
@@ -241,7 +248,7 @@ def test_an_empty_period_renders_a_plain_page(tmp_path: Path) -> None:
 
 
 @needs_chromium
-@pytest.mark.slow
+@pytest.mark.slow  # a headless browser per page
 def test_flow_built_warehouse_report_renders(flow_warehouse: Path, tmp_path: Path) -> None:
     with connect_published(flow_warehouse) as con:
         write_report(con, tmp_path / "r.html", since=date(2025, 1, 1))

@@ -127,6 +127,7 @@ def test_a_failing_batch_leaves_its_articles_as_they_were(
     assert snapshot(db) == before
 
 
+@pytest.mark.slow
 def test_cli_reprocess_runs_the_flow_and_publishes(
     db: Path, prefect_harness: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
