@@ -4,9 +4,9 @@ prefect.yaml that really deploys the flow to a Prefect server."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -44,13 +44,39 @@ def test_a_second_run_is_refused_while_one_is_going(
     ingest(config_path=str(config))  # once the lock is free, runs go ahead
 
 
+class _ReleaseOnRetry(logging.Handler):
+    """Lets the lock holder go the moment Prefect schedules the task's first retry."""
+
+    def __init__(self, holder: subprocess.Popen[str]) -> None:
+        super().__init__(logging.INFO)
+        self.holder = holder
+        self.retries: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if "Retry 1/" not in message or self.retries:
+            return
+        self.retries.append(message)
+        _release(self.holder)
+
+
+def _release(holder: subprocess.Popen[str]) -> None:
+    """Ask the holder to close its connection and wait until it has (its process ended)."""
+    if holder.poll() is None:
+        assert holder.stdin is not None
+        holder.stdin.write("release\n")
+        holder.stdin.close()
+        holder.wait(timeout=30)
+
+
 def test_a_locked_warehouse_is_retried_with_back_off_inside_the_run(
     prefect_harness: None, tmp_path: Path
 ) -> None:
-    """Someone opens the flow's private file for a moment: the run waits and succeeds.
+    """Someone opens the flow's private file: the run's first attempt fails on the lock, and
+    the retry, once that someone has closed the file, succeeds.
 
-    The file is held 1.8 s: the run's first attempt comes sooner and fails on the lock; the
-    retry, 2 s after that failure, finds it free.
+    The holder keeps the file until Prefect logs the retry it scheduled, so the outcome does
+    not depend on how fast this machine runs the flow.
     """
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
@@ -64,18 +90,29 @@ def test_a_locked_warehouse_is_retried_with_back_off_inside_the_run(
         [
             sys.executable,
             "-c",
-            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('locked', flush=True);"
-            " time.sleep(1.8); c.close()",
+            "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('locked', flush=True);"
+            " sys.stdin.readline(); c.close()",
             str(ingest_path(db)),
         ],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
     assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
-    started = time.monotonic()
-    summary = ingest(config_path=str(config))
-    assert time.monotonic() - started >= 1.8
-    assert holder.wait(timeout=10) == 0
+    task_log = logging.getLogger("prefect.task_runs")
+    watcher = _ReleaseOnRetry(holder)
+    level = task_log.level
+    task_log.setLevel(logging.INFO)
+    task_log.addHandler(watcher)
+    try:
+        summary = ingest(config_path=str(config))
+    finally:
+        task_log.removeHandler(watcher)
+        task_log.setLevel(level)
+        _release(holder)
+    assert holder.returncode == 0
+    [retry] = watcher.retries
+    assert "lock" in retry.lower(), retry  # the first attempt failed on the lock
 
     async def begin_run_count() -> int:
         async with get_client() as client:

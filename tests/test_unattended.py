@@ -11,7 +11,6 @@ exactly the reference's articles, mentions and quotes.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -72,6 +71,21 @@ class Reader:
             assert time.monotonic() < deadline, "reader did not start"
             time.sleep(0.02)
 
+    def observations(self) -> list[dict[str, Any]]:
+        """What the reader has logged so far (complete lines only)."""
+        lines = self.log.read_text().splitlines(keepends=True)
+        return [json.loads(line) for line in lines if line.endswith("\n")]
+
+    def wait_to_see(self, counts: tuple[int, int], timeout: float = 30) -> None:
+        """Poll the reader's log until one of its queries saw (articles, mentions) == counts."""
+        deadline = time.monotonic() + timeout
+        while not any(
+            (o.get("articles"), o.get("mentions")) == counts for o in self.observations()
+        ):
+            assert self._proc.poll() is None, self._proc.stderr.read()  # type: ignore[union-attr]
+            assert time.monotonic() < deadline, f"the reader never saw {counts}"
+            time.sleep(0.02)
+
     def stop(self) -> list[dict[str, Any]]:
         self._stop.touch()
         _, stderr = self._proc.communicate(timeout=30)
@@ -118,9 +132,9 @@ def reference(
     started = time.time()
     ingest(config_path=str(config_ab))
     ended = time.time()
-    time.sleep(0.3)  # let the reopening reader see the new snapshot
-    held_log, reopen_log = holding.stop(), reopening.stop()
     second = _totals(db)
+    reopening.wait_to_see(second)  # the reconnecting analyst has reached the new snapshot
+    held_log, reopen_log = holding.stop(), reopening.stop()
 
     read_write = Reader("hold-rw", db, workdir)
     summary = ingest(config_path=str(config_ab), poll_all=True)
@@ -196,17 +210,16 @@ def test_analyst_read_write_connection_does_not_fail_the_ingest(reference: Refer
 
 
 def _ingest_until(
-    point: str, nth: int, config: Path, workdir: Path, trigger: threading.Event | None = None
+    env: dict[str, str],
+    point: str,
+    nth: int,
+    config: Path,
+    workdir: Path,
+    trigger: threading.Event | None = None,
 ) -> None:
     """Run `newsflow ingest` in a subprocess and SIGKILL it at ``point`` (or on ``trigger``)."""
-    from prefect.settings import PREFECT_API_URL
-
     marker = workdir / f"reached-{point}"
-    env = {
-        **os.environ,
-        "PREFECT_API_URL": str(PREFECT_API_URL.value()),
-        "PREFECT_LOGGING_LEVEL": "WARNING",
-    }
+    env = {**env, "PREFECT_LOGGING_LEVEL": "WARNING"}
     output = workdir / f"ingest-{point}.log"
     with output.open("w") as out:
         proc = subprocess.Popen(
@@ -249,7 +262,7 @@ def _run_statuses(db: Path) -> Counter[str]:
 
 
 def test_runs_killed_at_any_moment_end_with_exactly_the_articles_of_a_clean_run(
-    reference: Reference, site: StorySite, tmp_path: Path
+    reference: Reference, site: StorySite, tmp_path: Path, prefect_env: dict[str, str]
 ) -> None:
     from newsflow.flows.ingest import ingest
 
@@ -268,7 +281,7 @@ def test_runs_killed_at_any_moment_end_with_exactly_the_articles_of_a_clean_run(
         ("publish", 1, None),  # snapshot copied, not yet swapped in
     ]
     for point, nth, trigger in kills:
-        _ingest_until(point, nth, config_ab, tmp_path, trigger)
+        _ingest_until(prefect_env, point, nth, config_ab, tmp_path, trigger)
         # The flow's file: no article without all its mentions and quotes, none twice.
         partial = _articles(ingest_path(db))
         assert len({url for url, *_ in partial}) == len(partial)
