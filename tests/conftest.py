@@ -106,7 +106,6 @@ def flow_warehouse(
     db = workdir / "news.duckdb"
     config = write_config(
         workdir / "feeds.toml",
-        news_site,
         db,
         feeds=[
             ("Herald – World", f"{news_site}/feeds/world.xml"),

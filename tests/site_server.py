@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import mimetypes
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -68,25 +69,37 @@ def serve_site(server: HTTPServer) -> str:
     return base
 
 
+PROCESS = 'runner = "process"\nworkers = 1'
+THREAD = 'runner = "thread"\nworkers = 1'  # the analysis in a thread of the ingest process
+
+_FETCH = {
+    "allow_private_addresses": "true",
+    "connect_timeout": "2.0",
+    "read_timeout": "5.0",
+    "total_timeout": "10.0",
+    "per_host_concurrency": "4",
+    "per_host_delay": "0.0",
+}
+
+
 def write_config(
-    path: Path, base: str, db: Path, *, feeds: list[tuple[str, str]], **extra: str
+    path: Path,
+    db: Path,
+    *,
+    feeds: list[tuple[str, str]],
+    execution: str = PROCESS,
+    fetch: Mapping[str, str] | None = None,
+    **extra: str,
 ) -> Path:
-    """A config for the local site: private addresses allowed, one worker, fast timeouts."""
-    lines = [
-        "[warehouse]",
-        f"path = {json.dumps(str(db))}",
-        "[fetch]",
-        "allow_private_addresses = true",
-        "connect_timeout = 2.0",
-        "read_timeout = 5.0",
-        "total_timeout = 10.0",
-        "per_host_concurrency = 4",
-        "per_host_delay = 0.0",
-        "[execution]",
-        'runner = "process"',
-        "workers = 1",
-        "batch_size = 3",
-    ]
+    """A config for a local site: private addresses allowed, one worker, fast timeouts.
+
+    ``execution`` is the runner's lines of ``[execution]`` (batches are always 3 pages);
+    ``fetch`` adds or replaces ``[fetch]`` keys (values as TOML text); ``extra`` adds
+    sections.
+    """
+    lines = ["[warehouse]", f"path = {json.dumps(str(db))}", "[fetch]"]
+    lines += [f"{key} = {value}" for key, value in (_FETCH | dict(fetch or {})).items()]
+    lines += ["[execution]", execution, "batch_size = 3"]
     for section, body in extra.items():
         lines += [f"[{section}]", body]
     for name, url in feeds:

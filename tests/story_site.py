@@ -3,8 +3,8 @@
 Story ``k`` is fixture page ``k % 6`` (tests/fixtures/site) served at ``/story/k.html`` with
 its ``rel=canonical`` rewritten to that path, so every story is its own article with the
 real pages' entities and quotes. Feeds list stories by number and answer 304 to a matching
-``If-None-Match``. The site counts story requests and can hold one of them, so a test can
-kill the crawler while that request is in flight.
+``If-None-Match``. The site counts story requests and can hold one of them until the test
+lets it go, so a test can kill the crawler while that request is in flight.
 """
 
 from __future__ import annotations
@@ -12,14 +12,13 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-import time
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
 from pytest_httpserver import HTTPServer
-from site_server import SITE, expected, write_config
+from site_server import SITE, THREAD, expected, write_config
 from werkzeug import Request, Response
 
 _CANONICAL = re.compile(rb'<link rel="canonical" href="[^"]*">')
@@ -39,7 +38,8 @@ class StorySite:
         self.base = server.url_for("").rstrip("/")
         self.story_requests = 0
         self._lock = threading.Lock()
-        self._hold: tuple[int, float, threading.Event] | None = None
+        self._hold: tuple[int, threading.Event] | None = None
+        self._release = threading.Event()
         server.no_handler_status_code = 404
         server.expect_request(re.compile(r"^/story/\d+\.html$")).respond_with_handler(self._story)
         for name, numbers in feeds.items():
@@ -54,12 +54,18 @@ class StorySite:
     def story_url(self, number: int) -> str:
         return f"{self.base}/story/{number}.html"
 
-    def hold_request(self, after: int, seconds: float) -> threading.Event:
-        """Hold the ``after``-th story request from now for ``seconds``; the event fires then."""
+    def hold_request(self, after: int) -> threading.Event:
+        """Hold the ``after``-th story request from now until ``release``; the event fires
+        when that request arrives."""
         reached = threading.Event()
         with self._lock:
-            self._hold = (self.story_requests + after, seconds, reached)
+            self._release.clear()
+            self._hold = (self.story_requests + after, reached)
         return reached
+
+    def release(self) -> None:
+        """Let a held request answer (its client may be gone by then)."""
+        self._release.set()
 
     def _story(self, request: Request) -> Response:
         number = int(request.path.rsplit("/", 1)[1].split(".")[0])
@@ -67,8 +73,8 @@ class StorySite:
             self.story_requests += 1
             hold = self._hold if self._hold and self._hold[0] == self.story_requests else None
         if hold is not None:
-            hold[2].set()
-            time.sleep(hold[1])
+            hold[1].set()
+            self._release.wait(timeout=120)
         return Response(story_html(number, request.path), content_type="text/html")
 
     def _rss(self, name: str, numbers: list[int]) -> bytes:
@@ -95,23 +101,7 @@ class StorySite:
         return handle
 
 
-def thread_config(path: Path, site: StorySite, db: Path, feeds: list[str], **fetch: str) -> Path:
-    """A config for the story site's ``feeds`` (by name); see ``tuned_config``."""
+def thread_config(path: Path, site: StorySite, db: Path, feeds: list[str]) -> Path:
+    """A config for the story site's ``feeds`` (by name), the analysis in the ingest process."""
     named = [(f"Herald {name}", site.feed_url(name)) for name in feeds]
-    return tuned_config(path, site.base, db, named, **fetch)
-
-
-def tuned_config(
-    path: Path, base: str, db: Path, feeds: list[tuple[str, str]], **fetch: str
-) -> Path:
-    """``write_config`` with the analysis in a thread of the ingest process, batches of 3.
-
-    ``fetch`` replaces ``[fetch]`` keys written by ``write_config`` (values as TOML text).
-    """
-    write_config(path, base, db, feeds=feeds)
-    text = path.read_text(encoding="utf-8").replace('runner = "process"', 'runner = "thread"')
-    for key, value in fetch.items():
-        text, found = re.subn(rf"(?m)^{key} = .*$", f"{key} = {value}", text)
-        assert found == 1, key
-    path.write_text(text, encoding="utf-8")
-    return path
+    return write_config(path, db, feeds=named, execution=THREAD)

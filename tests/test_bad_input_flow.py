@@ -17,7 +17,8 @@ import duckdb
 import pytest
 from nethelpers import never_answer, raw_server
 from pytest_httpserver import HTTPServer
-from story_site import story_html, tuned_config
+from site_server import THREAD, write_config
+from story_site import story_html
 from werkzeug import Response
 
 pytestmark = pytest.mark.slow
@@ -132,13 +133,12 @@ def outcome(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> 
         with raw_server(never_answer) as silent:
             urls = serve_faults(server, silent)
             feeds = [(name[5:], link) for name, link in urls.items() if name.startswith("feed_")]
-            config = tuned_config(
+            config = write_config(
                 workdir / "feeds.toml",
-                server.url_for("").rstrip("/"),
                 db,
-                feeds,
-                read_timeout="1.0",
-                total_timeout="3.0",
+                feeds=feeds,
+                execution=THREAD,
+                fetch={"read_timeout": "1.0", "total_timeout": "3.0"},
             )
             summary = ingest(config_path=str(config))
     finally:

@@ -30,7 +30,7 @@ def test_quiet_when_not_a_terminal_and_progress_on_request(
     feeds = [("Herald – World", f"{news_site}/feeds/world.xml")]
     quiet = _ingest(
         prefect_env,
-        write_config(tmp_path / "a.toml", news_site, tmp_path / "a.duckdb", feeds=feeds),
+        write_config(tmp_path / "a.toml", tmp_path / "a.duckdb", feeds=feeds),
     )
     assert quiet.returncode == 0, quiet.stderr
     assert quiet.stderr == ""
@@ -38,7 +38,7 @@ def test_quiet_when_not_a_terminal_and_progress_on_request(
 
     loud = _ingest(
         prefect_env,
-        write_config(tmp_path / "b.toml", news_site, tmp_path / "b.duckdb", feeds=feeds),
+        write_config(tmp_path / "b.toml", tmp_path / "b.duckdb", feeds=feeds),
         "--progress",
     )
     assert loud.returncode == 0, loud.stderr

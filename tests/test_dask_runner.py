@@ -44,11 +44,7 @@ def _run(tmp: Path, news_site: str, execution: str, *, served: bool = False) -> 
 
     tmp.mkdir(parents=True, exist_ok=True)
     db = tmp / "news.duckdb"
-    config = write_config(tmp / "feeds.toml", news_site, db, feeds=_feeds(news_site))
-    text = config.read_text(encoding="utf-8")
-    config.write_text(
-        text.replace('runner = "process"\nworkers = 1\n', execution), encoding="utf-8"
-    )
+    config = write_config(tmp / "feeds.toml", db, feeds=_feeds(news_site), execution=execution)
     entry = ingest if served else run_ingest
     summary = entry(config_path=str(config), db_path=str(db))
     assert summary.articles_stored > 0

@@ -30,7 +30,6 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def config(news_site: str, workdir: Path) -> Path:
     return write_config(
         workdir / "feeds.toml",
-        news_site,
         workdir / "news.duckdb",
         feeds=[
             ("Herald – World", f"{news_site}/feeds/world.xml"),

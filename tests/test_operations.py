@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _no_feeds_config(tmp_path: Path) -> tuple[Path, Path]:
     db = tmp_path / "news.duckdb"
-    return write_config(tmp_path / "feeds.toml", "http://127.0.0.1", db, feeds=[]), db
+    return write_config(tmp_path / "feeds.toml", db, feeds=[]), db
 
 
 def test_a_second_run_is_refused_while_one_is_going(

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from nethelpers import fast_settings
 from pytest_httpserver import HTTPServer
-from site_server import SITE, write_config
+from site_server import SITE, THREAD, write_config
 from typer.testing import CliRunner
 
 from newsflow.config.settings import FeedSettings, PollingSettings
@@ -30,16 +30,6 @@ BOUNDS = PollingSettings(
     floor=600, ceiling=6 * 3600, pause_after_failures=3, paused_retry_interval=86400
 )
 H = 3600.0
-
-
-def tune(config: Path, replacements: dict[str, str]) -> Path:
-    """Edit a config written by ``write_config``: one worker thread, keys replaced."""
-    text = config.read_text(encoding="utf-8").replace('runner = "process"', 'runner = "thread"')
-    for old, new in replacements.items():
-        assert old in text, old
-        text = text.replace(old, new)
-    config.write_text(text, encoding="utf-8")
-    return config
 
 
 def every(seconds: float, count: int = 10) -> list[datetime]:
@@ -287,14 +277,12 @@ def test_runs_poll_only_due_feeds_and_finish_what_earlier_runs_left(
     server.expect_request("/feed.xml").respond_with_data(body, content_type="application/rss+xml")
     server.expect_request("/robots.txt").respond_with_data("", status=404)
     db = tmp_path / "news.duckdb"
-    config = tune(
-        write_config(
-            tmp_path / "feeds.toml",
-            server.url_for("").rstrip("/"),
-            db,
-            feeds=[("Desk", server.url_for("/feed.xml"))],
-        ),
-        {"per_host_delay = 0.0": "per_host_delay = 0.0\nretry_backoff = 0.0"},
+    config = write_config(
+        tmp_path / "feeds.toml",
+        db,
+        feeds=[("Desk", server.url_for("/feed.xml"))],
+        execution=THREAD,
+        fetch={"retry_backoff": "0.0"},
     )
 
     first = ingest(config_path=str(config), db_path=str(db))

@@ -32,7 +32,6 @@ def test_serve_runs_the_flow_on_schedule_without_overlap(news_site: str, tmp_pat
     db = tmp_path / "news.duckdb"
     config = write_config(
         tmp_path / "feeds.toml",
-        news_site,
         db,
         feeds=[("Herald – World", f"{news_site}/feeds/world.xml")],
         schedule="interval_seconds = 4",
