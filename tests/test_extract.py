@@ -119,6 +119,7 @@ def test_page_with_too_many_elements_fails_cleanly() -> None:
 
 
 @pytest.mark.timeout(60)
+@pytest.mark.slow  # trafilatura reads the 3 MB the page is cut to
 def test_huge_page_is_truncated_and_still_yields_its_beginning() -> None:
     html = _page(
         body=PARAGRAPHS * 2
