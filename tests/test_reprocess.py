@@ -55,6 +55,7 @@ def reprocess_and_publish(db: Path, **options: object) -> reprocess.ReprocessSum
     return reprocess_flow(db_path=str(db), batch_articles=2, **options)  # type: ignore[arg-type]
 
 
+@pytest.mark.usefixtures("prefect_harness")  # a real flow run
 def test_unchanged_rules_give_the_same_rows(db: Path) -> None:
     before = snapshot(db)
     summary = reprocess_and_publish(db)
@@ -63,6 +64,7 @@ def test_unchanged_rules_give_the_same_rows(db: Path) -> None:
     assert snapshot(db) == before
 
 
+@pytest.mark.usefixtures("prefect_harness")  # a real flow run
 def test_changed_rules_replace_rows_and_keep_counts_consistent(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -95,6 +97,7 @@ def test_changed_rules_replace_rows_and_keep_counts_consistent(
         con.close()
 
 
+@pytest.mark.usefixtures("prefect_harness")  # a real flow run
 def test_outdated_only_skips_articles_already_current(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -104,6 +107,7 @@ def test_outdated_only_skips_articles_already_current(
     assert reprocess_and_publish(db, only_outdated=True).articles == 0
 
 
+@pytest.mark.usefixtures("prefect_harness")  # a real flow run
 def test_since_limits_the_articles_by_day(db: Path) -> None:
     from datetime import datetime
 
@@ -111,6 +115,7 @@ def test_since_limits_the_articles_by_day(db: Path) -> None:
     assert summary.articles == 2  # the summit (12 March) and the undated strike (fetched 14th)
 
 
+@pytest.mark.usefixtures("prefect_harness")  # a real flow run
 def test_a_failing_batch_leaves_its_articles_as_they_were(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
