@@ -1,6 +1,6 @@
-"""Helpers for the network tests: fast settings, a threaded HTTP server, misbehaving sockets.
-
-Kept out of conftest.py so other test modules are not affected by these fixtures' needs.
+"""Helpers for the network tests: fast settings, a threaded HTTP server, misbehaving sockets,
+a request counter and a stopped clock. The shared ``server`` fixture (conftest.py) uses
+``threaded_server``.
 """
 
 from __future__ import annotations
