@@ -60,7 +60,7 @@ class ConcurrencyCounter:
         gather: int = 1,
         *,
         linger: float = 0.0,
-        wait: float = 5.0,
+        wait: float = 10.0,
         body: bytes = b"<html><body>ok</body></html>",
     ) -> None:
         self.gather = gather
