@@ -94,6 +94,18 @@ class Article:
     sitename: str | None = None
     description: str | None = None
     fetched_at: datetime | None = None  # naive UTC
+    # Credited people in byline order (the agency when no person is credited); ``author``
+    # is their display string.
+    authors: list[str] = field(default_factory=list)
+    publisher: str | None = None  # outlet name the page states, else its registrable domain
+    published_at_source: str | None = None  # jsonld | time_element | meta | dateline | ...
+    published_precision: str | None = None  # second | minute | day
+    published_at_rejected: datetime | None = None  # an implausible claim, kept as a flag
+    modified_at: datetime | None = None  # naive UTC
+    is_accessible_for_free: bool | None = None  # JSON-LD paywall flag
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    image_url: str | None = None
 
 
 @dataclass(kw_only=True, slots=True)

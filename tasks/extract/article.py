@@ -23,6 +23,7 @@ import html as html_entities
 import logging
 import re
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import trafilatura
 from lxml import etree
@@ -31,14 +32,17 @@ from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
 from newsflow.clock import utcnow
+from newsflow.tasks.extract.bylines import credited_authors
 from newsflow.tasks.extract.cleanup import clean_body, prune_link_lists
+from newsflow.tasks.extract.headline import choose_headline
 from newsflow.tasks.extract.metadata import (
     PageMetadata,
-    date_as_datetime,
-    plausible_publication,
+    choose_publication,
     read_page_metadata,
     trusted_canonical,
 )
+from newsflow.tasks.extract.publisher import choose_publisher, readable_domain
+from newsflow.tasks.extract.timestamps import parse_stamp
 from newsflow.tasks.fetch.urls import article_id_for, canonicalize_url
 from newsflow.tasks.records import Article, PageFailure
 
@@ -122,22 +126,65 @@ def _extract(
         except ValueError:
             story_url = page_url
     now = fetched_at or utcnow()
-    published = plausible_publication(meta.published, now) or plausible_publication(
-        date_as_datetime(recall.date if recall else None), now
+    extra = [("extractor", parse_stamp((recall.date if recall else None) or ""))]
+    published, source, rejected = choose_publication(
+        meta, now, [(name, stamp) for name, stamp in extra if stamp is not None]
+    )
+    sitename = _clean_field(recall.sitename if recall else None)
+    host = urlsplit(story_url).hostname or ""
+    site_names = [n for n in (meta.metas.get("og:site_name"), sitename) if n]
+    site_names += meta.jsonld_publishers
+    title = choose_headline(
+        meta.h1s,
+        [meta.headline, meta.metas.get("og:title"), meta.metas.get("twitter:title"),
+         meta.title_tag, recall.title if recall else None],
+        site_names,
+        host,
+    )
+    publisher = choose_publisher(
+        site_name=meta.metas.get("og:site_name"),
+        jsonld_publishers=meta.jsonld_publishers,
+        title_tag=meta.title_tag,
+        headline=title,
+        application_name=meta.metas.get("application-name"),
+        url=story_url,
+    )
+    authors = credited_authors(
+        [meta.jsonld_authors, [recall.author or ""] if recall else [],
+         [meta.metas.get("author") or ""]],
+        publisher or sitename,
     )
     return Article(
         article_id=article_id_for(story_url),
         url=story_url,
         page_url=url,
-        title=_clean_field(recall.title if recall else None) or meta.headline,
+        title=_clean_field(title) or _clean_field(recall.title if recall else None),
         text=text,
-        author=_clean_field(recall.author if recall else None),
-        published_at=published,
-        language=(recall.language if recall else None) or meta.language,
-        sitename=_clean_field(recall.sitename if recall else None),
+        author="; ".join(authors) or None,
+        authors=authors,
+        published_at=published.utc() if published else None,
+        published_at_source=source,
+        published_precision=published.precision if published else None,
+        published_at_rejected=rejected.utc() if rejected else None,
+        modified_at=meta.modified.utc() if meta.modified else None,
+        language=page_language(meta, recall),
+        sitename=sitename,
+        publisher=_clean_field(publisher) or readable_domain(story_url),
         description=_clean_field(recall.description if recall else None),
         fetched_at=fetched_at,
+        is_accessible_for_free=meta.free,
+        section=_clean_field(meta.section),
+        tags=[t for t in (_clean_field(t) for t in meta.tags) if t],
+        image_url=_clean_field(meta.image_url),
     )
+
+
+def page_language(meta: PageMetadata, recall: Document | None) -> str | None:
+    """The language the page declares (``<html lang>``, ``og:locale``), else trafilatura's.
+
+    Kept apart from language detection of the body (the NLP stage's job).
+    """
+    return meta.language or ((recall.language if recall else None) or None)
 
 
 def _run_trafilatura(tree: HtmlElement, url: str, **options: bool) -> Document | None:

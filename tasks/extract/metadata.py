@@ -1,12 +1,15 @@
-"""Facts a page states about itself in its markup: canonical URL, publication time, language.
+"""Facts a page states about itself in its markup: canonical URL, times, language, credits.
 
 trafilatura already reads most metadata, but it keeps only the *date* of publication, drops
 root-relative canonical links, and does not report the declared language; these small
 readers fill those gaps from an lxml tree that has already been parsed (no second parse).
+They collect what the page claims; headline.py, bylines.py and publisher.py decide what to
+believe, and ``choose_publication`` picks the publication time with its provenance.
 """
 
 from __future__ import annotations
 
+import html as html_entities
 import json
 import re
 from dataclasses import dataclass, field
@@ -18,14 +21,19 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
-# Meta tags that carry the publication time, strongest first (Open Graph, then the common
-# CMS and Dublin Core spellings). JSON-LD ``datePublished`` and itemprop come after them.
+from newsflow.tasks.extract.timestamps import Stamp, parse_dateline, parse_stamp
+
+# Meta tags that carry the publication time: the article-specific ones (Open Graph and the
+# common CMS spellings), then generic ones that some sites fill with the update time.
 _DATE_META = (
     "article:published_time",
     "og:published_time",
+    "article:published",
     "published_time",
     "datepublished",
     "parsely-pub-date",
+)
+_WEAK_DATE_META = (
     "sailthru.date",
     "pubdate",
     "publishdate",
@@ -33,7 +41,15 @@ _DATE_META = (
     "dc.date.issued",
     "dcterms.created",
     "dc.date",
+    "dcterms.date",
+    "date",
 )
+_MODIFIED_META = ("article:modified_time", "og:updated_time", "dateModified")
+_DATELINE_TAGS = ("time", "span", "div", "p", "li", "dd", "small", "abbr", "em", "strong", "a")
+_DATELINE_HINT = re.compile(r"(?:19|20)\d\d")
+_DATELINE_CLOCK = re.compile(r"\d[:.]\d\d")
+_UPDATED = re.compile(r"\b(updated|modified|edited)\b", re.I)
+_MAX_DATELINES = 5
 _ARTICLE_TYPES = re.compile(r"(Article|BlogPosting|Report|LiveBlogPosting)$")
 _MAX_JSONLD_CHARS = 1_000_000  # a script block larger than this is not metadata
 _EARLIEST = datetime(1990, 1, 1)
@@ -54,6 +70,18 @@ class PageMetadata:
     headline: str | None = None  # JSON-LD headline
     jsonld_bodies: list[str] = field(default_factory=list)  # JSON-LD articleBody values
     titles: list[str] = field(default_factory=list)  # <title>, og:title, <h1>: for cleanup
+    metas: dict[str, str] = field(default_factory=dict)  # <meta> content by lowercased key
+    title_tag: str | None = None  # <title>, whitespace collapsed
+    h1s: list[str] = field(default_factory=list)  # the first few <h1> texts
+    # Publication-time claims, each as (source, stamp): see ``choose_publication``.
+    time_claims: list[tuple[str, Stamp]] = field(default_factory=list)
+    modified: Stamp | None = None
+    jsonld_authors: list[str] = field(default_factory=list)  # Person (or agency) names
+    jsonld_publishers: list[str] = field(default_factory=list)
+    free: bool | None = None  # JSON-LD isAccessibleForFree
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    image_url: str | None = None
 
 
 def read_page_metadata(tree: HtmlElement) -> PageMetadata:
@@ -74,24 +102,19 @@ def read_page_metadata(tree: HtmlElement) -> PageMetadata:
             meta.canonical_href = link.get("href", "").strip()
             break
     meta.og_url = metas.get("og:url")
+    meta.metas = metas
 
-    jsonld = list(_jsonld_articles(tree))
-    candidates = [metas.get(name) for name in _DATE_META]
-    candidates += [str(obj.get("datePublished") or "") for obj in jsonld]
-    for element in tree.xpath('//*[@itemprop="datePublished"]'):
-        candidates.append(element.get("content") or element.get("datetime"))
-    for raw in candidates:
-        parsed = parse_timestamp(raw)
-        if parsed is not None:
-            meta.published = parsed
-            break
+    jsonld, others = _jsonld_objects(tree)
+    _read_times(meta, tree, metas, jsonld, others)
 
     for obj in jsonld:
         body = obj.get("articleBody")
         if isinstance(body, str) and body.strip():
             meta.jsonld_bodies.append(body)
         if meta.headline is None and isinstance(obj.get("headline"), str):
-            meta.headline = obj["headline"].strip() or None
+            meta.headline = html_entities.unescape(obj["headline"]).strip() or None
+    _read_credits(meta, jsonld, others)
+    _read_labels(meta, tree, metas, jsonld)
 
     html_lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
     for raw in (html_lang, metas.get("content-language"), metas.get("og:locale")):
@@ -101,7 +124,55 @@ def read_page_metadata(tree: HtmlElement) -> PageMetadata:
             break
 
     meta.titles = _title_candidates(tree, metas, meta.headline)
+    for element in tree.iter("title"):
+        meta.title_tag = " ".join(element.text_content().split()) or None
+        break
+    for index, element in enumerate(tree.iter("h1")):
+        if index >= 5:
+            break
+        meta.h1s.append(" ".join(element.text_content().split()))
     return meta
+
+
+def choose_publication(
+    meta: PageMetadata, now: datetime, extra: list[tuple[str, Stamp]] = ()
+) -> tuple[Stamp | None, str | None, Stamp | None]:
+    """The publication time to believe, the source it came from, and a rejected claim.
+
+    A claim with a time of day and a zone beats one without; among those, the order of
+    ``meta.time_claims`` (JSON-LD article, ``<time>``, article meta, visible dateline,
+    other JSON-LD, generic meta) decides, then ``extra`` (trafilatura's date, the feed's
+    date). A ``<time>`` element whose day disagrees with the page's metadata is ignored:
+    it belongs to another story in a list. A claim before 1990 or in the future is not
+    believed; the first such one is returned third, so the caller can flag it.
+    """
+    claims = list(meta.time_claims) + list(extra)
+    rejected: Stamp | None = None
+    plausible: list[tuple[str, Stamp]] = []
+    for source, stamp in claims:
+        if plausible_publication(stamp.utc(), now) is None:
+            if rejected is None and stamp.value.year > 1:
+                rejected = stamp
+            continue
+        plausible.append((source, stamp))
+    reference_days = {
+        s.utc().date() for src, s in plausible if src in ("jsonld", "meta") and s.aware
+    }
+
+    def consistent(source: str, stamp: Stamp) -> bool:
+        if source != "time_element" or not reference_days:
+            return True
+        return any(abs((stamp.utc().date() - d).days) <= 1 for d in reference_days)
+
+    for wanted in (
+        lambda s: s.precision != "day" and s.aware,
+        lambda s: s.precision != "day",
+        lambda s: True,
+    ):
+        for source, stamp in plausible:
+            if wanted(stamp) and consistent(source, stamp):
+                return stamp, source, None
+    return None, None, rejected
 
 
 def parse_timestamp(raw: str | None) -> datetime | None:
@@ -119,6 +190,139 @@ def parse_timestamp(raw: str | None) -> datetime | None:
     if value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
     return value
+
+
+def _read_times(
+    meta: PageMetadata,
+    tree: HtmlElement,
+    metas: dict[str, str],
+    jsonld: list[dict[str, Any]],
+    others: list[dict[str, Any]],
+) -> None:
+    """Every publication-time claim on the page, in order of trust, and the modified time."""
+    claims: list[tuple[str, Stamp | None]] = []
+    claims += [("jsonld", parse_stamp(_text(o.get("datePublished")))) for o in jsonld]
+    for element in tree.xpath('//time[@datetime] | //*[@itemprop="datePublished"]'):
+        raw = element.get("datetime") or element.get("content")
+        claims.append(("time_element", parse_stamp(raw)))
+        if len(claims) > 40:
+            break
+    claims += [("meta", parse_stamp(metas.get(name))) for name in _DATE_META]
+    aware = [s for _, s in claims if s is not None and s.aware and s.value.year > 1]
+    fallback = aware[0].value.tzinfo if aware else None
+    claims += [("dateline", s) for s in _datelines(tree, fallback)]
+    claims += [("jsonld", parse_stamp(_text(o.get("datePublished")))) for o in others]
+    claims += [("meta", parse_stamp(metas.get(name))) for name in _WEAK_DATE_META]
+    meta.time_claims = [(source, stamp) for source, stamp in claims if stamp is not None]
+    for source, stamp in meta.time_claims:
+        if stamp.value.year >= 1990:
+            meta.published = stamp.utc()
+            break
+    for raw in [_text(o.get("dateModified")) for o in jsonld] + [
+        metas.get(name.lower()) for name in _MODIFIED_META
+    ]:
+        stamp = parse_stamp(raw)
+        if stamp is not None and stamp.value.year >= 1990:
+            meta.modified = stamp
+            break
+
+
+def _datelines(tree: HtmlElement, fallback: Any) -> list[Stamp]:
+    """Visible datelines with a time of day, in document order (updates left out)."""
+    found: list[Stamp] = []
+    for element in tree.iter(*_DATELINE_TAGS):
+        if len(element) > 6:
+            continue
+        text = element.text_content()
+        if len(text) > 200 or not _DATELINE_CLOCK.search(text) or not _DATELINE_HINT.search(text):
+            continue
+        if _UPDATED.search(text) and "publish" not in text.lower():
+            continue
+        stamp = parse_dateline(text, fallback)
+        if stamp is not None and stamp.precision != "day":
+            found.append(stamp)
+            if len(found) >= _MAX_DATELINES:
+                break
+    return found
+
+
+def _read_credits(
+    meta: PageMetadata, jsonld: list[dict[str, Any]], others: list[dict[str, Any]]
+) -> None:
+    """Author names and publisher names the JSON-LD states (article objects first)."""
+    for obj in jsonld:
+        for name in _names(obj.get("author")):
+            if name not in meta.jsonld_authors:
+                meta.jsonld_authors.append(name)
+    for obj in jsonld + others:
+        for name in _names(obj.get("publisher")):
+            if name not in meta.jsonld_publishers:
+                meta.jsonld_publishers.append(name)
+
+
+def _read_labels(
+    meta: PageMetadata, tree: HtmlElement, metas: dict[str, str], jsonld: list[dict[str, Any]]
+) -> None:
+    """Paywall flag, section, tags and top image: JSON-LD first, then Open Graph."""
+    for obj in jsonld:
+        free = obj.get("isAccessibleForFree")
+        if meta.free is None and free is not None:
+            meta.free = str(free).strip().lower() in ("true", "1", "yes")
+        if meta.section is None:
+            section = obj.get("articleSection")
+            section = section[0] if isinstance(section, list) and section else section
+            if isinstance(section, str) and section.strip():
+                meta.section = section.strip()
+        if not meta.tags:
+            keywords = obj.get("keywords")
+            if isinstance(keywords, str):
+                keywords = keywords.split(",")
+            if isinstance(keywords, list):
+                meta.tags = [k.strip() for k in keywords if isinstance(k, str) and k.strip()]
+        if meta.image_url is None:
+            meta.image_url = _image_url(obj.get("image"))
+    meta.section = meta.section or metas.get("article:section") or None
+    if not meta.tags:
+        meta.tags = [
+            e.get("content", "").strip()
+            for e in tree.iter("meta")
+            if (e.get("property") or e.get("name") or "").lower() == "article:tag"
+            and e.get("content", "").strip()
+        ]
+    if not meta.tags and metas.get("keywords"):
+        meta.tags = [k.strip() for k in metas["keywords"].split(",") if k.strip()]
+    meta.tags = list(dict.fromkeys(meta.tags))[:50]
+    meta.image_url = metas.get("og:image") or meta.image_url
+
+
+def _image_url(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("url") or value.get("contentUrl")
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _names(value: Any) -> list[str]:
+    """The ``name`` of each Person/Organization in a JSON-LD value (strings as they are)."""
+    items = value if isinstance(value, list) else [value]
+    names: list[str] = []
+    for item in items:
+        if isinstance(item, list):
+            names += _names(item)
+        elif isinstance(item, dict):
+            name = item.get("name")
+            if isinstance(name, str) and name.strip():
+                names.append(html_entities.unescape(" ".join(name.split())))
+        elif isinstance(item, str) and item.strip() and not item.startswith("http"):
+            names.append(html_entities.unescape(" ".join(item.split())))
+    return names
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return value if isinstance(value, str) else None
 
 
 def plausible_publication(value: datetime | None, now: datetime) -> datetime | None:
@@ -180,7 +384,13 @@ def site_of(host: str) -> str:
 
 def _jsonld_articles(tree: HtmlElement) -> list[dict[str, Any]]:
     """Article-typed objects from the page's JSON-LD blocks (nested and @graph included)."""
+    return _jsonld_objects(tree)[0]
+
+
+def _jsonld_objects(tree: HtmlElement) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Article-typed JSON-LD objects, and the other typed ones that date or publish a page."""
     found: list[dict[str, Any]] = []
+    others: list[dict[str, Any]] = []
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         text = script.text or ""
         if not text.strip() or len(text) > _MAX_JSONLD_CHARS:
@@ -199,8 +409,10 @@ def _jsonld_articles(tree: HtmlElement) -> list[dict[str, Any]]:
                 kinds = kinds if isinstance(kinds, list) else [kinds]
                 if any(isinstance(k, str) and _ARTICLE_TYPES.search(k) for k in kinds):
                     found.append(item)
+                elif ("datePublished" in item or "publisher" in item) and len(others) < 20:
+                    others.append(item)
                 stack.extend(v for v in item.values() if isinstance(v, dict | list))
-    return found
+    return found, others
 
 
 def _title_candidates(tree: HtmlElement, metas: dict[str, str], headline: str | None) -> list[str]:

@@ -1,0 +1,126 @@
+"""Credited people from a byline: names only, one per person, in the byline's order.
+
+Bylines as pages and extractors give them mix names with roles ("AP Auto Writer"), dates
+("Monday, November"), "By", employers ("Condé Nast", "Business Insider"), sentences
+("Phil Helsel is a reporter") and repeats ("Troy Smith; Troy L Smith"). An agency counts as
+the author only when no person is credited.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from newsflow.tasks.extract.publisher import AGENCIES
+
+_SPLIT = re.compile(r"\s*(?:;|,|\||&|\band\b|\bund\b|\by\b|\bet\b|\bwith\b|\n)\s*", re.I)
+_LEAD = re.compile(
+    r"^(?:(?:analysis|commentary|opinion|story|text|words|reporting|written|posted|"
+    r"published|photos?|video|interview)\s+)?(?:by|von|por|par|from)\s*:?\s+",
+    re.I,
+)
+_SENTENCE = re.compile(r"\s+(?:is|was|has|covers|writes|reports)\s+.*$", re.I)
+_ROLE = re.compile(
+    r"\b(?:writer|editor|editors|reporter|correspondent|contributor|columnist|producer|"
+    r"staff writer|critic|author|analyst|anchor|host|journalist|chief|senior|"
+    r"editor-at-large|bureau|desk)\b",
+    re.I,
+)
+# Weekdays anywhere; a month only at the end or before a number (April, May, June and
+# August are also names, so they are left alone); "Published ..." and what follows.
+_DATE_WORDS = re.compile(
+    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:jan|feb|mar|apr|jun|jul|aug|sep|"
+    r"sept|oct|nov|dec|january|february|march|september|october|november|december)\.?(?=\s*(?:\d|$))|\b(?:published|updated|posted)\b.*$",
+    re.I,
+)
+_COMPANIES = re.compile(
+    r"\b(?:inc|llc|ltd|gmbh|corp|corporation|company|media group|condé nast|conde nast|"
+    r"publishing|newsroom|team|admin)\b\.?",
+    re.I,
+)
+_DOMAIN = re.compile(r"\b[\w-]+(?:\.| )(?:com|org|net|co\.uk|de)$", re.I)
+_USERNAME = re.compile(r"^[a-z0-9_.-]*\d[a-z0-9_.-]*$|^[a-z]+[-_][a-z0-9]+$", re.I)
+MAX_NAME_WORDS = 5
+
+
+def credited_authors(sources: list[list[str]], publisher: str | None = None) -> list[str]:
+    """Clean person names from byline strings; ``sources`` are alternatives, best first.
+
+    The first source that credits a person wins; failing that, the first agency, then the
+    first organisation any source credits (a staff or site credit).
+    """
+    agencies: list[str] = []
+    organisations: list[str] = []
+    for raw in sources:
+        names: list[str] = []
+        for text in raw:
+            for piece in _SPLIT.split(_LEAD.sub("", " ".join((text or "").split()))):
+                name = _clean(piece)
+                if not name:
+                    continue
+                if name.lower() in AGENCIES or name.lower().startswith("associated press"):
+                    agencies.append(name)
+                elif _is_organisation(name, publisher):
+                    organisations.append(name)
+                else:
+                    names.append(name)
+        people = _dedupe(names)
+        if people:
+            return people
+    return (_dedupe(agencies) or _dedupe(organisations))[:1]
+
+
+def _clean(piece: str) -> str | None:
+    text = _LEAD.sub("", piece.strip(" .:-–—()[]"))
+    text = _SENTENCE.sub("", text)
+    text = _DATE_WORDS.sub("", text).strip(" .:-–—,")
+    if not text or _ROLE.search(text) or _DOMAIN.search(text) or "@" in text:
+        return None
+    if text.startswith("http") or _USERNAME.match(text) or any(c.isdigit() for c in text):
+        return None
+    if len(text.split()) > MAX_NAME_WORDS or not any(c.isalpha() for c in text):
+        return None
+    if text.isupper() and len(text) > 3:
+        text = " ".join(w.capitalize() if len(w) > 1 else w for w in text.split())
+    return text
+
+
+def _is_organisation(name: str, publisher: str | None) -> bool:
+    if _COMPANIES.search(name):
+        return True
+    if publisher:
+        key, pub = _key(name), _key(publisher)
+        if key and pub and (key == pub or (len(key) > 5 and key in pub)):
+            return True
+    return False
+
+
+def _dedupe(names: list[str]) -> list[str]:
+    """One entry per person: "Troy L Smith" repeats "Troy Smith"; the first spelling stays."""
+    kept: list[str] = []
+    for name in names:
+        words = _key_words(name)
+        duplicate = False
+        for other in kept:
+            others = _key_words(other)
+            if words == others or (
+                words and others and words[0] == others[0] and words[-1] == others[-1]
+            ):
+                duplicate = True
+                break
+        if not duplicate:
+            kept.append(name)
+    return kept
+
+
+def _key_words(name: str) -> list[str]:
+    return re.findall(r"\w+", _fold(name))
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^\w]", "", _fold(text))
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -1,0 +1,115 @@
+"""The article's own headline: the visible ``<h1>`` when the metadata agrees it is the story's.
+
+``<title>`` and ``og:title`` often carry the site name and section (" - VG247",
+" | Editorial | Opinion | The Guardian"), and some sites put their name in every ``<title>``
+or in the first ``<h1>``. The visible headline is what readers see, so an ``<h1>`` wins when
+it shares most of its words with a metadata title; otherwise the metadata title is used with
+its site and section suffixes removed.
+"""
+
+from __future__ import annotations
+
+import html as html_entities
+import re
+
+_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|//|«|»)\s+")
+_WORD = re.compile(r"\w+")
+MIN_AGREEMENT = 0.5  # share of the shorter text's words the <h1> and a metadata title share
+MAX_SUFFIX_WORDS = 6  # a trailing segment longer than this is part of the headline
+
+
+def choose_headline(
+    h1s: list[str], metadata_titles: list[str | None], site_names: list[str], host: str
+) -> str | None:
+    """The headline, from the page's ``<h1>`` texts and its metadata titles (best first).
+
+    ``site_names`` are names the page gives itself (``og:site_name``, JSON-LD publisher);
+    with ``host`` they identify site-name suffixes and site-name ``<h1>`` elements.
+    """
+    titles = [_plain(t) for t in metadata_titles if t and _plain(t)]
+    stripped = [strip_site_suffix(t, site_names, host) for t in titles]
+    stripped = [t for t in stripped if not is_site_name(t, site_names, host)]
+    best: tuple[float, str] | None = None
+    for h1 in (_plain(h) for h in h1s):
+        if not h1 or is_site_name(h1, site_names, host) or _words(h1) > 60:
+            continue
+        for title in stripped + titles:
+            agreement = _agreement(h1, title)
+            if agreement >= MIN_AGREEMENT and (best is None or agreement > best[0]):
+                best = (agreement, h1)
+    if best is not None:
+        h1 = best[1]
+        for title in stripped:  # an <h1> cut short by markup: the full title continues it
+            if len(title) > len(h1) and _key(title).startswith(_key(h1)):
+                return title
+        return strip_site_suffix(h1, site_names, host)
+    return stripped[0] if stripped else (titles[0] if titles else None)
+
+
+def strip_site_suffix(title: str, site_names: list[str], host: str) -> str:
+    """``title`` without trailing segments that name the site or a section of it.
+
+    A trailing segment goes when it names the site; once one has gone, short segments before
+    it go too (sections: "Editorial | Opinion | The Guardian"). The first segment stays.
+    """
+    parts = _SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    seps = _SEPARATORS.findall(title)
+    keep = len(parts)
+    removed_site = False
+    while keep > 1:
+        segment = parts[keep - 1]
+        if is_site_name(segment, site_names, host):
+            removed_site = True
+        elif not (removed_site and len(segment.split()) <= 3):
+            break
+        keep -= 1
+    if keep == len(parts):
+        return title
+    out = parts[0]
+    for index in range(1, keep):
+        out += seps[index - 1] + parts[index]
+    return out.strip()
+
+
+def is_site_name(text: str, site_names: list[str], host: str) -> bool:
+    """True when ``text`` is the site's name: a stated name, or the host's main label."""
+    key = _key(text)
+    if not key or len(text.split()) > MAX_SUFFIX_WORDS:
+        return False
+    for name in site_names:
+        name_key = _key(name)
+        if name_key and _contains(key, name_key):
+            return True
+    labels = [label for label in host.lower().split(".") if label not in ("www", "com", "co")]
+    for label in labels[:-1] or labels:
+        label = re.sub(r"[^a-z0-9]", "", label)
+        if len(label) >= 3 and _contains(key, label):
+            return True
+    return False
+
+
+def _contains(a: str, b: str) -> bool:
+    """One key inside the other, the shorter at least half the longer (not a stray word)."""
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 3 and short in long and len(short) * 2 >= len(long)
+
+
+def _agreement(a: str, b: str) -> float:
+    words_a, words_b = set(_WORD.findall(a.lower())), set(_WORD.findall(b.lower()))
+    if not words_a or not words_b:
+        return 0.0
+    return len(words_a & words_b) / min(len(words_a), len(words_b))
+
+
+def _plain(text: str | None) -> str:
+    return " ".join(html_entities.unescape(text or "").split())
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^\w]", "", text.lower().replace("’", "'"))
+
+
+def _words(text: str) -> int:
+    return len(text.split())

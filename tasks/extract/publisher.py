@@ -1,0 +1,95 @@
+"""The outlet's name as readers know it, from the page, else a readable domain.
+
+Order: ``og:site_name``, the JSON-LD publisher, the site suffix of ``<title>``,
+``application-name``; then the feed's title (the caller's), then the registrable domain
+(``nj.com``), never a host and port. A news agency named as the JSON-LD publisher of a
+wire story hosted elsewhere is the author's employer, not the outlet, so it only counts
+when nothing else names the site.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from newsflow.tasks.extract.headline import is_site_name
+from newsflow.tasks.extract.metadata import site_of
+
+AGENCIES = frozenset(
+    {"associated press", "the associated press", "ap", "reuters", "afp", "agence france-presse",
+     "dpa", "ansa", "efe", "upi", "press association", "pa media", "bloomberg"}
+)
+_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·)\s+")
+_URLISH = re.compile(r"^(?:https?://|www\.)", re.I)
+_DOMAINISH = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.I)
+
+
+def choose_publisher(
+    *,
+    site_name: str | None,
+    jsonld_publishers: list[str],
+    title_tag: str | None,
+    headline: str | None,
+    application_name: str | None,
+    url: str,
+) -> str | None:
+    """The publisher's name stated on the page, or None when the page names none."""
+    host = urlsplit(url).hostname or ""
+    site = _first_segment(site_name)
+    if site and (_URLISH.match(site) or _DOMAINISH.match(site)):
+        site = None  # a URL or bare domain: a stated name below reads better
+    publishers = [p for p in jsonld_publishers if p.lower() not in AGENCIES]
+    if site and " " not in site and publishers:
+        # "WSJ", "TheHill", "detroitnews": the JSON-LD spells the same name out.
+        for name in publishers:
+            if _same_name(site, name):
+                return name
+    if site:
+        return site
+    if publishers:
+        return publishers[0]
+    suffix = _title_suffix(title_tag, headline, host)
+    if suffix:
+        return suffix
+    app = _first_segment(application_name)
+    if app and headline and app.lower() != headline.lower() and len(app.split()) <= 5:
+        return app
+    return None
+
+
+def readable_domain(url: str) -> str | None:
+    """The registrable domain of ``url`` (``www.nj.com`` -> ``nj.com``), without a port."""
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    return site_of(host) if host else None
+
+
+def _same_name(short: str, long: str) -> bool:
+    s = re.sub(r"[^a-z0-9]", "", short.lower())
+    words = [w for w in re.findall(r"[a-z0-9]+", long.lower()) if w != "the"]
+    joined = "".join(words)
+    initials = "".join(w[0] for w in words)
+    return bool(s) and (s == joined or s in "".join(re.findall(r"[a-z0-9]+", long.lower()))
+                        or s == initials)
+
+
+def _first_segment(value: str | None) -> str | None:
+    text = " ".join((value or "").split())
+    if not text:
+        return None
+    return _SEPARATORS.split(text)[0].strip() or None
+
+
+def _title_suffix(title: str | None, headline: str | None, host: str) -> str | None:
+    """The last segment of ``<title>`` when it is short and not part of the headline."""
+    parts = _SEPARATORS.split(" ".join((title or "").split()))
+    if len(parts) < 2:
+        return None
+    last = parts[-1].strip()
+    if not last or len(last.split()) > 5 or (headline and last.lower() in headline.lower()):
+        return None
+    if _DOMAINISH.match(last) and not is_site_name(last, [], host):
+        return None
+    return last
