@@ -137,9 +137,10 @@ def _extract(
     title = choose_headline(
         meta.h1s,
         [meta.headline, meta.metas.get("og:title"), meta.metas.get("twitter:title"),
-         meta.title_tag, recall.title if recall else None],
+         meta.title_tag],
         site_names,
         host,
+        fallback=recall.title if recall else None,
     )
     publisher = choose_publisher(
         site_name=meta.metas.get("og:site_name"),

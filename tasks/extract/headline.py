@@ -14,17 +14,24 @@ import re
 
 _SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|//|«|»)\s+")
 _WORD = re.compile(r"\w+")
+_CONTINUATION = re.compile(r"\s*\w")
 MIN_AGREEMENT = 0.5  # share of the shorter text's words the <h1> and a metadata title share
 MAX_SUFFIX_WORDS = 6  # a trailing segment longer than this is part of the headline
 
 
 def choose_headline(
-    h1s: list[str], metadata_titles: list[str | None], site_names: list[str], host: str
+    h1s: list[str],
+    metadata_titles: list[str | None],
+    site_names: list[str],
+    host: str,
+    fallback: str | None = None,
 ) -> str | None:
     """The headline, from the page's ``<h1>`` texts and its metadata titles (best first).
 
     ``site_names`` are names the page gives itself (``og:site_name``, JSON-LD publisher);
     with ``host`` they identify site-name suffixes and site-name ``<h1>`` elements.
+    ``fallback`` (the extractor's own guess, often an ``<h1>``) is used only when the page
+    has no metadata title at all.
     """
     titles = [_plain(t) for t in metadata_titles if t and _plain(t)]
     stripped = [strip_site_suffix(t, site_names, host) for t in titles]
@@ -40,10 +47,13 @@ def choose_headline(
     if best is not None:
         h1 = best[1]
         for title in stripped:  # an <h1> cut short by markup: the full title continues it
-            if len(title) > len(h1) and _key(title).startswith(_key(h1)):
+            rest = title[len(h1) :] if title.lower().startswith(h1.lower()) else ""
+            if _CONTINUATION.match(rest) and not _SEPARATORS.match(rest):
                 return title
         return strip_site_suffix(h1, site_names, host)
-    return stripped[0] if stripped else (titles[0] if titles else None)
+    if stripped:
+        return stripped[0]
+    return titles[0] if titles else (_plain(fallback) or None)
 
 
 def strip_site_suffix(title: str, site_names: list[str], host: str) -> str:

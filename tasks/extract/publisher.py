@@ -71,8 +71,10 @@ def _same_name(short: str, long: str) -> bool:
     words = [w for w in re.findall(r"[a-z0-9]+", long.lower()) if w != "the"]
     joined = "".join(words)
     initials = "".join(w[0] for w in words)
-    return bool(s) and (s == joined or s in "".join(re.findall(r"[a-z0-9]+", long.lower()))
-                        or s == initials)
+    full = "".join(re.findall(r"[a-z0-9]+", long.lower()))
+    if not s:
+        return False
+    return s in (joined, full, initials) or (short.islower() and s in full)
 
 
 def _first_segment(value: str | None) -> str | None:
