@@ -50,6 +50,7 @@ _DATELINE_HINT = re.compile(r"(?:19|20)\d\d")
 _DATELINE_CLOCK = re.compile(r"\d[:.]\d\d")
 _UPDATED = re.compile(r"\b(updated|modified|edited)\b", re.I)
 _MAX_DATELINES = 5
+_SAME_INSTANT = 120  # seconds within which two claims state the same publication time
 _ARTICLE_TYPES = re.compile(r"(Article|BlogPosting|Report|LiveBlogPosting)$")
 _MAX_JSONLD_CHARS = 1_000_000  # a script block larger than this is not metadata
 _EARLIEST = datetime(1990, 1, 1)
@@ -164,11 +165,18 @@ def choose_publication(
             return True
         return any(abs((stamp.utc().date() - d).days) <= 1 for d in reference_days)
 
-    for wanted in (
-        lambda s: s.precision != "day" and s.aware,
-        lambda s: s.precision != "day",
-        lambda s: True,
-    ):
+    timed = [(src, s) for src, s in plausible if s.precision != "day" and s.aware]
+    timed = [(src, s) for src, s in timed if consistent(src, s)]
+    datelines = [s for src, s in timed if src == "dateline"]
+    if datelines:
+        # What the reader sees settles a disagreement (a wrong offset in JSON-LD, a modified
+        # time in a generic tag): the first claim that states the dateline's instant wins.
+        for source, stamp in timed:
+            if abs((stamp.utc() - datelines[0].utc()).total_seconds()) <= _SAME_INSTANT:
+                return stamp, source, None
+    if timed:
+        return timed[0][1], timed[0][0], None
+    for wanted in (lambda s: s.precision != "day", lambda s: True):
         for source, stamp in plausible:
             if wanted(stamp) and consistent(source, stamp):
                 return stamp, source, None
@@ -208,9 +216,7 @@ def _read_times(
         if len(claims) > 40:
             break
     claims += [("meta", parse_stamp(metas.get(name))) for name in _DATE_META]
-    aware = [s for _, s in claims if s is not None and s.aware and s.value.year > 1]
-    fallback = aware[0].value.tzinfo if aware else None
-    claims += [("dateline", s) for s in _datelines(tree, fallback)]
+    claims += [("dateline", s) for s in _datelines(tree)]
     claims += [("jsonld", parse_stamp(_text(o.get("datePublished")))) for o in others]
     claims += [("meta", parse_stamp(metas.get(name))) for name in _WEAK_DATE_META]
     meta.time_claims = [(source, stamp) for source, stamp in claims if stamp is not None]
@@ -227,8 +233,12 @@ def _read_times(
             break
 
 
-def _datelines(tree: HtmlElement, fallback: Any) -> list[Stamp]:
-    """Visible datelines with a time of day, in document order (updates left out)."""
+def _datelines(tree: HtmlElement) -> list[Stamp]:
+    """Visible datelines with a time of day and zone, in document order, once each.
+
+    A clock time without a zone is left out: the site's local zone is unknown, and the
+    offset of another claim on the page is often plain UTC.
+    """
     found: list[Stamp] = []
     for element in tree.iter(*_DATELINE_TAGS):
         if len(element) > 6:
@@ -236,14 +246,35 @@ def _datelines(tree: HtmlElement, fallback: Any) -> list[Stamp]:
         text = element.text_content()
         if len(text) > 200 or not _DATELINE_CLOCK.search(text) or not _DATELINE_HINT.search(text):
             continue
-        if _UPDATED.search(text) and "publish" not in text.lower():
+        updated = _UPDATED.search(text)
+        if updated and "publish" not in text.lower():
+            text = text[: updated.start()]  # "Nov 18, 2019 at 2:26 PM HST - Updated ..."
+        elif _marks_update(element):
             continue
-        stamp = parse_dateline(text, fallback)
-        if stamp is not None and stamp.precision != "day":
+        stamp = parse_dateline(text)
+        if stamp is not None and stamp.precision != "day" and stamp not in found:
             found.append(stamp)
             if len(found) >= _MAX_DATELINES:
                 break
     return found
+
+
+def _marks_update(element: HtmlElement) -> bool:
+    """True when the element sits in an "Updated ..." line or an update-classed block."""
+    node: HtmlElement | None = element
+    for _ in range(3):
+        if node is None:
+            return False
+        marks = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
+        if "updat" in marks or "modif" in marks:
+            return True
+        parent = node.getparent()
+        if parent is not None and len(parent) <= 6:
+            context = parent.text_content()
+            if len(context) < 300 and _UPDATED.search(context):
+                return "publish" not in context.lower()
+        node = parent
+    return False
 
 
 def _read_credits(
