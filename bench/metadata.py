@@ -41,8 +41,14 @@ def predict(html: str, url: str, page_id: str) -> dict:
     """The scorer's prediction record for one page (empty fields when nothing is extracted)."""
     result = extract_article(html, url=url)
     if not isinstance(result, Article):
-        return {"id": page_id, "title": None, "authors": [], "published_at": None,
-                "publisher": None, "language": None}
+        return {
+            "id": page_id,
+            "title": None,
+            "authors": [],
+            "published_at": None,
+            "publisher": None,
+            "language": None,
+        }
     return {
         "id": page_id,
         "title": result.title,
@@ -76,7 +82,9 @@ def main(argv: list[str] | None = None) -> int:
             gold.write(json.dumps(g) + "\n")
     done = subprocess.run(
         [sys.executable, str(args.scorer), str(gold_out), str(out)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     sys.stdout.write(done.stdout)
     if done.returncode:

@@ -98,6 +98,7 @@ class Article:
     # is their display string.
     authors: list[str] = field(default_factory=list)
     publisher: str | None = None  # outlet name the page states, else its registrable domain
+    publisher_source: str | None = None  # page | domain
     published_at_source: str | None = None  # jsonld | time_element | meta | dateline | ...
     published_precision: str | None = None  # second | minute | day
     published_at_rejected: datetime | None = None  # an implausible claim, kept as a flag

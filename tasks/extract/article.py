@@ -136,8 +136,12 @@ def _extract(
     site_names += meta.jsonld_publishers
     title = choose_headline(
         meta.h1s,
-        [meta.headline, meta.metas.get("og:title"), meta.metas.get("twitter:title"),
-         meta.title_tag],
+        [
+            meta.headline,
+            meta.metas.get("og:title"),
+            meta.metas.get("twitter:title"),
+            meta.title_tag,
+        ],
         site_names,
         host,
         fallback=recall.title if recall else None,
@@ -151,8 +155,11 @@ def _extract(
         url=story_url,
     )
     authors = credited_authors(
-        [meta.jsonld_authors, [recall.author or ""] if recall else [],
-         [meta.metas.get("author") or ""]],
+        [
+            meta.jsonld_authors,
+            [recall.author or ""] if recall else [],
+            [meta.metas.get("author") or ""],
+        ],
         publisher or sitename,
     )
     return Article(
@@ -171,6 +178,7 @@ def _extract(
         language=page_language(meta, recall),
         sitename=sitename,
         publisher=_clean_field(publisher) or readable_domain(story_url),
+        publisher_source="page" if _clean_field(publisher) else "domain",
         description=_clean_field(recall.description if recall else None),
         fetched_at=fetched_at,
         is_accessible_for_free=meta.free,

@@ -220,7 +220,7 @@ def _read_times(
     claims += [("jsonld", parse_stamp(_text(o.get("datePublished")))) for o in others]
     claims += [("meta", parse_stamp(metas.get(name))) for name in _WEAK_DATE_META]
     meta.time_claims = [(source, stamp) for source, stamp in claims if stamp is not None]
-    for source, stamp in meta.time_claims:
+    for _source, stamp in meta.time_claims:
         if stamp.value.year >= 1990:
             meta.published = stamp.utc()
             break

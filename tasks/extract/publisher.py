@@ -16,8 +16,21 @@ from newsflow.tasks.extract.headline import is_site_name
 from newsflow.tasks.extract.metadata import site_of
 
 AGENCIES = frozenset(
-    {"associated press", "the associated press", "ap", "reuters", "afp", "agence france-presse",
-     "dpa", "ansa", "efe", "upi", "press association", "pa media", "bloomberg"}
+    {
+        "associated press",
+        "the associated press",
+        "ap",
+        "reuters",
+        "afp",
+        "agence france-presse",
+        "dpa",
+        "ansa",
+        "efe",
+        "upi",
+        "press association",
+        "pa media",
+        "bloomberg",
+    }
 )
 _SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·)\s+")
 _URLISH = re.compile(r"^(?:https?://|www\.)", re.I)

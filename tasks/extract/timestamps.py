@@ -19,31 +19,62 @@ Precision = str  # "second" | "minute" | "day"
 # Zone abbreviations seen in English datelines. North American names map to the region's
 # zone so that "ET" and a mislabelled "EST" in summer both get the offset in force that day.
 _ZONES: dict[str, str | timedelta] = {
-    "UTC": timedelta(0), "GMT": timedelta(0), "Z": timedelta(0),
-    "ET": "America/New_York", "EST": "America/New_York", "EDT": "America/New_York",
-    "CT": "America/Chicago", "CST": "America/Chicago", "CDT": "America/Chicago",
-    "MT": "America/Denver", "MST": "America/Denver", "MDT": "America/Denver",
-    "PT": "America/Los_Angeles", "PST": "America/Los_Angeles", "PDT": "America/Los_Angeles",
-    "AKST": "America/Anchorage", "AKDT": "America/Anchorage",
-    "HST": timedelta(hours=-10), "BST": timedelta(hours=1), "IST": timedelta(hours=5, minutes=30),
-    "CET": timedelta(hours=1), "CEST": timedelta(hours=2), "WAT": timedelta(hours=1),
-    "EAT": timedelta(hours=3), "SAST": timedelta(hours=2), "JST": timedelta(hours=9),
-    "KST": timedelta(hours=9), "AEST": timedelta(hours=10), "AEDT": timedelta(hours=11),
+    "UTC": timedelta(0),
+    "GMT": timedelta(0),
+    "Z": timedelta(0),
+    "ET": "America/New_York",
+    "EST": "America/New_York",
+    "EDT": "America/New_York",
+    "CT": "America/Chicago",
+    "CST": "America/Chicago",
+    "CDT": "America/Chicago",
+    "MT": "America/Denver",
+    "MST": "America/Denver",
+    "MDT": "America/Denver",
+    "PT": "America/Los_Angeles",
+    "PST": "America/Los_Angeles",
+    "PDT": "America/Los_Angeles",
+    "AKST": "America/Anchorage",
+    "AKDT": "America/Anchorage",
+    "HST": timedelta(hours=-10),
+    "BST": timedelta(hours=1),
+    "IST": timedelta(hours=5, minutes=30),
+    "CET": timedelta(hours=1),
+    "CEST": timedelta(hours=2),
+    "WAT": timedelta(hours=1),
+    "EAT": timedelta(hours=3),
+    "SAST": timedelta(hours=2),
+    "JST": timedelta(hours=9),
+    "KST": timedelta(hours=9),
+    "AEST": timedelta(hours=10),
+    "AEDT": timedelta(hours=11),
 }
 _MONTHS = {
     name: index + 1
     for index, names in enumerate(
-        (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-         ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-         ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-         ("dec", "december"))
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        )
     )
     for name in names
 }
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DATE_FORMS = (
     re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)", re.I),
-    re.compile(r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d\d)", re.I),
+    re.compile(
+        r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d\d)", re.I
+    ),
     re.compile(r"(?P<year>(?:19|20)\d\d)-(?P<mon>\d\d)-(?P<day>\d\d)"),
 )
 _TIME = re.compile(

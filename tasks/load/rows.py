@@ -18,7 +18,12 @@ from newsflow.tasks.records import Analysis, Article, Mention, Quote
 
 _LINEAGE = ["article_id", "extractor_version", "model"]
 # The columns each builder fills, derived from the records they are built from.
-ARTICLE_COLUMNS = [f.name for f in fields(Article) if f.name != "page_url"] + ["run_id"]
+# Article fields stored elsewhere: the page URL in ``pages``, the credited people in
+# ``article_authors``, embedded posts as ``quotes``.
+_NOT_ARTICLE_COLUMNS = ("page_url", "authors", "embedded_quotes")
+ARTICLE_COLUMNS = [f.name for f in fields(Article) if f.name not in _NOT_ARTICLE_COLUMNS] + [
+    "run_id"
+]
 MENTION_COLUMNS = [f.name for f in fields(Mention)] + _LINEAGE
 QUOTE_COLUMNS = [f.name for f in fields(Quote)] + _LINEAGE
 
@@ -52,7 +57,8 @@ def arrow_table(
 def article_row(article: Article, run_id: str, now: datetime) -> dict[str, object]:
     """An ``articles`` row: the record's fields but the page URL (that is ``pages``'s)."""
     row = asdict(article)
-    row.pop("page_url")
+    for name in _NOT_ARTICLE_COLUMNS:
+        row.pop(name, None)
     row["fetched_at"] = article.fetched_at or now
     row["run_id"] = run_id
     return row

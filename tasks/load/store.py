@@ -14,7 +14,7 @@ import duckdb
 
 from newsflow.clock import utcnow
 from newsflow.tasks.fetch.retry import DEFAULT_RETRY_BACKOFF, plan_page_retry
-from newsflow.tasks.load import entity_registry
+from newsflow.tasks.load import article_facts, entity_registry
 from newsflow.tasks.load.rows import (
     ARTICLE_COLUMNS,
     MENTION_COLUMNS,
@@ -71,6 +71,9 @@ def store_batch(
         # Mentions and quotes only for articles this batch really adds: a story already
         # stored keeps the rows it has.
         mentions, quotes = _insert_analyses(con, batch, new_ids)
+        added = [article for article in batch.articles if article.article_id in new_ids]
+        article_facts.insert_authors(con, added)
+        article_facts.date_from_feeds(con, added)
         _update_pages(con, batch.articles, failures, now, max_attempts, retry_backoff)
     return BatchCounts(
         articles=len(new_ids), mentions=mentions, quotes=quotes, failures=len(failures)

@@ -1,0 +1,74 @@
+"""Rows for what a page states about its article beyond ``articles``: credited authors, and
+the feed's date where the page gave none.
+
+Kept apart from store.py so the loader only gains two calls inside its transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import duckdb
+
+from newsflow.tasks.load.rows import arrow_table
+from newsflow.tasks.records import Article
+
+_AUTHOR_COLUMNS = ["article_id", "position", "name"]
+
+
+def author_rows(articles: Iterable[Article]) -> list[dict]:
+    """One row per credited person, in byline order, once per article."""
+    unique = {article.article_id: article for article in reversed(list(articles))}
+    return [
+        {"article_id": article_id, "position": position, "name": name}
+        for article_id, article in unique.items()
+        for position, name in enumerate(article.authors)
+    ]
+
+
+def insert_authors(con: duckdb.DuckDBPyConnection, articles: Iterable[Article]) -> int:
+    """Insert the authors of ``articles`` (call with only the articles the batch adds; an
+    article reached through two pages is counted once)."""
+    rows = author_rows(articles)
+    if not rows:
+        return 0
+    con.register("batch_authors", arrow_table(con, "article_authors", rows, _AUTHOR_COLUMNS))
+    try:
+        con.execute(
+            "INSERT INTO article_authors BY NAME SELECT * FROM batch_authors ON CONFLICT DO NOTHING"
+        )
+    finally:
+        con.unregister("batch_authors")
+    return len(rows)
+
+
+def date_from_feeds(con: duckdb.DuckDBPyConnection, articles: Iterable[Article]) -> None:
+    """Give the feed's publication time to new articles whose page stated none, or only a day.
+
+    The earliest date a feed gave for the article's page is used; a page's day is replaced
+    only by a feed time of day on that same UTC day.
+    """
+    pairs = [(a.article_id, a.page_url) for a in articles]
+    if not pairs:
+        return
+    con.execute(
+        """
+        UPDATE articles SET published_at = f.published_at, published_at_source = 'feed',
+               published_precision = 'second'
+        FROM (
+            SELECT b.article_id, min(fi.published_at) AS published_at
+            FROM (SELECT unnest($ids) AS article_id, unnest($pages) AS page_url) b
+            JOIN feed_items fi ON fi.page_url = b.page_url
+            WHERE fi.published_at IS NOT NULL
+            GROUP BY b.article_id
+        ) f
+        WHERE articles.article_id = f.article_id
+          AND f.published_at <= articles.fetched_at + INTERVAL 2 DAY
+          AND f.published_at >= TIMESTAMP '1990-01-01'
+          AND (articles.published_at IS NULL
+               OR (articles.published_precision = 'day'
+                   AND CAST(f.published_at AS DATE) = CAST(articles.published_at AS DATE)
+                   AND f.published_at <> date_trunc('day', f.published_at)))
+        """,
+        {"ids": [a for a, _ in pairs], "pages": [p for _, p in pairs]},
+    )
