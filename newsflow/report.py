@@ -33,7 +33,8 @@ _STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; color: #222; }
 h1 { margin-bottom: .2rem; } .meta { color: #666; margin-top: 0; }
 section { margin: 2.5rem 0; } .figures { display: flex; flex-wrap: wrap; gap: 1rem; }
-.figures > div { flex: 1 1 30rem; }
+.figures > div { flex: 1 1 30rem; min-width: 0; }
+.figures.pair { display: grid; grid-template-columns: repeat(auto-fill, minmax(30rem, 1fr)); }
 table { border-collapse: collapse; width: 100%; font-size: .92rem; }
 th, td { text-align: left; vertical-align: top; padding: .35rem .5rem; border-bottom: 1px solid #ddd; }
 td.quote { max-width: 36rem; } .empty { color: #888; font-style: italic; }
@@ -110,12 +111,15 @@ def _volume_figure(con: duckdb.DuckDBPyConnection, since: date) -> go.Figure | N
             text=[n for _, n in points],
             textposition="inside",
         )
+    per_day: dict[str, int] = {}
+    for _, day, n in rows:
+        per_day[day.isoformat()] = per_day.get(day.isoformat(), 0) + n
     figure.update_layout(
         barmode="stack",
         title="Articles per source per day",
         showlegend=True,
         xaxis={"type": "category", "categoryorder": "array", "categoryarray": days},
-        yaxis={"title": "articles"},
+        yaxis={"title": "articles", **count_axis(max(per_day.values()))},
     )
     return figure
 
@@ -146,7 +150,10 @@ def _entity_figures(
         )
     )
     bars.update_layout(
-        title=f"Most mentioned {noun} (articles)", yaxis={"type": "category"}, height=420
+        title=f"Most mentioned {noun} (articles)",
+        yaxis={"type": "category", "automargin": True},
+        xaxis=count_axis(max(articles for _, articles, _ in top)),
+        height=420,
     )
     names = [name for name, _, _ in top[:TREND_ENTITIES]]
     daily = con.execute(
@@ -197,8 +204,27 @@ def _speakers_figure(con: duckdb.DuckDBPyConnection, since: date) -> go.Figure |
             hovertemplate="%{y}: %{x} quotes in %{customdata} articles<extra></extra>",
         )
     )
-    figure.update_layout(title="Most quoted speakers (quotes)", yaxis={"type": "category"})
+    figure.update_layout(
+        title="Most quoted speakers (quotes)",
+        yaxis={"type": "category", "automargin": True},
+        xaxis=count_axis(max(quotes for _, quotes, _ in rows)),
+    )
     return figure
+
+
+def count_axis(largest: int) -> dict:
+    """An axis of counts from 0 past ``largest``, in whole steps: every bar ends on the chart.
+
+    Autorange alone is computed for the layout's default width; a chart narrower than that
+    (two charts side by side, long labels) had its largest bars cut off unlabelled.
+    """
+    top = max(1, int(largest))
+    return {
+        "range": [0, top * 1.08],
+        "tick0": 0,
+        "dtick": max(1, -(-top // 6)),
+        "rangemode": "tozero",
+    }
 
 
 def _quotes_table(con: duckdb.DuckDBPyConnection, since: date) -> str:
@@ -275,8 +301,13 @@ def render_report(con: duckdb.DuckDBPyConnection, *, since: date | None = None) 
         ),
         ("quotes", "Latest quotes", _quotes_table(con, since)),
     ]
+    # Two charts side by side sit in fixed grid columns: a chart is drawn as soon as its
+    # script runs, before its neighbour exists, so a flex row would first give it the whole
+    # width and then cut it in half.
+    pairs = {"people", "organisations"}
     body = "\n".join(
-        f'<section id="{sid}"><h2>{_e(title)}</h2><div class="figures">{content}</div></section>'
+        f'<section id="{sid}"><h2>{_e(title)}</h2>'
+        f'<div class="figures{" pair" if sid in pairs else ""}">{content}</div></section>'
         for sid, title, content in sections
     )
     period = f"{since.isoformat()} to {(until or since).isoformat()}"

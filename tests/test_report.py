@@ -258,3 +258,62 @@ def test_flow_built_warehouse_report_renders(flow_warehouse: Path, tmp_path: Pat
     assert sum(int(v) for v in _texts(dom, "chart-volume", BARS)) == len(expected()["pages"])
     assert len(_find(dom, "latest-quotes", "/tbody/tr")) == min(quotes, 25)
     assert _texts(dom, "chart-people", YTICKS)
+
+
+# Added to a copy of the report: once plotly has drawn, record on each bar chart how far its
+# bars reach and how far its own box reaches on the screen (chromium's layout, not plotly's).
+_MEASURE = """
+<script>
+window.addEventListener("load", () => setTimeout(() => {
+  for (const chart of document.querySelectorAll(".js-plotly-plot")) {
+    const room = chart.parentElement.getBoundingClientRect();
+    let reach = 0;
+    for (const bar of chart.querySelectorAll(".bars .point path")) {
+      const box = bar.getBoundingClientRect();
+      reach = Math.max(reach, box.right, box.bottom > room.bottom ? Infinity : 0);
+    }
+    chart.setAttribute("data-bars-right", String(reach));
+    chart.setAttribute("data-room-right", String(room.right));
+  }
+}, 500));
+</script>
+"""
+
+BAR_CHARTS = {
+    "chart-people": (
+        "SELECT max(n) FROM (SELECT sum(articles) AS n FROM daily_entity_mentions "
+        "WHERE label = 'PERSON' GROUP BY canonical)"
+    ),
+    "chart-organisations": (
+        "SELECT max(n) FROM (SELECT sum(articles) AS n FROM daily_entity_mentions "
+        "WHERE label = 'ORG' GROUP BY canonical)"
+    ),
+    "chart-speakers": "SELECT max(n) FROM (SELECT count(*) AS n FROM quotes GROUP BY speaker)",
+    "chart-volume": "SELECT max(n) FROM (SELECT sum(articles) AS n FROM daily_source_volume GROUP BY day)",
+}
+
+
+@pytest.fixture(scope="module")
+def measured(page: Path, tmp_path_factory: pytest.TempPathFactory) -> lxml.html.HtmlElement:
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed: run `make install-browser`")
+    copy = tmp_path_factory.mktemp("measured") / "report.html"
+    copy.write_text(page.read_text(encoding="utf-8").replace("</body>", _MEASURE + "</body>"))
+    return render(copy, tmp_path_factory.mktemp("chromium-profile"))
+
+
+@needs_chromium
+@pytest.mark.parametrize("chart", sorted(BAR_CHARTS))
+def test_every_bar_chart_axis_covers_its_largest_count(
+    chart: str, measured: lxml.html.HtmlElement, con: duckdb.DuckDBPyConnection
+) -> None:
+    largest = con.execute(BAR_CHARTS[chart]).fetchone()[0]
+    [div] = _find(measured, chart)
+    ticks = XTICKS if chart != "chart-volume" else YTICKS
+    values = [float(t.replace("\u2212", "-")) for t in _texts(measured, chart, ticks)]
+    assert max(values) >= largest, f"{chart}: axis ends at {max(values)}, largest is {largest}"
+    labels = [int(t) for t in _texts(measured, chart, BARS)]
+    if chart != "chart-volume":  # stacked volume bars are labelled per source, not per day
+        assert max(labels) == largest
+    bars_right, room_right = float(div.get("data-bars-right")), float(div.get("data-room-right"))
+    assert 0 < bars_right <= room_right + 1, f"{chart}: bars run past the chart's box"
