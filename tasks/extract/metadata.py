@@ -145,7 +145,8 @@ def choose_publication(
     other JSON-LD, generic meta) decides, then ``extra`` (trafilatura's date, the feed's
     date). A ``<time>`` element whose day disagrees with the page's metadata is ignored:
     it belongs to another story in a list. A claim before 1990 or in the future is not
-    believed; the first such one is returned third, so the caller can flag it.
+    believed; the first such one is returned third (whatever was chosen), so the caller
+    can flag it.
     """
     claims = list(meta.time_claims) + list(extra)
     rejected: Stamp | None = None
@@ -173,13 +174,13 @@ def choose_publication(
         # time in a generic tag): the first claim that states the dateline's instant wins.
         for source, stamp in timed:
             if abs((stamp.utc() - datelines[0].utc()).total_seconds()) <= _SAME_INSTANT:
-                return stamp, source, None
+                return stamp, source, rejected
     if timed:
-        return timed[0][1], timed[0][0], None
+        return timed[0][1], timed[0][0], rejected
     for wanted in (lambda s: s.precision != "day", lambda s: True):
         for source, stamp in plausible:
             if wanted(stamp) and consistent(source, stamp):
-                return stamp, source, None
+                return stamp, source, rejected
     return None, None, rejected
 
 

@@ -1,0 +1,268 @@
+"""What a page states about its article: headline, credited people, time, publisher, labels.
+
+Each case is a page shape met on real news sites (site name in every <title>, bylines with
+roles and dates, a dateline with the time while the metadata has only the day, a host and
+port as the only name), built small here; the store tests load the result into DuckDB.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from newsflow.tasks.extract.article import extract_article
+from newsflow.tasks.extract.bylines import credited_authors
+from newsflow.tasks.load import store as load
+from newsflow.tasks.records import Article, FeedItem, FeedPoll, ProcessedBatch
+from newsflow.warehouse.db import open_ingest
+
+PARAGRAPHS = "".join(
+    f"<p>On day {i} the city council debated budget line {i * 7}, and members agreed "
+    f"after a long argument that measure {i * 3} would be put to a public vote.</p>"
+    for i in range(12)
+)
+FETCHED = datetime(2025, 3, 12, 12, 0)
+
+
+def _extract(
+    head: str = "", top: str = "", url: str = "https://www.example-news.com/a/1"
+) -> Article:
+    html = (
+        f"<!DOCTYPE html><html lang='en'><head>{head}</head><body>{top}"
+        f"<article>{PARAGRAPHS}</article></body></html>"
+    )
+    article = extract_article(html, url=url, fetched_at=FETCHED)
+    assert isinstance(article, Article), article
+    return article
+
+
+def _jsonld(**fields: object) -> str:
+    data = {"@context": "https://schema.org", "@type": "NewsArticle", **fields}
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+# --- headline ---------------------------------------------------------------------------
+
+
+def test_headline_is_the_h1_without_the_site_name_every_title_carries() -> None:
+    article = _extract(
+        head="<title>Global Voices Online</title><meta property='og:site_name' "
+        "content='Global Voices'><meta property='og:title' content='Protests spread in Lagos'>",
+        top="<header><h1>Global Voices</h1></header><h1>Protests spread in Lagos</h1>",
+        url="https://globalvoices.org/2025/03/10/protests/",
+    )
+    assert article.title == "Protests spread in Lagos"
+
+
+def test_site_and_section_suffixes_are_removed_from_the_title() -> None:
+    article = _extract(
+        head="<title>Bike review | Reviews | Opinion | MoreBikes</title>"
+        "<meta property='og:site_name' content='MoreBikes'>",
+        url="https://www.morebikes.co.uk/bike-review/",
+    )
+    assert article.title == "Bike review"
+
+
+def test_title_whose_h1_is_the_site_name_keeps_the_story_title() -> None:
+    article = _extract(
+        head="<title>악녀의 덫에 걸린 이유리 - Entermedia</title>",
+        top="<h1>엔터 미디어</h1>",
+        url="http://www.entermedia.co.kr/news/articleView.html?idxno=1",
+    )
+    assert article.title == "악녀의 덫에 걸린 이유리"
+
+
+def test_h1_cut_short_by_markup_is_completed_from_the_metadata_title() -> None:
+    article = _extract(
+        head="<meta property='og:title' content='Emirates inks order for 30 jets, will "
+        "expand by early 2020s'>",
+        top="<h1>Emirates inks order for 30 jets, will expand by early<span hidden></span></h1>",
+    )
+    assert article.title == "Emirates inks order for 30 jets, will expand by early 2020s"
+
+
+# --- bylines ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "people"),
+    [
+        (["Phil Helsel is a reporter"], ["Phil Helsel"]),
+        (["Mike Wuerthele; Malcolm Owen Monday; November"], ["Mike Wuerthele", "Malcolm Owen"]),
+        (["Troy Smith; Troy L Smith; Cleveland com"], ["Troy Smith"]),
+        (["Tom Krisher; Ap Auto Writer"], ["Tom Krisher"]),
+        (["Condé Nast; Molly Wood"], ["Molly Wood"]),
+        (["By MEG KINNARD and ERRIN HAINES, Associated Press"], ["Meg Kinnard", "Errin Haines"]),
+        (["Analysis by Chris Cillizza, CNN Editor-at-large"], ["Chris Cillizza"]),
+        (["JERUSALEM POST STAFF NOVEMBER"], ["Jerusalem Post Staff"]),
+        (["Associated Press"], ["Associated Press"]),
+        (["rmb8090"], []),
+    ],
+)
+def test_bylines_become_one_clean_name_per_person(raw: list[str], people: list[str]) -> None:
+    assert credited_authors([raw]) == people
+
+
+def test_first_source_that_credits_a_person_wins_over_an_organisation() -> None:
+    assert credited_authors([["Reuters"], ["Jane Roe"]]) == ["Jane Roe"]
+    assert credited_authors([["Business Insider"], []], publisher="Business Insider") == [
+        "Business Insider"
+    ]
+
+
+def test_article_authors_come_from_jsonld_people_with_the_display_string() -> None:
+    article = _extract(
+        head=_jsonld(
+            headline="Budget vote",
+            author=[
+                {"@type": "Person", "name": "Lisa Kaczke"},
+                {"@type": "Person", "name": "Trevor J. Mitchell"},
+            ],
+        )
+        + "<meta name='author' content='Condé Nast'>"
+    )
+    assert article.authors == ["Lisa Kaczke", "Trevor J. Mitchell"]
+    assert article.author == "Lisa Kaczke; Trevor J. Mitchell"
+
+
+# --- publication time -------------------------------------------------------------------
+
+
+def test_time_of_day_is_kept_with_its_source() -> None:
+    article = _extract(head=_jsonld(headline="x", datePublished="2025-03-10T11:00:09Z"))
+    assert article.published_at == datetime(2025, 3, 10, 11, 0, 9)
+    assert (article.published_at_source, article.published_precision) == ("jsonld", "second")
+
+
+def test_visible_dateline_gives_the_time_when_metadata_has_only_the_day() -> None:
+    article = _extract(
+        head="<meta property='article:published_time' content='2025-03-10'>",
+        top="<p class='date'>Written by Ana Costa on 10 March 2025 @ 17:22 UTC</p>",
+    )
+    assert article.published_at == datetime(2025, 3, 10, 17, 22)
+    assert article.published_at_source == "dateline"
+
+
+def test_dateline_settles_a_jsonld_time_with_the_wrong_offset() -> None:
+    article = _extract(
+        head=_jsonld(headline="x", datePublished="2025-02-10T04:31:13-06:00")
+        + "<meta property='article:published_time' content='2025-02-10T04:31:13+00:00'>",
+        top="<span class='byline-date'>Feb 9, 2025, 10:31 pm CST</span>",
+    )
+    assert article.published_at == datetime(2025, 2, 10, 4, 31, 13)
+    assert article.published_at_source == "meta"
+
+
+def test_update_line_is_not_the_publication_time() -> None:
+    article = _extract(
+        head="<meta property='article:published_time' content='2025-03-08T15:30:00-05:00'>",
+        top="<p><span>Updated</span> <time>Mar 9, 2025, 10:28am EST</time></p>",
+    )
+    assert article.published_at == datetime(2025, 3, 8, 20, 30)
+
+
+def test_placeholder_and_future_dates_are_flagged_not_stored() -> None:
+    placeholder = _extract(head=_jsonld(headline="x", datePublished="0001-01-01T00:00:00Z"))
+    assert placeholder.published_at is None
+    future = _extract(
+        head=_jsonld(
+            headline="x", datePublished="2031-01-01T10:00:00Z", dateModified="2025-03-11T08:00:00Z"
+        )
+    )
+    assert future.published_at is None or future.published_at < FETCHED
+    assert future.published_at_rejected == datetime(2031, 1, 1, 10, 0)
+    assert future.modified_at == datetime(2025, 3, 11, 8, 0)
+
+
+# --- publisher and labels ---------------------------------------------------------------
+
+
+def test_publisher_is_the_name_the_page_gives_never_a_host_and_port() -> None:
+    named = _extract(
+        head="<meta property='og:site_name' content='WSJ'>"
+        + _jsonld(headline="x", publisher={"@type": "Organization", "name": "Wall Street Journal"}),
+        url="http://127.0.0.1:8765/n/1",
+    )
+    assert (named.publisher, named.publisher_source) == ("Wall Street Journal", "page")
+    unnamed = _extract(url="http://127.0.0.1:8765/n/2")
+    assert (unnamed.publisher, unnamed.publisher_source) == ("127.0.0.1", "domain")
+    domain = _extract(url="https://www.nj.com/news/2025/03/story.html")
+    assert domain.publisher == "nj.com"
+
+
+def test_wire_story_is_published_by_the_site_that_hosts_it() -> None:
+    article = _extract(
+        head="<title>Deval Patrick goes south - Connecticut Post</title>"
+        + _jsonld(
+            headline="Deval Patrick goes south",
+            publisher={"@type": "Organization", "name": "Associated Press"},
+        ),
+        url="https://www.ctpost.com/news/article/x.php",
+    )
+    assert article.publisher == "Connecticut Post"
+
+
+def test_paywall_section_tags_and_image_are_read() -> None:
+    article = _extract(
+        head=_jsonld(
+            headline="x",
+            isAccessibleForFree="False",
+            articleSection="Politics",
+            keywords="budget, council",
+            image={"url": "https://cdn.example/a.jpg"},
+        )
+    )
+    assert article.is_accessible_for_free is False
+    assert (article.section, article.tags) == ("Politics", ["budget", "council"])
+    assert article.image_url == "https://cdn.example/a.jpg"
+
+
+# --- loading ----------------------------------------------------------------------------
+
+
+def test_store_writes_one_author_row_per_person_and_the_publisher_the_views_use(
+    tmp_path: Path,
+) -> None:
+    article = _extract(
+        head=_jsonld(
+            headline="Budget vote", author="By Tom Krisher, AP Auto Writer and Dee-Ann Durbin"
+        )
+        + "<meta property='og:site_name' content='Daily Planet'>",
+    )
+    db = tmp_path / "news.duckdb"
+    with open_ingest(db) as con:
+        load.store_batch(con, ProcessedBatch(articles=[article]), [], run_id="r1")
+        load.store_batch(con, ProcessedBatch(articles=[article]), [], run_id="r2")
+        rows = con.execute(
+            "SELECT position, name FROM article_authors WHERE article_id = ? ORDER BY position",
+            [article.article_id],
+        ).fetchall()
+        assert rows == [(0, "Tom Krisher"), (1, "Dee-Ann Durbin")]
+        assert con.execute("SELECT source, publisher FROM article_info").fetchall() == [
+            ("Daily Planet", "Daily Planet")
+        ]
+
+
+def test_feed_time_fills_a_page_that_states_only_the_day(tmp_path: Path) -> None:
+    article = _extract(
+        head="<meta property='article:published_time' content='2025-03-10'>",
+        url="https://www.example-news.com/a/7",
+    )
+    assert article.published_precision == "day"
+    item = FeedItem(
+        feed_url="https://www.example-news.com/feed",
+        url=article.page_url,
+        link=article.page_url,
+        published_at=datetime(2025, 3, 10, 9, 45),
+    )
+    poll = FeedPoll(feed_url=item.feed_url, name="Example feed", status="ok", items=[item])
+    with open_ingest(tmp_path / "news.duckdb") as con:
+        load.record_polls(con, [poll])
+        load.store_batch(con, ProcessedBatch(articles=[article]), [], run_id="r1")
+        assert con.execute(
+            "SELECT published_at, published_at_source, publisher FROM articles"
+        ).fetchone() == (datetime(2025, 3, 10, 9, 45), "feed", "example-news.com")
+        assert con.execute("SELECT source FROM article_info").fetchone() == ("Example feed",)
