@@ -1,7 +1,7 @@
 """Article-metadata benchmark: headline, authors, publication time, publisher, language.
 
     .venv/bin/python bench/metadata.py [--gold FILE] [--data DIR] [--half all|a|b]
-                                       [--out PRED.jsonl] [--scorer PATH]
+                                       [--out PRED.jsonl] [--scorer PATH] [--local-url]
 
 Runs ``tasks.extract.extract_article`` (what ``newsflow ingest`` stores) on each page of the
 extraction benchmark that ``--gold`` annotates, writes one prediction per line in the
@@ -66,6 +66,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scorer", type=Path, default=DEFAULT_SCORER)
     parser.add_argument("--half", choices=("all", "a", "b"), default="all")
     parser.add_argument("--out", type=Path)
+    parser.add_argument(
+        "--local-url",
+        action="store_true",
+        help="pass each page as served from http://127.0.0.1:8765/ID (as a test ingest does)",
+    )
     args = parser.parse_args(argv)
 
     truth = json.loads((args.data / "ground-truth.json").read_text(encoding="utf-8"))
@@ -78,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
             key = g["id"].split("__", 1)[1]
             with gzip.open(args.data / "html" / f"{key}.html.gz", "rt", encoding="utf8") as f:
                 html = f.read()
-            preds.write(json.dumps(predict(html, truth[key]["url"], g["id"])) + "\n")
+            url = f"http://127.0.0.1:8765/{key[:16]}" if args.local_url else truth[key]["url"]
+            preds.write(json.dumps(predict(html, url, g["id"])) + "\n")
             gold.write(json.dumps(g) + "\n")
     done = subprocess.run(
         [sys.executable, str(args.scorer), str(gold_out), str(out)],

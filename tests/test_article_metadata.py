@@ -266,3 +266,12 @@ def test_feed_time_fills_a_page_that_states_only_the_day(tmp_path: Path) -> None
             "SELECT published_at, published_at_source, publisher FROM articles"
         ).fetchone() == (datetime(2025, 3, 10, 9, 45), "feed", "example-news.com")
         assert con.execute("SELECT source FROM article_info").fetchone() == ("Example feed",)
+
+
+def test_copy_served_from_a_local_server_is_named_after_the_domain_it_claims() -> None:
+    article = _extract(
+        head="<link rel='canonical' href='https://www.nj.com/news/2025/03/story.html'>",
+        url="http://127.0.0.1:8765/n/3",
+    )
+    assert article.url == "http://127.0.0.1:8765/n/3"  # the key stays the served page
+    assert (article.publisher, article.publisher_source) == ("nj.com", "domain")

@@ -23,7 +23,7 @@ import html as html_entities
 import logging
 import re
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import trafilatura
 from lxml import etree
@@ -131,7 +131,8 @@ def _extract(
         meta, now, [(name, stamp) for name, stamp in extra if stamp is not None]
     )
     sitename = _clean_field(recall.sitename if recall else None)
-    host = urlsplit(story_url).hostname or ""
+    site_url = claimed_site_url(meta, story_url)
+    host = urlsplit(site_url).hostname or ""
     site_names = [n for n in (meta.metas.get("og:site_name"), sitename) if n]
     site_names += meta.jsonld_publishers
     title = choose_headline(
@@ -152,7 +153,7 @@ def _extract(
         title_tag=meta.title_tag,
         headline=title,
         application_name=meta.metas.get("application-name"),
-        url=story_url,
+        url=site_url,
     )
     authors = credited_authors(
         [
@@ -177,7 +178,7 @@ def _extract(
         modified_at=meta.modified.utc() if meta.modified else None,
         language=page_language(meta, recall),
         sitename=sitename,
-        publisher=_clean_field(publisher) or readable_domain(story_url),
+        publisher=_clean_field(publisher) or readable_domain(site_url),
         publisher_source="page" if _clean_field(publisher) else "domain",
         description=_clean_field(recall.description if recall else None),
         fetched_at=fetched_at,
@@ -186,6 +187,24 @@ def _extract(
         tags=[t for t in (_clean_field(t) for t in meta.tags) if t],
         image_url=_clean_field(meta.image_url),
     )
+
+
+def claimed_site_url(meta: PageMetadata, story_url: str) -> str:
+    """The URL the page claims for itself (canonical, ``og:url``), for naming its site only.
+
+    A copy served from elsewhere (a mirror, a test server on 127.0.0.1:8765) still names its
+    outlet's domain there; the story's key stays ``story_url``.
+    """
+    for href in (meta.canonical_href, meta.og_url):
+        if not href:
+            continue
+        try:
+            parts = urlsplit(urljoin(story_url, href))
+            if parts.scheme in ("http", "https") and parts.hostname:
+                return parts.geturl()
+        except ValueError:
+            continue
+    return story_url
 
 
 def page_language(meta: PageMetadata, recall: Document | None) -> str | None:
