@@ -32,7 +32,7 @@ from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
 from newsflow.clock import utcnow
-from newsflow.tasks.extract.bylines import credited_authors
+from newsflow.tasks.extract.bylines import choose_authors
 from newsflow.tasks.extract.cleanup import clean_body, prune_link_lists
 from newsflow.tasks.extract.headline import choose_headline
 from newsflow.tasks.extract.metadata import (
@@ -155,12 +155,13 @@ def _extract(
         application_name=meta.metas.get("application-name"),
         url=site_url,
     )
-    authors = credited_authors(
+    authors = choose_authors(
         [
             meta.jsonld_authors,
             [recall.author or ""] if recall else [],
             [meta.metas.get("author") or ""],
         ],
+        meta.bylines,
         publisher or sitename,
     )
     return Article(

@@ -13,7 +13,9 @@ import unicodedata
 
 from newsflow.tasks.extract.publisher import AGENCIES
 
-_SPLIT = re.compile(r"\s*(?:;|,|\||&|\band\b|\bund\b|\by\b|\bet\b|\bwith\b|\n)\s*", re.I)
+_SPLIT = re.compile(r"\s*(?:;|,|\||&|\band\b|\bund\b|\bwith\b|\n)\s*", re.I)
+_LABEL = re.compile(r"^\w+:\s+")  # "Text: Jane Roe", "Topic: Hardware"
+_ORG_TAIL = re.compile(r"(?<=[a-z])(?:\s+[A-Z]{2,}\b)+$")  # "Kevin McCoy USA TODAY"
 _LEAD = re.compile(
     r"^(?:(?:analysis|commentary|opinion|story|text|words|reporting|written|posted|"
     r"published|photos?|video|interview)\s+)?(?:by|von|por|par|from)\s*:?\s+",
@@ -40,6 +42,11 @@ _COMPANIES = re.compile(
 )
 _DOMAIN = re.compile(r"\b[\w-]+(?:\.| )(?:com|org|net|co\.uk|de)$", re.I)
 _USERNAME = re.compile(r"^[a-z0-9_.-]*\d[a-z0-9_.-]*$|^[a-z]+[-_][a-z0-9]+$", re.I)
+_DIGITS_ON = re.compile(r"\s+\S*\d")
+_PARTICLES = frozenset(
+    {"de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "la", "le", "bin",
+     "al", "el", "dos", "das", "ibn", "ter", "ten", "zu"}
+)
 MAX_NAME_WORDS = 5
 
 
@@ -60,7 +67,7 @@ def credited_authors(sources: list[list[str]], publisher: str | None = None) -> 
                     continue
                 if name.lower() in AGENCIES or name.lower().startswith("associated press"):
                     agencies.append(name)
-                elif _is_organisation(name, publisher):
+                elif _is_organisation(name, publisher) or not _person_like(name):
                     organisations.append(name)
                 else:
                     names.append(name)
@@ -70,10 +77,43 @@ def credited_authors(sources: list[list[str]], publisher: str | None = None) -> 
     return (_dedupe(agencies) or _dedupe(organisations))[:1]
 
 
+def choose_authors(
+    structured: list[list[str]], visible: list[str], publisher: str | None = None
+) -> list[str]:
+    """Credited people: the visible byline when it agrees with the metadata, else metadata.
+
+    The first visible byline that names people wins when the metadata names none, or when
+    it shares a person with the metadata (then its fuller or shorter list is what readers
+    see). A visible "author" box naming someone else entirely is not trusted over metadata.
+    """
+    stated = credited_authors(structured, publisher)
+    for text in visible:
+        shown = credited_authors([[text]], publisher)
+        if not shown or all(_is_credit_only(n) for n in shown):
+            continue
+        if not stated:
+            return shown
+        if _keys(shown) & _keys(stated):
+            # Labels and tags next to the byline ("Atividades") are not people.
+            known = _keys(stated)
+            return [n for n in shown if _keys([n]) & known or len(n.split()) >= 2]
+        break
+    return stated
+
+
+def _is_credit_only(name: str) -> bool:
+    return name.lower() in AGENCIES
+
+
+def _keys(names: list[str]) -> set[str]:
+    return {" ".join(_key_words(n)) for n in names}
+
+
 def _clean(piece: str) -> str | None:
-    text = _LEAD.sub("", piece.strip(" .:-–—()[]"))
+    text = _LEAD.sub("", _LABEL.sub("", piece.strip(" .:-–—()[]")))
+    text = _DIGITS_ON.split(text)[0]  # "Mike Wall 2019-11-18T22:05Z Spaceflight"
     text = _SENTENCE.sub("", text)
-    text = _DATE_WORDS.sub("", text).strip(" .:-–—,")
+    text = _ORG_TAIL.sub("", _DATE_WORDS.sub("", text).strip(" .:-–—,"))
     if not text or _ROLE.search(text) or _DOMAIN.search(text) or "@" in text:
         return None
     if text.startswith("http") or _USERNAME.match(text) or any(c.isdigit() for c in text):
@@ -85,12 +125,24 @@ def _clean(piece: str) -> str | None:
     return text
 
 
+def _person_like(name: str) -> bool:
+    """Capitalised words (name particles aside): "Detroit News wire services" is a credit."""
+    words = name.split()
+    return words[0].lower() != "the" and not any(
+        w[0].islower() and w.lower() not in _PARTICLES for w in words if w[0].isalpha()
+    )
+
+
 def _is_organisation(name: str, publisher: str | None) -> bool:
     if _COMPANIES.search(name):
         return True
     if publisher:
         key, pub = _key(name), _key(publisher)
         if key and pub and (key == pub or (len(key) > 5 and key in pub)):
+            return True
+        # "CNN Business" on CNN: the outlet's own desk, not a person.
+        first = [w for w in _key_words(publisher) if w != "the"][:1]
+        if first and len(first[0]) >= 3 and _key_words(name)[:1] == first:
             return True
     return False
 

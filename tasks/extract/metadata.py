@@ -50,6 +50,8 @@ _DATELINE_HINT = re.compile(r"(?:19|20)\d\d")
 _DATELINE_CLOCK = re.compile(r"\d[:.]\d\d")
 _UPDATED = re.compile(r"\b(updated|modified|edited)\b", re.I)
 _MAX_DATELINES = 5
+_BYLINE_MARK = re.compile(r"byline|by-line|\bauthor\b|author-?name|by-author|\bwriter\b")
+_MAX_BYLINE = 150
 _SAME_INSTANT = 120  # seconds within which two claims state the same publication time
 _ARTICLE_TYPES = re.compile(r"(Article|BlogPosting|Report|LiveBlogPosting)$")
 _MAX_JSONLD_CHARS = 1_000_000  # a script block larger than this is not metadata
@@ -78,6 +80,7 @@ class PageMetadata:
     time_claims: list[tuple[str, Stamp]] = field(default_factory=list)
     modified: Stamp | None = None
     jsonld_authors: list[str] = field(default_factory=list)  # Person (or agency) names
+    bylines: list[str] = field(default_factory=list)  # visible byline texts, in page order
     jsonld_publishers: list[str] = field(default_factory=list)
     free: bool | None = None  # JSON-LD isAccessibleForFree
     section: str | None = None
@@ -125,6 +128,7 @@ def read_page_metadata(tree: HtmlElement) -> PageMetadata:
             break
 
     meta.titles = _title_candidates(tree, metas, meta.headline)
+    meta.bylines = _bylines(tree)
     for element in tree.iter("title"):
         meta.title_tag = " ".join(element.text_content().split()) or None
         break
@@ -256,6 +260,25 @@ def _datelines(tree: HtmlElement) -> list[Stamp]:
         if stamp is not None and stamp.precision != "day" and stamp not in found:
             found.append(stamp)
             if len(found) >= _MAX_DATELINES:
+                break
+    return found
+
+
+def _bylines(tree: HtmlElement) -> list[str]:
+    """Short texts of elements marked as a byline or author (class, id, rel, itemprop)."""
+    found: list[str] = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in ("meta", "link", "script", "style"):
+            continue
+        marks = " ".join(
+            element.get(name) or "" for name in ("class", "id", "rel", "itemprop")
+        ).lower()
+        if not _BYLINE_MARK.search(marks):
+            continue
+        text = " ".join(" ".join(element.itertext()).split())
+        if text and len(text) <= _MAX_BYLINE and text not in found:
+            found.append(text)
+            if len(found) >= 8:
                 break
     return found
 
