@@ -275,3 +275,25 @@ def test_copy_served_from_a_local_server_is_named_after_the_domain_it_claims() -
     )
     assert article.url == "http://127.0.0.1:8765/n/3"  # the key stays the served page
     assert (article.publisher, article.publisher_source) == ("nj.com", "domain")
+
+
+def test_visible_byline_adds_the_coauthors_the_metadata_left_out() -> None:
+    article = _extract(
+        head=_jsonld(headline="x", author={"@type": "Person", "name": "Stefan Becket"}),
+        top="<p class='content__meta-byline'>By Stefan Becket, Kathryn Watson, Grace Segers</p>"
+        "<div class='byline'>Lisa Kaczke and Trevor J. Mitchell Sioux Falls Argus Leader "
+        "Published 10:02 AM EST Nov 19, 2019</div>",
+    )
+    assert article.authors == ["Stefan Becket", "Kathryn Watson", "Grace Segers"]
+
+
+def test_wire_story_without_a_byline_is_credited_to_the_agency_of_its_dateline() -> None:
+    html = (
+        "<!DOCTYPE html><html lang='en'><head><title>Man stabbed on train</title></head><body>"
+        "<article><p>HAYWARD, Calif. (AP) — A man was stabbed to death on a train late on "
+        "Tuesday, police said, and the line was closed for hours.</p>"
+        f"{PARAGRAPHS}</article></body></html>"
+    )
+    article = extract_article(html, url="https://www.sfgate.com/news/article/x.php")
+    assert isinstance(article, Article)
+    assert article.authors == ["Associated Press"]

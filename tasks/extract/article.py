@@ -32,7 +32,7 @@ from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
 from newsflow.clock import utcnow
-from newsflow.tasks.extract.bylines import choose_authors
+from newsflow.tasks.extract.bylines import agency_in_dateline, choose_authors
 from newsflow.tasks.extract.cleanup import clean_body, prune_link_lists
 from newsflow.tasks.extract.headline import choose_headline
 from newsflow.tasks.extract.metadata import (
@@ -164,6 +164,9 @@ def _extract(
         meta.bylines,
         publisher or sitename,
     )
+    if not authors:
+        agency = agency_in_dateline(text)
+        authors = [agency] if agency else []
     return Article(
         article_id=article_id_for(story_url),
         url=story_url,

@@ -44,8 +44,29 @@ _DOMAIN = re.compile(r"\b[\w-]+(?:\.| )(?:com|org|net|co\.uk|de)$", re.I)
 _USERNAME = re.compile(r"^[a-z0-9_.-]*\d[a-z0-9_.-]*$|^[a-z]+[-_][a-z0-9]+$", re.I)
 _DIGITS_ON = re.compile(r"\s+\S*\d")
 _PARTICLES = frozenset(
-    {"de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "la", "le", "bin",
-     "al", "el", "dos", "das", "ibn", "ter", "ten", "zu"}
+    {
+        "de",
+        "da",
+        "del",
+        "della",
+        "di",
+        "du",
+        "van",
+        "von",
+        "der",
+        "den",
+        "la",
+        "le",
+        "bin",
+        "al",
+        "el",
+        "dos",
+        "das",
+        "ibn",
+        "ter",
+        "ten",
+        "zu",
+    }
 )
 MAX_NAME_WORDS = 5
 
@@ -82,23 +103,41 @@ def choose_authors(
 ) -> list[str]:
     """Credited people: the visible byline when it agrees with the metadata, else metadata.
 
-    The first visible byline that names people wins when the metadata names none, or when
-    it shares a person with the metadata (then its fuller or shorter list is what readers
-    see). A visible "author" box naming someone else entirely is not trusted over metadata.
+    The visible byline (of the first few marked ones, the one naming the most people) wins
+    when the metadata names none, or when it shares a person with the metadata (its fuller
+    or shorter list is what readers see). A visible "author" box naming someone else
+    entirely is not trusted over the metadata.
     """
     stated = credited_authors(structured, publisher)
-    for text in visible:
-        shown = credited_authors([[text]], publisher)
-        if not shown or all(_is_credit_only(n) for n in shown):
-            continue
+    candidates = [credited_authors([[text]], publisher) for text in visible]
+    candidates = [c for c in candidates if c and not all(_is_credit_only(n) for n in c)]
+    # A byline block and the name element inside it are both marked: the one that yields
+    # the most names lost none to the text around it (among the first few).
+    candidates = sorted(candidates[:3], key=len, reverse=True)
+    for shown in candidates[:1]:
         if not stated:
             return shown
         if _keys(shown) & _keys(stated):
             # Labels and tags next to the byline ("Atividades") are not people.
             known = _keys(stated)
             return [n for n in shown if _keys([n]) & known or len(n.split()) >= 2]
-        break
     return stated
+
+
+_AGENCY_DATELINE = re.compile(r"^[^\n]{0,80}?\((AP|Reuters|AFP|dpa|UPI)\)\s*[-–—:]")
+_AGENCY_NAMES = {
+    "AP": "Associated Press",
+    "Reuters": "Reuters",
+    "AFP": "AFP",
+    "dpa": "dpa",
+    "UPI": "UPI",
+}
+
+
+def agency_in_dateline(text: str) -> str | None:
+    """The agency a wire story's opening dateline credits: "HAYWARD, Calif. (AP) — ..."."""
+    match = _AGENCY_DATELINE.match(text)
+    return _AGENCY_NAMES[match.group(1)] if match else None
 
 
 def _is_credit_only(name: str) -> bool:
