@@ -42,6 +42,7 @@ from newsflow.tasks.extract.metadata import (
     trusted_canonical,
 )
 from newsflow.tasks.extract.publisher import choose_publisher, readable_domain
+from newsflow.tasks.extract.split_body import join_split_bodies
 from newsflow.tasks.extract.timestamps import parse_stamp
 from newsflow.tasks.fetch.urls import article_id_for, canonicalize_url
 from newsflow.tasks.records import Article, PageFailure
@@ -104,6 +105,7 @@ def _extract(
             url=url, reason=f"page too complex: {elements} elements", retryable=False
         )
     meta = read_page_metadata(tree)
+    join_split_bodies(tree)
     prune_link_lists(tree)
 
     recall = _run_trafilatura(copy.deepcopy(tree), url, favor_recall=True, with_metadata=True)
