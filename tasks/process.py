@@ -22,6 +22,7 @@ from newsflow.tasks.records import Article, FetchedPage, PageFailure, ProcessedB
 def process_pages(pages: Sequence[FetchedPage], nlp: NlpSettings) -> ProcessedBatch:
     """Extract every fetched page and analyse the articles in one ``nlp.pipe`` pass."""
     from newsflow.tasks.extract.article import extract_article
+    from newsflow.tasks.extract.embeds import merge_quotes
     from newsflow.tasks.nlp.pipeline import analyze_texts
 
     batch = ProcessedBatch()
@@ -59,6 +60,10 @@ def process_pages(pages: Sequence[FetchedPage], nlp: NlpSettings) -> ProcessedBa
     batch.analyses = {
         a.article_id: analysis for a, analysis in zip(articles, analyses, strict=True)
     }
+    for article in articles:
+        if article.embedded_quotes:
+            analysis = batch.analyses[article.article_id]
+            analysis.quotes = merge_quotes(analysis.quotes, article.embedded_quotes)
     return batch
 
 

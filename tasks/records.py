@@ -107,6 +107,8 @@ class Article:
     section: str | None = None
     tags: list[str] = field(default_factory=list)
     image_url: str | None = None
+    # Embedded posts the body kept, as direct quotes of their account (tasks.extract.embeds).
+    embedded_quotes: list[Quote] = field(default_factory=list)
 
 
 @dataclass(kw_only=True, slots=True)

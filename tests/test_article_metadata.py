@@ -297,3 +297,48 @@ def test_wire_story_without_a_byline_is_credited_to_the_agency_of_its_dateline()
     article = extract_article(html, url="https://www.sfgate.com/news/article/x.php")
     assert isinstance(article, Article)
     assert article.authors == ["Associated Press"]
+
+
+# --- body -------------------------------------------------------------------------------
+
+TWEET = (
+    "<blockquote class='twitter-tweet'><p lang='en'>Delhi has turned into a gas chamber due "
+    "to smoke from crop burning in neighbouring states <a href='https://t.co/x'>pic.twitter.com/x"
+    "</a></p>&mdash; Rep. Arvind Kejriwal (@ArvindKejriwal) <a href='https://twitter.com/x'>"
+    "November 1, 2019</a></blockquote>"
+)
+
+
+def test_embedded_post_becomes_a_direct_quote_of_its_account_in_the_stored_quotes() -> None:
+    from newsflow.config.settings import NlpSettings
+    from newsflow.tasks.process import process_pages
+    from newsflow.tasks.records import FetchedPage
+
+    half = PARAGRAPHS[: len(PARAGRAPHS) // 2]
+    html = (
+        "<!DOCTYPE html><html lang='en'><head><title>Smog</title></head><body><article>"
+        f"{half}{TWEET}{PARAGRAPHS[len(half) :]}</article></body></html>"
+    )
+    page = FetchedPage(url="https://news.example.org/smog", html=html, fetched_at=FETCHED)
+    batch = process_pages([page], NlpSettings())
+    [article] = batch.articles
+    quotes = [
+        q for q in batch.analyses[article.article_id].quotes if q.speaker == "Arvind Kejriwal"
+    ]
+    assert [(q.kind, q.cue) for q in quotes] == [("direct", None)]
+    assert article.text[quotes[0].start_char : quotes[0].end_char].startswith("Delhi has turned")
+
+
+def test_body_split_around_an_ad_break_is_read_to_the_end() -> None:
+    first, second = PARAGRAPHS[: len(PARAGRAPHS) // 2], PARAGRAPHS[len(PARAGRAPHS) // 2 :]
+    html = (
+        "<!DOCTYPE html><html lang='en'><head><title>Budget</title></head><body><main>"
+        f"<div class='body__container article__body'>{first}</div>"
+        "<div class='row full-bleed-ad'><div class='ad'><span>Advertisement</span></div></div>"
+        f"<div class='body__container article__body'>{second}</div>"
+        "</main></body></html>"
+    )
+    article = extract_article(html, url="https://www.example-news.com/a/9")
+    assert isinstance(article, Article)
+    assert "measure 33 would be put to a public vote" in article.text  # the last paragraph
+    assert "Advertisement" not in article.text

@@ -34,6 +34,7 @@ from trafilatura.utils import load_html
 from newsflow.clock import utcnow
 from newsflow.tasks.extract.bylines import agency_in_dateline, choose_authors
 from newsflow.tasks.extract.cleanup import clean_body, prune_link_lists
+from newsflow.tasks.extract.embeds import embedded_posts, post_quotes
 from newsflow.tasks.extract.headline import choose_headline
 from newsflow.tasks.extract.metadata import (
     PageMetadata,
@@ -105,6 +106,7 @@ def _extract(
             url=url, reason=f"page too complex: {elements} elements", retryable=False
         )
     meta = read_page_metadata(tree)
+    posts = embedded_posts(tree)
     join_split_bodies(tree)
     prune_link_lists(tree)
 
@@ -192,6 +194,7 @@ def _extract(
         section=_clean_field(meta.section),
         tags=[t for t in (_clean_field(t) for t in meta.tags) if t],
         image_url=_clean_field(meta.image_url),
+        embedded_quotes=post_quotes(posts, text),
     )
 
 
