@@ -207,6 +207,8 @@ def _article(story: Story) -> tuple[Article, Analysis]:
         published_at=story.published_at,
         language="en",
         fetched_at=FETCHED_AT,
+        author="Lena Fischer",
+        authors=["Lena Fischer"],
     )
     mentions = [
         Mention(

@@ -18,6 +18,7 @@ from newsflow.warehouse.db import connect_published
 
 DATED = {
     "articles",
+    "article_authors",
     "entity_mentions",
     "quotes",
     "feed_items",
