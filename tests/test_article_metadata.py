@@ -100,6 +100,9 @@ def test_h1_cut_short_by_markup_is_completed_from_the_metadata_title() -> None:
         (["JERUSALEM POST STAFF NOVEMBER"], ["Jerusalem Post Staff"]),
         (["Associated Press"], ["Associated Press"]),
         (["rmb8090"], []),
+        (["Written by Rachael Link, MS, RD on November 14, 2019"], ["Rachael Link"]),
+        (["Bruce Y. Lee"], ["Bruce Y. Lee"]),
+        (["Kevin Johnson and Kevin McCoy USA TODAY"], ["Kevin Johnson", "Kevin McCoy"]),
     ],
 )
 def test_bylines_become_one_clean_name_per_person(raw: list[str], people: list[str]) -> None:
@@ -111,6 +114,14 @@ def test_first_source_that_credits_a_person_wins_over_an_organisation() -> None:
     assert credited_authors([["Business Insider"], []], publisher="Business Insider") == [
         "Business Insider"
     ]
+
+
+def test_unmarked_by_line_credits_the_author_and_a_lowercase_word_does_not() -> None:
+    article = _extract(
+        top="<div class='meta'><span class='tags'>By subject</span></div>"
+        "<div>By Matthew Digby , Minh Do on Monday, November 18th, 2019 at 11:08 a.m.</div>"
+    )
+    assert article.authors == ["Matthew Digby", "Minh Do"]
 
 
 def test_article_authors_come_from_jsonld_people_with_the_display_string() -> None:

@@ -14,6 +14,7 @@ import unicodedata
 from newsflow.tasks.extract.publisher import AGENCIES
 
 _SPLIT = re.compile(r"\s*(?:;|,|\||&|\band\b|\bund\b|\bwith\b|\n)\s*", re.I)
+_TRAILING_WORD = re.compile(r"\s+(?:on|at|in|for)$", re.I)  # "RD on" once the date is gone
 _LABEL = re.compile(r"^\w+:\s+")  # "Text: Jane Roe", "Topic: Hardware"
 _ORG_TAIL = re.compile(r"(?<=[a-z])(?:\s+[A-Z]{2,}\b)+$")  # "Kevin McCoy USA TODAY"
 _LEAD = re.compile(
@@ -103,18 +104,23 @@ def choose_authors(
 ) -> list[str]:
     """Credited people: the visible byline when it agrees with the metadata, else metadata.
 
-    The visible byline (of the first few marked ones, the one naming the most people) wins
+    The first visible byline (or a later one naming the same people and more) wins
     when the metadata names none, or when it shares a person with the metadata (its fuller
     or shorter list is what readers see). A visible "author" box naming someone else
     entirely is not trusted over the metadata.
     """
     stated = credited_authors(structured, publisher)
     candidates = [credited_authors([[text]], publisher) for text in visible]
-    candidates = [c for c in candidates if c and not all(_is_credit_only(n) for n in c)]
-    # A byline block and the name element inside it are both marked: the one that yields
-    # the most names lost none to the text around it (among the first few).
-    candidates = sorted(candidates[:3], key=len, reverse=True)
-    for shown in candidates[:1]:
+    candidates = [
+        c for c in candidates if any(_person_like(n) and not _is_credit_only(n) for n in c)
+    ]
+    # A byline block and the name element inside it are both marked: a later one that
+    # names everyone the first does and more lost none to the text around it.
+    best = candidates[:1]
+    for later in candidates[1:3]:
+        if _keys(later) > _keys(best[0]):
+            best = [later]
+    for shown in best:
         if not stated:
             return shown
         if _keys(shown) & _keys(stated):
@@ -152,9 +158,12 @@ def _clean(piece: str) -> str | None:
     text = _LEAD.sub("", _LABEL.sub("", piece.strip(" .:-–—()[]")))
     text = _DIGITS_ON.split(text)[0]  # "Mike Wall 2019-11-18T22:05Z Spaceflight"
     text = _SENTENCE.sub("", text)
-    text = _ORG_TAIL.sub("", _DATE_WORDS.sub("", text).strip(" .:-–—,"))
+    text = _DATE_WORDS.sub("", text).strip(" .:-–—,")
+    text = _ORG_TAIL.sub("", _TRAILING_WORD.sub("", text))
     if not text or _ROLE.search(text) or _DOMAIN.search(text) or "@" in text:
         return None
+    if text.lower().replace(".", "") in _CREDENTIALS:
+        return None  # "Rachael Link, MS, RD"
     if text.startswith("http") or _USERNAME.match(text) or any(c.isdigit() for c in text):
         return None
     if len(text.split()) > MAX_NAME_WORDS or not any(c.isalpha() for c in text):
@@ -162,6 +171,33 @@ def _clean(piece: str) -> str | None:
     if text.isupper() and len(text) > 3:
         text = " ".join(w.capitalize() if len(w) > 1 else w for w in text.split())
     return text
+
+
+_CREDENTIALS = frozenset(
+    {
+        "ms",
+        "rd",
+        "md",
+        "phd",
+        "mph",
+        "rn",
+        "dds",
+        "mba",
+        "ld",
+        "cde",
+        "np",
+        "ma",
+        "ba",
+        "bsc",
+        "msc",
+        "cpt",
+        "jd",
+        "do",
+        "dnp",
+        "lpn",
+        "cscs",
+    }
+)
 
 
 def _person_like(name: str) -> bool:

@@ -52,6 +52,7 @@ _UPDATED = re.compile(r"\b(updated|modified|edited)\b", re.I)
 _MAX_DATELINES = 5
 _BYLINE_MARK = re.compile(r"byline|by-line|\bauthor\b|author-?name|by-author|\bwriter\b")
 _MAX_BYLINE = 150
+_BY_LINE = re.compile(r"^(?:By|BY|Written by|Words by|Text by)\s+\w")
 _SAME_INSTANT = 120  # seconds within which two claims state the same publication time
 _ARTICLE_TYPES = re.compile(r"(Article|BlogPosting|Report|LiveBlogPosting)$")
 _MAX_JSONLD_CHARS = 1_000_000  # a script block larger than this is not metadata
@@ -279,6 +280,17 @@ def _bylines(tree: HtmlElement) -> list[str]:
         if text and len(text) <= _MAX_BYLINE and text not in found:
             found.append(text)
             if len(found) >= 8:
+                break
+    # Unmarked bylines: a short line that opens with "By" / "Written by".
+    lines = 0
+    for element in tree.iter("p", "div", "span", "li", "address"):
+        if len(element) > 6:
+            continue
+        text = " ".join(" ".join(element.itertext()).split())
+        if len(text) <= _MAX_BYLINE and _BY_LINE.match(text) and text not in found:
+            found.append(text)
+            lines += 1
+            if lines >= 2:
                 break
     return found
 
