@@ -21,15 +21,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from shared_data import SHARED
 
-from newsflow.tasks.extract.article import extract_article  # noqa: E402
-from newsflow.tasks.records import Article  # noqa: E402
+from newsflow.tasks.extract.article import extract_article
+from newsflow.tasks.records import Article
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_GOLD = ROOT / "../shared/newsgold/metadata_dev.jsonl"
-DEFAULT_DATA = ROOT / "../shared/benchdata/extraction"
-DEFAULT_SCORER = ROOT / "../shared/scorers/metadata_eval.py"
+DEFAULT_GOLD = SHARED / "newsgold" / "metadata_dev.jsonl"
+DEFAULT_DATA = SHARED / "benchdata" / "extraction"
+DEFAULT_SCORER = SHARED / "scorers" / "metadata_eval.py"
 
 
 def half_of(page_id: str) -> str:
