@@ -15,6 +15,7 @@ import pytest
 
 from newsflow.tasks.extract.article import extract_article
 from newsflow.tasks.extract.bylines import credited_authors
+from newsflow.tasks.load import poll_records
 from newsflow.tasks.load import store as load
 from newsflow.tasks.records import Article, FeedItem, FeedPoll, ProcessedBatch
 from newsflow.warehouse.db import open_ingest
@@ -271,7 +272,7 @@ def test_feed_time_fills_a_page_that_states_only_the_day(tmp_path: Path) -> None
     )
     poll = FeedPoll(feed_url=item.feed_url, name="Example feed", status="ok", items=[item])
     with open_ingest(tmp_path / "news.duckdb") as con:
-        load.record_polls(con, [poll])
+        poll_records.record_polls(con, [poll])
         load.store_batch(con, ProcessedBatch(articles=[article]), [], run_id="r1")
         assert con.execute(
             "SELECT published_at, published_at_source, publisher FROM articles"
