@@ -13,8 +13,7 @@ import html as html_entities
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from email.utils import parsedate_to_datetime
+from datetime import datetime, timedelta
 from ipaddress import ip_address
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -69,7 +68,6 @@ class PageMetadata:
 
     canonical_href: str | None = None  # <link rel=canonical>, as written
     og_url: str | None = None
-    published: datetime | None = None  # naive UTC, from the first parseable source
     language: str | None = None  # primary subtag of <html lang> / content-language, lowercase
     headline: str | None = None  # JSON-LD headline
     jsonld_bodies: list[str] = field(default_factory=list)  # JSON-LD articleBody values
@@ -189,23 +187,6 @@ def choose_publication(
     return None, None, rejected
 
 
-def parse_timestamp(raw: str | None) -> datetime | None:
-    """ISO 8601 or RFC 2822 text as a naive UTC datetime; a zone-less value is taken as UTC."""
-    text = (raw or "").strip()
-    if not text or len(text) > 64:
-        return None
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        try:
-            value = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC).replace(tzinfo=None)
-    return value
-
-
 def _read_times(
     meta: PageMetadata,
     tree: HtmlElement,
@@ -226,10 +207,6 @@ def _read_times(
     claims += [("jsonld", parse_stamp(_text(o.get("datePublished")))) for o in others]
     claims += [("meta", parse_stamp(metas.get(name))) for name in _WEAK_DATE_META]
     meta.time_claims = [(source, stamp) for source, stamp in claims if stamp is not None]
-    for _source, stamp in meta.time_claims:
-        if stamp.value.year >= 1990:
-            meta.published = stamp.utc()
-            break
     for raw in [_text(o.get("dateModified")) for o in jsonld] + [
         metas.get(name.lower()) for name in _MODIFIED_META
     ]:
@@ -399,14 +376,6 @@ def plausible_publication(value: datetime | None, now: datetime) -> datetime | N
     return value
 
 
-def date_as_datetime(value: str | None) -> datetime | None:
-    """trafilatura's ``YYYY-MM-DD`` date as midnight of that day, or None."""
-    try:
-        return datetime.combine(date.fromisoformat((value or "")[:10]), datetime.min.time())
-    except ValueError:
-        return None
-
-
 def trusted_canonical(meta: PageMetadata, page_url: str) -> str | None:
     """The page's own claim of its canonical URL, resolved, if it is safe to key the story on.
 
@@ -447,11 +416,6 @@ def site_of(host: str) -> str:
     if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL:
         return ".".join(labels[-3:])
     return ".".join(labels[-2:])
-
-
-def _jsonld_articles(tree: HtmlElement) -> list[dict[str, Any]]:
-    """Article-typed objects from the page's JSON-LD blocks (nested and @graph included)."""
-    return _jsonld_objects(tree)[0]
 
 
 def _jsonld_objects(tree: HtmlElement) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
