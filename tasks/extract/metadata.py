@@ -51,7 +51,10 @@ _UPDATED = re.compile(r"\b(updated|modified|edited)\b", re.I)
 _MAX_DATELINES = 5
 _BYLINE_MARK = re.compile(r"byline|by-line|\bauthor\b|author-?name|by-author|\bwriter\b")
 _MAX_BYLINE = 150
+_LINE_TAGS = ("p", "div", "span", "li", "address")
 _BY_LINE = re.compile(r"^(?:By|BY|Written by|Words by|Text by)\s+\w")
+_BY_STARTS = ("By ", "BY ", "By\n", "Written by", "Words by", "Text by")
+_INLINE_TAGS = ("strong", "b", "em", "a", "span")
 _SAME_INSTANT = 120  # seconds within which two claims state the same publication time
 _ARTICLE_TYPES = re.compile(r"(Article|BlogPosting|Report|LiveBlogPosting)$")
 _MAX_JSONLD_CHARS = 1_000_000  # a script block larger than this is not metadata
@@ -243,33 +246,38 @@ def _datelines(tree: HtmlElement) -> list[Stamp]:
 
 
 def _bylines(tree: HtmlElement) -> list[str]:
-    """Short texts of elements marked as a byline or author (class, id, rel, itemprop)."""
+    """Short texts of bylines: elements marked as one (class, id, rel, itemprop), then
+    unmarked lines that open with "By" or "Written by", in page order."""
     found: list[str] = []
-    for element in tree.iter():
-        if not isinstance(element.tag, str) or element.tag in ("meta", "link", "script", "style"):
-            continue
-        marks = " ".join(
-            element.get(name) or "" for name in ("class", "id", "rel", "itemprop")
-        ).lower()
-        if not _BYLINE_MARK.search(marks):
-            continue
-        text = " ".join(" ".join(element.itertext()).split())
-        if text and len(text) <= _MAX_BYLINE and text not in found:
-            found.append(text)
-            if len(found) >= 8:
-                break
-    # Unmarked bylines: a short line that opens with "By" / "Written by".
-    lines = 0
-    for element in tree.iter("p", "div", "span", "li", "address"):
-        if len(element) > 6:
-            continue
-        text = " ".join(" ".join(element.itertext()).split())
-        if len(text) <= _MAX_BYLINE and _BY_LINE.match(text) and text not in found:
-            found.append(text)
-            lines += 1
-            if lines >= 2:
-                break
-    return found
+    unmarked: list[str] = []
+    for element in tree.iter(*_LINE_TAGS, *_INLINE_TAGS, "address", "section", "header"):
+        marks = f"{element.get('class') or ''} {element.get('id') or ''} " + (
+            f"{element.get('rel') or ''} {element.get('itemprop') or ''}"
+        )
+        if len(marks) > 3 and _BYLINE_MARK.search(marks.lower()):
+            text = " ".join(" ".join(element.itertext()).split())
+            if text and len(text) <= _MAX_BYLINE and text not in found and len(found) < 8:
+                found.append(text)
+        elif len(unmarked) < 2 and _leading_text(element).startswith(_BY_STARTS):
+            line = element
+            for _ in range(2):  # "<p><strong>By</strong> Jane Roe</p>": the line is the <p>
+                if line is None or line.tag in _LINE_TAGS:
+                    break
+                line = line.getparent()
+            if line is None or line.tag not in _LINE_TAGS:
+                continue
+            text = " ".join(" ".join(line.itertext()).split())
+            if len(text) <= _MAX_BYLINE and _BY_LINE.match(text) and text not in unmarked:
+                unmarked.append(text)
+    return found + [text for text in unmarked if text not in found]
+
+
+def _leading_text(element: HtmlElement) -> str:
+    """The text an element opens with, past a leading comment ("<!-- -->Written by")."""
+    text = element.text or ""
+    if not text.strip() and len(element) and not isinstance(element[0].tag, str):
+        text = element[0].tail or ""
+    return text.lstrip() + " "
 
 
 def _marks_update(element: HtmlElement) -> bool:
