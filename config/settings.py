@@ -73,6 +73,9 @@ class FetchSettings(_Section):
     total_timeout: Annotated[float, Field(gt=0)] = 30.0
     max_bytes: Annotated[int, Field(gt=0)] = 5_000_000
     max_feed_bytes: Annotated[int, Field(gt=0)] = 10_000_000
+    # Sitemap sources: URLs kept per poll (newest first) and child sitemaps read per poll.
+    max_sitemap_urls: Annotated[int, Field(ge=1)] = 5_000
+    max_sitemap_children: Annotated[int, Field(ge=1)] = 20
     max_redirects: Annotated[int, Field(ge=0)] = 5
     concurrency: Annotated[int, Field(ge=1)] = 16
     per_host_concurrency: Annotated[int, Field(ge=1)] = 2

@@ -29,7 +29,7 @@ from newsflow.tasks.fetch import feeds, polling
 from newsflow.tasks.fetch import pages as fetch
 from newsflow.tasks.fetch.hostlimit import HostSpacing
 from newsflow.tasks.fetch.robots import RobotsCache
-from newsflow.tasks.load import poll_records, run_stages, runs, search, store, syndication
+from newsflow.tasks.load import poll_records, run_stages, runs, search, sources, store, syndication
 from newsflow.tasks.records import FeedPoll, FetchedPage, ProcessedBatch
 from newsflow.warehouse.db import ingest_lock, publish
 from newsflow.warehouse.run_connection import connection, run_session
@@ -86,7 +86,9 @@ def begin_stage(db: Path, run_id: str) -> dict[str, Any]:
     with connection(db) as con:
         runs.mark_interrupted_runs(con, run_id)
         runs.start_run(con, run_id)
-        return poll_records.read_feed_states(con)
+        states = poll_records.read_feed_states(con)
+        sources.attach_sitemap_children(con, states)
+        return states
 
 
 @task(name="poll", **_TASK)
@@ -115,6 +117,7 @@ def record_stage(
         new_items = poll_records.record_polls(
             con, polls, run_id=run_id, polling_settings=settings.polling if settings else None
         )
+        sources.record_source_state(con, polls)
         return new_items, poll_records.pages_to_fetch(con, max_attempts=max_attempts)
 
 

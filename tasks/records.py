@@ -11,6 +11,10 @@ from datetime import datetime
 from typing import Literal
 
 PollStatus = Literal["ok", "unchanged", "failed"]
+# What listed a story: a feed, a (news) sitemap, a backfill walk or a WARC file.
+SourceKind = Literal["feed", "sitemap", "news_sitemap", "backfill", "warc"]
+# What a configured source URL turned out to be (detected from its content).
+FeedKind = Literal["feed", "sitemap", "sitemap_index", "news_sitemap"]
 QuoteKind = Literal["direct", "indirect"]
 
 
@@ -23,6 +27,8 @@ class FeedState:
     last_modified: str | None = None
     content_hash: str | None = None
     next_poll_at: datetime | None = None  # naive UTC; None = poll at the next run
+    # For a sitemap index: child sitemap URL -> the <lastmod> it had when last read.
+    sitemap_children: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -36,6 +42,21 @@ class FeedItem:
     title: str | None = None
     published_at: datetime | None = None  # naive UTC
     summary: str | None = None
+    source_kind: SourceKind = "feed"
+    lastmod: datetime | None = None  # sitemap <lastmod>, naive UTC
+    keywords: str | None = None  # news:keywords
+    language: str | None = None  # news:language
+
+
+@dataclass(kw_only=True, slots=True)
+class SitemapChild:
+    """A child sitemap an index listed, and what reading it gave this time."""
+
+    url: str
+    lastmod: str | None = None  # as the index wrote it
+    status: Literal["read", "unchanged", "failed", "deferred"] = "read"
+    urls: int = 0
+    error: str | None = None
 
 
 @dataclass(kw_only=True, slots=True)
@@ -58,6 +79,8 @@ class FeedPoll:
     ttl_seconds: float | None = None  # RSS <ttl> or sy:updatePeriod/updateFrequency
     max_age_seconds: float | None = None  # Cache-Control: max-age
     retry_after_seconds: float | None = None  # Retry-After of a 429/503
+    kind: FeedKind = "feed"
+    children: list[SitemapChild] = field(default_factory=list)  # of a sitemap index
 
 
 @dataclass(kw_only=True, slots=True)

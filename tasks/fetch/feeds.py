@@ -31,10 +31,12 @@ import lxml.html
 
 from newsflow.clock import utcnow
 from newsflow.config.settings import FeedSettings, FetchSettings
+from newsflow.tasks.fetch import sitemaps
 from newsflow.tasks.fetch.errors import FetchError
 from newsflow.tasks.fetch.hostlimit import HostSpacing, host_key, run_by_host
 from newsflow.tasks.fetch.http import build_client, get
 from newsflow.tasks.fetch.pages import looks_like_html
+from newsflow.tasks.fetch.robots import RobotsCache
 from newsflow.tasks.fetch.urls import canonicalize_url, unwrap_redirector
 from newsflow.tasks.records import FeedItem, FeedPoll, FeedState
 
@@ -64,9 +66,14 @@ def poll_feeds(
     ``spacing`` shares the run's per-host delay with the page fetches.
     """
     active = [feed for feed in feeds if feed.enabled]
+    # Child sitemaps of an index are fetched within the poll: robots.txt and spacing apply.
+    robots = RobotsCache(settings) if settings.respect_robots_txt else None
     with nullcontext(client) if client is not None else build_client(settings) as http:
         jobs = [
-            (host_key(feed.url), partial(_poll_safely, http, feed, states.get(feed.url), settings))
+            (
+                host_key(feed.url),
+                partial(_poll_safely, http, feed, states.get(feed.url), settings, spacing, robots),
+            )
             for feed in active
         ]
         return run_by_host(
@@ -83,6 +90,8 @@ def poll_feed(
     feed: FeedSettings,
     state: FeedState | None,
     settings: FetchSettings,
+    spacing: HostSpacing | None = None,
+    robots: RobotsCache | None = None,
 ) -> FeedPoll:
     """Poll one feed: "unchanged" (304 or same body hash), "ok" with items, or "failed".
 
@@ -99,7 +108,7 @@ def poll_feed(
         content_hash=state.content_hash if state else None,
         polled_at=utcnow(),
     )
-    _fill_poll(poll, client, feed, state, settings)
+    _fill_poll(poll, client, feed, state, settings, spacing, robots)
     poll.seconds = time.monotonic() - started
     return poll
 
@@ -110,6 +119,8 @@ def _fill_poll(
     feed: FeedSettings,
     state: FeedState | None,
     settings: FetchSettings,
+    spacing: HostSpacing | None = None,
+    robots: RobotsCache | None = None,
 ) -> None:
     try:
         response = get(
@@ -144,15 +155,26 @@ def _fill_poll(
     if not body.strip():
         poll.error = "empty response body"
         return
-    parsed = parse_feed_document(body, feed.url, response.headers, base_url=response.final_url)
+    parsed: ParsedFeed | sitemaps.SitemapRead
+    if sitemaps.looks_like_sitemap(body):  # the kind comes from the content, not the URL
+        parsed = sitemaps.read_sitemap(
+            client, feed.url, body, state, settings,
+            base_url=response.final_url, spacing=spacing, robots=robots,
+        )  # fmt: skip
+        poll.kind, poll.children = parsed.kind, parsed.children
+    else:
+        parsed = parse_feed_document(body, feed.url, response.headers, base_url=response.final_url)
     items, error = parsed.items, parsed.error
     poll.error = error
     poll.ttl_seconds = parsed.ttl_seconds
     if items or error is None:
         poll.status = "ok"
         poll.items = items
-        poll.etag, poll.last_modified = validators
-        poll.content_hash = digest
+        if getattr(parsed, "complete", True):  # an index with children left: read it again
+            poll.etag, poll.last_modified = validators
+            poll.content_hash = digest
+        else:
+            poll.etag = poll.last_modified = poll.content_hash = None
 
 
 @dataclass(slots=True)
@@ -268,10 +290,15 @@ def cache_max_age(cache_control: str | None) -> float | None:
 
 
 def _poll_safely(
-    client: httpx.Client, feed: FeedSettings, state: FeedState | None, settings: FetchSettings
+    client: httpx.Client,
+    feed: FeedSettings,
+    state: FeedState | None,
+    settings: FetchSettings,
+    spacing: HostSpacing | None = None,
+    robots: RobotsCache | None = None,
 ) -> FeedPoll:
     try:
-        return poll_feed(client, feed, state, settings)
+        return poll_feed(client, feed, state, settings, spacing, robots)
     except Exception as exc:  # a bug in one feed's handling must not cost the others
         log.exception("unexpected error polling %s", feed.url)
         return FeedPoll(

@@ -19,7 +19,19 @@ from newsflow.tasks.load.rows import arrow_table
 from newsflow.tasks.records import FeedPoll, FeedState
 from newsflow.warehouse.db import transaction
 
-_FEED_ITEM_COLUMNS = ["feed_url", "page_url", "link", "guid", "title", "published_at", "seen_at"]
+_FEED_ITEM_COLUMNS = [
+    "feed_url",
+    "page_url",
+    "link",
+    "guid",
+    "title",
+    "published_at",
+    "seen_at",
+    "source_kind",
+    "lastmod",
+    "keywords",
+    "language",
+]
 _FEED_FETCH_COLUMNS = [
     "feed_url",
     "run_id",
@@ -70,6 +82,10 @@ def record_polls(
             "title": item.title,
             "published_at": item.published_at,
             "seen_at": poll.polled_at or now,
+            "source_kind": item.source_kind,
+            "lastmod": item.lastmod,
+            "keywords": item.keywords,
+            "language": item.language,
         }
         for poll in polls
         for item in poll.items
@@ -88,7 +104,9 @@ def record_polls(
             SELECT feed_url, page_url, arg_min(link, published_at) AS link,
                    any_value(guid) AS guid, any_value(title) AS title,
                    min(published_at) AS published_at,
-                   min(seen_at) AS first_seen_at, max(seen_at) AS last_seen_at
+                   min(seen_at) AS first_seen_at, max(seen_at) AS last_seen_at,
+                   any_value(source_kind) AS source_kind, max(lastmod) AS lastmod,
+                   any_value(keywords) AS keywords, any_value(language) AS language
             FROM batch_feed_items GROUP BY feed_url, page_url
             ON CONFLICT (feed_url, page_url) DO UPDATE SET last_seen_at = excluded.last_seen_at
             """
