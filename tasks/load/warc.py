@@ -1,0 +1,111 @@
+"""WARC imports in the warehouse: which files are done, and the records pages came from.
+
+A page from a WARC file is queued like a feed's (``feed_items`` with ``source_kind =
+'warc'``, ``pages`` pending) and then loaded by ``store.store_batch`` like any fetched page,
+so an import is idempotent the same way an ingest run is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+
+import duckdb
+
+from newsflow.tasks.fetch.warc import WarcCounts, WarcPage
+from newsflow.tasks.records import FetchedPage
+from newsflow.warehouse.db import utcnow
+
+WARC_SOURCE_PREFIX = "warc:"
+
+
+def done_files(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Paths of the WARC files imported to the end (never read again)."""
+    rows = con.execute("SELECT path FROM warc_files WHERE status = 'done'").fetchall()
+    return {row[0] for row in rows}
+
+
+def start_file(con: duckdb.DuckDBPyConnection, path: str, run_id: str) -> None:
+    con.execute(
+        """
+        INSERT INTO warc_files (path, status, run_id, started_at) VALUES (?, 'reading', ?, ?)
+        ON CONFLICT (path) DO UPDATE SET status = 'reading', run_id = excluded.run_id,
+            error = NULL
+        """,
+        [path, run_id, utcnow()],
+    )
+
+
+def finish_file(
+    con: duckdb.DuckDBPyConnection, path: str, counts: WarcCounts, *, status: str = "done"
+) -> None:
+    values = asdict(counts)
+    con.execute(
+        """
+        UPDATE warc_files SET status = $status, records = $records, html_pages = $html_pages,
+            skipped_non_html = $skipped_non_html, skipped_truncated = $skipped_truncated,
+            skipped_duplicate = $skipped_duplicate, skipped_filtered = $skipped_filtered,
+            error = $error, finished_at = $now
+        WHERE path = $path
+        """,
+        {**values, "status": status, "now": utcnow(), "path": path},
+    )
+
+
+def queue_pages(
+    con: duckdb.DuckDBPyConnection, path: str, pages: Sequence[WarcPage]
+) -> list[FetchedPage]:
+    """Record where each page came from and queue it; return the pages still to process.
+
+    Pages already in the warehouse (stored from a feed, an earlier import, or this file
+    before a kill) are not returned: they count as duplicates.
+    """
+    if not pages:
+        return []
+    now = utcnow()
+    source = WARC_SOURCE_PREFIX + path
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for item in pages:
+            con.execute(
+                """
+                INSERT INTO feed_items (feed_url, page_url, link, first_seen_at, last_seen_at,
+                                        source_kind)
+                VALUES (?, ?, ?, ?, ?, 'warc') ON CONFLICT DO NOTHING
+                """,
+                [source, item.page.url, item.target_uri, now, now],
+            )
+            con.execute(
+                """
+                INSERT INTO warc_records (page_url, warc_path, target_uri, warc_date,
+                                          ip_address, record_id, payload_digest)
+                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                """,
+                [
+                    item.page.url,
+                    path,
+                    item.target_uri,
+                    item.warc_date,
+                    item.ip_address,
+                    item.record_id,
+                    item.payload_digest,
+                ],
+            )
+            con.execute(
+                "INSERT INTO pages (page_url, status, first_seen_at) VALUES (?, 'pending', ?) "
+                "ON CONFLICT DO NOTHING",
+                [item.page.url, now],
+            )
+        pending = {
+            row[0]
+            for row in con.execute(
+                "SELECT page_url FROM pages WHERE status = 'pending' AND page_url IN "
+                "(SELECT unnest(?::VARCHAR[]))",
+                [[item.page.url for item in pages]],
+            ).fetchall()
+        }
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return [item.page for item in pages if item.page.url in pending]

@@ -1,0 +1,210 @@
+"""WARC import: real pages written as WARC records here, read back, and loaded end to end."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+from site_server import write_config
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from newsflow.tasks.fetch.warc import WarcCounts, read_hosts_file, read_warc
+from newsflow.warehouse.db import ingest_path
+
+SITE = Path(__file__).parent / "fixtures" / "site"
+PAGES = sorted(SITE.rglob("*.html"))
+NEWSFLOW = str(Path(sys.executable).parent / "newsflow")
+
+
+def page_url(path: Path, host: str = "news.example") -> str:
+    return f"https://{host}/{path.relative_to(SITE).as_posix()}"
+
+
+def response(
+    writer: WARCWriter,
+    uri: str,
+    body: bytes,
+    *,
+    content_type: str = "text/html; charset=utf-8",
+    status: str = "200 OK",
+    date: str = "2025-11-22T10:00:00Z",
+    extra: dict[str, str] | None = None,
+) -> None:
+    http = StatusAndHeaders(status, [("Content-Type", content_type)], protocol="HTTP/1.1")
+    headers = {"WARC-Date": date, "WARC-IP-Address": "192.0.2.7", **(extra or {})}
+    record = writer.create_warc_record(
+        uri, "response", payload=io.BytesIO(body), http_headers=http, warc_headers_dict=headers
+    )
+    writer.write_record(record)
+
+
+def write_warc(path: Path, *, gzip: bool = True, host: str = "news.example") -> Path:
+    """The fixture site's real pages as response records, plus what a crawl also holds."""
+    with open(path, "wb") as stream:
+        writer = WARCWriter(stream, gzip=gzip)
+        request = StatusAndHeaders("GET / HTTP/1.1", [("Host", host)], is_http_request=True)
+        writer.write_record(
+            writer.create_warc_record(
+                page_url(PAGES[0], host), "request", payload=io.BytesIO(b""), http_headers=request
+            )
+        )
+        for page in PAGES:
+            response(writer, page_url(page, host), page.read_bytes())
+        response(
+            writer, f"https://{host}/files/report.pdf", b"%PDF-1.4", content_type="application/pdf"
+        )
+        response(writer, f"https://{host}/missing", b"<html>gone</html>", status="404 Not Found")
+        # The same story again (a tracking parameter does not make it new).
+        response(writer, page_url(PAGES[0], host) + "?utm_source=rss", PAGES[0].read_bytes())
+        response(
+            writer,
+            f"https://{host}/cut-at-crawl",
+            b"<html><body><p>half",
+            extra={"WARC-Truncated": "length"},
+        )
+    return path
+
+
+def read_all(path: Path, **options: object) -> tuple[list[str], WarcCounts]:
+    counts = WarcCounts()
+    urls = [page.page.url for page in read_warc(path, counts, **options)]  # type: ignore[arg-type]
+    return urls, counts
+
+
+@pytest.mark.parametrize("gzip", [True, False])
+def test_html_responses_are_read_and_everything_else_counted(tmp_path: Path, gzip: bool) -> None:
+    path = write_warc(tmp_path / ("a.warc.gz" if gzip else "a.warc"), gzip=gzip)
+    counts = WarcCounts()
+    pages = list(read_warc(path, counts))
+    assert [page.page.url for page in pages] == [page_url(p) for p in PAGES]
+    first = pages[0]
+    assert first.ip_address == "192.0.2.7"
+    assert first.warc_date == datetime(2025, 11, 22, 10, 0)
+    assert first.page.fetched_at == datetime(2025, 11, 22, 10, 0)
+    assert first.record_id and first.payload_digest
+    assert "<html" in (first.page.html or "").lower()
+    assert (counts.records, counts.html_pages) == (len(PAGES) + 5, len(PAGES))
+    assert counts.skipped_non_html == 3  # request, PDF, 404
+    assert counts.skipped_duplicate == 1
+    assert counts.skipped_truncated == 1
+    assert counts.error is None
+
+
+def test_record_with_a_short_length_is_dropped_and_the_next_ones_still_read(
+    tmp_path: Path,
+) -> None:
+    data = write_warc(tmp_path / "a.warc", gzip=False).read_bytes()
+    first_html = data.index(b"WARC-Type: response")
+    at = data.index(b"Content-Length: ", first_html)
+    end = data.index(b"\r\n", at)
+    length = int(data[at + 16 : end])
+    broken = tmp_path / "bad-length.warc"
+    broken.write_bytes(data[:at] + f"Content-Length: {length - 25}".encode() + data[end:])
+    urls, counts = read_all(broken)
+    assert urls == [page_url(p) for p in PAGES[1:]]
+    assert counts.skipped_truncated == 2  # the bad record and the one cut at crawl time
+
+
+def test_record_with_a_long_length_is_dropped_and_reading_resumes_after_it(
+    tmp_path: Path,
+) -> None:
+    data = write_warc(tmp_path / "a.warc", gzip=False).read_bytes()
+    third = data.index(b"WARC-Type: response", data.index(b"WARC-Type: response") + 1)
+    at = data.index(b"Content-Length: ", third)
+    end = data.index(b"\r\n", at)
+    length = int(data[at + 16 : end])
+    broken = tmp_path / "long.warc"
+    broken.write_bytes(data[:at] + f"Content-Length: {length + 40}".encode() + data[end:])
+    urls, counts = read_all(broken)
+    assert urls == [page_url(p) for p in PAGES if p != PAGES[1]]
+    assert counts.error and "unreadable record" in counts.error
+
+
+def test_file_cut_midway_keeps_the_whole_records(tmp_path: Path) -> None:
+    data = write_warc(tmp_path / "a.warc.gz").read_bytes()
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(data[: len(data) * 2 // 3])
+    urls, counts = read_all(cut)
+    assert 0 < len(urls) < len(PAGES)
+    assert urls == [page_url(p) for p in PAGES[: len(urls)]]
+
+
+def test_since_and_hosts_filter_records(tmp_path: Path) -> None:
+    path = write_warc(tmp_path / "a.warc.gz", host="www.news.example")
+    hosts = tmp_path / "hosts.txt"
+    hosts.write_text("# wanted\nnews.example\n", encoding="utf-8")
+    urls, _ = read_all(path, hosts=read_hosts_file(hosts))
+    assert len(urls) == len(PAGES)
+    hosts.write_text("other.example\n", encoding="utf-8")
+    urls, counts = read_all(path, hosts=read_hosts_file(hosts))
+    assert urls == [] and counts.skipped_filtered == len(PAGES) + 4
+    urls, counts = read_all(path, since=datetime(2025, 11, 23))
+    assert urls == []
+
+
+def _import(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    from prefect.settings import PREFECT_API_URL
+
+    env = {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value())}
+    return subprocess.run(
+        [NEWSFLOW, "import-warc", "--config", str(config), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+
+
+@pytest.mark.slow
+def test_import_warc_loads_articles_once_and_resumes_a_file(
+    prefect_harness: None, tmp_path: Path
+) -> None:
+    db = tmp_path / "news.duckdb"
+    config = write_config(tmp_path / "feeds.toml", "http://127.0.0.1:9", db, feeds=[])
+    warc = write_warc(tmp_path / "CC-NEWS-1.warc.gz")
+    (tmp_path / "CC-NEWS-2.warc.gz").write_bytes(b"")  # empty file: zero records, no harm
+
+    first = _import(config, str(tmp_path / "CC-NEWS-*.warc.gz"))
+    assert first.returncode == 0, first.stderr
+    assert "files: 2 imported, 0 done before" in first.stdout
+    with duckdb.connect(str(db), read_only=True) as con:
+        articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+        assert articles == len(PAGES)
+        assert con.execute(
+            "SELECT count(*) FROM feed_items WHERE source_kind = 'warc' AND feed_url = ?",
+            ["warc:" + str(warc)],
+        ).fetchone() == (len(PAGES),)
+        assert con.execute(
+            "SELECT DISTINCT ip_address, warc_date FROM warc_records"
+        ).fetchall() == [("192.0.2.7", datetime(2025, 11, 22, 10, 0))]
+        assert con.execute(
+            "SELECT count(*) FROM articles WHERE fetched_at = TIMESTAMP '2025-11-22 10:00:00'"
+        ).fetchone() == (len(PAGES),)
+        assert con.execute("SELECT count(*) FROM entity_mentions").fetchone()[0] > 0
+        runs = con.execute("SELECT status, articles_stored FROM runs").fetchall()
+        assert runs == [("completed", len(PAGES))]
+
+    again = _import(config, str(warc))
+    assert again.returncode == 0, again.stderr
+    assert "files: 0 imported, 1 done before" in again.stdout
+    assert "articles stored: 0" in again.stdout
+
+    # A kill mid-file leaves it 'reading': the next import reads it again, adds nothing twice.
+    with duckdb.connect(str(ingest_path(db))) as con:
+        con.execute("UPDATE warc_files SET status = 'reading' WHERE path = ?", [str(warc)])
+    resumed = _import(config, str(warc))
+    assert resumed.returncode == 0, resumed.stderr
+    assert "files: 1 imported" in resumed.stdout
+    assert f"{len(PAGES) + 1} duplicate" in resumed.stdout
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == len(PAGES)
+        assert con.execute(
+            "SELECT status FROM warc_files WHERE path = ?", [str(warc)]
+        ).fetchone() == ("done",)
