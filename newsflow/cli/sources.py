@@ -102,3 +102,54 @@ def import_warc(
         f"articles stored: {run.articles_stored} | failed: {run.fetch_failures} | "
         f"mentions: {run.mentions} | quotes: {run.quotes} | {run.seconds:.1f} s"
     )
+
+
+@app.command()
+def discover(
+    url: Annotated[str, typer.Argument(help="The site's home page, e.g. https://news.example/")],
+    add: Annotated[
+        bool, typer.Option("--add", help="Append the sources found to the config file.")
+    ] = False,
+    config: ConfigOpt = DEFAULT_CONFIG_PATH,
+    db: DbOpt = None,
+) -> None:
+    """Find a site's feeds and sitemaps and print them as [[feeds]] entries.
+
+    Looks at the home page's <link rel="alternate">, robots.txt Sitemap: lines and common
+    paths (/feed, /rss.xml, /sitemap.xml, /news-sitemap.xml, ...), keeping what really is a
+    feed or a sitemap. --add appends the ones not configured yet to the config file.
+    Example: newsflow discover https://news.example/ --add
+    """
+    from urllib.parse import urlsplit
+
+    from newsflow.config.settings import Settings
+    from newsflow.tasks.fetch.discover import as_toml
+    from newsflow.tasks.fetch.discover import discover as find_sources
+
+    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+        raise fail(f"not an http(s) URL: {url!r}")
+    settings = settings_or_exit(config, db) if config.exists() or add else Settings()
+    found, notes = find_sources(url, settings.fetch)
+    for note in notes:
+        typer.echo(f"newsflow: note: {note}", err=True)
+    if not found:
+        raise fail(f"{url}: no feed or sitemap found")
+    if not add:
+        typer.echo(as_toml(found), nl=False)
+        return
+    configured = {feed.url for feed in settings.feeds}
+    new = [source for source in found if source.url not in configured]
+    if not new:
+        typer.echo(f"{config}: all {len(found)} sources found are already configured")
+        return
+    before = config.read_text(encoding="utf-8")
+    separator = (
+        "" if before.endswith("\n\n") or not before else ("\n" if before.endswith("\n") else "\n\n")
+    )
+    config.write_text(before + separator + as_toml(new), encoding="utf-8")
+    try:
+        settings_or_exit(config, db)
+    except typer.Exit:
+        config.write_text(before, encoding="utf-8")  # leave the file as it was
+        raise
+    typer.echo(f"{config}: added {len(new)} sources ({len(found) - len(new)} already there)")
