@@ -43,12 +43,14 @@ CREATE TABLE backfills (
 
 CREATE TABLE backfill_children (
     source_url      VARCHAR NOT NULL,
+    since           TIMESTAMP NOT NULL,
+    until           TIMESTAMP NOT NULL,
     child_url       VARCHAR NOT NULL,
     status          VARCHAR NOT NULL,         -- done | failed
     urls            INTEGER,                  -- stories of the window it listed
     error           VARCHAR,
     read_at         TIMESTAMP,
-    PRIMARY KEY (source_url, child_url)
+    PRIMARY KEY (source_url, since, until, child_url)
 );
 
 -- One row per WARC file imported (resumable per file: a file is done once).

@@ -1,0 +1,160 @@
+"""A backfill's state in the warehouse: the window, the children read, the stories queued.
+
+Stories are queued in ``pages`` like a feed's (``feed_items.source_kind = 'backfill'``), so
+the fetches resume after a kill, and the next ``ingest`` run would fetch them as well.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+
+from newsflow.tasks.records import FeedItem
+from newsflow.warehouse.db import utcnow
+
+
+def begin(
+    con: duckdb.DuckDBPyConnection, source: str, since: datetime, until: datetime, run_id: str
+) -> set[str]:
+    """Start (or resume) the window; return the child sitemaps already read for it."""
+    con.execute(
+        """
+        INSERT INTO backfills (source_url, since, until, status, run_id, started_at)
+        VALUES (?, ?, ?, 'running', ?, ?)
+        ON CONFLICT (source_url, since, until) DO UPDATE SET status = 'running',
+            run_id = excluded.run_id, error = NULL
+        """,
+        [source, since, until, run_id, utcnow()],
+    )
+    rows = con.execute(
+        "SELECT child_url FROM backfill_children "
+        "WHERE source_url = ? AND since = ? AND until = ? AND status = 'done'",
+        [source, since, until],
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+def queue_child(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    window: tuple[datetime, datetime],
+    child_url: str,
+    items: list[FeedItem],
+    error: str | None = None,
+) -> int:
+    """Queue one child's stories in the window and mark the child read; return new pages.
+
+    A child with an ``error`` and no items is marked failed (read again next time).
+    """
+    now = utcnow()
+    status = "failed" if error and not items else "done"
+    con.execute("BEGIN TRANSACTION")
+    try:
+        before = con.execute("SELECT count(*) FROM pages").fetchone()[0]
+        for item in items:
+            con.execute(
+                """
+                INSERT INTO feed_items (feed_url, page_url, link, title, published_at,
+                    first_seen_at, last_seen_at, source_kind, lastmod, keywords, language)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'backfill', ?, ?, ?) ON CONFLICT DO NOTHING
+                """,
+                [
+                    source,
+                    item.url,
+                    item.link,
+                    item.title,
+                    item.published_at,
+                    now,
+                    now,
+                    item.lastmod,
+                    item.keywords,
+                    item.language,
+                ],
+            )
+            con.execute(
+                "INSERT INTO pages (page_url, status, first_seen_at) VALUES (?, 'pending', ?) "
+                "ON CONFLICT DO NOTHING",
+                [item.url, now],
+            )
+        new = con.execute("SELECT count(*) FROM pages").fetchone()[0] - before
+        con.execute(
+            """
+            INSERT INTO backfill_children
+                (source_url, since, until, child_url, status, urls, error, read_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (source_url, since, until, child_url) DO UPDATE SET
+                status = excluded.status, urls = excluded.urls, error = excluded.error,
+                read_at = excluded.read_at
+            """,
+            [source, *window, child_url, status, len(items), error, now],
+        )
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return int(new)
+
+
+def pages_in_window(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    since: datetime,
+    until: datetime,
+    *,
+    max_attempts: int,
+) -> list[str]:
+    """The window's stories still to fetch (pending, or failed and due), newest first."""
+    rows = con.execute(
+        """
+        SELECT DISTINCT p.page_url, coalesce(f.published_at, f.lastmod) AS day
+        FROM feed_items f JOIN pages p USING (page_url)
+        WHERE f.feed_url = ? AND f.source_kind = 'backfill'
+          AND (coalesce(f.published_at, f.lastmod) IS NULL
+               OR coalesce(f.published_at, f.lastmod) >= ? AND coalesce(f.published_at, f.lastmod) < ?)
+          AND (p.status = 'pending'
+               OR (p.status = 'failed' AND p.retryable AND p.attempts < ?
+                   AND (p.next_attempt_at IS NULL OR p.next_attempt_at <= ?)))
+        ORDER BY day DESC NULLS LAST, p.page_url
+        """,
+        [source, since, until, max_attempts, utcnow()],
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def finish(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    since: datetime,
+    until: datetime,
+    *,
+    children_total: int,
+    error: str | None,
+) -> None:
+    """Close the window's row: ``completed`` when every child was read, else ``failed``."""
+    done, queued = con.execute(
+        """
+        SELECT count(*) FILTER (WHERE status = 'done'), coalesce(sum(urls), 0)
+        FROM backfill_children WHERE source_url = ? AND since = ? AND until = ?
+        """,
+        [source, since, until],
+    ).fetchone()
+    con.execute(
+        """
+        UPDATE backfills SET status = ?, children_total = ?, children_done = ?, queued = ?,
+            error = ?, finished_at = CASE WHEN ? THEN ? END
+        WHERE source_url = ? AND since = ? AND until = ?
+        """,
+        [
+            "failed" if error else "completed",
+            children_total,
+            done,
+            queued,
+            error,
+            error is None,
+            utcnow(),
+            source,
+            since,
+            until,
+        ],
+    )
