@@ -185,7 +185,7 @@ def _import_file(
     if counts.error:
         get_run_logger().warning("%s: %s", path, counts.error)
     mark_file(db, key, run.run_id, counts)
-    summary.files_done += 1
+    summary.files_done += 1 if not (counts.error and counts.records == 0) else 0
 
 
 def _timed(pages: Iterable[WarcPage], run: RunSummary) -> Iterator[WarcPage]:

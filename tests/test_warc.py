@@ -208,3 +208,13 @@ def test_import_warc_loads_articles_once_and_resumes_a_file(
         assert con.execute(
             "SELECT status FROM warc_files WHERE path = ?", [str(warc)]
         ).fetchone() == ("done",)
+
+
+def test_a_file_that_is_not_a_warc_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.warc.gz"
+    junk.write_bytes(b"\x1f\x8b\x08" + b"not really gzip" * 50)
+    urls, counts = read_all(junk)
+    assert urls == [] and counts.html_pages == 0
+    assert counts.error or counts.skipped_truncated + counts.skipped_non_html == counts.records
+    urls, counts = read_all(tmp_path / "missing.warc.gz")
+    assert urls == [] and counts.error and "cannot open" in counts.error

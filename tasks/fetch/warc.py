@@ -100,7 +100,12 @@ def read_warc(
     or the next ``WARC/1.x`` line), so one bad record costs itself and nothing more.
     """
     seen: set[str] = set()
-    with open(path, "rb") as stream:
+    try:
+        stream = open(path, "rb")  # noqa: SIM115 (closed below; a generator holds it)
+    except OSError as exc:
+        counts.error = f"cannot open: {exc.strerror or exc}"
+        return
+    with stream:
         marker = _GZIP_MEMBER if stream.read(2) == _GZIP_MEMBER[:2] else _WARC_LINE
         position: int | None = 0
         while position is not None:

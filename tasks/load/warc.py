@@ -36,9 +36,9 @@ def start_file(con: duckdb.DuckDBPyConnection, path: str, run_id: str) -> None:
     )
 
 
-def finish_file(
-    con: duckdb.DuckDBPyConnection, path: str, counts: WarcCounts, *, status: str = "done"
-) -> None:
+def finish_file(con: duckdb.DuckDBPyConnection, path: str, counts: WarcCounts) -> None:
+    """``done``; or ``failed`` when not one record could be read (tried again next time)."""
+    status = "failed" if counts.error and counts.records == 0 else "done"
     values = asdict(counts)
     con.execute(
         """
