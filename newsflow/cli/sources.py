@@ -221,45 +221,37 @@ def backfill(
 
 
 @contextmanager
-def _progress_bar(enabled: bool) -> Iterator[None]:
+def _progress_bar(enabled: bool, width: int = 30) -> Iterator[None]:
     """A progress bar of the page fetches on stderr (a terminal only), fed by the flow's
-    ``pages`` progress lines ("12/340 done: ...")."""
+    ``pages`` progress lines ("12/340 done: ..."); other stages print one line each."""
     if not enabled:
         yield
         return
     import re
 
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-    )
-
     from newsflow.flows import progress
 
-    pattern = re.compile(r"^(\d+)/(\d+) done")
-    bar = Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-    )
-    pages = bar.add_task("pages", total=None)
+    pattern = re.compile(r"^(\d+)/(\d+) done(.*)$")
+    drawn = False
 
     def listen(stage: str, message: str) -> None:
+        nonlocal drawn
         match = pattern.match(message) if stage == "pages" else None
-        if match:
-            bar.update(pages, completed=int(match[1]), total=int(match[2]))
+        if match is None:
+            sys.stderr.write(("\n" if drawn else "") + f"[{stage}] {message}\n")
+            drawn = False
         else:
-            bar.console.print(f"[{stage}] {message}", markup=False, highlight=False)
+            done, total = int(match[1]), max(1, int(match[2]))
+            filled = width * done // total
+            bar = "#" * filled + "-" * (width - filled)
+            sys.stderr.write(f"\r[pages] [{bar}] {done}/{total}{match[3]}\x1b[K")
+            drawn = True
+        sys.stderr.flush()
 
     progress.add_listener(listen)
     try:
-        with bar:
-            yield
+        yield
     finally:
         progress.remove_listener(listen)
+        if drawn:
+            sys.stderr.write("\n")
