@@ -24,7 +24,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from newsflow.config.settings import Settings, load_settings
 from newsflow.flows import progress
 from newsflow.flows.execution import cpu_pool, task_runner_for
-from newsflow.flows.ingest import RunSummary, _fetch_process_load, finish_run
+from newsflow.flows.ingest import RunSummary, _fetch_process_load, finish_stage
 from newsflow.flows.retries import DB_TASK_RETRIES
 from newsflow.tasks.fetch import backfill as window
 from newsflow.tasks.fetch import sitemaps
@@ -32,7 +32,7 @@ from newsflow.tasks.fetch.hostlimit import HostSpacing
 from newsflow.tasks.fetch.http import build_client
 from newsflow.tasks.fetch.robots import RobotsCache
 from newsflow.tasks.load import backfill as state
-from newsflow.tasks.load import store as load
+from newsflow.tasks.load import runs
 from newsflow.tasks.records import SitemapChild
 from newsflow.warehouse.db import ingest_lock
 from newsflow.warehouse.run_connection import connection, run_session
@@ -62,8 +62,8 @@ def begin_backfill(
     db: Path, source: str, since: datetime, until: datetime, run_id: str
 ) -> set[str]:
     with connection(db) as con:
-        load.mark_interrupted_runs(con, run_id)
-        load.start_run(con, run_id)
+        runs.mark_interrupted_runs(con, run_id)
+        runs.start_run(con, run_id)
         return state.begin(con, source, since, until, run_id)
 
 
@@ -135,7 +135,7 @@ def _run(
         run.seconds = round(time.perf_counter() - started, 3)
         failed = "; ".join(summary.failures)[:500] or None
         finish_backfill(db, source, since, until, summary.children_total, error or failed)
-        finish_run(db, run, error)
+        finish_stage(db, run, error)
 
 
 def _walk(

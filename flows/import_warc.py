@@ -25,10 +25,10 @@ from prefect.utilities.annotations import quote
 from newsflow.config.settings import Settings, load_settings
 from newsflow.flows import progress
 from newsflow.flows.execution import BatchFuture, CpuPool, cpu_pool, task_runner_for
-from newsflow.flows.ingest import RunSummary, finish_run, load_batch
+from newsflow.flows.ingest import RunSummary, finish_stage, load_stage
 from newsflow.flows.retries import DB_TASK_RETRIES
 from newsflow.tasks.fetch.warc import WarcCounts, WarcPage, read_warc
-from newsflow.tasks.load import store as load
+from newsflow.tasks.load import runs
 from newsflow.tasks.load import warc as warc_store
 from newsflow.tasks.records import FetchedPage
 from newsflow.warehouse.db import ingest_lock
@@ -53,8 +53,8 @@ class ImportSummary:
 @task(name="begin-import", **_TASK, **DB_TASK_RETRIES)
 def begin_import(db: Path, run_id: str) -> set[str]:
     with connection(db) as con:
-        load.mark_interrupted_runs(con, run_id)
-        load.start_run(con, run_id)
+        runs.mark_interrupted_runs(con, run_id)
+        runs.start_run(con, run_id)
         return warc_store.done_files(con)
 
 
@@ -124,7 +124,7 @@ def _run(
         raise
     finally:
         run.seconds = round(time.perf_counter() - started, 3)
-        finish_run(db, run, error)
+        finish_stage(db, run, error)
 
 
 def _chunks(pages: Iterable[WarcPage], size: int) -> Iterator[list[WarcPage]]:
@@ -156,7 +156,7 @@ def _import_file(
         run.add_time("extract", batch.extract_seconds)
         run.add_time("nlp", batch.nlp_seconds)
         with run.timed("load"):
-            loaded = load_batch(db, quote(batch), [], run.run_id, settings.fetch)
+            loaded = load_stage(db, quote(batch), [], run.run_id, settings.fetch)
         run.add_time("load", -loaded.cluster_seconds)
         run.add_time("cluster", loaded.cluster_seconds)
         run.articles_stored += loaded.counts.articles

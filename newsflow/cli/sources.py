@@ -182,7 +182,7 @@ def backfill(
     """
     from urllib.parse import urlsplit
 
-    from newsflow.warehouse.db import utcnow
+    from newsflow.clock import utcnow
 
     if urlsplit(source_url).scheme not in ("http", "https") or not urlsplit(source_url).netloc:
         raise fail(f"not an http(s) URL: {source_url!r}")

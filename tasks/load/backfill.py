@@ -10,8 +10,24 @@ from datetime import datetime
 
 import duckdb
 
+from newsflow.clock import utcnow
+from newsflow.tasks.load.rows import arrow_table
 from newsflow.tasks.records import FeedItem
-from newsflow.warehouse.db import utcnow
+from newsflow.warehouse.db import transaction
+
+_ITEM_COLUMNS = [
+    "feed_url",
+    "page_url",
+    "link",
+    "title",
+    "published_at",
+    "first_seen_at",
+    "last_seen_at",
+    "source_kind",
+    "lastmod",
+    "keywords",
+    "language",
+]
 
 
 def begin(
@@ -49,35 +65,31 @@ def queue_child(
     """
     now = utcnow()
     status = "failed" if error and not items else "done"
-    con.execute("BEGIN TRANSACTION")
-    try:
-        before = con.execute("SELECT count(*) FROM pages").fetchone()[0]
-        for item in items:
-            con.execute(
-                """
-                INSERT INTO feed_items (feed_url, page_url, link, title, published_at,
-                    first_seen_at, last_seen_at, source_kind, lastmod, keywords, language)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'backfill', ?, ?, ?) ON CONFLICT DO NOTHING
-                """,
-                [
-                    source,
-                    item.url,
-                    item.link,
-                    item.title,
-                    item.published_at,
-                    now,
-                    now,
-                    item.lastmod,
-                    item.keywords,
-                    item.language,
-                ],
-            )
-            con.execute(
-                "INSERT INTO pages (page_url, status, first_seen_at) VALUES (?, 'pending', ?) "
-                "ON CONFLICT DO NOTHING",
-                [item.url, now],
-            )
-        new = con.execute("SELECT count(*) FROM pages").fetchone()[0] - before
+    rows = [
+        {
+            "feed_url": source,
+            "page_url": item.url,
+            "link": item.link,
+            "title": item.title,
+            "published_at": item.published_at,
+            "first_seen_at": now,
+            "last_seen_at": now,
+            "source_kind": "backfill",
+            "lastmod": item.lastmod,
+            "keywords": item.keywords,
+            "language": item.language,
+        }
+        for item in items
+    ]
+    with transaction(con):
+        con.register("batch_backfill", arrow_table(con, "feed_items", rows, _ITEM_COLUMNS))
+        con.execute("INSERT OR IGNORE INTO feed_items BY NAME SELECT * FROM batch_backfill")
+        new = con.execute(
+            "INSERT OR IGNORE INTO pages (page_url, status, first_seen_at) "
+            "SELECT DISTINCT page_url, 'pending', ? FROM batch_backfill RETURNING page_url",
+            [now],
+        ).fetchall()
+        con.unregister("batch_backfill")
         con.execute(
             """
             INSERT INTO backfill_children
@@ -89,11 +101,7 @@ def queue_child(
             """,
             [source, *window, child_url, status, len(items), error, now],
         )
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    return int(new)
+    return len(new)
 
 
 def pages_in_window(

@@ -12,11 +12,23 @@ from dataclasses import asdict
 
 import duckdb
 
+from newsflow.clock import utcnow
 from newsflow.tasks.fetch.warc import WarcCounts, WarcPage
+from newsflow.tasks.load.rows import arrow_table
 from newsflow.tasks.records import FetchedPage
-from newsflow.warehouse.db import utcnow
+from newsflow.warehouse.db import transaction
 
 WARC_SOURCE_PREFIX = "warc:"
+_ITEM_COLUMNS = ["feed_url", "page_url", "link", "first_seen_at", "last_seen_at", "source_kind"]
+_RECORD_COLUMNS = [
+    "page_url",
+    "warc_path",
+    "target_uri",
+    "warc_date",
+    "ip_address",
+    "record_id",
+    "payload_digest",
+]
 
 
 def done_files(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -64,48 +76,48 @@ def queue_pages(
         return []
     now = utcnow()
     source = WARC_SOURCE_PREFIX + path
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for item in pages:
-            con.execute(
-                """
-                INSERT INTO feed_items (feed_url, page_url, link, first_seen_at, last_seen_at,
-                                        source_kind)
-                VALUES (?, ?, ?, ?, ?, 'warc') ON CONFLICT DO NOTHING
-                """,
-                [source, item.page.url, item.target_uri, now, now],
-            )
-            con.execute(
-                """
-                INSERT INTO warc_records (page_url, warc_path, target_uri, warc_date,
-                                          ip_address, record_id, payload_digest)
-                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                """,
-                [
-                    item.page.url,
-                    path,
-                    item.target_uri,
-                    item.warc_date,
-                    item.ip_address,
-                    item.record_id,
-                    item.payload_digest,
-                ],
-            )
-            con.execute(
-                "INSERT INTO pages (page_url, status, first_seen_at) VALUES (?, 'pending', ?) "
-                "ON CONFLICT DO NOTHING",
-                [item.page.url, now],
-            )
+    items = [
+        {
+            "feed_url": source,
+            "page_url": item.page.url,
+            "link": item.target_uri,
+            "first_seen_at": now,
+            "last_seen_at": now,
+            "source_kind": "warc",
+        }
+        for item in pages
+    ]
+    records = [
+        {
+            "page_url": item.page.url,
+            "warc_path": path,
+            "target_uri": item.target_uri,
+            "warc_date": item.warc_date,
+            "ip_address": item.ip_address,
+            "record_id": item.record_id,
+            "payload_digest": item.payload_digest,
+        }
+        for item in pages
+    ]
+    with transaction(con):
+        con.register("batch_warc_items", arrow_table(con, "feed_items", items, _ITEM_COLUMNS))
+        con.register(
+            "batch_warc_records", arrow_table(con, "warc_records", records, _RECORD_COLUMNS)
+        )
+        con.execute("INSERT OR IGNORE INTO feed_items BY NAME SELECT * FROM batch_warc_items")
+        con.execute("INSERT OR IGNORE INTO warc_records BY NAME SELECT * FROM batch_warc_records")
+        con.execute(
+            "INSERT OR IGNORE INTO pages (page_url, status, first_seen_at) "
+            "SELECT DISTINCT page_url, 'pending', ? FROM batch_warc_items",
+            [now],
+        )
         pending = {
             row[0]
             for row in con.execute(
-                "SELECT page_url FROM pages WHERE status = 'pending' AND page_url IN "
-                "(SELECT unnest(?::VARCHAR[]))",
-                [[item.page.url for item in pages]],
+                "SELECT page_url FROM pages JOIN batch_warc_items USING (page_url) "
+                "WHERE pages.status = 'pending'"
             ).fetchall()
         }
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+        con.unregister("batch_warc_items")
+        con.unregister("batch_warc_records")
     return [item.page for item in pages if item.page.url in pending]
