@@ -218,3 +218,32 @@ def test_a_file_that_is_not_a_warc_is_an_error_not_a_crash(tmp_path: Path) -> No
     assert counts.error or counts.skipped_truncated + counts.skipped_non_html == counts.records
     urls, counts = read_all(tmp_path / "missing.warc.gz")
     assert urls == [] and counts.error and "cannot open" in counts.error
+
+
+@pytest.mark.slow
+def test_import_warc_on_a_dask_cluster_analyses_the_pages_there(
+    prefect_harness: None, tmp_path: Path
+) -> None:
+    from distributed import Client, LocalCluster, get_task_stream
+
+    from newsflow.flows.import_warc import run_import_warc
+
+    warc = write_warc(tmp_path / "CC-NEWS-1.warc.gz")
+    db = tmp_path / "news.duckdb"
+    config = write_config(tmp_path / "feeds.toml", "http://127.0.0.1:9", db, feeds=[])
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        text = config.read_text(encoding="utf-8")
+        config.write_text(
+            text.replace(
+                'runner = "process"\nworkers = 1\n',
+                f'runner = "dask"\naddress = "{cluster.scheduler_address}"\n',
+            ),
+            encoding="utf-8",
+        )
+        with Client(cluster) as client, get_task_stream(client) as stream:
+            summary = run_import_warc([str(warc)], config_path=str(config), db_path=str(db))
+        batches = [task for task in stream.data if str(task["key"]).startswith("process_pages")]
+    assert summary.run.articles_stored == len(PAGES)
+    assert batches, "no batch was analysed on the Dask cluster"
