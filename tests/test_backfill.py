@@ -183,7 +183,7 @@ def test_backfill_loads_the_window_and_resumes_what_failed(
 ) -> None:
     server, switches = site
     db = tmp_path / "news.duckdb"
-    config = write_config(tmp_path / "feeds.toml", server.url_for("/"), db, feeds=[])
+    config = write_config(tmp_path / "feeds.toml", db, feeds=[])
     source = server.url_for("/sitemap.xml")
     args = (source, "--since", "2025-05-01", "--until", "2025-12-01")
 

@@ -91,7 +91,6 @@ def test_discover_add_appends_new_sources_once_and_keeps_the_config_valid(
 ) -> None:
     config = write_config(
         tmp_path / "feeds.toml",
-        site.url_for("/"),
         tmp_path / "news.duckdb",
         feeds=[("World", site.url_for("/world.rss"))],
     )
@@ -117,9 +116,7 @@ def test_discover_on_a_site_without_sources_says_so(tmp_path: Path) -> None:
         server.expect_request("/").respond_with_data(
             "<html><body>plain</body></html>", content_type="text/html"
         )
-        config = write_config(
-            tmp_path / "feeds.toml", server.url_for("/"), tmp_path / "n.duckdb", feeds=[]
-        )
+        config = write_config(tmp_path / "feeds.toml", tmp_path / "n.duckdb", feeds=[])
         run = subprocess.run(
             [NEWSFLOW, "discover", server.url_for("/"), "--config", str(config)],
             capture_output=True, text=True, timeout=120,

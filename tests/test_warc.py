@@ -167,7 +167,7 @@ def test_import_warc_loads_articles_once_and_resumes_a_file(
     prefect_harness: None, tmp_path: Path
 ) -> None:
     db = tmp_path / "news.duckdb"
-    config = write_config(tmp_path / "feeds.toml", "http://127.0.0.1:9", db, feeds=[])
+    config = write_config(tmp_path / "feeds.toml", db, feeds=[])
     warc = write_warc(tmp_path / "CC-NEWS-1.warc.gz")
     (tmp_path / "CC-NEWS-2.warc.gz").write_bytes(b"")  # empty file: zero records, no harm
 
@@ -230,17 +230,14 @@ def test_import_warc_on_a_dask_cluster_analyses_the_pages_there(
 
     warc = write_warc(tmp_path / "CC-NEWS-1.warc.gz")
     db = tmp_path / "news.duckdb"
-    config = write_config(tmp_path / "feeds.toml", "http://127.0.0.1:9", db, feeds=[])
     with LocalCluster(
         n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
-        text = config.read_text(encoding="utf-8")
-        config.write_text(
-            text.replace(
-                'runner = "process"\nworkers = 1\n',
-                f'runner = "dask"\naddress = "{cluster.scheduler_address}"\n',
-            ),
-            encoding="utf-8",
+        config = write_config(
+            tmp_path / "feeds.toml",
+            db,
+            feeds=[],
+            execution=f'runner = "dask"\naddress = "{cluster.scheduler_address}"',
         )
         with Client(cluster) as client, get_task_stream(client) as stream:
             summary = run_import_warc([str(warc)], config_path=str(config), db_path=str(db))
