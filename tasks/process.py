@@ -52,9 +52,13 @@ def process_pages(pages: Sequence[FetchedPage], nlp: NlpSettings) -> ProcessedBa
     analyses = analyze_texts(
         [article.text for article in articles],
         model=nlp.model,
+        models=nlp.models,
+        declared=[article.language for article in articles],
         batch_size=nlp.batch_size,
         max_chars=nlp.max_chars,
     )
+    for article, analysis in zip(articles, analyses, strict=True):
+        article.language = analysis.language  # the text's language, else the page's claim
     batch.nlp_seconds = time.perf_counter() - started
     batch.articles = articles
     batch.analyses = {

@@ -166,6 +166,7 @@ class Analysis:
     quotes: list[Quote] = field(default_factory=list)
     extractor_version: str | None = None  # newsflow.tasks.nlp.pipeline.EXTRACTOR_VERSION
     model: str | None = None  # spaCy pipeline and version, e.g. en_core_web_sm-3.8.0
+    language: str | None = None  # ISO 639-1 code detected from the text; None when unknown
 
 
 @dataclass(kw_only=True, slots=True)

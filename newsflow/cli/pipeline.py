@@ -123,7 +123,9 @@ def analyze(
         raise fail(f"{file}: {exc.strerror}") from None
     with handle:
         if not jsonl:
-            [analysis] = analyze_texts([handle.read()], model=settings.nlp.model)
+            [analysis] = analyze_texts(
+                [handle.read()], model=settings.nlp.model, models=settings.nlp.models
+            )
             typer.echo(json.dumps(_analysis_json(asdict(analysis)), ensure_ascii=False, indent=2))
             return
         records = []
@@ -141,6 +143,7 @@ def analyze(
         analyses = analyze_texts(
             [text for _, text in chunk],
             model=settings.nlp.model,
+            models=settings.nlp.models,
             batch_size=settings.nlp.batch_size,
         )
         for (record_id, _), analysis in zip(chunk, analyses, strict=True):

@@ -120,6 +120,7 @@ def analyze_articles(texts: dict[str, str], nlp: NlpSettings) -> dict[str, Analy
     analyses = analyze_texts(
         [texts[i] for i in ids],
         model=nlp.model,
+        models=nlp.models,
         batch_size=nlp.batch_size,
         max_chars=nlp.max_chars,
     )

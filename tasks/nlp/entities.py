@@ -17,16 +17,30 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
+from newsflow.tasks.nlp.entity_lexicons import (
+    EVENT_HEAD_WORDS,
+    KNOWN_ORGS,
+    MODEL_SUFFIXES,
+    NON_NAME_ABBREVIATIONS,
+    ORG_HEAD_WORDS,
+    PLACE_HEAD_WORDS,
+    PRODUCT_WORDS,
+)
 from newsflow.tasks.nlp.lexicons import word_set
 from newsflow.tasks.nlp.names import (
     FEMALE_NAMES,
     MALE_NAMES,
+    TITLE_WORDS,
     is_given_name,
     strip_titles,
 )
 from newsflow.tasks.records import Mention
 
 DROPPED_LABELS = frozenset({"CARDINAL", "DATE", "MONEY", "PERCENT", "ORDINAL", "QUANTITY", "TIME"})
+# Labels the rules below judge as names; places and nationalities keep the model's label.
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "PRODUCT", "LOC", "FAC"})
+# Other pipelines' label schemes mapped onto the English one (French, Spanish... "PER").
+LABEL_SCHEMES = {"PER": "PERSON", "MISC": "MISC"}
 # Labels whose one-word mentions may be a person's surname the model mislabelled ("Trump" ORG).
 _PERSONISH_LABELS = frozenset({"PERSON", "ORG", "GPE"})
 
@@ -258,6 +272,7 @@ def extract_mentions(doc: Doc) -> EntityIndex:
     """Keep named (non-numeric) entities and give each the canonical name of its cluster."""
     doc_text = doc.text  # built on each access: read it once
     spans: list[Span] = [e for e in doc.ents if e.label_ not in DROPPED_LABELS]
+    lower_words = {t.text for t in doc if t.text.isalpha() and t.text.islower()}
     mentions: list[Mention] = []
     bases: list[str] = []
     kept_spans: list[Span] = []
@@ -266,10 +281,11 @@ def extract_mentions(doc: Doc) -> EntityIndex:
         if trimmed is None:
             continue
         start, end = trimmed
-        label = span.label_
+        label = LABEL_SCHEMES.get(span.label_, span.label_)
         longer = _alias_extension(doc_text, start, end)
         if longer is not None:  # "Islamic" (NORP) + "State" -> the known name "Islamic State"
             end, label = longer
+        start, end, label = _reshape(doc_text, start, end, label)
         text = doc_text[start:end]
         base = clean_surface(text)
         if label == "PERSON":
@@ -280,14 +296,26 @@ def extract_mentions(doc: Doc) -> EntityIndex:
             label = "GPE"
         elif label != "PERSON" and looks_like_person(base):
             label = "PERSON"  # "Eva Lindeman" tagged ORG: a given name and a surname
+        label = _label_by_form(base, label, lower_words)
+        if label is None:
+            continue
         mentions.append(
             Mention(text=text, label=label, canonical=base, start_char=start, end_char=end)
         )
         bases.append(base)
         kept_spans.append(span)
 
+    _join_teams(doc, doc_text, mentions, bases, kept_spans)
+    _people_by_surname(mentions, bases)
     canon = _canonicalise(doc_text, mentions, bases)
     labels = _cluster_labels(mentions, canon)
+    _revise_lone_names(doc, mentions, canon, labels)
+    keep = [i for i, c in enumerate(canon) if labels[c.lower()]]
+    mentions = [mentions[i] for i in keep]
+    kept_spans = [kept_spans[i] for i in keep]
+    bases = [bases[i] for i in keep]
+    canon = [canon[i] for i in keep]
+    labels = {c: label for c, label in labels.items() if label}
     index = EntityIndex(mentions=mentions, labels=labels)
     person_keys: dict[str, set[str]] = defaultdict(set)
     for i, (mention, span) in enumerate(zip(mentions, kept_spans, strict=True)):
@@ -305,6 +333,145 @@ def extract_mentions(doc: Doc) -> EntityIndex:
     index.person_names = {k: next(iter(v)) for k, v in person_keys.items() if len(v) == 1}
     index.labels = {canonical: label for canonical, label in labels.items()}
     return index
+
+
+_POSSESSIVE_INSIDE_RE = re.compile(r"['’]s ")
+
+
+def _reshape(text: str, start: int, end: int, label: str) -> tuple[int, int, str]:
+    """Cut what the model glued onto a name: an owner ("Jeff Bezos's Blue Origin" -> "Blue
+    Origin"), a player's position ("DL Myles Garrett"), trailing lower-case words ("Sabres
+    and")."""
+    if label not in ("PERSON", "ORG"):
+        return start, end, label
+    surface = text[start:end]
+    owner = _POSSESSIVE_INSIDE_RE.search(surface)
+    if owner is not None:
+        head, tail = surface[: owner.start()], surface[owner.end() :]
+        if tail[:1].isupper() and (" " in head.strip() or " " in tail.strip()):
+            start += owner.end()
+            label = "ORG"  # what a person owns or runs; a person's name is caught again later
+    words = text[start:end].split(" ")
+    position = words[0].isupper() and len(words[0]) <= 3 and "." not in words[0]
+    if label == "PERSON" and len(words) >= 3 and position:
+        start += len(words[0]) + 1
+        words = words[1:]
+    while len(words) > 1 and words[-1].islower() and words[-1] not in NAME_PARTICLES:
+        end -= len(words[-1]) + 1
+        words = words[:-1]
+    return start, end, label
+
+
+def _join_teams(
+    doc: Doc, text: str, mentions: list[Mention], bases: list[str], spans: list[Span]
+) -> None:
+    """A place name right before a capitalised name is one team or company ("Boston" +
+    "Bruins", "Columbus" + "Blue Jackets"); a "person" opening with a place the article
+    names is an organisation ("Pittsburgh Steelers")."""
+    places = {_key(b) for m, b in zip(mentions, bases, strict=True) if m.label == "GPE"}
+    i = 0
+    while i < len(mentions) - 1:
+        first, second = mentions[i], mentions[i + 1]
+        if (
+            first.label == "GPE"
+            and second.label in ("ORG", "PERSON", "NORP")
+            and text[first.end_char : second.start_char] == " "
+            and bases[i + 1][:1].isupper()
+            and not looks_like_person(bases[i + 1])
+        ):
+            span = doc.char_span(first.start_char, second.end_char, alignment_mode="expand")
+            if span is not None:
+                first.end_char = second.end_char
+                first.text = text[first.start_char : first.end_char]
+                first.label = "ORG"
+                bases[i] = clean_surface(first.text)
+                spans[i] = span
+                del mentions[i + 1], bases[i + 1], spans[i + 1]
+        i += 1
+    for m, base in zip(mentions, bases, strict=True):
+        words = base.split(" ")
+        if (
+            m.label == "PERSON"
+            and len(words) > 1
+            and not is_given_name(words[0])
+            and any(_key(" ".join(words[:n])) in places for n in range(1, len(words)))
+        ):
+            m.label = "ORG"
+
+
+def _label_by_form(name: str, label: str, lower_words: set[str]) -> str | None:
+    """The label a mention's own words allow, or None for a non-name.
+
+    Dropped: lower-case words ("marijuana"), names with digits (scores, model numbers:
+    "Jets 2", "777x"), abbreviations that name no one ("USB", "GMT", "CEO") and one-word
+    mentions that the article also uses as a lower-case word ("Plan" beside "plan"). Gadgets
+    become PRODUCT; outlets and known platforms ORG; a "person" named like a place LOC.
+    """
+    if label not in NAME_LABELS:
+        return label
+    words = name.split(" ")
+    low = [_key(w) for w in words]
+    if name == name.lower() or any(c.isdigit() for c in name):
+        return None
+    if label == "PERSON" and any(w.islower() and w not in NAME_PARTICLES for w in words):
+        return None  # "Palm Bay d. Rockledge", "Man shot"
+    if len(words) == 1 and (
+        low[0] in NON_NAME_ABBREVIATIONS or (low[0] in lower_words and not _ABBREV_RE.match(name))
+    ):
+        return None
+    if any(w in PRODUCT_WORDS for w in low) or (len(words) > 1 and low[-1] in MODEL_SUFFIXES):
+        return "PRODUCT"
+    if _key(name) in KNOWN_ORGS:
+        return "ORG"
+    if any(c in name for c in ",:;|@/") or "_" in name:
+        return None  # two names run together, a headline, a handle
+    if label == "ORG" and len(words) > 1 and low[-1] in EVENT_HEAD_WORDS:
+        return "EVENT"
+    if label == "PERSON" and low[-1] in ORG_HEAD_WORDS:
+        return "ORG"
+    if label == "PERSON" and low[-1] in PLACE_HEAD_WORDS:
+        return "LOC"
+    return label
+
+
+def _people_by_surname(mentions: list[Mention], bases: list[str]) -> None:
+    """A two- or three-word name labelled ORG is a person when the article also names that
+    surname alone as a person ("Montell Figgins" ORG, then "Figgins" PERSON)."""
+    lone_people = {_key(b) for m, b in zip(mentions, bases, strict=True) if m.label == "PERSON"}
+    lone_people = {k for k in lone_people if " " not in k}
+    for m, base in zip(mentions, bases, strict=True):
+        words = base.split(" ")
+        if (
+            m.label == "ORG"
+            and 2 <= len(words) <= 3
+            and _key(words[-1]) in lone_people
+            and all(w[:1].isupper() for w in words)
+            and not any(_key(w) in NOT_PERSON_WORDS | ORG_HEAD_WORDS for w in words)
+        ):
+            m.label = "PERSON"
+
+
+def _revise_lone_names(
+    doc: Doc, mentions: list[Mention], canon: list[str], labels: dict[str, str]
+) -> None:
+    """One-word "people" that no full name in the article explains need evidence: a title in
+    front ("President Trump", "Mr. Assad") or a given name; known organisations become ORG,
+    the rest (a platform, a town, a common word the model guessed at) are dropped (label "")."""
+    titled: set[str] = set()
+    for m, c in zip(mentions, canon, strict=True):
+        if labels[c.lower()] != "PERSON" or " " in c:
+            continue
+        before = doc.text[max(0, m.start_char - 40) : m.start_char].split()
+        prev = before[-1].lower().rstrip(".") if before else ""
+        if prev in TITLE_WORDS or strip_titles(clean_surface(m.text)) != clean_surface(m.text):
+            titled.add(c.lower())
+    for c, label in labels.items():
+        if label != "PERSON" or " " in c:
+            continue
+        if _key(c) in KNOWN_ORGS:
+            labels[c] = "ORG"
+        elif c not in titled and not is_given_name(c):
+            labels[c] = ""
 
 
 def _alias_extension(text: str, start: int, end: int) -> tuple[int, str] | None:

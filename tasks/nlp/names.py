@@ -76,12 +76,45 @@ MALE_NAMES = word_set(
 )
 
 
+# More given names, common in English-language news (sport, entertainment, business) and
+# across Europe; used as evidence of a person only, so no gender is implied.
+OTHER_GIVEN_NAMES = word_set(
+    """
+    freddie patsy colton tyler cody dustin brett chad blake cole connor logan hunter
+    austin brody carter cooper dalton garrett grant griffin hayden jace jaden jalen jamal
+    jaylen jordan kai kyle landon levi liam mason miles nolan owen parker preston quinn reid
+    riley ryder shane spencer tanner trent tucker wyatt zach zack zeke jake jarrod jared
+    darius deandre demar devin dwayne dwight kawhi lebron luka marquise kareem shaquille
+    trey tre tyrone andre antoine maxime mathieu nicolas thibaut kylian antoine didier
+    novak rafael roger stan andy milos nikolaj mikkel rasmus frederik magnus mads
+    henrik anders niklas nils oskar emil viktor tuukka teemu mikko jari jarkko sami kimmo
+    aleksander leon janik dominik matej tomas jiri petr ondrej radek jakub lukasz pawel
+    kamil wojciech dario luka ivan marin goran zoran milan nikola dusan aleksandar stefanos
+    gianluigi gianluca lorenzo alessandro federico riccardo davide simone andrea paolo
+    sergio alvaro pablo raul iker xabi ander inaki joao rui nuno tiago bruno andre gustavo
+    thiago neymar vinicius rodrigo felipe mauricio eduardo ricardo jesus manuel ramon
+    mamadou moussa ousmane abdoulaye cheikh ibrahima sadio idrissa oumar kofi
+    kwesi yaw ama akua chidi chukwuemeka emeka obinna oluwaseun tunde femi seun
+    arjun vikram vijay suresh ramesh anil sunil amit ashok deepak manoj pradeep rakesh
+    ravi sachin virat rohit arvind nitin shashi priyanka deepika anushka sonia pooja neha
+    kenji hiroshi takeshi haruki shinzo yoshihide fumio kazuo akira daisuke naomi yuki
+    jin min hyun seung jae soo ji-hoon sung wei jun hao lei yang chen ming xiaoping
+    dakota skyler taylor morgan casey jamie
+    kendall kelsey lindsey mackenzie shelby sydney aubrey avery peyton harper addison
+    brooke paige savannah sierra autumn summer heather crystal amber tiffany destiny
+    kylie kayleigh kaitlyn courtney brittney chelsey whitney ashlee shania dolly reba
+    loretta tammy wynonna faith carrie miranda kacey maren lainey gretchen
+    """
+)
+
 # Given names that are also common words or place names ("Victoria Falls", "Bill Committee",
 # "Marine Corps"): no evidence that a mention names a person.
 _AMBIGUOUS_GIVEN = word_set(
     """
     april bill bob carol charlotte don florence frank grace june madison marine mark max may
     ray rose victoria virginia will christian georgia lincoln jackson austin chase dean
+    autumn summer amber crystal destiny faith savannah sierra hunter parker carter cooper
+    grant miles taylor morgan dakota kai jesus
     """
 )
 
@@ -89,7 +122,8 @@ _AMBIGUOUS_GIVEN = word_set(
 def is_given_name(word: str) -> bool:
     """A common first name of either gender ("Eva", "Mehmet") that is not also a common word."""
     low = word.lower().strip(".")
-    return (low in FEMALE_NAMES or low in MALE_NAMES) and low not in _AMBIGUOUS_GIVEN
+    known = low in FEMALE_NAMES or low in MALE_NAMES or low in OTHER_GIVEN_NAMES
+    return known and low not in _AMBIGUOUS_GIVEN
 
 
 def name_gender(full_name: str) -> str | None:

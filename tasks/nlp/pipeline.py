@@ -1,24 +1,32 @@
 """Entity and quote extraction for article texts: one spaCy pass per batch, then cheap rules.
 
-The pipeline is loaded once per process (workers call ``analyze_texts`` many times) and never
+Each text's language is detected first: English texts go to the English pipeline
+(``[nlp] model``), other languages to the pipeline configured for them (``[nlp.models]``),
+and a language with no pipeline gets no NLP at all, since an English model run over
+Portuguese or Chinese labels ordinary words as people and places. The quote rules are
+English (reporting verbs, attributions), so other languages get entities only.
+
+Pipelines are loaded once per process (workers call ``analyze_texts`` many times) and never
 passed around: spaCy objects are heavy and do not belong in Prefect task arguments.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from newsflow.tasks.nlp.entities import extract_mentions
+from newsflow.tasks.nlp.language import detect_language
 from newsflow.tasks.nlp.quotes import extract_quotes
 from newsflow.tasks.records import Analysis
 
 # Bump when entity or quote rules change, so stored results can be traced to the rules.
-EXTRACTOR_VERSION = "nlp-rules-8"
+EXTRACTOR_VERSION = "nlp-rules-9"
 
 _PIPELINES: dict[str, Language] = {}
 # A paragraph with the line breaks after it; leading blanks stick to the first paragraph.
@@ -60,27 +68,44 @@ def load_pipeline(model: str) -> Language:
     return nlp
 
 
+ENGLISH = "en"
+
+
 def analyze_texts(
-    texts: Sequence[str], *, model: str, batch_size: int = 32, max_chars: int = 100_000
+    texts: Sequence[str],
+    *,
+    model: str,
+    models: Mapping[str, str] | None = None,
+    declared: Sequence[str | None] | None = None,
+    batch_size: int = 32,
+    max_chars: int = 100_000,
 ) -> list[Analysis]:
     """Entities and quotes of each text, in order; only the first ``max_chars`` are read.
 
-    Offsets index into the original text (truncation keeps a prefix, so they stay valid).
+    ``model`` is the English pipeline, ``models`` maps other ISO 639-1 codes to theirs;
+    ``declared`` is each page's own language claim, used when the text cannot tell. Each
+    analysis carries the detected language. Offsets index into the original text
+    (truncation keeps a prefix, so they stay valid).
     """
-    nlp = load_pipeline(model)
-    pipeline = pipeline_id(model)
-    analyses: list[Analysis] = []
-    for doc in _parse(nlp, [text[:max_chars] for text in texts], batch_size):
-        entities = extract_mentions(doc)
-        quotes = extract_quotes(doc, entities)  # may add persons the NER missed
-        analyses.append(
-            Analysis(
-                mentions=entities.mentions,
-                quotes=quotes,
-                extractor_version=EXTRACTOR_VERSION,
-                model=pipeline,
-            )
-        )
+    routes = {**(models or {}), ENGLISH: model}
+    claims = list(declared) if declared is not None else [None] * len(texts)
+    languages = [detect_language(text, claim) for text, claim in zip(texts, claims, strict=True)]
+    analyses = [Analysis(extractor_version=EXTRACTOR_VERSION, language=lang) for lang in languages]
+    by_model: dict[str, list[int]] = defaultdict(list)
+    for i, language in enumerate(languages):
+        if language in routes:
+            by_model[routes[language]].append(i)
+    for name, indexes in by_model.items():
+        nlp = load_pipeline(name)
+        pipeline = pipeline_id(name)
+        docs = _parse(nlp, [texts[i][:max_chars] for i in indexes], batch_size)
+        for i, doc in zip(indexes, docs, strict=True):
+            entities = extract_mentions(doc)
+            analysis = analyses[i]
+            analysis.mentions = entities.mentions
+            analysis.model = pipeline
+            if languages[i] == ENGLISH:
+                analysis.quotes = extract_quotes(doc, entities)  # may add persons NER missed
     return analyses
 
 
@@ -108,6 +133,6 @@ def _parse(nlp: Language, texts: list[str], batch_size: int) -> Iterator[Doc]:
             yield parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
 
 
-def analyze_text(text: str, *, model: str) -> Analysis:
+def analyze_text(text: str, *, model: str, models: Mapping[str, str] | None = None) -> Analysis:
     """Entities and quotes of one text."""
-    return analyze_texts([text], model=model)[0]
+    return analyze_texts([text], model=model, models=models)[0]

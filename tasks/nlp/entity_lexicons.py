@@ -1,0 +1,83 @@
+"""Word lists that decide what is not a name, and which names are organisations.
+
+Our own lists of general vocabulary, not of the pages we test on: the small English model
+labels capitalised common words, gadgets and abbreviations as people or organisations, and
+calls platforms it has seen as sentence subjects ("Twitter said") people.
+"""
+
+from __future__ import annotations
+
+from newsflow.tasks.nlp.lexicons import word_set
+
+# Abbreviations and units that are not organisations: standards, time zones, job titles,
+# chat shorthand, measures.
+NON_NAME_ABBREVIATIONS = word_set(
+    """
+    usb gsm sim lte hdmi gps ecg ekg ev evs vod suv suvs led lcd oled nfc cpu gpu ram ssd hdd
+    os ios api pdf ai vr ar hd uhd 4k 5g 4g 3g wifi wi-fi dvd cd tv pc pcs mp3 sms mms qr url
+    vpn ip dns html seo ceo cfo cto coo cmo vp evp svp md phd mba rrp msrp vat gdp gnp cpi
+    asap wtf lol omg fyi diy faq tbd aka eta rsvp ok gmt utc est edt pst pdt cet bst ist
+    am pm mph kph km mm cm kg lbs oz ml bpm rpm pe eq iq dna rna mri ct icu er ppe pe pr
+    """
+)
+
+# Gadgets, software and services: a name with one of these words is a product.
+PRODUCT_WORDS = word_set(
+    """
+    iphone iphones ipad ipads ipod ipods imac imacs macbook macbooks airpods airpod airtag
+    itunes ios ipados macos watchos isight siri alexa cortana chromecast kindle xbox
+    playstation ps4 ps5 android windows chrome chromebook firefox
+    photoshop powerpoint gmail stadia roku
+    """
+)
+
+# Last words of product model names ("iPad Pro", "Apple Watch Series 4", "Galaxy S10 Plus").
+MODEL_SUFFIXES = word_set("pro plus max mini ultra lite series edition")
+
+# Platforms, outlets, agencies and companies that the news names constantly and that the
+# model mislabels as people or places ("Twitter", "Politico", "Netflix").
+KNOWN_ORGS = word_set(
+    """
+    twitter facebook instagram youtube tiktok snapchat whatsapp wechat weibo telegram reddit
+    linkedin pinterest tumblr twitch discord bluesky
+    netflix hulu spotify disney amazon apple google alphabet microsoft meta nvidia intel amd
+    ibm oracle samsung huawei xiaomi tencent alibaba baidu bytedance uber lyft airbnb tesla
+    spacex openai anthropic paypal ebay etsy shopify zoom slack dropbox salesforce adobe
+    politico bloomberg reuters axios vox buzzfeed breitbart vice gawker mashable engadget
+    techcrunch wired gizmodo slate salon newsweek forbes fortune variety billboard
+    ap afp upi cnn msnbc cnbc bbc nbc cbs abc pbs npr fox hbo espn itv sky rt tass xinhua
+    nasa fbi cia nsa epa fda cdc irs nato opec who unicef unesco interpol fifa uefa ioc
+    nba nfl nhl mlb mls ncaa wwe ufc
+    """
+)
+
+# Last words of an organisation's name ("Miami Herald", "Tequila Works", "Piper Jaffray" is
+# not caught, "Hartford Courant" is).
+ORG_HEAD_WORDS = word_set(
+    """
+    herald courant intelligencer chronicle gazette tribune journal times post news star
+    register examiner inquirer observer guardian telegraph independent express mirror sun
+    dispatch bulletin review report standard record monitor leader sentinel globe mail
+    works studios studio games entertainment media labs technologies software systems
+    interactive publishing pictures records group inc corp ltd llc plc co company
+    university college school institute council committee agency ministry department
+    party union league association federation foundation bank fund trust
+    """
+)
+
+# Last words of places and buildings: a "person" ending in one is a place.
+PLACE_HEAD_WORDS = word_set(
+    """
+    street road avenue square county city town village park river lake mountain mount
+    airport station bridge island islands bay valley falls beach drive lane boulevard
+    heights hills springs harbor harbour port
+    """
+)
+
+# Last words of events: "American Music Awards", "Davis Cup Finals", "Dubai Air Show".
+EVENT_HEAD_WORDS = word_set(
+    """
+    awards award show festival cup finals final championship championships tournament
+    olympics games summit conference expo fair week marathon prix series open classic
+    """
+)
