@@ -296,7 +296,7 @@ def extract_mentions(doc: Doc) -> EntityIndex:
             label = "GPE"
         elif label != "PERSON" and looks_like_person(base):
             label = "PERSON"  # "Eva Lindeman" tagged ORG: a given name and a surname
-        label = _label_by_form(base, label, lower_words)
+        label = name_label(base, label, lower_words)
         if label is None:
             continue
         mentions.append(
@@ -399,7 +399,7 @@ def _join_teams(
             m.label = "ORG"
 
 
-def _label_by_form(name: str, label: str, lower_words: set[str]) -> str | None:
+def name_label(name: str, label: str, lower_words: set[str]) -> str | None:
     """The label a mention's own words allow, or None for a non-name.
 
     Dropped: lower-case words ("marijuana"), names with digits (scores, model numbers:
@@ -593,7 +593,7 @@ def _canonicalise(text: str, mentions: list[Mention], bases: list[str]) -> list[
             if len(roots) == 1:
                 union(next(iter(roots)), i)
 
-    _link_person_names(mentions, forms, find, union)
+    _link_person_names(mentions, forms, find, union, _rank_titled(text, mentions))
 
     # The cluster's name: the longest (then most frequent) form, aliases resolved.
     members: dict[int, list[int]] = defaultdict(list)
@@ -613,14 +613,32 @@ def _name_length(form: str) -> int:
     return sum(1 for w in form.split(" ") if not re.fullmatch(r"[A-Z]\.?", w))
 
 
-def _link_person_names(mentions, forms, find, union) -> None:
+# Titles that are not a rank: "Mr. Kerry" may shorten any Kerry of the article.
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "former", "late"})
+
+
+def _rank_titled(text: str, mentions: list[Mention]) -> list[bool]:
+    """Whether each mention carries a rank ("Vice President Biden", "Sen. Warren"), in its
+    span or in the words right before it."""
+    flags = []
+    for m in mentions:
+        before = text[max(0, m.start_char - 30) : m.start_char].split()[-3:]
+        inside = m.text.split(" ")[:-1]
+        words = [w.lower().rstrip(".,") for w in [*before, *inside]]
+        flags.append(any(w in TITLE_WORDS and w not in _HONORIFICS for w in words))
+    return flags
+
+
+def _link_person_names(mentions, forms, find, union, ranked: list[bool]) -> None:
     """Join surnames and first names to the full name they abbreviate, when unambiguous.
 
     Full names with the same first and last word are one person ("Donald J. Trump").
     A shorter name joins the nearest preceding full name it is a surname form of ("van Dam",
     "Ortiz Mendes", "Assad") or starts with; when none precedes, the only following one.
     A multi-word surname form joins whatever the model labelled it ("Van Dam" as a work of
-    art), a one-word one only when it is labelled like a name.
+    art), a one-word one only when it is labelled like a name. A surname with a rank ("Vice
+    President Biden") prefers a full name given a rank too ("Vice President Joe Biden") over
+    a relative named plainly ("Hunter Biden").
     """
     full: list[int] = []
     for i, m in enumerate(mentions):
@@ -650,11 +668,14 @@ def _link_person_names(mentions, forms, find, union) -> None:
         if key in ALIASES or (n_words == 1 and m.label not in _PERSONISH_LABELS):
             continue
         candidates = []
+        ranked_roots = {find(k) for k, flag in enumerate(ranked) if flag}
         for j in full:
             if j == i or len(forms[j].split(" ")) <= n_words:
                 continue
             if key in shorter_of[j] or (n_words == 1 and _key(forms[j]).split(" ")[0] == key):
                 candidates.append(j)
+        if find(i) in ranked_roots and any(find(j) in ranked_roots for j in candidates):
+            candidates = [j for j in candidates if find(j) in ranked_roots]
         if not candidates and n_words == 1 and len(key) >= MIN_FUZZY_NAME:
             # "McLenney" after "Tyresha McClenney": a typo in a long surname
             last = {j: _key(forms[j]).split(" ")[-1] for j in full if j != i}
