@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from newsflow.tasks.nlp.entities import clean_surface, looks_like_person, surname_forms
+from newsflow.tasks.nlp.entities import (
+    clean_surface,
+    looks_like_person,
+    name_label,
+    surname_forms,
+)
 from newsflow.tasks.nlp.names import strip_titles
 from newsflow.tasks.nlp.pipeline import analyze_text
 from newsflow.tasks.records import Mention
@@ -157,3 +162,46 @@ def test_markup_debris_is_not_part_of_a_name() -> None:
     assert clean_surface('">Sanders') == "Sanders"
     assert clean_surface("AT&T") == "AT&T"
     assert clean_surface("J.R.R. Tolkien") == "J.R.R. Tolkien"
+
+
+NON_NAMES = """The senator didn't answer. Twitter said on Monday it would suspend the account, and \
+Twitter later reversed course.
+
+The Steelers beat the Browns 24-17. Apple unveiled the iPhone 11 Pro and a new USB charger at \
+10 a.m. GMT.
+
+Vice President Joe Biden was leading the policy. Hunter Biden joined the board of Burisma in \
+2014. At the time, Vice President Biden was in Kiev.
+"""
+
+
+def test_non_names_are_not_entities(model: str) -> None:
+    mentions = mentions_of(NON_NAMES, model)
+    names = {m.canonical for m in mentions}
+    assert not names & {"USB", "GMT", "iPhone 11 Pro", "n't"}
+    assert all(m.canonical != m.canonical.lower() for m in mentions)
+    assert not any(c.isdigit() for m in mentions for c in m.canonical)
+
+
+def test_platforms_are_organisations_and_lone_guesses_are_not_people(model: str) -> None:
+    mentions = mentions_of(NON_NAMES, model)
+    assert {m.label for m in mentions if m.canonical == "Twitter"} == {"ORG"}
+    people = {m.canonical for m in mentions if m.label == "PERSON"}
+    assert "Steelers" not in people and "Browns" not in people  # no title, no given name
+    assert people == {"Joe Biden", "Hunter Biden"}
+
+
+def test_a_titled_surname_prefers_the_titled_full_name(model: str) -> None:
+    assert canon(mentions_of(NON_NAMES, model), "Biden") == {"Joe Biden"}
+
+
+def test_name_label_rules() -> None:
+    assert name_label("n't", "GPE", set()) is None
+    assert name_label("marijuana", "PERSON", set()) is None
+    assert name_label("Hurricanes 4", "ORG", set()) is None
+    assert name_label("Plan", "ORG", {"plan"}) is None  # the article also writes "plan"
+    assert name_label("NATO", "ORG", {"nato"}) == "ORG"  # an acronym is a name anyway
+    assert name_label("Apple Watch Series", "ORG", set()) == "PRODUCT"
+    assert name_label("Miami Herald", "PERSON", set()) == "ORG"
+    assert name_label("Palm Bay d. Rockledge", "PERSON", set()) is None
+    assert name_label("Moscow", "GPE", set()) == "GPE"

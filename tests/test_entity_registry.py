@@ -11,7 +11,9 @@ import pytest
 
 import newsflow.warehouse.db
 from newsflow.tasks.load.entity_registry import entity_id
-from newsflow.tasks.nlp.pipeline import EXTRACTOR_VERSION, pipeline_id
+from newsflow.tasks.load.store import store_batch
+from newsflow.tasks.nlp.pipeline import EXTRACTOR_VERSION, analyze_texts, pipeline_id
+from newsflow.tasks.records import Article, ProcessedBatch
 from newsflow.warehouse.db import apply_migrations, connect_published, open_ingest, publish
 
 
@@ -135,3 +137,153 @@ def test_loading_the_same_articles_again_changes_no_count(warehouse_file: Path) 
     with open_ingest(warehouse_file) as con:
         assert con.execute("SELECT * FROM entities ORDER BY entity_id").fetchall() == before
     publish(warehouse_file)
+
+
+# Across articles: one entity per name, whatever the order the articles arrive in.
+CROSS_ARTICLE = {
+    "match": "Chelsea beat Arsenal 2-0 on Saturday, and Chelsea now lead the league.",
+    "fans": "Fans of Chelsea celebrated late into the night.",
+    "appeal": "Chelsea said the club would appeal against the ban.",
+    "strike": "Union leader Marta Jansen said the dock strike would go on until Friday.",
+    "talks": "Union leader Jansen said the talks had failed again.",
+    "shooting": "Keith Lamont Scott was sitting in his car when officers approached.",
+    "video": "Rakeyia Scott filmed the encounter on her phone.",
+    "statement": "Officer Scott said the car was stopped at a red light.",
+}
+
+
+def load_one_by_one(db: Path, keys: list[str]) -> Path:
+    """Analyse each article with the real model and load it in its own batch, in order."""
+    for day, key in enumerate(keys, start=1):
+        text = CROSS_ARTICLE[key]
+        article = Article(
+            article_id=f"art-{key}",
+            url=f"https://news.example.com/{key}",
+            page_url=f"https://news.example.com/{key}",
+            title=key,
+            text=text,
+            published_at=datetime(2025, 4, day),
+            fetched_at=datetime(2025, 4, 20),
+        )
+        [analysis] = analyze_texts([text], model=nlp_warehouse.MODEL)
+        batch = ProcessedBatch(articles=[article], analyses={article.article_id: analysis})
+        with open_ingest(db) as con:
+            store_batch(con, batch, [], run_id=f"run-{key}")
+    return db
+
+
+@pytest.fixture(scope="module")
+def cross(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
+    db = load_one_by_one(tmp_path_factory.mktemp("cross") / "news.duckdb", list(CROSS_ARTICLE))
+    with open_ingest(db) as con:
+        yield con
+
+
+def entity_of(con: duckdb.DuckDBPyConnection, article: str, text: str) -> tuple:
+    return con.execute(
+        """
+        SELECT e.canonical, e.label FROM entity_mentions m JOIN entities e USING (entity_id)
+        WHERE m.article_id = ? AND m.text = ?
+        """,
+        [f"art-{article}", text],
+    ).fetchone()
+
+
+def test_a_name_takes_the_label_most_articles_give_it(cross: duckdb.DuckDBPyConnection) -> None:
+    labels = cross.execute(
+        "SELECT label, articles FROM entity_names WHERE name_key = 'chelsea' ORDER BY label"
+    ).fetchall()
+    assert labels == [("ORG", 2), ("PERSON", 1)]  # the model's guesses, article by article
+    assert cross.execute(
+        "SELECT label, mentions, articles FROM entities WHERE canonical = 'Chelsea'"
+    ).fetchall() == [("ORG", 4, 3)]
+    assert entity_of(cross, "match", "Chelsea") == ("Chelsea", "ORG")
+
+
+def test_a_surname_alone_joins_the_one_full_name_the_warehouse_knows(
+    cross: duckdb.DuckDBPyConnection,
+) -> None:
+    assert entity_of(cross, "talks", "Jansen") == ("Marta Jansen", "PERSON")
+    assert cross.execute(
+        "SELECT mentions, articles, quotes FROM entities WHERE canonical = 'Marta Jansen'"
+    ).fetchone() == (2, 2, 2)  # her quote in the article that only says "Jansen" counts
+    assert cross.execute(
+        "SELECT DISTINCT e.canonical FROM quotes q JOIN entities e ON e.entity_id = q.speaker_entity_id "
+        "WHERE q.speaker = 'Jansen'"
+    ).fetchall() == [("Marta Jansen",)]
+    assert cross.execute("SELECT count(*) FROM entities WHERE canonical = 'Jansen'").fetchone() == (
+        0,
+    )
+
+
+def test_people_sharing_a_surname_stay_apart(cross: duckdb.DuckDBPyConnection) -> None:
+    scotts = cross.execute(
+        "SELECT canonical FROM entities WHERE canonical LIKE '%Scott' ORDER BY canonical"
+    ).fetchall()
+    assert scotts == [("Keith Lamont Scott",), ("Rakeyia Scott",), ("Scott",)]
+    assert entity_of(cross, "statement", "Scott") == ("Scott", "PERSON")
+
+
+def test_ids_do_not_depend_on_the_load_order(
+    cross: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    backwards = load_one_by_one(tmp_path / "news.duckdb", list(reversed(CROSS_ARTICLE)))
+    query_entities = "SELECT * EXCLUDE (first_seen, last_seen) FROM entities ORDER BY entity_id"
+    query_mentions = "SELECT article_id, start_char, entity_id FROM entity_mentions ORDER BY ALL"
+    with open_ingest(backwards) as con:
+        assert con.execute(query_entities).fetchall() == cross.execute(query_entities).fetchall()
+        assert con.execute(query_mentions).fetchall() == cross.execute(query_mentions).fetchall()
+        assert (
+            con.execute("SELECT * FROM entity_names ORDER BY name_key, label").fetchall()
+            == cross.execute("SELECT * FROM entity_names ORDER BY name_key, label").fetchall()
+        )
+
+
+def test_the_cross_article_counts_match_the_rows(cross: duckdb.DuckDBPyConnection) -> None:
+    assert cross.execute(
+        """
+        SELECT count(*) FROM entities e
+        LEFT JOIN (SELECT entity_id, count(*) AS n, count(DISTINCT article_id) AS a
+                   FROM entity_mentions GROUP BY ALL) m USING (entity_id)
+        WHERE e.mentions IS DISTINCT FROM m.n OR e.articles IS DISTINCT FROM m.a
+        """
+    ).fetchone() == (0,)
+    assert cross.execute(
+        "SELECT count(*) FROM entity_mentions WHERE entity_id NOT IN (SELECT entity_id FROM entities)"
+    ).fetchone() == (0,)
+
+
+def test_migration_resolves_names_loaded_before_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "old.duckdb"
+    every = newsflow.warehouse.db.migrations()
+    monkeypatch.setattr(newsflow.warehouse.db, "migrations", lambda: [m for m in every if m[0] < 9])
+    con = duckdb.connect(str(db))
+    apply_migrations(con)
+    con.execute(
+        """
+        INSERT INTO articles (article_id, url, text, published_at, fetched_at) VALUES
+            ('a1', 'https://x/1', 'Vladimir Putin spoke.', '2025-01-02', '2025-01-03'),
+            ('a2', 'https://x/2', 'Putin came back.', NULL, '2025-02-01'),
+            ('a3', 'https://x/3', 'Putin left.', NULL, '2025-02-02');
+        INSERT INTO entity_mentions (article_id, text, label, canonical, start_char, end_char,
+                                     entity_id) VALUES
+            ('a1', 'Vladimir Putin', 'PERSON', 'Vladimir Putin', 0, 14,
+             make_entity_id('PERSON', 'Vladimir Putin')),
+            ('a2', 'Putin', 'PERSON', 'Putin', 0, 5, make_entity_id('PERSON', 'Putin')),
+            ('a3', 'Putin', 'ORG', 'Putin', 0, 5, make_entity_id('ORG', 'Putin'));
+        INSERT INTO quotes (article_id, quote, speaker, speaker_label, kind, cue, start_char,
+                            end_char, speaker_entity_id) VALUES
+            ('a2', 'came back', 'Putin', 'PERSON', 'direct', 'said', 6, 15,
+             make_entity_id('PERSON', 'Putin'));
+        """
+    )
+    monkeypatch.setattr(newsflow.warehouse.db, "migrations", lambda: every)
+    assert "0009_entity_names" in apply_migrations(con)
+    putin = entity_id("PERSON", "Vladimir Putin")
+    assert con.execute(
+        "SELECT entity_id, canonical, mentions, articles, quotes FROM entities"
+    ).fetchall() == [(putin, "Vladimir Putin", 3, 3, 1)]
+    assert con.execute("SELECT DISTINCT speaker_entity_id FROM quotes").fetchall() == [(putin,)]
+    con.close()

@@ -338,6 +338,11 @@ def extract_mentions(doc: Doc) -> EntityIndex:
 _POSSESSIVE_INSIDE_RE = re.compile(r"['’]s ")
 
 
+def _is_acronym(word: str) -> bool:
+    """ "NATO", "WHO", "U.N.": capitals too short to be a shouted word ("TERROR")."""
+    return bool(_ABBREV_RE.match(word)) or (word.isupper() and len(word) <= 5)
+
+
 def _reshape(text: str, start: int, end: int, label: str) -> tuple[int, int, str]:
     """Cut what the model glued onto a name: an owner ("Jeff Bezos's Blue Origin" -> "Blue
     Origin"), a player's position ("DL Myles Garrett"), trailing lower-case words ("Sabres
@@ -416,7 +421,7 @@ def name_label(name: str, label: str, lower_words: set[str]) -> str | None:
     if label == "PERSON" and any(w.islower() and w not in NAME_PARTICLES for w in words):
         return None  # "Palm Bay d. Rockledge", "Man shot"
     if len(words) == 1 and (
-        low[0] in NON_NAME_ABBREVIATIONS or (low[0] in lower_words and not _ABBREV_RE.match(name))
+        low[0] in NON_NAME_ABBREVIATIONS or (low[0] in lower_words and not _is_acronym(name))
     ):
         return None
     if any(w in PRODUCT_WORDS for w in low) or (len(words) > 1 and low[-1] in MODEL_SUFFIXES):

@@ -13,7 +13,7 @@ from functools import lru_cache
 # Enough text for a confident guess; reading more only costs time.
 SAMPLE_CHARS = 2_000
 # Shorter texts (a caption, a headline) say too little to overrule the page's declaration.
-MIN_CHARS = 40
+MIN_CHARS = 20
 # A guess is taken when it is likelier than all others together, or far ahead of the next
 # one (short English texts also look a little like Nigerian Pidgin or Scots).
 MIN_CONFIDENCE = 0.5
