@@ -227,7 +227,8 @@ def _display(text: str, label: str) -> str:
     """Case-normalise shouted names ("MOSCOW" -> "Moscow"), keep acronyms ("NATO")."""
     letters = [c for c in text if c.isalpha()]
     shouted = letters and all(c.isupper() for c in letters) and "." not in text
-    if shouted and len(letters) > 4 and (label != "ORG" or " " in text):
+    acronyms = all(len(w) <= 4 for w in text.split(" "))  # "US EPA"
+    if shouted and len(letters) > 4 and not acronyms and (label != "ORG" or " " in text):
         return " ".join(w.capitalize() for w in text.split(" "))
     return text
 
@@ -677,7 +678,10 @@ def _link_person_names(mentions, forms, find, union, ranked: list[bool]) -> None
         for j in full:
             if j == i or len(forms[j].split(" ")) <= n_words:
                 continue
-            if key in shorter_of[j] or (n_words == 1 and _key(forms[j]).split(" ")[0] == key):
+            first_name = n_words == 1 and _key(forms[j]).split(" ")[0] == key
+            if first_name and m.label != "PERSON" and not is_given_name(key):
+                continue  # "Apple" is no first name of "Apple Watches"
+            if key in shorter_of[j] or first_name:
                 candidates.append(j)
         if find(i) in ranked_roots and any(find(j) in ranked_roots for j in candidates):
             candidates = [j for j in candidates if find(j) in ranked_roots]
