@@ -47,7 +47,10 @@ def _pause_in_nlp() -> None:
 
     def paused(texts: list[str], **kwargs: Any) -> Any:
         if _reached():
-            analyze(texts[: max(1, len(texts) // 2)], **kwargs)
+            half = max(1, len(texts) // 2)
+            if kwargs.get("declared") is not None:  # per-text page languages
+                kwargs = {**kwargs, "declared": kwargs["declared"][:half]}
+            analyze(texts[:half], **kwargs)
             _stop_here()
         return analyze(texts, **kwargs)
 

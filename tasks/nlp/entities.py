@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from newsflow.tasks.nlp.entity_lexicons import (
+    COUNTRIES,
     EVENT_HEAD_WORDS,
     KNOWN_ORGS,
     MODEL_SUFFIXES,
@@ -429,6 +430,8 @@ def name_label(name: str, label: str, lower_words: set[str]) -> str | None:
         return "PRODUCT"
     if _key(name) in KNOWN_ORGS:
         return "ORG"
+    if _key(name) in COUNTRIES and label in ("ORG", "PERSON"):
+        return "GPE"  # a national team, or "Jordan"/"Georgia" guessed as a person
     if any(c in name for c in ",:;|@/") or "_" in name:
         return None  # two names run together, a headline, a handle
     if label == "ORG" and len(words) > 1 and low[-1] in EVENT_HEAD_WORDS:
