@@ -7,6 +7,7 @@ CLI can print it and exit with code 2 instead of a traceback.
 from __future__ import annotations
 
 import tomllib
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
@@ -22,6 +23,7 @@ from pydantic import (
 
 DEFAULT_CONFIG_PATH = Path("config/feeds.toml")
 DEFAULT_USER_AGENT = "newsflow/0.1 (+https://github.com/newsflow/newsflow)"
+MAX_WORKERS = 256  # more local processes than this is a typo, not a machine
 DASK_SCHEMES = frozenset({"tcp", "tls", "ucx", "ws", "wss"})
 
 
@@ -30,7 +32,8 @@ class ConfigError(ValueError):
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # inf and nan are no durations or sizes: ``read_timeout = inf`` would hang a run.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class WarehouseSettings(_Section):
@@ -46,12 +49,20 @@ class ScheduleSettings(_Section):
     @field_validator("cron")
     @classmethod
     def _valid_cron(cls, value: str) -> str:
+        from prefect._vendor.croniter import croniter
         from prefect.client.schemas.schedules import CronSchedule
 
+        if not value.strip().startswith("@") and len(value.split()) != 5:
+            # croniter reads a 6th field as seconds: "*/5 * * * * *" would run every 5 s.
+            raise ValueError(f"a cron expression has 5 fields (minute to weekday): {value!r}")
         try:
             CronSchedule(cron=value)
         except ValueError:
             raise ValueError(f"not a valid cron expression: {value!r}") from None
+        try:
+            croniter(value, datetime(2000, 1, 1)).get_next(datetime)
+        except Exception:  # noqa: BLE001 - croniter's "no such date" errors
+            raise ValueError(f"cron expression never fires: {value!r}") from None
         return value
 
     @field_validator("timezone")
@@ -68,24 +79,27 @@ class ScheduleSettings(_Section):
 
 class FetchSettings(_Section):
     user_agent: str = DEFAULT_USER_AGENT
-    connect_timeout: Annotated[float, Field(gt=0)] = 5.0
-    read_timeout: Annotated[float, Field(gt=0)] = 15.0
-    total_timeout: Annotated[float, Field(gt=0)] = 30.0
+    connect_timeout: Annotated[float, Field(gt=0, le=300)] = 5.0
+    read_timeout: Annotated[float, Field(gt=0, le=600)] = 15.0
+    total_timeout: Annotated[float, Field(gt=0, le=3600)] = 30.0
     max_bytes: Annotated[int, Field(gt=0)] = 5_000_000
     max_feed_bytes: Annotated[int, Field(gt=0)] = 10_000_000
     # Sitemap sources: URLs kept per poll (newest first) and child sitemaps read per poll.
     max_sitemap_urls: Annotated[int, Field(ge=1)] = 5_000
     max_sitemap_children: Annotated[int, Field(ge=1)] = 20
-    max_redirects: Annotated[int, Field(ge=0)] = 5
-    concurrency: Annotated[int, Field(ge=1)] = 16
-    per_host_concurrency: Annotated[int, Field(ge=1)] = 2
-    per_host_delay: Annotated[float, Field(ge=0)] = 0.0
-    max_attempts: Annotated[int, Field(ge=1)] = 3
+    max_redirects: Annotated[int, Field(ge=0, le=30)] = 5
+    concurrency: Annotated[int, Field(ge=1, le=256)] = 16
+    per_host_concurrency: Annotated[int, Field(ge=1, le=64)] = 2
+    per_host_delay: Annotated[float, Field(ge=0, le=3600)] = 0.0
+    max_attempts: Annotated[int, Field(ge=1, le=100)] = 3
     # Seconds before a failed page is retried; x4 for each further attempt (a server's
     # Retry-After, when longer, wins).
     retry_backoff: Annotated[float, Field(ge=0)] = 900.0
     respect_robots_txt: bool = True
     allow_private_addresses: bool = False
+    # Pages of one feed fetched per run at most; the rest stay queued for the next runs, so
+    # a feed listing 100,000 items cannot starve the others (tasks/fetch/fairshare.py).
+    max_items_per_feed_per_run: Annotated[int, Field(ge=1, le=100_000)] = 300
 
 
 class PollingSettings(_Section):
@@ -140,9 +154,9 @@ class ExecutionSettings(_Section):
     """
 
     runner: Literal["process", "thread", "dask"] = "process"
-    workers: Annotated[int, Field(ge=1)] = 2
+    workers: Annotated[int, Field(ge=1, le=MAX_WORKERS)] = 2
     address: str | None = None
-    batch_size: Annotated[int, Field(ge=1)] = 50
+    batch_size: Annotated[int, Field(ge=1, le=10_000)] = 50
 
     @field_validator("address")
     @classmethod
@@ -184,6 +198,14 @@ class Settings(_Section):
     execution: ExecutionSettings = ExecutionSettings()
     feeds: list[FeedSettings] = Field(default_factory=list)
 
+    def check_can_ingest(self) -> None:
+        """Raise ``ConfigError`` when there is nothing to ingest (no enabled feed).
+
+        Checked by the commands that poll, not on load: analysts' commands need no feeds.
+        """
+        if not any(feed.enabled for feed in self.feeds):
+            raise ConfigError("no enabled feed: add a [[feeds]] entry (name and url)")
+
     @field_validator("feeds")
     @classmethod
     def _unique_feed_urls(cls, feeds: list[FeedSettings]) -> list[FeedSettings]:
@@ -213,6 +235,10 @@ def load_settings(path: Path | str | None = None, *, db_path: Path | str | None 
         raw = tomllib.loads(config_path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{config_path}: config file not found") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{config_path}: is a folder, not a config file") from None
+    except OSError as exc:
+        raise ConfigError(f"{config_path}: cannot read: {exc.strerror}") from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{config_path}: not UTF-8 text ({exc.reason})") from None
     except tomllib.TOMLDecodeError as exc:

@@ -17,6 +17,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
+from prefect.exceptions import TerminationSignal
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
@@ -27,11 +28,22 @@ from newsflow.flows.execution import BatchFuture, CpuPool, cpu_pool, prewarmed_p
 from newsflow.flows.retries import DB_TASK_RETRIES
 from newsflow.tasks.fetch import feeds, polling
 from newsflow.tasks.fetch import pages as fetch
+from newsflow.tasks.fetch.fairshare import fair_order
 from newsflow.tasks.fetch.hostlimit import HostSpacing
 from newsflow.tasks.fetch.robots import RobotsCache
-from newsflow.tasks.load import poll_records, run_stages, runs, search, sources, store, syndication
+from newsflow.tasks.load import (
+    isolate,
+    poll_records,
+    queue,
+    run_stages,
+    runs,
+    search,
+    sources,
+    store,
+    syndication,
+)
 from newsflow.tasks.records import FeedPoll, FetchedPage, ProcessedBatch
-from newsflow.warehouse.db import ingest_lock, publish
+from newsflow.warehouse.db import WarehouseError, ingest_lock, publish, recover_working_file
 from newsflow.warehouse.run_connection import connection, run_session
 
 _TASK = {"cache_policy": NO_CACHE, "persist_result": False}
@@ -56,11 +68,13 @@ class RunSummary:
     # Seconds per stage (``run_stages``): flow-process wall time, except extract and nlp,
     # summed over the workers.
     stages: dict[str, float] = field(default_factory=dict)
+    # Why the snapshot could not be published (the run is then recorded failed), or None.
+    publish_error: str | None = None
 
     def counts(self) -> dict[str, Any]:
         values = asdict(self)
-        values.pop("run_id")
-        values.pop("stages")
+        for key in ("run_id", "stages", "publish_error"):
+            values.pop(key)
         return values
 
     def add_time(self, stage: str, seconds: float) -> None:
@@ -83,6 +97,9 @@ class LoadedBatch:
 
 @task(name="begin", **_TASK, **DB_TASK_RETRIES)
 def begin_stage(db: Path, run_id: str) -> dict[str, Any]:
+    recovered = recover_working_file(db)  # before the run's connection opens it
+    if recovered:
+        progress.warn("warehouse", recovered)
     with connection(db) as con:
         runs.mark_interrupted_runs(con, run_id)
         runs.start_run(con, run_id)
@@ -118,7 +135,11 @@ def record_stage(
             con, polls, run_id=run_id, polling_settings=settings.polling if settings else None
         )
         sources.record_source_state(con, polls)
-        return new_items, poll_records.pages_to_fetch(con, max_attempts=max_attempts)
+        todo = poll_records.pages_to_fetch(con, max_attempts=max_attempts)
+        if settings is None:
+            return new_items, todo
+        cap = settings.fetch.max_items_per_feed_per_run
+        return new_items, fair_order(todo, queue.feed_of_pages(con, todo), cap)
 
 
 @task(name="fetch", **_TASK)
@@ -145,21 +166,38 @@ def load_stage(
         else {}
     )
     with connection(db) as con:
-        counts = store.store_batch(con, batch, failed, run_id=run_id, **retry)
+        counts = isolate.store_isolating(con, batch, failed, run_id=run_id, **retry)
         loaded = time.perf_counter()
         syndication.assign_clusters(con)
         return LoadedBatch(counts, time.perf_counter() - loaded)
 
 
 @task(name="finish", **_TASK, **DB_TASK_RETRIES)
-def finish_stage(db: Path, summary: RunSummary, error: str | None) -> None:
+def finish_stage(
+    db: Path, summary: RunSummary, error: str | None, interrupted: bool = False
+) -> str | None:
+    """Record the run, then publish. A publish that fails (disk full, read-only folder)
+    marks the run failed, leaves the previous snapshot as it was, and returns the one-line
+    reason (returned, not raised: the CLI prints it as the run's only error line)."""
     with connection(db) as con:
         if not search.index_is_current(con):  # a run that added nothing leaves it as it is
             with summary.timed("index"):
                 search.rebuild_index(con)
         runs.finish_run(con, summary.run_id, summary.counts(), error=error)
+        if interrupted:
+            _set_status(con, summary.run_id, "interrupted", error)
         run_stages.record(con, summary.run_id, summary.stages)
-    publish(db)
+    try:
+        publish(db)
+    except WarehouseError as exc:
+        with connection(db) as con:
+            _set_status(con, summary.run_id, "failed", f"{error}; {exc}" if error else str(exc))
+        return str(exc)
+    return None
+
+
+def _set_status(con: Any, run_id: str, status: str, error: str | None) -> None:
+    con.execute("UPDATE runs SET status = ?, error = ? WHERE run_id = ?", [status, error, run_id])
 
 
 def _batches(items: Sequence[str], size: int, slots: int) -> Iterator[list[str]]:
@@ -198,6 +236,7 @@ def ingest(
 
 def _run(db: Path, settings: Settings, summary: RunSummary, poll_all: bool, started: float) -> None:
     error: str | None = None
+    interrupted = False
     # One spacing per run: per_host_delay holds across the feed polls and every batch.
     spacing = HostSpacing(settings.fetch.per_host_delay)
     try:
@@ -223,12 +262,15 @@ def _run(db: Path, settings: Settings, summary: RunSummary, poll_all: bool, star
             # Workers start (and load the model) while the first batch is fetched.
             with cpu_pool(settings.execution, settings.nlp) as pool:
                 _fetch_process_load(db, todo, settings, summary, pool, spacing)
+    except (KeyboardInterrupt, TerminationSignal):  # SIGINT; SIGTERM (Prefect's or the CLI's)
+        error, interrupted = "interrupted: stopped by a signal (SIGTERM or SIGINT)", True
+        raise
     except BaseException as exc:
         error = f"{type(exc).__name__}: {exc}"
         raise
     finally:
         summary.seconds = round(time.perf_counter() - started, 3)
-        finish_stage(db, summary, error)
+        summary.publish_error = finish_stage(db, summary, error, interrupted)
 
 
 def _fetch_process_load(

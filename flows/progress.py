@@ -28,3 +28,12 @@ def report(stage: str, message: str) -> None:
     get_run_logger().info("%s: %s", stage, message)
     for listener in list(_listeners):
         listener(stage, message)
+
+
+def warn(stage: str, message: str) -> None:
+    """Something the user must hear about once: the listeners' line when someone listens,
+    else a warning in the log (which a quiet terminal still shows)."""
+    if _listeners:
+        report(stage, message)
+    else:
+        get_run_logger().warning("%s: %s", stage, message)

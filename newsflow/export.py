@@ -11,6 +11,7 @@ items) when the page gave none: every dated row has one, so no row is left out.
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass
 from datetime import date
@@ -76,6 +77,21 @@ def _select(table: str, date_sql: str | None, since: date | None) -> tuple[str, 
     return f"SELECT * FROM ({query}) WHERE pub_date >= $since", {"since": since}  # noqa: S608
 
 
+_OUR_FILE = re.compile(r"^(pub_date=[^/]+/)?data_\d+\.parquet$")
+
+
+def _not_ours(target: Path) -> list[str]:
+    """Files under a table's folder that an export would not have written (the user's own):
+    ``--overwrite`` replaces what it wrote, never those."""
+    if target.is_symlink() or not target.is_dir():
+        return []
+    return [
+        str(path.relative_to(target.parent))
+        for path in sorted(target.rglob("*"))
+        if not path.is_dir() and not _OUR_FILE.match(path.relative_to(target).as_posix())
+    ]
+
+
 def export_warehouse(
     con: duckdb.DuckDBPyConnection,
     out_dir: Path,
@@ -88,6 +104,8 @@ def export_warehouse(
     if fmt not in ("parquet", "csv"):
         raise ExportError(f"unknown export format {fmt!r} (parquet or csv)")
     out_dir = Path(out_dir)
+    if out_dir.is_symlink() and not out_dir.exists():
+        raise ExportError(f"{out_dir} is a link to nothing ({out_dir.readlink()})")
     if out_dir.exists() and not out_dir.is_dir():
         raise ExportError(f"{out_dir} exists and is not a directory")
     names = tables(con)
@@ -98,14 +116,26 @@ def export_warehouse(
             f"{out_dir} already holds {', '.join(sorted(clashes))}: "
             "choose another directory or pass --overwrite"
         )
-    out_dir.mkdir(parents=True, exist_ok=True)
+    foreign = [name for path in targets.values() for name in _not_ours(path)]
+    if foreign:
+        raise ExportError(
+            f"{out_dir} holds files an export did not write ({', '.join(foreign[:3])}): "
+            "move them, or choose another directory"
+        )
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"cannot create {out_dir}: {exc.strerror}") from None
     done = []
     for table in names:
         target = targets[table]
-        if target.is_dir():
-            shutil.rmtree(target)
-        else:
-            target.unlink(missing_ok=True)
+        try:
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)
+            else:
+                target.unlink(missing_ok=True)
+        except OSError as exc:
+            raise ExportError(f"cannot replace {target}: {exc.strerror}") from None
         date_sql = _date_expression(con, table)
         query, params = _select(table, date_sql, since)
         partitioned = fmt == "parquet" and date_sql is not None

@@ -14,6 +14,7 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
+from typing import Any
 
 from newsflow.config.settings import NlpSettings
 from newsflow.tasks.records import Article, FetchedPage, PageFailure, ProcessedBatch
@@ -49,14 +50,20 @@ def process_pages(pages: Sequence[FetchedPage], nlp: NlpSettings) -> ProcessedBa
         articles.append(result)
     batch.extract_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    analyses = analyze_texts(
-        [article.text for article in articles],
-        model=nlp.model,
-        models=nlp.models,
-        declared=[article.language for article in articles],
-        batch_size=nlp.batch_size,
-        max_chars=nlp.max_chars,
-    )
+    options = {
+        "model": nlp.model,
+        "models": nlp.models,
+        "batch_size": nlp.batch_size,
+        "max_chars": nlp.max_chars,
+    }
+    try:
+        analyses = analyze_texts(
+            [article.text for article in articles],
+            declared=[article.language for article in articles],
+            **options,
+        )
+    except Exception:  # noqa: BLE001 - one text the NLP cannot take must not cost the batch
+        articles, analyses = _analyze_one_by_one(articles, batch, analyze_texts, options)
     for article, analysis in zip(articles, analyses, strict=True):
         article.language = analysis.language  # the text's language, else the page's claim
     batch.nlp_seconds = time.perf_counter() - started
@@ -69,6 +76,23 @@ def process_pages(pages: Sequence[FetchedPage], nlp: NlpSettings) -> ProcessedBa
             analysis = batch.analyses[article.article_id]
             analysis.quotes = merge_quotes(analysis.quotes, article.embedded_quotes)
     return batch
+
+
+def _analyze_one_by_one(
+    articles: list[Article], batch: ProcessedBatch, analyze: Any, options: dict[str, Any]
+) -> tuple[list[Article], list[Any]]:
+    """Analyse each article alone; one that fails becomes a failed page with the reason."""
+    kept, analyses = [], []
+    for article in articles:
+        try:
+            [analysis] = analyze([article.text], declared=[article.language], **options)
+        except Exception as exc:  # noqa: BLE001
+            reason = f"analysis error: {type(exc).__name__}: {exc}"[:300]
+            batch.failures.append(PageFailure(url=article.page_url, reason=reason, retryable=False))
+            continue
+        kept.append(article)
+        analyses.append(analysis)
+    return kept, analyses
 
 
 def warm_worker(model: str) -> None:

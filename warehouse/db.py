@@ -17,12 +17,13 @@ never blocks the next one, and a run holding it knows any other 'running' row is
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -60,8 +61,11 @@ def lock_path(published: Path) -> Path:
 def ingest_lock(published: Path) -> Iterator[None]:
     """Hold the warehouse's ingest lock, or raise ``IngestRunning`` if another run has it."""
     path = lock_path(Path(published))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise WarehouseError(f"cannot use the warehouse folder: {_os_message(path, exc)}") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -133,18 +137,70 @@ def _open(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
         raise WarehouseError(f"cannot open {path}: {exc}") from None
 
 
+def _is_lock_error(exc: BaseException) -> bool:
+    return "lock" in str(exc).lower() and "block" not in str(exc).lower()
+
+
+def _check_readable(path: Path) -> None:
+    """Open ``path`` and read its catalog; raise ``duckdb.Error`` if the file is damaged."""
+    con = duckdb.connect(str(path), read_only=False)
+    try:
+        con.execute("SELECT count(*) FROM duckdb_tables()").fetchall()
+    finally:
+        con.close()
+
+
+def recover_working_file(published: Path) -> str | None:
+    """Move a damaged or unreadable ingest file aside and start again from the snapshot.
+
+    Returns one line saying what was done, or None when the file is fine (or absent).
+    Call it holding the ingest lock. The damaged file (and its WAL) is kept, renamed with
+    a ``.damaged-<time>`` suffix, for inspection; the work it held beyond the last publish
+    is lost, but the published snapshot is the last good state and loses nothing.
+    """
+    published = Path(published)
+    work = ingest_path(published)
+    if not work.exists():
+        return None
+    try:
+        _check_readable(work)
+        return None
+    except duckdb.Error as exc:
+        if _is_lock_error(exc):
+            return None  # someone holds it: the normal open reports (and retries) that
+        reason = str(exc).splitlines()[0][:200]
+    stamp = utcnow().strftime("%Y%m%dT%H%M%S")
+    try:
+        aside = work.with_name(f"{work.name}.damaged-{stamp}")
+        os.replace(work, aside)
+        wal = Path(f"{work}.wal")
+        if wal.exists():
+            os.replace(wal, Path(f"{aside}.wal"))
+    except OSError as exc:
+        raise WarehouseError(
+            f"{work} is damaged ({reason}) and cannot be moved aside: {exc.strerror}"
+        ) from None
+    source = "the published snapshot" if published.exists() else "an empty warehouse"
+    message = f"{work.name} was damaged ({reason}); moved to {aside.name}, rebuilt from {source}"
+    return message
+
+
 @contextmanager
 def open_ingest(published: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the flow's private read-write database, creating or migrating it as needed.
 
     If the private file is missing but a published snapshot exists (first run after an
-    upgrade, or the private file was deleted), the snapshot is the starting point.
+    upgrade, the private file was deleted, or ``recover_working_file`` moved a damaged one
+    aside), the snapshot is the starting point.
     """
     published = Path(published)
     work = ingest_path(published)
-    work.parent.mkdir(parents=True, exist_ok=True)
-    if not work.exists() and published.exists():
-        shutil.copyfile(published, work)
+    try:
+        work.parent.mkdir(parents=True, exist_ok=True)
+        if not work.exists() and published.exists():
+            _durable_copy(published, work)
+    except OSError as exc:
+        raise WarehouseError(_os_message(work, exc)) from None
     con = _open(work, read_only=False)
     try:
         apply_migrations(con)
@@ -154,29 +210,80 @@ def open_ingest(published: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def publish(published: Path) -> None:
-    """Atomically replace the analysts' file with a checkpointed copy of the ingest file."""
+    """Atomically and durably replace the analysts' file with a checkpointed copy of the
+    ingest file.
+
+    The copy is fsynced before ``os.replace`` and the folder after it, so a power cut leaves
+    either the old snapshot or the new one, never an empty or partial file. Any failure
+    (disk full, read-only folder, a path that is not a folder) is a ``WarehouseError`` of
+    one line, and the previous snapshot is left as it was.
+    """
     published = Path(published)
     work = ingest_path(published)
     con = _open(work, read_only=False)
     try:
         con.execute("CHECKPOINT")
+    except duckdb.Error as exc:
+        raise WarehouseError(f"cannot checkpoint {work}: {str(exc).splitlines()[0]}") from None
     finally:
         con.close()
-    _remove_stale_copies(published)
-    fd, tmp_name = tempfile.mkstemp(
-        prefix=f".{published.name}.", suffix=".tmp", dir=published.parent
-    )
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp: Path | None = None
     try:
-        shutil.copyfile(work, tmp)
+        _remove_stale_copies(published)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{published.name}.", suffix=".tmp", dir=published.parent
+        )
+        os.close(fd)
+        tmp = Path(tmp_name)
+        _durable_copy(work, tmp)
         os.chmod(tmp, 0o644)
         # A WAL beside the published file belongs to the file we are replacing: if it
         # survived, DuckDB would replay it onto the new snapshot.
         Path(f"{published}.wal").unlink(missing_ok=True)
         os.replace(tmp, published)
+        _fsync_dir(published.parent)
+    except OSError as exc:
+        raise WarehouseError(f"publish failed: {_os_message(published, exc)}") from None
     finally:
-        tmp.unlink(missing_ok=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+
+
+def _durable_copy(source: Path, target: Path) -> None:
+    """Copy ``source`` to ``target`` and fsync it, so it is on disk before it is used."""
+    shutil.copyfile(source, target)
+    fd = os.open(target, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (the rename lives in the folder's own data)."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _os_message(path: Path, exc: OSError) -> str:
+    """One line for an OS error on ``path``, with a hint for the usual causes."""
+    hints = {
+        errno.ENOSPC: "the disk is full",
+        errno.EDQUOT: "the disk quota is exceeded",
+        errno.EROFS: "the file system is read-only",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.ENOTDIR: "a part of the path is not a folder",
+        errno.EISDIR: "the path is a folder",
+        errno.ENOENT: "no such file or folder",
+        errno.EEXIST: "exists and is not a folder",
+    }
+    why = hints.get(exc.errno or 0, exc.strerror or str(exc))
+    where = exc.filename or path
+    return f"{where}: {why}"
 
 
 def _remove_stale_copies(published: Path) -> None:
@@ -194,3 +301,61 @@ def connect_published(published: Path) -> duckdb.DuckDBPyConnection:
     if not published.exists():
         raise WarehouseError(f"{published}: no warehouse yet (run `newsflow ingest` first)")
     return _open(published, read_only=True)
+
+
+_RESERVED_CATALOGS = frozenset({"memory", "system", "temp", "main"})
+
+
+def connect_locked(
+    published: Path,
+    *,
+    allowed_directories: Sequence[str] = (),
+    prepare: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the snapshot that can reach nothing else (``lock_down``).
+
+    The snapshot is attached read-only to a fresh in-memory instance, so the locked settings
+    belong to this connection alone (DuckDB shares one instance, and its settings, between
+    connections to the same file in a process). ``prepare`` runs before the lock (it may
+    load extensions); the snapshot is the current catalog, named after the file.
+    """
+    published = Path(published)
+    if not published.exists():
+        raise WarehouseError(f"{published}: no warehouse yet (run `newsflow ingest` first)")
+    name = published.stem if published.stem.lower() not in _RESERVED_CATALOGS else "warehouse"
+    quoted = '"' + name.replace('"', '""') + '"'
+    con = duckdb.connect(
+        ":memory:",
+        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
+    )
+    try:
+        # ATTACH takes no parameters; the path is the configured file, quoted as a literal.
+        literal = "'" + str(published).replace("'", "''") + "'"
+        con.execute(f"ATTACH {literal} AS {quoted} (READ_ONLY)")
+        con.execute(f"USE {quoted}")
+        if prepare is not None:
+            prepare(con)
+        lock_down(con, allowed_directories=allowed_directories)
+    except duckdb.IOException as exc:
+        con.close()
+        if _is_lock_error(exc):
+            raise WarehouseLocked(f"{published} is locked by another process") from None
+        raise WarehouseError(f"cannot open {published}: {str(exc).splitlines()[0]}") from None
+    except duckdb.Error as exc:
+        con.close()
+        raise WarehouseError(f"cannot open {published}: {str(exc).splitlines()[0]}") from None
+    return con
+
+
+def lock_down(con: duckdb.DuckDBPyConnection, *, allowed_directories: Sequence[str] = ()) -> None:
+    """Make ``con`` unable to reach anything but its own database (analysts' commands).
+
+    No file reads or writes (``read_csv('/etc/passwd')``, ``COPY ... TO``), no ``ATTACH``
+    of other files, no extension installed or loaded (so no network), and the settings
+    locked so a query cannot undo this. ``allowed_directories`` keeps one output folder
+    writable (``export``). Load needed extensions (FTS) before calling it.
+    """
+    if allowed_directories:
+        con.execute("SET allowed_directories = ?", [list(allowed_directories)])
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")

@@ -53,13 +53,19 @@ def _since(value: str | None) -> date | None:
 
 
 @contextmanager
-def _published(config: Path, db: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection to the published warehouse; errors become one line."""
-    from newsflow.warehouse.db import WarehouseError, connect_published
+def _published(
+    config: Path, db: Path | None, *, writable_dir: Path | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only, locked-down connection to the published warehouse (see
+    ``warehouse.db.lock_down``; ``writable_dir`` stays writable); errors become one line."""
+    from newsflow.warehouse.db import WarehouseError, connect_locked
 
     settings = settings_or_exit(config, db)
+    allowed = [str(writable_dir.resolve())] if writable_dir is not None else []
     try:
-        con = connect_published(settings.warehouse.path)
+        con = connect_locked(
+            settings.warehouse.path, allowed_directories=allowed, prepare=_load_search_functions
+        )
     except WarehouseError as exc:
         raise fail(str(exc)) from None
     try:
@@ -169,7 +175,7 @@ def export(
     if format not in ("parquet", "csv"):
         raise fail(f"--format: expected parquet or csv, got {format!r}")
     day = _since(since)
-    with _published(config, db) as con:
+    with _published(config, db, writable_dir=out_dir) as con:
         try:
             done = export_warehouse(con, out_dir, fmt=format, since=day, overwrite=overwrite)  # type: ignore[arg-type]
         except ExportError as exc:
@@ -285,17 +291,10 @@ def sql(
 
     Example: newsflow sql "SELECT speaker, count(*) FROM quotes GROUP BY 1 ORDER BY 2 DESC"
     """
-    import duckdb
-
-    from newsflow.warehouse.db import WarehouseError, connect_published
-
-    settings = settings_or_exit(config, db)
-    try:
-        con = connect_published(settings.warehouse.path)
-    except WarehouseError as exc:
-        raise fail(str(exc)) from None
-    try:
-        _load_search_functions(con)
+    with _published(config, db) as con:
+        statements = con.extract_statements(query)
+        if len(statements) != 1:
+            raise fail(f"expected one SQL statement, got {len(statements)}")
         relation = con.sql(query)
         if relation is None:
             return
@@ -303,14 +302,23 @@ def sql(
             import csv as csv_module
 
             writer = csv_module.writer(sys.stdout)
-            writer.writerow(relation.columns)
-            writer.writerows(relation.fetchall())
+            writer.writerow([escape_controls(name) for name in relation.columns])
+            for row in relation.fetchall():
+                writer.writerow([escape_controls(value) for value in row])
         else:
             relation.show(max_rows=max_rows, max_width=10_000)
-    except duckdb.Error as exc:
-        raise fail(str(exc).splitlines()[0]) from None
-    finally:
-        con.close()
+
+
+# Controls but tab and newline (which CSV quotes): shown as \xNN, never sent raw.
+_RAW_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def escape_controls(value: object) -> object:
+    """A string with terminal control characters escaped (ESC becomes the four characters
+    backslash, x, 1, b)."""
+    if not isinstance(value, str):
+        return value
+    return _RAW_CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", value)
 
 
 def _load_search_functions(con: object) -> None:

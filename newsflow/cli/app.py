@@ -35,8 +35,13 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def settings_or_exit(config: Path, db: Path | None) -> Settings:
+def settings_or_exit(config: Path, db: Path | None, *, ingesting: bool = False) -> Settings:
+    """The validated settings, or exit 2 with one line; ``ingesting`` also requires an
+    enabled feed."""
     try:
-        return load_settings(config, db_path=db)
+        settings = load_settings(config, db_path=db)
+        if ingesting:
+            settings.check_can_ingest()
     except ConfigError as exc:
-        raise fail(str(exc)) from None
+        raise fail(str(exc) if str(config) in str(exc) else f"{config}: {exc}") from None
+    return settings

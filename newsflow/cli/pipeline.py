@@ -15,6 +15,18 @@ from newsflow.cli.app import ConfigOpt, DbOpt, app, fail, settings_or_exit
 from newsflow.config.settings import DEFAULT_CONFIG_PATH, Settings
 
 
+def interrupt_on_sigterm() -> None:
+    """Make SIGTERM end the command the way Ctrl-C does (KeyboardInterrupt), so every
+    ``finally`` and ``with`` runs: the run is recorded, worker pools and Prefect's temporary
+    server are stopped. Further SIGTERMs while shutting down are ignored."""
+
+    def handler(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
+
+
 @app.command()
 def ingest(
     config: ConfigOpt = DEFAULT_CONFIG_PATH,
@@ -44,7 +56,7 @@ def ingest(
     # Prefect's per-task INFO lines are for the UI; the terminal gets our stage lines. Set
     # before the config is validated: that imports Prefect, which sets up logging on import.
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    settings = settings_or_exit(config, db)
+    settings = settings_or_exit(config, db, ingesting=True)
     interactive = sys.stderr.isatty() if verbose is None else verbose
     from newsflow.flows import progress
     from newsflow.flows.ingest import run_ingest as ingest_flow
@@ -54,18 +66,25 @@ def ingest(
 
     if interactive:
         progress.add_listener(show)
-    from newsflow.warehouse.db import IngestRunning, ingest_lock
+    from prefect.exceptions import TerminationSignal
 
+    from newsflow.warehouse.db import WarehouseError, ingest_lock
+
+    interrupt_on_sigterm()
     try:
         with ingest_lock(settings.warehouse.path):  # fail fast, before Prefect logs a crash
             pass
         summary = ingest_flow(
             config_path=str(config), db_path=str(settings.warehouse.path), poll_all=poll_all
         )
-    except IngestRunning as exc:
+    except WarehouseError as exc:  # another run, disk full, read-only folder...
         raise fail(str(exc)) from None
+    except (KeyboardInterrupt, TerminationSignal):
+        raise fail("interrupted: the run was recorded as 'interrupted'", code=130) from None
     finally:
         progress.remove_listener(show)
+    if summary.publish_error:  # the run is recorded failed; the old snapshot stays whole
+        raise fail(summary.publish_error)
     typer.echo(
         f"feeds: {summary.feeds_polled} polled ({summary.feeds_not_due} not due), "
         f"{summary.feeds_unchanged} unchanged, "
@@ -82,8 +101,8 @@ def serve(config: ConfigOpt = DEFAULT_CONFIG_PATH, db: DbOpt = None) -> None:
     Uses PREFECT_API_URL when set, else starts a local Prefect server (UI link printed).
     Example: newsflow serve --config config/feeds.toml
     """
-    settings = settings_or_exit(config, db)
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    settings = settings_or_exit(config, db, ingesting=True)
+    interrupt_on_sigterm()
     from newsflow.flows.server import prefect_api
 
     try:
@@ -180,21 +199,24 @@ def reprocess(
     """
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")  # before Prefect is imported
     settings = settings_or_exit(config, db)
-    from newsflow.warehouse.db import IngestRunning, ingest_lock, ingest_path
+    from newsflow.warehouse.db import WarehouseError, ingest_lock, ingest_path
 
     published = settings.warehouse.path
     if not published.exists() and not ingest_path(published).exists():
         raise fail(f"{published}: no warehouse yet (run `newsflow ingest` first)")
     from newsflow.flows.reprocess import reprocess as reprocess_flow
 
+    interrupt_on_sigterm()
     try:
         with ingest_lock(published):  # fail fast, before Prefect logs a crash
             pass
         summary = reprocess_flow(
             config_path=str(config), db_path=str(published), since=since, only_outdated=outdated
         )
-    except IngestRunning as exc:
+    except WarehouseError as exc:
         raise fail(str(exc)) from None
+    except KeyboardInterrupt:
+        raise fail("interrupted", code=130) from None
     typer.echo(
         f"reprocessed: {summary.articles} articles in {summary.batches} batches | "
         f"mentions: {summary.mentions_before} -> {summary.mentions_after} | "

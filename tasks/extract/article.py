@@ -47,6 +47,7 @@ from newsflow.tasks.extract.split_body import join_split_bodies
 from newsflow.tasks.extract.timestamps import parse_stamp
 from newsflow.tasks.fetch.urls import article_id_for, canonicalize_url
 from newsflow.tasks.records import Article, PageFailure
+from newsflow.tasks.text import CAPS, clean_field, clean_text
 
 MAX_HTML_CHARS = 3_000_000  # longer input is truncated: no article needs more markup
 MAX_ELEMENTS = 150_000  # a tree this big is a generated page, and trafilatura gets slow
@@ -114,9 +115,9 @@ def _extract(
     precision = _run_trafilatura(tree, url, favor_precision=True, with_metadata=False)
     recall_text = clean_body(recall.text or "", meta.titles) if recall else ""
     precision_text = clean_body(precision.text or "", meta.titles) if precision else ""
-    text = _choose(recall_text, precision_text)
+    text = clean_text(_choose(recall_text, precision_text), CAPS["text"]) or ""
     if _words(text) < MIN_WORDS:
-        text = _jsonld_body(meta) or text
+        text = clean_text(_jsonld_body(meta), CAPS["text"]) or text
     if _words(text) < MIN_WORDS:
         if _depth(tree) >= PARSER_MAX_DEPTH:
             return PageFailure(url=url, reason="page nested too deeply to parse", retryable=False)
@@ -171,24 +172,25 @@ def _extract(
     if not authors:
         agency = agency_in_dateline(text)
         authors = [agency] if agency else []
+    authors = [name for name in (clean_field(a, "author") for a in authors) if name]
     return Article(
         article_id=article_id_for(story_url),
         url=story_url,
         page_url=url,
-        title=_clean_field(title) or _clean_field(recall.title if recall else None),
+        title=clean_field(title, "title") or clean_field(recall.title if recall else None, "title"),
         text=text,
-        author="; ".join(authors) or None,
+        author=clean_field("; ".join(authors), "author"),
         authors=authors,
         published_at=published.utc() if published else None,
         published_at_source=source,
         published_precision=published.precision if published else None,
         published_at_rejected=rejected.utc() if rejected else None,
         modified_at=meta.modified.utc() if meta.modified else None,
-        language=page_language(meta, recall),
-        sitename=sitename,
-        publisher=_clean_field(publisher) or readable_domain(site_url),
+        language=clean_field(page_language(meta, recall), "language"),
+        sitename=clean_field(sitename, "sitename"),
+        publisher=clean_field(publisher, "sitename") or readable_domain(site_url),
         publisher_source="page" if _clean_field(publisher) else "domain",
-        description=_clean_field(recall.description if recall else None),
+        description=clean_field(recall.description if recall else None, "description"),
         fetched_at=fetched_at,
         is_accessible_for_free=meta.free,
         section=_clean_field(meta.section),
@@ -268,8 +270,8 @@ def _words(text: str) -> int:
 
 
 def _clean_field(value: str | None) -> str | None:
-    value = " ".join((value or "").split())
-    return value or None
+    """A short metadata value on one line, clean and capped (``tasks.text``)."""
+    return clean_field(value, "metadata")
 
 
 def _naive_utc(value: datetime | None) -> datetime | None:

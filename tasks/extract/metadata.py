@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from ipaddress import ip_address
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
 from newsflow.tasks.extract.timestamps import Stamp, parse_dateline, parse_stamp
+from newsflow.tasks.text import CAPS, clean_field, clean_text
 
 # Meta tags that carry the publication time: the article-specific ones (Open Graph and the
 # common CMS spellings), then generic ones that some sites fill with the update time.
@@ -107,7 +108,8 @@ def read_page_metadata(tree: HtmlElement) -> PageMetadata:
         if "canonical" in rels and link.get("href", "").strip():
             meta.canonical_href = link.get("href", "").strip()
             break
-    meta.og_url = metas.get("og:url")
+    meta.canonical_href = clean_field(meta.canonical_href, "url")
+    meta.og_url = clean_field(metas.get("og:url"), "url")
     meta.metas = metas
 
     jsonld, others = _jsonld_objects(tree)
@@ -115,10 +117,11 @@ def read_page_metadata(tree: HtmlElement) -> PageMetadata:
 
     for obj in jsonld:
         body = obj.get("articleBody")
-        if isinstance(body, str) and body.strip():
+        body = clean_text(body, CAPS["text"]) if isinstance(body, str) else None
+        if body:
             meta.jsonld_bodies.append(body)
         if meta.headline is None and isinstance(obj.get("headline"), str):
-            meta.headline = html_entities.unescape(obj["headline"]).strip() or None
+            meta.headline = clean_field(html_entities.unescape(obj["headline"]), "title")
     _read_credits(meta, jsonld, others)
     _read_labels(meta, tree, metas, jsonld)
 
@@ -404,12 +407,22 @@ def trusted_canonical(meta: PageMetadata, page_url: str) -> str | None:
             continue
         if target.scheme not in ("http", "https") or not target_host or not page_host:
             continue
-        if site_of(target_host) != site_of(page_host):
+        if site_of(target_host) != site_of(page_host) or not _same_port(target, page):
             continue
         if target.path in ("", "/") and not target.query and page.path not in ("", "/"):
             continue
         return resolved
     return None
+
+
+def _same_port(target: SplitResult, page: SplitResult) -> bool:
+    """Another port is another server (http <-> https on their default ports is not)."""
+    defaults = {"http": 80, "https": 443}
+    try:
+        ports = {part.port or defaults.get(part.scheme) for part in (target, page)}
+    except ValueError:  # a port out of range
+        return False
+    return len(ports) == 1 or ports <= {80, 443}
 
 
 def site_of(host: str) -> str:
@@ -467,4 +480,4 @@ def _title_candidates(tree: HtmlElement, metas: dict[str, str], headline: str | 
         if index >= 3:
             break
         titles.append(" ".join(element.text_content().split()))
-    return [t for t in titles if t]
+    return [clean for t in titles if (clean := clean_field(t, "title"))]

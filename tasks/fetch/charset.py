@@ -55,6 +55,7 @@ _LATIN_GUESSES = frozenset(
         "utf_8",
     }
 )
+_REFUSED = frozenset({"utf-7", "utf_7", "undefined"})  # "undefined" raises on any input
 _SNIFF_BYTES = 4096
 _MAX_BAD_SHARE = 0.01  # share of U+FFFD tolerated when a declared charset is a little wrong
 
@@ -68,14 +69,17 @@ def decode_html(content: bytes, declared: str | None = None) -> str:
     for codec in labels:
         try:
             return content.decode(codec)
-        except UnicodeDecodeError:
+        except UnicodeError:  # UnicodeDecodeError, or a codec that refuses its input
             continue
     try:
         return content.decode("utf-8")
     except UnicodeDecodeError:
         pass
     for codec in [*labels, "utf-8"]:  # right charset, a few stray bytes: keep it
-        text = content.decode(codec, errors="replace")
+        try:
+            text = content.decode(codec, errors="replace")
+        except UnicodeError:  # a codec that raises even when asked to replace (idna...)
+            continue
         bad = text.count("\ufffd")
         if codec == "utf-8" and not _has_real_non_ascii(text):
             continue  # no valid multi-byte sequence at all: not UTF-8
@@ -102,9 +106,14 @@ def _codec(label: str | None) -> str | None:
     if label in _AS_CP1252:
         return "cp1252"
     try:
-        return codecs.lookup(label).name
-    except LookupError:
+        info = codecs.lookup(label)
+    except (LookupError, ValueError):  # unknown, or not even a name ("\x00")
         return None
+    # rot13, base64, zlib... are not text encodings (str.decode refuses them), and browsers
+    # refuse UTF-7: it turns "+ADw-script+AD4-" into markup.
+    if not getattr(info, "_is_text_encoding", True) or info.name in _REFUSED:
+        return None
+    return info.name
 
 
 def _has_real_non_ascii(text: str) -> bool:

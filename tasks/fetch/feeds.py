@@ -39,6 +39,7 @@ from newsflow.tasks.fetch.pages import looks_like_html
 from newsflow.tasks.fetch.robots import RobotsCache
 from newsflow.tasks.fetch.urls import canonicalize_url, unwrap_redirector
 from newsflow.tasks.records import FeedItem, FeedPoll, FeedState
+from newsflow.tasks.text import CAPS, clean_field
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,9 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _BLOCK_END = re.compile(r"(?i)<\s*(?:br|hr|/p|/div|/li|/h[1-6]|/tr|/td|/th|/blockquote)\b[^>]*>")
 _SPACES = re.compile(r"\s+")
 _MAX_ERROR_CHARS = 300
+# A numeric character reference (decimal or hex) in the raw bytes of a feed.
+_CHARREF = re.compile(rb"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});")
+_BAD_CODE_POINT = b"&#xFFFD;"
 
 
 def poll_feeds(
@@ -223,12 +227,16 @@ def parse_feed_document(
         # Whitespace before the XML declaration (a common template bug) makes the whole
         # document invalid XML and sends feedparser to its lenient fallback parser.
         content = content.lstrip()
-    parsed = feedparser.parse(
-        io.BytesIO(content),  # a stream, so feedparser can neither open a path nor a URL
-        response_headers=_feedparser_headers(header_map, base),
-        resolve_relative_uris=True,
-        sanitize_html=True,
-    )
+    try:
+        parsed = feedparser.parse(
+            io.BytesIO(_replace_bad_charrefs(content)),  # a stream: no path, no URL
+            response_headers=_feedparser_headers(header_map, base),
+            resolve_relative_uris=True,
+            sanitize_html=True,
+        )
+    except Exception as exc:  # a parser bug on hostile input is this feed's problem only
+        log.warning("feedparser failed on %s: %r", feed_url, exc)
+        return ParsedFeed(error=f"unparsable feed: {type(exc).__name__}: {exc}"[:_MAX_ERROR_CHARS])
     problem = _bozo_message(parsed) if parsed.get("bozo") else None
     if not parsed.entries:
         media = header_map.get("content-type", "").split(";", 1)[0].strip().lower()
@@ -243,8 +251,14 @@ def parse_feed_document(
     items: list[FeedItem] = []
     seen: set[str] = set()
     skipped = 0
+    broken = 0
     for entry in parsed.entries:
-        item = _item(entry, feed_url, base, language)
+        try:
+            item = _item(entry, feed_url, base, language)
+        except Exception as exc:  # one bad entry is one bad entry: the others are kept
+            log.warning("skipping an entry of %s: %r", feed_url, exc)
+            broken += 1
+            continue
         if item is None:
             skipped += 1
         elif item.url not in seen:
@@ -253,6 +267,8 @@ def parse_feed_document(
     notes = [problem] if problem else []
     if skipped:
         notes.append(f"{skipped} of {len(parsed.entries)} entries skipped: no http(s) link")
+    if broken:
+        notes.append(f"{broken} of {len(parsed.entries)} entries skipped: unreadable")
     return ParsedFeed(
         items=items, error="; ".join(notes) or None, ttl_seconds=feed_ttl(parsed.feed)
     )
@@ -322,6 +338,22 @@ def _request_headers(state: FeedState | None) -> dict[str, str]:
     return headers
 
 
+def _replace_bad_charrefs(content: bytes) -> bytes:
+    """Replace character references to lone surrogates, NUL and out-of-range code points
+    with U+FFFD: feedparser's fallback parser raises on them, losing the whole feed."""
+
+    def fix(match: re.Match[bytes]) -> bytes:
+        ref = match.group(1)
+        code = int(ref[1:], 16) if ref[:1] in (b"x", b"X") else int(ref)
+        return (
+            _BAD_CODE_POINT
+            if code == 0 or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF
+            else match.group(0)
+        )
+
+    return _CHARREF.sub(fix, content) if b"&#" in content else content
+
+
 def _feedparser_headers(headers: Mapping[str, str], base: str) -> dict[str, str]:
     """The response headers feedparser should see.
 
@@ -350,14 +382,19 @@ def _item(entry: Any, feed_url: str, base: str, language: str | None) -> FeedIte
         url = canonicalize_url(unwrap_redirector(urljoin(base, target.strip())))
     except ValueError:
         return None
+    if len(url) > CAPS["url"]:
+        return None
     return FeedItem(
         feed_url=feed_url,
         url=url,
-        link=absolute,
-        guid=(entry.get("id") or "").strip() or None,
-        title=_plain_text(entry.get("title"), (entry.get("title_detail") or {}).get("type")),
+        link=clean_field(absolute, "url") or url,
+        guid=clean_field(entry.get("id"), "guid"),
+        title=clean_field(
+            _plain_text(entry.get("title"), (entry.get("title_detail") or {}).get("type")),
+            "title",
+        ),
         published_at=_entry_date(entry, language),
-        summary=_plain_text(entry.get("summary"), "text/html"),
+        summary=clean_field(_plain_text(entry.get("summary"), "text/html"), "summary"),
     )
 
 

@@ -85,13 +85,28 @@ def check_address_allowed(ip: IPAddress, allow_private: bool) -> None:
     """Raise ``BlockedURL`` for metadata addresses always, and for non-public ones unless allowed."""
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
-    if ip in METADATA_ADDRESSES:
-        raise BlockedURL(f"blocked: cloud metadata address {ip}")
-    if allow_private:
-        return
-    kind = non_public_kind(ip)
-    if kind is not None:
-        raise BlockedURL(f"blocked: {kind} address {ip}")
+    for candidate in (*embedded_ipv4(ip), ip):
+        if candidate in METADATA_ADDRESSES:
+            raise BlockedURL(f"blocked: cloud metadata address {ip}")
+        if allow_private:
+            continue
+        kind = non_public_kind(candidate)
+        if kind is not None:
+            raise BlockedURL(f"blocked: {kind} address {ip}")
+
+
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052 well-known prefix
+
+
+def embedded_ipv4(ip: IPAddress) -> list[ipaddress.IPv4Address]:
+    """IPv4 addresses an IPv6 address carries (mapped, 6to4, NAT64, Teredo): a router may
+    deliver to them, so they must pass the same checks as the address itself."""
+    if not isinstance(ip, ipaddress.IPv6Address):
+        return []
+    found = [ip.ipv4_mapped, ip.sixtofour, *(ip.teredo or ())]
+    if ip in _NAT64:
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return [address for address in found if address is not None]
 
 
 def non_public_kind(ip: IPAddress) -> str | None:

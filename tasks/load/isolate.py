@@ -1,0 +1,77 @@
+"""Load a batch so that one unstorable article fails only its own page.
+
+``store_batch`` writes a batch in one transaction; if any row cannot be stored (a value
+Arrow or DuckDB refuses) the whole batch rolls back, and the same pages would come back and
+fail again on every run, blocking the queue. Here a failed batch is retried article by
+article: each article that still cannot be stored becomes a failed page with the reason,
+never retried, and everything else is stored.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+
+import duckdb
+
+from newsflow.tasks.load import store as load
+from newsflow.tasks.records import FetchedPage, PageFailure, ProcessedBatch
+from newsflow.tasks.text import clean_field
+
+log = logging.getLogger(__name__)
+
+# Errors of the database itself (file, lock, connection) are not the data's fault: they
+# propagate, so the run fails and the pages stay queued.
+_NOT_DATA = (duckdb.IOException, duckdb.ConnectionException, duckdb.FatalException, MemoryError)
+
+
+def store_isolating(
+    con: duckdb.DuckDBPyConnection,
+    batch: ProcessedBatch,
+    fetch_failures: Sequence[FetchedPage],
+    *,
+    run_id: str,
+    **options: object,
+) -> load.BatchCounts:
+    """``store_batch``, falling back to one article at a time when the batch fails."""
+    try:
+        return load.store_batch(con, batch, fetch_failures, run_id=run_id, **options)  # type: ignore[arg-type]
+    except _NOT_DATA:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a bad value must cost its page only
+        log.warning("batch could not be stored (%r); storing its pages one by one", exc)
+    totals: list[load.BatchCounts] = []
+    failures = list(batch.failures)
+    for article in batch.articles:
+        single = ProcessedBatch(
+            articles=[article],
+            analyses={
+                key: value for key, value in batch.analyses.items() if key == article.article_id
+            },
+        )
+        try:
+            counts = load.store_batch(con, single, [], run_id=run_id, **options)  # type: ignore[arg-type]
+        except _NOT_DATA:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            reason = clean_field(f"could not store: {type(exc).__name__}: {exc}", "metadata")
+            failures.append(
+                PageFailure(
+                    url=article.page_url, reason=reason or "could not store", retryable=False
+                )
+            )
+            continue
+        totals.append(counts)
+    rest = ProcessedBatch(failures=failures)
+    safe_fetch_failures = [
+        replace(page, error=clean_field(page.error, "metadata") or "unknown error")
+        for page in fetch_failures
+    ]
+    totals.append(load.store_batch(con, rest, safe_fetch_failures, run_id=run_id, **options))  # type: ignore[arg-type]
+    return load.BatchCounts(
+        articles=sum(c.articles for c in totals),
+        mentions=sum(c.mentions for c in totals),
+        quotes=sum(c.quotes for c in totals),
+        failures=sum(c.failures for c in totals),
+    )

@@ -1,0 +1,80 @@
+"""Clean text once, where it enters the pipeline from the internet.
+
+Feeds and pages can carry anything: lone UTF-16 surrogates (``&#xD800;`` or ``"\\ud800"`` in
+JSON), NUL and terminal escapes, megabyte titles. Such values cannot be encoded as UTF-8
+(Arrow and DuckDB refuse them, which would fail a whole batch) or are unsafe to print, so
+every field built from fetched data passes through ``clean_text`` with its cap from
+``CAPS``; what leaves the boundary is valid UTF-8 with no control character but newline and
+tab.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+# Per-field caps in characters: generous for real data, small enough that a hostile value
+# cannot bloat a row.
+CAPS: Final[dict[str, int]] = {
+    "title": 1_000,
+    "summary": 5_000,
+    "description": 5_000,
+    "author": 500,
+    "sitename": 300,
+    "guid": 2_000,
+    "url": 4_096,
+    "language": 35,
+    "text": 1_000_000,
+    "metadata": 2_000,  # any other short metadata value (keywords, section, image URL...)
+}
+
+# C0 and C1 controls except tab and newline, DEL, and the two noncharacters U+FFFE/U+FFFF.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_SPACES = re.compile(r"\s+")
+
+
+def clean_text(value: object, max_chars: int, *, one_line: bool = False) -> str | None:
+    """``value`` as valid, printable text of at most ``max_chars`` characters, or None.
+
+    Surrogate pairs written as two escapes are joined, lone surrogates become U+FFFD,
+    carriage returns become newlines and other control characters are dropped; other
+    whitespace is kept as it is (body offsets stay meaningful). ``one_line`` also folds
+    every run of whitespace into one space (titles, names). A blank result is None. Never raises for a ``str``, ``bytes`` or None.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        text = value.decode("utf-8", errors="replace")
+    elif isinstance(value, str):
+        text = value
+    else:
+        text = str(value)
+    if _SURROGATE.search(text):
+        # Pairs (two code units side by side) become the character they encode; lone
+        # halves become U+FFFD.
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text)
+    if one_line:
+        text = _SPACES.sub(" ", text).strip()
+    if len(text) > max_chars:
+        text = text[:max_chars]
+    return text if text.strip() else None
+
+
+def clean_field(value: object, field: str) -> str | None:
+    """``clean_text`` on one line with the cap of ``field`` (a key of ``CAPS``)."""
+    return clean_text(value, CAPS[field], one_line=True)
+
+
+def is_clean(value: str | None) -> bool:
+    """True when ``value`` is what ``clean_text`` lets through (for tests and checks)."""
+    if value is None:
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return not _CONTROL.search(value) and "\r" not in value

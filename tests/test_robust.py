@@ -1,0 +1,377 @@
+"""Issue #11, piece by piece: each fault an attacker or a careless operator found, on real
+parts (DuckDB files, the CLI, the parsers), with what a user must see instead."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from newsflow.cli import app
+from newsflow.config.settings import ConfigError, load_settings
+from newsflow.tasks.extract.article import extract_article
+from newsflow.tasks.fetch.charset import decode_html
+from newsflow.tasks.fetch.errors import BlockedURL
+from newsflow.tasks.fetch.fairshare import fair_order
+from newsflow.tasks.fetch.feeds import parse_feed
+from newsflow.tasks.fetch.guard import check_address_allowed
+from newsflow.tasks.load import poll_records
+from newsflow.tasks.load import store as load
+from newsflow.tasks.load.isolate import store_isolating
+from newsflow.tasks.records import Article, FeedItem, FeedPoll, ProcessedBatch
+from newsflow.tasks.text import CAPS, clean_text, is_clean
+from newsflow.warehouse.db import (
+    WarehouseError,
+    ingest_path,
+    open_ingest,
+    publish,
+    recover_working_file,
+)
+
+# --- text at the boundary -------------------------------------------------------------
+
+
+def test_clean_text_removes_what_cannot_be_stored_or_printed() -> None:
+    assert clean_text("Head \ud800 line", 100) == "Head \ufffd line"
+    assert clean_text("a\x00b\x1b[2Jc\r\nd\te", 100) == "ab[2Jc\nd\te"
+    assert clean_text("\ud83d\ude00", 100) == "\U0001f600"  # a pair written as two escapes
+    assert clean_text("  x \n y ", 100, one_line=True) == "x y"
+    assert clean_text("x" * 50, 10) == "x" * 10
+    assert clean_text("\x00 \x1b", 10) is None
+
+
+def test_a_feed_item_with_a_surrogate_reference_keeps_its_feed() -> None:
+    rss = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+        b"<item><title>x &#xD800;</title><link>http://a.example/1</link></item>"
+        b"<item><title>ok &#0; &#x110000;</title><link>http://a.example/2</link></item>"
+        b"</channel></rss>"
+    )
+    items, error = parse_feed(rss, "http://a.example/feed")
+    assert [(item.url, item.title) for item in items] == [
+        ("http://a.example/1", "x \ufffd"),
+        ("http://a.example/2", "ok \ufffd \ufffd"),
+    ]
+    assert error is None
+
+
+def test_feed_titles_lose_controls_and_are_capped() -> None:
+    title = "A\x1b[31m\x00B" + "z" * 20_000
+    rss = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+        f"<item><title><![CDATA[{title}]]></title><link>http://a.example/1</link></item>"
+        "</channel></rss>"
+    ).encode()
+    [item], _ = parse_feed(rss, "http://a.example/feed")
+    assert item.title is not None and item.title.startswith("A[31mB")
+    assert len(item.title) == CAPS["title"] and is_clean(item.title)
+
+
+def test_a_page_whose_jsonld_headline_holds_a_lone_surrogate_extracts_clean() -> None:
+    body = " ".join(f"Sentence number {n} of a real article about the harbour." for n in range(20))
+    html = (
+        '<html><head><script type="application/ld+json">'
+        '{"@type": "NewsArticle", "headline": "Head \\ud800 line\\u001b", '
+        f'"articleBody": "{body} \\ud800"}}</script></head><body><div></div></body></html>'
+    )
+    article = extract_article(html, url="http://a.example/story")
+    assert isinstance(article, Article)
+    assert article.title == "Head \ufffd line"
+    assert is_clean(article.text) and "harbour" in article.text
+
+
+# --- the loader: one unstorable article fails its page only ---------------------------
+
+
+def _queued(con: duckdb.DuckDBPyConnection, urls: list[str]) -> None:
+    items = [FeedItem(feed_url="http://a.example/feed", url=u, link=u) for u in urls]
+    poll = FeedPoll(
+        feed_url="http://a.example/feed",
+        name="A",
+        status="ok",
+        items=items,
+        polled_at=datetime(2025, 1, 1),
+    )
+    poll_records.record_polls(con, [poll], run_id="r0")
+
+
+def _raw_article(n: int, title: str) -> Article:
+    url = f"http://a.example/{n}"
+    return Article(
+        article_id=f"id-{n}", url=url, page_url=url, title=title, text=f"Text of story {n}."
+    )
+
+
+def test_an_unstorable_article_fails_its_page_and_the_batch_is_stored(tmp_path: Path) -> None:
+    db = tmp_path / "news.duckdb"
+    good, bad = _raw_article(1, "Fine"), _raw_article(2, "Head \ud800 line")
+    with open_ingest(db) as con:
+        _queued(con, [good.page_url, bad.page_url])
+        with pytest.raises(UnicodeEncodeError):  # what made every run fail before
+            load.store_batch(con, ProcessedBatch(articles=[good, bad]), [], run_id="r1")
+        counts = store_isolating(con, ProcessedBatch(articles=[good, bad]), [], run_id="r1")
+        pages = dict(
+            con.execute(
+                "SELECT page_url, status || ' ' || coalesce(last_error, '') FROM pages"
+            ).fetchall()
+        )
+        queued = poll_records.pages_to_fetch(con, max_attempts=3)
+    assert (counts.articles, counts.failures) == (1, 1)
+    assert pages[good.page_url] == "ok "
+    assert pages[bad.page_url].startswith("failed could not store: UnicodeEncodeError")
+    assert queued == []  # the bad page no longer blocks the queue
+
+
+# --- warehouse files --------------------------------------------------------------------
+
+
+def test_a_damaged_working_file_is_moved_aside_and_the_snapshot_used(tmp_path: Path) -> None:
+    db = tmp_path / "news.duckdb"
+    with open_ingest(db) as con:
+        _queued(con, ["http://a.example/1"])
+    publish(db)
+    work = ingest_path(db)
+    work.write_bytes(work.read_bytes()[:5000])
+    message = recover_working_file(db)
+    assert message is not None and "moved to" in message and "\n" not in message
+    with open_ingest(db) as con:
+        assert con.execute("SELECT count(*) FROM pages").fetchone() == (1,)
+    assert [p.stat().st_size for p in tmp_path.glob(".news.ingest.duckdb.damaged-*")] == [5000]
+    assert recover_working_file(db) is None  # a healthy file is left alone
+
+
+def test_publish_onto_a_bad_path_is_one_line_and_keeps_the_snapshot(tmp_path: Path) -> None:
+    db = tmp_path / "news.duckdb"
+    with open_ingest(db):
+        pass
+    db.mkdir()  # the published path is now a folder: os.replace cannot put a file there
+    (db / "keep").write_text("x")
+    with pytest.raises(WarehouseError, match=r"^publish failed: .*news\.duckdb"):
+        publish(db)
+    assert (db / "keep").read_text() == "x"
+    assert not list(tmp_path.glob(".news.duckdb.*.tmp"))
+
+
+_DISK_FULL = """
+import resource, signal, sys
+from pathlib import Path
+from newsflow.warehouse.db import WarehouseError, publish
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+db = Path(sys.argv[1])
+resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))  # writes past 4 KB fail: a full disk
+try:
+    publish(db)
+except WarehouseError as exc:
+    print(exc)
+"""
+
+
+def test_publish_on_a_full_disk_is_one_line_and_keeps_the_snapshot(tmp_path: Path) -> None:
+    db = tmp_path / "news.duckdb"
+    with open_ingest(db) as con:
+        _queued(con, ["http://a.example/1"])
+    publish(db)
+    before = db.read_bytes()
+    with open_ingest(db) as con:
+        _queued(con, ["http://a.example/2"])
+    with duckdb.connect(str(ingest_path(db))) as con:
+        con.execute("CHECKPOINT")
+    result = subprocess.run(
+        [sys.executable, "-c", _DISK_FULL, str(db)], capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.startswith("publish failed:") and result.stdout.count("\n") == 1
+    assert db.read_bytes() == before
+    assert not list(tmp_path.glob(".news.duckdb.*.tmp"))
+
+
+# --- newsflow sql is read-only and reaches nothing -------------------------------------
+
+
+@pytest.fixture
+def snapshot(tmp_path: Path) -> Path:
+    db = tmp_path / "news.duckdb"
+    with open_ingest(db) as con:
+        _queued(con, ["http://a.example/1"])
+        con.execute("UPDATE feed_items SET title = 'red \x1b[31m alert'")
+    publish(db)
+    return db
+
+
+def _sql(db: Path, query: str, *flags: str) -> object:
+    return CliRunner().invoke(app, ["sql", query, "--db", str(db), "-c", "/dev/null", *flags])
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "ATTACH '{other}' AS m (READ_WRITE)",
+        "ATTACH '{db}' AS rw (READ_WRITE)",
+        "COPY (SELECT 1) TO '{out}'",
+        "SELECT * FROM read_csv('/etc/passwd')",
+        "INSTALL httpfs FROM 'http://127.0.0.1:9/'",
+        "SELECT 1; SELECT 2",
+        "SET enable_external_access = true",
+        "DELETE FROM pages",
+    ],
+)
+def test_sql_cannot_write_attach_read_files_or_install(snapshot: Path, query: str) -> None:
+    before = snapshot.read_bytes()
+    other, out = snapshot.parent / "other.duckdb", snapshot.parent / "out.csv"
+    result = _sql(snapshot, query.format(other=other, db=snapshot, out=out))
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert snapshot.read_bytes() == before
+    assert not other.exists() and not out.exists()
+
+
+def test_sql_csv_escapes_control_characters(snapshot: Path) -> None:
+    result = _sql(snapshot, "SELECT title FROM feed_items", "--csv")
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout and "red \\x1b[31m alert" in result.stdout
+
+
+def test_search_functions_still_work_in_locked_sql(snapshot: Path) -> None:
+    result = _sql(snapshot, "SELECT stem('running', 'porter') AS s", "--csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["s", "run"]
+
+
+# --- export ---------------------------------------------------------------------------
+
+
+def test_export_overwrite_keeps_the_users_own_files(snapshot: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ["export", str(out), "--db", str(snapshot), "-c", "/dev/null"]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    mine = out / "articles" / "my-notes.txt"
+    mine.write_text("mine")
+    again = CliRunner().invoke(app, [*args, "--overwrite"])
+    assert again.exit_code == 2 and again.stderr.count("\n") == 1
+    assert "my-notes.txt" in again.stderr and mine.read_text() == "mine"
+
+
+def test_export_to_a_dangling_link_is_one_line(snapshot: Path, tmp_path: Path) -> None:
+    link = tmp_path / "gone"
+    link.symlink_to(tmp_path / "nowhere")
+    result = CliRunner().invoke(
+        app, ["export", str(link), "--db", str(snapshot), "-c", "/dev/null"]
+    )
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert "link to nothing" in result.stderr
+
+
+# --- config ---------------------------------------------------------------------------
+
+_FEED = '[[feeds]]\nname = "A"\nurl = "https://a.example/feed"\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[fetch]\nread_timeout = inf\n" + _FEED, "fetch.read_timeout"),
+        ("[fetch]\ntotal_timeout = nan\n" + _FEED, "fetch.total_timeout"),
+        ("[fetch]\nconnect_timeout = 1e9\n" + _FEED, "fetch.connect_timeout"),
+        ('[schedule]\ncron = "*/5 * * * * *"\n' + _FEED, "5 fields"),
+        ('[schedule]\ncron = "0 0 31 2 *"\n' + _FEED, "never fires"),
+        ("[execution]\nworkers = 100000\n" + _FEED, "execution.workers"),
+        ("[fetch]\nmax_items_per_feed_per_run = 0\n" + _FEED, "max_items_per_feed_per_run"),
+    ],
+)
+def test_config_refuses_values_that_would_hang_or_never_run(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    path = tmp_path / "feeds.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_settings(path)
+
+
+def test_ingest_needs_an_enabled_feed(tmp_path: Path) -> None:
+    path = tmp_path / "feeds.toml"
+    path.write_text('[[feeds]]\nname = "A"\nurl = "https://a.example/f"\nenabled = false\n')
+    result = CliRunner().invoke(app, ["ingest", "-c", str(path), "--db", str(tmp_path / "n.db")])
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert "no enabled feed" in result.stderr
+
+
+def test_a_config_path_that_is_a_folder_is_one_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["feeds", "-c", str(tmp_path)])
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert "is a folder" in result.stderr
+
+
+def test_a_warehouse_under_a_file_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "feeds.toml"
+    path.write_text(_FEED)
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = CliRunner().invoke(
+        app, ["ingest", "-c", str(path), "--db", str(blocker / "news.duckdb")]
+    )
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert "not a folder" in result.stderr
+
+
+# --- smaller ones ---------------------------------------------------------------------
+
+
+def test_utf7_and_non_text_codecs_are_not_honoured() -> None:
+    assert decode_html(b"<meta charset=utf-7><p>+ADw-b+AD4-</p>") == (
+        "<meta charset=utf-7><p>+ADw-b+AD4-</p>"
+    )
+    assert decode_html(b"<meta charset=rot13><p>uryyb</p>") == "<meta charset=rot13><p>uryyb</p>"
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["2002:7f00:1::", "2002:a9fe:a9fe::", "64:ff9b::a00:1", "2001:0:4136:e378:8000:63bf:80ff:fffe"],
+)
+def test_private_addresses_inside_ipv6_forms_are_blocked(address: str) -> None:
+    with pytest.raises(BlockedURL):
+        check_address_allowed(ipaddress.ip_address(address), allow_private=False)
+    check_address_allowed(ipaddress.ip_address("2606:4700::1111"), allow_private=False)
+
+
+def test_a_canonical_on_another_port_of_the_same_ip_is_ignored() -> None:
+    from newsflow.tasks.extract.metadata import PageMetadata, trusted_canonical
+
+    page = "http://10.0.0.5:8080/news/story.html"
+    assert (
+        trusted_canonical(PageMetadata(canonical_href="http://10.0.0.5:9090/x.html"), page) is None
+    )
+    assert trusted_canonical(PageMetadata(canonical_href="/news/story-1.html"), page) == (
+        "http://10.0.0.5:8080/news/story-1.html"
+    )
+    assert trusted_canonical(
+        PageMetadata(canonical_href="https://a.example/s"), "http://a.example/t"
+    ) == ("https://a.example/s")
+
+
+def test_fair_order_caps_each_feed_and_interleaves_hosts() -> None:
+    flood = [f"http://flood.example/{k}" for k in range(1000)]
+    calm = [f"http://calm.example/{k}" for k in range(3)]
+    feed_of = {u: "flood" for u in flood} | {u: "calm" for u in calm}
+    order = fair_order(flood + calm, feed_of, max_per_feed=10)
+    assert len(order) == 13 and set(calm) <= set(order)
+    assert order[:6] == [flood[0], calm[0], flood[1], calm[1], flood[2], calm[2]]
+
+
+def test_sigterm_handler_turns_into_keyboard_interrupt() -> None:
+    code = (
+        "import os, signal\n"
+        "from newsflow.cli.pipeline import interrupt_on_sigterm\n"
+        "interrupt_on_sigterm()\n"
+        "try:\n    os.kill(os.getpid(), signal.SIGTERM)\n    signal.pause()\n"
+        "except KeyboardInterrupt:\n    print('interrupted')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=os.environ
+    )
+    assert result.stdout == "interrupted\n"
