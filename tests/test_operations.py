@@ -36,7 +36,10 @@ def test_a_second_run_is_refused_while_one_is_going(
     with ingest_lock(db):  # another run holds the warehouse
         with pytest.raises(IngestRunning, match="another ingest run"):
             ingest(config_path=str(config))
-        cli = CliRunner().invoke(app, ["ingest", "--config", str(config)])
+        # The CLI needs an enabled feed to start at all; the lock refuses it before polling.
+        feed = [("A", "http://127.0.0.1:9/feed.xml")]
+        with_feed = write_config(tmp_path / "cli.toml", "http://127.0.0.1", db, feeds=feed)
+        cli = CliRunner().invoke(app, ["ingest", "--config", str(with_feed)])
     assert cli.exit_code == 2
     assert cli.stderr.startswith("newsflow: error: another ingest run (pid ")
     assert cli.stderr.count("\n") == 1
