@@ -5,9 +5,10 @@ loader, and every text that comes out (and is stored) is valid, clean UTF-8."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 
+import duckdb
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -122,8 +123,9 @@ def test_the_nlp_entry_point_takes_any_clean_text(nlp_model: str, texts: list[st
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("props") / "news.duckdb"
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+    with open_ingest(tmp_path_factory.mktemp("props") / "news.duckdb") as con:
+        yield con
 
 
 _counter = iter(range(10**9))
@@ -134,27 +136,27 @@ _counter = iter(range(10**9))
 )
 @given(ANY_TEXT, ANY_TEXT, ANY_TEXT)
 def test_the_loader_never_raises_on_any_unicode(
-    warehouse: Path, title: str, text: str, author: str
+    warehouse: duckdb.DuckDBPyConnection, title: str, text: str, author: str
 ) -> None:
     n = next(_counter)
     url = f"http://a.example/{n}"
     article = Article(
         article_id=f"id-{n}", url=url, page_url=url, title=title, text=text or "x", author=author
     )
-    with open_ingest(warehouse) as con:
-        poll = FeedPoll(
-            feed_url="http://a.example/feed",
-            name="A",
-            status="ok",
-            items=[FeedItem(feed_url="http://a.example/feed", url=url, link=url)],
-            polled_at=datetime(2025, 1, 1),
-        )
-        poll_records.record_polls(con, [poll], run_id="r")
-        counts = store_isolating(con, ProcessedBatch(articles=[article]), [], run_id="r")
-        [(status,)] = con.execute("SELECT status FROM pages WHERE page_url = ?", [url]).fetchall()
-        stored = con.execute(
-            "SELECT title, text, author FROM articles WHERE article_id = ?", [article.article_id]
-        ).fetchall()
+    con = warehouse
+    poll = FeedPoll(
+        feed_url="http://a.example/feed",
+        name="A",
+        status="ok",
+        items=[FeedItem(feed_url="http://a.example/feed", url=url, link=url)],
+        polled_at=datetime(2025, 1, 1),
+    )
+    poll_records.record_polls(con, [poll], run_id="r")
+    counts = store_isolating(con, ProcessedBatch(articles=[article]), [], run_id="r")
+    [(status,)] = con.execute("SELECT status FROM pages WHERE page_url = ?", [url]).fetchall()
+    stored = con.execute(
+        "SELECT title, text, author FROM articles WHERE article_id = ?", [article.article_id]
+    ).fetchall()
     assert counts.articles + counts.failures == 1
     assert status == ("ok" if counts.articles else "failed")
     for row in stored:  # whatever DuckDB accepted reads back as valid text
