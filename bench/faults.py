@@ -111,10 +111,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_matrix(matrix: Matrix, site: FaultSite, work: Path, cap: int) -> int:
     db = work / "warehouse" / "news.duckdb"
-    config = write_config(work / "feeds.toml", site.base, db, feeds=site.feeds())
-    text = config.read_text(encoding="utf-8").replace(
-        "[fetch]\n", f"[fetch]\nmax_items_per_feed_per_run = {cap}\n", 1
+    config = write_config(
+        work / "feeds.toml", db, feeds=site.feeds(), fetch={"max_items_per_feed_per_run": str(cap)}
     )
+    text = config.read_text(encoding="utf-8")
     config.write_text(text.replace("batch_size = 3", "batch_size = 25"), encoding="utf-8")
 
     started = time.monotonic()

@@ -38,7 +38,7 @@ def test_a_second_run_is_refused_while_one_is_going(
             ingest(config_path=str(config))
         # The CLI needs an enabled feed to start at all; the lock refuses it before polling.
         feed = [("A", "http://127.0.0.1:9/feed.xml")]
-        with_feed = write_config(tmp_path / "cli.toml", "http://127.0.0.1", db, feeds=feed)
+        with_feed = write_config(tmp_path / "cli.toml", db, feeds=feed)
         cli = CliRunner().invoke(app, ["ingest", "--config", str(with_feed)])
     assert cli.exit_code == 2
     assert cli.stderr.startswith("newsflow: error: another ingest run (pid ")

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 from fault_site import HUGE_TITLE_STORY, FaultSite
 from pytest_httpserver import HTTPServer
-from story_site import tuned_config
+from site_server import THREAD, write_config
 
 from newsflow.tasks.text import CAPS, is_clean
 
@@ -33,16 +33,14 @@ def outcome(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> 
     server.start()
     try:
         site = FaultSite(server)
-        config = tuned_config(
+        config = write_config(
             workdir / "feeds.toml",
-            site.base,
             db,
-            site.feeds(),
-            per_host_concurrency="8",
+            feeds=site.feeds(),
+            execution=THREAD,
+            fetch={"per_host_concurrency": "8", "max_items_per_feed_per_run": str(CAP)},
         )
-        text = config.read_text(encoding="utf-8").replace(
-            "[fetch]\n", f"[fetch]\nmax_items_per_feed_per_run = {CAP}\n", 1
-        )
+        text = config.read_text(encoding="utf-8")
         config.write_text(text.replace("batch_size = 3", "batch_size = 20"), encoding="utf-8")
         first = ingest(config_path=str(config))
         yield site, config, db, first, ingest

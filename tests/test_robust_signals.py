@@ -43,10 +43,8 @@ def test_sigterm_ends_the_run_as_interrupted_with_no_child_left(
     site: StorySite, tmp_path: Path
 ) -> None:
     db = tmp_path / "news.duckdb"
-    config = write_config(
-        tmp_path / "feeds.toml", site.base, db, feeds=[("W", site.feed_url("world"))]
-    )
-    reached = site.hold_request(after=2, seconds=60)
+    config = write_config(tmp_path / "feeds.toml", db, feeds=[("W", site.feed_url("world"))])
+    reached = site.hold_request(after=2)  # held until released: the run is mid-fetch
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}  # temporary server
     proc = subprocess.Popen(
         [NEWSFLOW, "ingest", "--config", str(config), "--progress"],
@@ -64,6 +62,7 @@ def test_sigterm_ends_the_run_as_interrupted_with_no_child_left(
         _, stderr = proc.communicate(timeout=60)
         took = time.monotonic() - sent
     finally:
+        site.release()
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 130, stderr
