@@ -185,19 +185,15 @@ def finish_stage(
                 search.rebuild_index(con)
         runs.finish_run(con, summary.run_id, summary.counts(), error=error)
         if interrupted:
-            _set_status(con, summary.run_id, "interrupted", error)
+            runs.set_status(con, summary.run_id, "interrupted", error)
         run_stages.record(con, summary.run_id, summary.stages)
     try:
         publish(db)
     except WarehouseError as exc:
         with connection(db) as con:
-            _set_status(con, summary.run_id, "failed", f"{error}; {exc}" if error else str(exc))
+            runs.set_status(con, summary.run_id, "failed", f"{error}; {exc}" if error else str(exc))
         return str(exc)
     return None
-
-
-def _set_status(con: Any, run_id: str, status: str, error: str | None) -> None:
-    con.execute("UPDATE runs SET status = ?, error = ? WHERE run_id = ?", [status, error, run_id])
 
 
 def _batches(items: Sequence[str], size: int, slots: int) -> Iterator[list[str]]:

@@ -91,3 +91,9 @@ def finish_run(
             run_id,
         ],
     )
+
+
+def set_status(con: duckdb.DuckDBPyConnection, run_id: str, status: str, error: str | None) -> None:
+    """Overrule what ``finish_run`` recorded: 'interrupted' by a signal, or 'failed' when
+    the publish after it failed."""
+    con.execute("UPDATE runs SET status = ?, error = ? WHERE run_id = ?", [status, error, run_id])
