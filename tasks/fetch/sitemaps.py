@@ -34,6 +34,7 @@ from newsflow.tasks.fetch.http import get
 from newsflow.tasks.fetch.robots import RobotsCache
 from newsflow.tasks.fetch.urls import canonicalize_url, unwrap_redirector
 from newsflow.tasks.records import FeedItem, FeedKind, FeedState, SitemapChild
+from newsflow.tasks.text import clean_field
 
 log = logging.getLogger(__name__)
 
@@ -388,10 +389,10 @@ def _item(fields: dict[str, str], feed_url: str, base: str) -> FeedItem | None:
         feed_url=feed_url,
         url=url,
         link=link,
-        title=fields.get("news_title"),
+        title=clean_field(fields.get("news_title"), "title"),
         published_at=parse_w3c_date(fields.get("news_publication_date")),
         source_kind="news_sitemap" if news else "sitemap",
         lastmod=parse_w3c_date(fields.get("lastmod")),
-        keywords=fields.get("news_keywords"),
-        language=fields.get("news_language"),
+        keywords=clean_field(fields.get("news_keywords"), "metadata"),
+        language=clean_field(fields.get("news_language"), "language"),
     )
