@@ -37,7 +37,7 @@ from newsflow.tasks.load import (
     queue,
     run_stages,
     runs,
-    search,
+    search_index,
     sources,
     store,
     syndication,
@@ -180,9 +180,9 @@ def finish_stage(
     marks the run failed, leaves the previous snapshot as it was, and returns the one-line
     reason (returned, not raised: the CLI prints it as the run's only error line)."""
     with connection(db) as con:
-        if not search.index_is_current(con):  # a run that added nothing leaves it as it is
-            with summary.timed("index"):
-                search.rebuild_index(con)
+        # Each batch indexed its own articles; this only repairs changes made some other way.
+        with summary.timed("index"):
+            search_index.catch_up(con)
         runs.finish_run(con, summary.run_id, summary.counts(), error=error)
         if interrupted:
             runs.set_status(con, summary.run_id, "interrupted", error)

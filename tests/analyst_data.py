@@ -1,7 +1,7 @@
 """A small, hand-written warehouse for the analyst-facing tests (views, search, exports, report).
 
-Built through the real load path (``record_polls``, ``store_batch``, cluster assignment,
-index rebuild, publish) into a real DuckDB file. Offsets are computed from the texts, so
+Built through the real load path (``record_polls``, ``store_batch`` with its search index,
+cluster assignment, publish) into a real DuckDB file. Offsets are computed from the texts, so
 every mention and quote indexes into its article like the pipeline's own.
 
 The stories: a wire story about grain talks run by three outlets (one with another
@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from newsflow.clock import utcnow
-from newsflow.tasks.load import poll_records, runs, search, store, syndication
+from newsflow.tasks.load import poll_records, runs, store, syndication
 from newsflow.tasks.records import (
     Analysis,
     Article,
@@ -291,7 +291,6 @@ def build(db: Path, *, only: set[str] | None = None) -> Path:
             batch.analyses[article.article_id] = analysis
         store.store_batch(con, batch, [_missing_page()], run_id="run-1")
         syndication.assign_clusters(con)
-        search.rebuild_index(con)
         runs.finish_run(con, "run-1", {"articles_stored": len(picked)}, error=None)
     publish(db)
     return db

@@ -1,5 +1,5 @@
 """What keeps a big run fast: tapering batches, one warehouse connection per run, a search
-index rebuilt only when articles changed, and the CPU stage behind a pool of any runner."""
+index left alone by a run that stored nothing, and the CPU stage behind a pool of any runner."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import duckdb
 from newsflow.config.settings import ExecutionSettings, NlpSettings
 from newsflow.flows.execution import cpu_pool
 from newsflow.flows.ingest import _batches
-from newsflow.tasks.load import search, store
+from newsflow.tasks.load import search_index, store
 from newsflow.tasks.records import Article, FetchedPage, ProcessedBatch
 from newsflow.warehouse.db import ingest_path
 from newsflow.warehouse.run_connection import connection, run_session
@@ -50,17 +50,16 @@ def _article(number: int) -> Article:
     )
 
 
-def test_search_index_is_rebuilt_only_when_articles_changed(tmp_path: Path) -> None:
+def test_a_run_that_stored_nothing_leaves_the_search_index_as_it_is(tmp_path: Path) -> None:
     db = tmp_path / "news.duckdb"
     with connection(db) as con:
-        assert not search.index_is_current(con)  # no index yet
         store.store_batch(con, ProcessedBatch(articles=[_article(1)]), [], run_id="r1")
-        search.rebuild_index(con)
-        assert search.index_is_current(con)
+        assert search_index.is_current(con)  # the load indexed its article
         store.store_batch(con, ProcessedBatch(articles=[_article(2)]), [], run_id="r2")
-        assert not search.index_is_current(con)
-        search.rebuild_index(con)
-        assert search.index_is_current(con)
+        assert search_index.is_current(con)
+        indexed = con.execute("SELECT max(indexed_at) FROM search_docs").fetchone()
+        assert search_index.catch_up(con) == 0
+        assert con.execute("SELECT max(indexed_at) FROM search_docs").fetchone() == indexed
 
 
 def test_a_run_session_shares_one_connection_and_leaves_the_data_on_disk(tmp_path: Path) -> None:

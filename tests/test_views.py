@@ -238,10 +238,7 @@ def test_saved_query_runs_through_the_cli_by_name(analyst_warehouse: Path) -> No
 
 
 def test_the_cli_sql_can_rank_with_bm25(analyst_warehouse: Path) -> None:
-    query = (
-        "SELECT article_id FROM articles "
-        "WHERE fts_main_articles.match_bm25(article_id, 'Freedonia') IS NOT NULL"
-    )
+    query = "SELECT article_id FROM search_bm25('Freedonia') ORDER BY score DESC"
     result = CliRunner().invoke(
         app, ["sql", query, "--csv", "--db", str(analyst_warehouse), "-c", "/dev/null"]
     )

@@ -30,6 +30,7 @@ from pathlib import Path
 import duckdb
 
 from newsflow.clock import utcnow
+from newsflow.warehouse.extensions import load_fts
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -115,10 +116,11 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
     )
     applied = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    pending = [m for m in migrations() if m[0] not in applied]
+    if pending:
+        load_fts(con)  # the search index's macros use its stem()
     done = []
-    for version, name, sql in migrations():
-        if version in applied:
-            continue
+    for version, name, sql in pending:
         with transaction(con):
             con.execute(sql)
             con.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, utcnow()])

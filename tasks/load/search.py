@@ -1,9 +1,10 @@
-"""Full-text search over article titles and bodies: DuckDB's FTS extension (BM25 ranking).
+"""Full-text search over article titles and bodies: BM25 over the warehouse's own index.
 
-DuckDB cannot download extensions here, so the extension is loaded from the pinned PyPI
-package ``duckdb-extension-fts`` (its file sits inside the installed package). The index is
-rebuilt in the flow's private file after each load, before the snapshot is published, so
-the published warehouse always carries an index that covers every article in it.
+The index (migration 0013, written by ``search_index`` as each batch is loaded) keeps each
+article's stemmed terms with their positions; a query reads the postings of its own terms
+only, so its cost follows how many articles match, and new articles are searchable in the
+snapshot of the run that stored them. The SQL is the warehouse's: ``search_bm25('words')``
+and ``search_phrase('words')``, the same macros analysts call in ``newsflow sql``.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 
 import duckdb
 
-INDEX_SCHEMA = "fts_main_articles"
+from newsflow.warehouse import extensions
+
 SNIPPET_CHARS = 240
 
 
@@ -35,70 +36,29 @@ class SearchHit:
     also_in: list[str | None] = field(default_factory=list)  # sources of other copies
 
 
-def fts_extension_path() -> Path:
-    """The FTS extension file shipped by the installed ``duckdb-extension-fts`` package."""
-    try:
-        import duckdb_extension_fts
-    except ImportError:
-        raise SearchError(
-            "the duckdb-extension-fts package is not installed (pip install -e .)"
-        ) from None
-    package = Path(next(iter(duckdb_extension_fts.__path__)))
-    path = package / "extensions" / f"v{duckdb.__version__}" / "fts.duckdb_extension"
-    if not path.is_file():
-        found = sorted(p.name for p in (package / "extensions").glob("v*"))
-        raise SearchError(
-            f"no FTS extension for DuckDB {duckdb.__version__} in {package} (has: {found}); "
-            "install duckdb-extension-fts of the same version as duckdb"
-        )
-    return path
-
-
 def load_fts(con: duckdb.DuckDBPyConnection) -> None:
-    """Load the FTS extension into this connection (read-only connections too)."""
-    path = str(fts_extension_path())
-    # LOAD takes no parameters; the path comes from the installed package, not from input.
-    con.execute("LOAD '" + path.replace("'", "''") + "'")
-
-
-def rebuild_index(con: duckdb.DuckDBPyConnection) -> int:
-    """Rebuild the BM25 index over ``articles`` (title + text); return the articles indexed.
-
-    DuckDB's FTS index is not updated incrementally, so it is rebuilt whole: about a second
-    per few thousand articles (see bench/search.py).
-    """
-    load_fts(con)
-    con.execute(
-        "PRAGMA create_fts_index('articles', 'article_id', 'title', 'text', "
-        "stemmer = 'porter', stopwords = 'english', strip_accents = 1, lower = 1, "
-        "overwrite = 1)"
-    )
-    row = con.execute(f"SELECT count(*) FROM {INDEX_SCHEMA}.docs").fetchone()  # noqa: S608
-    return int(row[0]) if row else 0
-
-
-def index_is_current(con: duckdb.DuckDBPyConnection) -> bool:
-    """True when the index covers exactly the stored articles, so a run that added none
-    can skip the rebuild (articles are only ever inserted, never edited)."""
-    if not has_index(con):
-        return False
-    row = con.execute(
-        f"""
-        SELECT (SELECT count(*) FROM articles) = (SELECT count(*) FROM {INDEX_SCHEMA}.docs)
-           AND NOT EXISTS (
-               SELECT 1 FROM articles a ANTI JOIN {INDEX_SCHEMA}.docs d ON d.name = a.article_id
-           )
-        """  # noqa: S608 - a constant schema name
-    ).fetchone()
-    return bool(row and row[0])
+    """Load the FTS extension, whose ``stem()`` the search macros use (read-only too)."""
+    try:
+        extensions.load_fts(con)
+    except extensions.ExtensionMissing as exc:
+        raise SearchError(str(exc)) from None
 
 
 def has_index(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the warehouse has the search index's tables (migration 0013)."""
     row = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = 'docs'",
-        [INDEX_SCHEMA],
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'search_postings'"
     ).fetchone()
     return bool(row and row[0])
+
+
+_PHRASE = re.compile(r'"([^"]*)"')
+
+
+def parse_query(query: str) -> tuple[str, list[str]]:
+    """(every word of the query, its quoted phrases): all words score, each phrase must occur."""
+    phrases = [" ".join(p.split()) for p in _PHRASE.findall(query) if p.strip()]
+    return " ".join(query.replace('"', " ").split()), phrases
 
 
 def search(
@@ -109,45 +69,72 @@ def search(
     limit: int = 10,
     all_copies: bool = False,
 ) -> list[SearchHit]:
-    """Articles matching ``query`` (any of its words, stemmed), best BM25 score first.
+    """Articles matching ``query`` (any of its words, stemmed; each "quoted phrase" as
+    written), best BM25 score first.
 
     ``since`` keeps articles whose day (publication date, else fetch date) is on or after it.
     Syndicated copies of one story (same syndication cluster) count once: the best-scoring
     copy is shown, with the other outlets that ran it, unless ``all_copies``.
     """
-    if not query.strip():
+    words, phrases = parse_query(query)
+    if not words:
         raise SearchError("the search query is empty")
     if not has_index(con):
         raise SearchError("this warehouse has no search index yet (run `newsflow ingest`)")
     load_fts(con)
+    params: dict[str, object] = {
+        "query": words,
+        "since": since,
+        "limit": limit,
+        "all_copies": all_copies,
+    }
+    required = ""
+    for number, phrase in enumerate(phrases):
+        params[f"phrase{number}"] = phrase
+        required += (  # only a placeholder's name is spliced in
+            f" AND s.article_id IN (SELECT article_id FROM search_phrase($phrase{number}))"  # noqa: S608
+        )
     rows = con.execute(
         f"""
-        WITH hits AS (
-            SELECT article_id, {INDEX_SCHEMA}.match_bm25(article_id, $query) AS score
-            FROM articles
-        ),
-        matched AS (
-            SELECT h.article_id, h.score, ai.title, ai.url, ai.day, ai.source,
-                   coalesce(s.cluster_id, h.article_id) AS cluster_id
-            FROM hits h
-            JOIN article_info ai ON ai.article_id = h.article_id
-            LEFT JOIN article_signatures s ON s.article_id = h.article_id
-            WHERE h.score IS NOT NULL AND ($since IS NULL OR ai.day >= $since)
+        WITH matched AS (
+            SELECT s.article_id, s.score, CAST(coalesce(a.published_at, a.fetched_at) AS DATE)
+                       AS day,
+                   coalesce(sig.cluster_id, s.article_id) AS cluster_id
+            FROM search_bm25($query) s
+            JOIN articles a ON a.article_id = s.article_id
+            LEFT JOIN article_signatures sig ON sig.article_id = s.article_id
+            WHERE ($since IS NULL OR CAST(coalesce(a.published_at, a.fetched_at) AS DATE) >= $since)
+            {required}
         ),
         ranked AS (
-            SELECT *,
-                row_number() OVER copies AS nth,
-                list(source ORDER BY day, source) OVER (PARTITION BY cluster_id) AS sources
+            SELECT *, row_number() OVER (
+                PARTITION BY CASE WHEN $all_copies THEN article_id ELSE cluster_id END
+                ORDER BY score DESC, day, article_id) AS nth
             FROM matched
-            WINDOW copies AS (PARTITION BY cluster_id ORDER BY score DESC, day, article_id)
+        ),
+        top AS (
+            SELECT * FROM ranked WHERE nth = 1
+            ORDER BY score DESC, day DESC, article_id LIMIT $limit
+        ),
+        copies AS (
+            SELECT t.article_id AS hit_id, m.article_id
+            FROM top t JOIN matched m ON m.cluster_id = t.cluster_id
+            WHERE NOT $all_copies
+        ),
+        copy_sources AS (
+            SELECT c.hit_id, list(ai.source ORDER BY ai.day, ai.source) AS sources
+            FROM copies c JOIN article_info ai ON ai.article_id = c.article_id
+            GROUP BY c.hit_id
         )
-        SELECT r.article_id, r.score, r.title, r.url, r.day, r.source, r.sources, a.text
-        FROM ranked r JOIN articles a ON a.article_id = r.article_id
-        WHERE $all_copies OR r.nth = 1
-        ORDER BY r.score DESC, r.day DESC, r.article_id
-        LIMIT $limit
-        """,  # noqa: S608 - the schema name is a constant
-        {"query": query, "since": since, "limit": limit, "all_copies": all_copies},
+        SELECT t.article_id, t.score, ai.title, ai.url, ai.day, ai.source,
+               coalesce(cs.sources, [ai.source]) AS sources, a.text
+        FROM top t
+        JOIN article_info ai ON ai.article_id = t.article_id
+        JOIN articles a ON a.article_id = t.article_id
+        LEFT JOIN copy_sources cs ON cs.hit_id = t.article_id
+        ORDER BY t.score DESC, t.day DESC, t.article_id
+        """,  # noqa: S608 - only placeholders are spliced in
+        params,
     ).fetchall()
     hits = []
     for article_id, score, title, url, day, source, sources, text in rows:
@@ -161,7 +148,7 @@ def search(
                 url=url,
                 day=day,
                 source=source,
-                snippet=snippet(text, query),
+                snippet=snippet(text, phrases[0] if phrases else words),
                 also_in=[] if all_copies else others,
             )
         )

@@ -14,7 +14,7 @@ import duckdb
 
 from newsflow.clock import utcnow
 from newsflow.tasks.fetch.retry import DEFAULT_RETRY_BACKOFF, plan_page_retry
-from newsflow.tasks.load import article_facts, entity_registry
+from newsflow.tasks.load import article_facts, entity_registry, search_index
 from newsflow.tasks.load.rows import (
     ARTICLE_COLUMNS,
     MENTION_COLUMNS,
@@ -68,6 +68,7 @@ def store_batch(
         unique.setdefault(article.article_id, article)
     with transaction(con):
         new_ids = _insert_articles(con, list(unique.values()), run_id, now)
+        search_index.add_articles(con, [unique[i] for i in sorted(new_ids)])
         # Mentions and quotes only for articles this batch really adds: a story already
         # stored keeps the rows it has.
         mentions, quotes = _insert_analyses(con, batch, new_ids)
