@@ -44,12 +44,13 @@ from throughput import (
     RunResult,
     StorySite,
     TreeSampler,
+    _handler,
+    _SiteServer,
     load_average,
     load_templates,
     newsflow_command,
     run_ingest,
     stage_line,
-    start_site,
     write_config,
 )
 
@@ -123,6 +124,16 @@ class Measured:
     cli_search_rss_mb: float
 
 
+def start_site(site: ScaleSite, workdir: Path) -> _SiteServer:
+    """The site on the port the seed warehouse was made with: its URLs are in the seed."""
+    port_file = workdir / "seed" / "port"
+    port = int(port_file.read_text()) if port_file.exists() else 0
+    server = _SiteServer(("127.0.0.1", port), _handler(site))
+    site.base = f"http://127.0.0.1:{server.server_address[1]}"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 def env_for(workdir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     env["PREFECT_HOME"] = str(workdir / "prefect")
@@ -137,6 +148,7 @@ def seed_warehouse(workdir: Path, site: ScaleSite, env: dict[str, str]) -> Path:
     if seed.exists():
         return seed
     seed.parent.mkdir(parents=True, exist_ok=True)
+    (seed.parent / "port").write_text(site.base.rsplit(":", 1)[1])
     config = write_config(seed.parent / "feeds.toml", seed, [f"{site.base}/feeds/0.xml"], 2)
     result = run_ingest(config, seed, env, workdir / "seed.log")
     print(f"seed: {result.articles} articles through the pipeline in {result.wall_s:.1f} s")
@@ -418,7 +430,7 @@ def main(argv: list[str] | None = None) -> int:
     args.workdir.mkdir(parents=True, exist_ok=True)
     env = env_for(args.workdir)
     site = ScaleSite(templates, len(templates))
-    server = start_site(site)
+    server = start_site(site, args.workdir)
     print(f"work directory {args.workdir}; load average {load_average()}")
     try:
         seed = seed_warehouse(args.workdir, site, env)
