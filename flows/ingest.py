@@ -168,7 +168,7 @@ def load_stage(
     with connection(db) as con:
         counts = isolate.store_isolating(con, batch, failed, run_id=run_id, **retry)
         loaded = time.perf_counter()
-        syndication.assign_clusters(con)
+        syndication.assign_clusters(con, counts.article_ids)
         return LoadedBatch(counts, time.perf_counter() - loaded)
 
 
@@ -180,7 +180,10 @@ def finish_stage(
     marks the run failed, leaves the previous snapshot as it was, and returns the one-line
     reason (returned, not raised: the CLI prints it as the run's only error line)."""
     with connection(db) as con:
-        # Each batch indexed its own articles; this only repairs changes made some other way.
+        # Each batch signed and indexed its own articles; these only catch up on articles
+        # stored some other way (an upgrade), at the cost of a count when there are none.
+        with summary.timed("cluster"):
+            syndication.assign_clusters(con)
         with summary.timed("index"):
             search_index.catch_up(con)
         runs.finish_run(con, summary.run_id, summary.counts(), error=error)

@@ -71,12 +71,14 @@ def test_later_copies_find_their_cluster_through_the_stored_buckets(tmp_path: Pa
                 article, analysis = analyst_data._article(story)
                 batch.articles.append(article)
                 batch.analyses[article.article_id] = analysis
-        store.store_batch(con, batch, [], run_id="run-2")
-        counts = syndication.assign_clusters(con)
-        again = syndication.assign_clusters(con)
+        stored = store.store_batch(con, batch, [], run_id="run-2")
+        # The loader's way: the batch's own articles, looked up by key.
+        counts = syndication.assign_clusters(con, stored.article_ids)
+        again = syndication.assign_clusters(con, stored.article_ids)
+        catch_up = syndication.assign_clusters(con)
     after = _clusters(db.with_name(".news.ingest.duckdb"))
     assert counts == syndication.ClusterCounts(assigned=3, joined=2)
-    assert again == syndication.ClusterCounts()  # idempotent: nothing left to assign
+    assert again == catch_up == syndication.ClusterCounts()  # idempotent
     assert {k: after[k] for k in before} == before  # cluster ids never change
     assert after["art-planet-copy"] == after["art-coast-copy"] == "art-wire"
     assert after["art-strike"] == "art-strike"

@@ -44,6 +44,7 @@ class BatchCounts:
     mentions: int = 0
     quotes: int = 0
     failures: int = 0
+    article_ids: tuple[str, ...] = ()  # the articles this batch added
 
 
 def store_batch(
@@ -77,7 +78,11 @@ def store_batch(
         article_facts.date_from_feeds(con, added)
         _update_pages(con, batch.articles, failures, now, max_attempts, retry_backoff)
     return BatchCounts(
-        articles=len(new_ids), mentions=mentions, quotes=quotes, failures=len(failures)
+        articles=len(new_ids),
+        mentions=mentions,
+        quotes=quotes,
+        failures=len(failures),
+        article_ids=tuple(sorted(new_ids)),
     )
 
 

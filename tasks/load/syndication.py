@@ -98,22 +98,20 @@ def band_buckets(signature: np.ndarray) -> list[int]:
     ]
 
 
-def assign_clusters(con: duckdb.DuckDBPyConnection, *, chunk_size: int = 500) -> ClusterCounts:
-    """Give every article that has no signature yet a signature and a cluster.
-
-    Runs after each load (and catches up on older articles after an upgrade), oldest story
+def assign_clusters(
+    con: duckdb.DuckDBPyConnection,
+    article_ids: Sequence[str] | None = None,
+    *,
+    chunk_size: int = 500,
+) -> ClusterCounts:
+    """Give articles that have no signature yet a signature and a cluster, oldest story
     first so a cluster is named after the earliest copy loaded with it. Idempotent.
+
+    ``article_ids``: the articles a batch just stored (the loader's case: they are looked up
+    by key, and the stored articles are never scanned). None: every article that lacks a
+    signature (catching up after an upgrade); one count when none does.
     """
-    todo = [
-        row[0]
-        for row in con.execute(
-            """
-            SELECT a.article_id FROM articles a
-            WHERE NOT EXISTS (SELECT 1 FROM article_signatures s WHERE s.article_id = a.article_id)
-            ORDER BY coalesce(a.published_at, a.fetched_at), a.article_id
-            """
-        ).fetchall()
-    ]
+    todo = _unsigned(con) if article_ids is None else _oldest_first(con, article_ids)
     assigned = joined = 0
     for start in range(0, len(todo), chunk_size):
         counts = _assign_chunk(con, todo[start : start + chunk_size])
@@ -122,10 +120,56 @@ def assign_clusters(con: duckdb.DuckDBPyConnection, *, chunk_size: int = 500) ->
     return ClusterCounts(assigned=assigned, joined=joined)
 
 
+def _unsigned(con: duckdb.DuckDBPyConnection) -> list[str]:
+    row = con.execute(
+        "SELECT (SELECT count(*) FROM articles) = (SELECT count(*) FROM article_signatures)"
+    ).fetchone()
+    if row and row[0]:
+        return []
+    rows = con.execute(
+        """
+        SELECT a.article_id FROM articles a
+        WHERE NOT EXISTS (SELECT 1 FROM article_signatures s WHERE s.article_id = a.article_id)
+        ORDER BY coalesce(a.published_at, a.fetched_at), a.article_id
+        """
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def _placeholders(count: int) -> str:
+    """``?, ?, ...``: a list of constants DuckDB looks up in a primary key's index (a
+    list parameter or a join would scan the table)."""
+    return ", ".join("?" * count)
+
+
+def _oldest_first(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> list[str]:
+    """These articles, less those already signed, oldest first."""
+    ids = sorted(set(article_ids))
+    if not ids:
+        return []
+    marks = _placeholders(len(ids))
+    signed = {
+        row[0]
+        for row in con.execute(
+            f"SELECT article_id FROM article_signatures WHERE article_id IN ({marks})",  # noqa: S608
+            ids,
+        ).fetchall()
+    }
+    rows = con.execute(
+        f"""
+        SELECT article_id FROM articles WHERE article_id IN ({marks})
+        ORDER BY coalesce(published_at, fetched_at), article_id
+        """,  # noqa: S608 - placeholders only
+        ids,
+    ).fetchall()
+    return [row[0] for row in rows if row[0] not in signed]
+
+
 def _assign_chunk(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> ClusterCounts:
     texts = dict(
         con.execute(
-            "SELECT article_id, text FROM articles WHERE list_contains(?, article_id)", [list(ids)]
+            f"SELECT article_id, text FROM articles WHERE article_id IN ({_placeholders(len(ids))})",  # noqa: S608
+            list(ids),
         ).fetchall()
     )
     signatures = {article_id: minhash(texts[article_id]) for article_id in ids}
