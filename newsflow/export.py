@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -44,10 +45,12 @@ class ExportedTable:
 
 
 def tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Every base table of the warehouse's main schema (the search index is not one)."""
+    """Every base table of the warehouse's main schema but the search index's (``search_*``:
+    an index over ``articles``, rebuilt from them, not data)."""
     rows = con.execute(
         "SELECT table_name FROM duckdb_tables() "
         "WHERE database_name = current_database() AND schema_name = 'main' "
+        "AND NOT starts_with(table_name, 'search_') "
         "ORDER BY table_name"
     ).fetchall()
     return [name for (name,) in rows]
@@ -126,6 +129,10 @@ def export_warehouse(
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ExportError(f"cannot create {out_dir}: {exc.strerror}") from None
+    # Rows may be written in any order: DuckDB then streams each table to its files instead
+    # of holding them to keep the order. A locked-down connection keeps its settings.
+    with suppress(duckdb.Error):
+        con.execute("SET preserve_insertion_order = false")
     done = []
     for table in names:
         target = targets[table]

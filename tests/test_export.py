@@ -52,6 +52,7 @@ def test_every_table_is_exported_and_dated_ones_are_partitioned(
 ) -> None:
     names = tables(source)
     assert {"articles", "quotes", "entity_mentions", "feeds", "runs", "pages"} <= set(names)
+    assert not [name for name in names if name.startswith("search_")]  # an index, not data
     assert sorted(p.name for p in parquet_dir.iterdir()) == names
     days = {
         d.isoformat() for (d,) in source.execute("SELECT DISTINCT day FROM article_info").fetchall()
