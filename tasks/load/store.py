@@ -147,10 +147,18 @@ def _update_pages(
 ) -> None:
     """Record each page's attempt: ok with its article, or failed with its retry plan."""
     urls = [article.page_url for article in articles] + [failure.url for failure in failures]
-    attempts = dict(
-        con.execute(
-            "SELECT page_url, attempts FROM pages WHERE list_contains(?, page_url)", [urls]
-        ).fetchall()
+    # A list of constants is looked up in the primary key's index; list_contains(?, ...)
+    # would evaluate every stored page.
+    marks = ", ".join("?" * len(urls))
+    attempts = (
+        dict(
+            con.execute(
+                f"SELECT page_url, attempts FROM pages WHERE page_url IN ({marks})",  # noqa: S608
+                urls,
+            ).fetchall()
+        )
+        if urls
+        else {}
     )
     rows: list[dict[str, object]] = [
         {
