@@ -258,9 +258,11 @@ def _sign(con: duckdb.DuckDBPyConnection) -> None:
     ids = [row[0] for row in todo]
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
+        con.register("chunk_ids", pa.table({"article_id": chunk}))
         texts = con.execute(
-            "SELECT article_id, text FROM articles WHERE list_contains(?, article_id)", [chunk]
+            "SELECT article_id, text FROM articles SEMI JOIN chunk_ids USING (article_id)"
         ).fetchall()
+        con.unregister("chunk_ids")
         signatures, buckets = [], {"band": [], "bucket": [], "article_id": []}
         for article_id, text in texts:
             signature = syndication.minhash(text)
@@ -355,11 +357,14 @@ def measure(workdir: Path, seed: Path, site: ScaleSite, articles: int, env: dict
     grown = workdir / f"grown-{articles}" / "news.duckdb"
     started = time.perf_counter()
     if not grown.exists():  # kept: the same data for every version of the code measured
-        grown.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(seed, grown)
-        shutil.copyfile(seed, ingest_path(grown))
-        grow(grown, articles)
-        ingest_path(grown).unlink()
+        growing = workdir / f"growing-{articles}" / "news.duckdb"
+        shutil.rmtree(growing.parent, ignore_errors=True)
+        growing.parent.mkdir(parents=True)
+        shutil.copyfile(seed, growing)
+        shutil.copyfile(seed, ingest_path(growing))
+        grow(growing, articles)
+        ingest_path(growing).unlink()
+        growing.parent.rename(grown.parent)
     grow_s = time.perf_counter() - started
     shutil.copyfile(grown, db)
     old = write_config(folder / "old.toml", db, [f"{site.base}/feeds/0.xml"], 2)
