@@ -6,7 +6,7 @@ or up to 40 % of the ending cut. Loads them in batches like the flow does, then 
 
 * cluster assignment per article, and its accuracy against the known copies (a copy found
   in its story's cluster is a hit; an article put in another story's cluster a false merge);
-* the full rebuild of the BM25 index, and a search over it.
+* the load of each batch, its search index entries included, and a search over the index.
 
 Last line: ``analyst: key=value ...``.
 
@@ -88,17 +88,17 @@ def main() -> None:
 
     articles, truth = build(args.stories)
     db = Path(tempfile.mkdtemp(prefix="newsflow-bench-")) / "news.duckdb"
-    assign_seconds = 0.0
+    assign_seconds = load_seconds = 0.0
     with open_ingest(db) as con:
         for begin in range(0, len(articles), args.batch):
             batch = ProcessedBatch(articles=articles[begin : begin + args.batch])
-            store.store_batch(con, batch, [], run_id="bench")
             started = time.perf_counter()
-            syndication.assign_clusters(con)
+            counts = store.store_batch(con, batch, [], run_id="bench")  # indexes for search too
+            load_seconds += time.perf_counter() - started
+            started = time.perf_counter()
+            syndication.assign_clusters(con, counts.article_ids)
             assign_seconds += time.perf_counter() - started
-        started = time.perf_counter()
-        indexed = search.rebuild_index(con)
-        index_seconds = time.perf_counter() - started
+        indexed = con.execute("SELECT docs FROM search_stats").fetchone()[0]
         started = time.perf_counter()
         search.search(con, "w12 w345 w6789", limit=10)
         search_seconds = time.perf_counter() - started
@@ -113,12 +113,13 @@ def main() -> None:
     print(f"articles: {len(articles)} ({len(copies)} syndicated copies), batches of {args.batch}")
     print(f"cluster assignment: {assign_seconds:.2f} s in all, {per_article_ms:.2f} ms per article")
     print(f"copies found: {found}/{len(copies)}; false merges: {false_merges}")
-    print(f"search index rebuild: {index_seconds:.2f} s for {indexed} articles")
+    load_ms = 1000 * load_seconds / len(articles)
+    print(f"load with search indexing: {load_ms:.2f} ms per article ({indexed} indexed)")
     print(f"one search: {1000 * search_seconds:.0f} ms")
     print(
         f"analyst: articles={len(articles)} assign_ms_per_article={per_article_ms:.2f} "
         f"copy_recall={found / max(len(copies), 1):.3f} false_merges={false_merges} "
-        f"index_rebuild_s={index_seconds:.2f} search_ms={1000 * search_seconds:.0f}"
+        f"load_ms_per_article={load_ms:.2f} search_ms={1000 * search_seconds:.0f}"
     )
 
 

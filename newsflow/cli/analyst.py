@@ -322,7 +322,7 @@ def escape_controls(value: object) -> object:
 
 
 def _load_search_functions(con: object) -> None:
-    """Make the search index's SQL functions (fts_main_articles.match_bm25) usable in `sql`."""
+    """Load the FTS extension, whose stem() the search macros (search_bm25, search_phrase) use."""
     from contextlib import suppress
 
     from newsflow.tasks.load.search import SearchError, load_fts
