@@ -46,22 +46,30 @@ def _index(con: duckdb.DuckDBPyConnection, documents: pa.Table) -> int:
         # Title words first, then one empty slot (no phrase spans the two), then the text.
         con.execute(
             """
-            CREATE OR REPLACE TEMP TABLE search_batch_terms AS
+            CREATE OR REPLACE TEMP TABLE search_batch_words AS
             WITH words AS (
                 SELECT article_id,
                        list_concat(search_tokens(title), [''], search_tokens(text)) AS words
                 FROM search_batch
-            ),
-            tokens AS (
-                SELECT article_id, unnest(words) AS token,
-                       unnest(range(len(words)))::INTEGER AS pos
-                FROM words
             )
-            SELECT article_id, stem(token, 'english') AS term, pos
-            FROM tokens
-            WHERE token <> '' AND token NOT IN (SELECT word FROM search_stopwords)
+            SELECT article_id, unnest(words) AS token, unnest(range(len(words)))::INTEGER AS pos
+            FROM words
             """
         )
+        # Each distinct word is stemmed once (a batch repeats most of its words).
+        con.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE search_batch_terms AS
+            WITH vocabulary AS (
+                SELECT token, search_stem(token) AS term
+                FROM (SELECT DISTINCT token FROM search_batch_words WHERE token <> '')
+                WHERE strip_accents(token) NOT IN (SELECT word FROM search_stopwords)
+            )
+            SELECT w.article_id, v.term, w.pos
+            FROM search_batch_words w JOIN vocabulary v ON v.token = w.token
+            """
+        )
+        con.execute("DROP TABLE search_batch_words")
         added = con.execute(
             """
             INSERT OR IGNORE INTO search_docs (article_id, length, indexed_at)

@@ -31,18 +31,21 @@ CREATE TABLE search_stats (
 );
 INSERT INTO search_stats VALUES (0, 0);
 
--- Words of a text: lower case, accents stripped, runs of letters and digits.
+-- Words of a text: lower-cased runs of letters (Latin, accented too) and digits.
 CREATE MACRO search_tokens(s) AS
-    regexp_extract_all(lower(strip_accents(coalesce(s, ''))), '[a-z0-9]+');
+    regexp_extract_all(lower(coalesce(s, '')), '[a-z0-9ß-öø-ɏ]+');
+
+-- The indexed term of a word that is not a stop word: accents stripped, Snowball English stem.
+CREATE MACRO search_stem(word) AS stem(strip_accents(word), 'english');
 
 -- The indexed terms of a text, with each word's position (stop words keep theirs).
 CREATE MACRO search_terms(q) AS TABLE
-SELECT pos, stem(token, 'english') AS term
+SELECT pos, search_stem(token) AS term
 FROM (
     SELECT unnest(words) AS token, unnest(range(len(words)))::INTEGER AS pos
     FROM (SELECT search_tokens(q) AS words)
 )
-WHERE token NOT IN (SELECT word FROM search_stopwords);
+WHERE strip_accents(token) NOT IN (SELECT word FROM search_stopwords);
 
 -- BM25 of every article that has any of the words: k1 = 1.2, b = 0.75 and a base-10 idf,
 -- as DuckDB's FTS scores.
