@@ -121,8 +121,11 @@ def record_polls(
         ).fetchall()
         con.unregister("batch_feed_items")
         _record_fetches(con, polls, new_per_feed, run_id, now)
+        recent = _recent_item_dates(con, polls, now)
         for poll in polls:
-            _schedule_next_poll(con, poll, polling_settings or PollingSettings(), now)
+            _schedule_next_poll(
+                con, poll, polling_settings or PollingSettings(), now, recent.get(poll.feed_url, [])
+            )
     return len(new_pages)
 
 
@@ -200,8 +203,49 @@ def _record_fetches(
     con.unregister("batch_feed_fetches")
 
 
+def _recent_item_dates(
+    con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPoll], now: datetime
+) -> dict[str, list[datetime]]:
+    """The latest item dates (up to the poll's time) of every polled feed, newest first: one
+    pass over ``feed_items`` for all the feeds, not one per feed."""
+    if not polls:
+        return {}
+    latest: dict[str, datetime] = {}
+    for poll in polls:
+        at = poll.polled_at or now
+        latest[poll.feed_url] = max(at, latest.get(poll.feed_url, at))
+    polled = pa.table(
+        {
+            "feed_url": pa.array(list(latest), pa.string()),
+            "polled_at": pa.array(list(latest.values()), pa.timestamp("us")),
+        }
+    )
+    con.register("polled_feeds", polled)
+    try:
+        rows = con.execute(
+            """
+            SELECT feed_url, list(day ORDER BY day DESC)
+            FROM (
+                SELECT i.feed_url, coalesce(i.published_at, i.first_seen_at) AS day
+                FROM feed_items i JOIN polled_feeds f ON f.feed_url = i.feed_url
+                WHERE coalesce(i.published_at, i.first_seen_at) <= f.polled_at
+                QUALIFY row_number() OVER (PARTITION BY i.feed_url ORDER BY day DESC) <= ?
+            )
+            GROUP BY feed_url
+            """,
+            [polling.RECENT_ITEMS * 2],
+        ).fetchall()
+    finally:
+        con.unregister("polled_feeds")
+    return {url: list(days) for url, days in rows}
+
+
 def _schedule_next_poll(
-    con: duckdb.DuckDBPyConnection, poll: FeedPoll, settings: PollingSettings, now: datetime
+    con: duckdb.DuckDBPyConnection,
+    poll: FeedPoll,
+    settings: PollingSettings,
+    now: datetime,
+    dates: list[datetime],
 ) -> None:
     """Plan the feed's next poll from its publishing rate, its hints and its failures."""
     polled_at = poll.polled_at or now
@@ -212,17 +256,6 @@ def _schedule_next_poll(
     streak, ttl = con.execute(
         "SELECT failure_streak, ttl_seconds FROM feeds WHERE feed_url = ?", [poll.feed_url]
     ).fetchone()
-    dates = [
-        row[0]
-        for row in con.execute(
-            """
-            SELECT coalesce(published_at, first_seen_at) AS day FROM feed_items
-            WHERE feed_url = ? AND coalesce(published_at, first_seen_at) <= ?
-            ORDER BY day DESC LIMIT ?
-            """,
-            [poll.feed_url, polled_at, polling.RECENT_ITEMS * 2],
-        ).fetchall()
-    ]
     plan = polling.plan_next_poll(
         polled_at=polled_at,
         failed=poll.status == "failed",
