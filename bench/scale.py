@@ -28,6 +28,7 @@ disk_ratio=...``.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import shutil
 import subprocess
@@ -125,11 +126,22 @@ class Measured:
     cli_search_rss_mb: float
 
 
-def start_site(site: ScaleSite, workdir: Path) -> _SiteServer:
-    """The site on the port the seed warehouse was made with: its URLs are in the seed."""
+def start_site(site: ScaleSite, workdir: Path) -> _SiteServer | None:
+    """The site on the port the seed warehouse was made with: its URLs are in the seed.
+
+    None when another scale.py on the same work directory serves it already (the same
+    pages and feeds: two versions of the code can be measured side by side).
+    """
     port_file = workdir / "seed" / "port"
     port = int(port_file.read_text()) if port_file.exists() else 0
-    server = _SiteServer(("127.0.0.1", port), _handler(site))
+    try:
+        server = _SiteServer(("127.0.0.1", port), _handler(site))
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        site.base = f"http://127.0.0.1:{port}"
+        print(f"the site is served already on port {port} (another scale.py)")
+        return None
     site.base = f"http://127.0.0.1:{server.server_address[1]}"
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
@@ -350,7 +362,7 @@ def cli_search(db: Path, env: dict[str, str]) -> tuple[float, float]:
 
 
 def measure(workdir: Path, seed: Path, site: ScaleSite, articles: int, env: dict) -> Measured:
-    folder = workdir / f"n{articles}"
+    folder = workdir / f"n{articles}-{CHECKOUT.name}"  # per checkout: side by side runs
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     db = folder / "news.duckdb"
@@ -450,10 +462,11 @@ def main(argv: list[str] | None = None) -> int:
         for size in sizes:
             results[size] = measure(args.workdir, seed, site, size, env)
             if not args.keep:
-                shutil.rmtree(args.workdir / f"n{size}", ignore_errors=True)
+                shutil.rmtree(args.workdir / f"n{size}-{CHECKOUT.name}", ignore_errors=True)
     finally:
-        server.shutdown()
-        server.server_close()
+        if server is not None:
+            server.shutdown()
+            server.server_close()
     big, ref = results[args.articles], results[args.reference]
     print(
         f"articles={big.articles} noop_s={big.noop.wall_s:.1f} plus50_s={big.plus50.wall_s:.1f} "
