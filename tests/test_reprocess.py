@@ -23,6 +23,7 @@ ROWS = {
     "entity_mentions": "SELECT * FROM entity_mentions ORDER BY ALL",
     "quotes": "SELECT * FROM quotes ORDER BY ALL",
     "entities": "SELECT * FROM entities ORDER BY ALL",
+    "search": "SELECT term, article_id, tf, positions FROM search_postings ORDER BY ALL",
 }
 
 
@@ -93,6 +94,8 @@ def test_changed_rules_replace_rows_and_keep_counts_consistent(
         assert con.execute("SELECT count(*) FROM entities WHERE label = 'NORP'").fetchone() == (0,)
         _assert_consistent(con)
         assert len(con.execute(ROWS["quotes"]).fetchall()) == len(before["quotes"])
+        # The texts did not change: the search index is the one the load wrote.
+        assert con.execute(ROWS["search"]).fetchall() == before["search"]
     finally:
         con.close()
 
