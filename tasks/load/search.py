@@ -88,19 +88,57 @@ def search(
         "limit": limit,
         "all_copies": all_copies,
     }
+    # One read of the query terms' postings serves the scores and every phrase check (the
+    # same BM25 as the warehouse's search_bm25 macro, and the same phrase test as
+    # search_phrase).
+    phrase_ctes = ""
     required = ""
     for number, phrase in enumerate(phrases):
         params[f"phrase{number}"] = phrase
-        required += (  # only a placeholder's name is spliced in
-            f" AND s.article_id IN (SELECT article_id FROM search_phrase($phrase{number}))"  # noqa: S608
-        )
+        # only placeholder and CTE names built from a counter are spliced in
+        phrase_ctes += f"""
+        phrase_terms{number} AS (
+            SELECT pos - min(pos) OVER () AS offset_, term FROM search_terms($phrase{number})
+        ),
+        phrase{number} AS (
+            SELECT article_id FROM (
+                SELECT h.article_id, unnest(h.positions) - t.offset_ AS start, t.offset_
+                FROM hits h JOIN phrase_terms{number} t ON t.term = h.term
+            )
+            GROUP BY article_id, start
+            HAVING count(DISTINCT offset_) = (SELECT count(DISTINCT offset_) FROM phrase_terms{number})
+        ),"""  # noqa: S608
+        required += f" AND s.article_id IN (SELECT article_id FROM phrase{number})"  # noqa: S608
     rows = con.execute(
         f"""
-        WITH matched AS (
+        WITH query_terms AS (
+            SELECT DISTINCT term FROM search_terms($query)
+        ),
+        hits AS MATERIALIZED (
+            SELECT p.term, p.article_id, p.tf, p.positions
+            FROM search_postings p SEMI JOIN query_terms t ON t.term = p.term
+        ),
+        df AS (
+            SELECT term, count(*) AS df FROM hits GROUP BY term
+        ),
+        bm25 AS (
+            SELECT h.article_id,
+                   sum(
+                       log10((st.docs - df.df + 0.5) / (df.df + 0.5) + 1)
+                       * h.tf * 2.2
+                       / (h.tf + 1.2 * (0.25 + 0.75 * d.length / (st.total_length / st.docs)))
+                   ) AS score
+            FROM hits h
+            JOIN df ON df.term = h.term
+            JOIN search_docs d ON d.article_id = h.article_id
+            CROSS JOIN search_stats st
+            GROUP BY h.article_id
+        ),{phrase_ctes}
+        matched AS (
             SELECT s.article_id, s.score, CAST(coalesce(a.published_at, a.fetched_at) AS DATE)
                        AS day,
                    coalesce(sig.cluster_id, s.article_id) AS cluster_id
-            FROM search_bm25($query) s
+            FROM bm25 s
             JOIN articles a ON a.article_id = s.article_id
             LEFT JOIN article_signatures sig ON sig.article_id = s.article_id
             WHERE ($since IS NULL OR CAST(coalesce(a.published_at, a.fetched_at) AS DATE) >= $since)
