@@ -74,4 +74,5 @@ def store_isolating(
         mentions=sum(c.mentions for c in totals),
         quotes=sum(c.quotes for c in totals),
         failures=sum(c.failures for c in totals),
+        article_ids=tuple(i for c in totals for i in c.article_ids),
     )
