@@ -51,7 +51,7 @@ def jaccard(a: Span, b: Span) -> float:
 
 
 def half_of(page_id: str) -> str:
-    """"even" or "odd": a stable split of the pages by a hash of their id."""
+    """ "even" or "odd": a stable split of the pages by a hash of their id."""
     return "even" if hashlib.sha1(page_id.encode()).digest()[0] % 2 == 0 else "odd"
 
 

@@ -15,7 +15,7 @@ PollStatus = Literal["ok", "unchanged", "failed"]
 SourceKind = Literal["feed", "sitemap", "news_sitemap", "backfill", "warc"]
 # What a configured source URL turned out to be (detected from its content).
 FeedKind = Literal["feed", "sitemap", "sitemap_index", "news_sitemap"]
-QuoteKind = Literal["direct", "indirect"]
+QuoteKind = Literal["direct", "mixed", "indirect"]
 
 
 @dataclass(kw_only=True, slots=True)
@@ -147,7 +147,13 @@ class Mention:
 
 @dataclass(kw_only=True, slots=True)
 class Quote:
-    """A quote and its speaker; offsets index into ``Article.text``."""
+    """A quote and its speaker; offsets index into ``Article.text``.
+
+    ``kind``: direct (``quote`` holds only the quoted words, the fragments of a quote split
+    around its attribution joined by a space), mixed (a reported clause with quoted words
+    inside: ``quote`` is the clause, ``verbatim`` the quoted words) or indirect (no quotation
+    marks). ``start_char``/``end_char`` cover the whole span, attribution included.
+    """
 
     quote: str
     speaker: str | None
@@ -155,7 +161,18 @@ class Quote:
     start_char: int
     end_char: int
     cue: str | None = None
-    speaker_label: str | None = None
+    speaker_label: str | None = None  # PERSON, ORG or GROUP; None when the speaker is unknown
+    verbatim: str | None = None  # the words inside the quotation marks (direct and mixed)
+    fragments: list[Fragment] = field(default_factory=list)  # where those words are
+
+
+@dataclass(kw_only=True, slots=True)
+class Fragment:
+    """One run of quoted words (without the marks); offsets index into ``Article.text``."""
+
+    text: str
+    start_char: int
+    end_char: int
 
 
 @dataclass(kw_only=True, slots=True)

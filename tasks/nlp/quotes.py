@@ -26,12 +26,18 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
 from newsflow.tasks.nlp.entities import EntityIndex
-from newsflow.tasks.nlp.lexicons import CLAIM_NOUNS, NAMING_VERBS, SPEECH_VERBS
+from newsflow.tasks.nlp.lexicons import (
+    CLAIM_NOUNS,
+    FINDING_VERBS,
+    NAMING_VERBS,
+    SPEECH_VERBS,
+    STUDY_NOUNS,
+)
 from newsflow.tasks.nlp.quote_marks import Marked, find_marked_quotes, paragraph_spans
 from newsflow.tasks.nlp.speakers import (
     RELATIVE,
@@ -40,7 +46,7 @@ from newsflow.tasks.nlp.speakers import (
     claimant,
     subject_of,
 )
-from newsflow.tasks.records import Quote
+from newsflow.tasks.records import Fragment, Quote
 
 _SENT_END = frozenset({".", "!", "?"})
 _DASHES = frozenset({"―", "—", "–", "-", "--"})
@@ -59,6 +65,9 @@ _OWN_REPORT_DEPS = frozenset(
 )
 _CLAUSE_UP_DEPS = frozenset({"advcl", "ccomp", "xcomp", "pcomp", "prep", "relcl", "pobj", "dobj"})
 _LIST_GAP_RE = re.compile(r"[ \t]*(?:,[ \t]*(?:(?:and|or)[ \t]+)?|(?:and|or)[ \t]+)")
+_NEGATORS = frozenset({"not", "n't", "never", "nor"})
+_HYPOTHETICAL = frozenset({"could", "might", "would", "may", "should", "can", "must", "to"})
+_WRITER_PRONOUNS = frozenset({"i", "we", "you"})
 MIN_WORDS_UNCUED = 4  # shorter quoted bits with no attribution are scare quotes
 MAX_TITLE_WORDS = 6  # "Face the Nation": short title-case passages are titles of works
 MAX_MERGE_TOKENS = 60
@@ -80,6 +89,12 @@ class _Passage:
     attribution: _Attribution | None = None
     kind: str = "direct"
     extended: bool = False  # grown from the quoted words to the reported clause
+    # the quoted runs, marks included (a split quote has two, a list of phrases several)
+    marks: list[tuple[int, int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.marks and self.kind != "indirect":
+            self.marks = [(self.start, self.end)]
 
 
 class _DocView:
@@ -109,8 +124,9 @@ class _DocView:
 
 
 def is_cue(tok: Token) -> bool:
-    """A reporting verb ("said", "warned", "called"), the "according" of "according to", or
-    a noun of saying with its owner and a that-clause ("Trump's claim that ...")."""
+    """A reporting verb ("said", "warned", "called"), the "according" of "according to", a
+    verb of finding whose subject is a study ("the survey found"), or a noun of saying with
+    its owner and a that-clause ("Trump's claim that ...")."""
     if tok.lower_ == "according":
         return tok.i + 1 < len(tok.doc) and tok.nbor(1).lower_ == "to"
     lemma = tok.lemma_.lower()
@@ -120,7 +136,12 @@ def is_cue(tok: Token) -> bool:
         return any(c.dep_ == "dobj" and c.lower_ == "it" for c in tok.children) and any(
             c.lower_ == "as" for c in tok.children
         )
-    if not (lemma in SPEECH_VERBS or lemma in NAMING_VERBS) or not tok.tag_.startswith("VB"):
+    if not tok.tag_.startswith("VB"):
+        return False
+    if lemma in FINDING_VERBS:  # "the study found that ...": a document states it
+        subj = subject_of(tok)
+        return subj is not None and subj.lemma_.lower() in STUDY_NOUNS
+    if not (lemma in SPEECH_VERBS or lemma in NAMING_VERBS):
         return False
     # "so-called", "well-known": part of a hyphenated adjective, not a verb of saying
     return not (tok.i > 0 and tok.nbor(-1).text == "-" and not tok.nbor(-1).whitespace_)
@@ -171,6 +192,8 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
             continue  # titles of works, headings: "Face the Nation", 'Coal Isn't the Villain
         if results and p.start < results[-1].end:  # two quotes in one reported clause
             results[-1].end = max(results[-1].end, p.end)
+            results[-1].marks.extend(p.marks)
+            results[-1].extended = results[-1].extended or p.extended
             continue
         results.append(p)
         prev = p
@@ -184,7 +207,7 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
         start, end = span
         if any(p.start < end and start < p.end for p in results):
             continue
-        if len(view.text[start:end].split()) < 3:
+        if len(view.text[start:end].split()) < 3 or not _reports_speech(view, cue, span):
             continue
         speaker, label = namer.speaker_of(cue)
         attribution = _Attribution(_cue_text(cue), speaker, label, "indirect", cue.i)
@@ -193,17 +216,65 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
     return [_to_quote(view, p) for p in results]
 
 
+def _reports_speech(view: _DocView, cue: Token, span: tuple[int, int]) -> bool:
+    """Is this cue someone's speech reported in a clause, rather than a negated, hypothetical
+    or nameless use of the verb, or a verb whose object is not a clause?"""
+    if cue.lower_ == "according":
+        return True
+    if any(c.dep_ == "neg" or c.lower_ in _NEGATORS for c in cue.children):
+        return False  # "the companies have not disclosed ...", "we will never know ..."
+    if any(c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL for c in cue.children):
+        return False  # "could say", "to tell you", "may suggest"
+    if cue.pos_ != "NOUN":
+        if cue.tag_ == "VBN" and cue.dep_ in ("acl", "amod"):
+            return False  # "a mission called ...", "better known as ...": a name, not speech
+        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in cue.children)
+        said_what = any(c.dep_ == "ccomp" for c in cue.children)
+        if passive and not said_what and not any(c.dep_ == "agent" for c in cue.children):
+            return False  # "was called ...", "is described as": a name, no one speaks
+        if cue.lower_ == "said" and cue.i == cue.sent.start + 1 and cue.nbor(-1).lower_ == "that":
+            return False  # "That said, ...": a discourse marker
+    subj = subject_of(cue, view.quoted)
+    if subj is None:
+        # a headline ("Found: ...") or an imperative ("Get to know what ..."): no one speaks
+        return cue.i != cue.sent.start and cue.tag_ != "VB"
+    if subj.lower_ in _WRITER_PRONOUNS:
+        return False  # the writer's or the reader's own thoughts: "I believe", "you know"
+    toks = view.tokens_in(*span)
+    # a reported clause has a verb of its own; "as the Berm" or "for better pay" has not
+    return any(t.pos_ in ("VERB", "AUX") and t.i != cue.i for t in toks)
+
+
 def _to_quote(view: _DocView, p: _Passage) -> Quote:
     attr = p.attribution
+    fragments = [] if p.kind == "indirect" else _fragments(view.text, p.marks)
+    verbatim = " ".join(f.text for f in fragments) or None
+    kind = p.kind if p.kind == "indirect" else "mixed" if p.extended else "direct"
     return Quote(
-        quote=view.text[p.start : p.end],
+        quote=verbatim if kind == "direct" and verbatim else view.text[p.start : p.end],
         speaker=attr.speaker if attr else None,
-        kind="indirect" if p.kind == "indirect" else "direct",
+        kind=kind,
         start_char=p.start,
         end_char=p.end,
         cue=attr.cue if attr else None,
         speaker_label=attr.label if attr else None,
+        verbatim=verbatim,
+        fragments=fragments,
     )
+
+
+def _fragments(text: str, marks: list[tuple[int, int]]) -> list[Fragment]:
+    """The words inside each pair of quotation marks, without the marks and the blanks next
+    to them (a quote continued over paragraphs stays one fragment)."""
+    fragments = []
+    for start, end in sorted(set(marks)):
+        while start < end and (text[start] in _QUOTE_CHARS or text[start].isspace()):
+            start += 1
+        while end > start and (text[end - 1] in _QUOTE_CHARS or text[end - 1].isspace()):
+            end -= 1
+        if end > start:
+            fragments.append(Fragment(text=text[start:end], start_char=start, end_char=end))
+    return fragments
 
 
 def _cue_text(cue: Token) -> str:
@@ -568,10 +639,12 @@ def _merge_split_quotes(
     for p in passages:
         if merged and _is_list_gap(view.text, merged[-1].end, p.start):
             merged[-1].end = p.end  # "disgusting" and "a con": one list of quoted words
+            merged[-1].marks.extend(p.marks)
             continue
         cue = _attribution_between(view, merged[-1], p) if merged else None
         if cue is not None:
             merged[-1].end = p.end
+            merged[-1].marks.extend(p.marks)
             merged[-1].attribution = _attribution(namer, cue, "framing")
             continue
         merged.append(p)
