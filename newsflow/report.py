@@ -230,7 +230,7 @@ def count_axis(largest: int) -> dict:
 def _quotes_table(con: duckdb.DuckDBPyConnection, since: date) -> str:
     rows = con.execute(
         """
-        SELECT day, speaker, kind, quote, title, url, source
+        SELECT day, speaker, kind, quote, verbatim, title, url, source
         FROM quotes_in_context WHERE day >= ?
         ORDER BY coalesce(published_at, day) DESC, article_id, start_char LIMIT ?
         """,
@@ -242,15 +242,26 @@ def _quotes_table(con: duckdb.DuckDBPyConnection, since: date) -> str:
         "<tr>"
         f"<td>{_e(day.isoformat())}</td>"
         f"<td>{_e(speaker or 'unknown speaker')}</td>"
-        f'<td class="quote">{_e(quote)}<br><small>{_e(kind)}</small></td>'
+        f'<td class="quote">{_quote_cell(kind, quote, verbatim)}</td>'
         f"<td>{_link(url, title)}<br><small>{_e(source)}</small></td>"
         "</tr>"
-        for day, speaker, kind, quote, title, url, source in rows
+        for day, speaker, kind, quote, verbatim, title, url, source in rows
     )
     return (
         '<table id="latest-quotes"><thead><tr><th>day</th><th>speaker</th><th>quote</th>'
         f"<th>article</th></tr></thead><tbody>\n{body}\n</tbody></table>"
     )
+
+
+def _quote_cell(kind: str, quote: str, verbatim: str | None) -> str:
+    """The passage and its kind; a mixed quote also shows which words are the speaker's own
+    (a direct quote is nothing but them)."""
+    own = (
+        f'<br><small class="verbatim">verbatim: {_e(verbatim)}</small>'
+        if kind == "mixed" and verbatim
+        else ""
+    )
+    return f"{_e(quote)}{own}<br><small>{_e(kind)}</small>"
 
 
 def render_report(con: duckdb.DuckDBPyConnection, *, since: date | None = None) -> str:

@@ -21,7 +21,7 @@ from site_server import expected
 from typer.testing import CliRunner
 
 from newsflow.cli import app
-from newsflow.report import write_report
+from newsflow.report import render_report, write_report
 from newsflow.warehouse.db import connect_published, open_ingest, publish
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -317,3 +317,23 @@ def test_every_bar_chart_axis_covers_its_largest_count(
         assert max(labels) == largest
     bars_right, room_right = float(div.get("data-bars-right")), float(div.get("data-room-right"))
     assert 0 < bars_right <= room_right + 1, f"{chart}: bars run past the chart's box"
+
+
+def test_a_mixed_quote_shows_the_speakers_own_words(tmp_path: Path) -> None:
+    db = analyst_data.build(tmp_path / "mixed.duckdb", only={"strike"})
+    with open_ingest(db) as con:
+        con.execute(
+            "UPDATE quotes SET kind = 'mixed', verbatim = ? WHERE kind = 'indirect'",
+            ["ignored safety warnings"],
+        )
+    publish(db)
+    con = connect_published(db)
+    try:
+        html = render_report(con, since=date(2025, 3, 1))
+    finally:
+        con.close()
+    [cell] = lxml.html.fromstring(html).xpath("//table[@id='latest-quotes']//td[@class='quote']")
+    assert cell.xpath("./small[@class='verbatim']")[0].text_content() == (
+        "verbatim: ignored safety warnings"
+    )
+    assert "the port authority had ignored safety warnings for months" in cell.text_content()

@@ -159,7 +159,8 @@ def test_cli_reprocess_without_a_warehouse_says_so(tmp_path: Path) -> None:
 
 
 def _assert_consistent(con: duckdb.DuckDBPyConnection) -> None:
-    """Offsets index into the text; entity counts and links match the rows."""
+    """Offsets index into the text (a direct quote is its fragments, each at its offsets);
+    entity counts and links match the rows."""
     bad_offsets = con.execute(
         """
         SELECT count(*) FROM (
@@ -167,7 +168,17 @@ def _assert_consistent(con: duckdb.DuckDBPyConnection) -> None:
             WHERE substr(a.text, m.start_char + 1, m.end_char - m.start_char) <> m.text
             UNION ALL
             SELECT q.article_id FROM quotes q JOIN articles a USING (article_id)
-            WHERE substr(a.text, q.start_char + 1, q.end_char - q.start_char) <> q.quote
+            WHERE q.kind <> 'direct'
+              AND substr(a.text, q.start_char + 1, q.end_char - q.start_char) <> q.quote
+            UNION ALL
+            SELECT q.article_id FROM quotes q JOIN articles a USING (article_id)
+            WHERE q.kind = 'direct'
+              AND q.quote <> array_to_string(list_transform(q.fragments, f -> f.text), ' ')
+            UNION ALL
+            SELECT q.article_id
+            FROM (SELECT article_id, unnest(fragments) AS f FROM quotes) q
+            JOIN articles a USING (article_id)
+            WHERE substr(a.text, q.f.start_char + 1, q.f.end_char - q.f.start_char) <> q.f.text
         )
         """
     ).fetchone()
