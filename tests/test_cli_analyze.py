@@ -15,7 +15,10 @@ NEWSFLOW = str(Path(sys.executable).parent / "newsflow")
 ROOT = Path(__file__).resolve().parents[1]
 
 ENTITY_FIELDS = {"text", "label", "canonical", "start_char", "end_char"}
-QUOTE_FIELDS = {"quote", "speaker", "speaker_label", "kind", "cue", "start_char", "end_char"}
+QUOTE_FIELDS = {
+    "quote", "speaker", "speaker_label", "kind", "cue", "start_char", "end_char", "verbatim",
+    "fragments",
+}  # fmt: skip
 
 STORY = """Ministers agree to resume grain talks.
 
@@ -51,7 +54,11 @@ def test_analyze_a_file_prints_entities_and_quotes(tmp_path: Path) -> None:
         assert STORY[item["start_char"] : item["end_char"]] == item["text"]
     direct = [q for q in out["quotes"] if q["kind"] == "direct"]
     assert [(q["speaker"], q["cue"]) for q in direct] == [("Sergei Lavrov", "told")]
-    assert STORY[direct[0]["start_char"] : direct[0]["end_char"]] == direct[0]["quote"]
+    # the scorers read the quoted words and where each fragment is
+    [told] = direct
+    assert told["quote"] == " ".join(f["text"] for f in told["fragments"]) == told["verbatim"]
+    assert all(STORY[f["start_char"] : f["end_char"]] == f["text"] for f in told["fragments"])
+    assert STORY[told["start_char"] : told["end_char"]].startswith('"We are not there yet," Lavrov')
     assert "Lavrov" in {e["text"] for e in out["entities"]}
 
 

@@ -44,11 +44,15 @@ def test_offsets_index_into_the_given_text(model: str) -> None:
     for m in analysis.mentions:
         assert STORY[m.start_char : m.end_char] == m.text
     for q in analysis.quotes:
-        assert STORY[q.start_char : q.end_char] == q.quote
+        for f in q.fragments:
+            assert STORY[f.start_char : f.end_char] == f.text
+        if q.kind != "direct":
+            assert STORY[q.start_char : q.end_char] == q.quote
     direct = [q for q in analysis.quotes if q.kind == "direct"]
     assert [(q.quote, q.speaker) for q in direct] == [
-        ('"We got what we came for,"', "Pieter de Vries")
+        ("We got what we came for,", "Pieter de Vries")
     ]
+    assert STORY[direct[0].start_char : direct[0].end_char] == '"We got what we came for,"'
 
 
 def test_long_text_is_read_up_to_max_chars(model: str) -> None:

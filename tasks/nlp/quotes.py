@@ -64,7 +64,16 @@ _OWN_REPORT_DEPS = frozenset(
     {"nsubj", "nsubjpass", "ccomp", "xcomp", "dobj", "dative", "mark", "prep"}
 )
 _CLAUSE_UP_DEPS = frozenset({"advcl", "ccomp", "xcomp", "pcomp", "prep", "relcl", "pobj", "dobj"})
+_PARAGRAPH_RE = re.compile(r"[^\n]+")
 _LIST_GAP_RE = re.compile(r"[ \t]*(?:,[ \t]*(?:(?:and|or)[ \t]+)?|(?:and|or)[ \t]+)")
+# Entity labels and the rules' own tags, as speaker types (a country speaks as a government).
+_SPEAKER_TYPES = {
+    "PERSON": "PERSON",
+    "ORG": "ORG",
+    "GPE": "ORG",
+    "NORP": "GROUP",
+    "NOUN": "GROUP",
+}
 _NEGATORS = frozenset({"not", "n't", "never", "nor"})
 _HYPOTHETICAL = frozenset({"could", "might", "would", "may", "should", "can", "must", "to"})
 _WRITER_PRONOUNS = frozenset({"i", "we", "you"})
@@ -213,7 +222,24 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
         attribution = _Attribution(_cue_text(cue), speaker, label, "indirect", cue.i)
         results.append(_Passage(start, end, attribution, kind="indirect"))
     results.sort(key=lambda p: p.start)
-    return [_to_quote(view, p) for p in results]
+    quotes = [_to_quote(view, p) for p in results]
+    full_names = _full_names(entities)
+    for q in quotes:
+        if q.speaker is not None and q.speaker_label in ("PERSON", "GROUP", None):
+            fuller = full_names.get(q.speaker)
+            if fuller is not None:  # "Parise said" when the article named Zach Parise
+                q.speaker, q.speaker_label = fuller, "PERSON"
+    return quotes
+
+
+def _full_names(entities: EntityIndex) -> dict[str, str]:
+    """A bare surname -> the one full person name of the article that ends with it."""
+    by_last: dict[str, set[str]] = {}
+    for m in entities.mentions:
+        words = m.canonical.split()
+        if m.label == "PERSON" and len(words) > 1:
+            by_last.setdefault(words[-1], set()).add(m.canonical)
+    return {last: next(iter(names)) for last, names in by_last.items() if len(names) == 1}
 
 
 def _reports_speech(view: _DocView, cue: Token, span: tuple[int, int]) -> bool:
@@ -250,30 +276,44 @@ def _to_quote(view: _DocView, p: _Passage) -> Quote:
     fragments = [] if p.kind == "indirect" else _fragments(view.text, p.marks)
     verbatim = " ".join(f.text for f in fragments) or None
     kind = p.kind if p.kind == "indirect" else "mixed" if p.extended else "direct"
+    speaker, label = _speaker_type(attr)
     return Quote(
         quote=verbatim if kind == "direct" and verbatim else view.text[p.start : p.end],
-        speaker=attr.speaker if attr else None,
+        speaker=speaker,
         kind=kind,
         start_char=p.start,
         end_char=p.end,
         cue=attr.cue if attr else None,
-        speaker_label=attr.label if attr else None,
+        speaker_label=label,
         verbatim=verbatim,
         fragments=fragments,
     )
 
 
+def _speaker_type(attr: _Attribution | None) -> tuple[str | None, str | None]:
+    """The speaker and its type (PERSON, ORG or GROUP); (None, None) when unknown or when
+    the rules named something that cannot speak (a product, a place, a work)."""
+    if attr is None or not attr.speaker:
+        return None, None
+    if attr.label == "PROPN":  # a proper name the NER missed: "WHO" is an acronym
+        return attr.speaker, "ORG" if attr.speaker.isupper() else "PERSON"
+    label = _SPEAKER_TYPES.get(attr.label or "")
+    return (attr.speaker, label) if label else (None, None)
+
+
 def _fragments(text: str, marks: list[tuple[int, int]]) -> list[Fragment]:
     """The words inside each pair of quotation marks, without the marks and the blanks next
-    to them (a quote continued over paragraphs stays one fragment)."""
+    to them; a quote running over paragraphs gives one fragment a paragraph."""
     fragments = []
-    for start, end in sorted(set(marks)):
-        while start < end and (text[start] in _QUOTE_CHARS or text[start].isspace()):
-            start += 1
-        while end > start and (text[end - 1] in _QUOTE_CHARS or text[end - 1].isspace()):
-            end -= 1
-        if end > start:
-            fragments.append(Fragment(text=text[start:end], start_char=start, end_char=end))
+    for lo, hi in sorted(set(marks)):
+        for para in _PARAGRAPH_RE.finditer(text, lo, hi):  # one fragment a paragraph
+            start, end = para.span()
+            while start < end and (text[start] in _QUOTE_CHARS or text[start].isspace()):
+                start += 1
+            while end > start and (text[end - 1] in _QUOTE_CHARS or text[end - 1].isspace()):
+                end -= 1
+            if end > start:
+                fragments.append(Fragment(text=text[start:end], start_char=start, end_char=end))
     return fragments
 
 

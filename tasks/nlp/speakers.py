@@ -43,6 +43,24 @@ COLLECTIVE_NOUNS = word_set(
     staff office organization organisation network industry public
     """
 )
+# "the company said": nouns for an organisation named earlier in the article.
+ORG_NOUNS = word_set(
+    """
+    company firm automaker carmaker maker manufacturer retailer bank lender carrier airline
+    insurer startup giant conglomerate group network studio publisher agency developer
+    chain brand operator supplier broadcaster newspaper club team label university
+    """
+)
+# "the 56-year-old said": nouns for a person named earlier (an unnamed "spokesman" or
+# "officer" is left a description: often no name was ever given).
+PERSON_NOUNS = word_set(
+    """
+    president singer actor actress rapper musician star director filmmaker author novelist
+    ceo executive founder chairman chairwoman senator congressman congresswoman lawmaker
+    governor mayor minister coach player striker quarterback manager leader premier chancellor
+    candidate nominee billionaire entrepreneur
+    """
+)
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 RELATIVE = frozenset({"who", "that", "which", "whom"})
 _CLIMB_DEPS = frozenset({"xcomp", "advcl", "pcomp", "conj", "prep", "acl", "ccomp"})
@@ -390,7 +408,35 @@ class SpeakerNamer:
             if resolved:
                 return resolved, "PERSON"
             return surface, "PROPN"
+        antecedent = self._definite_antecedent(subj)
+        if antecedent is not None:
+            return antecedent
         return self._description(subj), "NOUN"
+
+    def _definite_antecedent(self, subj: Token) -> tuple[str, str] | None:
+        """Who "the company" or "the 56-year-old" is: the nearest earlier organisation, or
+        the most salient earlier person. Only bare singular descriptions ("the chief of X"
+        or "a spokesman" may be someone else)."""
+        if subj.tag_ != "NN" or not any(
+            c.dep_ == "det" and c.lower_ in ("the", "this") for c in subj.children
+        ):
+            return None
+        if any(c.dep_ in ("poss", "prep", "appos", "relcl", "acl") for c in subj.children):
+            return None
+        lemma = subj.lemma_.lower()
+        if lemma in ORG_NOUNS:
+            para = self.paragraph_of(subj.idx)
+            for m in reversed(self.entities.mentions):
+                if m.start_char >= subj.idx or m.label != "ORG":
+                    continue
+                if para - self.paragraph_of(m.start_char) > MAX_PARAGRAPHS_BACK:
+                    break
+                return m.canonical, "ORG"
+            return None
+        if lemma in PERSON_NOUNS or lemma.endswith("-old"):
+            name, label = self.resolve_pronoun(subj.idx, None)
+            return (name, label) if name is not None and label == "PERSON" else None
+        return None
 
     def _group_antecedent(self, they: Token) -> Token | None:
         """What "they" stands for: the nearest earlier subject in this or the previous
@@ -436,8 +482,9 @@ class SpeakerNamer:
                 return f"{name}'s {self.text[owner.idx + len(owner.text) : end].lstrip()}"
         return self.text[start:end]
 
-    def resolve_pronoun(self, at_char: int, gender: str) -> tuple[str | None, str | None]:
-        """The most salient earlier person: role minus paragraph distance, then recency."""
+    def resolve_pronoun(self, at_char: int, gender: str | None) -> tuple[str | None, str | None]:
+        """The most salient earlier person (of ``gender`` when given): role minus paragraph
+        distance, then recency."""
         para = self.paragraph_of(at_char)
         best: tuple[float, int, Mention] | None = None
         for order, (m, role, m_para) in enumerate(self.persons):
@@ -447,7 +494,7 @@ class SpeakerNamer:
             if distance > MAX_PARAGRAPHS_BACK:
                 continue
             known = self.genders.get(m.canonical)
-            if known is not None and known != gender:
+            if known is not None and gender is not None and known != gender:
                 continue
             score = role - distance
             if best is None or (score, order) >= (best[0], best[1]):
