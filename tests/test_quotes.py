@@ -387,3 +387,58 @@ def test_his_aides_says_whose_aides(model: str) -> None:
     )
     q = containing(quotes_of(text, model), "too early")
     assert q.speaker == "Bobby Scott's aides"
+
+
+SPEECH_ONLY = """Port strike enters second week.
+
+Union leader Karen Okafor said the strike would go on until wages rose. Okafor also knows that \
+the dockers cannot hold out for long. The shipping companies have not disclosed how much cargo \
+is waiting. Analysts believe the dispute could last another month.
+
+Harbour master Tom Lindqvist, 56, said the port was running at half capacity. The 56-year-old \
+said he had never seen the quays so empty.
+
+Okafor had warned the employers that their offer was "an insult to every docker" and would \
+be rejected.
+
+Nordhavn Shipping Inc. said it would reroute vessels to Antwerp. The company said the \
+delays would cost millions.
+"""
+
+
+def test_verbs_of_knowing_or_believing_are_not_speech(model: str) -> None:
+    quotes = quotes_of(SPEECH_ONLY, model)
+    assert not [q for q in quotes if "cannot hold out" in q.quote]  # "knows that ..."
+    assert not [q for q in quotes if "another month" in q.quote]  # "believe ..."
+    strike = containing(quotes, "the strike would go on")
+    assert (strike.kind, strike.speaker, strike.speaker_label) == (
+        "indirect",
+        "Karen Okafor",
+        "PERSON",
+    )
+
+
+def test_negated_speech_is_not_a_quote(model: str) -> None:
+    assert not [q for q in quotes_of(SPEECH_ONLY, model) if "cargo" in q.quote]
+
+
+def test_a_description_speaker_is_resolved_to_the_full_name(model: str) -> None:
+    quotes = quotes_of(SPEECH_ONLY, model)
+    assert containing(quotes, "never seen the quays").speaker == "Tom Lindqvist"
+    company = containing(quotes, "cost millions")
+    assert (company.speaker, company.speaker_label) == ("Nordhavn Shipping Inc", "ORG")
+
+
+def test_the_target_of_a_quote_is_not_its_speaker(model: str) -> None:
+    q = containing(quotes_of(SPEECH_ONLY, model), "an insult to every docker")
+    assert q.speaker == "Karen Okafor"  # who warned, not the employers it was aimed at
+    assert q.kind == "mixed" and q.verbatim == "an insult to every docker"
+
+
+def test_speaker_labels_are_entity_types_never_parts_of_speech(model: str) -> None:
+    texts = [SPEECH_ONLY, GRAIN_TALKS, MULTI, PAGEANT]
+    labels = {q.speaker_label for text in texts for q in quotes_of(text, model)}
+    assert labels <= {"PERSON", "ORG", "GROUP", None}
+    for text in texts:
+        for q in quotes_of(text, model):
+            assert (q.speaker is None) == (q.speaker_label is None)

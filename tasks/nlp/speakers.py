@@ -333,7 +333,7 @@ class SpeakerNamer:
             ):
                 return m.canonical, m.label
         subj = subject_of(cue, self.quoted)
-        if subj is None or subj.pos_ in ("ADJ", "ADV", "NUM", "SCONJ"):
+        if subj is None or (subj.pos_ in ("ADJ", "ADV", "NUM", "SCONJ") and not _aged(subj)):
             return self._nearby_name(cue)  # no subject, or a parse error ("public boasted")
         return self.name_of(subj)
 
@@ -417,7 +417,7 @@ class SpeakerNamer:
         """Who "the company" or "the 56-year-old" is: the nearest earlier organisation, or
         the most salient earlier person. Only bare singular descriptions ("the chief of X"
         or "a spokesman" may be someone else)."""
-        if subj.tag_ != "NN" or not any(
+        if not (subj.tag_ == "NN" or _aged(subj)) or not any(
             c.dep_ == "det" and c.lower_ in ("the", "this") for c in subj.children
         ):
             return None
@@ -433,7 +433,7 @@ class SpeakerNamer:
                     break
                 return m.canonical, "ORG"
             return None
-        if lemma in PERSON_NOUNS or lemma.endswith("-old"):
+        if lemma in PERSON_NOUNS or _aged(subj):
             name, label = self.resolve_pronoun(subj.idx, None)
             return (name, label) if name is not None and label == "PERSON" else None
         return None
@@ -502,6 +502,11 @@ class SpeakerNamer:
         if best is None:
             return None, "PRON"
         return best[2].canonical, "PERSON"
+
+
+def _aged(tok: Token) -> bool:
+    """ "the 56-year-old": an age standing for a person (parsed as the adjective "old")."""
+    return tok.lower_ == "old" and tok.i > 0 and tok.nbor(-1).text == "-"
 
 
 def _role(doc: Doc, toks: list[int], speakers: set[int], reported: set[int]) -> int:
