@@ -125,6 +125,28 @@ def score_subset(
     return Score(precision, recall, f1, speaker_ok / speaker_n if speaker_n else 0.0, tp + fn)
 
 
+def kind_accuracy(golds: list[Gold], preds: dict[str, list[Pred]]) -> float:
+    """Share of gold direct and mixed quotes matched (Jaccard >= 0.3, as in score_subset)
+    by a prediction of the same kind."""
+    ok = n = 0
+    for doc in golds:
+        predicted = [p for p in preds.get(doc["id"], []) if p.get("start_char") is not None]
+        used: set[int] = set()
+        for g in doc["quotes"]:
+            if g["type"] not in QUOTE_KINDS:
+                continue
+            best, best_i = 0.0, None
+            for i, p in enumerate(predicted):
+                j = jaccard((g["start"], g["end"]), (p["start_char"], p["end_char"]))
+                if i not in used and j > best:
+                    best, best_i = j, i
+            if best_i is not None and best >= 0.3:
+                used.add(best_i)
+                n += 1
+                ok += predicted[best_i]["kind"] == g["type"]
+    return ok / n if n else 0.0
+
+
 def predict(golds: list[Gold], model: str) -> dict[str, list[Pred]]:
     analyses = analyze_texts([d["text"] for d in golds], model=model)
     preds: dict[str, list[Pred]] = {}
@@ -174,12 +196,14 @@ def main(argv: list[str] | None = None) -> int:
                 figures[f"{tag}_P"] = f"{s.precision:.3f}"
                 figures[f"{tag}_R"] = f"{s.recall:.3f}"
                 figures[f"{tag}_speaker"] = f"{s.speaker:.3f}"
+    figures["kind_acc"] = f"{kind_accuracy(golds, preds):.3f}"
+    print(f"kind accuracy on matched direct+mixed: {figures['kind_acc']}")
     n_chars = sum(len(d["text"]) for d in golds)
     print(f"{len(golds)} articles, {n_chars} chars in {seconds:.1f}s ({EXTRACTOR_VERSION})")
     keys = [
         "direct_mixed_F1", "direct_mixed_P", "direct_mixed_R", "direct_mixed_speaker",
         "direct_mixed_strict_F1", "direct_F1", "direct_speaker", "speech_verb_F1",
-        "speech_verb_P", "speech_verb_R", "speech_verb_speaker",
+        "speech_verb_P", "speech_verb_R", "speech_verb_speaker", "kind_acc",
     ]  # fmt: skip
     line = " ".join(f"{k}={figures[k]}" for k in keys)
     print(f"quotes: {line} articles_per_s={len(golds) / seconds:.1f}")

@@ -190,12 +190,14 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
                 _by_framing(view, namer, p, tight=True)
                 or _by_parse(view, namer, p, cues, contents)
                 or _by_framing(view, namer, p)
-                or _by_governor(view, namer, p)
+                or (_longest_run(view, p) >= MIN_WORDS_UNCUED and _by_governor(view, namer, p))
                 or _by_introduction(view, namer, p)
                 or _by_continuation(view, p, prev)
             )
         how = p.attribution.how if p.attribution else None
-        if how is None and len(quoted_text.split()) < MIN_WORDS_UNCUED:
+        if how is not None and not p.extended and _embedded(view, p):
+            _grow_to_clause(view, p)
+        if how is None and _longest_run(view, p) < MIN_WORDS_UNCUED:
             continue  # scare quotes
         if how not in ("parse", "framing") and _is_title(quoted_text):
             continue  # titles of works, headings: "Face the Nation", 'Coal Isn't the Villain
@@ -402,6 +404,41 @@ def _extend(view: _DocView, p: _Passage, span: tuple[int, int]) -> None:
         lo, hi = view.paragraphs[view.paragraph_of(p.start)]
         p.start, p.end = max(lo, min(p.start, span[0])), min(hi, max(p.end, span[1]))
         p.extended = True
+
+
+def _longest_run(view: _DocView, p: _Passage) -> int:
+    """Words in the passage's longest quoted run: a list of quoted phrases ("stronger" and
+    "more viable") is as short as its longest item."""
+    return max((len(view.text[s:e].split()) for s, e in p.marks), default=0)
+
+
+def _embedded(view: _DocView, p: _Passage) -> bool:
+    """The writer's words run straight into the quote (``MaT was "fairly secular ..."``,
+    ``an "end to the violence"``): a mixed quote, not the speaker's words on their own."""
+    lo, _ = view.paragraphs[view.paragraph_of(p.start)]
+    before = view.text[lo : p.start].rstrip()
+    return bool(before) and (before[-1].isalnum() or before[-1] in "’'%)")
+
+
+def _grow_to_clause(view: _DocView, p: _Passage) -> None:
+    """A mixed quote spans the clause it sits in, from the clause's first word (after the
+    reporting verb when that verb comes first) to the end of the quote."""
+    inner = [t for t in view.tokens_in(p.start, p.end) if not (t.is_punct or t.is_space)]
+    if not inner:
+        return
+    verb = inner[0]
+    while (view.quoted(verb) or verb.pos_ not in ("VERB", "AUX")) and verb.head.i != verb.i:
+        verb = verb.head
+    sent = inner[0].sent
+    start = max(verb.left_edge.idx, sent.start_char)
+    cue = p.attribution.cue_token if p.attribution else None
+    if cue is not None and start <= view.doc[cue].idx < p.start:
+        after = [t for t in view.doc[cue + 1 :] if t.idx < p.start]
+        after = [t for t in after if not (t.is_punct or t.is_space or t.lower_ == "that")]
+        start = after[0].idx if after else p.start
+    lo, _ = view.paragraphs[view.paragraph_of(p.start)]
+    p.start = max(lo, min(start, p.start))
+    p.extended = True
 
 
 # ---------------------------------------------------------------- attribution rules
@@ -629,6 +666,8 @@ def _by_continuation(view: _DocView, p: _Passage, prev: _Passage | None) -> _Att
     lo, _ = view.paragraphs[pi]
     if pi != prev_pi and view.text[lo : p.start].strip():
         return None
+    if pi == prev_pi and _embedded(view, p):
+        return None  # the writer's sentence quoting a phrase, not the speaker going on
     attr = prev.attribution
     return _Attribution(attr.cue, attr.speaker, attr.label, "continuation", None)
 
@@ -642,7 +681,7 @@ def _transcript_turns(view: _DocView, namer: SpeakerNamer) -> list[_Passage]:
     names: set[str] = set()
     for lo, hi in view.paragraphs:
         m = _TRANSCRIPT_RE.match(view.text, lo, hi)
-        if not m or len(m.group(1)) < 2:
+        if not m or len(m.group(1)) < 2 or m.group(1).startswith("DEAR "):  # advice letters
             continue
         end = hi - (len(view.text[lo:hi]) - len(view.text[lo:hi].rstrip(' \t"”')))
         if end - m.end() < 2:
