@@ -190,7 +190,7 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
                 _by_framing(view, namer, p, tight=True)
                 or _by_parse(view, namer, p, cues, contents)
                 or _by_framing(view, namer, p)
-                or (_longest_run(view, p) >= MIN_WORDS_UNCUED and _by_governor(view, namer, p))
+                or _by_governor(view, namer, p)
                 or _by_introduction(view, namer, p)
                 or _by_continuation(view, p, prev)
             )
@@ -417,7 +417,11 @@ def _embedded(view: _DocView, p: _Passage) -> bool:
     ``an "end to the violence"``): a mixed quote, not the speaker's words on their own."""
     lo, _ = view.paragraphs[view.paragraph_of(p.start)]
     before = view.text[lo : p.start].rstrip()
-    return bool(before) and (before[-1].isalnum() or before[-1] in "’'%)")
+    if not before or not (before[-1].isalnum() or before[-1] in "’'%)"):
+        return False
+    # 'quoted as saying "the West must ..."': a reporting verb itself opens the quote
+    last = [t for t in view.tokens_in(lo, p.start) if not t.is_space]
+    return not (last and is_cue(last[-1]))
 
 
 def _grow_to_clause(view: _DocView, p: _Passage) -> None:
@@ -572,7 +576,9 @@ def _dash_attribution(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attr
 
 
 def _by_governor(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attribution | None:
-    """A partial quote in the object of a verb whose subject is a named speaker."""
+    """A partial quote in the object of a verb under a reporting verb, or of a verb whose
+    subject is a named speaker (then only a real passage: "controlling "bandit formations""
+    is the writer's phrase)."""
     inner = [t for t in view.tokens_in(p.start, p.end) if not (t.is_punct or t.is_space)]
     roots = [t for t in inner if not (p.start <= t.head.idx < p.end) or t.head.i == t.i]
     if not roots or roots[0].head.i == roots[0].i:
@@ -594,6 +600,8 @@ def _by_governor(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attributi
         return _attribution(namer, cue, "governor")
     if verb.lemma_ == "be" and any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
         return None  # "Machado was "disgusting"": the subject of a copula says nothing
+    if _longest_run(view, p) < MIN_WORDS_UNCUED:
+        return None
     subj = subject_of(verb, view.quoted)
     if subj is None or subj.i > verb.i:
         return None
