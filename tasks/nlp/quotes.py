@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from newsflow.tasks.nlp.entities import EntityIndex
+from newsflow.tasks.nlp.entities import NOT_PERSON_WORDS, EntityIndex
 from newsflow.tasks.nlp.lexicons import (
     CLAIM_NOUNS,
     FINDING_VERBS,
@@ -65,6 +65,7 @@ _OWN_REPORT_DEPS = frozenset(
 )
 _CLAUSE_UP_DEPS = frozenset({"advcl", "ccomp", "xcomp", "pcomp", "prep", "relcl", "pobj", "dobj"})
 _PARAGRAPH_RE = re.compile(r"[^\n]+")
+_NAME_WORD_RE = re.compile(r"[A-Z][a-z][\w'’-]*")
 _LIST_GAP_RE = re.compile(r"[ \t]*(?:,[ \t]*(?:(?:and|or)[ \t]+)?|(?:and|or)[ \t]+)")
 # Entity labels and the rules' own tags, as speaker types (a country speaks as a government).
 _SPEAKER_TYPES = {
@@ -234,14 +235,29 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
     return quotes
 
 
+def _name_like(words: list[str]) -> bool:
+    """ "Eyamba Sowers", not "Gannett Media": two or three name words, none an org word."""
+    return len(words) <= 3 and all(
+        _NAME_WORD_RE.fullmatch(w) and w.lower() not in NOT_PERSON_WORDS for w in words
+    )
+
+
 def _full_names(entities: EntityIndex) -> dict[str, str]:
-    """A bare surname -> the one full person name of the article that ends with it."""
-    by_last: dict[str, set[str]] = {}
+    """A bare surname -> the one full person name of the article that ends with it (a
+    two- or three-word name the NER called an organisation counts when no person does)."""
+    people: dict[str, set[str]] = {}
+    name_like: dict[str, set[str]] = {}
     for m in entities.mentions:
         words = m.canonical.split()
-        if m.label == "PERSON" and len(words) > 1:
-            by_last.setdefault(words[-1], set()).add(m.canonical)
-    return {last: next(iter(names)) for last, names in by_last.items() if len(names) == 1}
+        if len(words) < 2:
+            continue
+        if m.label == "PERSON":
+            people.setdefault(words[-1], set()).add(m.canonical)
+        elif m.label == "ORG" and _name_like(words):
+            name_like.setdefault(words[-1], set()).add(m.canonical)
+    full = {last: names for last, names in name_like.items() if last not in people}
+    full.update(people)
+    return {last: next(iter(names)) for last, names in full.items() if len(names) == 1}
 
 
 def _reports_speech(view: _DocView, cue: Token, span: tuple[int, int]) -> bool:
