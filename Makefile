@@ -47,6 +47,7 @@ format: install-test
 bench: install-test                   ## benchmarks (need ../shared/benchdata)
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/quotes.py
+	$(BIN)/python bench/news_nlp.py
 	$(BIN)/python bench/feeds.py
 	$(BIN)/python bench/analyst.py
 

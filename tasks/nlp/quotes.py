@@ -6,20 +6,27 @@ its attribution by the first rule that applies:
 
 1. parse: the passage fills or sits inside the complement of a reporting verb (``she said,
    "..."``; ``Cruz said he wasn't going to "act like a puppy"``). A partial quote inside a
-   larger reported clause becomes the whole clause (kind direct: it holds quoted words).
+   larger reported clause becomes the whole clause (kind mixed).
 2. framing: a reporting verb right after or before it, with only the speaker, the verb's own
    modifiers and punctuation in between (``"...," said X, the minister.``).
 3. governor: a partial quote in the object of some other verb takes that verb's subject
-   (``Trump called on supporters to "go to your place and vote"``).
+   (``Trump called on supporters to "go to your place and vote"``); short phrases only
+   under a reporting verb.
 4. introduction: the sentence before ends with a colon (``Sanders made this comment:``), or
    with an attribution of its own (``..., Schiff said. "..."``), or a dash names the speaker
    (``"..." ― Ana Ruiz``).
 5. continuation: a bare quote paragraph keeps the previous quote's speaker.
 
 Short passages with none of these (scare quotes) and short title-case ones (titles of works)
-are not quotes. Transcript turns (``PENCE: ...``) are quotes of the named speaker. Reporting
-verbs left over with a clausal complement give kind indirect (``X said (that) ...``,
-``according to X, ...``).
+are not quotes. Transcript turns (``PENCE: ...``) are quotes of the named speaker.
+
+Kinds: ``direct`` holds only the words inside the marks (a quote split around its
+attribution is one quote of several fragments); ``mixed`` is a reported clause in the
+writer's words with quoted words inside, also when the writer's words run straight into the
+quote (``MaT was "fairly secular ..."``); ``indirect`` is a reporting verb left over with a
+clausal complement (``X said (that) ...``, ``according to X, ...``), kept only when it is
+speech: not negated or hypothetical, with someone speaking, and a clause reported.
+Speakers are PERSON, ORG or GROUP, by the fullest name the article gives; None when unknown.
 """
 
 from __future__ import annotations
