@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
-from newsflow.tasks.records import Quote
+from newsflow.tasks.records import Fragment, Quote
 
 _EMBED_CLASSES = re.compile(r"\b(twitter-tweet|instagram-media|tiktok-embed)\b")
 _TWEET_BY = re.compile(r"[—–-]\s*(?P<name>[^()\n]{1,80}?)\s*\(@(?P<handle>\w{1,30})\)")
@@ -70,14 +70,19 @@ def post_quotes(posts: list[EmbeddedPost], body: str) -> list[Quote]:
         match = pattern.search(body, taken) or pattern.search(body)
         if match is None:
             continue
+        words_said = body[match.start() : match.end()]
         quotes.append(
             Quote(
-                quote=body[match.start() : match.end()],
+                quote=words_said,
                 speaker=post.speaker,
                 kind="direct",
                 start_char=match.start(),
                 end_char=match.end(),
                 cue=None,
+                verbatim=words_said,  # a post is its author's own words throughout
+                fragments=[
+                    Fragment(text=words_said, start_char=match.start(), end_char=match.end())
+                ],
             )
         )
         taken = match.end()
