@@ -204,3 +204,61 @@ def test_cli_reprocess_refuses_to_start_while_an_ingest_runs(db: Path) -> None:
         result = CliRunner().invoke(app, ["reprocess", "--db", str(db)])
     assert result.exit_code == 2
     assert "another ingest run" in result.output
+
+
+@pytest.mark.usefixtures("prefect_harness")  # a real flow run
+def test_reprocess_outdated_upgrades_rows_from_older_rules(db: Path) -> None:
+    from newsflow.warehouse.db import open_ingest
+
+    with open_ingest(db) as con:  # rows as the rules before verbatim left them
+        con.execute(
+            "UPDATE quotes SET verbatim = NULL, fragments = NULL, extractor_version = 'nlp-rules-8'"
+        )
+    publish(db)
+    assert reprocess_and_publish(db, only_outdated=True).articles == 3
+    con = connect_published(db)
+    try:
+        kinds = con.execute(
+            "SELECT kind, count(*) FILTER (verbatim IS NULL OR fragments IS NULL) FROM quotes "
+            "GROUP BY kind ORDER BY kind"
+        ).fetchall()
+        assert kinds and all(missing == 0 for kind, missing in kinds if kind != "indirect")
+        _assert_consistent(con)
+    finally:
+        con.close()
+
+
+def test_migration_turns_part_of_speech_labels_into_speaker_types(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newsflow.warehouse.db
+    from newsflow.warehouse.db import apply_migrations
+
+    every = newsflow.warehouse.db.migrations()
+    monkeypatch.setattr(newsflow.warehouse.db, "migrations", lambda: [m for m in every if m[0] < 8])
+    con = duckdb.connect(str(tmp_path / "old.duckdb"))
+    apply_migrations(con)
+    con.execute(
+        """
+        INSERT INTO quotes (article_id, quote, speaker, speaker_label, kind, cue, start_char,
+                            end_char) VALUES
+            ('a', 'x', 'Ana Ruiz', 'PERSON', 'direct', 'said', 0, 1),
+            ('a', 'y', NULL, 'PRON', 'indirect', 'said', 2, 3),
+            ('a', 'z', 'officials', 'NOUN', 'indirect', 'said', 4, 5),
+            ('a', 'w', 'China', 'GPE', 'indirect', 'said', 6, 7),
+            ('a', 'v', 'Half Life', 'WORK_OF_ART', 'direct', 'said', 8, 9);
+        """
+    )
+    monkeypatch.setattr(newsflow.warehouse.db, "migrations", lambda: every)
+    assert "0008_quote_kinds" in apply_migrations(con)
+    rows = con.execute(
+        "SELECT quote, speaker, speaker_label, verbatim FROM quotes ORDER BY start_char"
+    ).fetchall()
+    assert rows == [
+        ("x", "Ana Ruiz", "PERSON", None),
+        ("y", None, None, None),
+        ("z", "officials", "GROUP", None),
+        ("w", "China", "ORG", None),
+        ("v", None, None, None),  # a work cannot speak
+    ]
+    con.close()
