@@ -442,3 +442,16 @@ def test_speaker_labels_are_entity_types_never_parts_of_speech(model: str) -> No
     for text in texts:
         for q in quotes_of(text, model):
             assert (q.speaker is None) == (q.speaker_label is None)
+
+
+THREAT = """Man charged over threats.
+
+A Minnesota man was charged on Friday after he called the office of Rep. Ilhan Omar, saying \
+he would "put a bullet in her skull."
+"""
+
+
+def test_a_threat_is_not_attributed_to_the_person_it_targets(model: str) -> None:
+    q = containing(quotes_of(THREAT, model), "put a bullet in her skull")
+    assert q.speaker != "Ilhan Omar" and "Omar" not in (q.speaker or "")
+    assert q.speaker_label in ("GROUP", None)  # an unnamed man, not the state he lives in

@@ -623,8 +623,6 @@ def _by_governor(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attributi
         return _attribution(namer, cue, "governor")
     if verb.lemma_ == "be" and any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
         return None  # "Machado was "disgusting"": the subject of a copula says nothing
-    if _longest_run(view, p) < MIN_WORDS_UNCUED:
-        return None
     subj = subject_of(verb, view.quoted)
     if subj is None or subj.i > verb.i:
         return None

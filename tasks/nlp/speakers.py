@@ -71,6 +71,7 @@ _FEMALE_TITLES = frozenset({"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", 
 _WH_TAGS = frozenset({"WDT", "WP", "WP$", "WRB"})  # "where the Panthers played ..."
 _PARTICIPLE_MARKS = frozenset({"while", "when", "before", "after", "by", "as"})
 _DASH_TOKENS = frozenset({"―", "—", "–", "--"})
+_PLACE_LABELS = frozenset({"GPE", "NORP", "LOC", "FAC"})
 _LABEL_RANK = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
 
 # Salience of a person mention by its role in the sentence.
@@ -329,7 +330,7 @@ class SpeakerNamer:
                 m is not None
                 and m.label == "PERSON"
                 and not self.quoted(prev)
-                and not (comma and prev.dep_ == "pobj")
+                and not (comma and prev.dep_ in ("pobj", "dobj", "dative", "appos"))
             ):
                 return m.canonical, m.label
         subj = subject_of(cue, self.quoted)
@@ -391,7 +392,16 @@ class SpeakerNamer:
         # a name in the subject itself or in an apposition ("the minister, Jean Dupont,")
         best: tuple[float, Mention] | None = None
         names = [subj, *(t for c in subj.children if c.dep_ == "appos" for t in c.subtree)]
-        names += [c for c in subj.children if c.dep_ == "compound"]
+        # "the Trump campaign" speaks for Trump; "a Minnesota man" is not Minnesota
+        names += [
+            c
+            for c in subj.children
+            if c.dep_ == "compound"
+            and not (
+                subj.pos_ == "NOUN"
+                and getattr(ents.mention_at(c.i), "label", None) in _PLACE_LABELS
+            )
+        ]
         for tok in names:
             m = ents.mention_at(tok.i)
             if m is None:
