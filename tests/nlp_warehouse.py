@@ -50,6 +50,8 @@ Dock workers in Rotterdam began a 48-hour strike on Friday. Union leader Marta J
 the port authority had ignored safety warnings for months.
 
 "We are not asking for much," Jansen said. "We are asking to go home in one piece."
+
+Port officials said the cranes would stand still until Sunday.
 """,
     ),
 }
