@@ -45,6 +45,7 @@ from newsflow.tasks.nlp.lexicons import (
     SPEECH_VERBS,
     STUDY_NOUNS,
 )
+from newsflow.tasks.nlp.names import name_gender
 from newsflow.tasks.nlp.quote_marks import Marked, find_marked_quotes, paragraph_spans
 from newsflow.tasks.nlp.speakers import (
     RELATIVE,
@@ -323,6 +324,8 @@ def _speaker_type(attr: _Attribution | None) -> tuple[str | None, str | None]:
     if attr.label == "PROPN":  # a proper name the NER missed: "WHO" is an acronym
         return attr.speaker, "ORG" if attr.speaker.isupper() else "PERSON"
     label = _SPEAKER_TYPES.get(attr.label or "")
+    if label is None and name_gender(attr.speaker) is not None:
+        label = "PERSON"  # "said analyst Joan Park" with the name taken for a place
     return (attr.speaker, label) if label else (None, None)
 
 
