@@ -14,9 +14,11 @@ checked):
 
     rules          pages  quoted F1  kind   verbatim  speaker  reported P / R
     nlp-rules-8    108    0.877      0.730  0.446     0.768    0.602 / 0.762
-    nlp-rules-9    108    0.898      0.973  0.872     0.801    0.890 / 0.745
-      even half     52    0.901      0.975  0.881     0.784    0.896 / 0.716
-      odd half      56    0.894      0.970  0.861     0.821    0.885 / 0.773
+      even half     52    0.870      0.728  0.417     0.758    0.554 / 0.716
+      odd half      56    0.887      0.733  0.487     0.780    0.651 / 0.808
+    nlp-rules-10   108    0.900      0.973  0.872     0.794    0.890 / 0.745
+      even half     52    0.902      0.975  0.881     0.769    0.896 / 0.716
+      odd half      56    0.897      0.970  0.861     0.825    0.885 / 0.773
 """
 
 from __future__ import annotations
