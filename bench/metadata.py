@@ -24,6 +24,7 @@ from pathlib import Path
 from shared_data import SHARED
 
 from newsflow.tasks.extract.article import extract_article
+from newsflow.tasks.nlp.language import detect_language
 from newsflow.tasks.records import Article
 
 DEFAULT_GOLD = SHARED / "newsgold" / "metadata_dev.jsonl"
@@ -54,7 +55,8 @@ def predict(html: str, url: str, page_id: str) -> dict:
         "authors": list(result.authors),
         "published_at": result.published_at.isoformat() if result.published_at else None,
         "publisher": result.publisher,
-        "language": result.language,
+        # as stored: the text's language, the page's claim when the text cannot tell
+        "language": detect_language(result.text, declared=result.language),
     }
 
 

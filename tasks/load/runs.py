@@ -38,6 +38,21 @@ def start_run(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
     )
 
 
+# The counters a run records, as ``runs`` names its columns.
+RUN_COUNTERS = (
+    "feeds_polled",
+    "feeds_unchanged",
+    "feeds_failed",
+    "new_items",
+    "articles_stored",
+    "fetch_failures",
+    "mentions",
+    "quotes",
+    "seconds",
+    "feeds_not_due",
+)
+
+
 def finish_run(
     con: duckdb.DuckDBPyConnection,
     run_id: str,
@@ -46,19 +61,7 @@ def finish_run(
     error: str | None,
 ) -> None:
     """Record a run's counts; ``counts`` keys are ``runs`` column names."""
-    allowed = {
-        "feeds_polled",
-        "feeds_unchanged",
-        "feeds_failed",
-        "new_items",
-        "articles_stored",
-        "fetch_failures",
-        "mentions",
-        "quotes",
-        "seconds",
-        "feeds_not_due",
-    }
-    unknown = set(counts) - allowed
+    unknown = set(counts) - set(RUN_COUNTERS)
     if unknown:
         raise ValueError(f"unknown run counters: {sorted(unknown)}")
     con.execute(
@@ -73,21 +76,7 @@ def finish_run(
             utcnow(),
             "failed" if error else "completed",
             error,
-            *(
-                counts.get(key, 0)
-                for key in (
-                    "feeds_polled",
-                    "feeds_unchanged",
-                    "feeds_failed",
-                    "new_items",
-                    "articles_stored",
-                    "fetch_failures",
-                    "mentions",
-                    "quotes",
-                    "seconds",
-                    "feeds_not_due",
-                )
-            ),
+            *(counts.get(key, 0) for key in RUN_COUNTERS),
             run_id,
         ],
     )
