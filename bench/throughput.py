@@ -13,7 +13,7 @@ RSS feeds list them (feed ``k`` lists the stories ``i % feeds == k``) and answer
 Runs of the real CLI (``newsflow ingest`` as a subprocess, fresh config and warehouse, its
 own PREFECT_HOME so the first run pays Prefect's cold start and later runs do not):
 
-1. cold start: no feeds, empty warehouse (Prefect's database created from scratch);
+1. cold start: one feed whose port refuses at once, empty warehouse (Prefect's database created from scratch);
 2. N = ``--small`` stories on an empty warehouse, then N = ``--n`` on another one:
    articles per second over the command's whole wall time, the stages recorded in the
    ``runs`` row, and the peak RSS of the ingest process tree (flow, Prefect's server, the
@@ -347,6 +347,10 @@ def newsflow_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "newsflow.cli"]
 
 
+# Ingest needs an enabled feed; this one costs a refused connection and nothing else.
+DEAD_FEED = "http://127.0.0.1:9/feed.xml"
+
+
 def write_config(
     path: Path,
     db: Path,
@@ -660,13 +664,18 @@ def main(argv: list[str] | None = None) -> int:
         cold_db.parent.mkdir()
         cold = run_ingest(
             write_config(
-                cold_db.parent / "feeds.toml", cold_db, [], args.workers, args.runner, batch_size
+                cold_db.parent / "feeds.toml",
+                cold_db,
+                [DEAD_FEED],
+                args.workers,
+                args.runner,
+                batch_size,
             ),
             cold_db,
             env,
             workdir / "cold.log",
         )
-        print(f"cold start (fresh PREFECT_HOME, no feeds): {cold.wall_s:.1f} s")
+        print(f"cold start (fresh PREFECT_HOME, one refused feed): {cold.wall_s:.1f} s")
 
         # 2. N = small, then N = n, each on an empty warehouse.
         runs: dict[int, RunResult] = {}
