@@ -11,6 +11,7 @@ from datetime import datetime
 import duckdb
 
 from newsflow.clock import utcnow
+from newsflow.tasks.load.queue import queue_pages
 from newsflow.tasks.load.rows import arrow_table
 from newsflow.tasks.records import FeedItem
 from newsflow.warehouse.db import transaction
@@ -84,11 +85,7 @@ def queue_child(
     with transaction(con):
         con.register("batch_backfill", arrow_table(con, "feed_items", rows, _ITEM_COLUMNS))
         con.execute("INSERT OR IGNORE INTO feed_items BY NAME SELECT * FROM batch_backfill")
-        new = con.execute(
-            "INSERT OR IGNORE INTO pages (page_url, status, first_seen_at) "
-            "SELECT DISTINCT page_url, 'pending', ? FROM batch_backfill RETURNING page_url",
-            [now],
-        ).fetchall()
+        new = queue_pages(con, (row["page_url"] for row in rows), now)
         con.unregister("batch_backfill")
         con.execute(
             """

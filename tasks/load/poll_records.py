@@ -15,6 +15,7 @@ import pyarrow as pa
 from newsflow.clock import utcnow
 from newsflow.config.settings import PollingSettings
 from newsflow.tasks.fetch import polling
+from newsflow.tasks.load.queue import queue_pages
 from newsflow.tasks.load.rows import arrow_table
 from newsflow.tasks.records import FeedPoll, FeedState
 from newsflow.warehouse.db import transaction
@@ -111,14 +112,7 @@ def record_polls(
             ON CONFLICT (feed_url, page_url) DO UPDATE SET last_seen_at = excluded.last_seen_at
             """
         )
-        new_pages = con.execute(
-            """
-            INSERT OR IGNORE INTO pages (page_url, status, first_seen_at)
-            SELECT DISTINCT page_url, 'pending', ? FROM batch_feed_items
-            RETURNING page_url
-            """,
-            [now],
-        ).fetchall()
+        new_pages = queue_pages(con, (item["page_url"] for item in items), now)
         con.unregister("batch_feed_items")
         _record_fetches(con, polls, new_per_feed, run_id, now)
         recent = _recent_item_dates(con, polls, now)

@@ -1,8 +1,9 @@
-"""What the fetch queue needs to know about queued pages: the feed that listed each one."""
+"""The fetch queue: pages new to the warehouse are queued once, whoever listed them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 import duckdb
 import pyarrow as pa
@@ -24,3 +25,20 @@ def feed_of_pages(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[s
     finally:
         con.unregister("queued_pages")
     return dict(rows)
+
+
+def queue_pages(con: duckdb.DuckDBPyConnection, urls: Iterable[str], now: datetime) -> set[str]:
+    """Queue the pages the warehouse has not seen as ``pending``; return the ones queued."""
+    unique = sorted(set(urls))
+    if not unique:
+        return set()
+    con.register("pages_to_queue", pa.table({"page_url": pa.array(unique, pa.string())}))
+    try:
+        rows = con.execute(
+            "INSERT OR IGNORE INTO pages (page_url, status, first_seen_at) "
+            "SELECT page_url, 'pending', ? FROM pages_to_queue RETURNING page_url",
+            [now],
+        ).fetchall()
+    finally:
+        con.unregister("pages_to_queue")
+    return {row[0] for row in rows}

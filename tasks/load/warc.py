@@ -14,6 +14,7 @@ import duckdb
 
 from newsflow.clock import utcnow
 from newsflow.tasks.fetch.warc import WarcCounts, WarcPage
+from newsflow.tasks.load import queue
 from newsflow.tasks.load.rows import arrow_table
 from newsflow.tasks.records import FetchedPage
 from newsflow.warehouse.db import transaction
@@ -106,11 +107,7 @@ def queue_pages(
         )
         con.execute("INSERT OR IGNORE INTO feed_items BY NAME SELECT * FROM batch_warc_items")
         con.execute("INSERT OR IGNORE INTO warc_records BY NAME SELECT * FROM batch_warc_records")
-        con.execute(
-            "INSERT OR IGNORE INTO pages (page_url, status, first_seen_at) "
-            "SELECT DISTINCT page_url, 'pending', ? FROM batch_warc_items",
-            [now],
-        )
+        queue.queue_pages(con, (item.page.url for item in pages), now)
         pending = {
             row[0]
             for row in con.execute(
