@@ -125,6 +125,51 @@ def test_unmarked_by_line_credits_the_author_and_a_lowercase_word_does_not() -> 
     assert article.authors == ["Matthew Digby", "Minh Do"]
 
 
+def test_metadata_credit_readers_never_see_is_no_author() -> None:
+    # An SEO plugin names the WordPress account; the page shows no byline with it.
+    yoast = {
+        "@context": "https://schema.org",
+        "@graph": [{"@type": "Person", "@id": "https://x.example/#p", "name": "Josh"}],
+    }
+    account = _extract(
+        head=f"<script type='application/ld+json'>{json.dumps(yoast)}</script>"
+        "<meta name='author' content='Josh'>"
+    )
+    assert account.authors == []
+    # The outlet credited as its own author in JSON-LD, with no byline on the page.
+    outlet = _extract(
+        head="<meta property='og:site_name' content='Al Jazeera'>"
+        + _jsonld(headline="x", author={"@type": "Organization", "name": "Al Jazeera"}),
+    )
+    assert outlet.authors == []
+    # The same credit shown in a byline is kept.
+    shown = _extract(
+        head="<meta property='og:site_name' content='LinkNaija'>"
+        + _jsonld(headline="x", author={"@type": "Organization", "name": "LinkNaija"}),
+        top="<div class='post-author'>Posted by LinkNaija</div>",
+    )
+    assert shown.authors == ["LinkNaija"]
+
+
+def test_claimant_split_into_pieces_is_not_credited_as_an_organisation() -> None:
+    assert credited_authors([["The Russian and Syrian defense ministries"]]) == []
+    assert credited_authors([["Detroit News wire services"]]) == ["Detroit News wire services"]
+
+
+def test_published_by_label_mid_line_credits_the_person_over_an_it_unit() -> None:
+    article = _extract(
+        head="<meta name='author' content='PMJS - Coordenadoria de TI'>",
+        top="<small><b>05/10/2018</b> - Publicado por: Clarissa Borba - Categoria: "
+        "<a href='/c/19'>Saúde</a></small>",
+    )
+    assert article.authors == ["Clarissa Borba"]
+    sentence = _extract(
+        top="<p><i>Dear Abby is written by Abigail Van Buren, also known as Jeanne Phillips."
+        "</i></p>",
+    )
+    assert sentence.authors == []
+
+
 def test_article_authors_come_from_jsonld_people_with_the_display_string() -> None:
     article = _extract(
         head=_jsonld(
@@ -203,6 +248,44 @@ def test_publisher_is_the_name_the_page_gives_never_a_host_and_port() -> None:
     assert (unnamed.publisher, unnamed.publisher_source) == ("127.0.0.1", "domain")
     domain = _extract(url="https://www.nj.com/news/2025/03/story.html")
     assert domain.publisher == "nj.com"
+
+
+def test_syndicated_copy_is_published_by_the_outlet_its_canonical_link_names() -> None:
+    article = _extract(
+        head="<meta property='og:site_name' content='MSN'>"
+        "<link rel='canonical' href='https://www.nbcnews.com/news/latino/flu-shots-n1085206'>",
+        top="<span itemprop='publisher' itemscope itemtype='http://schema.org/organization'>"
+        "<a href='http://www.nbcnews.com/' title='NBC News' itemprop='url'>"
+        "<img alt='NBC News' src='/logo.png'></a></span>",
+        url="https://www.msn.com/en-us/news/us/flu-shots/ar-BBWZedJ",
+    )
+    assert article.publisher == "NBC News"
+
+
+def test_site_organisation_names_the_publisher_edition_and_commented_jsonld() -> None:
+    organisation = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "Organization", "name": "The Real Deal", "url": "https://therealdeal.com/"},
+        ],
+    }
+    edition = _extract(
+        head="<meta property='og:site_name' content='The Real Deal New York'>"
+        f"<script type='application/ld+json'>{json.dumps(organisation)}</script>",
+        url="https://therealdeal.com/2019/11/18/wework/",
+    )
+    assert edition.publisher == "The Real Deal"
+    commented = _extract(
+        head="<script type='application/ld+json'>{ \"@context\" : \"https://schema.org\",\n"
+        '  "@type" : "Organization", //"Person",\n'
+        '  "name" : "Prefeitura Municipal de Jaraguá do Sul",\n'
+        '  "url" : "https://www.jaraguadosul.sc.gov.br" }</script>',
+        url="https://www.jaraguadosul.sc.gov.br/news/arrombamento",
+    )
+    assert (commented.publisher, commented.publisher_source) == (
+        "Prefeitura Municipal de Jaraguá do Sul",
+        "page",
+    )
 
 
 def test_wire_story_is_published_by_the_site_that_hosts_it() -> None:

@@ -107,6 +107,7 @@ def _extract(
             url=url, reason=f"page too complex: {elements} elements", retryable=False
         )
     meta = read_page_metadata(tree)
+    shown = visible_text(tree)
     posts = embedded_posts(tree)
     join_split_bodies(tree)
     prune_link_lists(tree)
@@ -159,6 +160,8 @@ def _extract(
         headline=title,
         application_name=meta.metas.get("application-name"),
         url=site_url,
+        microdata_publishers=meta.microdata_publishers,
+        organisations=meta.organisations,
     )
     authors = choose_authors(
         [
@@ -168,6 +171,7 @@ def _extract(
         ],
         meta.bylines,
         publisher or sitename,
+        page_text=shown,
     )
     if not authors:
         agency = agency_in_dateline(text)
@@ -197,6 +201,16 @@ def _extract(
         tags=[t for t in (_clean_field(t) for t in meta.tags) if t],
         image_url=_clean_field(meta.image_url),
         embedded_quotes=post_quotes(posts, text),
+    )
+
+
+def visible_text(tree: HtmlElement) -> str:
+    """The words a reader can see on the page (no scripts, styles or markup attributes)."""
+    return " ".join(
+        tree.xpath(
+            "//body//text()[not(ancestor::script) and not(ancestor::style)"
+            " and not(ancestor::noscript) and not(ancestor::template)]"
+        )
     )
 
 

@@ -76,21 +76,25 @@ def credited_authors(sources: list[list[str]], publisher: str | None = None) -> 
     """Clean person names from byline strings; ``sources`` are alternatives, best first.
 
     The first source that credits a person wins; failing that, the first agency, then the
-    first organisation any source credits (a staff or site credit).
+    first organisation any source credits (a staff or site credit). An organisation counts
+    only as a whole credit: "The Russian" split off "The Russian and Syrian defense
+    ministries" names nobody.
     """
     agencies: list[str] = []
     organisations: list[str] = []
     for raw in sources:
         names: list[str] = []
         for text in raw:
-            for piece in _SPLIT.split(_LEAD.sub("", " ".join((text or "").split()))):
+            pieces = _SPLIT.split(_LEAD.sub("", " ".join((text or "").split())))
+            for piece in pieces:
                 name = _clean(piece)
                 if not name:
                     continue
                 if name.lower() in AGENCIES or name.lower().startswith("associated press"):
                     agencies.append(name)
                 elif _is_organisation(name, publisher) or not _person_like(name):
-                    organisations.append(name)
+                    if len([p for p in pieces if p.strip()]) == 1:
+                        organisations.append(name)
                 else:
                     names.append(name)
         people = _dedupe(names)
@@ -100,16 +104,25 @@ def credited_authors(sources: list[list[str]], publisher: str | None = None) -> 
 
 
 def choose_authors(
-    structured: list[list[str]], visible: list[str], publisher: str | None = None
+    structured: list[list[str]],
+    visible: list[str],
+    publisher: str | None = None,
+    page_text: str | None = None,
 ) -> list[str]:
     """Credited people: the visible byline when it agrees with the metadata, else metadata.
 
     The first visible byline (or a later one naming the same people and more) wins
-    when the metadata names none, or when it shares a person with the metadata (its fuller
-    or shorter list is what readers see). A visible "author" box naming someone else
-    entirely is not trusted over the metadata.
+    when the metadata names no person, or when it shares a person with the metadata (its
+    fuller or shorter list is what readers see). A visible "author" box naming someone else
+    entirely is not trusted over the metadata's people.
+
+    Metadata is not a credit readers see when it names only the outlet itself and no
+    byline shows it (the site's JSON-LD author "Al Jazeera"), or a one-word CMS account that
+    the page's visible text (``page_text``) never shows (a WordPress user "Josh" in the SEO
+    schema).
     """
     stated = credited_authors(structured, publisher)
+    stated = _shown_credits(stated, publisher, visible, page_text)
     candidates = [credited_authors([[text]], publisher) for text in visible]
     candidates = [
         c for c in candidates if any(_person_like(n) and not _is_credit_only(n) for n in c)
@@ -121,13 +134,29 @@ def choose_authors(
         if _keys(later) > _keys(best[0]):
             best = [later]
     for shown in best:
-        if not stated:
+        if not stated or not any(_person_like(n) for n in stated):
             return shown
         if _keys(shown) & _keys(stated):
             # Labels and tags next to the byline ("Atividades") are not people.
             known = _keys(stated)
             return [n for n in shown if _keys([n]) & known or len(n.split()) >= 2]
     return stated
+
+
+def _shown_credits(
+    names: list[str], publisher: str | None, bylines: list[str], page_text: str | None
+) -> list[str]:
+    """``names`` from metadata, without an unshown self-credit or unseen account names."""
+    if names and all(_is_organisation(n, publisher) for n in names):
+        shown = _fold(" ".join(bylines))
+        if not any(_fold(n) in shown for n in names):
+            return []
+    if page_text is None:
+        return names
+    seen = _fold(page_text)
+    return [
+        n for n in names if len(n.split()) > 1 or re.search(rf"\b{re.escape(_fold(n))}\b", seen)
+    ]
 
 
 _AGENCY_DATELINE = re.compile(r"^[^\n]{0,80}?\((AP|Reuters|AFP|dpa|UPI)\)\s*[-–—:]")

@@ -56,6 +56,12 @@ _LINE_TAGS = ("p", "div", "span", "li", "address")
 _BY_LINE = re.compile(r"^(?:By|BY|Written by|Words by|Text by)\s+\w")
 _BY_STARTS = ("By ", "BY ", "By\n", "Written by", "Words by", "Text by")
 _INLINE_TAGS = ("strong", "b", "em", "a", "span")
+# "05/10/2018 - Publicado por: Clarissa Borba - Categoria: Saúde": a credit label mid-line.
+_CREDIT_LABEL = re.compile(
+    r"(?:^|[-–—|·•]\s)(?:posted|published|publicado|publicada|publié|publiée)"
+    r"\s+(?:by|por|par)\s*:?\s*(?P<name>[^|·•\n]*?)(?:\s+[-–—|·•]\s|$)",
+    re.I,
+)
 _SAME_INSTANT = 120  # seconds within which two claims state the same publication time
 _ARTICLE_TYPES = re.compile(r"(Article|BlogPosting|Report|LiveBlogPosting)$")
 _MAX_JSONLD_CHARS = 1_000_000  # a script block larger than this is not metadata
@@ -85,6 +91,10 @@ class PageMetadata:
     jsonld_authors: list[str] = field(default_factory=list)  # Person (or agency) names
     bylines: list[str] = field(default_factory=list)  # visible byline texts, in page order
     jsonld_publishers: list[str] = field(default_factory=list)
+    # (name, url) of each JSON-LD Organization that gives its home page: the site's own one
+    # names the publisher when nothing else on the page does.
+    organisations: list[tuple[str, str]] = field(default_factory=list)
+    microdata_publishers: list[str] = field(default_factory=list)  # itemprop="publisher"
     free: bool | None = None  # JSON-LD isAccessibleForFree
     section: str | None = None
     tags: list[str] = field(default_factory=list)
@@ -112,7 +122,9 @@ def read_page_metadata(tree: HtmlElement) -> PageMetadata:
     meta.og_url = clean_field(metas.get("og:url"), "url")
     meta.metas = metas
 
-    jsonld, others = _jsonld_objects(tree)
+    jsonld, others, organisations = _jsonld_objects(tree)
+    meta.organisations = organisations
+    meta.microdata_publishers = _microdata_publishers(tree)
     _read_times(meta, tree, metas, jsonld, others)
 
     for obj in jsonld:
@@ -272,7 +284,36 @@ def _bylines(tree: HtmlElement) -> list[str]:
             text = " ".join(" ".join(line.itertext()).split())
             if len(text) <= _MAX_BYLINE and _BY_LINE.match(text) and text not in unmarked:
                 unmarked.append(text)
-    return found + [text for text in unmarked if text not in found]
+    labelled = [f"By {name}" for name in _labelled_credits(tree) if f"By {name}" not in unmarked]
+    return found + [text for text in unmarked + labelled if text not in found]
+
+
+_LABEL_XPATH = (
+    "//body//text()[contains(., ' by') or contains(., ' By') or contains(., ' por')"
+    " or contains(., ' par')]"
+)
+
+
+def _labelled_credits(tree: HtmlElement) -> list[str]:
+    """Names after a "Published by:" label inside a short line, at most two."""
+    names: list[str] = []
+    for node in tree.xpath(_LABEL_XPATH):
+        if len(node) > _MAX_BYLINE:
+            continue
+        owner = node.getparent()
+        if owner is None:
+            continue
+        line = owner.getparent() if node.is_tail else owner
+        if line is None or line.tag in ("script", "style"):
+            continue
+        text = " ".join(" ".join(line.itertext()).split())
+        match = _CREDIT_LABEL.search(text) if len(text) <= _MAX_BYLINE else None
+        name = match["name"].strip(" :-–—") if match else ""
+        if name and name not in names:
+            names.append(name)
+        if len(names) >= 2:
+            break
+    return names
 
 
 def _leading_text(element: HtmlElement) -> str:
@@ -439,17 +480,20 @@ def site_of(host: str) -> str:
     return ".".join(labels[-2:])
 
 
-def _jsonld_objects(tree: HtmlElement) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Article-typed JSON-LD objects, and the other typed ones that date or publish a page."""
+def _jsonld_objects(
+    tree: HtmlElement,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[str, str]]]:
+    """Article-typed JSON-LD objects, the other typed ones that date or publish a page, and
+    the (name, url) of each Organization."""
     found: list[dict[str, Any]] = []
     others: list[dict[str, Any]] = []
+    organisations: list[tuple[str, str]] = []
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         text = script.text or ""
         if not text.strip() or len(text) > _MAX_JSONLD_CHARS:
             continue
-        try:
-            data = json.loads(text.strip().rstrip(";"), strict=False)
-        except ValueError:
+        data = _parse_jsonld(text)
+        if data is None:
             continue
         stack: list[Any] = [data]
         while stack and len(found) < 20:
@@ -463,8 +507,44 @@ def _jsonld_objects(tree: HtmlElement) -> tuple[list[dict[str, Any]], list[dict[
                     found.append(item)
                 elif ("datePublished" in item or "publisher" in item) and len(others) < 20:
                     others.append(item)
+                if "Organization" in kinds or "NewsMediaOrganization" in kinds:
+                    name, url = _text(item.get("name")), _text(item.get("url"))
+                    if name and name.strip() and url and len(organisations) < 10:
+                        organisations.append((" ".join(name.split()), url.strip()))
                 stack.extend(v for v in item.values() if isinstance(v, dict | list))
-    return found, others
+    return found, others, organisations
+
+
+def _parse_jsonld(text: str) -> Any:
+    """A JSON-LD block, also when a template left a ``// comment`` in it."""
+    text = text.strip().rstrip(";")
+    try:
+        return json.loads(text, strict=False)
+    except ValueError:
+        pass
+    try:
+        return json.loads(_JS_COMMENT.sub(lambda m: m.group(1) or "", text), strict=False)
+    except ValueError:
+        return None
+
+
+# A string literal (kept as it is) or a // comment to the end of the line (dropped).
+_JS_COMMENT = re.compile(r'("(?:[^"\\\n]|\\.)*")|//[^\n]*')
+
+
+def _microdata_publishers(tree: HtmlElement) -> list[str]:
+    """Names of ``itemprop="publisher"`` elements: their ``name`` item, else a logo's title."""
+    names: list[str] = []
+    for element in tree.xpath('//*[@itemprop="publisher"][not(self::meta)]')[:3]:
+        found = element.xpath('.//*[@itemprop="name"]')
+        name = (found[0].get("content") or found[0].text_content()) if found else ""
+        if not name.strip():
+            labels = element.xpath(".//a/@title | .//img/@alt")
+            name = next((label for label in labels if label.strip()), "")
+        name = " ".join(name.split())
+        if name and len(name) <= 80 and name not in names:
+            names.append(name)
+    return names
 
 
 def _title_candidates(tree: HtmlElement, metas: dict[str, str], headline: str | None) -> list[str]:

@@ -1,15 +1,21 @@
 """The outlet's name as readers know it, from the page, else a readable domain.
 
-Order: ``og:site_name``, the JSON-LD publisher, the site suffix of ``<title>``,
-``application-name``; then the feed's title (the caller's), then the registrable domain
-(``nj.com``), never a host and port. A news agency named as the JSON-LD publisher of a
-wire story hosted elsewhere is the author's employer, not the outlet, so it only counts
-when nothing else names the site.
+Order: ``og:site_name``, the JSON-LD publisher, a microdata publisher, the site suffix of
+``<title>``, the site's own JSON-LD Organization, ``application-name``; then the feed's
+title (the caller's), then the registrable domain (``nj.com``), never a host and port. A
+news agency named as the JSON-LD publisher of a wire story hosted elsewhere is the author's
+employer, not the outlet, so it only counts when nothing else names the site.
+
+Two exceptions to the order: a syndicated copy's ``og:site_name`` names the portal ("MSN")
+while the publisher stated in the markup fits the domain of its canonical link; and a
+site name that is the site's own Organization name plus an edition ("The Real Deal New
+York") is the Organization's name.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from newsflow.tasks.extract.headline import is_site_name
@@ -45,6 +51,8 @@ def choose_publisher(
     headline: str | None,
     application_name: str | None,
     url: str,
+    microdata_publishers: Sequence[str] = (),
+    organisations: Sequence[tuple[str, str]] = (),
 ) -> str | None:
     """The publisher's name stated on the page, or None when the page names none."""
     host = urlsplit(url).hostname or ""
@@ -52,18 +60,31 @@ def choose_publisher(
     if site and (_URLISH.match(site) or _DOMAINISH.match(site)):
         site = None  # a URL or bare domain: a stated name below reads better
     publishers = [p for p in jsonld_publishers if p.lower() not in AGENCIES]
+    marked = [p for p in microdata_publishers if p.lower() not in AGENCIES]
+    own = [name for name, home in organisations if _same_site(home, host)]
     if site and " " not in site and publishers:
         # "WSJ", "TheHill", "detroitnews": the JSON-LD spells the same name out.
         for name in publishers:
             if _same_name(site, name):
                 return name
+    if site and host and not is_site_name(site, [], host):
+        for name in [*publishers, *marked]:
+            if is_site_name(name, [], host):
+                return name
     if site:
+        for name in own:
+            if _edition_of(site, name):
+                return name
         return site
     if publishers:
         return publishers[0]
+    if marked:
+        return marked[0]
     suffix = _title_suffix(title_tag, headline, host)
     if suffix:
         return suffix
+    if own:
+        return own[0]
     app = _first_segment(application_name)
     if app and headline and app.lower() != headline.lower() and len(app.split()) <= 5:
         return app
@@ -77,6 +98,25 @@ def readable_domain(url: str) -> str | None:
     except ValueError:
         return None
     return site_of(host) if host else None
+
+
+def _same_site(home: str, host: str) -> bool:
+    """True when ``home`` (a URL) is on the registrable domain of ``host``."""
+    try:
+        other = urlsplit(home).hostname
+    except ValueError:
+        return False
+    return bool(other and host and site_of(other) == site_of(host))
+
+
+def _edition_of(site: str, name: str) -> bool:
+    """True when ``site`` is ``name`` and more words: "The Real Deal New York"."""
+    site_words, name_words = site.lower().split(), name.lower().split()
+    return (
+        len(name_words) >= 2
+        and len(site_words) > len(name_words)
+        and (site_words[: len(name_words)] == name_words)
+    )
 
 
 def _same_name(short: str, long: str) -> bool:
