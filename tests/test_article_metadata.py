@@ -276,7 +276,7 @@ def test_site_organisation_names_the_publisher_edition_and_commented_jsonld() ->
     )
     assert edition.publisher == "The Real Deal"
     commented = _extract(
-        head="<script type='application/ld+json'>{ \"@context\" : \"https://schema.org\",\n"
+        head='<script type=\'application/ld+json\'>{ "@context" : "https://schema.org",\n'
         '  "@type" : "Organization", //"Person",\n'
         '  "name" : "Prefeitura Municipal de Jaraguá do Sul",\n'
         '  "url" : "https://www.jaraguadosul.sc.gov.br" }</script>',
