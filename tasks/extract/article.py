@@ -34,8 +34,9 @@ from trafilatura.utils import load_html
 from newsflow.clock import utcnow
 from newsflow.tasks.extract.bylines import agency_in_dateline, choose_authors
 from newsflow.tasks.extract.cleanup import clean_body, prune_link_lists
-from newsflow.tasks.extract.embeds import embedded_posts, post_quotes
+from newsflow.tasks.extract.embeds import embedded_posts, post_quotes, restore_posts
 from newsflow.tasks.extract.headline import choose_headline
+from newsflow.tasks.extract.lead import blocks_after_headline, restore_lead
 from newsflow.tasks.extract.metadata import (
     PageMetadata,
     choose_publication,
@@ -45,6 +46,7 @@ from newsflow.tasks.extract.metadata import (
 from newsflow.tasks.extract.publisher import choose_publisher, readable_domain
 from newsflow.tasks.extract.split_body import join_split_bodies
 from newsflow.tasks.extract.timestamps import parse_stamp
+from newsflow.tasks.extract.translations import keep_translations
 from newsflow.tasks.fetch.urls import article_id_for, canonicalize_url
 from newsflow.tasks.records import Article, PageFailure
 from newsflow.tasks.text import CAPS, clean_field, clean_text
@@ -110,13 +112,19 @@ def _extract(
     shown = visible_text(tree)
     posts = embedded_posts(tree)
     join_split_bodies(tree)
+    keep_translations(tree)
     prune_link_lists(tree)
+    blocks = blocks_after_headline(tree)
+    summaries = [meta.metas.get("description"), meta.metas.get("og:description")]
 
     recall = _run_trafilatura(copy.deepcopy(tree), url, favor_recall=True, with_metadata=True)
     precision = _run_trafilatura(tree, url, favor_precision=True, with_metadata=False)
     recall_text = clean_body(recall.text or "", meta.titles) if recall else ""
     precision_text = clean_body(precision.text or "", meta.titles) if precision else ""
-    text = clean_text(_choose(recall_text, precision_text), CAPS["text"]) or ""
+    text = restore_posts(
+        restore_lead(_choose(recall_text, precision_text), blocks, summaries), posts
+    )
+    text = clean_text(text, CAPS["text"]) or ""
     if _words(text) < MIN_WORDS:
         text = clean_text(_jsonld_body(meta), CAPS["text"]) or text
     if _words(text) < MIN_WORDS:

@@ -6,7 +6,9 @@ benchmark's F1 (bench/extraction.py) without hurting the fixture pages:
 - lists whose every item is a link are navigation or "related stories", not prose;
 - the headline repeated as the first line of the body is not body text;
 - lines that are only a URL or a timestamp, and cross-links ("Related: ...", "Read more: ...");
-- a tail of copyright, newsletter, share and comment-count lines.
+- a tail of copyright, newsletter, share and comment-count lines;
+- a banner opening the body: a short promotional line ("Black Friday 2019: shop the best
+  Apple deals!") that is not a sentence of the story (it does not end with a full stop).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ TITLE_SIMILARITY = 0.9
 XREF_MAX_WORDS = 25
 TAIL_MAX_WORDS = 40
 TAIL_MAX_LINES = 6
+BANNER_MAX_WORDS = 15
+BANNER_MAX_LINES = 2
 
 _URL_LINE = re.compile(r"^(https?://\S+|www\.\S+)$")
 _TIMESTAMP_LINE = re.compile(
@@ -38,6 +42,13 @@ _TAIL_LINE = re.compile(
     r"(©|ⓒ|\bcopyright\b|all rights reserved|\bsubscrib|\bnewsletter|\bsign up\b"
     r"|\bshare (this|it)\b|\bfollow (us|him|her|me)\b|^\W*comments?\W*$|^\W*tags?\W*$"
     r"|\bclick here\b|tell us what you think|^\W*thank you\W*$|^[\W_]*$)",
+    re.IGNORECASE,
+)
+
+_BANNER_LINE = re.compile(
+    r"\b(deals?|sales?|save \$?\d+|\d+% off|discounts?|coupons?|promo code|shop|buy now|"
+    r"subscribe|sign up|newsletter|download (?:our|the) app|get the app|sponsored|"
+    r"advertisement|black friday|cyber monday|prime day|limited[- ]time|free trial|giveaway)\b",
     re.IGNORECASE,
 )
 
@@ -70,6 +81,10 @@ def clean_body(text: str, titles: Iterable[str] = ()) -> str:
     titles = [t for t in (_normalise(t) for t in titles) if t]
     while lines and _is_title(lines[0], titles):
         lines.pop(0)
+    banners = 0
+    while len(lines) > 1 and banners < BANNER_MAX_LINES and _is_banner(lines[0]):
+        lines.pop(0)
+        banners += 1
     trimmed = 0
     while len(lines) > 1 and trimmed < TAIL_MAX_LINES:
         last = lines[-1]
@@ -78,6 +93,14 @@ def clean_body(text: str, titles: Iterable[str] = ()) -> str:
         lines.pop()
         trimmed += 1
     return "\n".join(lines)
+
+
+def _is_banner(line: str) -> bool:
+    return (
+        len(line.split()) <= BANNER_MAX_WORDS
+        and not line.endswith(".")
+        and _BANNER_LINE.search(line) is not None
+    )
 
 
 def _link_share(element: HtmlElement) -> float:

@@ -5,6 +5,10 @@ and the quote annotator cannot see who wrote it (there is no "said" or quotation
 The embed's markup names the account ("— Arvind Kejriwal (@ArvindKejriwal)", "A post
 shared by Name (@handle)"), so extraction records each post here and, once the body text
 is final, turns the ones the body kept into ``Quote`` records with offsets into it.
+
+The extractor drops some embeds outright (a wrapper classed ``embed`` or ``social`` reads
+as boilerplate to it). Such a post is put back into the body as its own lines, after the
+paragraph that preceded it on the page, so the quote is not lost with the markup.
 This is the interface to the NLP stage: ``Article.embedded_quotes``, merged with the
 quotes it finds (``merge_quotes``).
 """
@@ -27,6 +31,8 @@ _WORD = re.compile(r"\w+")
 _HONORIFIC = re.compile(r"^(?:Rep|Sen|Gov|Dr|Mr|Mrs|Ms|Pres|Prof|Sir|Lord|Dame)\.?\s+")
 MIN_WORDS = 3  # a post shorter than this ("pic.twitter.com/x") is no quote
 MAX_MATCH_WORDS = 120
+ANCHOR_MIN_WORDS = 5  # a paragraph with fewer words is no place to find again
+ANCHOR_WORDS = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +42,7 @@ class EmbeddedPost:
     text: str
     speaker: str  # the name the embed gives, else "@handle"
     handle: str
+    after: str = ""  # the last words of the paragraph before the embed: where it goes back
 
 
 def embedded_posts(tree: HtmlElement) -> list[EmbeddedPost]:
@@ -55,9 +62,50 @@ def embedded_posts(tree: HtmlElement) -> list[EmbeddedPost]:
             continue
         name = _HONORIFIC.sub("", " ".join(match["name"].split()))
         posts.append(
-            EmbeddedPost(text=text, speaker=name or f"@{match['handle']}", handle=match["handle"])
+            EmbeddedPost(
+                text=text,
+                speaker=name or f"@{match['handle']}",
+                handle=match["handle"],
+                after=_preceding_words(element),
+            )
         )
     return posts
+
+
+def restore_posts(body: str, posts: list[EmbeddedPost]) -> str:
+    """``body`` with each post it lost put back after the paragraph that preceded it.
+
+    A post goes back as its text and a credit line ("— Name (@handle)"), as the embed shows
+    it. A post whose place cannot be found in the body stays out: a quote out of place
+    would be misread.
+    """
+    for post in posts:
+        if not post.after or _find(post.text, body) is not None:
+            continue
+        anchor = _find(post.after, body)
+        if anchor is None:
+            continue
+        end = body.find("\n", anchor.end())
+        end = len(body) if end < 0 else end
+        credit = f"— {post.speaker} (@{post.handle})"
+        body = f"{body[:end]}\n{post.text}\n{credit}{body[end:]}"
+    return body
+
+
+def _preceding_words(element: HtmlElement) -> str:
+    """The last words of the nearest paragraph before ``element`` with a few words."""
+    for paragraph in element.xpath("preceding::p[position() <= 5]")[::-1]:
+        words = _WORD.findall(paragraph.text_content())
+        if len(words) >= ANCHOR_MIN_WORDS:
+            return " ".join(words[-ANCHOR_WORDS:])
+    return ""
+
+
+def _find(text: str, body: str, start: int = 0) -> re.Match[str] | None:
+    words = _WORD.findall(text)[:MAX_MATCH_WORDS]
+    if not words:
+        return None
+    return re.compile(r"\W+".join(re.escape(w) for w in words)).search(body, start)
 
 
 def post_quotes(posts: list[EmbeddedPost], body: str) -> list[Quote]:
@@ -65,9 +113,7 @@ def post_quotes(posts: list[EmbeddedPost], body: str) -> list[Quote]:
     quotes: list[Quote] = []
     taken = 0
     for post in posts:
-        words = _WORD.findall(post.text)[:MAX_MATCH_WORDS]
-        pattern = re.compile(r"\W+".join(re.escape(w) for w in words))
-        match = pattern.search(body, taken) or pattern.search(body)
+        match = _find(post.text, body, taken) or _find(post.text, body)
         if match is None:
             continue
         words_said = body[match.start() : match.end()]
