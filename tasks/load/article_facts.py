@@ -1,7 +1,7 @@
-"""Rows for what a page states about its article beyond ``articles``: credited authors, and
-the feed's date where the page gave none.
+"""Rows for what a page states about its article beyond ``articles``: credited authors, the
+posts it embeds, and the feed's date where the page gave none.
 
-Kept apart from store.py so the loader only gains two calls inside its transaction.
+Kept apart from store.py so the loader only gains a few calls inside its transaction.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from newsflow.tasks.load.rows import arrow_table
 from newsflow.tasks.records import Article
 
 _AUTHOR_COLUMNS = ["article_id", "position", "name"]
+_POST_COLUMNS = ["article_id", "position", "speaker", "text"]
 
 
 def author_rows(articles: Iterable[Article]) -> list[dict]:
@@ -39,6 +40,34 @@ def insert_authors(con: duckdb.DuckDBPyConnection, articles: Iterable[Article]) 
         )
     finally:
         con.unregister("batch_authors")
+    return len(rows)
+
+
+def post_rows(articles: Iterable[Article]) -> list[dict]:
+    """One row per embedded post the body kept (its quote's words and speaker), once per
+    article."""
+    unique = {article.article_id: article for article in reversed(list(articles))}
+    return [
+        {"article_id": article_id, "position": position, "speaker": q.speaker, "text": q.quote}
+        for article_id, article in unique.items()
+        for position, q in enumerate(article.embedded_quotes)
+        if q.speaker
+    ]
+
+
+def insert_posts(con: duckdb.DuckDBPyConnection, articles: Iterable[Article]) -> int:
+    """Insert the embedded posts of ``articles`` (the ones the batch adds), for ``reprocess``
+    to rebuild their quotes from the stored text."""
+    rows = post_rows(articles)
+    if not rows:
+        return 0
+    con.register("batch_posts", arrow_table(con, "embedded_posts", rows, _POST_COLUMNS))
+    try:
+        con.execute(
+            "INSERT INTO embedded_posts BY NAME SELECT * FROM batch_posts ON CONFLICT DO NOTHING"
+        )
+    finally:
+        con.unregister("batch_posts")
     return len(rows)
 
 

@@ -6,6 +6,10 @@ and analysed in batches; each batch's mentions and quotes are then replaced in o
 transaction (delete the batch's rows, insert the new ones, recount the entities they touch),
 so a reader or a crash never sees an article with half of its rows, and a run stopped
 half-way can simply be started again (``only_outdated`` skips what is already current).
+
+Embedded social posts come from the HTML, which is not kept: the load stores them in
+``embedded_posts``, and their direct quotes are rebuilt from those rows and the stored text,
+then merged with the NLP stage's quotes exactly as ingestion does.
 """
 
 from __future__ import annotations
@@ -18,9 +22,10 @@ import duckdb
 import pyarrow as pa
 
 from newsflow.config.settings import NlpSettings
+from newsflow.tasks.extract.embeds import EmbeddedPost, merge_quotes, post_quotes
 from newsflow.tasks.load import entity_registry
 from newsflow.tasks.load.rows import MENTION_COLUMNS, QUOTE_COLUMNS, analysis_rows, arrow_table
-from newsflow.tasks.records import Analysis
+from newsflow.tasks.records import Analysis, Quote
 from newsflow.warehouse.db import transaction
 
 DEFAULT_BATCH_ARTICLES = 200
@@ -115,6 +120,23 @@ def article_texts(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) ->
     return dict(rows)
 
 
+def embedded_quotes(
+    con: duckdb.DuckDBPyConnection, texts: dict[str, str]
+) -> dict[str, list[Quote]]:
+    """The direct quotes of each article's stored embedded posts, found in its stored text."""
+    if not texts:
+        return {}
+    rows = con.execute(
+        "SELECT article_id, speaker, text FROM embedded_posts "
+        "WHERE article_id IN (SELECT unnest($ids)) ORDER BY article_id, position",
+        {"ids": list(texts)},
+    ).fetchall()
+    posts: dict[str, list[EmbeddedPost]] = {}
+    for article_id, speaker, text in rows:
+        posts.setdefault(article_id, []).append(EmbeddedPost(text=text, speaker=speaker, handle=""))
+    return {i: post_quotes(found, texts[i]) for i, found in posts.items()}
+
+
 def analyze_articles(texts: dict[str, str], nlp: NlpSettings) -> dict[str, Analysis]:
     """Entities and quotes of each article: the ingest flow's own code path."""
     from newsflow.tasks.nlp.pipeline import analyze_texts
@@ -197,4 +219,8 @@ def reprocess_batch(
 ) -> ReplacedRows:
     """Analyse a batch of stored articles again and replace their rows."""
     texts = article_texts(con, article_ids)
-    return replace_rows(con, analyze_articles(texts, nlp))
+    analyses = analyze_articles(texts, nlp)
+    for article_id, quotes in embedded_quotes(con, texts).items():
+        if quotes:
+            analyses[article_id].quotes = merge_quotes(analyses[article_id].quotes, quotes)
+    return replace_rows(con, analyses)

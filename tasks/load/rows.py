@@ -19,7 +19,7 @@ from newsflow.tasks.records import Analysis, Article, Mention, Quote
 _LINEAGE = ["article_id", "extractor_version", "model"]
 # The columns each builder fills, derived from the records they are built from.
 # Article fields stored elsewhere: the page URL in ``pages``, the credited people in
-# ``article_authors``, embedded posts as ``quotes``.
+# ``article_authors``, embedded posts as ``quotes`` (and ``embedded_posts``).
 _NOT_ARTICLE_COLUMNS = ("page_url", "authors", "embedded_quotes")
 ARTICLE_COLUMNS = [f.name for f in fields(Article) if f.name not in _NOT_ARTICLE_COLUMNS] + [
     "run_id"

