@@ -3,7 +3,8 @@
 Parquet goes to ``OUT_DIR/<table>/``: tables whose rows belong to a dated story are split
 into hive partitions ``pub_date=YYYY-MM-DD/`` (pandas, polars, pyarrow and DuckDB read the
 directory and get ``pub_date`` back as a column); the other tables are one file in their
-directory. CSV goes to ``OUT_DIR/<table>.csv`` with ``pub_date`` as a plain column.
+directory (so is a dated table with no rows, ``pub_date`` as a plain column). CSV goes to
+``OUT_DIR/<table>.csv`` with ``pub_date`` as a plain column.
 
 ``pub_date`` is the story's publication date, or the date it was fetched (seen, for feed
 items) when the page gave none: every dated row has one, so no row is left out.
@@ -80,6 +81,11 @@ def _select(table: str, date_sql: str | None, since: date | None) -> tuple[str, 
     return f"SELECT * FROM ({query}) WHERE pub_date >= $since", {"since": since}  # noqa: S608
 
 
+def _empty(con: duckdb.DuckDBPyConnection, query: str, params: dict) -> bool:
+    row = con.execute(f"SELECT count(*) FROM ({query})", params).fetchone()  # noqa: S608
+    return not row or not row[0]
+
+
 _OUR_FILE = re.compile(r"^(pub_date=[^/]+/)?data_\d+\.parquet$")
 
 
@@ -146,6 +152,10 @@ def export_warehouse(
         date_sql = _date_expression(con, table)
         query, params = _select(table, date_sql, since)
         partitioned = fmt == "parquet" and date_sql is not None
+        if partitioned and _empty(con, query, params):
+            # No partition to write: one empty file keeps the columns (pub_date too), so
+            # every reader's glob finds a file instead of failing on an empty directory.
+            partitioned = False
         if fmt == "csv":
             options = "(FORMAT csv, HEADER true)"
             path = target

@@ -19,6 +19,7 @@ from newsflow.warehouse.db import connect_published
 DATED = {
     "articles",
     "article_authors",
+    "embedded_posts",  # none in this warehouse: one empty file, with pub_date
     "entity_mentions",
     "quotes",
     "feed_items",
@@ -62,7 +63,7 @@ def test_every_table_is_exported_and_dated_ones_are_partitioned(
     }
     for table in names:
         partitioned = any(p.is_dir() for p in (parquet_dir / table).iterdir())
-        assert partitioned == (table in DATED), table
+        assert partitioned == (table in DATED and _count(source, table) > 0), table
 
 
 @pytest.mark.parametrize("reader", ["pandas", "polars", "duckdb"])
