@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 CONFIG ?= config/feeds.toml
 
-.PHONY: install install-test install-browser run test test-fast lint format bench clean
+.PHONY: install install-test install-browser run test test-fast lint format bench train clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ bench: install-test                   ## benchmarks (need ../shared/benchdata)
 	$(BIN)/python bench/news_nlp.py
 	$(BIN)/python bench/feeds.py
 	$(BIN)/python bench/analyst.py
+
+train: install                        ## retrain the speaker ranker on PolNeAR train (needs ../shared/quotes)
+	$(BIN)/python -m newsflow.tasks.nlp.speaker_training \
+		--gold ../shared/quotes/polnear_train.jsonl.gz --out tasks/nlp/models/speaker_ranker.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -235,6 +235,8 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
     results.sort(key=lambda p: p.start)
     quotes = [_to_quote(view, p) for p in results]
     full_names = _full_names(entities)
+    for kept in namer.kept.values():  # "Vice President Biden" is not Hunter Biden
+        full_names.pop(kept, None)
     for q in quotes:
         if q.speaker is not None and q.speaker_label in ("PERSON", "GROUP", None):
             fuller = full_names.get(q.speaker)

@@ -11,13 +11,22 @@ antecedents.
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 from collections.abc import Callable
 
 from spacy.tokens import Doc, Token
 
-from newsflow.tasks.nlp.entities import NOT_PERSON_WORDS, EntityIndex
+from newsflow.tasks.nlp import speaker_ranker
+from newsflow.tasks.nlp.entities import NOT_PERSON_WORDS, EntityIndex, clean_surface
 from newsflow.tasks.nlp.lexicons import word_set
-from newsflow.tasks.nlp.names import FEMALE_NAMES, MALE_NAMES, TITLE_WORDS, name_gender
+from newsflow.tasks.nlp.names import (
+    FEMALE_NAMES,
+    MALE_NAMES,
+    TITLE_WORDS,
+    name_gender,
+    strip_titles,
+)
 from newsflow.tasks.records import Mention
 
 # Things that speak for their author: "X issued a statement saying ..." -> X.
@@ -77,6 +86,7 @@ _LABEL_RANK = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
 # Salience of a person mention by its role in the sentence.
 ROLE_SPEAKER, ROLE_SUBJECT, ROLE_OTHER, ROLE_MODIFIER = 3, 2, 1, 0
 MAX_PARAGRAPHS_BACK = 3
+RANKER_PARAGRAPHS_BACK = 5  # the ranker weighs distance itself
 
 
 def subject_of(cue: Token, quoted: Callable[[Token], bool] | None = None) -> Token | None:
@@ -279,11 +289,15 @@ class SpeakerNamer:
         self.entities = entities
         self.paragraph_of = paragraph_of
         self.genders = _known_genders(text, entities)
+        self.speaker_tokens = speaker_tokens
+        # surname mentions kept apart from the article's full name (a relative)
+        self.kept = relatives(text, entities, self.genders)
         # Person mentions that can be antecedents, with their salience role.
         tokens_of: dict[int, list[int]] = {}
         for tok_i, mention_i in entities.token_mention.items():
             tokens_of.setdefault(mention_i, []).append(tok_i)
-        self.persons: list[tuple[Mention, int, int]] = []  # (mention, role, paragraph)
+        # (mention, role, paragraph, head token)
+        self.persons: list[tuple[Mention, int, int, int]] = []
         for i, m in enumerate(entities.mentions):
             toks = sorted(tokens_of.get(i, []))
             if not toks or any(quoted(doc[t]) for t in toks):
@@ -297,7 +311,7 @@ class SpeakerNamer:
                 role -= 1
             elif m.label != "PERSON":
                 continue
-            self.persons.append((m, role, paragraph_of(m.start_char)))
+            self.persons.append((self.own(m), role, paragraph_of(m.start_char), toks[-1]))
         # Surnames the NER missed in subject position ("Trump responded ...").
         for t in doc:
             if (
@@ -316,8 +330,17 @@ class SpeakerNamer:
                         end_char=t.idx + len(t.text),
                     )
                     role = _role(doc, [t.i], speaker_tokens, reported_tokens)
-                    self.persons.append((m, role, paragraph_of(t.idx)))
+                    self.persons.append((m, role, paragraph_of(t.idx), t.i))
         self.persons.sort(key=lambda item: item[0].start_char)
+        self.tok_starts = [t.idx for t in doc]
+        self.sent_of = [0] * len(doc)
+        for n, sent in enumerate(doc.sents):
+            self.sent_of[sent.start : sent.end] = [n] * (sent.end - sent.start)
+
+    def own(self, m: Mention) -> Mention:
+        """The mention under the name it keeps when it is not the article's full name."""
+        name = self.kept.get(m.start_char)
+        return m if name is None else dataclasses.replace(m, canonical=name)
 
     def speaker_of(self, cue: Token) -> tuple[str | None, str | None]:
         if cue.tag_ == "VBG" and cue.i > 0:
@@ -332,7 +355,7 @@ class SpeakerNamer:
                 and not self.quoted(prev)
                 and not (comma and prev.dep_ in ("pobj", "dobj", "dative", "appos"))
             ):
-                return m.canonical, m.label
+                return self.own(m).canonical, m.label
         subj = subject_of(cue, self.quoted)
         if subj is None or (subj.pos_ in ("ADJ", "ADV", "NUM", "SCONJ") and not _aged(subj)):
             return self._nearby_name(cue)  # no subject, or a parse error ("public boasted")
@@ -354,7 +377,7 @@ class SpeakerNamer:
                 and ents.mention_at(t.head.i) is not m
             ):
                 continue  # "a top Trump surrogate": Trump modifies, it does not speak
-            return m.canonical, m.label
+            return self.own(m).canonical, m.label
         return None, None
 
     def name_of(self, subj: Token) -> tuple[str | None, str | None]:
@@ -379,11 +402,13 @@ class SpeakerNamer:
         low = subj.lower_
         if subj.pos_ == "PRON" or low in _MALE or low in _FEMALE:
             if low in ("he", "she", "his", "him", "her"):
-                return self.resolve_pronoun(subj.idx, "m" if low in _MALE else "f")
+                return self.resolve_pronoun(subj.idx, "m" if low in _MALE else "f", "pronoun")
             if low == "they" and not self.quoted(subj):
                 group = self._group_antecedent(subj)
                 if group is not None:
                     return self._name_one(group)
+            if low == "it" and not self.quoted(subj):
+                return self._organisation_before(subj.idx)
             return None, "PRON"
         if low in DOCUMENT_NOUNS:
             author = _author_of(subj)  # "a complaint filed by the SEC", "a letter from X"
@@ -410,7 +435,7 @@ class SpeakerNamer:
             if best is None or rank < best[0]:
                 best = (rank, m)
         if best is not None:
-            return best[1].canonical, best[1].label
+            return self.own(best[1]).canonical, best[1].label
         if subj.pos_ == "PROPN":
             run = [t for t in subj.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"] + [subj]
             surface = self.text[run[0].idx : subj.idx + len(subj.text)]
@@ -444,9 +469,27 @@ class SpeakerNamer:
                 return m.canonical, "ORG"
             return None
         if lemma in PERSON_NOUNS or _aged(subj):
-            name, label = self.resolve_pronoun(subj.idx, None)
+            name, label = self.resolve_pronoun(subj.idx, None, "description")
             return (name, label) if name is not None and label == "PERSON" else None
         return None
+
+    def _organisation_before(self, at_char: int) -> tuple[str | None, str | None]:
+        """What "it said" stands for: the organisation last named as a subject or speaker
+        in this or the previous paragraph (none when it was only an object: a wrong name is
+        worse than none)."""
+        para = self.paragraph_of(at_char)
+        for m in reversed(self.entities.mentions):
+            if m.start_char >= at_char or m.label != "ORG":
+                continue
+            if para - self.paragraph_of(m.start_char) > 1:
+                break
+            tok = self.doc[self._token_at(m.start_char)]
+            if self.quoted(tok):
+                continue
+            head = self.doc[self._token_at(m.end_char - 1)]
+            if head.dep_ in SUBJECT_DEPS or head.i in self.speaker_tokens:
+                return m.canonical, "ORG"
+        return None, "PRON"
 
     def _group_antecedent(self, they: Token) -> Token | None:
         """What "they" stands for: the nearest earlier subject in this or the previous
@@ -492,26 +535,115 @@ class SpeakerNamer:
                 return f"{name}'s {self.text[owner.idx + len(owner.text) : end].lstrip()}"
         return self.text[start:end]
 
-    def resolve_pronoun(self, at_char: int, gender: str | None) -> tuple[str | None, str | None]:
-        """The most salient earlier person (of ``gender`` when given): role minus paragraph
-        distance, then recency."""
+    def resolve_pronoun(
+        self, at_char: int, gender: str | None, kind: str | None = None
+    ) -> tuple[str | None, str | None]:
+        """The earlier person a pronoun or description at ``at_char`` stands for (of
+        ``gender`` when given): the ranker's pick among the people of the last paragraphs,
+        else the most salient one (role minus paragraph distance, then recency). ``kind``
+        ("pronoun", "description") marks the choices training learns from."""
         para = self.paragraph_of(at_char)
-        best: tuple[float, int, Mention] | None = None
-        for order, (m, role, m_para) in enumerate(self.persons):
+        window: list[tuple[int, Mention, int, int, int]] = []
+        for order, (m, role, m_para, tok) in enumerate(self.persons):
             if m.start_char >= at_char:
                 break
-            distance = para - m_para
-            if distance > MAX_PARAGRAPHS_BACK:
+            if para - m_para > RANKER_PARAGRAPHS_BACK:
                 continue
             known = self.genders.get(m.canonical)
             if known is not None and gender is not None and known != gender:
                 continue
+            window.append((order, m, role, para - m_para, tok))
+        best: tuple[float, int, Mention] | None = None
+        for order, m, role, distance, _ in window:
+            if distance > MAX_PARAGRAPHS_BACK:
+                continue
             score = role - distance
             if best is None or (score, order) >= (best[0], best[1]):
                 best = (score, order, m)
-        if best is None:
+        rule = best[2].canonical if best is not None else None
+        ranker = speaker_ranker.active()
+        if window and (ranker is not None or (kind and speaker_ranker.recording_on())):
+            candidates = self._candidates(at_char, gender, window, rule, kind == "description")
+            if kind:
+                speaker_ranker.record(speaker_ranker.Instance(at_char, candidates))
+            if ranker is not None:
+                # ties go to the nearer candidate (candidates are nearest first)
+                pick = max(reversed(candidates), key=lambda c: ranker.score(c[1]))
+                return pick[0], "PERSON"
+        if rule is None:
             return None, "PRON"
-        return best[2].canonical, "PERSON"
+        return rule, "PERSON"
+
+    def _candidates(
+        self,
+        at_char: int,
+        gender: str | None,
+        window: list[tuple[int, Mention, int, int, int]],
+        rule: str | None,
+        description: bool,
+    ) -> list[tuple[str, dict[str, float]]]:
+        """One candidate a person, nearest first, with the ranker's features."""
+        here = self._token_at(at_char)
+        here_sent = self.sent_of[here]
+        entries: dict[str, list[tuple[int, Mention, int, int, int]]] = {}
+        for entry in reversed(window):  # nearest first
+            entries.setdefault(entry[1].canonical, []).append(entry)
+        latest_speaker = next(
+            (e[1].canonical for e in reversed(window) if e[2] == ROLE_SPEAKER), None
+        )
+        recent_subject = next(
+            (e[1].canonical for e in reversed(window) if e[2] >= ROLE_SUBJECT), None
+        )
+        before: dict[str, int] = {}
+        total: dict[str, int] = {}
+        for m, _, _, _ in self.persons:
+            total[m.canonical] = total.get(m.canonical, 0) + 1
+            if m.start_char < at_char:
+                before[m.canonical] = before.get(m.canonical, 0) + 1
+        first = self.persons[0][0].canonical if self.persons else None
+        out: list[tuple[str, dict[str, float]]] = []
+        for rank, (name, items) in enumerate(entries.items()):
+            _, m, role, distance, tok = items[0]
+            best_role = max(e[2] for e in items)
+            sent_gap = here_sent - self.sent_of[tok]
+            known = self.genders.get(name)
+            f = {
+                "near_speaker": float(role == ROLE_SPEAKER),
+                "near_subject": float(role == ROLE_SUBJECT),
+                "near_other": float(role == ROLE_OTHER),
+                "near_modifier": float(role == ROLE_MODIFIER),
+                "best_speaker": float(best_role == ROLE_SPEAKER),
+                "best_subject": float(best_role == ROLE_SUBJECT),
+                "para_0": float(distance == 0),
+                "para_1": float(distance == 1),
+                "para_2": float(distance == 2),
+                "para_far": float(distance > 2),
+                "same_sentence": float(sent_gap == 0),
+                "prev_sentence": float(sent_gap == 1),
+                "sentence_2": float(sent_gap == 2),
+                "sentence_far": float(sent_gap > 2),
+                "recent_subject": float(name == recent_subject),
+                "log_mentions_all": speaker_ranker.log1p(total.get(name, 0)),
+                "speaker_here": float(any(e[2] == ROLE_SPEAKER and e[3] == 0 for e in items)),
+                "log_tokens": speaker_ranker.log1p(here - tok) / 5.0,
+                "recency_0": float(rank == 0),
+                "recency_1": float(rank == 1),
+                "latest_speaker": float(name == latest_speaker),
+                "log_mentions": speaker_ranker.log1p(len(items)),
+                "log_mentions_before": speaker_ranker.log1p(before.get(name, 0)),
+                "first_person": float(name == first),
+                "full_name": float(" " in name),
+                "gender_match": float(gender is not None and known == gender),
+                "gender_unknown": float(gender is None or known is None),
+                "org_label": float(m.label == "ORG"),
+                "salience_best": float(name == rule),
+                "description": float(description),
+            }
+            out.append((name, f))
+        return out
+
+    def _token_at(self, char: int) -> int:
+        return max(0, bisect.bisect_right(self.tok_starts, char) - 1)
 
 
 def _aged(tok: Token) -> bool:
@@ -573,3 +705,67 @@ def _known_genders(text: str, entities: EntityIndex) -> dict[str, str]:
             if gender is not None:
                 genders[m.canonical] = gender
     return genders
+
+
+# Titles that say only a person's sex, not who they are.
+_GENDER_TITLES = _MALE_TITLES | _FEMALE_TITLES | {"mx", "dr", "dr.", "former", "late", "then"}
+_TITLE_LOOKBACK = 6  # words before a full name where its titles stand ("former Secretary of State")
+
+
+def relatives(text: str, entities: EntityIndex, genders: dict[str, str]) -> dict[int, str]:
+    """Bare-surname mentions that must not take the article's full name: "Vice President
+    Biden" in an article whose only full name is Hunter Biden. A role title the full name
+    never carries, a sex title that contradicts it, or another initial blocks the link.
+    Returns the start of each such mention and the name it keeps (the surname)."""
+    full_titles: dict[str, set[str]] = {}
+    for m in entities.mentions:
+        if m.label == "PERSON" and len(strip_titles(m.text).split()) >= 2:
+            words = _words_before(text, m.start_char, _TITLE_LOOKBACK) + m.text.lower().split()
+            full_titles.setdefault(m.canonical, set()).update(
+                w for w in (w.rstrip(".,") for w in words) if w in TITLE_WORDS
+            )
+    kept: dict[int, str] = {}
+    last_kept: dict[str, bool] = {}  # a later bare surname is the one named last
+    for m in entities.mentions:
+        full = m.canonical.split()
+        own = strip_titles(clean_surface(m.text)).split()
+        if m.label != "PERSON" or len(full) < 2 or not own or own[-1] != full[-1]:
+            continue
+        if len(own) >= 2 and own[0] == full[0]:
+            last_kept[full[-1]] = False
+            continue
+        if len(own) == 2 and len(own[0].rstrip(".")) == 1 and own[0][0] != full[0][0]:
+            kept[m.start_char] = " ".join(own)  # "J. Biden" is not Hunter Biden
+            continue
+        if len(own) != 1:
+            continue
+        before = [w.rstrip(".,") for w in text[max(0, m.start_char - 40) : m.start_char].split()]
+        # a formal title, capitalised ("Vice President Biden"); "judge Inaba" describes
+        run = _title_run(before[-3:]) + m.text.split()[:-1]
+        titles = [w.lower() for w in run if w] if run and run[0][:1].isupper() else []
+        roles = {w for w in titles if w in TITLE_WORDS and w not in _GENDER_TITLES}
+        sex = {"m" for w in titles if w + "." in _MALE_TITLES or w in _MALE_TITLES} | {
+            "f" for w in titles if w + "." in _FEMALE_TITLES or w in _FEMALE_TITLES
+        }
+        gender = genders.get(m.canonical) or name_gender(m.canonical)
+        if (roles and not roles & full_titles.get(m.canonical, set())) or (
+            gender is not None and sex and gender not in sex
+        ):
+            last_kept[own[0]] = True
+        if last_kept.get(own[0]):
+            kept[m.start_char] = own[0]
+    return kept
+
+
+def _words_before(text: str, at: int, n: int) -> list[str]:
+    return text[max(0, at - 12 * n) : at].lower().split()[-n:]
+
+
+def _title_run(words: list[str]) -> list[str]:
+    """The title words right before a name ("vice president" of "... said Vice President")."""
+    run: list[str] = []
+    for w in reversed(words):
+        if w.lower() not in TITLE_WORDS:
+            break
+        run.insert(0, w)
+    return run
