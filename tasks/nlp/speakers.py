@@ -24,6 +24,7 @@ from newsflow.tasks.nlp.names import (
     FEMALE_NAMES,
     MALE_NAMES,
     TITLE_WORDS,
+    is_given_name,
     name_gender,
     strip_titles,
 )
@@ -292,6 +293,7 @@ class SpeakerNamer:
         self.speaker_tokens = speaker_tokens
         # surname mentions kept apart from the article's full name (a relative)
         self.kept = relatives(text, entities, self.genders)
+        self.unlisted = _unlisted_full_names(doc, entities)
         # Person mentions that can be antecedents, with their salience role.
         tokens_of: dict[int, list[int]] = {}
         for tok_i, mention_i in entities.token_mention.items():
@@ -340,6 +342,8 @@ class SpeakerNamer:
     def own(self, m: Mention) -> Mention:
         """The mention under the name it keeps when it is not the article's full name."""
         name = self.kept.get(m.start_char)
+        if name is None and m.label == "PERSON":
+            name = self.unlisted.get(m.canonical)  # "Parise" when the NER missed Zach Parise
         return m if name is None else dataclasses.replace(m, canonical=name)
 
     def speaker_of(self, cue: Token) -> tuple[str | None, str | None]:
@@ -439,7 +443,7 @@ class SpeakerNamer:
         if subj.pos_ == "PROPN":
             run = [t for t in subj.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"] + [subj]
             surface = self.text[run[0].idx : subj.idx + len(subj.text)]
-            resolved = ents.resolve_name(surface)
+            resolved = ents.resolve_name(surface) or self.unlisted.get(surface)
             if resolved:
                 return resolved, "PERSON"
             return surface, "PROPN"
@@ -769,3 +773,40 @@ def _title_run(words: list[str]) -> list[str]:
             break
         run.insert(0, w)
     return run
+
+
+# First words of place names that look like given names ("New York", "San Jose").
+_PLACE_PREFIXES = word_set(
+    """
+    new san santa los las saint st fort port mount north south east west upper lower great
+    little old lake glen palm grand el la le de
+    """
+)
+
+
+def _unlisted_full_names(doc: Doc, entities: EntityIndex) -> dict[str, str]:
+    """Surname -> full name for people the NER did not list in full ("Zach Parise's goal"
+    with no mention): a two- or three-word proper-noun name ending with the surname, the
+    only one the article gives, and no person of the article already has that surname."""
+    found: dict[str, set[str]] = {}
+    for tok in doc:
+        if tok.pos_ != "PROPN" or not any(
+            c.dep_ == "compound" and c.pos_ == "PROPN" for c in tok.lefts
+        ):
+            continue
+        run = _name_run(doc, tok)
+        if not 2 <= len(run) <= 3 or run[0].lower_ in _PLACE_PREFIXES:
+            continue
+        words = [t.text for t in run]
+        if any(w.lower() in NOT_PERSON_WORDS or w.lower() in TITLE_WORDS for w in words):
+            continue
+        labels = {getattr(entities.mention_at(t.i), "label", None) for t in run}
+        if labels - {None, "PERSON"} and not is_given_name(run[0].text):
+            continue  # "Kate York" taken for a place: only with a common given name
+        found.setdefault(words[-1], set()).add(" ".join(words))
+    known = {m.canonical.split()[-1] for m in entities.mentions if " " in m.canonical}
+    return {
+        last: next(iter(names))
+        for last, names in found.items()
+        if len(names) == 1 and last not in known
+    }

@@ -1,0 +1,125 @@
+"""Speakers by full name: pronouns across sentences and paragraphs, relatives kept apart, and
+the learned speaker ranker (shipped weights, training), with the real spaCy model."""
+
+from __future__ import annotations
+
+import json
+
+from newsflow.tasks.nlp import speaker_ranker
+from newsflow.tasks.nlp import speaker_training as training
+from newsflow.tasks.nlp.pipeline import analyze_text, load_pipeline
+from newsflow.tasks.records import Quote
+
+BRIDGE = """New bridge opens downtown
+
+Mayor Tom Reed opened the new Elm Street bridge on Monday morning.
+
+The project took ten years and cost $40 million.
+
+Traffic on the old crossing will fall by half, the transport department said.
+
+The old bridge will close in May for repairs.
+
+"This is a great day for the city," he said.
+"""
+
+COUNCIL = """Council approves budget
+
+Council member Ana Ruiz voted against the plan on Tuesday. Her colleague David Park, who \
+chairs the finance committee, supported it.
+
+"We cannot keep borrowing for roads we never repair," she said after the vote.
+"""
+
+BURISMA = """Hunter Biden joins board of Ukrainian gas company
+
+Hunter Biden, a lawyer, has joined the board of Burisma Holdings. "I am proud to help the \
+company grow," Hunter Biden said in a statement.
+
+The appointment drew criticism in Washington.
+
+Vice President Biden said he had not discussed the matter with his son. "I have no role in \
+his business," Biden said.
+"""
+
+LAYOFFS = """Carmaker cuts jobs
+
+Northwind Motors said on Monday that it would close its plant in Ohio.
+
+It said the plant had lost money for five years and that 800 workers would be offered jobs \
+elsewhere.
+"""
+
+
+def quote_with(text: str, model: str, fragment: str) -> Quote:
+    found = [q for q in analyze_text(text, model=model).quotes if fragment in q.quote]
+    assert len(found) == 1, [q.quote for q in analyze_text(text, model=model).quotes]
+    return found[0]
+
+
+def test_he_four_paragraphs_after_the_name_is_that_person(model: str) -> None:
+    q = quote_with(BRIDGE, model, "great day for the city")
+    assert (q.speaker, q.speaker_label) == ("Tom Reed", "PERSON")
+
+
+def test_shipped_ranker_changes_the_decision_of_the_hand_set_salience(model: str) -> None:
+    # the salience looks three paragraphs back only and leaves this quote unnamed
+    assert speaker_ranker.installed() is not None
+    with speaker_ranker.using(None):
+        q = quote_with(BRIDGE, model, "great day for the city")
+    assert q.speaker is None and q.speaker_label is None
+    with speaker_ranker.using(speaker_ranker.installed()):
+        assert quote_with(BRIDGE, model, "great day for the city").speaker == "Tom Reed"
+
+
+def test_she_in_the_next_sentence_skips_the_man_between(model: str) -> None:
+    q = quote_with(COUNCIL, model, "keep borrowing")
+    assert (q.speaker, q.speaker_label) == ("Ana Ruiz", "PERSON")
+
+
+def test_titled_surname_is_not_the_relative_with_the_full_name(model: str) -> None:
+    """ "Vice President Biden" in an article whose only full name is his son's."""
+    assert quote_with(BURISMA, model, "proud to help").speaker == "Hunter Biden"
+    assert quote_with(BURISMA, model, "no role in").speaker == "Biden"
+    reported = quote_with(BURISMA, model, "had not discussed")
+    assert (reported.speaker, reported.kind) == ("Biden", "indirect")
+
+
+def test_it_said_names_the_organisation_that_spoke_before(model: str) -> None:
+    q = quote_with(LAYOFFS, model, "lost money for five years")
+    assert (q.speaker, q.speaker_label) == ("Northwind Motors", "ORG")
+
+
+def test_shipped_ranker_is_small_and_scores_every_feature() -> None:
+    assert speaker_ranker.MODEL_PATH.stat().st_size < 1_000_000
+    data = json.loads(speaker_ranker.MODEL_PATH.read_text(encoding="utf-8"))
+    assert sorted(data["features"]) == sorted(speaker_ranker.FEATURES)
+    assert data["meta"]["articles"] > 0
+
+
+def _gold(text: str, pronoun_at: str, name: str) -> dict:
+    start = text.index(pronoun_at)
+    return {
+        "text": text,
+        "quotes": [
+            {"speaker_start": start, "speaker_end": start + 3, "speaker_name": name},
+        ],
+    }
+
+
+def test_training_is_deterministic_and_learns_from_labelled_choices(model: str) -> None:
+    golds = [
+        _gold(BRIDGE, 'he said.\n', "Tom Reed"),
+        _gold(COUNCIL, "she said", "Ana Ruiz"),
+    ]
+    nlp = load_pipeline(model)
+    docs = [nlp(g["text"]) for g in golds]
+    choices = training.choices_of(golds, docs)
+    assert len(choices) == 2 and all(c.right.any() for c in choices)
+    first = training.fit(choices, {"articles": 2}).to_json()
+    again = training.fit(training.choices_of(golds, docs), {"articles": 2}).to_json()
+    assert first == again
+    ranker = speaker_ranker.Ranker.from_json(first)
+    assert training.accuracy(choices, ranker) == 1.0
+    assert training.folds(10, 5) == training.folds(10, 5)
+    assert sorted(training.folds(10, 5)) == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]
