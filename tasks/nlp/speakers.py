@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Token
 
 from newsflow.tasks.nlp import speaker_ranker
 from newsflow.tasks.nlp.entities import NOT_PERSON_WORDS, EntityIndex, clean_surface
-from newsflow.tasks.nlp.lexicons import word_set
+from newsflow.tasks.nlp.lexicons import SPEECH_VERBS, word_set
 from newsflow.tasks.nlp.names import (
     FEMALE_NAMES,
     MALE_NAMES,
@@ -411,7 +411,7 @@ class SpeakerNamer:
                 group = self._group_antecedent(subj)
                 if group is not None:
                     return self._name_one(group)
-            if low == "it" and not self.quoted(subj):
+            if low == "it" and not self.quoted(subj) and subj.head.lemma_.lower() in SPEECH_VERBS:
                 return self._organisation_before(subj.idx)
             return None, "PRON"
         if low in DOCUMENT_NOUNS:
