@@ -234,7 +234,7 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
         results.append(_Passage(start, end, attribution, kind="indirect"))
     results.sort(key=lambda p: p.start)
     quotes = [_to_quote(view, p) for p in results]
-    full_names = _full_names(entities)
+    full_names = {**namer.unlisted, **_full_names(entities)}
     for kept in namer.kept.values():  # "Vice President Biden" is not Hunter Biden
         full_names.pop(kept, None)
     for q in quotes:

@@ -68,7 +68,8 @@ PERSON_NOUNS = word_set(
     president singer actor actress rapper musician star director filmmaker author novelist
     ceo executive founder chairman chairwoman senator congressman congresswoman lawmaker
     governor mayor minister coach player striker quarterback manager leader premier chancellor
-    candidate nominee billionaire entrepreneur
+    candidate nominee billionaire entrepreneur analyst economist suspect lawyer attorney
+    professor researcher scientist
     """
 )
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
