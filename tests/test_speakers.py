@@ -109,7 +109,7 @@ def _gold(text: str, pronoun_at: str, name: str) -> dict:
 
 def test_training_is_deterministic_and_learns_from_labelled_choices(model: str) -> None:
     golds = [
-        _gold(BRIDGE, 'he said.\n', "Tom Reed"),
+        _gold(BRIDGE, "he said.\n", "Tom Reed"),
         _gold(COUNCIL, "she said", "Ana Ruiz"),
     ]
     nlp = load_pipeline(model)
