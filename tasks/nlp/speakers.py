@@ -4,9 +4,12 @@
 "according to", the head noun of a relative clause, climbing "went on to say" chains).
 ``SpeakerNamer`` turns that token into a canonical name: an entity mention in the subject or
 its apposition, a bare surname the NER missed, a description ("a spokesman for the ministry"),
-or for he/she the most salient earlier person: speakers and subjects outrank other mentions,
-nearer paragraphs outrank farther ones, and names inside quotes or reported clauses are not
-antecedents.
+or for he/she (and "the 56-year-old") the earlier person the speaker ranker picks
+(tasks/nlp/speaker_ranker.py; without its weights, the most salient one: speakers and subjects
+outrank other mentions, nearer paragraphs outrank farther ones); names inside quotes are not
+antecedents. "It said" is the organisation last named as a subject or speaker. A surname
+keeps the article's full name unless a title or an initial shows it is someone else ("Vice
+President Biden" in a story whose only full name is Hunter Biden).
 """
 
 from __future__ import annotations
