@@ -44,6 +44,7 @@ from newsflow.tasks.extract.metadata import (
     trusted_canonical,
 )
 from newsflow.tasks.extract.publisher import choose_publisher, readable_domain
+from newsflow.tasks.extract.site_names import agreed_name, read_name_signals
 from newsflow.tasks.extract.split_body import join_split_bodies
 from newsflow.tasks.extract.timestamps import parse_stamp
 from newsflow.tasks.extract.translations import keep_translations
@@ -109,6 +110,7 @@ def _extract(
             url=url, reason=f"page too complex: {elements} elements", retryable=False
         )
     meta = read_page_metadata(tree)
+    outlet = agreed_name(read_name_signals(tree, meta.metas, meta.title_tag))
     shown = visible_text(tree)
     posts = embedded_posts(tree)
     join_split_bodies(tree)
@@ -149,6 +151,7 @@ def _extract(
     host = urlsplit(site_url).hostname or ""
     site_names = [n for n in (meta.metas.get("og:site_name"), sitename) if n]
     site_names += meta.jsonld_publishers
+    site_names += [outlet] if outlet else []
     title = choose_headline(
         meta.h1s,
         [
@@ -170,6 +173,7 @@ def _extract(
         url=site_url,
         microdata_publishers=meta.microdata_publishers,
         organisations=meta.organisations,
+        agreed_name=outlet,
     )
     authors = choose_authors(
         [

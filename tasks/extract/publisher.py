@@ -1,9 +1,12 @@
 """The outlet's name as readers know it, from the page, else a readable domain.
 
 Order: ``og:site_name``, the JSON-LD publisher, a microdata publisher, the site suffix of
-``<title>``, the site's own JSON-LD Organization, ``application-name``; then the feed's
-title (the caller's), then the registrable domain (``nj.com``), never a host and port. A
-news agency named as the JSON-LD publisher of a wire story hosted elsewhere is the author's
+``<title>``, the site's own JSON-LD Organization, ``application-name``, then a name two
+weaker signals agree on (``site_names.agreed_name``: title suffix, logo, copyright line...)
+when it fits the host or the host is an address that names nothing; then the registrable
+domain (``nj.com``), never a host and port and never an IP address or ``localhost``: a
+page served from 127.0.0.1 that names nothing has no publisher, and the warehouse views
+show its feed's configured name instead. A news agency named as the JSON-LD publisher of a wire story hosted elsewhere is the author's
 employer, not the outlet, so it only counts when nothing else names the site.
 
 Two exceptions to the order: a syndicated copy's ``og:site_name`` names the portal ("MSN")
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from ipaddress import ip_address
 from urllib.parse import urlsplit
 
 from newsflow.tasks.extract.headline import is_site_name
@@ -53,6 +57,7 @@ def choose_publisher(
     url: str,
     microdata_publishers: Sequence[str] = (),
     organisations: Sequence[tuple[str, str]] = (),
+    agreed_name: str | None = None,
 ) -> str | None:
     """The publisher's name stated on the page, or None when the page names none."""
     host = urlsplit(url).hostname or ""
@@ -88,16 +93,31 @@ def choose_publisher(
     app = _first_segment(application_name)
     if app and headline and app.lower() != headline.lower() and len(app.split()) <= 5:
         return app
+    if agreed_name and (not names_a_site(host) or is_site_name(agreed_name, [], host)):
+        return agreed_name
     return None
 
 
 def readable_domain(url: str) -> str | None:
-    """The registrable domain of ``url`` (``www.nj.com`` -> ``nj.com``), without a port."""
+    """The registrable domain of ``url`` (``www.nj.com`` -> ``nj.com``), without a port;
+    None for an IP address or ``localhost``, which name a machine, not an outlet."""
     try:
         host = urlsplit(url).hostname
     except ValueError:
         return None
-    return site_of(host) if host else None
+    return site_of(host) if host and names_a_site(host) else None
+
+
+def names_a_site(host: str) -> bool:
+    """False for hosts that say nothing about the outlet: IP addresses, ``localhost``."""
+    host = host.lower().rstrip(".")
+    if not host or host == "localhost" or host.endswith(".localhost") or "." not in host:
+        return False
+    try:
+        ip_address(host.strip("[]"))
+    except ValueError:
+        return True
+    return False
 
 
 def _same_site(home: str, host: str) -> bool:

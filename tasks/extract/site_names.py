@@ -1,0 +1,195 @@
+"""Names a page gives its outlet outside the usual metadata, believed only when two agree.
+
+A page served from a mirror or a test server (127.0.0.1:8765) without ``og:site_name`` or a
+JSON-LD publisher still names its outlet in weaker places: the suffix of ``<title>``
+("Story - Entermedia"), ``apple-mobile-web-app-title``, the ``twitter:site`` handle, the alt
+text of the logo, the title of the RSS link it advertises, and the footer's copyright line
+("©2019 Ascom"). Each alone is often something else (a section, a parent company, a slug),
+so a name counts only when two different kinds of signal name the same outlet.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from lxml.html import HtmlElement
+
+from newsflow.tasks.extract.metadata import site_of
+
+# Kinds of signal, most often right first (checked on dev pages; copyright lines often name
+# a parent company, logo alt texts a partner or a slug).
+KINDS = ("app_title", "feed", "title_suffix", "og_title_suffix", "handle", "logo", "copyright")
+# The order in which their spelling is preferred: titles are written for readers, a feed's
+# title adds words ("MoneyControl.com News"), a handle drops the spaces.
+SPELLING = ("app_title", "title_suffix", "og_title_suffix", "copyright", "logo", "feed", "handle")
+_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|//|«|»)\s+")
+_COPYRIGHT = re.compile(
+    r"(?:©|ⓒ|\(c\)|copyright\b)[\s©ⓒ]*(?:\(c\)\s*)?(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)?"
+    r"[\s,]*(?:by\s+)?(?P<name>[^\n|.©]{2,60}?(?:\.[a-z]{2,6}(?:\.[a-z]{2})?)?)"
+    r"\s*(?:$|[|.]\s|\.$|,|\s[-–—]\s|\ball rights\b|\b(?:19|20)\d\d\b)",
+    re.I,
+)
+_COMPANY_TAIL = re.compile(
+    r"[\s,]+(?:inc|llc|ltd|limited|gmbh|ag|sa|plc|corp|corporation|co)\.?$", re.I
+)
+_LOGO_WORDS = re.compile(r"\b(?:logo|image|img|icon|home|homepage|go to|header|site)\b", re.I)
+_FEED_WORDS = re.compile(r"\b(?:rss|atom|feeds?|comments feed|latest news|news feed)\b", re.I)
+_DOMAINISH = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.I)
+_MAX_WORDS = 5
+_MAX_COPYRIGHT_LINES = 4
+
+
+@dataclass(frozen=True, slots=True)
+class NameSignal:
+    """One place the page names its outlet: ``kind`` (see ``KINDS``) and the name."""
+
+    kind: str
+    name: str
+
+
+def read_name_signals(
+    tree: HtmlElement, metas: dict[str, str], title_tag: str | None
+) -> list[NameSignal]:
+    """Every weak outlet-name signal on the page, cleaned, at most a few of each kind."""
+    signals: list[NameSignal] = []
+
+    def add(kind: str, raw: str | None) -> None:
+        name = _clean(raw or "")
+        if name and NameSignal(kind, name) not in signals:
+            signals.append(NameSignal(kind, name))
+
+    add("app_title", metas.get("apple-mobile-web-app-title"))
+    add("title_suffix", _suffix(title_tag))
+    add("og_title_suffix", _suffix(metas.get("og:title")))
+    handle = (metas.get("twitter:site") or "").strip()
+    if handle.startswith("@"):
+        add("handle", handle[1:])
+    for text in _copyright_lines(tree):
+        match = _COPYRIGHT.search(text)
+        if match:
+            add("copyright", match["name"])
+    for label in _logo_labels(tree):
+        add("logo", _LOGO_WORDS.sub(" ", label.replace("-", " ").replace("_", " ")))
+    for link in tree.iter("link"):
+        rels = (link.get("rel") or "").lower().split()
+        kind = (link.get("type") or "").lower()
+        if "alternate" in rels and ("rss" in kind or "atom" in kind):
+            add("feed", _feed_name(link.get("title") or ""))
+    return signals
+
+
+def agreed_name(signals: Sequence[NameSignal]) -> str | None:
+    """The outlet name two different kinds of signal agree on, spelled for readers.
+
+    Signals are tried in order of ``KINDS`` (most reliable first); the first one another kind
+    agrees with wins, and the group's first readable spelling in ``SPELLING`` order (not a
+    domain, not a lowercase slug) is returned.
+    """
+    ranked = sorted(signals, key=lambda s: KINDS.index(s.kind) if s.kind in KINDS else 99)
+    for signal in ranked:
+        key = _key(signal.name)
+        group = [signal] + [
+            other
+            for other in ranked
+            if other.kind != signal.kind
+            and not _same_template(signal, other)
+            and _agrees(key, _key(other.name))
+        ]
+        if len(group) > 1:
+            group.sort(key=lambda s: SPELLING.index(s.kind) if s.kind in SPELLING else 99)
+            readable = [s.name for s in group if _readable(s.name)]
+            return readable[0] if readable else signal.name
+    return None
+
+
+def _readable(name: str) -> bool:
+    return not _DOMAINISH.match(name) and (name.lower() != name or " " in name)
+
+
+def _same_template(a: NameSignal, b: NameSignal) -> bool:
+    """``<title>`` and ``og:title`` suffixes come from one template: not independent."""
+    kinds = {a.kind, b.kind}
+    return kinds == {"title_suffix", "og_title_suffix"}
+
+
+def _agrees(a: str, b: str) -> bool:
+    """One key inside the other, the shorter at least half the longer."""
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 3 and short in long and len(short) * 2 >= len(long)
+
+
+def _key(name: str) -> str:
+    """Letters and digits only; a domain counts by its main label (``entermedia.co.kr``)."""
+    text = name.lower().strip()
+    if _DOMAINISH.match(text):
+        text = site_of(text.removeprefix("www.")).split(".")[0]
+    return re.sub(r"[^\w]|_", "", text.removeprefix("the "))
+
+
+def _clean(raw: str) -> str | None:
+    name = _COMPANY_TAIL.sub("", " ".join(raw.split()).strip(" :-–—|,()[]"))
+    if not name or len(name.split()) > _MAX_WORDS or not re.search(r"\w", name):
+        return None
+    if re.fullmatch(r"[\d\s\-–/]+", name):
+        return None
+    return name
+
+
+def _suffix(title: str | None) -> str | None:
+    """The last segment of a title split by site separators, when there are two or more."""
+    parts = _SEPARATORS.split(" ".join((title or "").split()))
+    return parts[-1] if len(parts) >= 2 else None
+
+
+def _feed_name(title: str) -> str:
+    """ "Foo News » Feed", "최신뉴스(Entermedia)": the name without the feed words."""
+    text = _SEPARATORS.split(title.replace("»", " | "))[0]
+    inner = re.search(r"\(([^()]{3,40})\)\s*$", text)
+    if inner:
+        text = inner.group(1)
+    return _FEED_WORDS.sub(" ", text)
+
+
+def _copyright_lines(tree: HtmlElement) -> list[str]:
+    """Short visible lines holding a copyright mark, last ones first (the footer's)."""
+    found: list[str] = []
+    nodes = tree.xpath(
+        "//body//text()[not(ancestor::script) and not(ancestor::style)]"
+        "[contains(., '©') or contains(., 'ⓒ') or contains(., 'opyright')"
+        " or contains(., 'OPYRIGHT') or contains(., '(c)') or contains(., '(C)')]"
+    )
+    for node in reversed(nodes):
+        owner = node.getparent()
+        if owner is None:
+            continue
+        line = owner.getparent() if node.is_tail else owner
+        if line is None:
+            continue
+        text = " ".join(line.text_content().split())
+        if len(text) > 300:
+            text = " ".join(str(node).split())
+        if text and text not in found:
+            found.append(text)
+        if len(found) >= _MAX_COPYRIGHT_LINES:
+            break
+    return found
+
+
+def _logo_labels(tree: HtmlElement) -> list[str]:
+    """Alt and title texts of the logo images (marked as a logo in src, class, id or alt)."""
+    labels: list[str] = []
+    for image in tree.iter("img"):
+        parent = image.getparent()
+        marks = " ".join(image.get(name) or "" for name in ("src", "class", "id", "alt")) + (
+            f" {parent.get('class') or ''} {parent.get('id') or ''}" if parent is not None else ""
+        )
+        if "logo" not in marks.lower():
+            continue
+        for label in (image.get("alt"), image.get("title")):
+            if label and label.strip() and label not in labels:
+                labels.append(label)
+        if len(labels) >= 3:
+            break
+    return labels
