@@ -237,7 +237,7 @@ def test_placeholder_and_future_dates_are_flagged_not_stored() -> None:
 # --- publisher and labels ---------------------------------------------------------------
 
 
-def test_publisher_is_the_name_the_page_gives_never_a_host_and_port() -> None:
+def test_publisher_is_the_name_the_page_gives_never_a_host_port_or_address() -> None:
     named = _extract(
         head="<meta property='og:site_name' content='WSJ'>"
         + _jsonld(headline="x", publisher={"@type": "Organization", "name": "Wall Street Journal"}),
@@ -245,7 +245,9 @@ def test_publisher_is_the_name_the_page_gives_never_a_host_and_port() -> None:
     )
     assert (named.publisher, named.publisher_source) == ("Wall Street Journal", "page")
     unnamed = _extract(url="http://127.0.0.1:8765/n/2")
-    assert (unnamed.publisher, unnamed.publisher_source) == ("127.0.0.1", "domain")
+    assert (unnamed.publisher, unnamed.publisher_source) == (None, "domain")
+    assert _extract(url="http://localhost:8000/n/2").publisher is None
+    assert _extract(url="http://[::1]:8000/n/2").publisher is None
     domain = _extract(url="https://www.nj.com/news/2025/03/story.html")
     assert domain.publisher == "nj.com"
 

@@ -1,12 +1,13 @@
 """The outlet's name as readers know it, from the page, else a readable domain.
 
 Order: ``og:site_name``, the JSON-LD publisher, a microdata publisher, the site suffix of
-``<title>``, the site's own JSON-LD Organization, ``application-name``, then a name two
-weaker signals agree on (``site_names.agreed_name``: title suffix, logo, copyright line...)
-when it fits the host or the host is an address that names nothing; then the registrable
-domain (``nj.com``), never a host and port and never an IP address or ``localhost``: a
-page served from 127.0.0.1 that names nothing has no publisher, and the warehouse views
-show its feed's configured name instead. A news agency named as the JSON-LD publisher of a wire story hosted elsewhere is the author's
+``<title>`` (on a host that names nothing, only when another signal confirms it), the
+site's own JSON-LD Organization, ``application-name``, then a name two weaker signals agree
+on (``site_names.agreed_name``: title suffix, logo, copyright line...) when it fits the host
+or the host names nothing; then the registrable domain (``nj.com``), never a host and port
+and never an IP address or ``localhost``: a page served from 127.0.0.1 that names nothing
+has no publisher, and the warehouse views show its feed's configured name instead. A news
+agency named as the JSON-LD publisher of a wire story hosted elsewhere is the author's
 employer, not the outlet, so it only counts when nothing else names the site.
 
 Two exceptions to the order: a syndicated copy's ``og:site_name`` names the portal ("MSN")
@@ -86,7 +87,7 @@ def choose_publisher(
     if marked:
         return marked[0]
     suffix = _title_suffix(title_tag, headline, host)
-    if suffix:
+    if suffix and names_a_site(host):  # else only as one of the signals that must agree
         return suffix
     if own:
         return own[0]

@@ -2,9 +2,9 @@
 
 A page served from a mirror or a test server (127.0.0.1:8765) without ``og:site_name`` or a
 JSON-LD publisher still names its outlet in weaker places: the suffix of ``<title>``
-("Story - Entermedia"), ``apple-mobile-web-app-title``, the ``twitter:site`` handle, the alt
-text of the logo, the title of the RSS link it advertises, and the footer's copyright line
-("©2019 Ascom"). Each alone is often something else (a section, a parent company, a slug),
+("Story - Entermedia"), ``apple-mobile-web-app-title``, the ``twitter:site`` handle, a
+``rel=publisher`` profile link, the alt text of the logo, the title of the RSS link it
+advertises, and the footer's copyright line ("©2019 Ascom"). Each alone is often something else (a section, a parent company, a slug),
 so a name counts only when two different kinds of signal name the same outlet.
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
@@ -20,10 +21,28 @@ from newsflow.tasks.extract.metadata import site_of
 
 # Kinds of signal, most often right first (checked on dev pages; copyright lines often name
 # a parent company, logo alt texts a partner or a slug).
-KINDS = ("app_title", "feed", "title_suffix", "og_title_suffix", "handle", "logo", "copyright")
+KINDS = (
+    "app_title",
+    "feed",
+    "title_suffix",
+    "og_title_suffix",
+    "handle",
+    "publisher_link",
+    "logo",
+    "copyright",
+)
 # The order in which their spelling is preferred: titles are written for readers, a feed's
 # title adds words ("MoneyControl.com News"), a handle drops the spaces.
-SPELLING = ("app_title", "title_suffix", "og_title_suffix", "copyright", "logo", "feed", "handle")
+SPELLING = (
+    "app_title",
+    "title_suffix",
+    "og_title_suffix",
+    "copyright",
+    "logo",
+    "feed",
+    "handle",
+    "publisher_link",
+)
 _SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|//|«|»)\s+")
 _COPYRIGHT = re.compile(
     r"(?:©|ⓒ|\(c\)|copyright\b)[\s©ⓒ]*(?:\(c\)\s*)?(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)?"
@@ -77,6 +96,8 @@ def read_name_signals(
         kind = (link.get("type") or "").lower()
         if "alternate" in rels and ("rss" in kind or "atom" in kind):
             add("feed", _feed_name(link.get("title") or ""))
+        elif "publisher" in rels:
+            add("publisher_link", _profile_name(link.get("href") or ""))
     return signals
 
 
@@ -150,6 +171,17 @@ def _feed_name(title: str) -> str:
     if inner:
         text = inner.group(1)
     return _FEED_WORDS.sub(" ", text)
+
+
+def _profile_name(href: str) -> str | None:
+    """The account in a ``rel=publisher`` profile link ("plus.google.com/+cnn/posts" -> "cnn");
+    None for a numeric id."""
+    segments = [part for part in urlsplit(href.strip()).path.split("/") if part]
+    for segment in segments[:2]:
+        name = segment.lstrip("+@")
+        if name and not name.isdigit() and name.lower() not in ("u", "user", "company", "pages"):
+            return name
+    return None
 
 
 def _copyright_lines(tree: HtmlElement) -> list[str]:
