@@ -44,8 +44,11 @@ SPELLING = (
     "publisher_link",
 )
 _SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|//|«|»)\s+")
+# A copyright mark, or the word with a mark or a year ("Copyright 2019 X"): the bare word
+# is also prose ("copyright companies").
 _COPYRIGHT = re.compile(
-    r"(?:©|ⓒ|\(c\)|copyright\b)[\s©ⓒ]*(?:\(c\)\s*)?(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)?"
+    r"(?:(?:©|ⓒ|\(c\))(?:\s*copyright\b)?|copyright\s*(?:©|ⓒ|\(c\))|copyright(?=\s+(?:19|20)\d\d))"
+    r"[\s©ⓒ]*(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)?"
     r"[\s,]*(?:by\s+)?(?P<name>[^\n|.©]{2,60}?(?:\.[a-z]{2,6}(?:\.[a-z]{2})?)?)"
     r"\s*(?:$|[|.]\s|\.$|,|\s[-–—]\s|\ball rights\b|\b(?:19|20)\d\d\b)",
     re.I,
@@ -54,7 +57,9 @@ _COMPANY_TAIL = re.compile(
     r"[\s,]+(?:inc|llc|ltd|limited|gmbh|ag|sa|plc|corp|corporation|co)\.?$", re.I
 )
 _LOGO_WORDS = re.compile(r"\b(?:logo|image|img|icon|home|homepage|go to|header|site)\b", re.I)
-_FEED_WORDS = re.compile(r"\b(?:rss|atom|feeds?|comments feed|latest news|news feed)\b", re.I)
+_FEED_WORDS = re.compile(
+    r"\b(?:rss|atom|feeds?|comments?|overall|latest news|news feed|\d\.\d)(?!\w)", re.I
+)
 _DOMAINISH = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.I)
 _MAX_WORDS = 5
 _MAX_COPYRIGHT_LINES = 4
@@ -90,12 +95,14 @@ def read_name_signals(
         if match:
             add("copyright", match["name"])
     for label in _logo_labels(tree):
+        label = _SEPARATORS.split(label)[0]  # "Global Voices Online - The world is talking"
         add("logo", _LOGO_WORDS.sub(" ", label.replace("-", " ").replace("_", " ")))
     for link in tree.iter("link"):
         rels = (link.get("rel") or "").lower().split()
         kind = (link.get("type") or "").lower()
         if "alternate" in rels and ("rss" in kind or "atom" in kind):
-            add("feed", _feed_name(link.get("title") or ""))
+            for name in _feed_names(link.get("title") or ""):
+                add("feed", name)
         elif "publisher" in rels:
             add("publisher_link", _profile_name(link.get("href") or ""))
     return signals
@@ -164,13 +171,13 @@ def _suffix(title: str | None) -> str | None:
     return parts[-1] if len(parts) >= 2 else None
 
 
-def _feed_name(title: str) -> str:
-    """ "Foo News » Feed", "최신뉴스(Entermedia)": the name without the feed words."""
+def _feed_names(title: str) -> list[str]:
+    """ "Foo News » Feed", "Foo Overall RSS 2.0 Feed (everything)", "최신뉴스(Entermedia)": the
+    name without the feed words, and a parenthesised name on its own."""
     text = _SEPARATORS.split(title.replace("»", " | "))[0]
-    inner = re.search(r"\(([^()]{3,40})\)\s*$", text)
-    if inner:
-        text = inner.group(1)
-    return _FEED_WORDS.sub(" ", text)
+    inner = re.findall(r"\(([^()]{3,40})\)", text)
+    outer = re.sub(r"\([^()]*\)", " ", text)
+    return [_FEED_WORDS.sub(" ", part) for part in [outer, *inner]]
 
 
 def _profile_name(href: str) -> str | None:
