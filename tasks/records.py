@@ -120,7 +120,8 @@ class Article:
     # Credited people in byline order (the agency when no person is credited); ``author``
     # is their display string.
     authors: list[str] = field(default_factory=list)
-    publisher: str | None = None  # outlet name the page states, else its registrable domain
+    # outlet name the page states, else its registrable domain (None for an IP or localhost)
+    publisher: str | None = None
     publisher_source: str | None = None  # page | domain
     published_at_source: str | None = None  # jsonld | time_element | meta | dateline | ...
     published_precision: str | None = None  # second | minute | day
