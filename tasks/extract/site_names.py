@@ -4,8 +4,9 @@ A page served from a mirror or a test server (127.0.0.1:8765) without ``og:site_
 JSON-LD publisher still names its outlet in weaker places: the suffix of ``<title>``
 ("Story - Entermedia"), ``apple-mobile-web-app-title``, the ``twitter:site`` handle, a
 ``rel=publisher`` profile link, the alt text of the logo, the title of the RSS link it
-advertises, and the footer's copyright line ("©2019 Ascom"). Each alone is often something else (a section, a parent company, a slug),
-so a name counts only when two different kinds of signal name the same outlet.
+advertises, and the footer's copyright line ("©2019 Ascom"). Each alone is often something
+else (a section, a parent company, a slug), so a name counts only when two different kinds
+of signal name the same outlet.
 """
 
 from __future__ import annotations
