@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 CONFIG ?= config/feeds.toml
 
-.PHONY: install install-test install-browser run test test-fast lint format bench train clean
+.PHONY: install install-test install-browser install-services run test test-fast lint format bench train clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,10 +27,15 @@ install-browser:                      ## Debian's chromium, for the report's ren
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } || \
 		echo "warning: could not install chromium; the report rendering test will be skipped"
 
+install-services:                     ## Debian's PostgreSQL, for the shared-warehouse tests (needs root; moto comes with install-test)
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; } || \
+		echo "warning: could not install postgresql; the shared-warehouse tests will be skipped"
+
 run: install                          ## one ingest run over the default feeds into warehouse/news.duckdb
 	$(BIN)/newsflow ingest --config $(CONFIG)
 
-test: install-test install-browser lint               ## lint, then the whole test suite
+test: install-test install-browser install-services lint               ## lint, then the whole test suite
 	$(BIN)/pytest
 
 test-fast: install-test               ## the tests not marked slow (no Prefect, browser, subprocess, cluster): under a minute

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
+pytest_plugins = ("services",)  # the PostgreSQL and S3 servers (tests/services.py)
+
 _PREFECT_HOME = tempfile.mkdtemp(prefix="newsflow-prefect-")
 os.environ["PREFECT_HOME"] = _PREFECT_HOME
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
@@ -24,10 +26,11 @@ os.environ.pop("PREFECT_API_URL", None)
 
 @pytest.hookimpl(tryfirst=True)  # before `-m "not slow"` deselects
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """A test that needs the Prefect server is slow whatever its module says: `make
-    test-fast` must never start one."""
+    """A test that needs the Prefect server, PostgreSQL or the S3 server is slow whatever its
+    module says: `make test-fast` must never start one."""
+    servers = {"prefect_harness", "postgres_server", "s3_server"}
     for item in items:
-        if "prefect_harness" in getattr(item, "fixturenames", ()):
+        if servers.intersection(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
 
 
