@@ -8,6 +8,13 @@ directory (so is a dated table with no rows, ``pub_date`` as a plain column). CS
 
 ``pub_date`` is the story's publication date, or the date it was fetched (seen, for feed
 items) when the page gave none: every dated row has one, so no row is left out.
+
+Every file is written by DuckDB's ``COPY … TO``, which streams rows from the warehouse to
+the file. A partitioned write still holds each open partition's rows until its file is
+closed, so a large dated table is written a run of days at a time (about ``SLICE_BYTES``
+of rows and at most ``SLICE_DAYS`` days per ``COPY``; each reads only its days' rows in
+full): memory follows the slice, not the table, and each day is still one folder of
+``data_<n>.parquet`` files.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ import re
 import shutil
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -24,12 +31,19 @@ import duckdb
 
 Format = Literal["parquet", "csv"]
 
-# How each dated table gets its pub_date; tables with a non-null article_id use their
-# article's; all other tables are exported whole, unpartitioned.
-_OWN_DATE = {
-    "articles": "coalesce(t.published_at, t.fetched_at)",
-    "feed_items": "coalesce(t.published_at, t.first_seen_at)",
+SLICE_BYTES = 32 * 2**20  # rows (as text) per partitioned COPY of a large table
+SLICE_DAYS = 31  # partitions open at once in one COPY
+ROW_GROUP_BYTES = "16MB"  # a Parquet row group is flushed at this size, not at 122,880 rows
+_SAMPLE_ROWS = 100  # rows whose size as text estimates a row's
+
+# How each dated table gets its pub_date: its own publication column, else its fetch (or
+# first seen) column; tables with a non-null article_id use their article's; all other
+# tables are exported whole, unpartitioned.
+_OWN_DATE_COLUMNS = {
+    "articles": ("published_at", "fetched_at"),
+    "feed_items": ("published_at", "first_seen_at"),
 }
+_OWN_DATE = {table: f"coalesce(t.{p}, t.{f})" for table, (p, f) in _OWN_DATE_COLUMNS.items()}
 _ARTICLE_DATE = "coalesce(a.published_at, a.fetched_at)"
 
 
@@ -69,9 +83,13 @@ def _date_expression(con: duckdb.DuckDBPyConnection, table: str) -> str | None:
     return _ARTICLE_DATE if row and row[0] else None
 
 
+def _quoted(table: str) -> str:
+    return '"' + table.replace('"', '""') + '"'  # a catalog name, quoted as an identifier
+
+
 def _select(table: str, date_sql: str | None, since: date | None) -> tuple[str, dict]:
     """The query for one table: its rows, plus pub_date when dated, filtered by ``since``."""
-    name = '"' + table.replace('"', '""') + '"'  # a catalog name, quoted as an identifier
+    name = _quoted(table)
     if date_sql is None:
         return f"SELECT * FROM {name}", {}  # noqa: S608
     join = "LEFT JOIN articles a ON a.article_id = t.article_id" if "a." in date_sql else ""
@@ -84,6 +102,56 @@ def _select(table: str, date_sql: str | None, since: date | None) -> tuple[str, 
 def _empty(con: duckdb.DuckDBPyConnection, query: str, params: dict) -> bool:
     row = con.execute(f"SELECT count(*) FROM ({query})", params).fetchone()  # noqa: S608
     return not row or not row[0]
+
+
+Slice = tuple[date, date] | None  # first and last pub_date, or the rows without one
+
+
+def slices(
+    con: duckdb.DuckDBPyConnection,
+    query: str,
+    params: dict,
+    *,
+    budget: int | None = None,
+    max_days: int | None = None,
+) -> list[Slice]:
+    """Runs of consecutive days of a dated query, each about ``budget`` bytes of rows and
+    at most ``max_days`` days (``SLICE_BYTES``, ``SLICE_DAYS`` by default); an empty list
+    when the whole query fits in one ``COPY``.
+
+    Rows per day come from one pass over the date columns; a row's size is that of the
+    first rows as text (an estimate that needs no scan).
+    """
+    budget = SLICE_BYTES if budget is None else budget
+    max_days = SLICE_DAYS if max_days is None else max_days
+    per_day = con.execute(
+        f"SELECT pub_date, count(*) FROM ({query}) GROUP BY ALL ORDER BY 1 NULLS LAST",  # noqa: S608
+        params,
+    ).fetchall()
+    width = con.execute(
+        f"SELECT avg(strlen(CAST(q AS VARCHAR))) FROM (SELECT * FROM ({query}) LIMIT $n) q",  # noqa: S608
+        {**params, "n": _SAMPLE_ROWS},
+    ).fetchone()[0]
+    width = max(float(width or 1.0), 1.0)
+    if len(per_day) <= max_days and sum(n for _, n in per_day) * width <= budget:
+        return []
+    runs: list[Slice] = []
+    first = last = None
+    size = 0.0
+    days = 0
+    for day, count in per_day:
+        if day is None:  # a row whose article is gone: its own slice, as pub_date=NULL
+            runs.append(None)
+            continue
+        if first is not None and (size + count * width > budget or days >= max_days):
+            runs.append((first, last))
+            first, size, days = None, 0.0, 0
+        if first is None:
+            first = day
+        last, size, days = day, size + count * width, days + 1
+    if first is not None:
+        runs.append((first, last))
+    return runs
 
 
 _OUR_FILE = re.compile(r"^(pub_date=[^/]+/)?data_\d+\.parquet$")
@@ -135,10 +203,7 @@ def export_warehouse(
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ExportError(f"cannot create {out_dir}: {exc.strerror}") from None
-    # Rows may be written in any order: DuckDB then streams each table to its files instead
-    # of holding them to keep the order. A locked-down connection keeps its settings.
-    with suppress(duckdb.Error):
-        con.execute("SET preserve_insertion_order = false")
+    prepare(con)
     done = []
     for table in names:
         target = targets[table]
@@ -156,26 +221,86 @@ def export_warehouse(
             # No partition to write: one empty file keeps the columns (pub_date too), so
             # every reader's glob finds a file instead of failing on an empty directory.
             partitioned = False
-        if fmt == "csv":
-            options = "(FORMAT csv, HEADER true)"
-            path = target
-        elif partitioned:
-            options = "(FORMAT parquet, COMPRESSION zstd, PARTITION_BY (pub_date))"
-            path = target
-        else:
-            target.mkdir()
-            options = "(FORMAT parquet, COMPRESSION zstd)"
-            path = target / "data_0.parquet"
-        try:
-            con.execute(f"COPY ({query}) TO $path {options}", {**params, "path": str(path)})
-            rows = con.execute(f"SELECT count(*) FROM ({query})", params).fetchone()  # noqa: S608
-        except (duckdb.IOException, duckdb.PermissionException) as exc:
-            raise ExportError(f"cannot write {path}: {str(exc).splitlines()[0]}") from None
         if partitioned:
-            target.mkdir(exist_ok=True)  # an empty table still gets its directory
-        done.append(
-            ExportedTable(
-                table=table, rows=int(rows[0]) if rows else 0, path=target, partitioned=partitioned
-            )
-        )
+            rows = _write_partitioned(con, table, date_sql, since, target)
+        else:
+            if fmt == "csv":
+                options, path = "(FORMAT csv, HEADER true)", target
+            else:
+                target.mkdir()
+                options = (
+                    f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE_BYTES '{ROW_GROUP_BYTES}')"
+                )
+                path = target / "data_0.parquet"
+            rows = _copy(con, query, {**params, "path": str(path)}, options, path)
+        done.append(ExportedTable(table=table, rows=rows, path=target, partitioned=partitioned))
     return done
+
+
+def prepare(con: duckdb.DuckDBPyConnection) -> None:
+    """Let DuckDB write rows in any order: it then streams each table to its files instead
+    of holding rows back to keep their order (and may flush row groups by size). Call it
+    before a connection is locked down; on a locked one it is a no-op."""
+    with suppress(duckdb.Error):
+        con.execute("SET preserve_insertion_order = false")
+
+
+def _copy(
+    con: duckdb.DuckDBPyConnection, query: str, params: dict, options: str, path: Path
+) -> int:
+    """``COPY (query) TO $path options``; the rows written."""
+    try:
+        written = con.execute(f"COPY ({query}) TO $path {options}", params).fetchone()
+    except (duckdb.IOException, duckdb.PermissionException) as exc:
+        raise ExportError(f"cannot write {path}: {str(exc).splitlines()[0]}") from None
+    return int(written[0]) if written else 0
+
+
+def _write_partitioned(
+    con: duckdb.DuckDBPyConnection, table: str, date_sql: str, since: date | None, target: Path
+) -> int:
+    """One table into ``pub_date=…/`` folders, a run of days at a time (each day's folder
+    is written by one ``COPY``, so its files are named as a single write names them)."""
+    query, params = _select(table, date_sql, since)
+    options = (
+        "(FORMAT parquet, COMPRESSION zstd, PARTITION_BY (pub_date), OVERWRITE_OR_IGNORE, "
+        f"ROW_GROUP_SIZE_BYTES '{ROW_GROUP_BYTES}')"
+    )
+    runs = slices(con, query, params)
+    parts = [_in_slice(table, date_sql, (query, params), run) for run in runs] or [(query, params)]
+    rows = 0
+    for sliced, sliced_params in parts:
+        rows += _copy(con, sliced, {**sliced_params, "path": str(target)}, options, target)
+    return rows
+
+
+def _in_slice(table: str, date_sql: str, whole: tuple[str, dict], run: Slice) -> tuple[str, dict]:
+    """The rows of one slice of days: the query and its parameters.
+
+    The days are asked of the date columns themselves (publication date in range, or none
+    and fetch date in range), so DuckDB filters while scanning and reads the other columns
+    of those rows only.
+    """
+    if run is None:
+        query, params = whole
+        return f"SELECT * FROM ({query}) WHERE pub_date IS NULL", params  # noqa: S608
+    params = {
+        "lo": datetime.combine(run[0], time.min),
+        "hi": datetime.combine(run[1] + timedelta(days=1), time.min),
+    }
+    published, fetched = _OWN_DATE_COLUMNS.get(table, ("published_at", "fetched_at"))
+    source = _quoted(table) if table in _OWN_DATE_COLUMNS else "articles"
+    in_days = " UNION ALL ".join(
+        f"SELECT * FROM {source} WHERE {condition}"  # noqa: S608
+        for condition in (
+            f"{published} >= $lo AND {published} < $hi",
+            f"{published} IS NULL AND {fetched} >= $lo AND {fetched} < $hi",
+        )
+    )
+    if table in _OWN_DATE_COLUMNS:
+        return f"SELECT t.*, CAST({date_sql} AS DATE) AS pub_date FROM ({in_days}) t", params  # noqa: S608
+    joined = (
+        f"SELECT t.*, CAST({date_sql} AS DATE) AS pub_date FROM {_quoted(table)} t "  # noqa: S608
+        f"JOIN ({in_days}) a ON a.article_id = t.article_id"
+    )
+    return joined, params

@@ -3,6 +3,7 @@ pandas, polars and DuckDB, compared with the warehouse they came from."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -12,9 +13,11 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
+from newsflow import export as export_module
 from newsflow.cli import app
 from newsflow.export import export_warehouse, tables
-from newsflow.warehouse.db import connect_published
+from newsflow.export import prepare as export_prepare
+from newsflow.warehouse.db import connect_locked, connect_published, open_ingest, publish
 
 DATED = {
     "articles",
@@ -190,3 +193,80 @@ def test_flow_built_warehouse_exports_every_row(flow_warehouse: Path, tmp_path: 
                 params={"glob": str(tmp_path / table / "**" / "*.parquet")},
             ).fetchone()[0]
             assert back == _count(con, table), table
+
+
+@pytest.fixture(scope="module")
+def wide_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """12,000 articles of about 4 KB over 60 days (50 MB of text) and 3 mentions each."""
+    db = tmp_path_factory.mktemp("wide") / "news.duckdb"
+    with open_ingest(db) as con:
+        con.execute(
+            """
+            INSERT INTO articles BY NAME
+            SELECT md5('a' || i) AS article_id, 'https://example.org/' || i AS url,
+                   'Story ' || i AS title, repeat(md5(i::VARCHAR) || ' ', 125) AS text,
+                   TIMESTAMP '2025-01-01' + to_days(CAST(i % 60 AS INTEGER)) AS published_at,
+                   TIMESTAMP '2025-03-01' AS fetched_at
+            FROM range(12000) r(i)
+            """
+        )
+        con.execute(
+            """
+            INSERT INTO entity_mentions BY NAME
+            SELECT md5('a' || i) AS article_id, 'Name' AS text, 'PERSON' AS label,
+                   'Name ' || k AS canonical, 10 * k AS start_char, 10 * k + 4 AS end_char
+            FROM range(12000) r(i), range(3) s(k)
+            """
+        )
+    publish(db)
+    return db
+
+
+def _tight(limit: str) -> Callable[[duckdb.DuckDBPyConnection], None]:
+    def prepare(con: duckdb.DuckDBPyConnection) -> None:
+        con.execute("SET memory_limit = ?", [limit])
+        con.execute("SET threads = 1")
+        export_prepare(con)
+
+    return prepare
+
+
+def test_export_streams_a_table_larger_than_the_memory_limit(
+    wide_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(export_module, "SLICE_BYTES", 2 * 2**20)
+    monkeypatch.setattr(export_module, "SLICE_DAYS", 8)
+    out = tmp_path / "out"
+    con = connect_locked(
+        wide_warehouse, allowed_directories=[str(tmp_path)], prepare=_tight("40MB")
+    )
+    try:
+        # The limit binds: the articles do not fit in one partitioned COPY under it.
+        with pytest.raises(duckdb.OutOfMemoryException):
+            con.execute(
+                "COPY (SELECT *, CAST(published_at AS DATE) AS pub_date FROM articles) "
+                "TO $path (FORMAT parquet, PARTITION_BY (pub_date))",
+                {"path": str(tmp_path / "whole")},
+            )
+        done = {t.table: t.rows for t in export_warehouse(con, out)}
+        recent = {
+            t.table: t.rows
+            for t in export_warehouse(con, tmp_path / "recent", since=date(2025, 2, 20))
+        }
+    finally:
+        con.close()
+    assert done["articles"] == 12000 and done["entity_mentions"] == 36000
+    assert recent["articles"] == 2000 and recent["entity_mentions"] == 6000  # 10 of 60 days
+    back = duckdb.sql(
+        "SELECT count(*), count(DISTINCT pub_date), sum(strlen(text)) "
+        "FROM read_parquet($glob, hive_partitioning = true)",
+        params={"glob": str(out / "articles" / "**" / "*.parquet")},
+    ).fetchone()
+    source = connect_published(wide_warehouse)
+    try:
+        stored = source.execute("SELECT count(*), 60, sum(strlen(text)) FROM articles").fetchone()
+    finally:
+        source.close()
+    assert back == stored
+    # Each day is one folder of files named as a single write names them.
+    assert all(p.name == "data_0.parquet" for p in (out / "articles").rglob("*.parquet"))

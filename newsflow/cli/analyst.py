@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 import sys
+import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -52,28 +54,51 @@ def _since(value: str | None) -> date | None:
         raise fail(f"--since: {exc}") from None
 
 
+# DuckDB's memory for the commands that stream (`export`, `search`): a ceiling, not a need.
+# Without it DuckDB keeps every block it reads (up to most of the machine's memory), so a
+# command's memory would grow with the warehouse; past it, DuckDB evicts or spills to a
+# private temporary folder.
+STREAM_MEMORY_LIMIT = "256MB"
+
+
 @contextmanager
 def _published(
-    config: Path, db: Path | None, *, writable_dir: Path | None = None
+    config: Path, db: Path | None, *, writable_dir: Path | None = None, streaming: bool = False
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only, locked-down connection to the published warehouse (see
-    ``warehouse.db.lock_down``; ``writable_dir`` stays writable); errors become one line."""
+    ``warehouse.db.lock_down``; ``writable_dir`` stays writable); errors become one line.
+    ``streaming`` bounds DuckDB's memory (``STREAM_MEMORY_LIMIT``) and lets it write rows
+    in any order."""
     from newsflow.warehouse.db import WarehouseError, connect_locked
 
     settings = settings_or_exit(config, db)
     allowed = [str(writable_dir.resolve())] if writable_dir is not None else []
-    try:
-        con = connect_locked(
-            settings.warehouse.path, allowed_directories=allowed, prepare=_load_search_functions
-        )
-    except WarehouseError as exc:
-        raise fail(str(exc)) from None
-    try:
-        yield con
-    except duckdb.Error as exc:
-        raise fail(str(exc).splitlines()[0]) from None
-    finally:
-        con.close()
+    with ExitStack() as stack:
+        prepare = _load_search_functions
+        if streaming:
+            spill = stack.enter_context(tempfile.TemporaryDirectory(prefix="newsflow-spill-"))
+            prepare = partial(_prepare_streaming, spill=spill)
+        try:
+            con = connect_locked(
+                settings.warehouse.path, allowed_directories=allowed, prepare=prepare
+            )
+        except WarehouseError as exc:
+            raise fail(str(exc)) from None
+        stack.callback(con.close)
+        try:
+            yield con
+        except duckdb.Error as exc:
+            raise fail(str(exc).splitlines()[0]) from None
+
+
+def _prepare_streaming(con: duckdb.DuckDBPyConnection, *, spill: str) -> None:
+    """Before the lock: the search functions, the memory ceiling and where to spill."""
+    from newsflow.export import prepare
+
+    _load_search_functions(con)
+    con.execute("SET memory_limit = ?", [STREAM_MEMORY_LIMIT])
+    con.execute("SET temp_directory = ?", [spill])
+    prepare(con)
 
 
 def saved_queries() -> dict[str, Path]:
@@ -133,7 +158,7 @@ def search(
     from newsflow.tasks.load.search import search as run_search
 
     day = _since(since)
-    with _published(config, db) as con:
+    with _published(config, db, streaming=True) as con:
         try:
             hits = run_search(con, query, since=day, limit=limit, all_copies=all_copies)
         except SearchError as exc:
@@ -175,7 +200,7 @@ def export(
     if format not in ("parquet", "csv"):
         raise fail(f"--format: expected parquet or csv, got {format!r}")
     day = _since(since)
-    with _published(config, db, writable_dir=out_dir) as con:
+    with _published(config, db, writable_dir=out_dir, streaming=True) as con:
         try:
             done = export_warehouse(con, out_dir, fmt=format, since=day, overwrite=overwrite)  # type: ignore[arg-type]
         except ExportError as exc:
