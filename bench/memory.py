@@ -44,13 +44,16 @@ def _word_sql(index: str) -> str:
     """A pronounceable word for a vocabulary index (its decimal digits as syllables)."""
     digits = f"string_split(CAST({index} AS VARCHAR), '')"
     table = "[" + ", ".join(f"'{s}'" for s in _SYLLABLES) + "]"
-    return f"array_to_string(list_transform({digits}, lambda d: {table}[CAST(d AS INTEGER) + 1]), '')"
+    return (
+        f"array_to_string(list_transform({digits}, lambda d: {table}[CAST(d AS INTEGER) + 1]), '')"
+    )
 
 
 def build(db: Path, articles: int) -> None:
     """A published warehouse of ``articles`` synthetic articles and their rows."""
     db.parent.mkdir(parents=True, exist_ok=True)
     with open_ingest(db) as con:
+        con.execute("SET enable_progress_bar = false")
         con.execute(
             "INSERT INTO feeds (feed_url, name) "
             "SELECT 'https://news' || i || '.example/feed.xml', 'Outlet ' || i FROM range(10) r(i)"

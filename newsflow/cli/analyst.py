@@ -58,7 +58,7 @@ def _since(value: str | None) -> date | None:
 # Without it DuckDB keeps every block it reads (up to most of the machine's memory), so a
 # command's memory would grow with the warehouse; past it, DuckDB evicts or spills to a
 # private temporary folder.
-STREAM_MEMORY_LIMIT = "256MB"
+STREAM_MEMORY_LIMIT = "128MB"
 
 
 @contextmanager
