@@ -46,6 +46,18 @@ STUDY_NOUNS = word_set(
 # Verbs that take the quoted/reported clause as an object complement ("called the talks X").
 NAMING_VERBS = word_set("call describe label dub brand term deem")
 
+# Participles that give a name ("a poem called ...", "a show entitled ...", "known as ..."):
+# what they introduce is a title or a name, not a quote.
+NAME_GIVING_VERBS = word_set("call name title entitle dub nickname label brand know bill")
+
+# Words a title leaves in lower case ("Dancing with the Stars", "Jewels after Jewels").
+TITLE_MINOR_WORDS = word_set(
+    """
+    a an the and but or nor for so yet as at by in of off on per to up via vs with from into
+    onto over upon after about than like
+    """
+)
+
 # Nouns that report what someone said when a that-clause follows ("Stumpf's insistence that
 # only 1 percent ...", "the claim by Trump that ...").
 CLAIM_NOUNS = word_set(

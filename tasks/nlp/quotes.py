@@ -41,9 +41,11 @@ from newsflow.tasks.nlp.entities import NOT_PERSON_WORDS, EntityIndex
 from newsflow.tasks.nlp.lexicons import (
     CLAIM_NOUNS,
     FINDING_VERBS,
+    NAME_GIVING_VERBS,
     NAMING_VERBS,
     SPEECH_VERBS,
     STUDY_NOUNS,
+    TITLE_MINOR_WORDS,
 )
 from newsflow.tasks.nlp.names import name_gender
 from newsflow.tasks.nlp.quote_marks import Marked, find_marked_quotes, paragraph_spans
@@ -89,6 +91,7 @@ _WRITER_PRONOUNS = frozenset({"i", "we", "you"})
 MIN_WORDS_UNCUED = 4  # shorter quoted bits with no attribution are scare quotes
 MAX_TITLE_WORDS = 6  # "Face the Nation": short title-case passages are titles of works
 MAX_MERGE_TOKENS = 60
+MAX_SLOGAN_WORDS = 10  # longer title-case passages are headlines set in quotes
 
 
 @dataclass(slots=True)
@@ -206,10 +209,17 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
         how = p.attribution.how if p.attribution else None
         if how is not None and not p.extended and _embedded(view, p):
             _grow_to_clause(view, p)
-        if how is None and _longest_run(view, p) < MIN_WORDS_UNCUED:
-            continue  # scare quotes
+        if how is None and (_longest_run(view, p) < MIN_WORDS_UNCUED or _writers_phrase(view, p)):
+            continue  # scare quotes; a phrase the writer's own sentence runs into
         if how not in ("parse", "framing") and _is_title(quoted_text):
             continue  # titles of works, headings: "Face the Nation", 'Coal Isn't the Villain
+        if _is_slogan(quoted_text) or _is_named(view, p):
+            continue  # 'signs such as "Less Money on Tests"', 'a poem called "Solstice"'
+        if (
+            not (p.attribution and p.attribution.speaker)
+            and _longest_run(view, p) < MIN_WORDS_UNCUED
+        ):
+            continue  # 'what is predicted to come from "exogenic" processes': no one speaks
         if results and p.start < results[-1].end:  # two quotes in one reported clause
             results[-1].end = max(results[-1].end, p.end)
             results[-1].marks.extend(p.marks)
@@ -355,10 +365,47 @@ def _attribution(namer: SpeakerNamer, cue: Token, how: str) -> _Attribution:
     return _Attribution(_cue_text(cue), *namer.speaker_of(cue), how, cue.i)
 
 
-def _is_title(text: str) -> bool:
+def _is_title(text: str, max_words: int = MAX_TITLE_WORDS, min_capitalised: int = 0) -> bool:
+    """Short and title-case ("Dancing with the Stars"): every word capitalised but the
+    short ones and the prepositions and conjunctions titles leave in lower case."""
     words = re.findall(r"[A-Za-z][A-Za-z'’-]*", text)
-    long_words = [w for w in words if len(w) >= 4]
-    return 0 < len(words) <= MAX_TITLE_WORDS and all(w[0].isupper() for w in long_words)
+    long_words = [w for w in words if len(w) >= 4 and w.lower() not in TITLE_MINOR_WORDS]
+    return (
+        0 < len(words) <= max_words
+        and len(long_words) >= min_capitalised
+        and all(w[0].isupper() for w in long_words)
+    )
+
+
+def _is_slogan(text: str) -> bool:
+    """Title case over several words ("Less Money on Testing, More Money on Students"): a
+    slogan, a sign or a title, even next to a verb of saying; a sentence spoken has at most a
+    name or two capitalised after its first word ("What a Super Tuesday!")."""
+    words = re.findall(r"[A-Za-z][A-Za-z'’-]*", text)
+    if not 0 < len(words) <= MAX_SLOGAN_WORDS:
+        return False
+    long_words = [w for w in words[1:] if len(w) >= 4 and w.lower() not in TITLE_MINOR_WORDS]
+    capitalised = {w.lower() for w in long_words if w[0].isupper()}
+    return len(capitalised) >= 3 and len(capitalised) == len({w.lower() for w in long_words})
+
+
+def _is_named(view: _DocView, p: _Passage) -> bool:
+    """The passage is a name given by a naming participle right before it (``a poem called
+    "..."``, ``an installation entitled '...'``, ``a show dubbed "..."``), not anyone's words:
+    no one is said to have called it so (no "by X")."""
+    lo, _ = view.paragraphs[view.paragraph_of(p.start)]
+    before = [t for t in view.tokens_in(lo, p.start) if not (t.is_space or t.text in ",:")]
+    if not before:
+        return False
+    verb = before[-1]
+    if verb.lower_ == "as" and len(before) > 1:  # "known as", "billed as"
+        verb = before[-2]
+    return (
+        verb.tag_ == "VBN"
+        and verb.lemma_.lower() in NAME_GIVING_VERBS
+        # "called ... by X" names a speaker; "has called" is X's own active verb
+        and not any(c.dep_ == "agent" or c.dep_ == "aux" for c in verb.children)
+    )
 
 
 # ---------------------------------------------------------------- what a cue reports
@@ -428,6 +475,8 @@ def _quoted_share(view: _DocView, span: tuple[int, int]) -> float:
 
 def _extend(view: _DocView, p: _Passage, span: tuple[int, int]) -> None:
     """Grow a partial quote to its reported clause when the clause is mostly not quoted."""
+    if view.text[: p.start].rstrip().endswith(":"):
+        return  # 'She sings ...: "Ain't no place like home"': a colon introduces direct words
     if _quoted_share(view, span) < 0.75 and span[1] - span[0] > p.end - p.start:
         lo, hi = view.paragraphs[view.paragraph_of(p.start)]
         p.start, p.end = max(lo, min(p.start, span[0])), min(hi, max(p.end, span[1]))
@@ -450,6 +499,22 @@ def _embedded(view: _DocView, p: _Passage) -> bool:
     # 'quoted as saying "the West must ..."': a reporting verb itself opens the quote
     last = [t for t in view.tokens_in(lo, p.start) if not t.is_space]
     return not (last and is_cue(last[-1]))
+
+
+def _writers_phrase(view: _DocView, p: _Passage) -> bool:
+    """The writer's own sentence runs into the quote (``terrified to "put yourself out
+    there"``) and nothing in it outside the marks reports speech or names someone who could
+    have said it: a phrase in quotation marks, not a quote."""
+    if not _embedded(view, p):
+        return False
+    inner = view.tokens_in(p.start, p.end)
+    if not inner:
+        return False
+    return not any(
+        is_cue(t) or t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+        for t in inner[0].sent
+        if not view.quoted(t)
+    )
 
 
 def _grow_to_clause(view: _DocView, p: _Passage) -> None:
