@@ -430,6 +430,10 @@ def content_span(cue: Token) -> tuple[int, int] | None:
             comps = [c for c in cue.children if c.dep_ == "dobj"] + named
         elif cue.lemma_ == "call":  # "called for a vote"
             comps = [c for c in cue.children if c.dep_ == "prep" and c.lower_ == "for"]
+        else:  # "accused U.S. forces of controlling ...", "criticized Sanders for stealing ..."
+            charge = [c for c in cue.children if c.dep_ == "prep" and c.lower_ in ("of", "for")]
+            if charge and any(c.dep_ == "dobj" and c.i < charge[0].i for c in cue.children):
+                comps = [c for c in cue.children if c.dep_ == "dobj"] + charge[:1]
     if not comps:
         comps = [c for c in cue.children if c.dep_ == "xcomp" and c.i > cue.i]
     if not comps and cue.dep_ == "parataxis" and cue.head.i != cue.i:
