@@ -67,3 +67,11 @@ CLAIM_NOUNS = word_set(
     prediction assurance boast threat declaration announcement testimony
     """
 )
+
+# Verbs of saying whose object is itself what was said ("reported a loss", "announced a
+# tour", "claimed responsibility", "denied any involvement").
+STATEMENT_OBJECT_VERBS = word_set(
+    """
+    announce report claim deny demand confirm reveal disclose predict promise estimate
+    """
+)

@@ -44,6 +44,7 @@ from newsflow.tasks.nlp.lexicons import (
     NAME_GIVING_VERBS,
     NAMING_VERBS,
     SPEECH_VERBS,
+    STATEMENT_OBJECT_VERBS,
     STUDY_NOUNS,
     TITLE_MINOR_WORDS,
 )
@@ -306,6 +307,10 @@ def _reports_speech(view: _DocView, cue: Token, span: tuple[int, int]) -> bool:
         return False  # the writer's or the reader's own thoughts: "I believe", "you know"
     toks = view.tokens_in(*span)
     # a reported clause has a verb of its own; "as the Berm" or "for better pay" has not
+    if cue.lemma_.lower() in STATEMENT_OBJECT_VERBS and any(
+        c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN") for c in cue.children
+    ):
+        return True
     return any(t.pos_ in ("VERB", "AUX") and t.i != cue.i for t in toks)
 
 
@@ -436,6 +441,10 @@ def content_span(cue: Token) -> tuple[int, int] | None:
                 comps = [c for c in cue.children if c.dep_ == "dobj"] + charge[:1]
     if not comps:
         comps = [c for c in cue.children if c.dep_ == "xcomp" and c.i > cue.i]
+    if not comps and cue.lemma_.lower() in STATEMENT_OBJECT_VERBS:
+        # "reported a loss of $304.7 million", "claimed responsibility for ...": what is
+        # announced or claimed is the object itself
+        comps = [c for c in cue.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")]
     if not comps and cue.dep_ == "parataxis" and cue.head.i != cue.i:
         own = {t.i for t in cue.subtree}
         return _span_of([t for t in cue.head.subtree if t.i not in own])
