@@ -92,6 +92,7 @@ _WRITER_PRONOUNS = frozenset({"i", "we", "you"})
 MIN_WORDS_UNCUED = 4  # shorter quoted bits with no attribution are scare quotes
 MAX_TITLE_WORDS = 6  # "Face the Nation": short title-case passages are titles of works
 MAX_MERGE_TOKENS = 60
+MAX_ASIDE_TOKENS = 20  # a longer stretch of the writer's words between two quotes parts them
 MAX_SLOGAN_WORDS = 10  # longer title-case passages are headlines set in quotes
 
 
@@ -221,6 +222,8 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
             and _longest_run(view, p) < MIN_WORDS_UNCUED
         ):
             continue  # 'what is predicted to come from "exogenic" processes': no one speaks
+        if how == "continuation" and results and prev is results[-1] and _resumes(view, prev, p):
+            p.start = prev.start  # the speaker goes on after the writer's aside: one quote
         if results and p.start < results[-1].end:  # two quotes in one reported clause
             results[-1].end = max(results[-1].end, p.end)
             results[-1].marks.extend(p.marks)
@@ -512,6 +515,15 @@ def _embedded(view: _DocView, p: _Passage) -> bool:
     # 'quoted as saying "the West must ..."': a reporting verb itself opens the quote
     last = [t for t in view.tokens_in(lo, p.start) if not t.is_space]
     return not (last and is_cue(last[-1]))
+
+
+def _resumes(view: _DocView, prev: _Passage, p: _Passage) -> bool:
+    """``"...," she said. "So I called ...," a detail that fits the film. "So I ..."``: a
+    direct quote resumed in its own paragraph after at most a short aside of the writer."""
+    if prev.extended or p.extended or view.paragraph_of(p.start) != view.paragraph_of(prev.end):
+        return False
+    gap = [t for t in view.tokens_in(prev.end, p.start) if not t.is_space]
+    return len(gap) <= MAX_ASIDE_TOKENS and sum(t.text in _SENT_END for t in gap) <= 1
 
 
 def _writers_phrase(view: _DocView, p: _Passage) -> bool:
