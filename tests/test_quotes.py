@@ -455,3 +455,86 @@ def test_a_threat_is_not_attributed_to_the_person_it_targets(model: str) -> None
     q = containing(quotes_of(THREAT, model), "put a bullet in her skull")
     assert q.speaker != "Ilhan Omar" and "Omar" not in (q.speaker or "")
     assert q.speaker_label in ("GROUP", None)  # an unnamed man, not the state he lives in
+
+
+TITLES_AND_SLOGANS = """Writer Michael Ford dies at 61.
+
+Ford wrote fantasy for four decades. One of his holiday cards, a poem called “Winter \
+Solstice, Camelot Station,” went on to win the World Fantasy Award.
+
+The actor James Van Der Beek has been eliminated from “Dancing with the Stars.”
+
+Thousands of teachers rallied at the Statehouse on Tuesday. They chanted “Less Money on \
+Testing, More Money on Students” as they marched.
+
+“We are out of patience,” union president Keith Gambill said.
+"""
+
+
+def test_titles_slogans_and_names_are_not_quotes_even_beside_a_verb(model: str) -> None:
+    quotes = quotes_of(TITLES_AND_SLOGANS, model)
+    for title in ("Winter Solstice", "Dancing with the Stars", "Less Money on Testing"):
+        assert not [q for q in quotes if title in q.quote], title
+    said = containing(quotes, "out of patience")  # the speech beside them is still found
+    assert (said.kind, said.speaker) == ("direct", "Keith Gambill")
+
+
+def test_the_writers_own_phrase_in_quotation_marks_is_not_a_quote(model: str) -> None:
+    text = (
+        "You have expertise to share, but you are secretly terrified to “put yourself out "
+        "there” with a new offer.\n\n"
+        "The observed volume is much higher than what is predicted to result from "
+        '"exogenic" processes at the surface.\n'
+    )
+    assert quotes_of(text, model) == []
+
+
+def test_a_quote_after_a_colon_stays_direct_and_verbatim(model: str) -> None:
+    text = (
+        "The minister spoke for the whole government at the summit: “We will not give up "
+        "the port, whatever it costs us.”\n"
+    )
+    (q,) = quotes_of(text, model)
+    assert q.kind == "direct"
+    assert q.quote == "We will not give up the port, whatever it costs us."
+
+
+def test_a_split_quote_with_an_ellipsis_stays_verbatim(model: str) -> None:
+    text = "“We will not … give up on this city,” Mayor Ana Ruiz said, “not now, not ever.”\n"
+    (q,) = quotes_of(text, model)
+    assert q.kind == "direct"
+    assert q.quote == "We will not … give up on this city, not now, not ever."
+    assert q.speaker == "Ana Ruiz"
+
+
+def test_a_quote_resumed_after_the_writers_aside_is_one_quote(model: str) -> None:
+    text = (
+        "“Anything we wrote had to have a fond hint of Scotland,” Mary Steenburgen said. "
+        "“So I called one of my best friends,” a detail that fits the film. “She talked to "
+        "me in her accent for an hour.”\n"
+    )
+    (q,) = quotes_of(text, model)
+    assert q.kind == "direct"
+    assert "a detail" not in q.quote and "Steenburgen" not in q.quote
+    assert len(q.fragments) == 3
+    assert q.speaker == "Mary Steenburgen"
+
+
+def test_an_accusation_reports_the_charge(model: str) -> None:
+    text = (
+        "The Russian and Syrian defense ministries accused U.S. forces of controlling "
+        "“bandit formations” and disrupting a plan to return refugees.\n"
+    )
+    (q,) = quotes_of(text, model)
+    assert q.kind == "mixed"
+    assert q.quote.startswith("U.S. forces of controlling")
+    assert q.verbatim == "bandit formations"
+
+
+def test_an_announced_object_is_reported_speech(model: str) -> None:
+    text = "McClatchy reported a loss of $304.7 million in the third quarter.\n"
+    (q,) = quotes_of(text, model)
+    assert q.kind == "indirect"
+    assert q.cue == "reported"
+    assert q.quote.startswith("a loss of $304.7 million")
+    assert q.speaker == "McClatchy"

@@ -439,9 +439,19 @@ def content_span(cue: Token) -> tuple[int, int] | None:
         elif cue.lemma_ == "call":  # "called for a vote"
             comps = [c for c in cue.children if c.dep_ == "prep" and c.lower_ == "for"]
         else:  # "accused U.S. forces of controlling ...", "criticized Sanders for stealing ..."
+            objs = [c for c in cue.children if c.dep_ == "dobj"]
             charge = [c for c in cue.children if c.dep_ == "prep" and c.lower_ in ("of", "for")]
-            if charge and any(c.dep_ == "dobj" and c.i < charge[0].i for c in cue.children):
-                comps = [c for c in cue.children if c.dep_ == "dobj"] + charge[:1]
+            # the parser often hangs the charge on the object: "forces of controlling"
+            charge += [
+                c
+                for o in objs
+                for c in o.children
+                if c.dep_ == "prep"
+                and c.lower_ in ("of", "for")
+                and any(g.tag_ == "VBG" for g in c.children)
+            ]
+            if objs and charge and objs[0].i < charge[0].i:
+                comps = objs + charge[:1]
     if not comps:
         comps = [c for c in cue.children if c.dep_ == "xcomp" and c.i > cue.i]
     if not comps and cue.lemma_.lower() in STATEMENT_OBJECT_VERBS:
