@@ -409,7 +409,7 @@ def _is_named(view: _DocView, p: _Passage) -> bool:
     if verb.lower_ == "as" and len(before) > 1:  # "known as", "billed as"
         verb = before[-2]
     return (
-        verb.tag_ == "VBN"
+        (verb.tag_ == "VBN" or verb.dep_ == "acl")
         and verb.lemma_.lower() in NAME_GIVING_VERBS
         # "called ... by X" names a speaker; "has called" is X's own active verb
         and not any(c.dep_ == "agent" or c.dep_ == "aux" for c in verb.children)
