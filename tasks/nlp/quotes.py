@@ -217,10 +217,7 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
             continue  # titles of works, headings: "Face the Nation", 'Coal Isn't the Villain
         if _is_slogan(quoted_text) or _is_named(view, p):
             continue  # 'signs such as "Less Money on Tests"', 'a poem called "Solstice"'
-        if (
-            not (p.attribution and p.attribution.speaker)
-            and _longest_run(view, p) < MIN_WORDS_UNCUED
-        ):
+        if _longest_run(view, p) < MIN_WORDS_UNCUED and _nobody_says(view, p):
             continue  # 'what is predicted to come from "exogenic" processes': no one speaks
         if how == "continuation" and results and prev is results[-1] and _resumes(view, prev, p):
             p.start = prev.start  # the speaker goes on after the writer's aside: one quote
@@ -534,6 +531,21 @@ def _resumes(view: _DocView, prev: _Passage, p: _Passage) -> bool:
         return False
     gap = [t for t in view.tokens_in(prev.end, p.start) if not t.is_space]
     return len(gap) <= MAX_ASIDE_TOKENS and sum(t.text in _SENT_END for t in gap) <= 1
+
+
+def _nobody_says(view: _DocView, p: _Passage) -> bool:
+    """The attribution names no one and its verb has no subject or is a passive with no
+    "by" ("what is predicted to result from ...", "terrified to say ..."): a phrase, not
+    someone's words."""
+    attr = p.attribution
+    if attr is None or attr.speaker:
+        return attr is None
+    if attr.cue_token is None:
+        return True
+    cue = view.doc[attr.cue_token]
+    deps = {c.dep_ for c in cue.children}
+    passive = bool(deps & {"auxpass", "nsubjpass"}) and "agent" not in deps
+    return passive or subject_of(cue, view.quoted) is None
 
 
 def _writers_phrase(view: _DocView, p: _Passage) -> bool:
