@@ -213,6 +213,8 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
             _grow_to_clause(view, p)
         if how is None and (_longest_run(view, p) < MIN_WORDS_UNCUED or _writers_phrase(view, p)):
             continue  # scare quotes; a phrase the writer's own sentence runs into
+        if how is None and not p.extended and _embedded(view, p):
+            _grow_to_clause(view, p)  # 'will create an enterprise "with deep local roots"'
         if how not in ("parse", "framing") and _is_title(quoted_text):
             continue  # titles of works, headings: "Face the Nation", 'Coal Isn't the Villain
         if _is_slogan(quoted_text) or _is_named(view, p):
