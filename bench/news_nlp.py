@@ -9,22 +9,7 @@ gives its output, and scores it by the rules of the reference scorer
 agree. ``--half`` keeps the pages whose id hashes to even or odd, so rules tuned on one half
 can be checked on the other. Last line: ``news_nlp: key=value ...``.
 
-Figures (English pages; "even" is the half the quote rules were tuned on, "odd" was only
-checked):
-
-    rules          pages  quoted F1  kind   verbatim  speaker  reported P / R
-    nlp-rules-8    108    0.877      0.730  0.446     0.768    0.602 / 0.762
-      even half     52    0.870      0.728  0.417     0.758    0.554 / 0.716
-      odd half      56    0.887      0.733  0.487     0.780    0.651 / 0.808
-    nlp-rules-10   108    0.900      0.973  0.872     0.794    0.890 / 0.745
-      even half     52    0.902      0.975  0.881     0.769    0.896 / 0.716
-      odd half      56    0.897      0.970  0.861     0.825    0.885 / 0.773
-    + speakers     108    0.900      0.973  0.872     0.811    0.890 / 0.745
-      even half     52    0.902      0.975  0.881     0.793    0.896 / 0.716
-      odd half      56    0.897      0.970  0.861     0.832    0.885 / 0.773
-
-"+ speakers": the speaker ranker (trained on PolNeAR train only) and the speaker rules tuned
-on the even half; without the ranker the speaker figure is 0.799 (even 0.778, odd 0.825).
+Figures over the rule versions, per half, are in README's quality section.
 """
 
 from __future__ import annotations

@@ -16,34 +16,8 @@ train`` cross-validates it: each article is scored with a ranker fitted on the o
 (``--folds``, 5 by article; ``--docs`` caches the parsed articles between runs).
 ``--no-ranker`` scores the hand-set salience instead.
 
-Figures on PolNeAR dev (84 articles), direct+mixed at Jaccard >= 0.3, identical under
-quote_eval.py --pred on the same predictions:
-
-    nlp-rules-2   P 0.901  R 0.915  F1 0.908  speaker 0.884   speech-verb F1 0.848
-    nlp-rules-8   P 0.912  R 0.920  F1 0.916  speaker 0.905   speech-verb F1 0.853
-    nlp-rules-10  P 0.920  R 0.922  F1 0.921  speaker 0.885   speech-verb F1 0.851 (P 0.904)
-    + ranker      P 0.921  R 0.923  F1 0.922  speaker 0.877   speech-verb F1 0.851 (speaker 0.888)
-
-and on the train split (840 articles, ``--split train``; rules are checked there first):
-
-    nlp-rules-8   P 0.886  R 0.912  F1 0.898  speaker 0.844   speech-verb F1 0.822 (P 0.837)
-    nlp-rules-10  P 0.894  R 0.909  F1 0.902  speaker 0.834   speech-verb F1 0.823 (P 0.876)
-    + ranker      P 0.894  R 0.909  F1 0.902  speaker 0.835   speech-verb F1 0.823 (speaker 0.859;
-                  5-fold cross-validated; the salience alone 0.856)
-
-"+ ranker" is the speaker ranker with this branch's speaker rules (titled surnames kept apart
-from a relative's full name, "it said", full names the NER missed); ``--no-ranker`` gives
-speaker 0.885 on dev and 0.834 on train with the same rules.
-
-nlp-rules-10 drops verbs of thinking and negated or hypothetical uses (PolNeAR counts beliefs
-as attributions, so speech-verb recall falls while precision rises) and names descriptive
-speakers ("the Republican nominee" -> "Donald Trump"): PolNeAR's gold keeps the description
-there, so part of the speaker drop is the gold's, not a wrong name.
-
-About two thirds of the 46 remaining speaker misses (read one by one) are gold speaker
-names from PolNeAR's automatic coreference that point at the wrong person (a "he" resolved
-to a man merely mentioned, "WALLACE:" turns named "Donald Trump") or acronym spellings
-("IMF" against our "International Monetary Fund").
+Figures over the rule versions, and what the remaining speaker misses are, are in
+README's quality section.
 """
 
 from __future__ import annotations

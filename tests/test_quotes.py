@@ -538,3 +538,14 @@ def test_an_announced_object_is_reported_speech(model: str) -> None:
     assert q.cue == "reported"
     assert q.quote.startswith("a loss of $304.7 million")
     assert q.speaker == "McClatchy"
+
+
+def test_an_unattributed_quote_inside_the_writers_clause_is_mixed(model: str) -> None:
+    text = (
+        "The merger of Gannett and GateHouse Media will create a print and digital news "
+        "enterprise “with deep local roots and national scale.”\n"
+    )
+    (q,) = quotes_of(text, model)
+    assert q.kind == "mixed"  # the writer's words are not marked verbatim
+    assert q.quote.startswith("The merger of Gannett")
+    assert q.verbatim == "with deep local roots and national scale."

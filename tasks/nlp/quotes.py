@@ -15,17 +15,26 @@ its attribution by the first rule that applies:
 4. introduction: the sentence before ends with a colon (``Sanders made this comment:``), or
    with an attribution of its own (``..., Schiff said. "..."``), or a dash names the speaker
    (``"..." ― Ana Ruiz``).
-5. continuation: a bare quote paragraph keeps the previous quote's speaker.
+5. continuation: a bare quote paragraph keeps the previous quote's speaker; a quote resumed
+   in the same paragraph after a short aside of the writer joins the quote before it.
 
-Short passages with none of these (scare quotes) and short title-case ones (titles of works)
-are not quotes. Transcript turns (``PENCE: ...``) are quotes of the named speaker.
+Not quotes, whatever verb stands next to them: titles, slogans and signs in title case
+(``"Less Money on Testing, More Money on Students"``), names given by a naming participle
+(``a poem called "..."``, ``entitled '...'``), short passages no one is said to speak
+(scare quotes; ``what is predicted to result from "exogenic" processes``), and phrases the
+writer's own sentence runs into when nothing in it reports speech or names a speaker
+(``terrified to "put yourself out there"``). An unattributed passage the writer's sentence
+runs into otherwise is a mixed quote of that clause. Transcript turns (``PENCE: ...``) are
+quotes of the named speaker.
 
 Kinds: ``direct`` holds only the words inside the marks (a quote split around its
 attribution is one quote of several fragments); ``mixed`` is a reported clause in the
 writer's words with quoted words inside, also when the writer's words run straight into the
-quote (``MaT was "fairly secular ..."``); ``indirect`` is a reporting verb left over with a
-clausal complement (``X said (that) ...``, ``according to X, ...``), kept only when it is
-speech: not negated or hypothetical, with someone speaking, and a clause reported.
+quote (``MaT was "fairly secular ..."``), but never after a colon (``X said: "..."`` stays
+direct); ``indirect`` is a reporting verb left over with a clausal complement (``X said
+(that) ...``, ``according to X, ...``), the charge of an accusation (``accused X of ...``)
+or the object of a verb whose object is the statement (``reported a loss``), kept only when
+it is speech: not negated or hypothetical, with someone speaking, and something reported.
 Speakers are PERSON, ORG or GROUP, by the fullest name the article gives; None when unknown.
 """
 
