@@ -218,12 +218,10 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
                 or _by_continuation(view, p, prev)
             )
         how = p.attribution.how if p.attribution else None
-        if how is not None and not p.extended and _embedded(view, p):
-            _grow_to_clause(view, p)
         if how is None and (_longest_run(view, p) < MIN_WORDS_UNCUED or _writers_phrase(view, p)):
             continue  # scare quotes; a phrase the writer's own sentence runs into
-        if how is None and not p.extended and _embedded(view, p):
-            _grow_to_clause(view, p)  # 'will create an enterprise "with deep local roots"'
+        if not p.extended and _embedded(view, p):
+            _grow_to_clause(view, p)  # also unattributed: 'an enterprise "with deep roots"'
         if how not in ("parse", "framing") and _is_title(quoted_text):
             continue  # titles of works, headings: "Face the Nation", 'Coal Isn't the Villain
         if _is_slogan(quoted_text) or _is_named(view, p):
@@ -316,12 +314,12 @@ def _reports_speech(view: _DocView, cue: Token, span: tuple[int, int]) -> bool:
         return cue.i != cue.sent.start and cue.tag_ != "VB"
     if subj.lower_ in _WRITER_PRONOUNS:
         return False  # the writer's or the reader's own thoughts: "I believe", "you know"
-    toks = view.tokens_in(*span)
-    # a reported clause has a verb of its own; "as the Berm" or "for better pay" has not
     if cue.lemma_.lower() in STATEMENT_OBJECT_VERBS and any(
         c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN") for c in cue.children
     ):
-        return True
+        return True  # "reported a loss": the object is the statement
+    toks = view.tokens_in(*span)
+    # a reported clause has a verb of its own; "as the Berm" or "for better pay" has not
     return any(t.pos_ in ("VERB", "AUX") and t.i != cue.i for t in toks)
 
 
@@ -381,16 +379,12 @@ def _attribution(namer: SpeakerNamer, cue: Token, how: str) -> _Attribution:
     return _Attribution(_cue_text(cue), *namer.speaker_of(cue), how, cue.i)
 
 
-def _is_title(text: str, max_words: int = MAX_TITLE_WORDS, min_capitalised: int = 0) -> bool:
+def _is_title(text: str) -> bool:
     """Short and title-case ("Dancing with the Stars"): every word capitalised but the
     short ones and the prepositions and conjunctions titles leave in lower case."""
     words = re.findall(r"[A-Za-z][A-Za-z'’-]*", text)
     long_words = [w for w in words if len(w) >= 4 and w.lower() not in TITLE_MINOR_WORDS]
-    return (
-        0 < len(words) <= max_words
-        and len(long_words) >= min_capitalised
-        and all(w[0].isupper() for w in long_words)
-    )
+    return 0 < len(words) <= MAX_TITLE_WORDS and all(w[0].isupper() for w in long_words)
 
 
 def _is_slogan(text: str) -> bool:
@@ -537,7 +531,7 @@ def _embedded(view: _DocView, p: _Passage) -> bool:
 
 def _resumes(view: _DocView, prev: _Passage, p: _Passage) -> bool:
     """``"...," she said. "So I called ...," a detail that fits the film. "So I ..."``: a
-    direct quote resumed in its own paragraph after at most a short aside of the writer."""
+    direct quote resumed in the same paragraph after at most a short aside of the writer."""
     if prev.extended or p.extended or view.paragraph_of(p.start) != view.paragraph_of(prev.end):
         return False
     gap = [t for t in view.tokens_in(prev.end, p.start) if not t.is_space]
