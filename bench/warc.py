@@ -1,7 +1,8 @@
 """WARC import throughput: records read per second, and articles per second end to end
 against the compute ceiling of the same pages.
 
-    .venv/bin/python bench/warc.py [--n 600] [--workers 2] [--batch-size 50] [--data DIR]
+    .venv/bin/python bench/warc.py [--n 600] [--workers 2] [--batch-size 50] [--runner dask]
+        [--data DIR]
 
 Writes a WARC.gz of N response records (CC-NEWS layout: one gzip member per record), made
 from the extraction benchmark's pages (``DIR/html/*.html.gz``, default
@@ -104,12 +105,14 @@ def read_rate(path: Path) -> tuple[int, int, float]:
     return counts.records, counts.html_pages, time.perf_counter() - started
 
 
-def write_config(path: Path, db: Path, workers: int, batch_size: int) -> Path:
+def write_config(
+    path: Path, db: Path, workers: int, batch_size: int, runner: str = "process"
+) -> Path:
     lines = [
         "[warehouse]",
         f"path = {json.dumps(str(db))}",
         "[execution]",
-        'runner = "process"',
+        f"runner = {json.dumps(runner)}",
         f"workers = {workers}",
         f"batch_size = {batch_size}",
     ]
@@ -137,6 +140,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=600, help="response records (stories)")
     parser.add_argument("--workers", type=int, default=ExecutionSettings().workers)
     parser.add_argument("--batch-size", type=int, default=ExecutionSettings().batch_size)
+    parser.add_argument(
+        "--runner",
+        choices=["process", "dask"],
+        default="process",
+        help='"dask": a LocalCluster of --workers processes, started by the import',
+    )
     args = parser.parse_args(argv)
 
     pages = sorted((args.data / "html").glob("*.html.gz"))
@@ -169,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         env.pop("PREFECT_API_URL", None)
         env.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         db = work / "news.duckdb"
-        config = write_config(work / "feeds.toml", db, args.workers, args.batch_size)
+        config = write_config(work / "feeds.toml", db, args.workers, args.batch_size, args.runner)
         empty = work / "empty.warc.gz"
         empty.write_bytes(b"")
         log = work / "import.log"
@@ -210,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"load average after: {load_average()}")
     print(
-        f"warc: n={args.n} records_per_s={records / read_s:.0f} articles_per_s={rate:.2f} "
+        f"warc: n={args.n} runner={args.runner} records_per_s={records / read_s:.0f} articles_per_s={rate:.2f} "
         f"flow_articles_per_s={flow_rate:.2f} ceiling_per_s={ceiling.rate:.2f} "
         f"efficiency={rate / ceiling.rate:.3f} flow_efficiency={flow_rate / ceiling.rate:.3f}"
     )

@@ -97,6 +97,11 @@ class FetchSettings(_Section):
     retry_backoff: Annotated[float, Field(ge=0)] = 900.0
     respect_robots_txt: bool = True
     allow_private_addresses: bool = False
+    # Sitemap fallback of a feed (``[[feeds]] sitemap``): used when the feed lists nothing or
+    # has failed this many polls in a row; only stories dated in the last
+    # ``sitemap_fallback_max_age`` seconds are taken (a fallback is no backfill).
+    sitemap_fallback_after_failures: Annotated[int, Field(ge=1, le=100)] = 2
+    sitemap_fallback_max_age: Annotated[float, Field(gt=0)] = 172_800.0
     # Pages of one feed fetched per run at most; the rest stay queued for the next runs, so
     # a feed listing 100,000 items cannot starve the others (tasks/fetch/fairshare.py).
     max_items_per_feed_per_run: Annotated[int, Field(ge=1, le=100_000)] = 300
@@ -176,9 +181,14 @@ class ExecutionSettings(_Section):
 
 
 class FeedSettings(_Section):
+    """One source. ``sitemap`` is where stories come from when the feed lists none or keeps
+    failing: ``"auto"`` (the site's news sitemap, found as ``newsflow discover`` finds it),
+    a sitemap URL, or ``false`` (no fallback)."""
+
     name: Annotated[str, Field(min_length=1)]
     url: str
     enabled: bool = True
+    sitemap: str | Literal[False] = "auto"
 
     @field_validator("url")
     @classmethod
@@ -187,6 +197,22 @@ class FeedSettings(_Section):
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError(f"not an http(s) URL: {value!r}")
         return value
+
+    @field_validator("sitemap", mode="before")
+    @classmethod
+    def _valid_sitemap(cls, value: object) -> object:
+        if value is False or value == "auto":
+            return value
+        if isinstance(value, str):
+            parts = urlsplit(value)
+            if parts.scheme in ("http", "https") and parts.netloc:
+                return value
+        raise ValueError(f'sitemap is "auto", an http(s) sitemap URL or false, not {value!r}')
+
+    @property
+    def sitemap_fallback(self) -> str | None:
+        """``"auto"``, the sitemap URL, or None when the feed has no fallback."""
+        return self.sitemap or None
 
 
 class Settings(_Section):

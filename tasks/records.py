@@ -11,8 +11,9 @@ from datetime import datetime
 from typing import Literal
 
 PollStatus = Literal["ok", "unchanged", "failed"]
-# What listed a story: a feed, a (news) sitemap, a backfill walk or a WARC file.
-SourceKind = Literal["feed", "sitemap", "news_sitemap", "backfill", "warc"]
+# What listed a story: a feed, a (news) sitemap, a feed's sitemap fallback, a backfill walk
+# or a WARC file.
+SourceKind = Literal["feed", "sitemap", "news_sitemap", "sitemap_fallback", "backfill", "warc"]
 # What a configured source URL turned out to be (detected from its content).
 FeedKind = Literal["feed", "sitemap", "sitemap_index", "news_sitemap"]
 QuoteKind = Literal["direct", "mixed", "indirect"]
@@ -29,6 +30,8 @@ class FeedState:
     next_poll_at: datetime | None = None  # naive UTC; None = poll at the next run
     # For a sitemap index: child sitemap URL -> the <lastmod> it had when last read.
     sitemap_children: dict[str, str] = field(default_factory=dict)
+    failure_streak: int = 0  # failed polls in a row before this one
+    fallback_sitemap: str | None = None  # the sitemap "auto" found for the feed last time
 
 
 @dataclass(kw_only=True, slots=True)
@@ -81,6 +84,7 @@ class FeedPoll:
     retry_after_seconds: float | None = None  # Retry-After of a 429/503
     kind: FeedKind = "feed"
     children: list[SitemapChild] = field(default_factory=list)  # of a sitemap index
+    fallback_url: str | None = None  # the sitemap read because the feed was empty or failing
 
 
 @dataclass(kw_only=True, slots=True)

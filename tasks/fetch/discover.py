@@ -17,7 +17,6 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 import lxml.html
-from protego import Protego
 
 from newsflow.config.settings import FetchSettings
 from newsflow.tasks.fetch import sitemaps
@@ -26,7 +25,7 @@ from newsflow.tasks.fetch.feeds import ACCEPT_FEEDS, parse_feed_document
 from newsflow.tasks.fetch.hostlimit import HostSpacing, host_key
 from newsflow.tasks.fetch.http import build_client, get
 from newsflow.tasks.fetch.pages import ACCEPT_HTML
-from newsflow.tasks.fetch.robots import MAX_ROBOTS_BYTES, RobotsCache
+from newsflow.tasks.fetch.robots import RobotsCache, robots_sitemaps
 
 log = logging.getLogger(__name__)
 
@@ -115,21 +114,6 @@ def alternate_links(html: bytes, base: str) -> list[tuple[str, str | None]]:
             if urlsplit(url).scheme in ("http", "https"):
                 links.append((url, (link.get("title") or "").strip() or None))
     return links
-
-
-def robots_sitemaps(http: httpx.Client, origin: str, settings: FetchSettings) -> list[str]:
-    """The ``Sitemap:`` URLs of the site's robots.txt (none when it has none)."""
-    try:
-        response = get(
-            http,
-            origin + "/robots.txt",
-            settings,
-            max_bytes=min(MAX_ROBOTS_BYTES, settings.max_bytes),
-        )
-    except FetchError:
-        return []
-    rules = Protego.parse(response.content.decode("utf-8", errors="replace"))
-    return [url for url in rules.sitemaps if urlsplit(url).scheme in ("http", "https")]
 
 
 def as_toml(sources: list[Source]) -> str:

@@ -31,7 +31,7 @@ import lxml.html
 
 from newsflow.clock import utcnow
 from newsflow.config.settings import FeedSettings, FetchSettings
-from newsflow.tasks.fetch import sitemaps
+from newsflow.tasks.fetch import fallback, sitemaps
 from newsflow.tasks.fetch.errors import FetchError
 from newsflow.tasks.fetch.hostlimit import HostSpacing, host_key, run_by_host
 from newsflow.tasks.fetch.http import build_client, get
@@ -99,6 +99,9 @@ def poll_feed(
 ) -> FeedPoll:
     """Poll one feed: "unchanged" (304 or same body hash), "ok" with items, or "failed".
 
+    A feed that lists nothing or keeps failing takes its stories from its sitemap fallback
+    (``tasks.fetch.fallback``) when it has one.
+
     On "unchanged" and "failed" the poll carries the previous validators and hash, so storing
     them never loses what a later conditional GET needs.
     """
@@ -113,6 +116,8 @@ def poll_feed(
         polled_at=utcnow(),
     )
     _fill_poll(poll, client, feed, state, settings, spacing, robots)
+    if fallback.needs_fallback(poll, feed, state, settings):
+        fallback.apply_fallback(poll, client, feed, state, settings, spacing, robots)
     poll.seconds = time.monotonic() - started
     return poll
 

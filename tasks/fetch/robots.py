@@ -100,3 +100,18 @@ class RobotsCache:
                 http.close()
         text = response.content.decode("utf-8", errors="replace")
         return Protego.parse(text)
+
+
+def robots_sitemaps(http: httpx.Client, origin: str, settings: FetchSettings) -> list[str]:
+    """The ``Sitemap:`` URLs of the site's robots.txt (none when it has none)."""
+    try:
+        response = get(
+            http,
+            origin + "/robots.txt",
+            settings,
+            max_bytes=min(MAX_ROBOTS_BYTES, settings.max_bytes),
+        )
+    except FetchError:
+        return []
+    rules = Protego.parse(response.content.decode("utf-8", errors="replace"))
+    return [url for url in rules.sitemaps if urlsplit(url).scheme in ("http", "https")]

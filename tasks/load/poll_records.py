@@ -44,19 +44,28 @@ _FEED_FETCH_COLUMNS = [
     "items",
     "new_items",
     "error",
+    "fallback_url",
 ]
 
 
 def read_feed_states(con: duckdb.DuckDBPyConnection) -> dict[str, FeedState]:
-    """Validators, content hashes and next due time remembered for each feed."""
+    """Validators, content hashes, next due time, failures in a row and the sitemap fallen
+    back to, remembered for each feed."""
     rows = con.execute(
-        "SELECT feed_url, etag, last_modified, content_hash, next_poll_at FROM feeds"
+        "SELECT feed_url, etag, last_modified, content_hash, next_poll_at, "
+        "coalesce(failure_streak, 0), fallback_sitemap_url FROM feeds"
     ).fetchall()
     return {
         url: FeedState(
-            url=url, etag=etag, last_modified=modified, content_hash=digest, next_poll_at=due
+            url=url,
+            etag=etag,
+            last_modified=modified,
+            content_hash=digest,
+            next_poll_at=due,
+            failure_streak=streak,
+            fallback_sitemap=fallback,
         )
-        for url, etag, modified, digest, due in rows
+        for url, etag, modified, digest, due, streak, fallback in rows
     }
 
 
@@ -154,6 +163,11 @@ def _record_poll(con: duckdb.DuckDBPyConnection, poll: FeedPoll, now: datetime) 
         """,
         [polled_at, poll.status, poll.error, ok, polled_at, ok, poll.feed_url],
     )
+    if poll.fallback_url:
+        con.execute(
+            "UPDATE feeds SET fallback_sitemap_url = ? WHERE feed_url = ?",
+            [poll.fallback_url, poll.feed_url],
+        )
 
 
 def _new_items_per_feed(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -189,6 +203,7 @@ def _record_fetches(
             "items": len(poll.items),
             "new_items": new_per_feed.get(poll.feed_url, 0),
             "error": poll.error,
+            "fallback_url": poll.fallback_url,
         }
         for poll in polls
     ]
