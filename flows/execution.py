@@ -28,7 +28,7 @@ from prefect.context import FlowRunContext
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from newsflow.config.settings import ExecutionSettings, NlpSettings
-from newsflow.tasks import process
+from newsflow.tasks import process, warc_worker
 from newsflow.tasks.records import FetchedPage, ProcessedBatch
 
 # Threads of the flow's own task runner: Prefect tasks the flow submits run in them.
@@ -43,6 +43,10 @@ DASK_WORKER_TIMEOUT_S = 60.0
 
 class BatchFuture(Protocol):
     def result(self) -> ProcessedBatch: ...
+
+
+class RangeFuture(Protocol):
+    def result(self) -> warc_worker.RangeResult: ...
 
 
 class CpuPool(Protocol):
@@ -71,6 +75,17 @@ class DaskPool:
     def submit(self, pages: list[FetchedPage], nlp: NlpSettings) -> BatchFuture:
         # pure=False: no hashing of the pages for a task key, and never a cached result.
         return self.client.submit(process.process_pages, pages, nlp, pure=False)
+
+    def submit_range(
+        self, path: str, span: tuple[int, int | None], nlp: NlpSettings, **options: Any
+    ) -> RangeFuture:
+        """A WARC byte range, read and analysed on a worker (``warc_worker.process_range``);
+        the worker needs the file at the same path (a shared disk, or the local cluster)."""
+        return self.client.submit(warc_worker.process_range, path, span, nlp, pure=False, **options)
+
+    def share(self, value: Any) -> Any:
+        """``value`` sent to the cluster once, to pass to many tasks."""
+        return self.client.scatter([value], hash=False)[0] if value else value
 
 
 def task_runner_for(execution: ExecutionSettings) -> TaskRunner:

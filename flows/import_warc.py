@@ -1,10 +1,14 @@
 """The WARC import flow: WARC files -> HTML pages -> extract + NLP -> load -> publish.
 
-Pages read from a file take the ingest flow's own path after the fetch: the same CPU pool
-(worker processes, or the Dask cluster with ``runner = "dask"``), ``store_batch``, the
-syndication clustering, the search index and the snapshot publish. Each file is marked done
-in ``warc_files`` when read to its end, so a second import of the same files adds nothing and
-an import killed midway resumes with the file it was reading.
+Pages read from a file take the ingest flow's own path after the fetch: the same CPU pool,
+``store_batch``, the syndication clustering, the search index and the snapshot publish.
+With a local pool this process reads each file and hands its pages out in batches; with
+``runner = "dask"`` the files are spread over the cluster instead: each worker reads a byte
+range of a file itself and sends back the analysis (``tasks.warc_worker``), so no page
+crosses this process twice. Either way this process is the warehouse's only writer. Each
+file is marked done in ``warc_files`` when read to its end, so a second import of the same
+files adds nothing, and an import killed midway resumes with the file it was reading,
+leaving out the pages it had already loaded.
 """
 
 from __future__ import annotations
@@ -24,13 +28,21 @@ from prefect.utilities.annotations import quote
 
 from newsflow.config.settings import Settings, load_settings
 from newsflow.flows import progress
-from newsflow.flows.execution import BatchFuture, CpuPool, cpu_pool, task_runner_for
+from newsflow.flows.execution import (
+    BatchFuture,
+    CpuPool,
+    DaskPool,
+    RangeFuture,
+    cpu_pool,
+    task_runner_for,
+)
 from newsflow.flows.ingest import RunSummary, finish_stage, load_stage
 from newsflow.flows.retries import DB_TASK_RETRIES
-from newsflow.tasks.fetch.warc import WarcCounts, WarcPage, read_warc
+from newsflow.tasks.fetch.warc import WarcCounts, WarcPage, byte_ranges, read_warc
 from newsflow.tasks.load import runs
 from newsflow.tasks.load import warc as warc_store
-from newsflow.tasks.records import FetchedPage
+from newsflow.tasks.records import FetchedPage, ProcessedBatch
+from newsflow.tasks.warc_worker import RangeResult, keep_pages
 from newsflow.warehouse.db import ingest_lock
 from newsflow.warehouse.run_connection import connection, run_session
 
@@ -62,6 +74,12 @@ def begin_import(db: Path, run_id: str) -> set[str]:
 def queue_pages(db: Path, path: str, pages: list[WarcPage]) -> list[FetchedPage]:
     with connection(db) as con:
         return warc_store.queue_pages(con, path, pages)
+
+
+@task(name="loaded-warc-pages", **_TASK, **DB_TASK_RETRIES)
+def loaded_pages(db: Path, path: str) -> set[str]:
+    with connection(db) as con:
+        return warc_store.loaded_pages(con, path)
 
 
 @task(name="mark-warc-file", **_TASK, **DB_TASK_RETRIES)
@@ -112,8 +130,11 @@ def _run(
         summary.files_skipped = len(paths) - len(todo)
         if todo:
             with cpu_pool(settings.execution, settings.nlp) as pool:
-                for path in todo:
-                    _import_file(db, settings, summary, path, pool, since, hosts)
+                if isinstance(pool, DaskPool):
+                    _import_on_cluster(db, settings, summary, todo, pool, since, hosts)
+                else:
+                    for path in todo:
+                        _import_file(db, settings, summary, path, pool, since, hosts)
         progress.report(
             "warc",
             f"{summary.files_done} files imported ({summary.files_skipped} done before): "
@@ -153,16 +174,8 @@ def _import_file(
         future, _ = in_flight.popleft()
         with run.timed("wait"):
             batch = future.result()
-        run.add_time("extract", batch.extract_seconds)
-        run.add_time("nlp", batch.nlp_seconds)
-        with run.timed("load"):
-            loaded = load_stage(db, quote(batch), [], run.run_id, settings.fetch)
-        run.add_time("load", -loaded.cluster_seconds)
-        run.add_time("cluster", loaded.cluster_seconds)
-        run.articles_stored += loaded.counts.articles
-        run.fetch_failures += loaded.counts.failures
-        run.mentions += loaded.counts.mentions
-        run.quotes += loaded.counts.quotes
+        _load(db, settings, summary, batch)
+        _report(path, counts, summary)
 
     pages = read_warc(path, counts, since=since, hosts=hosts, max_bytes=settings.fetch.max_bytes)
     for chunk in _chunks(_timed(pages, run), settings.execution.batch_size):
@@ -175,17 +188,115 @@ def _import_file(
             in_flight.append((pool.submit(fresh, settings.nlp), len(fresh)))
         while len(in_flight) > pool.slots:
             drain_one()
-        progress.report(
-            "warc",
-            f"{path.name}: {counts.records} records, {counts.html_pages} HTML pages, "
-            f"{run.articles_stored} articles stored",
-        )
     while in_flight:
         drain_one()
+    _finish_file(db, summary, path)
+
+
+def _load(db: Path, settings: Settings, summary: ImportSummary, batch: ProcessedBatch) -> None:
+    """Load one analysed batch (this process is the only writer) and count it."""
+    run = summary.run
+    run.add_time("extract", batch.extract_seconds)
+    run.add_time("nlp", batch.nlp_seconds)
+    with run.timed("load"):
+        loaded = load_stage(db, quote(batch), [], run.run_id, settings.fetch)
+    run.add_time("load", -loaded.cluster_seconds)
+    run.add_time("cluster", loaded.cluster_seconds)
+    run.articles_stored += loaded.counts.articles
+    run.fetch_failures += loaded.counts.failures
+    run.mentions += loaded.counts.mentions
+    run.quotes += loaded.counts.quotes
+
+
+def _report(path: Path, counts: WarcCounts, summary: ImportSummary) -> None:
+    """A progress line once a batch is in the warehouse (what a kill can no longer undo)."""
+    progress.report(
+        "warc",
+        f"{path.name}: {counts.records} records, {counts.html_pages} HTML pages read; "
+        f"{summary.run.articles_stored} articles stored",
+    )
+
+
+def _finish_file(db: Path, summary: ImportSummary, path: Path) -> None:
+    """Mark the file read to its end: an import of it again skips it."""
+    counts = summary.counts[str(path)]
     if counts.error:
         get_run_logger().warning("%s: %s", path, counts.error)
-    mark_file(db, key, run.run_id, counts)
-    summary.files_done += 1 if not (counts.error and counts.records == 0) else 0
+    mark_file(db, str(path), summary.run.run_id, counts)
+    read = not (counts.error and counts.records == 0)
+    summary.files_done += 1 if read else 0
+    progress.report("warc", f"{path.name}: {'done' if read else 'failed'}")
+
+
+def _import_on_cluster(
+    db: Path,
+    settings: Settings,
+    summary: ImportSummary,
+    paths: list[Path],
+    pool: DaskPool,
+    since: datetime | None,
+    hosts: frozenset[str] | None,
+) -> None:
+    """Spread the files' byte ranges over the Dask workers; load the results in order.
+
+    One range more than the cluster has threads is in flight, so a worker that finishes
+    finds the next range queued while this process loads the finished one. A file is done
+    when its last range is loaded.
+    """
+    run = summary.run
+    left: dict[Path, int] = {}  # ranges of each file not loaded yet
+    in_flight: deque[tuple[Path, RangeFuture]] = deque()
+    options = {"since": since, "hosts": hosts, "max_bytes": settings.fetch.max_bytes}
+
+    def ranges() -> Iterator[tuple[Path, tuple[int, int | None], object]]:
+        for path in paths:
+            summary.counts[str(path)] = WarcCounts()
+            mark_file(db, str(path), run.run_id, None)
+            skip = pool.share(frozenset(loaded_pages(db, str(path))))
+            spans = byte_ranges(path, 4 * pool.slots)
+            left[path] = len(spans)
+            for span in spans:
+                yield path, span, skip
+
+    def drain_one() -> None:
+        path, future = in_flight.popleft()
+        with run.timed("wait"):
+            result: RangeResult = future.result()
+        counts = summary.counts[str(path)]
+        _add_counts(counts, result.counts)
+        run.add_time("fetch", result.read_seconds)
+        with run.timed("record"):
+            fresh = queue_pages(db, str(path), quote(result.pages))
+        dropped = len(result.pages) - len(fresh)  # stored before, or in another range
+        counts.skipped_duplicate += dropped
+        counts.html_pages -= dropped
+        run.new_items += len(fresh)
+        _load(db, settings, summary, keep_pages(result.batch, {page.url for page in fresh}))
+        _report(path, counts, summary)
+        left[path] -= 1
+        if left[path] == 0:
+            _finish_file(db, summary, path)
+
+    for path, span, skip in ranges():
+        future = pool.submit_range(str(path), span, settings.nlp, skip=skip, **options)
+        in_flight.append((path, future))
+        while len(in_flight) > pool.slots:
+            drain_one()
+    while in_flight:
+        drain_one()
+
+
+def _add_counts(total: WarcCounts, part: WarcCounts) -> None:
+    for name in (
+        "records",
+        "html_pages",
+        "skipped_non_html",
+        "skipped_truncated",
+        "skipped_duplicate",
+        "skipped_filtered",
+    ):
+        setattr(total, name, getattr(total, name) + getattr(part, name))
+    total.error = total.error or part.error
 
 
 def _timed(pages: Iterable[WarcPage], run: RunSummary) -> Iterator[WarcPage]:
@@ -208,7 +319,7 @@ def run_import_warc(
     hosts: frozenset[str] | None = None,
 ) -> ImportSummary:
     """``import_warc`` on the task runner ``[execution]`` asks for (Dask with ``runner =
-    "dask"``, whose cluster then analyses every file's pages)."""
+    "dask"``, whose workers then read and analyse the files' byte ranges)."""
     settings = load_settings(config_path, db_path=db_path)
     flow_with_runner = import_warc.with_options(task_runner=task_runner_for(settings.execution))
     return flow_with_runner(

@@ -42,7 +42,9 @@ def news_sitemap(*entries: tuple[str, str]) -> str:
 
 def rss(*links: str) -> str:
     items = "".join(f"<item><title>T</title><link>{link}</link></item>" for link in links)
-    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>D</title>{items}</channel></rss>'
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>D</title>{items}</channel></rss>'
+    )
 
 
 def requested(server: HTTPServer) -> list[str]:
@@ -62,7 +64,9 @@ def test_empty_feed_takes_the_recent_stories_of_the_news_sitemap_robots_txt_name
     )
     server.expect_request("/rss.xml").respond_with_data(EMPTY_RSS, content_type=RSS)
     server.expect_request("/sitemaps/news.xml").respond_with_data(
-        news_sitemap(("https://news.example/fresh", iso(3)), ("https://news.example/old", iso(24 * 30))),
+        news_sitemap(
+            ("https://news.example/fresh", iso(3)), ("https://news.example/old", iso(24 * 30))
+        ),
         content_type=XML,
     )
     [poll] = poll_feeds([feed(server, "/rss.xml")], {}, fast_settings())

@@ -15,7 +15,7 @@ from site_server import write_config
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from newsflow.tasks.fetch.warc import WarcCounts, read_hosts_file, read_warc
+from newsflow.tasks.fetch.warc import WarcCounts, byte_ranges, read_hosts_file, read_warc
 from newsflow.warehouse.db import ingest_path
 
 SITE = Path(__file__).parent / "fixtures" / "site"
@@ -221,7 +221,7 @@ def test_a_file_that_is_not_a_warc_is_an_error_not_a_crash(tmp_path: Path) -> No
 
 
 @pytest.mark.slow
-def test_import_warc_on_a_dask_cluster_analyses_the_pages_there(
+def test_import_warc_on_a_dask_cluster_reads_and_analyses_the_files_there(
     prefect_harness: None, tmp_path: Path
 ) -> None:
     from distributed import Client, LocalCluster, get_task_stream
@@ -229,6 +229,7 @@ def test_import_warc_on_a_dask_cluster_analyses_the_pages_there(
     from newsflow.flows.import_warc import run_import_warc
 
     warc = write_warc(tmp_path / "CC-NEWS-1.warc.gz")
+    other = write_warc(tmp_path / "CC-NEWS-2.warc.gz", host="other.example")
     db = tmp_path / "news.duckdb"
     with LocalCluster(
         n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
@@ -240,7 +241,73 @@ def test_import_warc_on_a_dask_cluster_analyses_the_pages_there(
             execution=f'runner = "dask"\naddress = "{cluster.scheduler_address}"',
         )
         with Client(cluster) as client, get_task_stream(client) as stream:
-            summary = run_import_warc([str(warc)], config_path=str(config), db_path=str(db))
-        batches = [task for task in stream.data if str(task["key"]).startswith("process_pages")]
-    assert summary.run.articles_stored == len(PAGES)
-    assert batches, "no batch was analysed on the Dask cluster"
+            summary = run_import_warc(
+                [str(warc), str(other)], config_path=str(config), db_path=str(db)
+            )
+        keys = [str(task["key"]) for task in stream.data]
+    assert summary.run.articles_stored == 2 * len(PAGES)
+    assert summary.files_done == 2
+    assert sum(key.startswith("process_range") for key in keys) >= 2  # a file is a range here
+    assert not any(key.startswith("process_pages") for key in keys)  # no page left this process
+    assert summary.total("skipped_duplicate") == 2 and summary.total("skipped_non_html") == 6
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM warc_records").fetchone() == (2 * len(PAGES),)
+        assert con.execute("SELECT DISTINCT status FROM warc_files").fetchall() == [("done",)]
+
+
+def many_records(path: Path, copies: int) -> Path:
+    """The fixture pages under ``copies`` hosts: enough gzip members to cut into ranges."""
+    with open(path, "wb") as stream:
+        writer = WARCWriter(stream, gzip=True)
+        for copy in range(copies):
+            for page in PAGES:
+                response(writer, page_url(page, f"h{copy}.example"), page.read_bytes())
+            response(
+                writer, f"https://h{copy}.example/x.pdf", b"%PDF", content_type="application/pdf"
+            )
+    return path
+
+
+def test_byte_ranges_give_every_record_to_exactly_one_range(tmp_path: Path) -> None:
+    path = many_records(tmp_path / "big.warc.gz", copies=6)
+    whole, counts = read_all(path)
+    spans = byte_ranges(path, 7, min_bytes=1)
+    assert len(spans) == 7 and spans[0][0] == 0 and spans[-1][1] is None
+    parts: list[str] = []
+    total = WarcCounts()
+    for span in spans:  # most cuts fall inside a gzip member: the range skips to the next
+        part = WarcCounts()
+        parts += [page.page.url for page in read_warc(path, part, span=span)]
+        assert part.error is None
+        total.records += part.records
+        total.skipped_non_html += part.skipped_non_html
+    assert parts == whole and len(whole) == 6 * len(PAGES)
+    assert (total.records, total.skipped_non_html) == (counts.records, counts.skipped_non_html)
+
+
+def test_a_plain_warc_or_a_small_file_is_one_range(tmp_path: Path) -> None:
+    plain = write_warc(tmp_path / "a.warc", gzip=False)
+    assert byte_ranges(plain, 8, min_bytes=1) == [(0, None)]
+    small = write_warc(tmp_path / "a.warc.gz")
+    assert byte_ranges(small, 8) == [(0, None)]  # under a range's minimum size
+
+
+def test_a_worker_range_leaves_out_pages_loaded_before_and_sends_no_html(
+    tmp_path: Path, model: str
+) -> None:
+    from newsflow.config.settings import NlpSettings
+    from newsflow.tasks.warc_worker import keep_pages, process_range
+
+    path = write_warc(tmp_path / "a.warc.gz")
+    loaded = {page_url(PAGES[0])}
+    result = process_range(
+        str(path), (0, None), NlpSettings(model=model), max_bytes=5_000_000, skip=loaded
+    )
+    urls = [page.page.url for page in result.pages]
+    assert urls == [page_url(p) for p in PAGES[1:]]
+    assert all(page.page.html is None for page in result.pages)
+    assert result.counts.skipped_duplicate == 2  # the copy in the file, and the one loaded
+    assert {article.page_url for article in result.batch.articles} <= set(urls)
+    kept = keep_pages(result.batch, set(urls[:1]))
+    assert {a.page_url for a in kept.articles} <= set(urls[:1])
+    assert set(kept.analyses) == {a.article_id for a in kept.articles}

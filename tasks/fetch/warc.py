@@ -31,6 +31,10 @@ from newsflow.tasks.records import FetchedPage
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 5_000_000
+# Byte ranges a file is split into with runner = "dask" (tasks.warc_worker): a smaller one
+# costs more in task overhead than it spreads; a larger one holds more pages in memory.
+MIN_RANGE_BYTES = 1 << 20
+MAX_RANGE_BYTES = 8 << 20
 _GZIP_MEMBER = b"\x1f\x8b\x08"  # each record of a WARC.gz is its own gzip member
 _WARC_LINE = b"\nWARC/1."
 
@@ -91,6 +95,7 @@ def read_warc(
     since: datetime | None = None,
     hosts: frozenset[str] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    span: tuple[int, int | None] = (0, None),
 ) -> Iterator[WarcPage]:
     """HTML pages of one WARC file in file order; ``counts`` is updated as it goes.
 
@@ -98,6 +103,10 @@ def read_warc(
     a record whose ``Content-Length`` is wrong is known before anyone uses it. Where no
     record can be read, reading goes on at the next record boundary (the next gzip member,
     or the next ``WARC/1.x`` line), so one bad record costs itself and nothing more.
+
+    ``span`` = (start, end) reads only the records that start in that byte range (see
+    ``byte_ranges``): reading begins at the first record boundary at or after ``start``,
+    and ends with the last record starting before ``end``.
     """
     seen: set[str] = set()
     try:
@@ -107,8 +116,10 @@ def read_warc(
         return
     with stream:
         marker = _GZIP_MEMBER if stream.read(2) == _GZIP_MEMBER[:2] else _WARC_LINE
-        position: int | None = 0
-        while position is not None:
+        start, end = span
+        position: int | None = _next_boundary(stream, start, marker) if start else 0
+        synced = not start  # a range finds its first record by its marker, maybe falsely
+        while position is not None and (end is None or position < end):
             stream.seek(position)
             held: WarcPage | None = None
             last_start = position
@@ -117,6 +128,15 @@ def read_warc(
             try:
                 for record in records:
                     last_start = records.offset  # where this record starts in the file
+                    synced = True
+                    if end is not None and last_start >= end:
+                        if held is not None and records.err_count == errors:
+                            counts.html_pages += 1
+                            yield held
+                        elif held is not None:
+                            counts.skipped_truncated += 1
+                        held = None
+                        break
                     if held is not None:
                         if records.err_count > errors:  # no boundary after it: its length lied
                             counts.skipped_truncated += 1
@@ -138,7 +158,8 @@ def read_warc(
                 position = None
             except (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError) as exc:
                 note = f"unreadable record after offset {last_start}: {type(exc).__name__}: {exc}"
-                counts.error = counts.error or note[:300]
+                if synced:  # else the range's first marker was inside a record: look further
+                    counts.error = counts.error or note[:300]
                 if held is not None:  # the record before an unreadable one is suspect
                     counts.skipped_truncated += 1
                     held = None
@@ -146,6 +167,30 @@ def read_warc(
             if held is not None:
                 counts.html_pages += 1
                 yield held
+
+
+def byte_ranges(
+    path: Path,
+    parts: int,
+    *,
+    min_bytes: int = MIN_RANGE_BYTES,
+    max_bytes: int = MAX_RANGE_BYTES,
+) -> list[tuple[int, int | None]]:
+    """Split a WARC.gz into at least ``parts`` byte ranges of ``min_bytes`` to about
+    ``max_bytes`` each, for ``read_warc(span=...)``; every record belongs to the one range
+    it starts in. A plain WARC is one range (a ``WARC/1.x`` line in a page would pass for a
+    record boundary)."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as stream:
+            gzip = stream.read(2) == _GZIP_MEMBER[:2]
+    except OSError:
+        return [(0, None)]
+    count = max(parts, -(-size // max_bytes))
+    count = max(1, min(count, size // max(1, min_bytes))) if gzip else 1
+    step = -(-size // count)
+    cuts = [i * step for i in range(count)]
+    return [(cut, cuts[i + 1] if i + 1 < count else None) for i, cut in enumerate(cuts)]
 
 
 def _next_boundary(stream: BinaryIO, start: int, marker: bytes) -> int | None:

@@ -38,6 +38,19 @@ def done_files(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {row[0] for row in rows}
 
 
+def loaded_pages(con: duckdb.DuckDBPyConnection, path: str) -> set[str]:
+    """Pages an earlier, killed import of ``path`` already took to the end (stored or
+    failed): a resumed import leaves them out instead of analysing them again."""
+    rows = con.execute(
+        """
+        SELECT r.page_url FROM warc_records r JOIN pages p USING (page_url)
+        WHERE r.warc_path = ? AND p.status <> 'pending'
+        """,
+        [path],
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
 def start_file(con: duckdb.DuckDBPyConnection, path: str, run_id: str) -> None:
     con.execute(
         """
