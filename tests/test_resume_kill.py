@@ -86,8 +86,18 @@ def test_backfill_killed_mid_fetch_resumes_without_refetching_what_it_stored(
 
     server.clear_log()  # (the held request may still log itself late: counted apart below)
     requests_before = site.story_requests
-    again = subprocess.run(command, env=prefect_env, capture_output=True, text=True, timeout=WAIT_S)
-    assert again.returncode == 0, again.stderr
+    terminal, stderr = os.openpty()  # as in a terminal: the command draws its progress bar
+    again = subprocess.Popen(command, env=prefect_env, stdout=subprocess.PIPE, stderr=stderr)
+    os.close(stderr)
+    shown: list[str] = []
+    try:
+        _read_until(terminal, None, shown)
+        out, _ = again.communicate(timeout=WAIT_S)
+    finally:
+        os.close(terminal)
+    assert again.returncode == 0, "\n".join(shown[-20:])
+    assert any(f"[pages] [{'#' * 30}] 6/6 done" in line for line in shown), shown[-5:]
+    assert "articles stored: 6" in out.decode()
     requested = [r.path for r, _ in server.log]
     assert "/news-2025-11.xml" not in requested  # the child read before the kill is done
     fetched_again = [path for path in requested if path.startswith("/story/")]
@@ -110,8 +120,9 @@ def test_backfill_killed_mid_fetch_resumes_without_refetching_what_it_stored(
         )
 
 
-def _read_until(fd: int, pattern: re.Pattern[str], seen: list[str]) -> re.Match[str] | None:
-    """Lines from the terminal ``fd`` until one matches (None when the command ended)."""
+def _read_until(fd: int, pattern: re.Pattern[str] | None, seen: list[str]) -> re.Match[str] | None:
+    """Lines from the terminal ``fd`` until one matches ``pattern`` (None when the command
+    ended first; with no pattern, every line to the end)."""
     buffer = ""
     while True:
         ready, _, _ = select.select([fd], [], [], WAIT_S)
@@ -125,7 +136,7 @@ def _read_until(fd: int, pattern: re.Pattern[str], seen: list[str]) -> re.Match[
         *lines, buffer = buffer.split("\n")
         for line in lines:
             seen.append(line)
-            if match := pattern.search(line):
+            if pattern is not None and (match := pattern.search(line)):
                 return match
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from nethelpers import fast_settings, threaded_server
 from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from newsflow.config.settings import FeedSettings
 from newsflow.tasks.fetch.feeds import poll_feeds
@@ -286,3 +287,54 @@ def test_rss_feeds_still_record_feed_as_their_source(server: HTTPServer, tmp_pat
         sources.record_source_state(con, polls)
         assert con.execute("SELECT source_kind FROM feed_items").fetchall() == [("feed",)]
         assert con.execute("SELECT kind FROM feeds").fetchone() == ("feed",)
+
+
+def test_children_over_the_cap_are_deferred_and_read_at_the_next_poll(
+    server: HTTPServer, tmp_path: Path
+) -> None:
+    days = {"a.xml": "2025-11-20", "b.xml": "2025-11-21", "c.xml": "2025-11-22"}
+    server.expect_request("/index.xml").respond_with_data(
+        index(*((server.url_for(f"/{name}"), day) for name, day in days.items())),
+        content_type=XML,
+    )
+    for name, day in days.items():
+        server.expect_request(f"/{name}").respond_with_data(
+            urlset(url(f"https://news.example/{name}", day)), content_type=XML
+        )
+    feed = source(server, "/index.xml")
+    settings = fast_settings(max_sitemap_children=2)
+    db = tmp_path / "news.duckdb"
+    with open_ingest(db) as con:
+        polls = poll_feeds([feed], {}, settings)
+        load.record_polls(con, polls, run_id="r1")
+        sources.record_source_state(con, polls)
+        states = load.read_feed_states(con)
+        sources.attach_sitemap_children(con, states)
+    [first] = polls
+    assert requested(server) == ["/index.xml", "/c.xml", "/b.xml"]  # the newest two
+    assert {c.url.rsplit("/", 1)[-1]: c.status for c in first.children}["a.xml"] == "deferred"
+    assert first.etag is None and first.content_hash is None  # the index is read again
+
+    server.clear_log()
+    [second] = poll_feeds([feed], states, settings)
+    assert requested(server) == ["/index.xml", "/a.xml"]
+    assert [item.url for item in second.items] == ["https://news.example/a.xml"]
+
+
+def test_a_sitemap_source_is_polled_with_a_conditional_get(server: HTTPServer) -> None:
+    body = urlset(
+        news_url("https://news.example/a", "2025-11-20", "Rates held", "ecb"), news=True
+    ).encode()
+
+    def handle(request: Request) -> Response:
+        if request.headers.get("If-None-Match") == '"v1"':
+            return Response(status=304, headers={"ETag": '"v1"'})
+        return Response(body, content_type=XML, headers={"ETag": '"v1"'})
+
+    server.expect_request("/news.xml").respond_with_handler(handle)
+    feed = source(server, "/news.xml")
+    [first] = poll_feeds([feed], {}, fast_settings())
+    assert (first.status, first.kind, first.etag) == ("ok", "news_sitemap", '"v1"')
+    state = FeedState(url=feed.url, etag=first.etag, content_hash=first.content_hash)
+    [second] = poll_feeds([feed], {feed.url: state}, fast_settings())
+    assert (second.status, second.http_status, second.items) == ("unchanged", 304, [])

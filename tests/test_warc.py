@@ -311,3 +311,23 @@ def test_a_worker_range_leaves_out_pages_loaded_before_and_sends_no_html(
     kept = keep_pages(result.batch, set(urls[:1]))
     assert {a.page_url for a in kept.articles} <= set(urls[:1])
     assert set(kept.analyses) == {a.article_id for a in kept.articles}
+
+
+def test_import_warc_refuses_bad_arguments_in_one_line(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from newsflow.cli import app
+
+    config = write_config(tmp_path / "feeds.toml", tmp_path / "news.duckdb", feeds=[])
+    warc = write_warc(tmp_path / "a.warc.gz")
+    cases = [
+        ([str(tmp_path / "none-*.warc.gz")], "none-*.warc.gz: no file matches"),
+        ([str(tmp_path / "missing.warc.gz")], "missing.warc.gz: no such file"),
+        ([str(warc), "--hosts", str(tmp_path / "hosts.txt")], "hosts.txt: No such file"),
+        ([str(warc), "--since", "yesterday"], "--since"),
+    ]
+    for args, message in cases:
+        result = CliRunner().invoke(app, ["import-warc", "--config", str(config), *args])
+        assert result.exit_code == 2, result.output
+        assert message in result.output
+    assert not (tmp_path / "news.duckdb").exists()  # nothing was started
