@@ -121,16 +121,19 @@ def write_config(
 
 
 def run_import(config: Path, files: list[Path], env: dict[str, str], log: Path) -> float:
+    """Seconds of one ``newsflow import-warc``; its output goes to ``log`` (shown if it fails)."""
     started = time.perf_counter()
     with log.open("a") as out:
-        subprocess.run(
+        done = subprocess.run(
             [*newsflow_command(), "import-warc", "--config", str(config), *map(str, files)],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
-            check=True,
             timeout=3600,
         )
+    if done.returncode != 0:
+        tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-40:]
+        raise SystemExit("import-warc failed:\n" + "\n".join(tail))
     return time.perf_counter() - started
 
 

@@ -96,7 +96,7 @@ def test_backfill_killed_mid_fetch_resumes_without_refetching_what_it_stored(
     finally:
         os.close(terminal)
     assert again.returncode == 0, "\n".join(shown[-20:])
-    assert any(f"[pages] [{'#' * 30}] 6/6 done" in line for line in shown), shown[-5:]
+    assert any(f"[pages] [{'#' * 30}] 6/6: 6 articles stored" in line for line in shown), shown[-5:]
     assert "articles stored: 6" in out.decode()
     requested = [r.path for r, _ in server.log]
     assert "/news-2025-11.xml" not in requested  # the child read before the kill is done

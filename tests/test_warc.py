@@ -16,6 +16,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from newsflow.tasks.fetch.warc import WarcCounts, byte_ranges, read_hosts_file, read_warc
+from newsflow.tasks.load import warc as warc_store
 from newsflow.warehouse.db import ingest_path
 
 SITE = Path(__file__).parent / "fixtures" / "site"
@@ -253,6 +254,10 @@ def test_import_warc_on_a_dask_cluster_reads_and_analyses_the_files_there(
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM warc_records").fetchone() == (2 * len(PAGES),)
         assert con.execute("SELECT DISTINCT status FROM warc_files").fetchall() == [("done",)]
+        # What a resumed import of the file would tell the workers to leave out.
+        assert warc_store.loaded_pages(con, str(other)) == {
+            page_url(p, "other.example") for p in PAGES
+        }
 
 
 def many_records(path: Path, copies: int) -> Path:
