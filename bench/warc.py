@@ -180,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
         env = {**os.environ, "PREFECT_HOME": str(work / "prefect")}
         env.pop("PREFECT_API_URL", None)
         env.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+        # A fresh Prefect home migrates its database at the first start: on a loaded machine
+        # that takes longer than Prefect's 20 s, and the warm-up import failed.
+        env.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
         db = work / "news.duckdb"
         config = write_config(work / "feeds.toml", db, args.workers, args.batch_size, args.runner)
         empty = work / "empty.warc.gz"
