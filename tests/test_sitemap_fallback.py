@@ -3,13 +3,15 @@ from the site's sitemap, against a real HTTP server and a real warehouse."""
 
 from __future__ import annotations
 
+import socket
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
-from nethelpers import fast_settings, threaded_server
+from nethelpers import fast_settings, raw_server, threaded_server
 from pytest_httpserver import HTTPServer
 from site_server import THREAD, serve_site
 
@@ -230,3 +232,20 @@ def test_empty_feed_ingests_the_sitemap_stories_once_and_a_full_feed_ignores_it(
             "SELECT count(*), count(DISTINCT url) FROM articles"
         ).fetchone()
         assert total == distinct == first.articles_stored
+
+
+def test_a_host_that_does_not_answer_is_not_probed_for_sitemaps() -> None:
+    asked: list[bytes] = []
+
+    def silent(conn: socket.socket, stop: threading.Event) -> None:
+        asked.append(conn.recv(65536).split(b"\r\n", 1)[0])
+        stop.wait(30)
+
+    with raw_server(silent) as base:
+        dead = FeedSettings(name="Dead", url=f"{base}/rss.xml")
+        state = FeedState(url=dead.url, failure_streak=3)
+        [poll] = poll_feeds([dead], {dead.url: state}, fast_settings(max_attempts=1))
+    assert poll.status == "failed" and poll.http_status is None
+    assert poll.items == [] and poll.fallback_url is None
+    assert "sitemap fallback: no sitemap found" in (poll.error or "")
+    assert all(line.startswith(b"GET /rss.xml ") for line in asked)  # no robots.txt, no probe

@@ -66,7 +66,10 @@ def apply_fallback(
     An empty feed then keeps no validators or body hash: the next poll reads it again (not
     a 304) and falls back again while it stays empty.
     """
-    read = read_fallback(client, feed, state, settings, spacing, robots)
+    # A host that did not answer at all is not probed for sitemaps (each probe would wait
+    # out the same timeout); a sitemap found before, or one configured, may be elsewhere.
+    host_down = poll.status == "failed" and poll.http_status is None
+    read = read_fallback(client, feed, state, settings, spacing, robots, probe=not host_down)
     poll.fallback_url = read.url
     poll.items = read.items
     if read.error:
@@ -82,15 +85,18 @@ def read_fallback(
     settings: FetchSettings,
     spacing: HostSpacing | None = None,
     robots: RobotsCache | None = None,
+    *,
+    probe: bool = True,
 ) -> FallbackRead:
-    """The recent stories of the feed's fallback sitemap; never raises."""
+    """The recent stories of the feed's fallback sitemap; never raises. ``probe`` = False
+    tries only a configured or remembered sitemap, not the site's robots.txt and paths."""
     limited = settings.model_copy(
         update={"max_sitemap_children": min(settings.max_sitemap_children, FALLBACK_CHILDREN)}
     )
     fetch = sitemaps.partial_fetch(client, limited, spacing, robots)
     notes: list[str] = []
     chosen: tuple[str, bytes] | None = None
-    for url in _candidates(client, feed, state, settings):
+    for url in _candidates(client, feed, state, settings, probe):
         if url == feed.url:
             continue
         body, reason = fetch(url)
@@ -98,6 +104,9 @@ def read_fallback(
         if kind is None:
             if feed.sitemap_fallback != "auto":
                 notes.append(f"{url}: {reason or 'not a sitemap'}")
+            elif reason and not reason.startswith(("http ", "robots.txt")):
+                notes.append(f"{url}: {reason}")  # the site stopped answering: stop probing
+                break
             continue
         if chosen is None:
             chosen = (url, body or b"")
@@ -127,7 +136,11 @@ def _is_cached(url: str, state: FeedState | None) -> bool:
 
 
 def _candidates(
-    client: httpx.Client, feed: FeedSettings, state: FeedState | None, settings: FetchSettings
+    client: httpx.Client,
+    feed: FeedSettings,
+    state: FeedState | None,
+    settings: FetchSettings,
+    probe: bool,
 ) -> Iterator[str]:
     """The configured URL; or, for "auto", the one found last time, then the site's own."""
     configured = feed.sitemap_fallback
@@ -138,6 +151,8 @@ def _candidates(
         return
     if state is not None and state.fallback_sitemap:
         yield state.fallback_sitemap
+    if not probe:
+        return
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(feed.url))
     seen: set[str] = set()
     listed = robots_sitemaps(client, origin, settings)
