@@ -36,8 +36,59 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
+def check_cron(value: str) -> str:
+    """``value`` if it is a 5-field cron expression that fires, else ValueError."""
+    from prefect._vendor.croniter import croniter
+    from prefect.client.schemas.schedules import CronSchedule
+
+    if not value.strip().startswith("@") and len(value.split()) != 5:
+        # croniter reads a 6th field as seconds: "*/5 * * * * *" would run every 5 s.
+        raise ValueError(f"a cron expression has 5 fields (minute to weekday): {value!r}")
+    try:
+        CronSchedule(cron=value)
+    except ValueError:
+        raise ValueError(f"not a valid cron expression: {value!r}") from None
+    try:
+        croniter(value, datetime(2000, 1, 1)).get_next(datetime)
+    except Exception:  # noqa: BLE001 - croniter's "no such date" errors
+        raise ValueError(f"cron expression never fires: {value!r}") from None
+    return value
+
+
+class S3Settings(_Section):
+    """An S3-compatible store for the data files (``data_path = "s3://bucket/prefix"``)."""
+
+    endpoint: str | None = None  # host:port of a non-AWS store (MinIO, ...); None = AWS
+    region: str | None = None
+    key_id: str | None = None
+    secret: str | None = None
+    url_style: Literal["path", "vhost"] | None = None
+    use_ssl: bool = True
+
+
 class WarehouseSettings(_Section):
-    path: Path = Path("warehouse/news.duckdb")
+    # The warehouse's name: ``news.ducklake`` (or ``news.duckdb`` from older configs) means
+    # the SQLite catalog ``news.ducklake`` with its Parquet files in ``news.data/`` beside it.
+    path: Path = Path("warehouse/news.ducklake")
+    # "sqlite:FILE" or "postgres:dbname=... host=... user=..." (several machines share it)
+    catalog: str | None = None
+    # Where the Parquet files go: a folder (local or shared) or "s3://bucket/prefix".
+    data_path: str | None = None
+    s3: S3Settings | None = None
+    # `newsflow serve` also compacts small files and deletes expired ones on this schedule.
+    maintain_cron: str | None = "17 3 * * *"
+
+    @field_validator("maintain_cron")
+    @classmethod
+    def _valid_maintain_cron(cls, value: str | None) -> str | None:
+        return None if value is None else check_cron(value)
+
+    @field_validator("catalog")
+    @classmethod
+    def _valid_catalog(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("sqlite:", "postgres:")):
+            raise ValueError(f"catalog must start with 'sqlite:' or 'postgres:': {value!r}")
+        return value
 
 
 class ScheduleSettings(_Section):
@@ -49,21 +100,7 @@ class ScheduleSettings(_Section):
     @field_validator("cron")
     @classmethod
     def _valid_cron(cls, value: str) -> str:
-        from prefect._vendor.croniter import croniter
-        from prefect.client.schemas.schedules import CronSchedule
-
-        if not value.strip().startswith("@") and len(value.split()) != 5:
-            # croniter reads a 6th field as seconds: "*/5 * * * * *" would run every 5 s.
-            raise ValueError(f"a cron expression has 5 fields (minute to weekday): {value!r}")
-        try:
-            CronSchedule(cron=value)
-        except ValueError:
-            raise ValueError(f"not a valid cron expression: {value!r}") from None
-        try:
-            croniter(value, datetime(2000, 1, 1)).get_next(datetime)
-        except Exception:  # noqa: BLE001 - croniter's "no such date" errors
-            raise ValueError(f"cron expression never fires: {value!r}") from None
-        return value
+        return check_cron(value)
 
     @field_validator("timezone")
     @classmethod
@@ -283,4 +320,18 @@ def load_settings(path: Path | str | None = None, *, db_path: Path | str | None 
         raise ConfigError(f"{config_path}: {key}: {message}{extra}") from None
     if db_path is not None:
         settings.warehouse.path = Path(db_path)
+    configure_warehouse(settings.warehouse)
     return settings
+
+
+def configure_warehouse(warehouse: WarehouseSettings) -> None:
+    """Tell the warehouse code where this config keeps its catalog and data files."""
+    from newsflow.warehouse.lake import S3Options, configure
+
+    s3 = warehouse.s3
+    configure(
+        warehouse.path,
+        catalog=warehouse.catalog,
+        data_path=warehouse.data_path,
+        s3=S3Options(**s3.model_dump()) if s3 is not None else None,
+    )

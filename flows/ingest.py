@@ -43,7 +43,7 @@ from newsflow.tasks.load import (
     syndication,
 )
 from newsflow.tasks.records import FeedPoll, FetchedPage, ProcessedBatch
-from newsflow.warehouse.db import WarehouseError, ingest_lock, publish, recover_working_file
+from newsflow.warehouse.db import WarehouseError, ingest_lock, publish_on
 from newsflow.warehouse.run_connection import connection, run_session
 
 _TASK = {"cache_policy": NO_CACHE, "persist_result": False}
@@ -97,9 +97,6 @@ class LoadedBatch:
 
 @task(name="begin", **_TASK, **DB_TASK_RETRIES)
 def begin_stage(db: Path, run_id: str) -> dict[str, Any]:
-    recovered = recover_working_file(db)  # before the run's connection opens it
-    if recovered:
-        progress.warn("warehouse", recovered)
     with connection(db) as con:
         runs.mark_interrupted_runs(con, run_id)
         runs.start_run(con, run_id)
@@ -191,7 +188,8 @@ def finish_stage(
             runs.set_status(con, summary.run_id, "interrupted", error)
         run_stages.record(con, summary.run_id, summary.stages)
     try:
-        publish(db)
+        with connection(db) as con:
+            publish_on(con, summary.run_id)
     except WarehouseError as exc:
         with connection(db) as con:
             runs.set_status(con, summary.run_id, "failed", f"{error}; {exc}" if error else str(exc))

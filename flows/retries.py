@@ -1,8 +1,7 @@
 """Which task failures are worth retrying inside a run, and how long to wait.
 
-Only the warehouse tasks retry, and only when the database file is locked by another
-process (someone opened the flow's private file with the DuckDB CLI, a backup tool holding
-it): that clears by itself. Everything else is a bug or bad data, and retrying would only
+Only the warehouse tasks retry, and only when the catalog is locked by another process (a
+tool holding a write transaction on the SQLite catalog, a backup): that clears by itself. Everything else is a bug or bad data, and retrying would only
 repeat it. Network failures never reach Prefect: fetches turn them into recorded failures
 that later runs retry with back-off (``pages.next_attempt_at``).
 """
@@ -25,7 +24,12 @@ def is_lock_error(exc: BaseException) -> bool:
     """True for "file is locked by another process" errors, which clear by themselves."""
     if isinstance(exc, WarehouseLocked):
         return True
-    return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
+    text = str(exc).lower()
+    # The catalog database busy with another writer's transaction (SQLite: "database is
+    # locked"), or a DuckDB file held by another process.
+    return isinstance(exc, duckdb.Error) and (
+        "database is locked" in text or "lock" in text and isinstance(exc, duckdb.IOException)
+    )
 
 
 def retry_on_lock(task: Any, task_run: Any, state: Any) -> bool:

@@ -8,8 +8,7 @@ POINT is where the process stops, the N-th time it gets there:
   the real spaCy pipeline (runner "thread", so the analysis runs in this process);
 * ``load``: inside a batch's load transaction, after its articles were inserted and before
   its mentions are (the transaction is open, nothing is committed);
-* ``publish``: after the snapshot copy was written, just before it replaces the published
-  file;
+* ``publish``: inside the publish transaction, its row written, before its commit;
 * ``none``: nowhere (the test kills the process from outside, e.g. mid-fetch).
 
 At that moment the process writes MARKER and sleeps; the test then sends SIGKILL. Nothing
@@ -75,21 +74,23 @@ class _PausingConnection:
 def _pause_in_load() -> None:
     import newsflow.warehouse.db
 
-    open_db = newsflow.warehouse.db._open
-    newsflow.warehouse.db._open = lambda path, *, read_only: _PausingConnection(  # type: ignore[assignment]
-        open_db(path, read_only=read_only)
-    )
+    open_lake = newsflow.warehouse.db.open_lake
+    newsflow.warehouse.db.open_lake = lambda where: _PausingConnection(open_lake(where))  # type: ignore[assignment]
 
 
 def _pause_in_publish() -> None:
-    replace = os.replace
+    import newsflow.warehouse.db
 
-    def paused(src: Any, dst: Any, *args: Any, **kwargs: Any) -> None:
-        if str(dst).endswith(".duckdb") and _reached():
+    publish_on = newsflow.warehouse.db.publish_on
+
+    def paused(con: Any, run_id: str | None = None) -> int:
+        if _reached():
+            con.execute("BEGIN TRANSACTION")
+            con.execute("INSERT INTO publications VALUES (?, now()::TIMESTAMP)", [run_id])
             _stop_here()
-        replace(src, dst, *args, **kwargs)
+        return publish_on(con, run_id)
 
-    os.replace = paused
+    newsflow.warehouse.db.publish_on = paused
 
 
 if __name__ == "__main__":

@@ -4,9 +4,11 @@
 
 MODE is how the analyst connects:
 
-* ``hold``: one read-only connection, opened once and kept for the whole test;
-* ``reopen``: connect read-only, query, disconnect, again and again (sees each new snapshot);
-* ``hold-rw``: one read-write connection kept open (the DuckDB CLI's default).
+* ``hold``: one read-only connection to the published snapshot, kept for the whole test;
+* ``reopen``: connect to the published snapshot, query, disconnect, again and again (sees
+  each new snapshot);
+* ``hold-rw``: the lake attached read-write by plain DuckDB, kept open (what an analyst who
+  skips ``READ_ONLY`` does): it must not stop the ingest.
 
 Each query's result goes to OUT as one JSON line: the article and mention counts, and what
 the completed runs say they stored; or the error. The loop ends when the file STOP exists.
@@ -33,19 +35,35 @@ SELECT
 KEYS = ("articles", "mentions", "stored", "stored_mentions", "completed_runs", "running_runs")
 
 
+def _read_write(db: str) -> duckdb.DuckDBPyConnection:
+    from newsflow.warehouse.db import _memory_connection
+    from newsflow.warehouse.lake import attach, location
+
+    con = _memory_connection()
+    name = attach(con, location(Path(db)), read_only=False)
+    con.execute(f"USE {name}")
+    return con
+
+
 def main(mode: str, db: str, out: str, stop: str) -> None:
-    held = duckdb.connect(db, read_only=mode != "hold-rw") if mode != "reopen" else None
+    from newsflow.warehouse.db import WarehouseError, connect_published
+
+    held = None
+    if mode == "hold":
+        held = connect_published(db)
+    elif mode == "hold-rw":
+        held = _read_write(db)
     with open(out, "a", encoding="utf-8") as log:
         while not Path(stop).exists():
             try:
-                con = held or duckdb.connect(db, read_only=True)
+                con = held or connect_published(db)
                 try:
                     row = con.execute(QUERY).fetchone()
                 finally:
                     if held is None:
                         con.close()
                 record = dict(zip(KEYS, row, strict=True))
-            except duckdb.Error as exc:
+            except (duckdb.Error, WarehouseError) as exc:
                 record = {"error": f"{type(exc).__name__}: {exc}"}
             record["t"] = time.time()
             log.write(json.dumps(record) + "\n")

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
 import pytest
 from nethelpers import threaded_server
 from pytest_httpserver import HTTPServer
@@ -19,7 +18,7 @@ from werkzeug import Request, Response
 from newsflow.tasks.fetch.backfill import child_can_hold, in_window, url_period
 from newsflow.tasks.load import backfill as state
 from newsflow.tasks.records import FeedItem, SitemapChild
-from newsflow.warehouse.db import open_ingest
+from newsflow.warehouse.db import connect_published, open_ingest
 
 NEWSFLOW = str(Path(sys.executable).parent / "newsflow")
 NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
@@ -195,7 +194,7 @@ def test_backfill_loads_the_window_and_resumes_what_failed(
     assert "/sitemaps/posts-2025-03.xml" not in paths  # modified before the window
     assert "/sitemaps/posts-2025-02.xml" not in paths  # its URL names February
     assert "/business/ecb-rates-decision-live.html" not in paths  # dated April
-    with duckdb.connect(str(db), read_only=True) as con:
+    with connect_published(db) as con:
         titles = {row[0] for row in con.execute("SELECT url FROM articles").fetchall()}
         assert titles == {
             f"{server.url_for('/').rstrip('/')}/climate/2025/11/22/methane-pledge-summit.html",
@@ -222,7 +221,7 @@ def test_backfill_loads_the_window_and_resumes_what_failed(
     sitemap_requests = [r.path for r, _ in server.log if r.path.startswith("/sitemap")]
     assert sitemap_requests == ["/sitemap.xml", "/sitemaps/posts-2025-05.xml"]
     assert "articles stored: 1" in second.stdout
-    with duckdb.connect(str(db), read_only=True) as con:
+    with connect_published(db) as con:
         assert con.execute("SELECT count(*) FROM articles").fetchone() == (3,)
         assert con.execute("SELECT status, children_done FROM backfills").fetchone() == (
             "completed",

@@ -13,13 +13,14 @@ import zlib
 from collections.abc import Iterator
 from typing import Any
 
-import duckdb
 import pytest
 from nethelpers import never_answer, raw_server
 from pytest_httpserver import HTTPServer
 from site_server import THREAD, write_config
 from story_site import story_html
 from werkzeug import Response
+
+from newsflow.warehouse.db import connect_published
 
 pytestmark = pytest.mark.slow
 
@@ -144,7 +145,7 @@ def outcome(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> 
     finally:
         server.clear()
         server.stop()
-    con = duckdb.connect(str(db), read_only=True)
+    con = connect_published(db)
     yield summary, urls, con, server
     con.close()
 

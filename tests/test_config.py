@@ -61,7 +61,7 @@ def test_the_shipped_config_is_valid_and_lists_real_feeds() -> None:
     assert 15 <= len(settings.feeds) <= 25
     assert all(feed.url.startswith("https://") for feed in settings.feeds)
     assert settings.fetch.allow_private_addresses is False
-    assert str(settings.warehouse.path) == "warehouse/news.duckdb"
+    assert str(settings.warehouse.path) == "warehouse/news.ducklake"
 
 
 def test_db_option_overrides_the_warehouse_path(tmp_path: Path) -> None:

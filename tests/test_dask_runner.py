@@ -14,9 +14,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 from site_server import write_config
+
+from newsflow.warehouse.db import connect_published
 
 pytestmark = pytest.mark.slow
 
@@ -52,7 +53,7 @@ def _run(tmp: Path, news_site: str, execution: str, *, served: bool = False) -> 
 
 
 def _rows(db: Path) -> dict[str, set[tuple]]:
-    con = duckdb.connect(str(db), read_only=True)
+    con = connect_published(db)
     try:
         return {
             "articles": set(

@@ -8,14 +8,12 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
-
 from newsflow.config.settings import ExecutionSettings, NlpSettings
 from newsflow.flows.execution import cpu_pool
 from newsflow.flows.ingest import _batches
 from newsflow.tasks.load import search_index, store
 from newsflow.tasks.records import Article, FetchedPage, ProcessedBatch
-from newsflow.warehouse.db import ingest_path
+from newsflow.warehouse.db import open_ingest
 from newsflow.warehouse.run_connection import connection, run_session
 
 SITE = Path(__file__).parent / "fixtures" / "site"
@@ -80,9 +78,10 @@ def test_a_run_session_shares_one_connection_and_leaves_the_data_on_disk(tmp_pat
         [
             sys.executable,
             "-c",
-            "import duckdb, sys; print(duckdb.connect(sys.argv[1], read_only=True)"
-            ".execute('SELECT count(*) FROM articles').fetchone()[0])",
-            str(ingest_path(db)),
+            "import sys; from newsflow.warehouse.db import open_ingest\n"
+            "with open_ingest(sys.argv[1]) as c:\n"
+            "    print(c.execute('SELECT count(*) FROM articles').fetchone()[0])",
+            str(db),
         ],
         capture_output=True,
         text=True,
@@ -97,7 +96,7 @@ def test_outside_a_session_each_use_opens_its_own_connection(tmp_path: Path) -> 
         first.execute("SELECT 1")
     with connection(db) as second:
         assert second is not first
-    with duckdb.connect(str(ingest_path(db)), read_only=True) as reader:
+    with open_ingest(db) as reader:
         assert reader.execute("SELECT count(*) FROM articles").fetchone() == (0,)
 
 

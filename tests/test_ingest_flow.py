@@ -227,7 +227,8 @@ def test_second_run_through_the_cli_adds_nothing(
     # Read the new snapshot from a fresh process: this process still holds the old one open
     # (the ``db`` fixture), which is exactly what an analyst's session would do.
     script = (
-        "import duckdb, json, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
+        "import json, sys; from newsflow.warehouse.db import connect_published; "
+        "c = connect_published(sys.argv[1]); "
         "print(json.dumps({t: c.execute(f'SELECT count(*) FROM {t}').fetchone()[0] "
         "for t in sys.argv[2:]}))"
     )

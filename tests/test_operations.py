@@ -14,7 +14,8 @@ import yaml
 from site_server import write_config
 from typer.testing import CliRunner
 
-from newsflow.warehouse.db import IngestRunning, ingest_lock, ingest_path, open_ingest
+from newsflow.warehouse.db import IngestRunning, ingest_lock, open_ingest
+from newsflow.warehouse.lake import location
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,7 +44,7 @@ def test_a_second_run_is_refused_while_one_is_going(
     assert cli.exit_code == 2
     assert cli.stderr.startswith("newsflow: error: another ingest run (pid ")
     assert cli.stderr.count("\n") == 1
-    assert not ingest_path(db).exists()  # the refused runs touched nothing
+    assert not location(db).exists()  # the refused runs touched nothing
     ingest(config_path=str(config))  # once the lock is free, runs go ahead
 
 
@@ -75,8 +76,8 @@ def _release(holder: subprocess.Popen[str]) -> None:
 def test_a_locked_warehouse_is_retried_with_back_off_inside_the_run(
     prefect_harness: None, tmp_path: Path
 ) -> None:
-    """Someone opens the flow's private file: the run's first attempt fails on the lock, and
-    the retry, once that someone has closed the file, succeeds.
+    """Someone holds a write transaction on the catalog: the run's first attempt fails on the
+    lock, and the retry, once that someone has closed it, succeeds.
 
     The holder keeps the file until Prefect logs the retry it scheduled, so the outcome does
     not depend on how fast this machine runs the flow.
@@ -93,9 +94,10 @@ def test_a_locked_warehouse_is_retried_with_back_off_inside_the_run(
         [
             sys.executable,
             "-c",
-            "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('locked', flush=True);"
+            "import sqlite3, sys; c = sqlite3.connect(sys.argv[1], isolation_level=None);"
+            " c.execute('BEGIN EXCLUSIVE'); print('locked', flush=True);"
             " sys.stdin.readline(); c.close()",
-            str(ingest_path(db)),
+            str(location(db).catalog_file),
         ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,

@@ -34,12 +34,13 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def db(built: Path, tmp_path: Path) -> Path:
-    """A private copy of the built warehouse (published and ingest files)."""
-    from newsflow.warehouse.db import ingest_path
+    """A private copy of the built warehouse (its catalog and data files)."""
+    from newsflow.warehouse.lake import location
 
     copy = tmp_path / "news.duckdb"
-    shutil.copyfile(built, copy)
-    shutil.copyfile(ingest_path(built), ingest_path(copy))
+    source, target = location(built), location(copy)
+    shutil.copyfile(source.catalog_file, target.catalog_file)
+    shutil.copytree(source.data_folder, target.data_folder)
     return copy
 
 

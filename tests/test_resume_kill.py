@@ -19,12 +19,13 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import duckdb
 import pytest
 from nethelpers import threaded_server
 from site_server import THREAD, write_config
 from story_site import StorySite
 from test_warc import PAGES, write_warc
+
+from newsflow.warehouse.db import connect_published
 
 NEWSFLOW = str(Path(sys.executable).parent / "newsflow")
 NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
@@ -106,7 +107,7 @@ def test_backfill_killed_mid_fetch_resumes_without_refetching_what_it_stored(
     assert not loaded_first & set(fetched_again)
     assert set(fetched_again) == {f"/story/{n}.html" for n in STORIES if n > 3}
     assert site.story_requests - requests_before == len(STORIES) - 3  # each one once
-    with duckdb.connect(str(db), read_only=True) as con:
+    with connect_published(db) as con:
         assert con.execute("SELECT count(*), count(DISTINCT url) FROM articles").fetchone() == (
             len(STORIES),
             len(STORIES),
@@ -175,7 +176,7 @@ def test_import_warc_killed_mid_file_resumes_that_file_and_skips_the_finished_on
     again = subprocess.run(command, env=prefect_env, capture_output=True, text=True, timeout=WAIT_S)
     assert again.returncode == 0, again.stderr
     assert "files: 1 imported, 1 done before" in again.stdout
-    with duckdb.connect(str(db), read_only=True) as con:
+    with connect_published(db) as con:
         assert con.execute("SELECT count(*), count(DISTINCT url) FROM articles").fetchone() == (
             2 * len(PAGES),
             2 * len(PAGES),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import shutil
 import subprocess
 import sys
 from datetime import datetime
@@ -27,13 +28,8 @@ from newsflow.tasks.load import store as load
 from newsflow.tasks.load.isolate import store_isolating
 from newsflow.tasks.records import Article, FeedItem, FeedPoll, ProcessedBatch
 from newsflow.tasks.text import CAPS, clean_text, is_clean
-from newsflow.warehouse.db import (
-    WarehouseError,
-    ingest_path,
-    open_ingest,
-    publish,
-    recover_working_file,
-)
+from newsflow.warehouse.db import WarehouseError, connect_published, open_ingest, publish
+from newsflow.warehouse.lake import location
 
 # --- text at the boundary -------------------------------------------------------------
 
@@ -132,63 +128,67 @@ def test_an_unstorable_article_fails_its_page_and_the_batch_is_stored(tmp_path: 
 # --- warehouse files --------------------------------------------------------------------
 
 
-def test_a_damaged_working_file_is_moved_aside_and_the_snapshot_used(tmp_path: Path) -> None:
+def test_a_damaged_catalog_is_one_line_for_readers_and_the_writer(tmp_path: Path) -> None:
     db = tmp_path / "news.duckdb"
     with open_ingest(db) as con:
         _queued(con, ["http://a.example/1"])
     publish(db)
-    work = ingest_path(db)
-    work.write_bytes(work.read_bytes()[:5000])
-    message = recover_working_file(db)
-    assert message is not None and "moved to" in message and "\n" not in message
-    with open_ingest(db) as con:
-        assert con.execute("SELECT count(*) FROM pages").fetchone() == (1,)
-    assert [p.stat().st_size for p in tmp_path.glob(".news.ingest.duckdb.damaged-*")] == [5000]
-    assert recover_working_file(db) is None  # a healthy file is left alone
-
-
-def test_publish_onto_a_bad_path_is_one_line_and_keeps_the_snapshot(tmp_path: Path) -> None:
-    db = tmp_path / "news.duckdb"
-    with open_ingest(db):
-        pass
-    db.mkdir()  # the published path is now a folder: os.replace cannot put a file there
-    (db / "keep").write_text("x")
-    with pytest.raises(WarehouseError, match=r"^publish failed: .*news\.duckdb"):
-        publish(db)
-    assert (db / "keep").read_text() == "x"
-    assert not list(tmp_path.glob(".news.duckdb.*.tmp"))
+    catalog = location(db).catalog_file
+    catalog.write_bytes(catalog.read_bytes()[:5000])
+    for open_it in (connect_published, lambda path: open_ingest(path).__enter__()):
+        with pytest.raises(WarehouseError) as caught:
+            open_it(db)
+        assert "\n" not in str(caught.value) and "news.ducklake" in str(caught.value)
 
 
 _DISK_FULL = """
 import resource, signal, sys
 from pathlib import Path
-from newsflow.warehouse.db import WarehouseError, publish
+import duckdb
+from newsflow.tasks.load.queue import queue_pages
+from newsflow.warehouse.db import WarehouseError, open_ingest, publish, transaction
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 db = Path(sys.argv[1])
-resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))  # writes past 4 KB fail: a full disk
-try:
-    publish(db)
-except WarehouseError as exc:
-    print(exc)
+with open_ingest(db) as con:
+    resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))  # writes past 4 KB fail: a full disk
+    try:
+        with transaction(con):
+            queue_pages(con, [f"http://a.example/{n:06d}/" + "x" * 200 for n in range(2000)], None)
+        publish(db)
+    except (WarehouseError, duckdb.Error) as exc:
+        print(str(exc).splitlines()[0])
 """
 
 
-def test_publish_on_a_full_disk_is_one_line_and_keeps_the_snapshot(tmp_path: Path) -> None:
+def test_a_run_on_a_full_disk_fails_in_one_line_and_readers_keep_the_snapshot(
+    tmp_path: Path,
+) -> None:
     db = tmp_path / "news.duckdb"
     with open_ingest(db) as con:
         _queued(con, ["http://a.example/1"])
     publish(db)
-    before = db.read_bytes()
-    with open_ingest(db) as con:
-        _queued(con, ["http://a.example/2"])
-    with duckdb.connect(str(ingest_path(db))) as con:
-        con.execute("CHECKPOINT")
     result = subprocess.run(
-        [sys.executable, "-c", _DISK_FULL, str(db)], capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", _DISK_FULL, str(db)], capture_output=True, text=True, timeout=120
     )
-    assert result.stdout.startswith("publish failed:") and result.stdout.count("\n") == 1
-    assert db.read_bytes() == before
-    assert not list(tmp_path.glob(".news.duckdb.*.tmp"))
+    assert result.stdout.count("\n") == 1, result.stdout + result.stderr
+    with connect_published(db) as con:  # the published snapshot is whole
+        assert con.execute("SELECT count(*) FROM pages").fetchone() == (1,)
+    with open_ingest(db) as con:  # and the lake takes the next run
+        _queued(con, ["http://a.example/2"])
+    publish(db)
+    with connect_published(db) as con:
+        assert con.execute("SELECT count(*) FROM pages").fetchone() == (2,)
+
+
+def test_a_data_folder_that_is_a_file_stops_the_writer_in_one_line(tmp_path: Path) -> None:
+    db = tmp_path / "news.duckdb"
+    with open_ingest(db):
+        pass
+    publish(db)
+    shutil.rmtree(location(db).data_folder)
+    location(db).data_folder.write_text("not a folder")
+    with pytest.raises(WarehouseError, match=r"news\.data: exists and is not a folder$"):
+        open_ingest(db).__enter__()
 
 
 # --- newsflow sql is read-only and reaches nothing -------------------------------------
@@ -213,6 +213,9 @@ def _sql(db: Path, query: str, *flags: str) -> object:
     [
         "ATTACH '{other}' AS m (READ_WRITE)",
         "ATTACH '{db}' AS rw (READ_WRITE)",
+        "SELECT * FROM sqlite_scan('{db}', 'ducklake_snapshot')",
+        "SELECT * FROM query('SELECT * FROM sqlite_scan(''{db}'', ''ducklake_snapshot'')')",
+        "SELECT * FROM ducklake_snapshots('news')",
         "COPY (SELECT 1) TO '{out}'",
         "SELECT * FROM read_csv('/etc/passwd')",
         "INSTALL httpfs FROM 'http://127.0.0.1:9/'",
@@ -222,12 +225,13 @@ def _sql(db: Path, query: str, *flags: str) -> object:
     ],
 )
 def test_sql_cannot_write_attach_read_files_or_install(snapshot: Path, query: str) -> None:
-    before = snapshot.read_bytes()
+    catalog = location(snapshot).catalog_file
+    before = catalog.read_bytes()
     other, out = snapshot.parent / "other.duckdb", snapshot.parent / "out.csv"
-    result = _sql(snapshot, query.format(other=other, db=snapshot, out=out))
+    result = _sql(snapshot, query.format(other=other, db=catalog, out=out))
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1
-    assert snapshot.read_bytes() == before
+    assert catalog.read_bytes() == before
     assert not other.exists() and not out.exists()
 
 

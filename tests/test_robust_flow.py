@@ -2,7 +2,7 @@
 
 One run over the fault site (tests/fault_site.py) must store every healthy story, record
 each bad feed item and page for what it is, keep every stored text clean, and give a
-flooding feed no more than its share; a damaged working file is rebuilt on the next run.
+flooding feed no more than its share; files a killed commit left do not disturb the next run.
 """
 
 from __future__ import annotations
@@ -11,13 +11,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 from fault_site import HUGE_TITLE_STORY, FaultSite
 from pytest_httpserver import HTTPServer
 from site_server import THREAD, write_config
 
 from newsflow.tasks.text import CAPS, is_clean
+from newsflow.warehouse.db import connect_published, open_ingest
+from newsflow.warehouse.lake import location
 
 pytestmark = pytest.mark.slow
 CAP = 40
@@ -50,7 +51,7 @@ def outcome(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 def _rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    with duckdb.connect(str(db), read_only=True) as con:
+    with connect_published(db) as con:
         return con.execute(sql, params or []).fetchall()
 
 
@@ -155,36 +156,34 @@ def test_a_canonical_on_another_port_is_not_adopted(outcome: Any) -> None:
     assert url == site.urls["other_port"]
 
 
-def test_a_damaged_working_file_is_moved_aside_and_rebuilt(outcome: Any) -> None:
-    from newsflow.warehouse.db import ingest_path
-
+def test_files_left_by_a_killed_commit_do_not_disturb_the_next_run(outcome: Any) -> None:
     _, config, db, _, ingest = outcome
     before = _rows(db, "SELECT count(*) FROM articles")[0][0]
-    work = ingest_path(db)
-    damaged_size = work.stat().st_size // 3
-    with open(work, "r+b") as handle:
-        handle.truncate(damaged_size)
+    # A commit killed after writing its Parquet file and before the catalog took it.
+    orphan = location(db).data_folder / "main" / "articles" / "ducklake-killed-commit.parquet"
+    orphan.write_bytes(b"PAR1 half a file")
     again = ingest(config_path=str(config))
     assert _rows(db, "SELECT status FROM runs WHERE run_id = ?", [again.run_id]) == [("completed",)]
     assert _rows(db, "SELECT count(*) FROM articles")[0][0] >= before
-    kept = list(work.parent.glob(f"{work.name}.damaged-*"))
-    assert [path.stat().st_size for path in kept] == [damaged_size]  # kept for inspection
+    orphan.unlink()
 
 
 def test_a_failed_publish_fails_the_run_and_keeps_the_snapshot(outcome: Any) -> None:
-    from newsflow.warehouse.db import ingest_path
-
     _, config, db, _, ingest = outcome
-    moved = db.with_name("kept.duckdb")
-    db.rename(moved)
-    db.mkdir()  # the snapshot's path became a folder: publishing there must fail
+    published = _rows(db, "SELECT count(*) FROM publications")[0][0]
+    folder = location(db).data_folder / "main" / "publications"
+    moved = folder.with_name("publications.kept")
+    folder.rename(moved)
+    folder.write_text("not a folder")  # the publish's Parquet file cannot be written
     try:
         run = ingest(config_path=str(config))
-        [(status, error)] = _rows(
-            ingest_path(db), "SELECT status, error FROM runs WHERE run_id = ?", [run.run_id]
-        )
     finally:
-        db.rmdir()
-        moved.rename(db)
+        folder.unlink()
+        moved.rename(folder)
+    with open_ingest(db) as con:
+        [(status, error)] = con.execute(
+            "SELECT status, error FROM runs WHERE run_id = ?", [run.run_id]
+        ).fetchall()
+    assert _rows(db, "SELECT count(*) FROM publications")[0][0] == published
     assert run.publish_error is not None and run.publish_error.startswith("publish failed")
     assert (status, error) == ("failed", run.publish_error)

@@ -12,12 +12,13 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
 import psutil
 import pytest
 from pytest_httpserver import HTTPServer
 from site_server import write_config
 from story_site import StorySite
+
+from newsflow.warehouse.db import connect_published
 
 pytestmark = pytest.mark.slow
 NEWSFLOW = str(Path(sys.executable).parent / "newsflow")
@@ -71,5 +72,5 @@ def test_sigterm_ends_the_run_as_interrupted_with_no_child_left(
     assert stderr.strip().splitlines()[-1].startswith("newsflow: error: interrupted")
     psutil.wait_procs(children, timeout=10)  # a child may take a moment to exit
     assert [child.cmdline() for child in children if _alive(child)] == []
-    with duckdb.connect(str(db), read_only=True) as con:
+    with connect_published(db) as con:
         assert con.execute("SELECT status FROM runs").fetchall() == [("interrupted",)]

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-import duckdb
 import pytest
 from nethelpers import fast_settings, raw_server, threaded_server
 from pytest_httpserver import HTTPServer
@@ -19,6 +18,7 @@ from newsflow.clock import utcnow
 from newsflow.config.settings import ConfigError, FeedSettings, load_settings
 from newsflow.tasks.fetch.feeds import poll_feeds
 from newsflow.tasks.records import FeedState
+from newsflow.warehouse.db import connect_published
 
 XML = "application/xml"
 RSS = "application/rss+xml"
@@ -203,7 +203,7 @@ def test_empty_feed_ingests_the_sitemap_stories_once_and_a_full_feed_ignores_it(
     second = ingest(config_path=str(config), db_path=str(db), poll_all=True)
     assert requested(server).count("/news-sitemap.xml") == 2
     assert second.new_items == 0 and second.articles_stored == 0
-    with duckdb.connect(str(db), read_only=True) as con:
+    with connect_published(db) as con:
         fallen_back = con.execute(
             "SELECT page_url FROM feed_items WHERE feed_url = ? AND source_kind = "
             "'sitemap_fallback' ORDER BY page_url",

@@ -5,17 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import analyst_data
-import duckdb
 import pytest
 from analyst_data import GRAIN, REGIME
 
 from newsflow.tasks.load import store, syndication
 from newsflow.tasks.records import ProcessedBatch
-from newsflow.warehouse.db import open_ingest
+from newsflow.warehouse.db import connect_published, open_ingest, publish
 
 
 def _clusters(db: Path) -> dict[str, str]:
-    with duckdb.connect(str(db), read_only=True) as con:
+    with connect_published(db) as con:
         return dict(con.execute("SELECT article_id, cluster_id FROM article_signatures").fetchall())
 
 
@@ -50,7 +49,7 @@ def test_copies_with_other_headline_trimmed_ending_or_dateline_join_the_first_co
     assert clusters["art-coast-copy"] == "art-wire"  # byline added, a word changed
     assert clusters["art-regime"] == "art-regime"  # a different story stays on its own
     assert clusters["art-strike"] == "art-strike"
-    with duckdb.connect(str(db), read_only=True) as con:
+    with connect_published(db) as con:
         stories = con.execute("SELECT count(*) FROM syndication_clusters").fetchone()[0]
         wire = con.execute(
             "SELECT copies, sources, first_title FROM syndication_clusters "
@@ -76,7 +75,8 @@ def test_later_copies_find_their_cluster_through_the_stored_buckets(tmp_path: Pa
         counts = syndication.assign_clusters(con, stored.article_ids)
         again = syndication.assign_clusters(con, stored.article_ids)
         catch_up = syndication.assign_clusters(con)
-    after = _clusters(db.with_name(".news.ingest.duckdb"))
+    publish(db)
+    after = _clusters(db)
     assert counts == syndication.ClusterCounts(assigned=3, joined=2)
     assert again == catch_up == syndication.ClusterCounts()  # idempotent
     assert {k: after[k] for k in before} == before  # cluster ids never change

@@ -9,7 +9,6 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
 import pytest
 from site_server import write_config
 from warcio.statusandheaders import StatusAndHeaders
@@ -17,7 +16,7 @@ from warcio.warcwriter import WARCWriter
 
 from newsflow.tasks.fetch.warc import WarcCounts, byte_ranges, read_hosts_file, read_warc
 from newsflow.tasks.load import warc as warc_store
-from newsflow.warehouse.db import ingest_path
+from newsflow.warehouse.db import connect_published, open_ingest
 
 SITE = Path(__file__).parent / "fixtures" / "site"
 PAGES = sorted(SITE.rglob("*.html"))
@@ -175,7 +174,7 @@ def test_import_warc_loads_articles_once_and_resumes_a_file(
     first = _import(config, str(tmp_path / "CC-NEWS-*.warc.gz"))
     assert first.returncode == 0, first.stderr
     assert "files: 2 imported, 0 done before" in first.stdout
-    with duckdb.connect(str(db), read_only=True) as con:
+    with connect_published(db) as con:
         articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
         assert articles == len(PAGES)
         assert con.execute(
@@ -198,13 +197,13 @@ def test_import_warc_loads_articles_once_and_resumes_a_file(
     assert "articles stored: 0" in again.stdout
 
     # A kill mid-file leaves it 'reading': the next import reads it again, adds nothing twice.
-    with duckdb.connect(str(ingest_path(db))) as con:
+    with open_ingest(db) as con:
         con.execute("UPDATE warc_files SET status = 'reading' WHERE path = ?", [str(warc)])
     resumed = _import(config, str(warc))
     assert resumed.returncode == 0, resumed.stderr
     assert "files: 1 imported" in resumed.stdout
     assert f"{len(PAGES) + 1} duplicate" in resumed.stdout
-    with duckdb.connect(str(db), read_only=True) as con:
+    with connect_published(db) as con:
         assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == len(PAGES)
         assert con.execute(
             "SELECT status FROM warc_files WHERE path = ?", [str(warc)]
@@ -251,7 +250,7 @@ def test_import_warc_on_a_dask_cluster_reads_and_analyses_the_files_there(
     assert sum(key.startswith("process_range") for key in keys) >= 2  # a file is a range here
     assert not any(key.startswith("process_pages") for key in keys)  # no page left this process
     assert summary.total("skipped_duplicate") == 2 and summary.total("skipped_non_html") == 6
-    with duckdb.connect(str(db), read_only=True) as con:
+    with connect_published(db) as con:
         assert con.execute("SELECT count(*) FROM warc_records").fetchone() == (2 * len(PAGES),)
         assert con.execute("SELECT DISTINCT status FROM warc_files").fetchall() == [("done",)]
         # What a resumed import of the file would tell the workers to leave out.

@@ -20,7 +20,13 @@ from newsflow.tasks.records import (
     ProcessedBatch,
     Quote,
 )
-from newsflow.warehouse.db import connect_published, ingest_path, migrations, open_ingest, publish
+from newsflow.warehouse.db import (
+    WarehouseError,
+    connect_published,
+    migrations,
+    open_ingest,
+    publish,
+)
 
 
 def _article(n: int, url: str | None = None) -> Article:
@@ -129,7 +135,9 @@ def test_feed_items_link_pages_to_every_feed_and_pages_are_queued_once(tmp_path:
         assert poll_records.pages_to_fetch(con, max_attempts=3) == ["https://n.example.org/a"]
 
 
-def test_publish_replaces_the_snapshot_while_a_reader_keeps_the_old_one(tmp_path: Path) -> None:
+def test_publish_moves_readers_to_the_new_snapshot_while_an_open_reader_keeps_its_own(
+    tmp_path: Path,
+) -> None:
     db = tmp_path / "news.duckdb"
     with open_ingest(db) as con:
         store.store_batch(con, _batch(_article(1)), [], run_id="r1")
@@ -139,19 +147,19 @@ def test_publish_replaces_the_snapshot_while_a_reader_keeps_the_old_one(tmp_path
 
     with open_ingest(db) as con:
         store.store_batch(con, _batch(_article(2)), [], run_id="r2")
-    Path(f"{db}.wal").write_bytes(b"stale wal from a killed writer")
+        # Committed but not published: no reader sees it yet, not even a new one.
+        with connect_published(db) as early:
+            assert _counts(early) == (1, 1, 1)
     publish(db)
 
     assert _counts(reader) == (1, 1, 1)  # the open reader is not disturbed
-    assert not Path(f"{db}.wal").exists()
-    # A new process sees the new snapshot (within one process DuckDB shares the open
-    # instance per path, so a reader must close every connection to see a new snapshot).
+    # A new process attaches the new snapshot.
     fresh = subprocess.run(
         [
             sys.executable,
             "-c",
-            "import duckdb,sys; c=duckdb.connect(sys.argv[1], read_only=True);"
-            "print(c.execute('SELECT count(*) FROM articles').fetchone()[0])",
+            "import sys; from newsflow.warehouse.db import connect_published as c;"
+            "print(c(sys.argv[1]).execute('SELECT count(*) FROM articles').fetchone()[0])",
             str(db),
         ],
         capture_output=True,
@@ -162,14 +170,17 @@ def test_publish_replaces_the_snapshot_while_a_reader_keeps_the_old_one(tmp_path
     reader.close()
     with connect_published(db) as reopened:
         assert _counts(reopened) == (2, 2, 2)
-    assert ingest_path(db).exists() and ingest_path(db) != db
 
 
-def test_ingest_file_is_rebuilt_from_the_snapshot_when_missing(tmp_path: Path) -> None:
+def test_nothing_is_copied_per_run_and_readers_need_a_published_run(tmp_path: Path) -> None:
     db = tmp_path / "news.duckdb"
     with open_ingest(db) as con:
         store.store_batch(con, _batch(_article(1)), [], run_id="r1")
+    with pytest.raises(WarehouseError, match="no published run yet"):
+        connect_published(db)
     publish(db)
-    ingest_path(db).unlink()
-    with open_ingest(db) as con:
-        assert _counts(con) == (1, 1, 1)
+    assert not db.exists()  # the name only: the catalog and the data files sit beside it
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == [
+        "news.data",
+        "news.ducklake",
+    ]

@@ -1,36 +1,47 @@
-"""Opening, migrating and publishing the DuckDB warehouse.
+"""Opening, migrating and publishing the warehouse (a DuckLake: catalog + Parquet files).
 
-Two files, so analysts and the scheduled flow never lock each other out:
-
-* the *published* file (``[warehouse] path``, e.g. ``warehouse/news.duckdb``) is what analysts
-  open, read-only; it is only ever replaced whole, atomically, with ``os.replace``;
-* the *ingest* file (``warehouse/.news.ingest.duckdb``) is private to the flow, which is its only
-  writer. At the end of every run it is checkpointed and copied over the published file.
-
-Open readers keep seeing the previous snapshot (the old inode) until they reconnect; new
-connections see the new one; nobody ever sees a half-loaded run.
+* The flow is the only writer: ``open_ingest`` attaches the lake read-write (creating and
+  migrating it as needed); each batch's transaction commits one DuckLake snapshot.
+* ``publish`` ends a run with a snapshot tagged ``publish`` (its commit message; the run id is
+  its extra info). Readers (``connect_published``, ``connect_locked``) attach the lake
+  read-only *at the newest published snapshot*, so they never see a half-loaded run, and
+  nobody waits for anybody: no file is copied or replaced.
+* ``as_of`` (a run id or a time) attaches an older published snapshot: history to cite.
 
 One ingest run at a time: ``ingest_lock`` holds an OS lock on ``.news.ingest.lock`` for the
 whole run. The kernel releases it when the process dies, even by kill -9, so a crashed run
 never blocks the next one, and a run holding it knows any other 'running' row is stale.
+A crash mid-commit leaves the catalog at its last commit (the catalog database's own
+transaction); Parquet files written for a commit that never happened are orphans that
+``newsflow maintain`` deletes.
 """
 
 from __future__ import annotations
 
 import errno
 import fcntl
+import json
 import os
 import re
-import shutil
-import tempfile
+import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
 from newsflow.clock import utcnow
 from newsflow.warehouse.extensions import load_fts
+from newsflow.warehouse.lake import (
+    PUBLISH_AUTHOR,
+    PUBLISH_MESSAGE,
+    Location,
+    attach,
+    lake_sql,
+    location,
+)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -41,20 +52,20 @@ class WarehouseError(RuntimeError):
 
 
 class WarehouseLocked(WarehouseError):
-    """Another process holds the file; worth retrying in a moment."""
+    """Another process holds the catalog; worth retrying in a moment."""
 
 
 class IngestRunning(WarehouseError):
     """Another ingest run is using the warehouse; this one must not start."""
 
 
-def ingest_path(published: Path) -> Path:
-    """The flow's private working copy that sits beside the published file."""
-    return published.with_name(f".{published.stem}.ingest{published.suffix}")
+class OldWarehouse(WarehouseError):
+    """The configured path is a DuckDB file from before DuckLake: convert it first."""
 
 
 def lock_path(published: Path) -> Path:
     """The lock file an ingest run holds for its whole duration."""
+    published = Path(published)
     return published.with_name(f".{published.stem}.ingest.lock")
 
 
@@ -73,7 +84,7 @@ def ingest_lock(published: Path) -> Iterator[None]:
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
             raise IngestRunning(
-                f"another ingest run (pid {holder}) is writing {ingest_path(Path(published))}; "
+                f"another ingest run (pid {holder}) is writing {location(published).describe()}; "
                 "this run was not started"
             ) from None
         os.ftruncate(fd, 0)
@@ -109,16 +120,39 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
+def is_lake(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether ``con``'s current database is a DuckLake (else a plain DuckDB file)."""
+    row = con.execute(
+        "SELECT type FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchone()
+    return bool(row and row[0] == "ducklake")
+
+
 def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply the migrations not yet recorded in ``schema_migrations``; return their names."""
-    con.execute(
+    """Apply the migrations not yet recorded in ``schema_migrations``; return their names.
+
+    The same files serve a DuckLake (through ``lake_sql``, which drops the keys DuckLake
+    refuses) and a plain DuckDB file (old warehouses, and the schema test's reference).
+    """
+    lake = is_lake(con)
+    create = (
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
     )
+    con.execute(lake_sql(create) if lake else create)
     applied = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
     pending = [m for m in migrations() if m[0] not in applied]
     if pending:
         load_fts(con)  # the search index's macros use its stem()
+    if lake and pending:
+        # One commit for them all: each DuckLake commit costs a round of catalog writes.
+        with transaction(con):
+            for version, name, sql in pending:
+                con.execute(lake_sql(sql))
+                con.execute(
+                    "INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, utcnow()]
+                )
+        return [name for _, name, _ in pending]
     done = []
     for version, name, sql in pending:
         with transaction(con):
@@ -128,82 +162,80 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
     return done
 
 
-def _open(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
-    try:
-        return duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise WarehouseLocked(
-                f"{path} is locked by another process (is another ingest running?)"
-            ) from None
-        raise WarehouseError(f"cannot open {path}: {exc}") from None
-
-
 def _is_lock_error(exc: BaseException) -> bool:
-    return "lock" in str(exc).lower() and "block" not in str(exc).lower()
+    text = str(exc).lower()
+    return ("lock" in text and "block" not in text) or "busy" in text
 
 
-def _check_readable(path: Path) -> None:
-    """Open ``path`` and read its catalog; raise ``duckdb.Error`` if the file is damaged."""
-    con = duckdb.connect(str(path), read_only=False)
-    try:
-        con.execute("SELECT count(*) FROM duckdb_tables()").fetchall()
-    finally:
-        con.close()
+def refuse_old(published: Path | Location) -> None:
+    """A DuckDB file from before DuckLake at the configured path: say how to convert it."""
+    where = location(published)
+    if where.path.suffix == ".duckdb" and where.path.is_file() and not where.exists():
+        raise OldWarehouse(
+            f"{where.path} is a DuckDB warehouse from an older newsflow; convert it once with "
+            "`newsflow migrate-warehouse`"
+        )
 
 
-def recover_working_file(published: Path) -> str | None:
-    """Move a damaged or unreadable ingest file aside and start again from the snapshot.
+def _memory_connection() -> duckdb.DuckDBPyConnection:
+    """A fresh instance for one lake connection (its settings are its own).
 
-    Returns one line saying what was done, or None when the file is fine (or absent).
-    Call it holding the ingest lock. The damaged file (and its WAL) is kept, renamed with
-    a ``.damaged-<time>`` suffix, for inspection; the work it held beyond the last publish
-    is lost, but the published snapshot is the last good state and loses nothing.
+    Extensions come from the pinned packages (``extensions.py``), never from the network.
+    Their signature check (a hash of each file, tens of MB) would cost every reader a large
+    part of a second; the files are exactly what pip installed, so it is skipped. Analysts'
+    connections are locked (``lock_down``) before any of their SQL runs: no LOAD.
     """
-    published = Path(published)
-    work = ingest_path(published)
-    if not work.exists():
-        return None
+    return duckdb.connect(
+        ":memory:",
+        config={
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+            "allow_unsigned_extensions": True,
+        },
+    )
+
+
+def _prepare_catalog(where: Location) -> None:
+    """Create the folders of a new local lake; its SQLite catalog in WAL mode, so readers
+    never wait for the writer's commits."""
+    file = where.catalog_file
+    if file is not None and not file.exists():
+        file.parent.mkdir(parents=True, exist_ok=True)
+        with closing(sqlite3.connect(file)) as catalog:
+            catalog.execute("PRAGMA journal_mode=WAL")
+    folder = where.data_folder
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+
+
+def open_lake(where: Location, *, converting: bool = False) -> duckdb.DuckDBPyConnection:
+    """A read-write connection to the lake (created if new), its catalog the current one.
+
+    An old DuckDB file at the configured path is refused, unless ``converting`` it."""
+    if not converting:
+        refuse_old(where)
     try:
-        _check_readable(work)
-        return None
-    except duckdb.Error as exc:
-        if _is_lock_error(exc):
-            return None  # someone holds it: the normal open reports (and retries) that
-        reason = str(exc).splitlines()[0][:200]
-    stamp = utcnow().strftime("%Y%m%dT%H%M%S")
-    try:
-        aside = work.with_name(f"{work.name}.damaged-{stamp}")
-        os.replace(work, aside)
-        wal = Path(f"{work}.wal")
-        if wal.exists():
-            os.replace(wal, Path(f"{aside}.wal"))
+        _prepare_catalog(where)
     except OSError as exc:
-        raise WarehouseError(
-            f"{work} is damaged ({reason}) and cannot be moved aside: {exc.strerror}"
-        ) from None
-    source = "the published snapshot" if published.exists() else "an empty warehouse"
-    message = f"{work.name} was damaged ({reason}); moved to {aside.name}, rebuilt from {source}"
-    return message
+        raise WarehouseError(_os_message(where.path, exc)) from None
+    except sqlite3.Error as exc:
+        raise WarehouseError(f"cannot create {where.describe()}: {exc}") from None
+    con = _memory_connection()
+    try:
+        name = attach(con, where, read_only=False)
+        con.execute(f"USE {_quoted(name)}")
+    except duckdb.Error as exc:
+        con.close()
+        if _is_lock_error(exc):
+            raise WarehouseLocked(f"{where.describe()} is locked by another process") from None
+        raise WarehouseError(f"cannot open {where.describe()}: {_first_line(exc)}") from None
+    return con
 
 
 @contextmanager
-def open_ingest(published: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the flow's private read-write database, creating or migrating it as needed.
-
-    If the private file is missing but a published snapshot exists (first run after an
-    upgrade, the private file was deleted, or ``recover_working_file`` moved a damaged one
-    aside), the snapshot is the starting point.
-    """
-    published = Path(published)
-    work = ingest_path(published)
-    try:
-        work.parent.mkdir(parents=True, exist_ok=True)
-        if not work.exists() and published.exists():
-            _durable_copy(published, work)
-    except OSError as exc:
-        raise WarehouseError(_os_message(work, exc)) from None
-    con = _open(work, read_only=False)
+def open_ingest(published: Path | Location) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the lake read-write for the flow (its only writer), creating or migrating it."""
+    con = open_lake(location(published))
     try:
         apply_migrations(con)
         yield con
@@ -211,63 +243,42 @@ def open_ingest(published: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-def publish(published: Path) -> None:
-    """Atomically and durably replace the analysts' file with a checkpointed copy of the
-    ingest file.
+def publish_on(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> int:
+    """Commit the snapshot that readers will attach from now on; return its id.
 
-    The copy is fsynced before ``os.replace`` and the folder after it, so a power cut leaves
-    either the old snapshot or the new one, never an empty or partial file. Any failure
-    (disk full, read-only folder, a path that is not a folder) is a ``WarehouseError`` of
-    one line, and the previous snapshot is left as it was.
+    Everything committed before it is in it. It writes one row (``publications``): DuckLake
+    makes no snapshot of an empty commit.
     """
-    published = Path(published)
-    work = ingest_path(published)
-    con = _open(work, read_only=False)
+    name = con.execute("SELECT current_database()").fetchone()[0]
+    extra = json.dumps({"run_id": run_id}) if run_id else None
     try:
-        con.execute("CHECKPOINT")
+        with transaction(con):
+            con.execute("INSERT INTO publications VALUES (?, ?)", [run_id, utcnow()])
+            con.execute(
+                f"CALL {_quoted(name)}.set_commit_message(?, ?, extra_info => ?)",
+                [PUBLISH_AUTHOR, PUBLISH_MESSAGE, extra],
+            )
+        row = con.execute(
+            "SELECT max(snapshot_id) FROM ducklake_snapshots(?) WHERE commit_message = ?",
+            [name, PUBLISH_MESSAGE],
+        ).fetchone()
     except duckdb.Error as exc:
-        raise WarehouseError(f"cannot checkpoint {work}: {str(exc).splitlines()[0]}") from None
-    finally:
-        con.close()
-    tmp: Path | None = None
+        raise WarehouseError(f"publish failed: {_first_line(exc)}") from None
+    return int(row[0])
+
+
+def publish(published: Path | Location, run_id: str | None = None) -> int:
+    """Publish what was committed so far (see ``publish_on``) on a connection of its own;
+    return the snapshot id. (A flow holding a connection calls ``publish_on`` with it.)
+
+    A failure (disk full, read-only folder, catalog gone) is a ``WarehouseError`` of one
+    line; readers keep the previous published snapshot.
+    """
     try:
-        _remove_stale_copies(published)
-        fd, tmp_name = tempfile.mkstemp(
-            prefix=f".{published.name}.", suffix=".tmp", dir=published.parent
-        )
-        os.close(fd)
-        tmp = Path(tmp_name)
-        _durable_copy(work, tmp)
-        os.chmod(tmp, 0o644)
-        # A WAL beside the published file belongs to the file we are replacing: if it
-        # survived, DuckDB would replay it onto the new snapshot.
-        Path(f"{published}.wal").unlink(missing_ok=True)
-        os.replace(tmp, published)
-        _fsync_dir(published.parent)
+        with open_ingest(published) as con:
+            return publish_on(con, run_id)
     except OSError as exc:
-        raise WarehouseError(f"publish failed: {_os_message(published, exc)}") from None
-    finally:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
-
-
-def _durable_copy(source: Path, target: Path) -> None:
-    """Copy ``source`` to ``target`` and fsync it, so it is on disk before it is used."""
-    shutil.copyfile(source, target)
-    fd = os.open(target, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename in ``folder`` durable (the rename lives in the folder's own data)."""
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        raise WarehouseError(f"publish failed: {_os_message(Path(published), exc)}") from None
 
 
 def _os_message(path: Path, exc: OSError) -> str:
@@ -288,64 +299,133 @@ def _os_message(path: Path, exc: OSError) -> str:
     return f"{where}: {why}"
 
 
-def _remove_stale_copies(published: Path) -> None:
-    """Delete copies left by a publish that was killed before its ``os.replace``.
-
-    Only the ingest run holding the lock publishes, so any such file is stale.
-    """
-    for stale in published.parent.glob(f".{published.name}.*.tmp"):
-        stale.unlink(missing_ok=True)
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
 
 
-def connect_published(published: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the analysts' snapshot."""
-    published = Path(published)
-    if not published.exists():
-        raise WarehouseError(f"{published}: no warehouse yet (run `newsflow ingest` first)")
-    return _open(published, read_only=True)
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
-_RESERVED_CATALOGS = frozenset({"memory", "system", "temp", "main"})
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A published snapshot: what ``newsflow snapshots`` lists and ``--as-of`` picks."""
+
+    snapshot_id: int
+    time: datetime  # UTC, when it was committed
+    run_id: str | None
+
+
+def published_snapshots(con: duckdb.DuckDBPyConnection, name: str) -> list[Snapshot]:
+    """The published snapshots of the lake attached as ``name``, oldest first."""
+    rows = con.execute(
+        "SELECT snapshot_id, snapshot_time, json_extract_string(commit_extra_info, '$.run_id') "
+        "FROM ducklake_snapshots(?) WHERE commit_message = ? ORDER BY snapshot_id",
+        [name, PUBLISH_MESSAGE],
+    ).fetchall()
+    return [Snapshot(int(r[0]), _utc(r[1]), r[2]) for r in rows]
+
+
+def _utc(value: datetime) -> datetime:
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+def pick_snapshot(snapshots: Sequence[Snapshot], as_of: str | None) -> Snapshot:
+    """The newest snapshot, or the one ``as_of`` names: a run id (that run's publish), a
+    snapshot id, or a time (the newest published at or before it; ISO 8601, UTC)."""
+    if not snapshots:
+        raise WarehouseError("no published run yet (run `newsflow ingest` first)")
+    if as_of is None:
+        return snapshots[-1]
+    text = as_of.strip()
+    by_run = [s for s in snapshots if s.run_id == text]
+    if by_run:
+        return by_run[-1]
+    if text.isdigit():
+        by_id = [s for s in snapshots if s.snapshot_id == int(text)]
+        if by_id:
+            return by_id[0]
+        raise WarehouseError(f"--as-of {text}: no published snapshot has that id")
+    try:
+        when = _utc(datetime.fromisoformat(text))
+    except ValueError:
+        raise WarehouseError(
+            f"--as-of {text!r}: not a run id of a published run, a snapshot id or a time "
+            "(e.g. 2026-11-01T12:00)"
+        ) from None
+    before = [s for s in snapshots if s.time <= when]
+    if not before:
+        raise WarehouseError(f"--as-of {text}: nothing was published by then")
+    return before[-1]
+
+
+def attach_published(
+    con: duckdb.DuckDBPyConnection, where: Location, as_of: str | None = None
+) -> tuple[str, Snapshot]:
+    """Attach the lake read-only at its newest (or ``as_of``) published snapshot."""
+    name = attach(con, where, read_only=True)
+    try:
+        chosen = pick_snapshot(published_snapshots(con, name), as_of)
+    finally:
+        con.execute(f"DETACH {_quoted(name)}")
+    attach(con, where, read_only=True, snapshot=chosen.snapshot_id)
+    return name, chosen
+
+
+def _open_reader(
+    published: Path | Location, as_of: str | None
+) -> tuple[duckdb.DuckDBPyConnection, Location, Snapshot]:
+    where = location(published)
+    refuse_old(where)
+    if not where.exists():
+        raise WarehouseError(f"{where.describe()}: no warehouse yet (run `newsflow ingest` first)")
+    con = _memory_connection()
+    try:
+        name, chosen = attach_published(con, where, as_of)
+        con.execute(f"USE {_quoted(name)}")
+    except WarehouseError:
+        con.close()
+        raise
+    except duckdb.Error as exc:
+        con.close()
+        if _is_lock_error(exc):
+            raise WarehouseLocked(f"{where.describe()} is locked by another process") from None
+        raise WarehouseError(f"cannot open {where.describe()}: {_first_line(exc)}") from None
+    return con, where, chosen
+
+
+def connect_published(
+    published: Path | Location, *, as_of: str | None = None
+) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the newest published snapshot (or the one ``as_of`` names)."""
+    return _open_reader(published, as_of)[0]
 
 
 def connect_locked(
-    published: Path,
+    published: Path | Location,
     *,
     allowed_directories: Sequence[str] = (),
     prepare: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    as_of: str | None = None,
 ) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the snapshot that can reach nothing else (``lock_down``).
+    """A read-only connection to the published snapshot that can reach nothing else.
 
-    The snapshot is attached read-only to a fresh in-memory instance, so the locked settings
-    belong to this connection alone (DuckDB shares one instance, and its settings, between
-    connections to the same file in a process). ``prepare`` runs before the lock (it may
-    load extensions); the snapshot is the current catalog, named after the file.
+    The lake is attached read-only to a fresh in-memory instance at the snapshot, so the
+    locked settings belong to this connection alone. ``prepare`` runs before the lock (it
+    may load extensions); the snapshot's catalog, named after the file, is the current one.
     """
-    published = Path(published)
-    if not published.exists():
-        raise WarehouseError(f"{published}: no warehouse yet (run `newsflow ingest` first)")
-    name = published.stem if published.stem.lower() not in _RESERVED_CATALOGS else "warehouse"
-    quoted = '"' + name.replace('"', '""') + '"'
-    con = duckdb.connect(
-        ":memory:",
-        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
-    )
+    con, where, _ = _open_reader(published, as_of)
     try:
-        # ATTACH takes no parameters; the path is the configured file, quoted as a literal.
-        literal = "'" + str(published).replace("'", "''") + "'"
-        con.execute(f"ATTACH {literal} AS {quoted} (READ_ONLY)")
-        con.execute(f"USE {quoted}")
         if prepare is not None:
             prepare(con)
-        lock_down(con, allowed_directories=allowed_directories)
-    except duckdb.IOException as exc:
-        con.close()
-        if _is_lock_error(exc):
-            raise WarehouseLocked(f"{published} is locked by another process") from None
-        raise WarehouseError(f"cannot open {published}: {str(exc).splitlines()[0]}") from None
+        folder = where.data_folder
+        data = [str(folder) + "/"] if folder is not None else []
+        lock_down(con, allowed_directories=[*data, *allowed_directories])
     except duckdb.Error as exc:
         con.close()
-        raise WarehouseError(f"cannot open {published}: {str(exc).splitlines()[0]}") from None
+        raise WarehouseError(f"cannot open {where.describe()}: {_first_line(exc)}") from None
     return con
 
 
@@ -361,3 +441,39 @@ def lock_down(con: duckdb.DuckDBPyConnection, *, allowed_directories: Sequence[s
         con.execute("SET allowed_directories = ?", [list(allowed_directories)])
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
+
+
+# The lake's extensions read their catalog with their own file access, which
+# ``enable_external_access`` does not govern: their functions (and dynamic SQL, which could
+# name them) are refused in analysts' queries, and only queries (SELECT) run.
+_REFUSED_PREFIXES = ("sqlite_", "postgres_", "ducklake_", "mysql_")
+_REFUSED_FUNCTIONS = frozenset({"query", "query_table"})
+
+
+def check_analyst_sql(con: duckdb.DuckDBPyConnection, query: str) -> None:
+    """Raise ``WarehouseError`` (one line) unless ``query`` is one SELECT that calls none of
+    the functions that could reach past the snapshot (see above)."""
+    statements = con.extract_statements(query)
+    if len(statements) != 1:
+        raise WarehouseError(f"expected one SQL statement, got {len(statements)}")
+    if statements[0].type != duckdb.StatementType.SELECT:
+        kind = statements[0].type.name.lower()
+        raise WarehouseError(f"only queries (SELECT) run here, not {kind}")
+    tree = json.loads(con.execute("SELECT json_serialize_sql(?)", [query]).fetchone()[0])
+    for name in sorted(_function_names(tree)):
+        if name.lower().startswith(_REFUSED_PREFIXES) or name.lower() in _REFUSED_FUNCTIONS:
+            raise WarehouseError(f"{name}() is not available in analysts' queries")
+
+
+def _function_names(node: object) -> set[str]:
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "function_name" and isinstance(value, str):
+                found.add(value)
+            else:
+                found |= _function_names(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= _function_names(value)
+    return found

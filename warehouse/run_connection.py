@@ -1,12 +1,9 @@
-"""One connection to the flow's private file for a whole run, instead of one per task.
+"""One connection to the lake for a whole run, instead of one per task.
 
-DuckDB checkpoints a file when its last connection closes, and that checkpoint costs more the
-bigger the warehouse is (indexes are rewritten): opened and closed once per batch, the load
-step paid 40 ms per batch on an empty warehouse and 130 ms at 2,000 articles, growing with
-every run. Within ``run_session`` the warehouse tasks share one connection, opened by the
-first task that needs it (so Prefect's lock retries still apply to opening it) and closed
-when the session ends; committed transactions are durable in DuckDB's write-ahead log, which
-DuckDB checkpoints by itself as it grows, and ``publish`` checkpoints before copying.
+Attaching the lake (loading the extensions, reading the catalog) costs a little every time;
+within ``run_session`` the warehouse tasks share one connection, opened by the first task
+that needs it (so Prefect's lock retries still apply to opening it) and closed when the
+session ends. Each committed transaction is a DuckLake snapshot, durable in the catalog.
 
 The connection is only ever used from the flow's own thread (its tasks are called, not
 submitted), and never passed to a task as an argument.
@@ -21,10 +18,10 @@ from pathlib import Path
 import duckdb
 
 from newsflow.warehouse.db import open_ingest
+from newsflow.warehouse.lake import Location, location
 
-# DuckDB keeps written blocks in its buffer pool up to memory_limit (80 % of RAM by
-# default): held for a whole run, that would grow with the run's size. Capped, the pool
-# evicts (the data is on disk) and the flow process stays flat.
+# DuckDB's buffer pool may grow to memory_limit (80 % of RAM by default): held for a whole
+# run, that would grow with the run's size. Capped, the pool evicts and the flow stays flat.
 RUN_MEMORY_LIMIT = "512MB"
 
 
@@ -37,8 +34,8 @@ class _Session:
 _SESSIONS: dict[Path, _Session] = {}
 
 
-def _key(published: Path) -> Path:
-    return Path(published).resolve()
+def _key(published: Path | Location) -> Path:
+    return location(published).path
 
 
 @contextmanager

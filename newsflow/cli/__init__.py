@@ -8,7 +8,7 @@ from newsflow.prefect_env import configure_prefect_env
 
 configure_prefect_env()
 
-from newsflow.cli import analyst, pipeline, sources  # noqa: E402,F401  (register their commands)
+from newsflow.cli import analyst, lake, pipeline, sources  # noqa: E402,F401  (register their commands)
 from newsflow.cli.app import app  # noqa: E402
 
 __all__ = ["app"]

@@ -26,6 +26,16 @@ from newsflow.config.settings import DEFAULT_CONFIG_PATH
 
 SAVED_QUERIES = Path(newsflow.warehouse.__file__).parent / "queries"
 
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Read the snapshot a past run published: its run id, a snapshot id, or a UTC "
+        "time (the last snapshot published by then), e.g. 2026-11-01T12:00. "
+        "See `newsflow snapshots`.",
+    ),
+]
+
 SinceOpt = Annotated[
     str | None,
     typer.Option(
@@ -63,7 +73,12 @@ STREAM_MEMORY_LIMIT = "128MB"
 
 @contextmanager
 def _published(
-    config: Path, db: Path | None, *, writable_dir: Path | None = None, streaming: bool = False
+    config: Path,
+    db: Path | None,
+    *,
+    writable_dir: Path | None = None,
+    streaming: bool = False,
+    as_of: str | None = None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only, locked-down connection to the published warehouse (see
     ``warehouse.db.lock_down``; ``writable_dir`` stays writable); errors become one line.
@@ -80,7 +95,10 @@ def _published(
             prepare = partial(_prepare_streaming, spill=spill)
         try:
             con = connect_locked(
-                settings.warehouse.path, allowed_directories=allowed, prepare=prepare
+                settings.warehouse.path,
+                allowed_directories=allowed,
+                prepare=prepare,
+                as_of=as_of,
             )
         except WarehouseError as exc:
             raise fail(str(exc)) from None
@@ -117,6 +135,7 @@ def query(
     csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
     config: ConfigOpt = DEFAULT_CONFIG_PATH,
     db: DbOpt = None,
+    as_of: AsOfOpt = None,
 ) -> None:
     """Run a saved query (warehouse/queries/NAME.sql) or a .sql file on the warehouse.
 
@@ -135,7 +154,7 @@ def query(
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise fail(f"{path}: cannot read: {exc}") from None
-    sql(query=text, config=config, db=db, max_rows=max_rows, csv=csv)
+    sql(query=text, config=config, db=db, max_rows=max_rows, csv=csv, as_of=as_of)
 
 
 @app.command()
@@ -190,6 +209,7 @@ def export(
     ] = False,
     config: ConfigOpt = DEFAULT_CONFIG_PATH,
     db: DbOpt = None,
+    as_of: AsOfOpt = None,
 ) -> None:
     """Export every table to Parquet (hive-partitioned by pub_date) or CSV files.
 
@@ -200,7 +220,7 @@ def export(
     if format not in ("parquet", "csv"):
         raise fail(f"--format: expected parquet or csv, got {format!r}")
     day = _since(since)
-    with _published(config, db, writable_dir=out_dir, streaming=True) as con:
+    with _published(config, db, writable_dir=out_dir, streaming=True, as_of=as_of) as con:
         try:
             done = export_warehouse(con, out_dir, fmt=format, since=day, overwrite=overwrite)  # type: ignore[arg-type]
         except ExportError as exc:
@@ -261,7 +281,9 @@ def feeds(
     """
     settings = settings_or_exit(config, db)
     health: dict[str, dict] = {}
-    if settings.warehouse.path.exists():
+    from newsflow.warehouse.lake import location
+
+    if location(settings.warehouse.path).exists():
         with _published(config, db) as con:
             # SELECT h.*: a snapshot published before migration 0006 lacks the newer columns.
             cursor = con.execute(
@@ -311,15 +333,20 @@ def sql(
     db: DbOpt = None,
     max_rows: Annotated[int, typer.Option(help="Rows to print at most.")] = 40,
     csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
+    as_of: AsOfOpt = None,
 ) -> None:
     """Run a read-only query against the published warehouse and print the result.
 
     Example: newsflow sql "SELECT speaker, count(*) FROM quotes GROUP BY 1 ORDER BY 2 DESC"
+    Last month's figures, exactly: newsflow sql --as-of 2026-10-31T23:59 "SELECT ..."
     """
-    with _published(config, db) as con:
-        statements = con.extract_statements(query)
-        if len(statements) != 1:
-            raise fail(f"expected one SQL statement, got {len(statements)}")
+    from newsflow.warehouse.db import WarehouseError, check_analyst_sql
+
+    with _published(config, db, as_of=as_of) as con:
+        try:
+            check_analyst_sql(con, query)
+        except WarehouseError as exc:
+            raise fail(str(exc)) from None
         relation = con.sql(query)
         if relation is None:
             return

@@ -68,10 +68,11 @@ def ingest(
         progress.add_listener(show)
     from prefect.exceptions import TerminationSignal
 
-    from newsflow.warehouse.db import WarehouseError, ingest_lock
+    from newsflow.warehouse.db import WarehouseError, ingest_lock, refuse_old
 
     interrupt_on_sigterm()
     try:
+        refuse_old(settings.warehouse.path)
         with ingest_lock(settings.warehouse.path):  # fail fast, before Prefect logs a crash
             pass
         summary = ingest_flow(
@@ -199,10 +200,15 @@ def reprocess(
     """
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")  # before Prefect is imported
     settings = settings_or_exit(config, db)
-    from newsflow.warehouse.db import WarehouseError, ingest_lock, ingest_path
+    from newsflow.warehouse.db import WarehouseError, ingest_lock, refuse_old
+    from newsflow.warehouse.lake import location
 
     published = settings.warehouse.path
-    if not published.exists() and not ingest_path(published).exists():
+    try:
+        refuse_old(published)
+    except WarehouseError as exc:
+        raise fail(str(exc)) from None
+    if not location(published).exists():
         raise fail(f"{published}: no warehouse yet (run `newsflow ingest` first)")
     from newsflow.flows.reprocess import reprocess as reprocess_flow
 

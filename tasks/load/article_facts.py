@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 import duckdb
 
+from newsflow.tasks.load.keyed import insert_new
 from newsflow.tasks.load.rows import arrow_table
 from newsflow.tasks.records import Article
 
@@ -35,9 +36,7 @@ def insert_authors(con: duckdb.DuckDBPyConnection, articles: Iterable[Article]) 
         return 0
     con.register("batch_authors", arrow_table(con, "article_authors", rows, _AUTHOR_COLUMNS))
     try:
-        con.execute(
-            "INSERT INTO article_authors BY NAME SELECT * FROM batch_authors ON CONFLICT DO NOTHING"
-        )
+        insert_new(con, "article_authors", "batch_authors")
     finally:
         con.unregister("batch_authors")
     return len(rows)
@@ -63,9 +62,7 @@ def insert_posts(con: duckdb.DuckDBPyConnection, articles: Iterable[Article]) ->
         return 0
     con.register("batch_posts", arrow_table(con, "embedded_posts", rows, _POST_COLUMNS))
     try:
-        con.execute(
-            "INSERT INTO embedded_posts BY NAME SELECT * FROM batch_posts ON CONFLICT DO NOTHING"
-        )
+        insert_new(con, "embedded_posts", "batch_posts")
     finally:
         con.unregister("batch_posts")
     return len(rows)

@@ -11,6 +11,7 @@ from datetime import datetime
 import duckdb
 
 from newsflow.clock import utcnow
+from newsflow.tasks.load.keyed import insert_new
 from newsflow.tasks.load.queue import queue_pages
 from newsflow.tasks.load.rows import arrow_table
 from newsflow.tasks.records import FeedItem
@@ -37,10 +38,15 @@ def begin(
     """Start (or resume) the window; return the child sitemaps already read for it."""
     con.execute(
         """
-        INSERT INTO backfills (source_url, since, until, status, run_id, started_at)
-        VALUES (?, ?, ?, 'running', ?, ?)
-        ON CONFLICT (source_url, since, until) DO UPDATE SET status = 'running',
-            run_id = excluded.run_id, error = NULL
+        MERGE INTO backfills USING (
+            SELECT ? AS source_url, ?::TIMESTAMP AS since, ?::TIMESTAMP AS until,
+                   ? AS run_id, ?::TIMESTAMP AS started_at
+        ) AS s
+        ON backfills.source_url = s.source_url AND backfills.since = s.since
+           AND backfills.until = s.until
+        WHEN MATCHED THEN UPDATE SET status = 'running', run_id = s.run_id, error = NULL
+        WHEN NOT MATCHED THEN INSERT (source_url, since, until, status, run_id, started_at)
+            VALUES (s.source_url, s.since, s.until, 'running', s.run_id, s.started_at)
         """,
         [source, since, until, run_id, utcnow()],
     )
@@ -84,17 +90,22 @@ def queue_child(
     ]
     with transaction(con):
         con.register("batch_backfill", arrow_table(con, "feed_items", rows, _ITEM_COLUMNS))
-        con.execute("INSERT OR IGNORE INTO feed_items BY NAME SELECT * FROM batch_backfill")
+        insert_new(con, "feed_items", "batch_backfill")
         new = queue_pages(con, (row["page_url"] for row in rows), now)
         con.unregister("batch_backfill")
         con.execute(
             """
-            INSERT INTO backfill_children
-                (source_url, since, until, child_url, status, urls, error, read_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (source_url, since, until, child_url) DO UPDATE SET
-                status = excluded.status, urls = excluded.urls, error = excluded.error,
-                read_at = excluded.read_at
+            MERGE INTO backfill_children USING (
+                SELECT ? AS source_url, ?::TIMESTAMP AS since, ?::TIMESTAMP AS until,
+                       ? AS child_url, ? AS status, ?::INTEGER AS urls, ? AS error,
+                       ?::TIMESTAMP AS read_at
+            ) AS s
+            ON backfill_children.source_url = s.source_url
+               AND backfill_children.since = s.since AND backfill_children.until = s.until
+               AND backfill_children.child_url = s.child_url
+            WHEN MATCHED THEN UPDATE SET
+                status = s.status, urls = s.urls, error = s.error, read_at = s.read_at
+            WHEN NOT MATCHED THEN INSERT BY NAME
             """,
             [source, *window, child_url, status, len(items), error, now],
         )

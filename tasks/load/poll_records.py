@@ -110,15 +110,18 @@ def record_polls(
         new_per_feed = _new_items_per_feed(con)
         con.execute(
             """
-            INSERT INTO feed_items BY NAME
-            SELECT feed_url, page_url, arg_min(link, published_at) AS link,
-                   any_value(guid) AS guid, any_value(title) AS title,
-                   min(published_at) AS published_at,
-                   min(seen_at) AS first_seen_at, max(seen_at) AS last_seen_at,
-                   any_value(source_kind) AS source_kind, max(lastmod) AS lastmod,
-                   any_value(keywords) AS keywords, any_value(language) AS language
-            FROM batch_feed_items GROUP BY feed_url, page_url
-            ON CONFLICT (feed_url, page_url) DO UPDATE SET last_seen_at = excluded.last_seen_at
+            MERGE INTO feed_items USING (
+                SELECT feed_url, page_url, arg_min(link, published_at) AS link,
+                       any_value(guid) AS guid, any_value(title) AS title,
+                       min(published_at) AS published_at,
+                       min(seen_at) AS first_seen_at, max(seen_at) AS last_seen_at,
+                       any_value(source_kind) AS source_kind, max(lastmod) AS lastmod,
+                       any_value(keywords) AS keywords, any_value(language) AS language
+                FROM batch_feed_items GROUP BY feed_url, page_url
+            ) AS s
+            ON feed_items.feed_url = s.feed_url AND feed_items.page_url = s.page_url
+            WHEN MATCHED THEN UPDATE SET last_seen_at = s.last_seen_at
+            WHEN NOT MATCHED THEN INSERT BY NAME
             """
         )
         new_pages = queue_pages(con, (item["page_url"] for item in items), now)
@@ -137,9 +140,11 @@ def _record_poll(con: duckdb.DuckDBPyConnection, poll: FeedPoll, now: datetime) 
     ok = poll.status != "failed"
     con.execute(
         """
-        INSERT INTO feeds (feed_url, name, first_polled_at, failure_streak)
-        VALUES (?, ?, ?, 0)
-        ON CONFLICT (feed_url) DO UPDATE SET name = excluded.name
+        MERGE INTO feeds USING (SELECT ? AS feed_url, ? AS name, ?::TIMESTAMP AS polled_at) s
+        ON feeds.feed_url = s.feed_url
+        WHEN MATCHED THEN UPDATE SET name = s.name
+        WHEN NOT MATCHED THEN INSERT (feed_url, name, first_polled_at, failure_streak)
+            VALUES (s.feed_url, s.name, s.polled_at, 0)
         """,
         [poll.feed_url, poll.name, polled_at],
     )

@@ -8,6 +8,8 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
+from newsflow.tasks.load.keyed import insert_new
+
 
 def feed_of_pages(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, str]:
     """The feed that first listed each page (by ``feed_items.first_seen_at``)."""
@@ -34,11 +36,14 @@ def queue_pages(con: duckdb.DuckDBPyConnection, urls: Iterable[str], now: dateti
         return set()
     con.register("pages_to_queue", pa.table({"page_url": pa.array(unique, pa.string())}))
     try:
-        rows = con.execute(
-            "INSERT OR IGNORE INTO pages (page_url, status, first_seen_at) "
-            "SELECT page_url, 'pending', ? FROM pages_to_queue RETURNING page_url",
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE pages_to_queue_rows AS "
+            "SELECT page_url, 'pending' AS status, ?::TIMESTAMP AS first_seen_at "
+            "FROM pages_to_queue",
             [now],
-        ).fetchall()
+        )
+        rows = insert_new(con, "pages", "pages_to_queue_rows")
+        con.execute("DROP TABLE pages_to_queue_rows")
     finally:
         con.unregister("pages_to_queue")
     return {row[0] for row in rows}

@@ -14,8 +14,14 @@ import duckdb
 
 def record(con: duckdb.DuckDBPyConnection, run_id: str, stages: Mapping[str, float]) -> None:
     """Store (or replace) the stage timings of one run."""
+    if not stages:
+        return
+    con.execute(
+        "DELETE FROM run_stages WHERE run_id = ? AND list_contains(?, stage)",
+        [run_id, list(stages)],
+    )
     con.executemany(
-        "INSERT OR REPLACE INTO run_stages (run_id, stage, seconds) VALUES (?, ?, ?)",
+        "INSERT INTO run_stages (run_id, stage, seconds) VALUES (?, ?, ?)",
         [(run_id, stage, round(seconds, 3)) for stage, seconds in stages.items()],
     )
 

@@ -19,21 +19,27 @@ def mark_interrupted_runs(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
     can be going on, so every other 'running' row is stale. Their work is not lost: pages
     they queued and did not load are still pending, and the next run fetches them.
     """
-    row = con.execute(
-        """
-        UPDATE runs SET status = 'interrupted', error = ?
-        WHERE status = 'running' AND run_id <> ?
-        RETURNING run_id
-        """,
-        [INTERRUPTED_ERROR, run_id],
-    ).fetchall()
-    return len(row)
+    stale = con.execute(
+        "SELECT count(*) FROM runs WHERE status = 'running' AND run_id <> ?", [run_id]
+    ).fetchone()[0]
+    if stale:
+        con.execute(
+            "UPDATE runs SET status = 'interrupted', error = ? "
+            "WHERE status = 'running' AND run_id <> ?",
+            [INTERRUPTED_ERROR, run_id],
+        )
+    return int(stale)
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
     con.execute(
-        "INSERT INTO runs (run_id, started_at, status) VALUES (?, ?, 'running') "
-        "ON CONFLICT (run_id) DO UPDATE SET status = 'running'",
+        """
+        MERGE INTO runs USING (SELECT ? AS run_id, ?::TIMESTAMP AS started_at) s
+        ON runs.run_id = s.run_id
+        WHEN MATCHED THEN UPDATE SET status = 'running'
+        WHEN NOT MATCHED THEN INSERT (run_id, started_at, status)
+            VALUES (s.run_id, s.started_at, 'running')
+        """,
         [run_id, utcnow()],
     )
 

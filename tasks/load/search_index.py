@@ -18,6 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from newsflow.clock import utcnow
+from newsflow.tasks.load.keyed import insert_new
 from newsflow.tasks.records import Article
 from newsflow.warehouse.db import transaction
 from newsflow.warehouse.extensions import load_fts
@@ -70,17 +71,20 @@ def _index(con: duckdb.DuckDBPyConnection, documents: pa.Table) -> int:
             """
         )
         con.execute("DROP TABLE search_batch_words")
-        added = con.execute(
+        con.execute(
             """
-            INSERT OR IGNORE INTO search_docs (article_id, length, indexed_at)
-            SELECT b.article_id, count(t.term)::INTEGER, ?
+            CREATE OR REPLACE TEMP TABLE search_batch_docs AS
+            SELECT b.article_id, count(t.term)::INTEGER AS length, ?::TIMESTAMP AS indexed_at
             FROM (SELECT DISTINCT article_id FROM search_batch) b
             LEFT JOIN search_batch_terms t ON t.article_id = b.article_id
             GROUP BY b.article_id
-            RETURNING article_id, length
             """,
             [utcnow()],
-        ).fetchall()
+        )
+        added = insert_new(
+            con, "search_docs", "search_batch_docs", returning=("article_id", "length")
+        )
+        con.execute("DROP TABLE search_batch_docs")
         if added:
             con.register(
                 "search_added",
@@ -112,10 +116,12 @@ def remove_articles(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) 
     con.register("search_gone", pa.table({"article_id": pa.array(article_ids, pa.string())}))
     try:
         gone = con.execute(
-            "DELETE FROM search_docs WHERE article_id IN (SELECT article_id FROM search_gone) "
-            "RETURNING length"
+            "SELECT length FROM search_docs WHERE article_id IN (SELECT article_id FROM search_gone)"
         ).fetchall()
         if gone:
+            con.execute(
+                "DELETE FROM search_docs WHERE article_id IN (SELECT article_id FROM search_gone)"
+            )
             con.execute(
                 "DELETE FROM search_postings "
                 "WHERE article_id IN (SELECT article_id FROM search_gone)"

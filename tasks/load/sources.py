@@ -43,12 +43,16 @@ def record_source_state(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPoll
                 read = child.status == "read"
                 con.execute(
                     """
-                    INSERT INTO sitemap_children
+                    MERGE INTO sitemap_children
+                    USING (SELECT $sitemap AS sitemap_url, $child AS child_url) AS s
+                    ON sitemap_children.sitemap_url = s.sitemap_url
+                       AND sitemap_children.child_url = s.child_url
+                    WHEN NOT MATCHED THEN INSERT
                         (sitemap_url, child_url, lastmod, last_status, last_error, urls,
                          last_read_at)
                     VALUES ($sitemap, $child, CASE WHEN $read THEN $lastmod END, $status,
                             $error, CASE WHEN $read THEN $urls END, CASE WHEN $read THEN $now END)
-                    ON CONFLICT (sitemap_url, child_url) DO UPDATE SET
+                    WHEN MATCHED THEN UPDATE SET
                         lastmod = CASE WHEN $read THEN $lastmod ELSE sitemap_children.lastmod END,
                         last_status = $status,
                         last_error = $error,

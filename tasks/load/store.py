@@ -15,6 +15,7 @@ import duckdb
 from newsflow.clock import utcnow
 from newsflow.tasks.fetch.retry import DEFAULT_RETRY_BACKOFF, plan_page_retry
 from newsflow.tasks.load import article_facts, entity_registry, search_index
+from newsflow.tasks.load.keyed import insert_new
 from newsflow.tasks.load.rows import (
     ARTICLE_COLUMNS,
     MENTION_COLUMNS,
@@ -109,10 +110,7 @@ def _insert_articles(
     rows = [article_row(article, run_id, now) for article in articles]
     con.register("batch_articles", arrow_table(con, "articles", rows, ARTICLE_COLUMNS))
     try:
-        inserted = con.execute(
-            "INSERT OR IGNORE INTO articles BY NAME SELECT * FROM batch_articles "
-            "RETURNING article_id"
-        ).fetchall()
+        inserted = insert_new(con, "articles", "batch_articles")
     finally:
         con.unregister("batch_articles")
     return {row[0] for row in inserted}

@@ -15,6 +15,7 @@ import duckdb
 from newsflow.clock import utcnow
 from newsflow.tasks.fetch.warc import WarcCounts, WarcPage
 from newsflow.tasks.load import queue
+from newsflow.tasks.load.keyed import insert_new
 from newsflow.tasks.load.rows import arrow_table
 from newsflow.tasks.records import FetchedPage
 from newsflow.warehouse.db import transaction
@@ -54,9 +55,13 @@ def loaded_pages(con: duckdb.DuckDBPyConnection, path: str) -> set[str]:
 def start_file(con: duckdb.DuckDBPyConnection, path: str, run_id: str) -> None:
     con.execute(
         """
-        INSERT INTO warc_files (path, status, run_id, started_at) VALUES (?, 'reading', ?, ?)
-        ON CONFLICT (path) DO UPDATE SET status = 'reading', run_id = excluded.run_id,
-            error = NULL
+        MERGE INTO warc_files USING (
+            SELECT ? AS path, ? AS run_id, ?::TIMESTAMP AS started_at
+        ) AS s
+        ON warc_files.path = s.path
+        WHEN MATCHED THEN UPDATE SET status = 'reading', run_id = s.run_id, error = NULL
+        WHEN NOT MATCHED THEN INSERT (path, status, run_id, started_at)
+            VALUES (s.path, 'reading', s.run_id, s.started_at)
         """,
         [path, run_id, utcnow()],
     )
@@ -118,8 +123,8 @@ def queue_pages(
         con.register(
             "batch_warc_records", arrow_table(con, "warc_records", records, _RECORD_COLUMNS)
         )
-        con.execute("INSERT OR IGNORE INTO feed_items BY NAME SELECT * FROM batch_warc_items")
-        con.execute("INSERT OR IGNORE INTO warc_records BY NAME SELECT * FROM batch_warc_records")
+        insert_new(con, "feed_items", "batch_warc_items")
+        insert_new(con, "warc_records", "batch_warc_records")
         queue.queue_pages(con, (item.page.url for item in pages), now)
         pending = {
             row[0]
