@@ -30,7 +30,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import duckdb
 import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,7 +42,8 @@ from site_server import write_config  # noqa: E402
 from newsflow.tasks.fetch.errors import BlockedURL  # noqa: E402
 from newsflow.tasks.fetch.guard import check_address_allowed  # noqa: E402
 from newsflow.tasks.text import is_clean  # noqa: E402
-from newsflow.warehouse.db import ingest_path  # noqa: E402
+from newsflow.warehouse.db import connect_published, open_ingest  # noqa: E402
+from newsflow.warehouse.lake import location  # noqa: E402
 
 NEWSFLOW = str(Path(sys.executable).parent / "newsflow")
 
@@ -77,7 +77,7 @@ def one_line_exit_2(result: subprocess.CompletedProcess[str]) -> tuple[bool, str
 
 
 def rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    with duckdb.connect(str(db), read_only=True) as con:
+    with connect_published(db) as con:
         return con.execute(sql, params or []).fetchall()
 
 
@@ -227,36 +227,37 @@ def run_matrix(matrix: Matrix, site: FaultSite, work: Path, cap: int) -> int:
 
     matrix.check("sql --csv: raw ESC", csv_controls)
 
-    def damaged_working_file() -> tuple[bool, str]:
+    def orphan_files() -> tuple[bool, str]:
         before = rows(db, "SELECT count(*) FROM articles")[0][0]
-        path = ingest_path(db)
-        with open(path, "r+b") as handle:
-            handle.truncate(path.stat().st_size // 3)
+        orphan = location(db).data_folder / "main" / "articles" / "ducklake-killed.parquet"
+        orphan.write_bytes(b"PAR1 half a file")  # what a commit killed mid-write leaves
         result = newsflow("ingest", "--config", str(config), "--progress")
         after = rows(db, "SELECT count(*) FROM articles")[0][0]
-        said = [line for line in result.stderr.splitlines() if "damaged" in line]
-        ok = result.returncode == 0 and after >= before and len(said) == 1
-        return ok, f"exit {result.returncode}; articles {before} -> {after}; {said[:1]}"
+        cleaned = newsflow("maintain", "--config", str(config))
+        ok = result.returncode == 0 and after >= before and not orphan.exists()
+        return ok, f"exit {result.returncode}; articles {before} -> {after}; {cleaned.stdout}"
 
-    matrix.check("truncated working file", damaged_working_file)
+    matrix.check("files of a killed commit", orphan_files)
     matrix.check("SIGTERM mid-run", lambda: sigterm(config, db))
 
-    def publish_onto_folder() -> tuple[bool, str]:
-        moved = db.with_name("moved.duckdb")
-        db.rename(moved)
-        db.mkdir()
+    def publish_fails() -> tuple[bool, str]:
+        folder = location(db).data_folder / "main" / "publications"
+        moved = folder.with_name("publications.kept")
+        folder.rename(moved)
+        folder.write_text("not a folder")  # the publish's file cannot be written
         try:
             result = newsflow("ingest", "--config", str(config), "--all")
-            [(status,)] = rows(
-                ingest_path(db), "SELECT status FROM runs ORDER BY started_at DESC LIMIT 1"
-            )
+            with open_ingest(db) as con:
+                [(status,)] = con.execute(
+                    "SELECT status FROM runs ORDER BY started_at DESC LIMIT 1"
+                ).fetchall()
         finally:
-            db.rmdir()
-            moved.rename(db)
+            folder.unlink()
+            moved.rename(folder)
         ok, note = one_line_exit_2(result)
         return ok and status == "failed", f"run {status}; {note}"
 
-    matrix.check("publish fails (path became a folder)", publish_onto_folder)
+    matrix.check("publish fails (its folder became a file)", publish_fails)
 
     feed = f'[[feeds]]\nname = "A"\nurl = "{site.urls["feed_healthy"]}"\n'
     bad_configs = {

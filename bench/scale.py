@@ -15,8 +15,8 @@
 3. Real runs of the CLI on it: a priming run with nothing new (it builds whatever search
    index the code keeps, as after an upgrade), a timed run with nothing new (``noop_s``),
    and a timed run whose second feed lists 50 new stories (``plus50_s``), with the peak
-   bytes in the warehouse's folder during that run (``disk_ratio`` = peak / the published
-   file after it). Then searches in this process (``search_s``: the slowest of a few
+   bytes in the warehouse's folder during that run (``disk_ratio`` = peak / the lake's
+   catalog and files after it). Then searches in this process (``search_s``: the slowest of a few
    queries, warm) and one ``newsflow search`` command (its wall time and peak RSS).
 
 Steps 2-3 run at 10,000 articles first and then at N, so ``plus50_ratio`` compares the same
@@ -57,7 +57,9 @@ from throughput import (
 )
 
 from newsflow.tasks.load import search, syndication
-from newsflow.warehouse.db import connect_published, ingest_path, publish
+from newsflow.warehouse.db import connect_published, open_lake, publish
+from newsflow.warehouse.lake import location
+from newsflow.warehouse.maintain import maintain
 
 DEFAULT_DATA = SHARED / "benchdata/extraction"
 REFERENCE = 10_000
@@ -93,13 +95,7 @@ class DiskSampler:
         self._thread.start()
 
     def size(self) -> int:
-        total = 0
-        for path in self.folder.iterdir():
-            try:
-                total += path.stat().st_size if path.is_file() else 0
-            except OSError:  # replaced or removed while listing
-                continue
-        return total
+        return folder_bytes(self.folder)
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
@@ -109,6 +105,27 @@ class DiskSampler:
         self._stop.set()
         self._thread.join()
         return max(self.peak, self.size())
+
+
+def folder_bytes(folder: Path) -> int:
+    """Bytes of every file under ``folder`` (the lake's catalog and its data files; not the
+    run logs)."""
+    total = 0
+    for path in folder.rglob("*"):
+        if path.suffix == ".log":
+            continue
+        try:
+            total += path.stat().st_size if path.is_file() else 0
+        except OSError:  # replaced or removed while listing
+            continue
+    return total
+
+
+def copy_lake(source: Path, target: Path) -> None:
+    """Copy a local lake (catalog file and data folder) to the name ``target``."""
+    src, dst = location(source), location(target)
+    shutil.copyfile(src.catalog_file, dst.catalog_file)
+    shutil.copytree(src.data_folder, dst.data_folder)
 
 
 @dataclass(slots=True)
@@ -157,7 +174,7 @@ def env_for(workdir: Path) -> dict[str, str]:
 
 def seed_warehouse(workdir: Path, site: ScaleSite, env: dict[str, str]) -> Path:
     """A warehouse of the benchmark's real stories through the real pipeline (cached)."""
-    seed = workdir / "seed" / "news.duckdb"
+    seed = workdir / "seed" / "news.ducklake"
     if seed.exists():
         return seed
     seed.parent.mkdir(parents=True, exist_ok=True)
@@ -165,13 +182,13 @@ def seed_warehouse(workdir: Path, site: ScaleSite, env: dict[str, str]) -> Path:
     config = write_config(seed.parent / "feeds.toml", seed, [f"{site.base}/feeds/0.xml"], 2)
     result = run_ingest(config, seed, env, workdir / "seed.log")
     print(f"seed: {result.articles} articles through the pipeline in {result.wall_s:.1f} s")
-    ingest_path(seed).unlink(missing_ok=True)  # the published file is the seed
     return seed
 
 
 def grow(db: Path, target: int) -> None:
-    """Copies of the seed articles (and their rows) up to ``target`` articles, in bulk."""
-    con = duckdb.connect(str(ingest_path(db)))
+    """Copies of the seed articles (and their rows) up to ``target`` articles, in bulk; then
+    maintained, as a long-lived warehouse is (daily)."""
+    con = open_lake(location(db))
     try:
         seed = con.execute("SELECT count(*) FROM articles").fetchone()[0]
         copies = -(-(target - seed) // seed)
@@ -254,12 +271,14 @@ def grow(db: Path, target: int) -> None:
             """
         )
         con.execute("COMMIT")
+        con.execute("BEGIN")
         _sign(con)
         _recount_entities(con)
-        con.execute("CHECKPOINT")
+        con.execute("COMMIT")
     finally:
         con.close()
     publish(db)
+    maintain(db)
 
 
 def _sign(con: duckdb.DuckDBPyConnection) -> None:
@@ -365,20 +384,18 @@ def measure(workdir: Path, seed: Path, site: ScaleSite, articles: int, env: dict
     folder = workdir / f"n{articles}-{CHECKOUT.name}"  # per checkout: side by side runs
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    db = folder / "news.duckdb"
-    grown = workdir / f"grown-{articles}" / "news.duckdb"
+    db = folder / "news.ducklake"
+    grown = workdir / f"grown-{articles}" / "news.ducklake"
     started = time.perf_counter()
     if not grown.exists():  # kept: the same data for every version of the code measured
-        growing = workdir / f"growing-{articles}" / "news.duckdb"
+        growing = workdir / f"growing-{articles}" / "news.ducklake"
         shutil.rmtree(growing.parent, ignore_errors=True)
         growing.parent.mkdir(parents=True)
-        shutil.copyfile(seed, growing)
-        shutil.copyfile(seed, ingest_path(growing))
+        copy_lake(seed, growing)
         grow(growing, articles)
-        ingest_path(growing).unlink()
         growing.parent.rename(grown.parent)
     grow_s = time.perf_counter() - started
-    shutil.copyfile(grown, db)
+    copy_lake(grown, db)
     old = write_config(folder / "old.toml", db, [f"{site.base}/feeds/0.xml"], 2)
     both = write_config(
         folder / "both.toml", db, [f"{site.base}/feeds/0.xml", f"{site.base}/feeds/1.xml"], 2
@@ -388,7 +405,7 @@ def measure(workdir: Path, seed: Path, site: ScaleSite, articles: int, env: dict
     disk = DiskSampler(folder)
     plus50 = run_ingest(both, db, env, folder / "plus50.log")
     peak = disk.stop()
-    live = db.stat().st_size
+    live = folder_bytes(folder)
     searches = time_searches(db)
     cli_s, cli_rss = cli_search(db, env)
     result = Measured(
@@ -420,11 +437,11 @@ def describe(m: Measured) -> None:
     )
     print(
         f"  +{added} stories: {m.plus50.wall_s:.1f} s (flow {m.plus50.flow_s:.1f} s, the rest is "
-        f"start-up and the publish copy); stages: {stage_line(m.plus50.stages)}; "
+        f"start-up); stages: {stage_line(m.plus50.stages)}; "
         f"peak RSS {m.plus50.peak_rss_mb:.0f} MB"
     )
     print(
-        f"  disk: peak {m.peak_disk / 2**20:.0f} MB in the folder, published file "
+        f"  disk: peak {m.peak_disk / 2**20:.0f} MB in the folder, the lake after it "
         f"{m.live_bytes / 2**20:.0f} MB"
     )
     timings = ", ".join(f"{q!r} {s * 1000:.0f} ms" for q, s in m.searches.items())

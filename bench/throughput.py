@@ -63,6 +63,7 @@ from shared_data import SHARED
 from newsflow.clock import utcnow
 from newsflow.config.settings import ExecutionSettings, NlpSettings
 from newsflow.tasks.records import FetchedPage, ProcessedBatch
+from newsflow.warehouse.db import connect_published
 
 DEFAULT_DATA = SHARED / "benchdata/extraction"
 EXTRA_FEEDS = 80  # added to the N run's feeds for the 100-feed unchanged run
@@ -397,7 +398,7 @@ def run_ingest(config: Path, db: Path, env: dict[str, str], log: Path) -> RunRes
     output = log.read_text(errors="replace")
     if code != 0:
         raise SystemExit(f"newsflow ingest failed ({code}); log {log}:\n{output[-3000:]}")
-    con = duckdb.connect(str(db), read_only=True)
+    con = connect_published(db)
     try:
         cursor = con.execute("SELECT * FROM runs ORDER BY started_at DESC LIMIT 1")
         columns = [c[0] for c in cursor.description]
@@ -585,7 +586,7 @@ LOADED_TABLES = ("articles", "entity_mentions", "quotes", "pages")
 
 def count_rows(db: Path) -> int:
     """Rows the load step wrote: articles, mentions, quotes and page results."""
-    con = duckdb.connect(str(db), read_only=True)
+    con = connect_published(db)
     try:
         return sum(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in LOADED_TABLES)
     finally:

@@ -39,8 +39,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import duckdb
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -58,6 +56,7 @@ from warcio.warcwriter import WARCWriter  # noqa: E402
 
 from newsflow.config.settings import ExecutionSettings  # noqa: E402
 from newsflow.tasks.fetch.warc import WarcCounts, read_warc  # noqa: E402
+from newsflow.warehouse.db import connect_published  # noqa: E402
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "benchdata" / "extraction"
 BASE = "https://bench.example"
@@ -192,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
         busy = machine_busy()
         wall = run_import(config, [warc], env, log)
         ext_run = external_cores(busy, 0.0, wall)  # includes the import's own processes
-        con = duckdb.connect(str(db), read_only=True)
+        con = connect_published(db)
         try:
             articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
             flow_s = con.execute(

@@ -89,15 +89,18 @@ def write_config(
     feeds: list[tuple[str, str]],
     execution: str = PROCESS,
     fetch: Mapping[str, str] | None = None,
+    warehouse: str = "",
     **extra: str,
 ) -> Path:
     """A config for a local site: private addresses allowed, one worker, fast timeouts.
 
     ``execution`` is the runner's lines of ``[execution]`` (batches are always 3 pages);
-    ``fetch`` adds or replaces ``[fetch]`` keys (values as TOML text); ``extra`` adds
-    sections.
+    ``fetch`` adds or replaces ``[fetch]`` keys (values as TOML text); ``warehouse`` adds
+    TOML after ``[warehouse] path`` (a shared catalog); ``extra`` adds sections.
     """
-    lines = ["[warehouse]", f"path = {json.dumps(str(db))}", "[fetch]"]
+    lines = ["[warehouse]", f"path = {json.dumps(str(db))}"]
+    lines += [warehouse] if warehouse else []
+    lines += ["[fetch]"]
     lines += [f"{key} = {value}" for key, value in (_FETCH | dict(fetch or {})).items()]
     lines += ["[execution]", execution, "batch_size = 3"]
     for section, body in extra.items():

@@ -1,6 +1,6 @@
 """An analyst's process for the reader tests: queries the published warehouse in a loop.
 
-    python tests/snapshot_reader.py MODE DB OUT STOP
+    python tests/snapshot_reader.py MODE DB OUT STOP [CONFIG]
 
 MODE is how the analyst connects:
 
@@ -12,6 +12,7 @@ MODE is how the analyst connects:
 
 Each query's result goes to OUT as one JSON line: the article and mention counts, and what
 the completed runs say they stored; or the error. The loop ends when the file STOP exists.
+CONFIG (a newsflow config) says where the warehouse keeps its catalog and data, when shared.
 """
 
 from __future__ import annotations
@@ -45,8 +46,13 @@ def _read_write(db: str) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def main(mode: str, db: str, out: str, stop: str) -> None:
+def main(mode: str, db: str, out: str, stop: str, config: str | None = None) -> None:
     from newsflow.warehouse.db import WarehouseError, connect_published
+
+    if config is not None:
+        from newsflow.config.settings import load_settings
+
+        load_settings(config)  # registers the warehouse's catalog and data path
 
     held = None
     if mode == "hold":
@@ -74,4 +80,4 @@ def main(mode: str, db: str, out: str, stop: str) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:5])
+    main(*sys.argv[1:6])

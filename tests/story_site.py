@@ -101,7 +101,10 @@ class StorySite:
         return handle
 
 
-def thread_config(path: Path, site: StorySite, db: Path, feeds: list[str]) -> Path:
-    """A config for the story site's ``feeds`` (by name), the analysis in the ingest process."""
+def thread_config(
+    path: Path, site: StorySite, db: Path, feeds: list[str], warehouse: str = ""
+) -> Path:
+    """A config for the story site's ``feeds`` (by name), the analysis in the ingest process;
+    ``warehouse``: TOML after ``[warehouse] path`` (a shared catalog)."""
     named = [(f"Herald {name}", site.feed_url(name)) for name in feeds]
-    return write_config(path, db, feeds=named, execution=THREAD)
+    return write_config(path, db, feeds=named, execution=THREAD, warehouse=warehouse)

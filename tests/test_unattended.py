@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
+from shared_lake import CATALOGS, SharedLake, new_shared_lake
 from story_site import StorySite, thread_config
 
 from newsflow.warehouse.db import connect_published, open_ingest
@@ -47,24 +48,29 @@ def site() -> Iterator[StorySite]:
     server.stop()
 
 
-def configs(site: StorySite, workdir: Path) -> tuple[Path, Path]:
-    """Config with feed a only, and with feeds a and b; both write workdir/news.duckdb."""
+def configs(site: StorySite, workdir: Path, shared: SharedLake | None = None) -> tuple[Path, Path]:
+    """Config with feed a only, and with feeds a and b; both write workdir/news.duckdb (on
+    PostgreSQL + S3 with ``shared``, registered in this process too)."""
     db = workdir / "news.duckdb"
+    extra = ""
+    if shared is not None:
+        shared.configure(db)
+        extra = shared.toml()
     return (
-        thread_config(workdir / "a.toml", site, db, ["a"]),
-        thread_config(workdir / "ab.toml", site, db, ["a", "b"]),
+        thread_config(workdir / "a.toml", site, db, ["a"], extra),
+        thread_config(workdir / "ab.toml", site, db, ["a", "b"], extra),
     )
 
 
 class Reader:
     """An analyst process running tests/snapshot_reader.py until stopped."""
 
-    def __init__(self, mode: str, db: Path, workdir: Path) -> None:
+    def __init__(self, mode: str, db: Path, workdir: Path, config: Path) -> None:
         self.log = workdir / f"reader-{mode}.jsonl"
         self._stop = workdir / f"stop-{mode}"
         self._proc = subprocess.Popen(
             [sys.executable, str(TESTS / "snapshot_reader.py"), mode, str(db), str(self.log)]
-            + [str(self._stop)],
+            + [str(self._stop), str(config)],
             stderr=subprocess.PIPE,
         )
         deadline = time.monotonic() + 30
@@ -97,6 +103,7 @@ class Reader:
 
 @dataclass
 class Reference:
+    catalog: str  # sqlite | postgres
     db: Path
     phase1: Path  # copy of the warehouse files after the first run
     totals: tuple[tuple[int, int], tuple[int, int]]  # (articles, mentions) after runs 1, 2
@@ -121,22 +128,36 @@ def _totals(db: Path) -> tuple[int, int]:
         ).fetchone()
 
 
-@pytest.fixture(scope="module")
+def _shared(request: pytest.FixtureRequest) -> SharedLake:
+    return new_shared_lake(
+        request.getfixturevalue("postgres_server"), request.getfixturevalue("s3_endpoint")
+    )
+
+
+# Every test here runs on both catalogs: a SQLite file with local Parquet files, and
+# PostgreSQL with the Parquet files in S3 (real servers, tests/services.py).
+@pytest.fixture(scope="module", params=CATALOGS)
 def reference(
-    prefect_harness: None, site: StorySite, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    prefect_harness: None,
+    site: StorySite,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Reference:
     from newsflow.flows.ingest import ingest
 
-    workdir = tmp_path_factory.mktemp("reference")
-    config_a, config_ab = configs(site, workdir)
+    workdir = tmp_path_factory.mktemp(f"reference-{request.param}")
+    shared = _shared(request) if request.param == "postgres" else None
+    config_a, config_ab = configs(site, workdir, shared)
     db = workdir / "news.duckdb"
     ingest(config_path=str(config_a))
     phase1 = workdir / "phase1"
     phase1.mkdir()
-    _copy_lake(db, phase1 / db.name)
+    if shared is None:
+        _copy_lake(db, phase1 / db.name)
     first = _totals(db)
 
-    holding, reopening = Reader("hold", db, workdir), Reader("reopen", db, workdir)
+    holding = Reader("hold", db, workdir, config_ab)
+    reopening = Reader("reopen", db, workdir, config_ab)
     started = time.time()
     ingest(config_path=str(config_ab))
     ended = time.time()
@@ -144,7 +165,7 @@ def reference(
     reopening.wait_to_see(second)  # the reconnecting analyst has reached the new snapshot
     held_log, reopen_log = holding.stop(), reopening.stop()
 
-    read_write = Reader("hold-rw", db, workdir)
+    read_write = Reader("hold-rw", db, workdir, config_ab)
     summary = ingest(config_path=str(config_ab), poll_all=True)
     # A new connection opens the new snapshot while the analyst still holds the old one.
     with connect_published(db) as con:
@@ -153,6 +174,7 @@ def reference(
         ).fetchall()
     rw_log = read_write.stop()
     return Reference(
+        catalog=request.param,
         db=db,
         phase1=phase1,
         totals=(first, second),
@@ -272,13 +294,21 @@ def _run_statuses(db: Path) -> Counter[str]:
 
 
 def test_runs_killed_at_any_moment_end_with_exactly_the_articles_of_a_clean_run(
-    reference: Reference, site: StorySite, tmp_path: Path, prefect_env: dict[str, str]
+    request: pytest.FixtureRequest,
+    reference: Reference,
+    site: StorySite,
+    tmp_path: Path,
+    prefect_env: dict[str, str],
 ) -> None:
     from newsflow.flows.ingest import ingest
 
-    _, config_ab = configs(site, tmp_path)
     db = tmp_path / "news.duckdb"
-    _copy_lake(reference.phase1 / db.name, db)
+    if reference.catalog == "postgres":  # a database cannot be copied like files: run 1 again
+        config_a, config_ab = configs(site, tmp_path, _shared(request))
+        ingest(config_path=str(config_a))
+    else:
+        _, config_ab = configs(site, tmp_path)
+        _copy_lake(reference.phase1 / db.name, db)
     expected = {url: row for url, *row in _articles(reference.db)}
     first_snapshot = _articles(db)
 

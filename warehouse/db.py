@@ -224,12 +224,24 @@ def open_lake(where: Location, *, converting: bool = False) -> duckdb.DuckDBPyCo
     try:
         name = attach(con, where, read_only=False)
         con.execute(f"USE {_quoted(name)}")
+        _no_inlining(con, name)
     except duckdb.Error as exc:
         con.close()
         if _is_lock_error(exc):
             raise WarehouseLocked(f"{where.describe()} is locked by another process") from None
         raise WarehouseError(f"cannot open {where.describe()}: {_first_line(exc)}") from None
     return con
+
+
+def _no_inlining(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Store the lake's "no data inlining" in its catalog, for every writer (the ATTACH option
+    holds for one connection only; see ``lake.attach`` for why)."""
+    row = con.execute(
+        "SELECT value FROM ducklake_options(?) WHERE option_name = 'data_inlining_row_limit'",
+        [name],
+    ).fetchone()
+    if row is None or str(row[0]) != "0":
+        con.execute(f"CALL {_quoted(name)}.set_option('data_inlining_row_limit', 0)")
 
 
 @contextmanager
