@@ -32,7 +32,7 @@ install-services:                     ## Debian's PostgreSQL, for the shared-war
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; } || \
 		echo "warning: could not install postgresql; the shared-warehouse tests will be skipped"
 
-run: install                          ## one ingest run over the default feeds into warehouse/news.duckdb
+run: install                          ## one ingest run over the default feeds into the lake warehouse/news.ducklake
 	$(BIN)/newsflow ingest --config $(CONFIG)
 
 test: install-test install-browser install-services lint               ## lint, then the whole test suite

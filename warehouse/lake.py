@@ -195,7 +195,9 @@ def attach(
 ) -> str:
     """Attach the lake to ``con`` (at ``snapshot``, read-only, when given); return its name."""
     load_extensions(con, where)
-    options = [f"DATA_PATH {literal(where.data_path)}"]
+    # The configured data path wins over the one the catalog recorded at creation: a lake
+    # copied or moved (catalog and folder together) keeps working where it now is.
+    options = [f"DATA_PATH {literal(where.data_path)}", "OVERRIDE_DATA_PATH true"]
     if read_only:
         options.append("READ_ONLY")
     else:
