@@ -4,6 +4,7 @@ old DuckDB warehouse, maintenance. Real lakes (SQLite catalog + Parquet files) i
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -287,3 +288,23 @@ def test_maintain_merges_small_files_and_keeps_every_published_run(three_runs: P
         assert _count(con) == 3
     with open_ingest(three_runs) as con:  # r3's unpublished batch is still committed
         assert _count(con) == 4
+
+
+def test_a_lake_copied_elsewhere_reads_and_writes_its_own_files(tmp_path: Path) -> None:
+    db = tmp_path / "a" / "news.ducklake"
+    with open_ingest(db) as con:
+        _load(con, "r1", 1)
+    publish(db, "r1")
+    copy = tmp_path / "b" / "news.ducklake"
+    copy.parent.mkdir()
+    shutil.copyfile(db, copy)
+    shutil.copytree(location(db).data_folder, location(copy).data_folder)
+    with open_ingest(copy) as con:
+        _load(con, "r2", 2)
+    publish(copy, "r2")
+    with connect_published(copy) as con:
+        assert _count(con) == 2
+    with connect_published(db) as con:  # the original is untouched
+        assert _count(con) == 1
+    original = location(db).data_folder / "main" / "articles"
+    assert len(list(original.glob("*.parquet"))) == 1  # r2's file went to the copy
