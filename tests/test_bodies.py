@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
 import pytest
 from nethelpers import fast_settings
 from pytest_httpserver import HTTPServer
@@ -188,7 +187,7 @@ def test_reprocess_rebuilds_the_quotes_of_embedded_posts(
     summary = reprocess_flow(db_path=str(db))
     assert summary.articles == 1
     assert post_quotes() == loaded
-    con = duckdb.connect(str(db), read_only=True)
+    con = connect_published(db)
     try:
         versions = con.execute(
             "SELECT DISTINCT extractor_version FROM quotes WHERE speaker = 'Gavin Newsom'"
