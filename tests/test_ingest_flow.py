@@ -16,6 +16,8 @@ import duckdb
 import pytest
 from site_server import expected, write_config
 
+from newsflow.warehouse.db import connect_published
+
 pytestmark = pytest.mark.slow
 
 TABLES = ("articles", "entity_mentions", "quotes", "feed_items", "pages", "feeds")
@@ -50,7 +52,7 @@ def first_run(prefect_harness: None, config: Path, workdir: Path) -> Any:
 
 @pytest.fixture(scope="module")
 def db(first_run: Any, workdir: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(workdir / "news.duckdb"), read_only=True)
+    con = connect_published(workdir / "news.duckdb")
     yield con
     con.close()
 
