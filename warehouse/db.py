@@ -432,9 +432,8 @@ def connect_locked(
     try:
         if prepare is not None:
             prepare(con)
-        folder = where.data_folder
-        data = [str(folder) + "/"] if folder is not None else []
-        lock_down(con, allowed_directories=[*data, *allowed_directories])
+        # The lake's own data files (a folder, or an s3:// prefix) stay readable.
+        lock_down(con, allowed_directories=[where.data_path, *allowed_directories])
     except duckdb.Error as exc:
         con.close()
         raise WarehouseError(f"cannot open {where.describe()}: {_first_line(exc)}") from None
