@@ -31,7 +31,8 @@ from shared_data import CHECKOUT
 from throughput import TreeSampler, load_average, newsflow_command
 
 from newsflow.tasks.load import search_index
-from newsflow.warehouse.db import ingest_path, open_ingest, publish
+from newsflow.warehouse.db import open_ingest, publish
+from newsflow.warehouse.lake import location
 
 QUERIES = ("regime change", "government", '"regime change"')
 WORDS_PER_ARTICLE = 700
@@ -65,9 +66,7 @@ def build(db: Path, articles: int) -> None:
         for start in range(0, articles, _CHUNK):
             _add_chunk(con, start, min(articles, start + _CHUNK))
         search_index.catch_up(con, chunk=5_000)
-        con.execute("CHECKPOINT")
     publish(db)
-    ingest_path(db).unlink(missing_ok=True)
 
 
 def _add_chunk(con: duckdb.DuckDBPyConnection, start: int, stop: int) -> None:
@@ -177,12 +176,14 @@ def peak_rss_mb(args: list[str], cwd: Path) -> tuple[float, float]:
 
 
 def measure(workdir: Path, articles: int) -> dict[str, float]:
-    db = workdir / f"w{articles}" / "news.duckdb"
-    if not db.exists():
+    db = workdir / f"w{articles}" / "news.ducklake"
+    if not location(db).exists():
         started = time.perf_counter()
         build(db, articles)
         print(f"{articles} articles: built in {time.perf_counter() - started:.0f} s")
-    size_mb = db.stat().st_size / 2**20
+    where = location(db)
+    files = [where.catalog_file, *where.data_folder.rglob("*")]
+    size_mb = sum(p.stat().st_size for p in files if p.is_file()) / 2**20
     out = workdir / f"out-{CHECKOUT.name}"
     common = ["--db", str(db), "-c", "/dev/null"]
     result: dict[str, float] = {"file_mb": size_mb}
