@@ -144,14 +144,17 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
     pending = [m for m in migrations() if m[0] not in applied]
     if pending:
         load_fts(con)  # the search index's macros use its stem()
-    if lake and pending:
-        # One commit for them all: each DuckLake commit costs a round of catalog writes.
-        with transaction(con):
-            for version, name, sql in pending:
-                con.execute(lake_sql(sql))
-                con.execute(
-                    "INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, utcnow()]
-                )
+    if lake:
+        if pending:
+            # One commit for them all: each DuckLake commit costs a round of catalog writes.
+            with transaction(con):
+                for version, name, sql in pending:
+                    con.execute(lake_sql(sql))
+                    con.execute(
+                        "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                        [version, name, utcnow()],
+                    )
+        _small_text_row_groups(con)
         return [name for _, name, _ in pending]
     done = []
     for version, name, sql in pending:
@@ -160,6 +163,27 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
             con.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, utcnow()])
         done.append(name)
     return done
+
+
+# Rows per Parquet row group of the tables with long texts: a reader decompresses a whole
+# column chunk at once, so ~5 KB articles in DuckDB's default row groups (122,880 rows)
+# would need hundreds of MB to stream (`export`, `search` under their memory ceiling).
+_TEXT_ROW_GROUP_ROWS = {"articles": 1024}
+
+
+def _small_text_row_groups(con: duckdb.DuckDBPyConnection) -> None:
+    name = con.execute("SELECT current_database()").fetchone()[0]
+    for table, rows in _TEXT_ROW_GROUP_ROWS.items():
+        found = con.execute(
+            "SELECT value FROM ducklake_options(?) WHERE option_name = 'parquet_row_group_size' "
+            "AND scope = 'TABLE' AND scope_entry = ?",
+            [name, f"main.{table}"],
+        ).fetchone()
+        if found is None or str(found[0]) != str(rows):
+            con.execute(
+                f"CALL {_quoted(name)}.set_option('parquet_row_group_size', ?, table_name => ?)",
+                [rows, table],
+            )
 
 
 def _is_lock_error(exc: BaseException) -> bool:
