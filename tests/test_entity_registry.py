@@ -10,7 +10,9 @@ import nlp_warehouse
 import pytest
 
 import newsflow.warehouse.db
+from newsflow.tasks.load import entity_registry
 from newsflow.tasks.load.entity_registry import entity_id
+from newsflow.tasks.load.reprocess import replace_rows
 from newsflow.tasks.load.store import store_batch
 from newsflow.tasks.nlp.pipeline import EXTRACTOR_VERSION, analyze_texts, pipeline_id
 from newsflow.tasks.records import Article, ProcessedBatch
@@ -287,3 +289,60 @@ def test_migration_resolves_names_loaded_before_it(
     ).fetchall() == [(putin, "Vladimir Putin", 3, 3, 1)]
     assert con.execute("SELECT DISTINCT speaker_entity_id FROM quotes").fetchall() == [(putin,)]
     con.close()
+
+
+def warehouse_state(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
+    """Everything the entity bookkeeping decides: names, entities, each row's entity."""
+    return {
+        "entity_names": con.execute("SELECT * FROM entity_names ORDER BY ALL").fetchall(),
+        "entities": con.execute("SELECT * FROM entities ORDER BY ALL").fetchall(),
+        "mentions": con.execute(
+            "SELECT article_id, start_char, entity_id FROM entity_mentions ORDER BY ALL"
+        ).fetchall(),
+        "quotes": con.execute(
+            "SELECT article_id, start_char, speaker_entity_id FROM quotes ORDER BY ALL"
+        ).fetchall(),
+    }
+
+
+def recounted(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
+    """The state a full recount from the stored rows gives (rolled back afterwards)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        entity_registry.rebuild(con)
+        return warehouse_state(con)
+    finally:
+        con.execute("ROLLBACK")
+
+
+def test_batch_by_batch_counts_equal_a_full_recount(cross: duckdb.DuckDBPyConnection) -> None:
+    state = warehouse_state(cross)
+    assert len(state["entities"]) >= 5 and len(state["entity_names"]) >= 6
+    assert recounted(cross) == state
+
+
+def test_counts_after_a_reprocess_equal_a_full_recount(tmp_path: Path) -> None:
+    db = load_one_by_one(tmp_path / "news.duckdb", list(CROSS_ARTICLE))
+    rewritten = {  # the articles analysed again say other things: names go and come
+        "art-talks": "Union leader Marta Jansen said the talks had failed again.",
+        "art-video": "Keith Lamont Scott filmed the encounter, Chelsea said.",
+    }
+    analyses = dict(
+        zip(
+            rewritten,
+            analyze_texts(list(rewritten.values()), model=nlp_warehouse.MODEL),
+            strict=True,
+        )
+    )
+    with open_ingest(db) as con:
+        before = warehouse_state(con)
+        replace_rows(con, analyses)
+        after = warehouse_state(con)
+        assert after != before
+        assert recounted(con) == after
+        assert (
+            con.execute(
+                "SELECT mentions, articles FROM entities WHERE canonical = 'Rakeyia Scott'"
+            ).fetchall()
+            == []
+        )  # her only article no longer names her
