@@ -92,7 +92,9 @@ def replace_batch(con: duckdb.DuckDBPyConnection) -> None:
         WHERE speaker_entity_id IS NOT NULL
         """
     )
-    con.execute("DELETE FROM entity_mentions WHERE article_id IN (SELECT article_id FROM batch_ids)")
+    con.execute(
+        "DELETE FROM entity_mentions WHERE article_id IN (SELECT article_id FROM batch_ids)"
+    )
     con.execute("DELETE FROM quotes WHERE article_id IN (SELECT article_id FROM batch_ids)")
     _respell(con)
     _resolution(con)
@@ -145,7 +147,9 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
         """
     )
     con.execute("DELETE FROM entities")
-    con.execute("CREATE OR REPLACE TEMP TABLE recount_entities AS SELECT NULL::VARCHAR AS entity_id")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE recount_entities AS SELECT NULL::VARCHAR AS entity_id"
+    )
     _recount(con, everything=True)
     _drop_temp(con)
 
@@ -392,12 +396,12 @@ def _count_entities(con: duckdb.DuckDBPyConnection, replacing: bool) -> None:
         return
     # A list of constants is looked up in the articles' primary key index.
     marks = ", ".join("?" * len(articles))
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE batch_dates AS "
-        "SELECT article_id, coalesce(published_at, fetched_at) AS seen FROM articles "
-        f"WHERE article_id IN ({marks})",  # noqa: S608 (placeholders only)
-        articles,
-    )
+    dates = f"""
+        CREATE OR REPLACE TEMP TABLE batch_dates AS
+        SELECT article_id, coalesce(published_at, fetched_at) AS seen FROM articles
+        WHERE article_id IN ({marks})
+        """  # noqa: S608 (placeholders only)
+    con.execute(dates, articles)
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE entity_delta AS
