@@ -205,3 +205,27 @@ def test_name_label_rules() -> None:
     assert name_label("Miami Herald", "PERSON", set()) == "ORG"
     assert name_label("Palm Bay d. Rockledge", "PERSON", set()) is None
     assert name_label("Moscow", "GPE", set()) == "GPE"
+
+
+RELATIVES = """Vice President Biden met donors in Ohio on Tuesday. His son, Hunter Biden, joined \
+the board of a gas company in 2014. Biden said he was proud of him.
+
+Bill Clinton spoke first. Mrs. Clinton then told the crowd she would win.
+
+Elizabeth Warren spoke in Boston. Sen. Warren said the bill would pass.
+"""
+
+
+def test_a_title_the_full_name_contradicts_blocks_the_link(model: str) -> None:
+    mentions = mentions_of(RELATIVES, model)
+    assert canon(mentions, "Hunter Biden") == {"Hunter Biden"}
+    assert canon(mentions, "Biden") == {"Biden"}  # the vice president is not his son
+    assert "Bill Clinton" not in canon(mentions, "Clinton")  # "Mrs." is not Bill
+    assert canon(mentions, "Warren") == {"Elizabeth Warren"}  # a rank alone blocks nothing
+
+
+def test_a_lone_surname_without_evidence_is_kept_as_a_candidate(model: str) -> None:
+    text = "Oakes said the talks had failed again, and Oakes left the room."
+    mentions = mentions_of(text, model)
+    assert {(m.text, m.label) for m in mentions} == {("Oakes", "CANDIDATE")}
+    assert not any(m.label == "PERSON" for m in mentions)  # not counted as a person here

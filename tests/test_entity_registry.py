@@ -151,6 +151,9 @@ CROSS_ARTICLE = {
     "shooting": "Keith Lamont Scott was sitting in his car when officers approached.",
     "video": "Rakeyia Scott filmed the encounter on her phone.",
     "statement": "Officer Scott said the car was stopped at a red light.",
+    "profile": "Economist Tessa Oakes has studied the port for a decade.",
+    "walkout": "Oakes said the talks had failed again, and Oakes left the room.",
+    "rumour": "Hadley said the ship would sail on Monday.",
 }
 
 
@@ -216,6 +219,19 @@ def test_a_surname_alone_joins_the_one_full_name_the_warehouse_knows(
     assert cross.execute("SELECT count(*) FROM entities WHERE canonical = 'Jansen'").fetchone() == (
         0,
     )
+
+
+def test_a_surname_an_article_could_not_vouch_for_joins_the_full_name(
+    cross: duckdb.DuckDBPyConnection,
+) -> None:
+    [analysis] = analyze_texts([CROSS_ARTICLE["walkout"]], model=nlp_warehouse.MODEL)
+    assert {m.label for m in analysis.mentions} == {"CANDIDATE"}  # no person in the article
+    assert entity_of(cross, "walkout", "Oakes") == ("Tessa Oakes", "PERSON")
+    assert cross.execute(
+        "SELECT mentions, articles FROM entities WHERE canonical = 'Tessa Oakes'"
+    ).fetchone() == (3, 2)
+    # a candidate no full name explains stays out of the people
+    assert entity_of(cross, "rumour", "Hadley") == ("Hadley", "CANDIDATE")
 
 
 def test_people_sharing_a_surname_stay_apart(cross: duckdb.DuckDBPyConnection) -> None:

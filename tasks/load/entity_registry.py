@@ -10,7 +10,11 @@ warehouse, a name is resolved to one entity, with evidence from every article:
 - **surnames linked**: a one-word person ("Kerry") whose surname the warehouse knows from
   exactly one full name, or from one full name in at least ``DOMINANT_SHARE`` of the
   articles that use one, is that person ("John Kerry"); two people sharing a surname keep two
-  entities, and the bare surname stays a third one while it is ambiguous.
+  entities, and the bare surname stays a third one while it is ambiguous;
+- **candidates**: a one-word name an article gave no evidence of a person for (label
+  ``CANDIDATE``, tasks/nlp/entities.py) votes for a label only when no article gave it a
+  real one, and is linked like a surname; unlinked, it stays a ``CANDIDATE`` entity, which
+  rankings of people and organisations leave out.
 
 ``entity_names`` holds the counts per (name, label) and the entity each name resolves to; the
 entity id is ``make_entity_id(label, canonical)`` of the resolved name (migration 0005), a hash,
@@ -254,9 +258,10 @@ def _resolution(con: duckdb.DuckDBPyConnection) -> None:
         """
         CREATE OR REPLACE TEMP TABLE name_majority AS
         SELECT name_key, any_value(surname) AS surname,
-               arg_max(label, struct_pack(m := mentions, a := articles, l := label)) AS label,
-               arg_max(canonical, struct_pack(m := mentions, a := articles, l := label))
-                   AS canonical,
+               arg_max(label, struct_pack(named := label <> 'CANDIDATE', m := mentions,
+                                          a := articles, l := label)) AS label,
+               arg_max(canonical, struct_pack(named := label <> 'CANDIDATE', m := mentions,
+                                              a := articles, l := label)) AS canonical,
                sum(articles) AS articles
         FROM (
             SELECT * FROM entity_names SEMI JOIN resolve_names USING (name_key)
@@ -285,7 +290,7 @@ def _resolution(con: duckdb.DuckDBPyConnection) -> None:
                    CASE WHEN linked THEN 'PERSON' ELSE label END AS label
             FROM (
                 SELECT n.name_key, n.canonical, n.label, f.canonical AS full_name,
-                       n.label = 'PERSON' AND NOT contains(n.name_key, ' ')
+                       n.label IN ('PERSON', 'CANDIDATE') AND NOT contains(n.name_key, ' ')
                            AND coalesce(f.share >= $share, false) AS linked
                 FROM name_majority n LEFT JOIN full_names f ON f.surname = n.name_key
                 WHERE n.name_key IN (SELECT name_key FROM resolve_names)

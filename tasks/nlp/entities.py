@@ -30,9 +30,12 @@ from newsflow.tasks.nlp.entity_lexicons import (
 from newsflow.tasks.nlp.lexicons import word_set
 from newsflow.tasks.nlp.names import (
     FEMALE_NAMES,
+    KIN_WORDS,
     MALE_NAMES,
+    TITLE_GENDERS,
     TITLE_WORDS,
     is_given_name,
+    name_gender,
     strip_titles,
 )
 from newsflow.tasks.records import Mention
@@ -42,6 +45,10 @@ DROPPED_LABELS = frozenset({"CARDINAL", "DATE", "MONEY", "PERCENT", "ORDINAL", "
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "PRODUCT", "LOC", "FAC"})
 # Other pipelines' label schemes mapped onto the English one (French, Spanish... "PER").
 LABEL_SCHEMES = {"PER": "PERSON", "MISC": "MISC"}
+# The label of a one-word name the article gives no evidence of a person for ("Oakes said"):
+# stored, not counted as a person; the warehouse makes it one when its full names tell who.
+CANDIDATE = "CANDIDATE"
+_SURNAME_SHAPE_RE = re.compile(r"(?:Mc|Mac|O'|D')?[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?")
 # Labels whose one-word mentions may be a person's surname the model mislabelled ("Trump" ORG).
 _PERSONISH_LABELS = frozenset({"PERSON", "ORG", "GPE"})
 
@@ -138,6 +145,19 @@ class EntityIndex:
     token_mention: dict[int, int] = field(default_factory=dict)  # token index -> mention index
     person_names: dict[str, str] = field(default_factory=dict)  # lower name/part -> canonical
     labels: dict[str, str] = field(default_factory=dict)  # canonical -> cluster label
+    # one-word names with no evidence of a person here (``CANDIDATE``), kept for the warehouse
+    candidates: list[Mention] = field(default_factory=list)
+
+    def stored_mentions(self) -> list[Mention]:
+        """The mentions to store, in text order: names, then the candidates no name of the
+        quote stage has taken over since (a speaker it added at the same words)."""
+        taken = [(m.start_char, m.end_char) for m in self.mentions]
+        free = [
+            c
+            for c in self.candidates
+            if not any(s < c.end_char and c.start_char < e for s, e in taken)
+        ]
+        return sorted([*self.mentions, *free], key=lambda m: m.start_char)
 
     def mention_at(self, token_index: int) -> Mention | None:
         idx = self.token_mention.get(token_index)
@@ -312,13 +332,20 @@ def extract_mentions(doc: Doc) -> EntityIndex:
     canon = _canonicalise(doc_text, mentions, bases)
     labels = _cluster_labels(mentions, canon)
     _revise_lone_names(doc, mentions, canon, labels)
-    keep = [i for i, c in enumerate(canon) if labels[c.lower()]]
+    candidates = [
+        Mention(
+            text=m.text, label=CANDIDATE, canonical=c, start_char=m.start_char, end_char=m.end_char
+        )
+        for m, c in zip(mentions, canon, strict=True)
+        if labels[c.lower()] == CANDIDATE
+    ]
+    keep = [i for i, c in enumerate(canon) if labels[c.lower()] not in ("", CANDIDATE)]
     mentions = [mentions[i] for i in keep]
     kept_spans = [kept_spans[i] for i in keep]
     bases = [bases[i] for i in keep]
     canon = [canon[i] for i in keep]
-    labels = {c: label for c, label in labels.items() if label}
-    index = EntityIndex(mentions=mentions, labels=labels)
+    labels = {c: label for c, label in labels.items() if label not in ("", CANDIDATE)}
+    index = EntityIndex(mentions=mentions, labels=labels, candidates=candidates)
     person_keys: dict[str, set[str]] = defaultdict(set)
     for i, (mention, span) in enumerate(zip(mentions, kept_spans, strict=True)):
         mention.canonical = canon[i]
@@ -464,9 +491,13 @@ def _revise_lone_names(
     doc: Doc, mentions: list[Mention], canon: list[str], labels: dict[str, str]
 ) -> None:
     """One-word "people" that no full name in the article explains need evidence: a title in
-    front ("President Trump", "Mr. Assad") or a given name; known organisations become ORG,
-    the rest (a platform, a town, a common word the model guessed at) are dropped (label "")."""
+    front ("President Trump", "Mr. Assad") or a given name; known organisations become ORG.
+    The rest may be a surname the warehouse knows from other articles ("Jansen said") or a
+    platform, a town, a common word the model guessed at: one shaped like a surname becomes
+    a ``CANDIDATE`` (not a person here, linked across articles when the warehouse's full
+    names make it unambiguous), others are dropped (label "")."""
     titled: set[str] = set()
+    canonical_of = {c.lower(): c for c in canon}
     for m, c in zip(mentions, canon, strict=True):
         if labels[c.lower()] != "PERSON" or " " in c:
             continue
@@ -480,7 +511,7 @@ def _revise_lone_names(
         if _key(c) in KNOWN_ORGS:
             labels[c] = "ORG"
         elif c not in titled and not is_given_name(c):
-            labels[c] = ""
+            labels[c] = CANDIDATE if _SURNAME_SHAPE_RE.fullmatch(canonical_of[c]) else ""
 
 
 def _alias_extension(text: str, start: int, end: int) -> tuple[int, str] | None:
@@ -602,7 +633,7 @@ def _canonicalise(text: str, mentions: list[Mention], bases: list[str]) -> list[
             if len(roots) == 1:
                 union(next(iter(roots)), i)
 
-    _link_person_names(mentions, forms, find, union, _rank_titled(text, mentions))
+    _link_person_names(mentions, forms, find, union, _titles(text, mentions))
 
     # The cluster's name: the longest (then most frequent) form, aliases resolved.
     members: dict[int, list[int]] = defaultdict(list)
@@ -626,19 +657,44 @@ def _name_length(form: str) -> int:
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "former", "late"})
 
 
-def _rank_titled(text: str, mentions: list[Mention]) -> list[bool]:
-    """Whether each mention carries a rank ("Vice President Biden", "Sen. Warren"), in its
-    span or in the words right before it."""
-    flags = []
+@dataclass(slots=True)
+class _Titles:
+    """What the words around one mention say of the person: a rank ("Vice President", "Sen."),
+    a gender ("Mrs.", "Congressman") and a family role ("his son Hunter Biden")."""
+
+    ranked: bool = False
+    gender: str | None = None
+    kin: bool = False
+
+
+def _titles(text: str, mentions: list[Mention]) -> list[_Titles]:
+    """The titles of each mention, in its span or in the words right before it."""
+    out = []
     for m in mentions:
         before = text[max(0, m.start_char - 30) : m.start_char].split()[-3:]
         inside = m.text.split(" ")[:-1]
         words = [w.lower().rstrip(".,") for w in [*before, *inside]]
-        flags.append(any(w in TITLE_WORDS and w not in _HONORIFICS for w in words))
-    return flags
+        genders = {TITLE_GENDERS[w] for w in words if w in TITLE_GENDERS}
+        out.append(
+            _Titles(
+                ranked=any(w in TITLE_WORDS and w not in _HONORIFICS for w in words),
+                gender=genders.pop() if len(genders) == 1 else None,
+                kin=any(w.lower().strip(".,;:") in KIN_WORDS for w in before[-2:]),
+            )
+        )
+    return out
 
 
-def _link_person_names(mentions, forms, find, union, ranked: list[bool]) -> None:
+def _title_conflict(short: _Titles, full: _Titles, full_name: str) -> bool:
+    """A shorter name cannot be this full name: "Mrs. Clinton" is no "Bill Clinton", and
+    "Vice President Biden" is no "Hunter Biden" the article introduces as a son."""
+    gender = full.gender or name_gender(full_name)
+    if short.gender and gender and short.gender != gender:
+        return True
+    return short.ranked and full.kin
+
+
+def _link_person_names(mentions, forms, find, union, titles: list[_Titles]) -> None:
     """Join surnames and first names to the full name they abbreviate, when unambiguous.
 
     Full names with the same first and last word are one person ("Donald J. Trump").
@@ -647,7 +703,8 @@ def _link_person_names(mentions, forms, find, union, ranked: list[bool]) -> None
     A multi-word surname form joins whatever the model labelled it ("Van Dam" as a work of
     art), a one-word one only when it is labelled like a name. A surname with a rank ("Vice
     President Biden") prefers a full name given a rank too ("Vice President Joe Biden") over
-    a relative named plainly ("Hunter Biden").
+    a relative named plainly ("Hunter Biden"), and never joins a full name its titles
+    contradict (``_title_conflict``): then it stays a name of its own.
     """
     full: list[int] = []
     for i, m in enumerate(mentions):
@@ -671,20 +728,34 @@ def _link_person_names(mentions, forms, find, union, ranked: list[bool]) -> None
     def full_roots() -> set[int]:
         return {find(j) for j in heads}
 
+    def cluster_titles(i: int) -> _Titles:
+        """What any mention of ``i``'s cluster says of the person."""
+        same = [t for k, t in enumerate(titles) if find(k) == find(i)]
+        genders = {t.gender for t in same if t.gender}
+        return _Titles(
+            ranked=any(t.ranked for t in same),
+            gender=genders.pop() if len(genders) == 1 else None,
+            kin=any(t.kin for t in same),
+        )
+
+    full_titles = {j: cluster_titles(j) for j in full}
     for i, m in enumerate(mentions):
         key = _key(forms[i])
         n_words = len(key.split(" "))
         if key in ALIASES or (n_words == 1 and m.label not in _PERSONISH_LABELS):
             continue
         candidates = []
-        ranked_roots = {find(k) for k, flag in enumerate(ranked) if flag}
+        ranked_roots = {find(k) for k, t in enumerate(titles) if t.ranked}
+        own = cluster_titles(i)
         for j in full:
             if j == i or len(forms[j].split(" ")) <= n_words:
                 continue
             first_name = n_words == 1 and _key(forms[j]).split(" ")[0] == key
             if first_name and m.label != "PERSON" and not is_given_name(key):
                 continue  # "Apple" is no first name of "Apple Watches"
-            if key in shorter_of[j] or first_name:
+            if (key in shorter_of[j] or first_name) and not _title_conflict(
+                own, full_titles[j], forms[j]
+            ):
                 candidates.append(j)
         if find(i) in ranked_roots and any(find(j) in ranked_roots for j in candidates):
             candidates = [j for j in candidates if find(j) in ranked_roots]

@@ -163,6 +163,36 @@ TITLE_WORDS = word_set(
 _NATIONALITY_SUFFIXES = ("an", "ese", "ish", "ian", "i", "ic", "ch")
 
 
+# Titles that say a person's gender: "Mrs. Clinton" cannot shorten "Bill Clinton".
+TITLE_GENDERS: dict[str, str] = dict.fromkeys(
+    word_set(
+        """
+        mr sir lord king prince father brother congressman chairman spokesman businessman
+        councilman alderman assemblyman
+        """
+    ),
+    "m",
+) | dict.fromkeys(
+    word_set(
+        """
+        mrs ms miss madam lady dame queen princess sister congresswoman chairwoman
+        spokeswoman businesswoman councilwoman alderwoman assemblywoman
+        """
+    ),
+    "f",
+)
+
+# Family roles that introduce a relative ("his son, Hunter Biden"): not the titled person.
+KIN_WORDS = word_set(
+    """
+    son sons daughter daughters wife husband brother sister father mother dad mom mum
+    uncle aunt nephew niece cousin grandson granddaughter grandfather grandmother stepson
+    stepdaughter stepfather stepmother widow widower fiancé fiance fiancée fiancee
+    girlfriend boyfriend
+    """
+)
+
+
 def strip_titles(name: str) -> str:
     """Remove leading titles: "Russian Foreign Minister Sergei Lavrov" -> "Sergei Lavrov"."""
     words = name.split(" ")

@@ -102,10 +102,10 @@ def analyze_texts(
         for i, doc in zip(indexes, docs, strict=True):
             entities = extract_mentions(doc)
             analysis = analyses[i]
-            analysis.mentions = entities.mentions
             analysis.model = pipeline
             if languages[i] == ENGLISH:
                 analysis.quotes = extract_quotes(doc, entities)  # may add persons NER missed
+            analysis.mentions = entities.stored_mentions()
     return analyses
 
 
