@@ -8,7 +8,7 @@ from newsflow.tasks.nlp.entities import (
     name_label,
     surname_forms,
 )
-from newsflow.tasks.nlp.names import strip_titles
+from newsflow.tasks.nlp.names import is_first_name, is_given_name, strip_titles
 from newsflow.tasks.nlp.pipeline import analyze_text
 from newsflow.tasks.records import Mention
 
@@ -229,3 +229,10 @@ def test_a_lone_surname_without_evidence_is_kept_as_a_candidate(model: str) -> N
     mentions = mentions_of(text, model)
     assert {(m.text, m.label) for m in mentions} == {("Oakes", "CANDIDATE")}
     assert not any(m.label == "PERSON" for m in mentions)  # not counted as a person here
+
+
+def test_the_worlds_first_names_are_evidence_of_a_person_only_before_a_surname() -> None:
+    assert looks_like_person("Sheryl Crow") and looks_like_person("Pavle Petrovic")
+    assert not looks_like_person("Grant Park")  # a common word first
+    assert not looks_like_person("Hong Kong")  # a name of both genders
+    assert is_first_name("Merav") and not is_given_name("Merav")  # never alone

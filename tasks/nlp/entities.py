@@ -34,6 +34,7 @@ from newsflow.tasks.nlp.names import (
     MALE_NAMES,
     TITLE_GENDERS,
     TITLE_WORDS,
+    is_first_name,
     is_given_name,
     name_gender,
     strip_titles,
@@ -277,7 +278,7 @@ def looks_like_person(name: str) -> bool:
     """A common given name then one or two capitalised words (particles and initials
     allowed), none of them the head word of an organisation or place."""
     words = name.split(" ")
-    if not 2 <= len(words) <= 4 or not is_given_name(words[0]) or _key(name) in ALIASES:
+    if not 2 <= len(words) <= 4 or not is_first_name(words[0]) or _key(name) in ALIASES:
         return False
     for w in words[1:]:
         low = w.lower().rstrip(".")

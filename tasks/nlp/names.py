@@ -12,6 +12,11 @@ Arabic, Turkish, Persian, South Asian, African, Latin American, East Asian roman
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
+import gender_guesser.detector
+
 from newsflow.tasks.nlp.lexicons import word_set
 
 FEMALE_NAMES = word_set(
@@ -117,6 +122,40 @@ _AMBIGUOUS_GIVEN = word_set(
     grant miles taylor morgan dakota kai jesus
     """
 )
+
+
+COMMON_WORDS_FILE = Path(__file__).parent / "data" / "common_words.txt"
+
+
+@functools.cache
+def common_words() -> frozenset[str]:
+    """Words news writes in lower case at least as often as capitalised (from PolNeAR train
+    text, ``make train-entities``)."""
+    return frozenset(COMMON_WORDS_FILE.read_text(encoding="utf-8").split())
+
+
+@functools.cache
+def _first_names() -> frozenset[str]:
+    """gender-guesser's first names of one clear gender (about 38,000, from many countries),
+    less the common words ("Will", "Grant") and names used by both genders ("Casey", "San")."""
+    detector = gender_guesser.detector.Detector(case_sensitive=False)
+    common = common_words()
+    return frozenset(
+        low
+        for name in detector.names
+        if (low := name.lower()) not in common
+        and len(low) > 2
+        and detector.get_gender(name) in ("male", "female")
+    )
+
+
+def is_first_name(word: str) -> bool:
+    """A first name from our lists or from the world's first names: evidence that a two-word
+    name the model called a place or an organisation ("Sheryl Crow", "Pavle Petrovic")
+    names a person. Broader than ``is_given_name``, so used only for the first of several
+    words, never for a name alone."""
+    low = word.lower().strip(".")
+    return is_given_name(word) or (low not in _AMBIGUOUS_GIVEN and low in _first_names())
 
 
 def is_given_name(word: str) -> bool:
