@@ -236,3 +236,21 @@ def test_the_worlds_first_names_are_evidence_of_a_person_only_before_a_surname()
     assert not looks_like_person("Grant Park")  # a common word first
     assert not looks_like_person("Hong Kong")  # a name of both genders
     assert is_first_name("Merav") and not is_given_name("Merav")  # never alone
+
+
+def test_a_full_name_the_model_missed_is_recovered_for_its_surname(model: str) -> None:
+    # the model tags "Parise" but not "Zach Parise" in the scoring line
+    mentions = mentions_of(
+        "Goals: Zach Parise 2, Eric Staal. Parise said the team played well.", model
+    )
+    assert canon(mentions, "Zach Parise") == {"Zach Parise"}
+    assert canon(mentions, "Parise") == {"Zach Parise"}
+
+
+def test_headline_clauses_categories_states_common_words_and_venues() -> None:
+    assert name_label("Thibaut Courtois to Real Madrid", "ORG", set()) is None
+    assert name_label("Group A", "ORG", set()) is None
+    assert name_label("NJ", "ORG", set()) == "GPE"
+    assert name_label("Terror", "ORG", set()) is None  # news writes "terror" in lower case
+    assert name_label("Kremlin", "ORG", set()) == "ORG"
+    assert name_label("PNC Music Pavilion", "ORG", set()) == "FAC"

@@ -26,6 +26,8 @@ from newsflow.tasks.nlp.entity_lexicons import (
     ORG_HEAD_WORDS,
     PLACE_HEAD_WORDS,
     PRODUCT_WORDS,
+    US_STATE_CODES,
+    VENUE_HEAD_WORDS,
 )
 from newsflow.tasks.nlp.lexicons import word_set
 from newsflow.tasks.nlp.names import (
@@ -34,6 +36,7 @@ from newsflow.tasks.nlp.names import (
     MALE_NAMES,
     TITLE_GENDERS,
     TITLE_WORDS,
+    common_words,
     is_first_name,
     is_given_name,
     name_gender,
@@ -328,6 +331,7 @@ def extract_mentions(doc: Doc) -> EntityIndex:
         bases.append(base)
         kept_spans.append(span)
 
+    _recover_full_names(doc, doc_text, mentions, bases, kept_spans)
     _join_teams(doc, doc_text, mentions, bases, kept_spans)
     _people_by_surname(mentions, bases)
     canon = _canonicalise(doc_text, mentions, bases)
@@ -366,6 +370,8 @@ def extract_mentions(doc: Doc) -> EntityIndex:
 
 
 _POSSESSIVE_INSIDE_RE = re.compile(r"['’]s ")
+# Lower-case words that join a clause, never a name: a title-case headline ran into one span.
+_CLAUSE_WORDS = frozenset({"to", "after", "with", "from", "by", "as", "vs", "at", "into", "over"})
 
 
 def _is_acronym(word: str) -> bool:
@@ -450,6 +456,20 @@ def name_label(name: str, label: str, lower_words: set[str]) -> str | None:
         return None
     if label == "PERSON" and any(w.islower() and w not in NAME_PARTICLES for w in words):
         return None  # "Palm Bay d. Rockledge", "Man shot"
+    if label in ("PERSON", "ORG") and any(w in _CLAUSE_WORDS for w in words[1:-1]):
+        return None  # a headline's clause: "Thibaut Courtois to Real Madrid"
+    if label in ("PERSON", "ORG") and len(words) > 1 and re.fullmatch(r"[A-Z]", words[-1]):
+        return None  # a category: "Group A", "Path C"
+    if len(words) == 1 and name in US_STATE_CODES:
+        return "GPE"  # "Holmdel, NJ"
+    if (
+        len(words) == 1
+        and label in ("PERSON", "ORG")
+        and low[0] in common_words()
+        and low[0] not in KNOWN_ORGS
+        and not _is_acronym(name)
+    ):
+        return None  # a capitalised common word: "Terror", "Streets"
     if len(words) == 1 and (
         low[0] in NON_NAME_ABBREVIATIONS or (low[0] in lower_words and not _is_acronym(name))
     ):
@@ -468,7 +488,49 @@ def name_label(name: str, label: str, lower_words: set[str]) -> str | None:
         return "ORG"
     if label == "PERSON" and low[-1] in PLACE_HEAD_WORDS:
         return "LOC"
+    if label in ("PERSON", "ORG") and low[-1] in VENUE_HEAD_WORDS:
+        return "FAC"  # "PNC Music Pavilion", "KeyBank Arena": a building, not its owner
     return label
+
+
+def _recover_full_names(
+    doc: Doc, text: str, mentions: list[Mention], bases: list[str], spans: list[Span]
+) -> None:
+    """A person named by surname alone ("Parise") whose full name the model missed ("Zach
+    Parise" where the text introduces him) gets it back: a first name right before the same
+    surname, anywhere in the text, is a mention of that person."""
+    surnames = {
+        b
+        for m, b in zip(mentions, bases, strict=True)
+        if m.label == "PERSON" and _SURNAME_SHAPE_RE.fullmatch(b)
+    }
+    found: list[tuple[int, int]] = []
+    for surname in surnames:
+        pattern = rf"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?) (?:[A-Z]\. )?{re.escape(surname)}\b"
+        for match in re.finditer(pattern, text):
+            if not is_first_name(match.group(1)):
+                continue
+            start, end = match.span()
+            if any(
+                m.start_char < end and start < m.end_char and " " in bases[k]
+                for k, m in enumerate(mentions)
+            ):
+                continue  # already inside a longer name
+            found.append((start, end))
+    for start, end in found:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            continue
+        inside = [k for k, m in enumerate(mentions) if start <= m.start_char and m.end_char <= end]
+        for k in reversed(inside):
+            del mentions[k], bases[k], spans[k]
+        at = bisect.bisect_left([m.start_char for m in mentions], start)
+        name = text[start:end]
+        mentions.insert(
+            at, Mention(text=name, label="PERSON", canonical=name, start_char=start, end_char=end)
+        )
+        bases.insert(at, name)
+        spans.insert(at, span)
 
 
 def _people_by_surname(mentions: list[Mention], bases: list[str]) -> None:
