@@ -254,3 +254,12 @@ def test_headline_clauses_categories_states_common_words_and_venues() -> None:
     assert name_label("Terror", "ORG", set()) is None  # news writes "terror" in lower case
     assert name_label("Kremlin", "ORG", set()) == "ORG"
     assert name_label("PNC Music Pavilion", "ORG", set()) == "FAC"
+
+
+def test_a_plural_name_is_a_team_and_a_modifying_acronym_no_name(model: str) -> None:
+    teams = mentions_of("The Redskins beat the Chargers 24-10 on Sunday in Washington.", model)
+    assert ("Redskins", "ORG") in {(m.canonical, m.label) for m in teams}  # not a lone person
+    cars = mentions_of(
+        "The new model offers an AWD system, and the RWD layout stays. The FBI agents left.", model
+    )
+    assert {m.canonical for m in cars} == {"FBI"}  # a known organisation as a modifier stays

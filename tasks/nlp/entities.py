@@ -302,6 +302,8 @@ def extract_mentions(doc: Doc) -> EntityIndex:
     mentions: list[Mention] = []
     bases: list[str] = []
     kept_spans: list[Span] = []
+    modifiers: set[str] = set()  # acronyms seen modifying a common noun
+    named: set[str] = set()  # names seen otherwise
     for span in spans:
         trimmed = _trim_span(span, doc_text)
         if trimmed is None:
@@ -325,12 +327,21 @@ def extract_mentions(doc: Doc) -> EntityIndex:
         label = name_label(base, label, lower_words)
         if label is None:
             continue
+        if label == "ORG" and _modifier_acronym(span, base):
+            modifiers.add(base)
+        else:
+            named.add(base)
+        if label in _TEAM_LABELS and _plural_name(span, base):
+            label = "ORG"  # "the Redskins", "Chargers": a team or band, whatever the guess
         mentions.append(
             Mention(text=text, label=label, canonical=base, start_char=start, end_char=end)
         )
         bases.append(base)
         kept_spans.append(span)
 
+    for k in reversed(range(len(mentions))):  # only ever "AWD system", "IPO filing"
+        if bases[k] in modifiers - named:
+            del mentions[k], bases[k], kept_spans[k]
     _recover_full_names(doc, doc_text, mentions, bases, kept_spans)
     _join_teams(doc, doc_text, mentions, bases, kept_spans)
     _people_by_surname(mentions, bases)
@@ -531,6 +542,38 @@ def _recover_full_names(
         )
         bases.insert(at, name)
         spans.insert(at, span)
+
+
+def _modifier_acronym(span: Span, base: str) -> bool:
+    """An acronym used as a modifier of a common noun ("AWD system", "IPO filing"): a
+    feature or a term, unless it is a known organisation or alias ("FBI agents")."""
+    tokens = [t for t in span if t.text == base]
+    return (
+        len(tokens) == 1
+        and _is_acronym(base)
+        and _key(base) not in KNOWN_ORGS
+        and _key(base) not in ALIASES
+        and tokens[0].dep_ in ("compound", "amod", "nmod")
+        and tokens[0].head.text.islower()
+    )
+
+
+# Labels a plural one-word name gets wrong: teams and bands are neither places nor products.
+_TEAM_LABELS = frozenset({"PERSON", "PRODUCT", "LOC", "GPE"})
+
+
+def _plural_name(span: Span, base: str) -> bool:
+    """A one-word plural proper noun ("Redskins", "Clippers") that is no country
+    ("Philippines") or known alias."""
+    words = [t for t in span if t.text[:1].isupper()]
+    return (
+        " " not in base
+        and len(words) == 1
+        and words[0].tag_ == "NNPS"
+        and base.endswith("s")
+        and _key(base) not in COUNTRIES
+        and _key(base) not in ALIASES
+    )
 
 
 def _people_by_surname(mentions: list[Mention], bases: list[str]) -> None:
