@@ -263,3 +263,9 @@ def test_a_plural_name_is_a_team_and_a_modifying_acronym_no_name(model: str) -> 
         "The new model offers an AWD system, and the RWD layout stays. The FBI agents left.", model
     )
     assert {m.canonical for m in cars} == {"FBI"}  # a known organisation as a modifier stays
+
+
+def test_a_person_of_common_words_only_is_no_person() -> None:
+    assert name_label("Grocery Store", "PERSON", set()) is None
+    assert name_label("Fact Checker", "PERSON", set()) is None
+    assert name_label("Mark Hill", "PERSON", set()) == "PERSON"  # a given name first

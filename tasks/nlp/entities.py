@@ -474,6 +474,13 @@ def name_label(name: str, label: str, lower_words: set[str]) -> str | None:
     if len(words) == 1 and name in US_STATE_CODES:
         return "GPE"  # "Holmdel, NJ"
     if (
+        label == "PERSON"
+        and len(words) > 1
+        and not is_given_name(words[0])
+        and all(w in common_words() for w in low)
+    ):
+        return None  # common words in title case: "Grocery Store", "Fact Checker"
+    if (
         len(words) == 1
         and label in ("PERSON", "ORG")
         and low[0] in common_words()
