@@ -269,3 +269,15 @@ def test_a_person_of_common_words_only_is_no_person() -> None:
     assert name_label("Grocery Store", "PERSON", set()) is None
     assert name_label("Man Shot", "PERSON", set()) is None  # a title-case headline
     assert name_label("Mark Hill", "PERSON", set()) == "PERSON"  # a given name first
+
+
+def test_an_organisations_short_name_joins_its_longer_name(model: str) -> None:
+    senate = "The Nigerian Senate passed the bill on Tuesday. The Senate later adjourned until May."
+    assert canon(mentions_of(senate, model), "Senate") == {"Nigerian Senate"}
+    company = "McClatchy Co. filed for bankruptcy. McClatchy owns 30 newspapers."
+    assert canon(mentions_of(company, model), "McClatchy") == {"McClatchy Co"}
+
+
+def test_a_lower_case_verb_is_no_title(model: str) -> None:
+    text = "We all miss Steve so much, Benioff said of Apple founder Steve Jobs."
+    assert canon(mentions_of(text, model), "Steve") == {"Steve Jobs"}  # "miss", not "Miss"

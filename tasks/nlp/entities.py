@@ -746,6 +746,7 @@ def _canonicalise(text: str, mentions: list[Mention], bases: list[str]) -> list[
             if len(roots) == 1:
                 union(next(iter(roots)), i)
 
+    _link_org_names(mentions, forms, find, union)
     _link_person_names(mentions, forms, find, union, _titles(text, mentions))
 
     # The cluster's name: the longest (then most frequent) form, aliases resolved.
@@ -759,6 +760,51 @@ def _canonicalise(text: str, mentions: list[Mention], bases: list[str]) -> list[
         for i in idxs:
             result[i] = name
     return result
+
+
+_CORPORATE_SUFFIXES = frozenset(
+    {"co", "inc", "corp", "corporation", "ltd", "llc", "plc", "group", "company", "holdings"}
+)
+
+
+def _link_org_names(mentions: list[Mention], forms: list[str], find, union) -> None:
+    """Join an organisation's short name to the one longer name of the article it shortens:
+    without a place or nationality in front ("Senate" of "Nigerian Senate", "Chronicle" of
+    "San Francisco Chronicle", "Taliban" of "Afghan Taliban") or a corporate suffix behind
+    ("McClatchy" of "McClatchy Co.", "Edmunds" of "Edmunds.com")."""
+    places = {_key(f) for m, f in zip(mentions, forms, strict=True) if m.label in ("GPE", "NORP")}
+    orgs = [i for i, m in enumerate(mentions) if m.label == "ORG"]
+    for i in orgs:
+        short = forms[i].split(" ")
+        roots = set()
+        for j in orgs:
+            longer = forms[j].split(" ")
+            if len(longer) <= len(short) and not forms[j].endswith(".com"):
+                continue
+            head, tail = longer[: len(longer) - len(short)], longer[len(longer) - len(short) :]
+            prefixed = (
+                head
+                and tail == short
+                and (_key(" ".join(head)) in places or _is_nationality(" ".join(head)))
+            )
+            suffixed = longer[: len(short)] == short and (
+                all(_key(w) in _CORPORATE_SUFFIXES for w in longer[len(short) :])
+                and len(longer) > len(short)
+            )
+            dotcom = forms[j] == forms[i] + ".com"
+            if prefixed or suffixed or dotcom:
+                roots.add(find(j))
+        if len(roots) == 1:
+            union(roots.pop(), i)
+
+
+def _is_nationality(words: str) -> bool:
+    """ "Afghan", "Chinese", "Nigerian": one capitalised word of a people."""
+    return (
+        " " not in words
+        and words[:1].isupper()
+        and words.lower().endswith(("an", "ese", "ish", "i", "ian"))
+    )
 
 
 def _name_length(form: str) -> int:
@@ -787,7 +833,8 @@ def _titles(text: str, mentions: list[Mention]) -> list[_Titles]:
         before = text[max(0, m.start_char - 30) : m.start_char].split()[-3:]
         inside = m.text.split(" ")[:-1]
         words = [w.lower().rstrip(".,") for w in [*before, *inside]]
-        genders = {TITLE_GENDERS[w] for w in words if w in TITLE_GENDERS}
+        capitalised = [w.rstrip(".,") for w in [*before, *inside] if w[:1].isupper()]
+        genders = {TITLE_GENDERS[w.lower()] for w in capitalised if w.lower() in TITLE_GENDERS}
         out.append(
             _Titles(
                 ranked=any(w in TITLE_WORDS and w not in _HONORIFICS for w in words),
