@@ -70,7 +70,7 @@ PLACE_HEAD_WORDS = word_set(
     """
     street road avenue square county city town village park river lake mountain mount
     airport station bridge island islands bay valley falls beach drive lane boulevard
-    heights hills springs harbor harbour port
+    heights hills springs harbor harbour port north south east west
     """
 )
 

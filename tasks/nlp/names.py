@@ -155,6 +155,8 @@ def is_first_name(word: str) -> bool:
     names a person. Broader than ``is_given_name``, so used only for the first of several
     words, never for a name alone."""
     low = word.lower().strip(".")
+    if "-" in low.strip("-"):  # "Jo-Wilfried", "Eva-Marie"
+        return all(is_first_name(part) for part in low.split("-"))
     return is_given_name(word) or (low not in _AMBIGUOUS_GIVEN and low in _first_names())
 
 
