@@ -281,3 +281,8 @@ def test_an_organisations_short_name_joins_its_longer_name(model: str) -> None:
 def test_a_lower_case_verb_is_no_title(model: str) -> None:
     text = "We all miss Steve so much, Benioff said of Apple founder Steve Jobs."
     assert canon(mentions_of(text, model), "Steve") == {"Steve Jobs"}  # "miss", not "Miss"
+
+
+def test_a_place_word_last_makes_a_place_unless_a_given_name_comes_first() -> None:
+    assert name_label("Yobe North", "PERSON", set()) == "LOC"
+    assert name_label("Nathan Lane", "PERSON", set()) == "PERSON"

@@ -504,8 +504,8 @@ def name_label(name: str, label: str, lower_words: set[str]) -> str | None:
         return "EVENT"
     if label == "PERSON" and low[-1] in ORG_HEAD_WORDS:
         return "ORG"
-    if label == "PERSON" and low[-1] in PLACE_HEAD_WORDS:
-        return "LOC"
+    if label == "PERSON" and low[-1] in PLACE_HEAD_WORDS and not is_given_name(words[0]):
+        return "LOC"  # "Yobe North", "Palm Drive"; "Kanye West" and "Nathan Lane" stay
     if label in ("PERSON", "ORG") and low[-1] in VENUE_HEAD_WORDS:
         return "FAC"  # "PNC Music Pavilion", "KeyBank Arena": a building, not its owner
     return label
