@@ -286,3 +286,10 @@ def test_a_lower_case_verb_is_no_title(model: str) -> None:
 def test_a_place_word_last_makes_a_place_unless_a_given_name_comes_first() -> None:
     assert name_label("Yobe North", "PERSON", set()) == "LOC"
     assert name_label("Nathan Lane", "PERSON", set()) == "PERSON"
+
+
+def test_a_companys_name_before_a_products_is_a_product() -> None:
+    assert name_label("Apple Arcade", "ORG", set()) == "PRODUCT"
+    assert name_label("Amazon Music Unlimited", "ORG", set()) == "PRODUCT"
+    assert name_label("NBC Sports", "ORG", set()) == "ORG"
+    assert name_label("Google Inc", "ORG", set()) == "ORG"

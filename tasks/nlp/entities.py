@@ -381,6 +381,8 @@ def extract_mentions(doc: Doc) -> EntityIndex:
 
 
 _POSSESSIVE_INSIDE_RE = re.compile(r"['’]s ")
+# Last words of an outlet's or a company's division ("NBC Sports", "ESPN Radio").
+_OUTLET_HEADS = frozenset({"sports", "radio", "tv", "television", "channel", "cloud", "research"})
 # Lower-case words that join a clause, never a name: a title-case headline ran into one span.
 _CLAUSE_WORDS = frozenset({"to", "after", "with", "from", "by", "as", "vs", "at", "into", "over"})
 
@@ -496,6 +498,13 @@ def name_label(name: str, label: str, lower_words: set[str]) -> str | None:
         return "PRODUCT"
     if _key(name) in KNOWN_ORGS:
         return "ORG"
+    if (
+        label == "ORG"
+        and len(words) > 1
+        and low[0] in KNOWN_ORGS
+        and low[-1] not in ORG_HEAD_WORDS | _CORPORATE_SUFFIXES | NOT_PERSON_WORDS | _OUTLET_HEADS
+    ):
+        return "PRODUCT"  # a company's name before a product's: "Apple Arcade", "Amazon Music"
     if _key(name) in COUNTRIES and label in ("ORG", "PERSON"):
         return "GPE"  # a national team, or "Jordan"/"Georgia" guessed as a person
     if any(c in name for c in ",:;|@/") or "_" in name:
