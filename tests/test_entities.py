@@ -293,3 +293,7 @@ def test_a_companys_name_before_a_products_is_a_product() -> None:
     assert name_label("Amazon Music Unlimited", "ORG", set()) == "PRODUCT"
     assert name_label("NBC Sports", "ORG", set()) == "ORG"
     assert name_label("Google Inc", "ORG", set()) == "ORG"
+
+
+def test_two_places_joined_by_a_hyphen_are_no_organisation() -> None:
+    assert name_label("U.S.-Mexico", "ORG", set()) is None

@@ -473,6 +473,8 @@ def name_label(name: str, label: str, lower_words: set[str]) -> str | None:
         return None  # a headline's clause: "Thibaut Courtois to Real Madrid"
     if label in ("PERSON", "ORG") and len(words) > 1 and re.fullmatch(r"[A-Z]", words[-1]):
         return None  # a category: "Group A", "Path C"
+    if "-" in name and all(_key(p) in COUNTRIES or _key(p) in ALIASES for p in name.split("-")):
+        return None  # "U.S.-Mexico" (border, talks): two places, no organisation
     if len(words) == 1 and name in US_STATE_CODES:
         return "GPE"  # "Holmdel, NJ"
     if (
@@ -523,13 +525,16 @@ def name_label(name: str, label: str, lower_words: set[str]) -> str | None:
 def _recover_full_names(
     doc: Doc, text: str, mentions: list[Mention], bases: list[str], spans: list[Span]
 ) -> None:
-    """A person named by surname alone ("Parise") whose full name the model missed ("Zach
-    Parise" where the text introduces him) gets it back: a first name right before the same
-    surname, anywhere in the text, is a mention of that person."""
+    """A person named by surname alone ("Parise", or "Vogel" the model took for an
+    organisation) whose full name the model missed ("Zach Parise" where the text introduces
+    him) gets it back: a first name right before the same surname, anywhere in the text, is
+    a mention of that person."""
     surnames = {
         b
         for m, b in zip(mentions, bases, strict=True)
-        if m.label == "PERSON" and _SURNAME_SHAPE_RE.fullmatch(b)
+        if m.label in _PERSONISH_LABELS
+        and _SURNAME_SHAPE_RE.fullmatch(b)
+        and _key(b) not in KNOWN_ORGS | COUNTRIES
     }
     found: list[tuple[int, int]] = []
     for surname in surnames:
