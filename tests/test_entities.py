@@ -297,3 +297,13 @@ def test_a_companys_name_before_a_products_is_a_product() -> None:
 
 def test_two_places_joined_by_a_hyphen_are_no_organisation() -> None:
     assert name_label("U.S.-Mexico", "ORG", set()) is None
+
+
+def test_a_title_closing_an_organisation_belongs_to_the_person_after_it(model: str) -> None:
+    text = (
+        "The House of Representatives Speaker Yakubu Dogara answered the questions of the "
+        "Department of State officials on Tuesday."
+    )
+    names = {(m.canonical, m.label) for m in mentions_of(text, model)}
+    assert ("House of Representatives", "ORG") in names
+    assert ("Department of State", "ORG") in names  # "State" after "of" is the name's

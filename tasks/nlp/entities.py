@@ -110,6 +110,7 @@ _ABBREV_RE = re.compile(r"^(?:[A-Z]\.)+[A-Z]?\.?$")
 _DATELINE_AFTER_RE = re.compile(
     r"(?:,\s*[A-Z][A-Za-z. ]{1,20})?\s*(?:\([^)\n]{1,40}\)\s*)?[—–-]+\s"
 )
+_NEXT_NAME_RE = re.compile(r"\.? [A-Z][a-z]")
 _NEXT_WORDS_RE = re.compile(r" ((?:[A-Z][a-z]+)(?: (?:of|and|the|[A-Z][a-z]+)){0,3})")
 MIN_FUZZY_NAME = 7  # shorter names are too alike ("Kahn", "Khan") to forgive a typo
 _MINOR_WORDS = frozenset({"of", "the", "and", "for", "to", "in", "on", "de", "&"})
@@ -383,6 +384,8 @@ def extract_mentions(doc: Doc) -> EntityIndex:
 _POSSESSIVE_INSIDE_RE = re.compile(r"['’]s ")
 # Last words of an outlet's or a company's division ("NBC Sports", "ESPN Radio").
 _OUTLET_HEADS = frozenset({"sports", "radio", "tv", "television", "channel", "cloud", "research"})
+# Titles that may close an organisation's span before the person who holds them.
+_TRAILING_TITLES = TITLE_WORDS | {"rt", "hon"}
 # Lower-case words that join a clause, never a name: a title-case headline ran into one span.
 _CLAUSE_WORDS = frozenset({"to", "after", "with", "from", "by", "as", "vs", "at", "into", "over"})
 
@@ -411,6 +414,15 @@ def _reshape(text: str, start: int, end: int, label: str) -> tuple[int, int, str
         start += len(words[0]) + 1
         words = words[1:]
     while len(words) > 1 and words[-1].islower() and words[-1] not in NAME_PARTICLES:
+        end -= len(words[-1]) + 1
+        words = words[:-1]
+    while (
+        label == "ORG"
+        and len(words) > 2
+        and words[-1].lower().rstrip(".") in _TRAILING_TITLES
+        and words[-2].lower() not in _MINOR_WORDS
+        and _NEXT_NAME_RE.match(text, end)
+    ):  # "House of Representatives Speaker" + "Yakubu Dogara": the title is the person's
         end -= len(words[-1]) + 1
         words = words[:-1]
     return start, end, label
