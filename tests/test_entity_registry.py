@@ -337,6 +337,34 @@ def test_batch_by_batch_counts_equal_a_full_recount(cross: duckdb.DuckDBPyConnec
     assert recounted(cross) == state
 
 
+def test_one_batch_naming_a_person_two_ways_counts_each_mention_once(tmp_path: Path) -> None:
+    keys = ["strike", "talks", "profile", "walkout"]  # "Marta Jansen" and "Jansen" together
+    texts = [CROSS_ARTICLE[k] for k in keys]
+    articles = [
+        Article(
+            article_id=f"art-{k}",
+            url=f"https://news.example.com/{k}",
+            page_url=f"https://news.example.com/{k}",
+            title=k,
+            text=CROSS_ARTICLE[k],
+            published_at=datetime(2025, 4, day),
+            fetched_at=datetime(2025, 4, 20),
+        )
+        for day, k in enumerate(keys, start=1)
+    ]
+    analyses = analyze_texts(texts, model=nlp_warehouse.MODEL)
+    batch = ProcessedBatch(
+        articles=articles,
+        analyses={a.article_id: x for a, x in zip(articles, analyses, strict=True)},
+    )
+    with open_ingest(tmp_path / "news.duckdb") as con:
+        store_batch(con, batch, [], run_id="one-batch")
+        assert con.execute(
+            "SELECT mentions, articles, quotes FROM entities WHERE canonical = 'Marta Jansen'"
+        ).fetchone() == (2, 2, 2)
+        assert recounted(con) == warehouse_state(con)
+
+
 def test_counts_after_a_reprocess_equal_a_full_recount(tmp_path: Path) -> None:
     db = load_one_by_one(tmp_path / "news.duckdb", list(CROSS_ARTICLE))
     rewritten = {  # the articles analysed again say other things: names go and come

@@ -416,7 +416,8 @@ def _count_entities(con: duckdb.DuckDBPyConnection, replacing: bool) -> None:
                min(d.seen) AS first_seen, max(d.seen) AS last_seen
         FROM batch_resolved m
         JOIN batch_dates d USING (article_id)
-        JOIN name_resolution r ON r.entity_id = m.entity_id
+        JOIN (SELECT DISTINCT entity_id, canonical, label FROM name_resolution) r
+            ON r.entity_id = m.entity_id
         LEFT JOIN (SELECT speaker_entity_id, count(*) AS quotes FROM batch_speakers
                    GROUP BY ALL) q ON q.speaker_entity_id = m.entity_id
         WHERE m.entity_id NOT IN (SELECT entity_id FROM recount_entities)
