@@ -390,3 +390,30 @@ def test_counts_after_a_reprocess_equal_a_full_recount(tmp_path: Path) -> None:
             ).fetchall()
             == []
         )  # her only article no longer names her
+
+
+def test_the_analyst_views_count_a_person_once_under_the_full_name(
+    cross: duckdb.DuckDBPyConnection,
+) -> None:
+    by_name = dict(
+        cross.execute(
+            "SELECT canonical, sum(articles) FROM daily_entity_mentions "
+            "WHERE canonical IN ('Marta Jansen', 'Jansen', 'Tessa Oakes', 'Oakes') GROUP BY 1"
+        ).fetchall()
+    )
+    assert by_name == {"Marta Jansen": 2, "Tessa Oakes": 2}
+    speakers = {
+        row[0]
+        for row in cross.execute(
+            "SELECT speaker FROM who_quotes_whom WHERE speaker_entity_id = ?",
+            [
+                cross.execute(
+                    "SELECT entity_id FROM entities WHERE canonical = 'Marta Jansen'"
+                ).fetchone()[0]
+            ],
+        ).fetchall()
+    }
+    assert speakers <= {"Marta Jansen"}
+    assert cross.execute(
+        "SELECT count(*) FROM co_mentions WHERE 'Jansen' IN (entity_a, entity_b)"
+    ).fetchone() == (0,)
