@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 CONFIG ?= config/feeds.toml
 
-.PHONY: install install-test install-browser install-services run test test-fast lint format bench train clean
+.PHONY: install install-test install-browser install-services run test test-fast lint format bench train train-entities clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,9 @@ bench: install-test                   ## benchmarks (need ../shared/benchdata)
 train: install                        ## retrain the speaker ranker on PolNeAR train (needs ../shared/quotes)
 	$(BIN)/python -m newsflow.tasks.nlp.speaker_training \
 		--gold ../shared/quotes/polnear_train.jsonl.gz --out tasks/nlp/models/speaker_ranker.json
+
+train-entities: install-test          ## rebuild tasks/nlp/data/common_words.txt from PolNeAR train (needs ../shared/quotes)
+	$(BIN)/python bench/train_entities.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

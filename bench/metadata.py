@@ -1,13 +1,14 @@
 """Article-metadata benchmark: headline, authors, publication time, publisher, language.
 
-    .venv/bin/python bench/metadata.py [--gold FILE] [--data DIR] [--half all|a|b]
+    .venv/bin/python bench/metadata.py [--gold FILE] [--data DIR] [--half all|a|b|b-read|b-unseen]
                                        [--out PRED.jsonl] [--scorer PATH] [--local-url]
 
 Runs ``tasks.extract.extract_article`` (what ``newsflow ingest`` stores) on each page of the
 extraction benchmark that ``--gold`` annotates, writes one prediction per line in the
 scorer's format and runs the scorer (``../shared/scorers/metadata_eval.py``) on it.
 ``--half`` keeps the pages whose id hashes to that half, so rules tuned on one half can be
-checked on the other. Last line: the scorer's ``metadata: key=value ...`` figures.
+checked on the other. ``b-read`` and ``b-unseen`` cut half b in two by the same hash: once
+half b's errors have been read, only ``b-unseen`` stays unseen. Last line: the scorer's ``metadata: key=value ...`` figures.
 """
 
 from __future__ import annotations
@@ -35,6 +36,16 @@ DEFAULT_SCORER = SHARED / "scorers" / "metadata_eval.py"
 def half_of(page_id: str) -> str:
     """``a`` or ``b``: a fixed split by id hash, independent of file order."""
     return "ab"[hashlib.sha256(page_id.encode()).digest()[0] % 2]
+
+
+def in_part(page_id: str, part: str) -> bool:
+    """Whether a page belongs to ``part``: all, a half, or one of half b's two quarters."""
+    quarter = hashlib.sha256(page_id.encode()).digest()[0] % 4
+    if part == "b-read":
+        return quarter == 1
+    if part == "b-unseen":
+        return quarter == 3
+    return part == "all" or half_of(page_id) == part
 
 
 def predict(html: str, url: str, page_id: str) -> dict:
@@ -65,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--scorer", type=Path, default=DEFAULT_SCORER)
-    parser.add_argument("--half", choices=("all", "a", "b"), default="all")
+    parser.add_argument("--half", choices=("all", "a", "b", "b-read", "b-unseen"), default="all")
     parser.add_argument("--out", type=Path)
     parser.add_argument(
         "--local-url",
@@ -76,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
 
     truth = json.loads((args.data / "ground-truth.json").read_text(encoding="utf-8"))
     golds = [json.loads(line) for line in args.gold.open(encoding="utf-8") if line.strip()]
-    golds = [g for g in golds if args.half == "all" or half_of(g["id"]) == args.half]
+    golds = [g for g in golds if in_part(g["id"], args.half)]
     out = args.out or Path(tempfile.mkdtemp()) / "metadata_pred.jsonl"
     gold_out = out.with_suffix(".gold.jsonl")
     with out.open("w", encoding="utf-8") as preds, gold_out.open("w", encoding="utf-8") as gold:

@@ -1,13 +1,14 @@
 """Who said what and who is named, on real news of every kind (newsgold format).
 
     .venv/bin/python bench/news_nlp.py [--gold GOLD.jsonl] [--pred PRED.jsonl] [--out PRED.jsonl]
-                                       [--half even|odd] [--all-languages]
+                                       [--half even|odd|odd-read|odd-unseen] [--all-languages]
 
 Runs ``newsflow analyze --jsonl`` on the gold texts (the scorers' code path) unless --pred
 gives its output, and scores it by the rules of the reference scorer
 (shared/scorers/news_nlp_eval.py), rule for rule: run both on one --out file and the figures
 agree. ``--half`` keeps the pages whose id hashes to even or odd, so rules tuned on one half
-can be checked on the other. Last line: ``news_nlp: key=value ...``.
+can be checked on the other. ``odd-read`` and ``odd-unseen`` cut the odd half in two by the
+same hash: once the odd half's errors have been read, only ``odd-unseen`` stays unseen. Last line: ``news_nlp: key=value ...``.
 
 Figures over the rule versions, per half, are in README's quality section.
 """
@@ -55,6 +56,16 @@ def jaccard(a: Span, b: Span) -> float:
 def half_of(page_id: str) -> str:
     """ "even" or "odd": a stable split of the pages by a hash of their id."""
     return "even" if hashlib.sha1(page_id.encode()).digest()[0] % 2 == 0 else "odd"
+
+
+def in_part(page_id: str, part: str) -> bool:
+    """Whether a page belongs to ``part``: a half, or one of the odd half's two quarters."""
+    quarter = hashlib.sha1(page_id.encode()).digest()[0] % 4
+    if part == "odd-read":
+        return quarter == 1
+    if part == "odd-unseen":
+        return quarter == 3
+    return half_of(page_id) == part
 
 
 def _gspan(g: dict) -> Span:
@@ -261,7 +272,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pred", type=Path, help="score this analyze --jsonl output")
     parser.add_argument("--out", type=Path, help="keep the predictions here (JSONL)")
     parser.add_argument("--newsflow", type=Path, default=DEFAULT_NEWSFLOW)
-    parser.add_argument("--half", choices=("even", "odd"), help="only pages of this half")
+    parser.add_argument(
+        "--half", choices=("even", "odd", "odd-read", "odd-unseen"), help="only pages of this part"
+    )
     parser.add_argument("--all-languages", action="store_true")
     args = parser.parse_args(argv)
 
@@ -269,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.all_languages:
         golds = [d for d in golds if d.get("language", "en") == "en"]
     if args.half:
-        golds = [d for d in golds if half_of(d["id"]) == args.half]
+        golds = [d for d in golds if in_part(d["id"], args.half)]
     pred_path = args.pred
     if pred_path is None:
         pred_path = args.out or Path(tempfile.mkdtemp(prefix="news_nlp.")) / "pred.jsonl"

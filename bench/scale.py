@@ -56,7 +56,7 @@ from throughput import (
     write_config,
 )
 
-from newsflow.tasks.load import search, syndication
+from newsflow.tasks.load import entity_registry, search, syndication
 from newsflow.warehouse.db import connect_published, open_lake, publish
 from newsflow.warehouse.lake import location
 from newsflow.warehouse.maintain import maintain
@@ -273,7 +273,7 @@ def grow(db: Path, target: int) -> None:
         con.execute("COMMIT")
         con.execute("BEGIN")
         _sign(con)
-        _recount_entities(con)
+        entity_registry.rebuild(con)  # names, links and counts, as the loader keeps them
         con.execute("COMMIT")
     finally:
         con.close()
@@ -325,28 +325,6 @@ def _sign(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("INSERT INTO syndication_buckets BY NAME SELECT * FROM bucket_chunk")
         con.unregister("sig_chunk")
         con.unregister("bucket_chunk")
-
-
-def _recount_entities(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("DELETE FROM entities")
-    con.execute(
-        """
-        INSERT INTO entities BY NAME
-        SELECT m.entity_id, any_value(m.canonical) AS canonical, any_value(m.label) AS label,
-               count(*) AS mentions, count(DISTINCT m.article_id) AS articles,
-               coalesce(any_value(q.quotes), 0) AS quotes,
-               min(coalesce(a.published_at, a.fetched_at)) AS first_seen,
-               max(coalesce(a.published_at, a.fetched_at)) AS last_seen
-        FROM entity_mentions m
-        JOIN articles a ON a.article_id = m.article_id
-        LEFT JOIN (
-            SELECT speaker_entity_id, count(*) AS quotes FROM quotes
-            WHERE speaker_entity_id IS NOT NULL GROUP BY speaker_entity_id
-        ) q ON q.speaker_entity_id = m.entity_id
-        WHERE m.entity_id IS NOT NULL
-        GROUP BY m.entity_id
-        """
-    )
 
 
 def time_searches(db: Path) -> dict[str, float]:

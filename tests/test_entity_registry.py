@@ -10,7 +10,9 @@ import nlp_warehouse
 import pytest
 
 import newsflow.warehouse.db
+from newsflow.tasks.load import entity_registry
 from newsflow.tasks.load.entity_registry import entity_id
+from newsflow.tasks.load.reprocess import replace_rows
 from newsflow.tasks.load.store import store_batch
 from newsflow.tasks.nlp.pipeline import EXTRACTOR_VERSION, analyze_texts, pipeline_id
 from newsflow.tasks.records import Article, ProcessedBatch
@@ -149,6 +151,9 @@ CROSS_ARTICLE = {
     "shooting": "Keith Lamont Scott was sitting in his car when officers approached.",
     "video": "Rakeyia Scott filmed the encounter on her phone.",
     "statement": "Officer Scott said the car was stopped at a red light.",
+    "profile": "Economist Tessa Oakes has studied the port for a decade.",
+    "walkout": "Oakes said the talks had failed again, and Oakes left the room.",
+    "rumour": "Hadley said the ship would sail on Monday.",
 }
 
 
@@ -214,6 +219,19 @@ def test_a_surname_alone_joins_the_one_full_name_the_warehouse_knows(
     assert cross.execute("SELECT count(*) FROM entities WHERE canonical = 'Jansen'").fetchone() == (
         0,
     )
+
+
+def test_a_surname_an_article_could_not_vouch_for_joins_the_full_name(
+    cross: duckdb.DuckDBPyConnection,
+) -> None:
+    [analysis] = analyze_texts([CROSS_ARTICLE["walkout"]], model=nlp_warehouse.MODEL)
+    assert {m.label for m in analysis.mentions} == {"CANDIDATE"}  # no person in the article
+    assert entity_of(cross, "walkout", "Oakes") == ("Tessa Oakes", "PERSON")
+    assert cross.execute(
+        "SELECT mentions, articles FROM entities WHERE canonical = 'Tessa Oakes'"
+    ).fetchone() == (3, 2)
+    # a candidate no full name explains stays out of the people
+    assert entity_of(cross, "rumour", "Hadley") == ("Hadley", "CANDIDATE")
 
 
 def test_people_sharing_a_surname_stay_apart(cross: duckdb.DuckDBPyConnection) -> None:
@@ -287,3 +305,115 @@ def test_migration_resolves_names_loaded_before_it(
     ).fetchall() == [(putin, "Vladimir Putin", 3, 3, 1)]
     assert con.execute("SELECT DISTINCT speaker_entity_id FROM quotes").fetchall() == [(putin,)]
     con.close()
+
+
+def warehouse_state(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
+    """Everything the entity bookkeeping decides: names, entities, each row's entity."""
+    return {
+        "entity_names": con.execute("SELECT * FROM entity_names ORDER BY ALL").fetchall(),
+        "entities": con.execute("SELECT * FROM entities ORDER BY ALL").fetchall(),
+        "mentions": con.execute(
+            "SELECT article_id, start_char, entity_id FROM entity_mentions ORDER BY ALL"
+        ).fetchall(),
+        "quotes": con.execute(
+            "SELECT article_id, start_char, speaker_entity_id FROM quotes ORDER BY ALL"
+        ).fetchall(),
+    }
+
+
+def recounted(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
+    """The state a full recount from the stored rows gives (rolled back afterwards)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        entity_registry.rebuild(con)
+        return warehouse_state(con)
+    finally:
+        con.execute("ROLLBACK")
+
+
+def test_batch_by_batch_counts_equal_a_full_recount(cross: duckdb.DuckDBPyConnection) -> None:
+    state = warehouse_state(cross)
+    assert len(state["entities"]) >= 5 and len(state["entity_names"]) >= 6
+    assert recounted(cross) == state
+
+
+def test_one_batch_naming_a_person_two_ways_counts_each_mention_once(tmp_path: Path) -> None:
+    keys = ["strike", "talks", "profile", "walkout"]  # "Marta Jansen" and "Jansen" together
+    texts = [CROSS_ARTICLE[k] for k in keys]
+    articles = [
+        Article(
+            article_id=f"art-{k}",
+            url=f"https://news.example.com/{k}",
+            page_url=f"https://news.example.com/{k}",
+            title=k,
+            text=CROSS_ARTICLE[k],
+            published_at=datetime(2025, 4, day),
+            fetched_at=datetime(2025, 4, 20),
+        )
+        for day, k in enumerate(keys, start=1)
+    ]
+    analyses = analyze_texts(texts, model=nlp_warehouse.MODEL)
+    batch = ProcessedBatch(
+        articles=articles,
+        analyses={a.article_id: x for a, x in zip(articles, analyses, strict=True)},
+    )
+    with open_ingest(tmp_path / "news.duckdb") as con:
+        store_batch(con, batch, [], run_id="one-batch")
+        assert con.execute(
+            "SELECT mentions, articles, quotes FROM entities WHERE canonical = 'Marta Jansen'"
+        ).fetchone() == (2, 2, 2)
+        assert recounted(con) == warehouse_state(con)
+
+
+def test_counts_after_a_reprocess_equal_a_full_recount(tmp_path: Path) -> None:
+    db = load_one_by_one(tmp_path / "news.duckdb", list(CROSS_ARTICLE))
+    rewritten = {  # the articles analysed again say other things: names go and come
+        "art-talks": "Union leader Marta Jansen said the talks had failed again.",
+        "art-video": "Keith Lamont Scott filmed the encounter, Chelsea said.",
+    }
+    analyses = dict(
+        zip(
+            rewritten,
+            analyze_texts(list(rewritten.values()), model=nlp_warehouse.MODEL),
+            strict=True,
+        )
+    )
+    with open_ingest(db) as con:
+        before = warehouse_state(con)
+        replace_rows(con, analyses)
+        after = warehouse_state(con)
+        assert after != before
+        assert recounted(con) == after
+        assert (
+            con.execute(
+                "SELECT mentions, articles FROM entities WHERE canonical = 'Rakeyia Scott'"
+            ).fetchall()
+            == []
+        )  # her only article no longer names her
+
+
+def test_the_analyst_views_count_a_person_once_under_the_full_name(
+    cross: duckdb.DuckDBPyConnection,
+) -> None:
+    by_name = dict(
+        cross.execute(
+            "SELECT canonical, sum(articles) FROM daily_entity_mentions "
+            "WHERE canonical IN ('Marta Jansen', 'Jansen', 'Tessa Oakes', 'Oakes') GROUP BY 1"
+        ).fetchall()
+    )
+    assert by_name == {"Marta Jansen": 2, "Tessa Oakes": 2}
+    speakers = {
+        row[0]
+        for row in cross.execute(
+            "SELECT speaker FROM who_quotes_whom WHERE speaker_entity_id = ?",
+            [
+                cross.execute(
+                    "SELECT entity_id FROM entities WHERE canonical = 'Marta Jansen'"
+                ).fetchone()[0]
+            ],
+        ).fetchall()
+    }
+    assert speakers <= {"Marta Jansen"}
+    assert cross.execute(
+        "SELECT count(*) FROM co_mentions WHERE 'Jansen' IN (entity_a, entity_b)"
+    ).fetchone() == (0,)

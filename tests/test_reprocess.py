@@ -125,11 +125,12 @@ def test_a_failing_batch_leaves_its_articles_as_they_were(
 ) -> None:
     before = snapshot(db)
 
-    def broken(con: duckdb.DuckDBPyConnection) -> None:
+    def broken(con: duckdb.DuckDBPyConnection, replacing: bool) -> None:
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(newsflow.tasks.nlp.pipeline, "EXTRACTOR_VERSION", "nlp-rules-broken")
-    monkeypatch.setattr(reprocess.entity_registry, "refresh", broken)
+    # the entity counts fail after the old rows are deleted and the new ones inserted
+    monkeypatch.setattr(reprocess.entity_registry, "_count_entities", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         reprocess_flow(db_path=str(db))
     publish(db)

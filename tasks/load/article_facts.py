@@ -6,7 +6,8 @@ Kept apart from store.py so the loader only gains a few calls inside its transac
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Literal
 
 import duckdb
 
@@ -14,6 +15,7 @@ from newsflow.tasks.load.keyed import insert_new
 from newsflow.tasks.load.rows import arrow_table
 from newsflow.tasks.records import Article
 
+_FactTable = Literal["article_authors", "embedded_posts"]
 _AUTHOR_COLUMNS = ["article_id", "position", "name"]
 _POST_COLUMNS = ["article_id", "position", "speaker", "text"]
 
@@ -31,15 +33,7 @@ def author_rows(articles: Iterable[Article]) -> list[dict]:
 def insert_authors(con: duckdb.DuckDBPyConnection, articles: Iterable[Article]) -> int:
     """Insert the authors of ``articles`` (call with only the articles the batch adds; an
     article reached through two pages is counted once)."""
-    rows = author_rows(articles)
-    if not rows:
-        return 0
-    con.register("batch_authors", arrow_table(con, "article_authors", rows, _AUTHOR_COLUMNS))
-    try:
-        insert_new(con, "article_authors", "batch_authors")
-    finally:
-        con.unregister("batch_authors")
-    return len(rows)
+    return _insert_new(con, "article_authors", author_rows(articles), _AUTHOR_COLUMNS)
 
 
 def post_rows(articles: Iterable[Article]) -> list[dict]:
@@ -57,15 +51,7 @@ def post_rows(articles: Iterable[Article]) -> list[dict]:
 def insert_posts(con: duckdb.DuckDBPyConnection, articles: Iterable[Article]) -> int:
     """Insert the embedded posts of ``articles`` (the ones the batch adds), for ``reprocess``
     to rebuild their quotes from the stored text."""
-    rows = post_rows(articles)
-    if not rows:
-        return 0
-    con.register("batch_posts", arrow_table(con, "embedded_posts", rows, _POST_COLUMNS))
-    try:
-        insert_new(con, "embedded_posts", "batch_posts")
-    finally:
-        con.unregister("batch_posts")
-    return len(rows)
+    return _insert_new(con, "embedded_posts", post_rows(articles), _POST_COLUMNS)
 
 
 def date_from_feeds(con: duckdb.DuckDBPyConnection, articles: Iterable[Article]) -> None:
@@ -98,3 +84,17 @@ def date_from_feeds(con: duckdb.DuckDBPyConnection, articles: Iterable[Article])
         """,
         {"ids": [a for a, _ in pairs], "pages": [p for _, p in pairs]},
     )
+
+
+def _insert_new(
+    con: duckdb.DuckDBPyConnection, table: _FactTable, rows: list[dict], columns: Sequence[str]
+) -> int:
+    """Insert ``rows`` into ``table``, skipping keys already stored; return how many were given."""
+    if not rows:
+        return 0
+    con.register("batch_rows", arrow_table(con, table, rows, columns))
+    try:
+        insert_new(con, table, "batch_rows")
+    finally:
+        con.unregister("batch_rows")
+    return len(rows)

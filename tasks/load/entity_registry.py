@@ -10,18 +10,29 @@ warehouse, a name is resolved to one entity, with evidence from every article:
 - **surnames linked**: a one-word person ("Kerry") whose surname the warehouse knows from
   exactly one full name, or from one full name in at least ``DOMINANT_SHARE`` of the
   articles that use one, is that person ("John Kerry"); two people sharing a surname keep two
-  entities, and the bare surname stays a third one while it is ambiguous.
+  entities, and the bare surname stays a third one while it is ambiguous;
+- **candidates**: a one-word name an article gave no evidence of a person for (label
+  ``CANDIDATE``, tasks/nlp/entities.py) votes for a label only when no article gave it a
+  real one, and is linked like a surname; unlinked, it stays a ``CANDIDATE`` entity, which
+  rankings of people and organisations leave out.
 
 ``entity_names`` holds the counts per (name, label) and the entity each name resolves to; the
 entity id is ``make_entity_id(label, canonical)`` of the resolved name (migration 0005), a hash,
 so ids never depend on load order; ``name_surname(name_key)`` (migration 0009) gives a name's
-surname key. Resolution is set-based SQL over the names a batch touches
-(its names, and the surnames its full names may explain), inside the caller's transaction:
+surname key.
 
-- the loader calls ``add_loaded`` after inserting a batch (relations ``batch_mentions`` and
-  ``batch_quotes``: the rows just inserted, their ``entity_id`` provisional);
-- ``newsflow reprocess`` calls ``link_speakers`` and ``refresh`` after replacing rows (table
-  ``affected_entities``: the entity ids of the rows removed and added).
+**Incremental**: a load touches only the names of its batch. Their counts in
+``entity_names`` and the counts in ``entities`` change by the batch's delta (MERGE); the
+resolution is recomputed for the batch's names and the surnames its full names may explain,
+looked up by key in ``entity_names``. The mentions and quotes table is read only for a name
+whose entity changed (its older rows move to the new entity, and the two entities are
+recounted), so a batch that changes no older name reads nothing but its own rows.
+``rebuild`` recomputes everything from the rows (the reference the increments must equal).
+
+- the loader calls ``insert_batch`` with relations ``batch_mentions`` and ``batch_quotes``
+  (the rows to store, not yet inserted);
+- ``newsflow reprocess`` calls ``replace_batch`` with those and ``batch_ids`` (the articles
+  whose rows they replace).
 """
 
 from __future__ import annotations
@@ -34,6 +45,23 @@ import duckdb
 # name with that surname ("Trump" -> "Donald Trump" despite a few "Ivanka Trump").
 DOMINANT_SHARE = 0.9
 
+# The usual spelling of a name: a mixed-case one over a shouted one, then the smallest.
+_SPELLING_KEY = "struct_pack(shouted := {0} = upper({0}), spelling := {0})"
+
+_TEMP_TABLES = (
+    "name_delta",
+    "resolve_names",
+    "old_resolution",
+    "name_majority",
+    "name_resolution",
+    "changed_names",
+    "recount_entities",
+    "batch_resolved",
+    "batch_speakers",
+    "batch_dates",
+    "entity_delta",
+)
+
 
 def entity_id(label: str, canonical: str) -> str:
     """The stable id of an entity: 16 hex digits of md5("LABEL|canonical"), the same as the
@@ -41,11 +69,72 @@ def entity_id(label: str, canonical: str) -> str:
     return hashlib.md5(f"{label}|{canonical}".encode()).hexdigest()[:16]  # noqa: S324
 
 
-def link_speakers(con: duckdb.DuckDBPyConnection) -> None:
-    """Set ``speaker_entity_id`` of the quotes in ``batch_quotes``: the entity mentioned in
-    the same article under the speaker's name, of the speaker's label when there is a choice.
-    Unnamed or joint speakers stay NULL.
-    """
+def insert_batch(con: duckdb.DuckDBPyConnection) -> None:
+    """Store ``batch_mentions`` and ``batch_quotes`` (rows of articles new to the warehouse)
+    under their resolved entities, and bring ``entity_names`` and ``entities`` up to date by
+    the batch's delta."""
+    _name_delta(con, replacing=False)
+    _resolution(con)
+    _insert_rows(con)
+    _move_changed_names(con)
+    _count_entities(con, replacing=False)
+    _drop_temp(con)
+
+
+def replace_batch(con: duckdb.DuckDBPyConnection) -> None:
+    """Swap the stored mentions and quotes of the articles in ``batch_ids`` for
+    ``batch_mentions`` and ``batch_quotes``, with the same bookkeeping as ``insert_batch``
+    (the old rows count negatively; every entity they or the new rows touch is recounted)."""
+    _name_delta(con, replacing=True)
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE recount_entities AS
+        SELECT DISTINCT entity_id FROM entity_mentions SEMI JOIN batch_ids USING (article_id)
+        WHERE entity_id IS NOT NULL
+        UNION
+        SELECT DISTINCT speaker_entity_id FROM quotes SEMI JOIN batch_ids USING (article_id)
+        WHERE speaker_entity_id IS NOT NULL
+        """
+    )
+    con.execute(
+        "DELETE FROM entity_mentions WHERE article_id IN (SELECT article_id FROM batch_ids)"
+    )
+    con.execute("DELETE FROM quotes WHERE article_id IN (SELECT article_id FROM batch_ids)")
+    _respell(con)
+    _resolution(con)
+    _insert_rows(con)
+    _move_changed_names(con)
+    _count_entities(con, replacing=True)
+    _drop_temp(con)
+
+
+def rebuild(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute ``entity_names``, every row's entity and ``entities`` from the stored rows:
+    what the increments of ``insert_batch`` and ``replace_batch`` must add up to."""
+    con.execute("DELETE FROM entity_names")
+    con.execute(
+        f"""
+        INSERT INTO entity_names BY NAME
+        SELECT lower(canonical) AS name_key, label,
+               arg_min(canonical, {_SPELLING_KEY.format("canonical")}) AS canonical,
+               count(*) AS mentions, count(DISTINCT article_id) AS articles,
+               name_surname(lower(canonical)) AS surname
+        FROM entity_mentions GROUP BY ALL
+        """  # noqa: S608 (a constant)
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE resolve_names AS SELECT DISTINCT name_key FROM entity_names"
+    )
+    con.execute("CREATE OR REPLACE TEMP TABLE old_resolution (name_key VARCHAR, entity_id VARCHAR)")
+    _resolution(con)
+    con.execute(
+        """
+        UPDATE entity_mentions SET entity_id = r.entity_id
+        FROM name_resolution r
+        WHERE lower(entity_mentions.canonical) = r.name_key
+          AND entity_mentions.entity_id IS DISTINCT FROM r.entity_id
+        """
+    )
     con.execute(
         """
         UPDATE quotes SET speaker_entity_id = s.entity_id
@@ -54,100 +143,132 @@ def link_speakers(con: duckdb.DuckDBPyConnection) -> None:
                    arg_min(m.entity_id, CASE WHEN m.label = q.speaker_label THEN 0 ELSE 1 END)
                        AS entity_id
             FROM quotes q
-            SEMI JOIN batch_quotes b
-                ON b.article_id = q.article_id AND b.start_char = q.start_char
-               AND b.end_char = q.end_char
             JOIN entity_mentions m ON m.article_id = q.article_id AND m.canonical = q.speaker
-            GROUP BY q.article_id, q.start_char, q.end_char
+            GROUP BY ALL
         ) s
         WHERE quotes.article_id = s.article_id
-          AND quotes.start_char = s.start_char
-          AND quotes.end_char = s.end_char
+          AND quotes.start_char = s.start_char AND quotes.end_char = s.end_char
         """
     )
-
-
-def add_loaded(con: duckdb.DuckDBPyConnection) -> None:
-    """Resolve the names of the rows just inserted (``batch_mentions``), link the speakers of
-    ``batch_quotes`` and recount every entity whose rows changed."""
+    con.execute("DELETE FROM entities")
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE resolve_names AS "
-        "SELECT DISTINCT lower(canonical) AS name_key FROM batch_mentions"
+        "CREATE OR REPLACE TEMP TABLE recount_entities AS SELECT NULL::VARCHAR AS entity_id"
+    )
+    _recount(con, everything=True)
+    _drop_temp(con)
+
+
+def _name_delta(con: duckdb.DuckDBPyConnection, replacing: bool) -> None:
+    """``name_delta``: per (name, label), the mentions and articles the batch adds (and, when
+    replacing, removes) and its usual spelling; ``resolve_names``: those names and the
+    surnames their full names may explain."""
+    removed = (
+        """
+        UNION ALL
+        SELECT lower(canonical), label, NULL, -count(*), -count(DISTINCT article_id)
+        FROM entity_mentions SEMI JOIN batch_ids USING (article_id)
+        GROUP BY ALL
+        """
+        if replacing
+        else ""
     )
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE recount_entities AS "
-        "SELECT DISTINCT make_entity_id(label, canonical) AS entity_id FROM batch_mentions"
+        f"""
+        CREATE OR REPLACE TEMP TABLE name_delta AS
+        SELECT name_key, label,
+               arg_min(spelling, {_SPELLING_KEY.format("spelling")}) AS spelling,
+               sum(mentions)::BIGINT AS mentions, sum(articles)::BIGINT AS articles
+        FROM (
+            SELECT lower(canonical) AS name_key, label, arg_min(
+                       canonical, {_SPELLING_KEY.format("canonical")}) AS spelling,
+                   count(*) AS mentions, count(DISTINCT article_id) AS articles
+            FROM batch_mentions GROUP BY ALL
+            {removed}
+        )
+        GROUP BY ALL
+        """  # noqa: S608 (constants)
     )
-    _resolve(con)
-    link_speakers(con)
-    _recount(con)
-
-
-def refresh(con: duckdb.DuckDBPyConnection) -> None:
-    """Resolve the names of the entities listed in ``affected_entities`` (column entity_id)
-    again and recount them from the rows now stored; entities left with no mention are
-    dropped."""
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE resolve_names AS
-        SELECT name_key FROM entity_names
-        WHERE entity_id IN (SELECT entity_id FROM affected_entities)
+        SELECT name_key FROM name_delta
         UNION
-        SELECT lower(canonical) FROM entity_mentions
-        WHERE entity_id IN (SELECT entity_id FROM affected_entities)
+        SELECT name_surname(name_key) FROM name_delta WHERE contains(name_key, ' ')
         """
     )
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE recount_entities AS "
-        "SELECT DISTINCT entity_id FROM affected_entities"
+        """
+        CREATE OR REPLACE TEMP TABLE old_resolution AS
+        SELECT name_key, any_value(entity_id) AS entity_id FROM entity_names
+        SEMI JOIN resolve_names USING (name_key)
+        GROUP BY name_key
+        """
     )
-    _resolve(con)
-    _recount(con)
+    con.execute(
+        f"""
+        MERGE INTO entity_names n
+        USING name_delta d ON n.name_key = d.name_key AND n.label = d.label
+        WHEN MATCHED THEN UPDATE SET
+            mentions = n.mentions + d.mentions,
+            articles = n.articles + d.articles,
+            canonical = CASE
+                WHEN d.spelling IS NOT NULL AND {_SPELLING_KEY.format("d.spelling")}
+                     < {_SPELLING_KEY.format("n.canonical")}
+                THEN d.spelling ELSE n.canonical END
+        WHEN NOT MATCHED THEN INSERT (name_key, label, canonical, mentions, articles, surname)
+            VALUES (d.name_key, d.label, d.spelling, d.mentions, d.articles,
+                    name_surname(d.name_key))
+        """  # noqa: S608 (constants)
+    )
+    if replacing:
+        con.execute(
+            "DELETE FROM entity_names WHERE mentions <= 0 "
+            "AND name_key IN (SELECT name_key FROM name_delta)"
+        )
 
 
-def _resolve(con: duckdb.DuckDBPyConnection) -> None:
-    """Recount the names in ``resolve_names`` (plus the surnames their full names may explain),
-    decide the entity of each and move its mentions and quotes there. The entity ids the
-    names had before and have now are added to ``recount_entities``."""
+def _respell(con: duckdb.DuckDBPyConnection) -> None:
+    """After a replacement, the usual spelling of each replaced name from the rows left and
+    the new ones (a removed spelling may have been the usual one)."""
     con.execute(
-        """
-        INSERT INTO resolve_names
-        SELECT DISTINCT name_surname(name_key) FROM resolve_names WHERE contains(name_key, ' ')
-        EXCEPT SELECT name_key FROM resolve_names
-        """
+        f"""
+        UPDATE entity_names SET canonical = s.spelling
+        FROM (
+            SELECT name_key, label, arg_min(canonical, {_SPELLING_KEY.format("canonical")})
+                       AS spelling
+            FROM (
+                SELECT lower(canonical) AS name_key, label, canonical FROM entity_mentions
+                WHERE lower(canonical) IN (SELECT name_key FROM name_delta)
+                UNION ALL
+                SELECT lower(canonical), label, canonical FROM batch_mentions
+            )
+            GROUP BY ALL
+        ) s
+        WHERE entity_names.name_key = s.name_key AND entity_names.label = s.label
+          AND entity_names.canonical <> s.spelling
+        """  # noqa: S608 (constants)
     )
-    con.execute(
-        """
-        INSERT INTO recount_entities
-        SELECT DISTINCT entity_id FROM entity_names
-        WHERE name_key IN (SELECT name_key FROM resolve_names) AND entity_id IS NOT NULL
-        """
-    )
-    con.execute("DELETE FROM entity_names WHERE name_key IN (SELECT name_key FROM resolve_names)")
-    con.execute(
-        """
-        INSERT INTO entity_names BY NAME
-        SELECT name_key, label,
-               arg_min(canonical, struct_pack(shouted := canonical = upper(canonical),
-                                              spelling := canonical)) AS canonical,
-               count(*) AS mentions, count(DISTINCT article_id) AS articles,
-               any_value(name_surname(name_key)) AS surname
-        FROM (SELECT lower(canonical) AS name_key, * FROM entity_mentions)
-        WHERE name_key IN (SELECT name_key FROM resolve_names)
-        GROUP BY name_key, label
-        """
-    )
+
+
+def _resolution(con: duckdb.DuckDBPyConnection) -> None:
+    """``name_resolution`` (name_key, canonical, label, entity_id) for ``resolve_names``, from
+    the counts in ``entity_names``, written back to ``entity_names``; ``changed_names``: the
+    names that resolved to another entity before (old_id, new_id)."""
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE name_majority AS
         SELECT name_key, any_value(surname) AS surname,
-               arg_max(label, struct_pack(m := mentions, a := articles, l := label)) AS label,
-               arg_max(canonical, struct_pack(m := mentions, a := articles, l := label))
-                   AS canonical,
+               arg_max(label, struct_pack(named := label <> 'CANDIDATE', m := mentions,
+                                          a := articles, l := label)) AS label,
+               arg_max(canonical, struct_pack(named := label <> 'CANDIDATE', m := mentions,
+                                              a := articles, l := label)) AS canonical,
                sum(articles) AS articles
-        FROM entity_names
-        WHERE name_key IN (SELECT name_key FROM resolve_names)
-           OR (contains(name_key, ' ') AND surname IN (SELECT name_key FROM resolve_names))
+        FROM (
+            SELECT * FROM entity_names SEMI JOIN resolve_names USING (name_key)
+            UNION
+            SELECT n.* FROM entity_names n SEMI JOIN resolve_names r ON r.name_key = n.surname
+            WHERE contains(n.name_key, ' ')
+        )
         GROUP BY name_key
         """
     )
@@ -162,15 +283,18 @@ def _resolve(con: duckdb.DuckDBPyConnection) -> None:
             WHERE label = 'PERSON' AND contains(name_key, ' ')
             GROUP BY surname
         )
-        SELECT name_key,
-               CASE WHEN linked THEN full_name ELSE canonical END AS canonical,
-               CASE WHEN linked THEN 'PERSON' ELSE label END AS label
+        SELECT name_key, canonical, label, make_entity_id(label, canonical) AS entity_id
         FROM (
-            SELECT n.name_key, n.canonical, n.label, f.canonical AS full_name,
-                   n.label = 'PERSON' AND NOT contains(n.name_key, ' ')
-                       AND coalesce(f.share >= $share, false) AS linked
-            FROM name_majority n LEFT JOIN full_names f ON f.surname = n.name_key
-            WHERE n.name_key IN (SELECT name_key FROM resolve_names)
+            SELECT name_key,
+                   CASE WHEN linked THEN full_name ELSE canonical END AS canonical,
+                   CASE WHEN linked THEN 'PERSON' ELSE label END AS label
+            FROM (
+                SELECT n.name_key, n.canonical, n.label, f.canonical AS full_name,
+                       n.label IN ('PERSON', 'CANDIDATE') AND NOT contains(n.name_key, ' ')
+                           AND coalesce(f.share >= $share, false) AS linked
+                FROM name_majority n LEFT JOIN full_names f ON f.surname = n.name_key
+                WHERE n.name_key IN (SELECT name_key FROM resolve_names)
+            )
         )
         """,
         {"share": DOMINANT_SHARE},
@@ -178,44 +302,150 @@ def _resolve(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         """
         UPDATE entity_names SET
-            entity_id = make_entity_id(r.label, r.canonical),
+            entity_id = r.entity_id,
             entity_canonical = r.canonical,
             entity_label = r.label
         FROM name_resolution r
         WHERE entity_names.name_key = r.name_key
-        """
-    )
-    con.execute(
-        "INSERT INTO recount_entities "
-        "SELECT DISTINCT make_entity_id(label, canonical) FROM name_resolution"
-    )
-    con.execute(
-        """
-        UPDATE entity_mentions SET entity_id = r.entity_id
-        FROM (SELECT name_key, make_entity_id(label, canonical) AS entity_id
-              FROM name_resolution) r
-        WHERE lower(entity_mentions.canonical) = r.name_key
-          AND entity_mentions.entity_id IS DISTINCT FROM r.entity_id
+          AND entity_names.entity_id IS DISTINCT FROM r.entity_id
         """
     )
     con.execute(
         """
-        UPDATE quotes SET speaker_entity_id = r.entity_id
-        FROM (SELECT name_key, make_entity_id(label, canonical) AS entity_id
-              FROM name_resolution) r
-        WHERE lower(quotes.speaker) = r.name_key
-          AND quotes.speaker_entity_id IS NOT NULL
-          AND quotes.speaker_entity_id <> r.entity_id
+        CREATE OR REPLACE TEMP TABLE changed_names AS
+        SELECT o.name_key, o.entity_id AS old_id, r.entity_id AS new_id
+        FROM old_resolution o JOIN name_resolution r USING (name_key)
+        WHERE o.entity_id IS DISTINCT FROM r.entity_id
         """
     )
 
 
-def _recount(con: duckdb.DuckDBPyConnection) -> None:
-    """Count the entities in ``recount_entities`` from the rows now stored, under their
-    resolved name and label; an entity left with no mention is dropped."""
-    con.execute("DELETE FROM entities WHERE entity_id IN (SELECT entity_id FROM recount_entities)")
+def _insert_rows(con: duckdb.DuckDBPyConnection) -> None:
+    """Insert the batch's mentions under their names' entities, and its quotes linked to the
+    entity mentioned in the same article under the speaker's name (of the speaker's label
+    when there is a choice; unnamed or joint speakers stay NULL)."""
     con.execute(
         """
+        CREATE OR REPLACE TEMP TABLE batch_resolved AS
+        SELECT b.*, r.entity_id
+        FROM batch_mentions b JOIN name_resolution r ON r.name_key = lower(b.canonical)
+        """
+    )
+    con.execute("INSERT INTO entity_mentions BY NAME SELECT * FROM batch_resolved")
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE batch_speakers AS
+        SELECT q.*, s.entity_id AS speaker_entity_id
+        FROM batch_quotes q
+        LEFT JOIN (
+            SELECT q.article_id, q.start_char, q.end_char,
+                   arg_min(m.entity_id, CASE WHEN m.label = q.speaker_label THEN 0 ELSE 1 END)
+                       AS entity_id
+            FROM batch_quotes q
+            JOIN batch_resolved m ON m.article_id = q.article_id AND m.canonical = q.speaker
+            GROUP BY ALL
+        ) s USING (article_id, start_char, end_char)
+        """
+    )
+    con.execute("INSERT INTO quotes BY NAME SELECT * FROM batch_speakers")
+
+
+def _move_changed_names(con: duckdb.DuckDBPyConnection) -> None:
+    """Older rows of a name that now resolves to another entity move there (the only step
+    that reads the stored rows, and only when some name changed)."""
+    changed = con.execute("SELECT count(*) FROM changed_names").fetchone()
+    if not changed or not changed[0]:
+        return
+    con.execute(
+        """
+        UPDATE entity_mentions SET entity_id = c.new_id
+        FROM changed_names c
+        WHERE entity_mentions.entity_id = c.old_id
+          AND lower(entity_mentions.canonical) = c.name_key
+        """
+    )
+    con.execute(
+        """
+        UPDATE quotes SET speaker_entity_id = c.new_id
+        FROM changed_names c
+        WHERE quotes.speaker_entity_id = c.old_id AND lower(quotes.speaker) = c.name_key
+        """
+    )
+
+
+def _count_entities(con: duckdb.DuckDBPyConnection, replacing: bool) -> None:
+    """Bring ``entities`` up to date: entities that gained or lost a name (and, when
+    replacing, every entity the old or new rows touch) are recounted from their rows; the
+    others add the batch's own counts (its articles are new, so counts simply add up)."""
+    if replacing:
+        con.execute(
+            """
+            INSERT INTO recount_entities
+            SELECT entity_id FROM batch_resolved
+            UNION SELECT old_id FROM changed_names UNION SELECT new_id FROM changed_names
+            """
+        )
+        _recount(con)
+        return
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE recount_entities AS
+        SELECT old_id AS entity_id FROM changed_names UNION SELECT new_id FROM changed_names
+        """
+    )
+    if con.execute("SELECT count(*) FROM recount_entities").fetchone() != (0,):
+        _recount(con)
+    query = "SELECT DISTINCT article_id FROM batch_resolved"
+    articles = [row[0] for row in con.execute(query).fetchall()]
+    if not articles:
+        return
+    # A list of constants is looked up in the articles' primary key index.
+    marks = ", ".join("?" * len(articles))
+    dates = f"""
+        CREATE OR REPLACE TEMP TABLE batch_dates AS
+        SELECT article_id, coalesce(published_at, fetched_at) AS seen FROM articles
+        WHERE article_id IN ({marks})
+        """  # noqa: S608 (placeholders only)
+    con.execute(dates, articles)
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE entity_delta AS
+        SELECT m.entity_id, any_value(r.canonical) AS canonical, any_value(r.label) AS label,
+               count(*) AS mentions, count(DISTINCT m.article_id) AS articles,
+               coalesce(any_value(q.quotes), 0) AS quotes,
+               min(d.seen) AS first_seen, max(d.seen) AS last_seen
+        FROM batch_resolved m
+        JOIN batch_dates d USING (article_id)
+        JOIN (SELECT DISTINCT entity_id, canonical, label FROM name_resolution) r
+            ON r.entity_id = m.entity_id
+        LEFT JOIN (SELECT speaker_entity_id, count(*) AS quotes FROM batch_speakers
+                   GROUP BY ALL) q ON q.speaker_entity_id = m.entity_id
+        WHERE m.entity_id NOT IN (SELECT entity_id FROM recount_entities)
+        GROUP BY m.entity_id
+        """
+    )
+    con.execute(
+        """
+        MERGE INTO entities e USING entity_delta d ON e.entity_id = d.entity_id
+        WHEN MATCHED THEN UPDATE SET
+            mentions = e.mentions + d.mentions,
+            articles = e.articles + d.articles,
+            quotes = e.quotes + d.quotes,
+            first_seen = least(e.first_seen, d.first_seen),
+            last_seen = greatest(e.last_seen, d.last_seen)
+        WHEN NOT MATCHED THEN INSERT BY NAME
+        """
+    )
+
+
+def _recount(con: duckdb.DuckDBPyConnection, everything: bool = False) -> None:
+    """Count the entities in ``recount_entities`` (all with ``everything``) from the rows now
+    stored, under their resolved name and label; an entity left with no mention is dropped."""
+    chosen = "" if everything else "WHERE entity_id IN (SELECT entity_id FROM recount_entities)"
+    speakers = chosen.replace("WHERE entity_id", "AND speaker_entity_id")
+    con.execute(f"DELETE FROM entities {chosen}")  # noqa: S608 (constants)
+    con.execute(
+        f"""
         INSERT INTO entities BY NAME
         SELECT m.entity_id, any_value(n.entity_canonical) AS canonical,
                any_value(n.entity_label) AS label,
@@ -223,21 +453,22 @@ def _recount(con: duckdb.DuckDBPyConnection) -> None:
                coalesce(any_value(q.quotes), 0) AS quotes,
                min(coalesce(a.published_at, a.fetched_at)) AS first_seen,
                max(coalesce(a.published_at, a.fetched_at)) AS last_seen
-        FROM entity_mentions m
+        FROM (SELECT * FROM entity_mentions {chosen}) m
         JOIN articles a ON a.article_id = m.article_id
         JOIN (SELECT entity_id, any_value(entity_canonical) AS entity_canonical,
                      any_value(entity_label) AS entity_label
-              FROM entity_names
-              WHERE entity_id IN (SELECT entity_id FROM recount_entities)
+              FROM entity_names {chosen}
               GROUP BY entity_id) n ON n.entity_id = m.entity_id
         LEFT JOIN (
             SELECT speaker_entity_id, count(*) AS quotes FROM quotes
-            WHERE speaker_entity_id IN (SELECT entity_id FROM recount_entities)
+            WHERE speaker_entity_id IS NOT NULL {speakers}
             GROUP BY speaker_entity_id
         ) q ON q.speaker_entity_id = m.entity_id
-        WHERE m.entity_id IN (SELECT entity_id FROM recount_entities)
         GROUP BY m.entity_id
-        """
+        """  # noqa: S608 (constants)
     )
-    con.execute("DROP TABLE recount_entities")
-    con.execute("DROP TABLE resolve_names")
+
+
+def _drop_temp(con: duckdb.DuckDBPyConnection) -> None:
+    for name in _TEMP_TABLES:
+        con.execute(f"DROP TABLE IF EXISTS {name}")

@@ -173,32 +173,9 @@ def replace_rows(con: duckdb.DuckDBPyConnection, analyses: dict[str, Analysis]) 
                    (SELECT count(*) FROM quotes SEMI JOIN batch_ids USING (article_id))
             """
         ).fetchone()
-        con.execute(
-            """
-            CREATE OR REPLACE TEMP TABLE affected_entities AS
-            SELECT DISTINCT entity_id FROM entity_mentions
-            SEMI JOIN batch_ids USING (article_id) WHERE entity_id IS NOT NULL
-            UNION
-            SELECT DISTINCT speaker_entity_id FROM quotes
-            SEMI JOIN batch_ids USING (article_id) WHERE speaker_entity_id IS NOT NULL
-            """
-        )
-        con.execute("DELETE FROM entity_mentions WHERE article_id IN (SELECT * FROM batch_ids)")
-        con.execute("DELETE FROM quotes WHERE article_id IN (SELECT * FROM batch_ids)")
-        con.execute(
-            "INSERT INTO entity_mentions BY NAME "
-            "SELECT *, make_entity_id(label, canonical) AS entity_id FROM batch_mentions"
-        )
-        con.execute("INSERT INTO quotes BY NAME SELECT * FROM batch_quotes")
-        entity_registry.link_speakers(con)
-        con.execute(
-            "INSERT INTO affected_entities "
-            "SELECT DISTINCT make_entity_id(label, canonical) FROM batch_mentions"
-        )
-        entity_registry.refresh(con)
+        entity_registry.replace_batch(con)
         for name in ("batch_ids", "batch_mentions", "batch_quotes"):
             con.unregister(name)
-        con.execute("DROP TABLE affected_entities")
     mentions_before, quotes_before = before if before else (0, 0)
     return ReplacedRows(
         articles=len(ids),

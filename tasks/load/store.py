@@ -124,12 +124,7 @@ def _insert_analyses(
     con.register("batch_mentions", arrow_table(con, "entity_mentions", mentions, MENTION_COLUMNS))
     con.register("batch_quotes", arrow_table(con, "quotes", quotes, QUOTE_COLUMNS))
     try:
-        con.execute(
-            "INSERT INTO entity_mentions BY NAME "
-            "SELECT *, make_entity_id(label, canonical) AS entity_id FROM batch_mentions"
-        )
-        con.execute("INSERT INTO quotes BY NAME SELECT * FROM batch_quotes")
-        entity_registry.add_loaded(con)
+        entity_registry.insert_batch(con)
     finally:
         con.unregister("batch_mentions")
         con.unregister("batch_quotes")

@@ -26,13 +26,20 @@ from newsflow.tasks.nlp.entity_lexicons import (
     ORG_HEAD_WORDS,
     PLACE_HEAD_WORDS,
     PRODUCT_WORDS,
+    US_STATE_CODES,
+    VENUE_HEAD_WORDS,
 )
 from newsflow.tasks.nlp.lexicons import word_set
 from newsflow.tasks.nlp.names import (
     FEMALE_NAMES,
+    KIN_WORDS,
     MALE_NAMES,
+    TITLE_GENDERS,
     TITLE_WORDS,
+    common_words,
+    is_first_name,
     is_given_name,
+    name_gender,
     strip_titles,
 )
 from newsflow.tasks.records import Mention
@@ -42,6 +49,10 @@ DROPPED_LABELS = frozenset({"CARDINAL", "DATE", "MONEY", "PERCENT", "ORDINAL", "
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "PRODUCT", "LOC", "FAC"})
 # Other pipelines' label schemes mapped onto the English one (French, Spanish... "PER").
 LABEL_SCHEMES = {"PER": "PERSON", "MISC": "MISC"}
+# The label of a one-word name the article gives no evidence of a person for ("Oakes said"):
+# stored, not counted as a person; the warehouse makes it one when its full names tell who.
+CANDIDATE = "CANDIDATE"
+_SURNAME_SHAPE_RE = re.compile(r"(?:Mc|Mac|O'|D')?[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?")
 # Labels whose one-word mentions may be a person's surname the model mislabelled ("Trump" ORG).
 _PERSONISH_LABELS = frozenset({"PERSON", "ORG", "GPE"})
 
@@ -99,6 +110,7 @@ _ABBREV_RE = re.compile(r"^(?:[A-Z]\.)+[A-Z]?\.?$")
 _DATELINE_AFTER_RE = re.compile(
     r"(?:,\s*[A-Z][A-Za-z. ]{1,20})?\s*(?:\([^)\n]{1,40}\)\s*)?[—–-]+\s"
 )
+_NEXT_NAME_RE = re.compile(r"\.? [A-Z][a-z]")
 _NEXT_WORDS_RE = re.compile(r" ((?:[A-Z][a-z]+)(?: (?:of|and|the|[A-Z][a-z]+)){0,3})")
 MIN_FUZZY_NAME = 7  # shorter names are too alike ("Kahn", "Khan") to forgive a typo
 _MINOR_WORDS = frozenset({"of", "the", "and", "for", "to", "in", "on", "de", "&"})
@@ -138,6 +150,19 @@ class EntityIndex:
     token_mention: dict[int, int] = field(default_factory=dict)  # token index -> mention index
     person_names: dict[str, str] = field(default_factory=dict)  # lower name/part -> canonical
     labels: dict[str, str] = field(default_factory=dict)  # canonical -> cluster label
+    # one-word names with no evidence of a person here (``CANDIDATE``), kept for the warehouse
+    candidates: list[Mention] = field(default_factory=list)
+
+    def stored_mentions(self) -> list[Mention]:
+        """The mentions to store, in text order: names, then the candidates no name of the
+        quote stage has taken over since (a speaker it added at the same words)."""
+        taken = [(m.start_char, m.end_char) for m in self.mentions]
+        free = [
+            c
+            for c in self.candidates
+            if not any(s < c.end_char and c.start_char < e for s, e in taken)
+        ]
+        return sorted([*self.mentions, *free], key=lambda m: m.start_char)
 
     def mention_at(self, token_index: int) -> Mention | None:
         idx = self.token_mention.get(token_index)
@@ -257,7 +282,7 @@ def looks_like_person(name: str) -> bool:
     """A common given name then one or two capitalised words (particles and initials
     allowed), none of them the head word of an organisation or place."""
     words = name.split(" ")
-    if not 2 <= len(words) <= 4 or not is_given_name(words[0]) or _key(name) in ALIASES:
+    if not 2 <= len(words) <= 4 or not is_first_name(words[0]) or _key(name) in ALIASES:
         return False
     for w in words[1:]:
         low = w.lower().rstrip(".")
@@ -278,6 +303,8 @@ def extract_mentions(doc: Doc) -> EntityIndex:
     mentions: list[Mention] = []
     bases: list[str] = []
     kept_spans: list[Span] = []
+    modifiers: set[str] = set()  # acronyms seen modifying a common noun
+    named: set[str] = set()  # names seen otherwise
     for span in spans:
         trimmed = _trim_span(span, doc_text)
         if trimmed is None:
@@ -301,24 +328,41 @@ def extract_mentions(doc: Doc) -> EntityIndex:
         label = name_label(base, label, lower_words)
         if label is None:
             continue
+        if label == "ORG" and _modifier_acronym(span, base):
+            modifiers.add(base)
+        else:
+            named.add(base)
+        if label in _TEAM_LABELS and _plural_name(span, base):
+            label = "ORG"  # "the Redskins", "Chargers": a team or band, whatever the guess
         mentions.append(
             Mention(text=text, label=label, canonical=base, start_char=start, end_char=end)
         )
         bases.append(base)
         kept_spans.append(span)
 
+    for k in reversed(range(len(mentions))):  # only ever "AWD system", "IPO filing"
+        if bases[k] in modifiers - named:
+            del mentions[k], bases[k], kept_spans[k]
+    _recover_full_names(doc, doc_text, mentions, bases, kept_spans)
     _join_teams(doc, doc_text, mentions, bases, kept_spans)
     _people_by_surname(mentions, bases)
     canon = _canonicalise(doc_text, mentions, bases)
     labels = _cluster_labels(mentions, canon)
     _revise_lone_names(doc, mentions, canon, labels)
-    keep = [i for i, c in enumerate(canon) if labels[c.lower()]]
+    candidates = [
+        Mention(
+            text=m.text, label=CANDIDATE, canonical=c, start_char=m.start_char, end_char=m.end_char
+        )
+        for m, c in zip(mentions, canon, strict=True)
+        if labels[c.lower()] == CANDIDATE
+    ]
+    keep = [i for i, c in enumerate(canon) if labels[c.lower()] not in ("", CANDIDATE)]
     mentions = [mentions[i] for i in keep]
     kept_spans = [kept_spans[i] for i in keep]
     bases = [bases[i] for i in keep]
     canon = [canon[i] for i in keep]
-    labels = {c: label for c, label in labels.items() if label}
-    index = EntityIndex(mentions=mentions, labels=labels)
+    labels = {c: label for c, label in labels.items() if label not in ("", CANDIDATE)}
+    index = EntityIndex(mentions=mentions, labels=labels, candidates=candidates)
     person_keys: dict[str, set[str]] = defaultdict(set)
     for i, (mention, span) in enumerate(zip(mentions, kept_spans, strict=True)):
         mention.canonical = canon[i]
@@ -338,6 +382,12 @@ def extract_mentions(doc: Doc) -> EntityIndex:
 
 
 _POSSESSIVE_INSIDE_RE = re.compile(r"['’]s ")
+# Last words of an outlet's or a company's division ("NBC Sports", "ESPN Radio").
+_OUTLET_HEADS = frozenset({"sports", "radio", "tv", "television", "channel", "cloud", "research"})
+# Titles that may close an organisation's span before the person who holds them.
+_TRAILING_TITLES = TITLE_WORDS | {"rt", "hon"}
+# Lower-case words that join a clause, never a name: a title-case headline ran into one span.
+_CLAUSE_WORDS = frozenset({"to", "after", "with", "from", "by", "as", "vs", "at", "into", "over"})
 
 
 def _is_acronym(word: str) -> bool:
@@ -364,6 +414,15 @@ def _reshape(text: str, start: int, end: int, label: str) -> tuple[int, int, str
         start += len(words[0]) + 1
         words = words[1:]
     while len(words) > 1 and words[-1].islower() and words[-1] not in NAME_PARTICLES:
+        end -= len(words[-1]) + 1
+        words = words[:-1]
+    while (
+        label == "ORG"
+        and len(words) > 2
+        and words[-1].lower().rstrip(".") in _TRAILING_TITLES
+        and words[-2].lower() not in _MINOR_WORDS
+        and _NEXT_NAME_RE.match(text, end)
+    ):  # "House of Representatives Speaker" + "Yakubu Dogara": the title is the person's
         end -= len(words[-1]) + 1
         words = words[:-1]
     return start, end, label
@@ -422,6 +481,29 @@ def name_label(name: str, label: str, lower_words: set[str]) -> str | None:
         return None
     if label == "PERSON" and any(w.islower() and w not in NAME_PARTICLES for w in words):
         return None  # "Palm Bay d. Rockledge", "Man shot"
+    if label in ("PERSON", "ORG") and any(w in _CLAUSE_WORDS for w in words[1:-1]):
+        return None  # a headline's clause: "Thibaut Courtois to Real Madrid"
+    if label in ("PERSON", "ORG") and len(words) > 1 and re.fullmatch(r"[A-Z]", words[-1]):
+        return None  # a category: "Group A", "Path C"
+    if "-" in name and all(_key(p) in COUNTRIES or _key(p) in ALIASES for p in name.split("-")):
+        return None  # "U.S.-Mexico" (border, talks): two places, no organisation
+    if len(words) == 1 and name in US_STATE_CODES:
+        return "GPE"  # "Holmdel, NJ"
+    if (
+        label == "PERSON"
+        and len(words) > 1
+        and not is_given_name(words[0])
+        and all(w in common_words() for w in low)
+    ):
+        return None  # common words in title case: "Grocery Store", "Fact Checker"
+    if (
+        len(words) == 1
+        and label in ("PERSON", "ORG")
+        and low[0] in common_words()
+        and low[0] not in KNOWN_ORGS
+        and not _is_acronym(name)
+    ):
+        return None  # a capitalised common word: "Terror", "Streets"
     if len(words) == 1 and (
         low[0] in NON_NAME_ABBREVIATIONS or (low[0] in lower_words and not _is_acronym(name))
     ):
@@ -430,6 +512,13 @@ def name_label(name: str, label: str, lower_words: set[str]) -> str | None:
         return "PRODUCT"
     if _key(name) in KNOWN_ORGS:
         return "ORG"
+    if (
+        label == "ORG"
+        and len(words) > 1
+        and low[0] in KNOWN_ORGS
+        and low[-1] not in ORG_HEAD_WORDS | _CORPORATE_SUFFIXES | NOT_PERSON_WORDS | _OUTLET_HEADS
+    ):
+        return "PRODUCT"  # a company's name before a product's: "Apple Arcade", "Amazon Music"
     if _key(name) in COUNTRIES and label in ("ORG", "PERSON"):
         return "GPE"  # a national team, or "Jordan"/"Georgia" guessed as a person
     if any(c in name for c in ",:;|@/") or "_" in name:
@@ -438,9 +527,86 @@ def name_label(name: str, label: str, lower_words: set[str]) -> str | None:
         return "EVENT"
     if label == "PERSON" and low[-1] in ORG_HEAD_WORDS:
         return "ORG"
-    if label == "PERSON" and low[-1] in PLACE_HEAD_WORDS:
-        return "LOC"
+    if label == "PERSON" and low[-1] in PLACE_HEAD_WORDS and not is_given_name(words[0]):
+        return "LOC"  # "Yobe North", "Palm Drive"; "Kanye West" and "Nathan Lane" stay
+    if label in ("PERSON", "ORG") and low[-1] in VENUE_HEAD_WORDS:
+        return "FAC"  # "PNC Music Pavilion", "KeyBank Arena": a building, not its owner
     return label
+
+
+def _recover_full_names(
+    doc: Doc, text: str, mentions: list[Mention], bases: list[str], spans: list[Span]
+) -> None:
+    """A person named by surname alone ("Parise", or "Vogel" the model took for an
+    organisation) whose full name the model missed ("Zach Parise" where the text introduces
+    him) gets it back: a first name right before the same surname, anywhere in the text, is
+    a mention of that person."""
+    surnames = {
+        b
+        for m, b in zip(mentions, bases, strict=True)
+        if m.label in _PERSONISH_LABELS
+        and _SURNAME_SHAPE_RE.fullmatch(b)
+        and _key(b) not in KNOWN_ORGS | COUNTRIES
+    }
+    found: list[tuple[int, int]] = []
+    for surname in surnames:
+        pattern = rf"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?) (?:[A-Z]\. )?{re.escape(surname)}\b"
+        for match in re.finditer(pattern, text):
+            if not is_first_name(match.group(1)):
+                continue
+            start, end = match.span()
+            if any(
+                m.start_char < end and start < m.end_char and " " in bases[k]
+                for k, m in enumerate(mentions)
+            ):
+                continue  # already inside a longer name
+            found.append((start, end))
+    for start, end in found:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            continue
+        inside = [k for k, m in enumerate(mentions) if start <= m.start_char and m.end_char <= end]
+        for k in reversed(inside):
+            del mentions[k], bases[k], spans[k]
+        at = bisect.bisect_left([m.start_char for m in mentions], start)
+        name = text[start:end]
+        mentions.insert(
+            at, Mention(text=name, label="PERSON", canonical=name, start_char=start, end_char=end)
+        )
+        bases.insert(at, name)
+        spans.insert(at, span)
+
+
+def _modifier_acronym(span: Span, base: str) -> bool:
+    """An acronym used as a modifier of a common noun ("AWD system", "IPO filing"): a
+    feature or a term, unless it is a known organisation or alias ("FBI agents")."""
+    tokens = [t for t in span if t.text == base]
+    return (
+        len(tokens) == 1
+        and _is_acronym(base)
+        and _key(base) not in KNOWN_ORGS
+        and _key(base) not in ALIASES
+        and tokens[0].dep_ in ("compound", "amod", "nmod")
+        and tokens[0].head.text.islower()
+    )
+
+
+# Labels a plural one-word name gets wrong: teams and bands are neither places nor products.
+_TEAM_LABELS = frozenset({"PERSON", "PRODUCT", "LOC", "GPE"})
+
+
+def _plural_name(span: Span, base: str) -> bool:
+    """A one-word plural proper noun ("Redskins", "Clippers") that is no country
+    ("Philippines") or known alias."""
+    words = [t for t in span if t.text[:1].isupper()]
+    return (
+        " " not in base
+        and len(words) == 1
+        and words[0].tag_ == "NNPS"
+        and base.endswith("s")
+        and _key(base) not in COUNTRIES
+        and _key(base) not in ALIASES
+    )
 
 
 def _people_by_surname(mentions: list[Mention], bases: list[str]) -> None:
@@ -464,9 +630,13 @@ def _revise_lone_names(
     doc: Doc, mentions: list[Mention], canon: list[str], labels: dict[str, str]
 ) -> None:
     """One-word "people" that no full name in the article explains need evidence: a title in
-    front ("President Trump", "Mr. Assad") or a given name; known organisations become ORG,
-    the rest (a platform, a town, a common word the model guessed at) are dropped (label "")."""
+    front ("President Trump", "Mr. Assad") or a given name; known organisations become ORG.
+    The rest may be a surname the warehouse knows from other articles ("Jansen said") or a
+    platform, a town, a common word the model guessed at: one shaped like a surname becomes
+    a ``CANDIDATE`` (not a person here, linked across articles when the warehouse's full
+    names make it unambiguous), others are dropped (label "")."""
     titled: set[str] = set()
+    canonical_of = {c.lower(): c for c in canon}
     for m, c in zip(mentions, canon, strict=True):
         if labels[c.lower()] != "PERSON" or " " in c:
             continue
@@ -480,7 +650,7 @@ def _revise_lone_names(
         if _key(c) in KNOWN_ORGS:
             labels[c] = "ORG"
         elif c not in titled and not is_given_name(c):
-            labels[c] = ""
+            labels[c] = CANDIDATE if _SURNAME_SHAPE_RE.fullmatch(canonical_of[c]) else ""
 
 
 def _alias_extension(text: str, start: int, end: int) -> tuple[int, str] | None:
@@ -602,7 +772,8 @@ def _canonicalise(text: str, mentions: list[Mention], bases: list[str]) -> list[
             if len(roots) == 1:
                 union(next(iter(roots)), i)
 
-    _link_person_names(mentions, forms, find, union, _rank_titled(text, mentions))
+    _link_org_names(mentions, forms, find, union)
+    _link_person_names(mentions, forms, find, union, _titles(text, mentions))
 
     # The cluster's name: the longest (then most frequent) form, aliases resolved.
     members: dict[int, list[int]] = defaultdict(list)
@@ -617,6 +788,51 @@ def _canonicalise(text: str, mentions: list[Mention], bases: list[str]) -> list[
     return result
 
 
+_CORPORATE_SUFFIXES = frozenset(
+    {"co", "inc", "corp", "corporation", "ltd", "llc", "plc", "group", "company", "holdings"}
+)
+
+
+def _link_org_names(mentions: list[Mention], forms: list[str], find, union) -> None:
+    """Join an organisation's short name to the one longer name of the article it shortens:
+    without a place or nationality in front ("Senate" of "Nigerian Senate", "Chronicle" of
+    "San Francisco Chronicle", "Taliban" of "Afghan Taliban") or a corporate suffix behind
+    ("McClatchy" of "McClatchy Co.", "Edmunds" of "Edmunds.com")."""
+    places = {_key(f) for m, f in zip(mentions, forms, strict=True) if m.label in ("GPE", "NORP")}
+    orgs = [i for i, m in enumerate(mentions) if m.label == "ORG"]
+    for i in orgs:
+        short = forms[i].split(" ")
+        roots = set()
+        for j in orgs:
+            longer = forms[j].split(" ")
+            if len(longer) <= len(short) and not forms[j].endswith(".com"):
+                continue
+            head, tail = longer[: len(longer) - len(short)], longer[len(longer) - len(short) :]
+            prefixed = (
+                head
+                and tail == short
+                and (_key(" ".join(head)) in places or _is_nationality(" ".join(head)))
+            )
+            suffixed = longer[: len(short)] == short and (
+                all(_key(w) in _CORPORATE_SUFFIXES for w in longer[len(short) :])
+                and len(longer) > len(short)
+            )
+            dotcom = forms[j] == forms[i] + ".com"
+            if prefixed or suffixed or dotcom:
+                roots.add(find(j))
+        if len(roots) == 1:
+            union(roots.pop(), i)
+
+
+def _is_nationality(words: str) -> bool:
+    """ "Afghan", "Chinese", "Nigerian": one capitalised word of a people."""
+    return (
+        " " not in words
+        and words[:1].isupper()
+        and words.lower().endswith(("an", "ese", "ish", "i", "ian"))
+    )
+
+
 def _name_length(form: str) -> int:
     """Number of words, not counting middle initials ("Donald J. Trump" ~ "Donald Trump")."""
     return sum(1 for w in form.split(" ") if not re.fullmatch(r"[A-Z]\.?", w))
@@ -626,19 +842,45 @@ def _name_length(form: str) -> int:
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "former", "late"})
 
 
-def _rank_titled(text: str, mentions: list[Mention]) -> list[bool]:
-    """Whether each mention carries a rank ("Vice President Biden", "Sen. Warren"), in its
-    span or in the words right before it."""
-    flags = []
+@dataclass(slots=True)
+class _Titles:
+    """What the words around one mention say of the person: a rank ("Vice President", "Sen."),
+    a gender ("Mrs.", "Congressman") and a family role ("his son Hunter Biden")."""
+
+    ranked: bool = False
+    gender: str | None = None
+    kin: bool = False
+
+
+def _titles(text: str, mentions: list[Mention]) -> list[_Titles]:
+    """The titles of each mention, in its span or in the words right before it."""
+    out = []
     for m in mentions:
         before = text[max(0, m.start_char - 30) : m.start_char].split()[-3:]
         inside = m.text.split(" ")[:-1]
         words = [w.lower().rstrip(".,") for w in [*before, *inside]]
-        flags.append(any(w in TITLE_WORDS and w not in _HONORIFICS for w in words))
-    return flags
+        capitalised = [w.rstrip(".,") for w in [*before, *inside] if w[:1].isupper()]
+        genders = {TITLE_GENDERS[w.lower()] for w in capitalised if w.lower() in TITLE_GENDERS}
+        out.append(
+            _Titles(
+                ranked=any(w in TITLE_WORDS and w not in _HONORIFICS for w in words),
+                gender=genders.pop() if len(genders) == 1 else None,
+                kin=any(w.lower().strip(".,;:") in KIN_WORDS for w in before[-2:]),
+            )
+        )
+    return out
 
 
-def _link_person_names(mentions, forms, find, union, ranked: list[bool]) -> None:
+def _title_conflict(short: _Titles, full: _Titles, full_name: str) -> bool:
+    """A shorter name cannot be this full name: "Mrs. Clinton" is no "Bill Clinton", and
+    "Vice President Biden" is no "Hunter Biden" the article introduces as a son."""
+    gender = full.gender or name_gender(full_name)
+    if short.gender and gender and short.gender != gender:
+        return True
+    return short.ranked and full.kin
+
+
+def _link_person_names(mentions, forms, find, union, titles: list[_Titles]) -> None:
     """Join surnames and first names to the full name they abbreviate, when unambiguous.
 
     Full names with the same first and last word are one person ("Donald J. Trump").
@@ -647,7 +889,8 @@ def _link_person_names(mentions, forms, find, union, ranked: list[bool]) -> None
     A multi-word surname form joins whatever the model labelled it ("Van Dam" as a work of
     art), a one-word one only when it is labelled like a name. A surname with a rank ("Vice
     President Biden") prefers a full name given a rank too ("Vice President Joe Biden") over
-    a relative named plainly ("Hunter Biden").
+    a relative named plainly ("Hunter Biden"), and never joins a full name its titles
+    contradict (``_title_conflict``): then it stays a name of its own.
     """
     full: list[int] = []
     for i, m in enumerate(mentions):
@@ -671,20 +914,34 @@ def _link_person_names(mentions, forms, find, union, ranked: list[bool]) -> None
     def full_roots() -> set[int]:
         return {find(j) for j in heads}
 
+    def cluster_titles(i: int) -> _Titles:
+        """What any mention of ``i``'s cluster says of the person."""
+        same = [t for k, t in enumerate(titles) if find(k) == find(i)]
+        genders = {t.gender for t in same if t.gender}
+        return _Titles(
+            ranked=any(t.ranked for t in same),
+            gender=genders.pop() if len(genders) == 1 else None,
+            kin=any(t.kin for t in same),
+        )
+
+    full_titles = {j: cluster_titles(j) for j in full}
     for i, m in enumerate(mentions):
         key = _key(forms[i])
         n_words = len(key.split(" "))
         if key in ALIASES or (n_words == 1 and m.label not in _PERSONISH_LABELS):
             continue
         candidates = []
-        ranked_roots = {find(k) for k, flag in enumerate(ranked) if flag}
+        ranked_roots = {find(k) for k, t in enumerate(titles) if t.ranked}
+        own = cluster_titles(i)
         for j in full:
             if j == i or len(forms[j].split(" ")) <= n_words:
                 continue
             first_name = n_words == 1 and _key(forms[j]).split(" ")[0] == key
             if first_name and m.label != "PERSON" and not is_given_name(key):
                 continue  # "Apple" is no first name of "Apple Watches"
-            if key in shorter_of[j] or first_name:
+            if (key in shorter_of[j] or first_name) and not _title_conflict(
+                own, full_titles[j], forms[j]
+            ):
                 candidates.append(j)
         if find(i) in ranked_roots and any(find(j) in ranked_roots for j in candidates):
             candidates = [j for j in candidates if find(j) in ranked_roots]

@@ -70,7 +70,7 @@ PLACE_HEAD_WORDS = word_set(
     """
     street road avenue square county city town village park river lake mountain mount
     airport station bridge island islands bay valley falls beach drive lane boulevard
-    heights hills springs harbor harbour port
+    heights hills springs harbor harbour port north south east west
     """
 )
 
@@ -102,5 +102,24 @@ COUNTRIES = word_set(
     suriname sweden switzerland syria taiwan tajikistan tanzania thailand togo tonga tunisia
     turkey turkmenistan tuvalu uganda ukraine uruguay uzbekistan vanuatu venezuela vietnam
     wales yemen zambia zimbabwe
+    """
+)
+
+# The postal codes of US states and territories ("Holmdel, NJ"): places, not organisations.
+US_STATE_CODES = frozenset(
+    code.upper()
+    for code in word_set(
+        """
+        al ak az ar ca co ct de fl ga hi id il in ia ks ky la me md ma mi mn ms mo mt ne nv nh
+        nj nm ny nc nd oh ok or pa ri sc sd tn tx ut vt va wa wv wi wy dc pr gu vi
+        """
+    )
+)
+
+# Last words of buildings where events happen: such a name is a facility, not an organisation.
+VENUE_HEAD_WORDS = word_set(
+    """
+    amphitheatre amphitheater pavilion arena stadium ballpark coliseum colosseum speedway
+    raceway velodrome statehouse capitol
     """
 )

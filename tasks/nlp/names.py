@@ -12,6 +12,11 @@ Arabic, Turkish, Persian, South Asian, African, Latin American, East Asian roman
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
+import gender_guesser.detector
+
 from newsflow.tasks.nlp.lexicons import word_set
 
 FEMALE_NAMES = word_set(
@@ -119,6 +124,42 @@ _AMBIGUOUS_GIVEN = word_set(
 )
 
 
+COMMON_WORDS_FILE = Path(__file__).parent / "data" / "common_words.txt"
+
+
+@functools.cache
+def common_words() -> frozenset[str]:
+    """Words news writes in lower case at least as often as capitalised (from PolNeAR train
+    text, ``make train-entities``)."""
+    return frozenset(COMMON_WORDS_FILE.read_text(encoding="utf-8").split())
+
+
+@functools.cache
+def _first_names() -> frozenset[str]:
+    """gender-guesser's first names of one clear gender (about 38,000, from many countries),
+    less the common words ("Will", "Grant") and names used by both genders ("Casey", "San")."""
+    detector = gender_guesser.detector.Detector(case_sensitive=False)
+    common = common_words()
+    return frozenset(
+        low
+        for name in detector.names
+        if (low := name.lower()) not in common
+        and len(low) > 2
+        and detector.get_gender(name) in ("male", "female")
+    )
+
+
+def is_first_name(word: str) -> bool:
+    """A first name from our lists or from the world's first names: evidence that a two-word
+    name the model called a place or an organisation ("Sheryl Crow", "Pavle Petrovic")
+    names a person. Broader than ``is_given_name``, so used only for the first of several
+    words, never for a name alone."""
+    low = word.lower().strip(".")
+    if "-" in low.strip("-"):  # "Jo-Wilfried", "Eva-Marie"
+        return all(is_first_name(part) for part in low.split("-"))
+    return is_given_name(word) or (low not in _AMBIGUOUS_GIVEN and low in _first_names())
+
+
 def is_given_name(word: str) -> bool:
     """A common first name of either gender ("Eva", "Mehmet") that is not also a common word."""
     low = word.lower().strip(".")
@@ -161,6 +202,36 @@ TITLE_WORDS = word_set(
 )
 # Nationality / party words that may precede a title ("Russian Foreign Minister ...").
 _NATIONALITY_SUFFIXES = ("an", "ese", "ish", "ian", "i", "ic", "ch")
+
+
+# Titles that say a person's gender: "Mrs. Clinton" cannot shorten "Bill Clinton".
+TITLE_GENDERS: dict[str, str] = dict.fromkeys(
+    word_set(
+        """
+        mr sir lord king prince father brother congressman chairman spokesman businessman
+        councilman alderman assemblyman
+        """
+    ),
+    "m",
+) | dict.fromkeys(
+    word_set(
+        """
+        mrs ms miss madam lady dame queen princess sister congresswoman chairwoman
+        spokeswoman businesswoman councilwoman alderwoman assemblywoman
+        """
+    ),
+    "f",
+)
+
+# Family roles that introduce a relative ("his son, Hunter Biden"): not the titled person.
+KIN_WORDS = word_set(
+    """
+    son sons daughter daughters wife husband brother sister father mother dad mom mum
+    uncle aunt nephew niece cousin grandson granddaughter grandfather grandmother stepson
+    stepdaughter stepfather stepmother widow widower fiancé fiance fiancée fiancee
+    girlfriend boyfriend
+    """
+)
 
 
 def strip_titles(name: str) -> str:

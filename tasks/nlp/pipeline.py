@@ -26,7 +26,7 @@ from newsflow.tasks.nlp.quotes import extract_quotes
 from newsflow.tasks.records import Analysis
 
 # Bump when entity or quote rules change, so stored results can be traced to the rules.
-EXTRACTOR_VERSION = "nlp-rules-10"
+EXTRACTOR_VERSION = "nlp-rules-11"
 
 _PIPELINES: dict[str, Language] = {}
 # A paragraph with the line breaks after it; leading blanks stick to the first paragraph.
@@ -102,10 +102,10 @@ def analyze_texts(
         for i, doc in zip(indexes, docs, strict=True):
             entities = extract_mentions(doc)
             analysis = analyses[i]
-            analysis.mentions = entities.mentions
             analysis.model = pipeline
             if languages[i] == ENGLISH:
                 analysis.quotes = extract_quotes(doc, entities)  # may add persons NER missed
+            analysis.mentions = entities.stored_mentions()
     return analyses
 
 
