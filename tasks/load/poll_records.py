@@ -104,75 +104,101 @@ def record_polls(
         con, "feed_items", items, _FEED_ITEM_COLUMNS, extra={"seen_at": pa.timestamp("us")}
     )
     with transaction(con):
+        feeds = _stored_feeds(con, polls)
         for poll in polls:
-            _record_poll(con, poll, now)
+            _record_poll(feeds, poll, now)
         con.register("batch_feed_items", items_table)
-        new_per_feed = _new_items_per_feed(con)
-        con.execute(
-            """
-            MERGE INTO feed_items USING (
-                SELECT feed_url, page_url, arg_min(link, published_at) AS link,
-                       any_value(guid) AS guid, any_value(title) AS title,
-                       min(published_at) AS published_at,
-                       min(seen_at) AS first_seen_at, max(seen_at) AS last_seen_at,
-                       any_value(source_kind) AS source_kind, max(lastmod) AS lastmod,
-                       any_value(keywords) AS keywords, any_value(language) AS language
-                FROM batch_feed_items GROUP BY feed_url, page_url
-            ) AS s
-            ON feed_items.feed_url = s.feed_url AND feed_items.page_url = s.page_url
-            WHEN MATCHED THEN UPDATE SET last_seen_at = s.last_seen_at
-            WHEN NOT MATCHED THEN INSERT BY NAME
-            """
-        )
+        new_per_feed = _new_items_per_feed(con) if items else {}
+        if items:
+            con.execute(
+                """
+                MERGE INTO feed_items USING (
+                    SELECT feed_url, page_url, arg_min(link, published_at) AS link,
+                           any_value(guid) AS guid, any_value(title) AS title,
+                           min(published_at) AS published_at,
+                           min(seen_at) AS first_seen_at, max(seen_at) AS last_seen_at,
+                           any_value(source_kind) AS source_kind, max(lastmod) AS lastmod,
+                           any_value(keywords) AS keywords, any_value(language) AS language
+                    FROM batch_feed_items GROUP BY feed_url, page_url
+                ) AS s
+                ON feed_items.feed_url = s.feed_url AND feed_items.page_url = s.page_url
+                WHEN MATCHED THEN UPDATE SET last_seen_at = s.last_seen_at
+                WHEN NOT MATCHED THEN INSERT BY NAME
+                """
+            )
         new_pages = queue_pages(con, (item["page_url"] for item in items), now)
         con.unregister("batch_feed_items")
         _record_fetches(con, polls, new_per_feed, run_id, now)
         recent = _recent_item_dates(con, polls, now)
         for poll in polls:
             _schedule_next_poll(
-                con, poll, polling_settings or PollingSettings(), now, recent.get(poll.feed_url, [])
+                feeds[poll.feed_url],
+                poll,
+                polling_settings or PollingSettings(),
+                now,
+                recent.get(poll.feed_url, []),
             )
+        _write_feeds(con, feeds)
     return len(new_pages)
 
 
-def _record_poll(con: duckdb.DuckDBPyConnection, poll: FeedPoll, now: datetime) -> None:
+def _stored_feeds(
+    con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPoll]
+) -> dict[str, dict[str, object]]:
+    """The stored ``feeds`` rows of the polled feeds (all columns), by URL: the state this
+    batch's polls change in memory and ``_write_feeds`` writes back in one statement."""
+    urls = sorted({poll.feed_url for poll in polls})
+    if not urls:
+        return {}
+    con.register("polled_feed_urls", pa.table({"feed_url": pa.array(urls, pa.string())}))
+    try:
+        cursor = con.execute("SELECT * FROM feeds SEMI JOIN polled_feed_urls USING (feed_url)")
+        names = [d[0] for d in cursor.description]
+        rows = cursor.fetchall()
+    finally:
+        con.unregister("polled_feed_urls")
+    return {row[0]: dict(zip(names, row, strict=True)) for row in rows}
+
+
+def _write_feeds(con: duckdb.DuckDBPyConnection, feeds: dict[str, dict[str, object]]) -> None:
+    """Write the polled feeds' rows back: one MERGE for the batch (every statement on a lake
+    table writes files, so never one per feed)."""
+    if not feeds:
+        return
+    columns = [d[0] for d in con.execute("SELECT * FROM feeds LIMIT 0").description]
+    rows = [{name: row.get(name) for name in columns} for row in feeds.values()]
+    con.register("batch_feeds", arrow_table(con, "feeds", rows, columns))
+    updates = ", ".join(f"{name} = s.{name}" for name in columns if name != "feed_url")
+    try:
+        con.execute(
+            f"""
+            MERGE INTO feeds USING batch_feeds AS s ON feeds.feed_url = s.feed_url
+            WHEN MATCHED THEN UPDATE SET {updates}
+            WHEN NOT MATCHED THEN INSERT BY NAME
+            """  # noqa: S608 (the table's own column names)
+        )
+    finally:
+        con.unregister("batch_feeds")
+
+
+def _record_poll(feeds: dict[str, dict[str, object]], poll: FeedPoll, now: datetime) -> None:
+    """Apply one poll's outcome to its feed's row (created on its first poll)."""
     polled_at = poll.polled_at or now
     ok = poll.status != "failed"
-    con.execute(
-        """
-        MERGE INTO feeds USING (SELECT ? AS feed_url, ? AS name, ?::TIMESTAMP AS polled_at) s
-        ON feeds.feed_url = s.feed_url
-        WHEN MATCHED THEN UPDATE SET name = s.name
-        WHEN NOT MATCHED THEN INSERT (feed_url, name, first_polled_at, failure_streak)
-            VALUES (s.feed_url, s.name, s.polled_at, 0)
-        """,
-        [poll.feed_url, poll.name, polled_at],
+    row = feeds.setdefault(
+        poll.feed_url,
+        {"feed_url": poll.feed_url, "first_polled_at": polled_at, "failure_streak": 0},
     )
+    row["name"] = poll.name
     if poll.status == "ok":
-        con.execute(
-            """
-            UPDATE feeds SET etag = ?, last_modified = ?, content_hash = ?
-            WHERE feed_url = ?
-            """,
-            [poll.etag, poll.last_modified, poll.content_hash, poll.feed_url],
-        )
-    con.execute(
-        """
-        UPDATE feeds SET
-            last_polled_at = ?,
-            last_status = ?,
-            last_error = ?,
-            last_success_at = CASE WHEN ? THEN ? ELSE last_success_at END,
-            failure_streak = CASE WHEN ? THEN 0 ELSE failure_streak + 1 END
-        WHERE feed_url = ?
-        """,
-        [polled_at, poll.status, poll.error, ok, polled_at, ok, poll.feed_url],
-    )
+        row.update(etag=poll.etag, last_modified=poll.last_modified, content_hash=poll.content_hash)
+        row["kind"] = poll.kind  # also sources.record_source_state's, which then writes nothing
+    row.update(last_polled_at=polled_at, last_status=poll.status, last_error=poll.error)
+    if ok:
+        row["last_success_at"] = polled_at
+    row["failure_streak"] = 0 if ok else int(row.get("failure_streak") or 0) + 1
     if poll.fallback_url:
-        con.execute(
-            "UPDATE feeds SET fallback_sitemap_url = ? WHERE feed_url = ?",
-            [poll.fallback_url, poll.feed_url],
-        )
+        row["fallback_sitemap_url"] = poll.fallback_url
 
 
 def _new_items_per_feed(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -255,7 +281,7 @@ def _recent_item_dates(
 
 
 def _schedule_next_poll(
-    con: duckdb.DuckDBPyConnection,
+    row: dict[str, object],
     poll: FeedPoll,
     settings: PollingSettings,
     now: datetime,
@@ -264,39 +290,25 @@ def _schedule_next_poll(
     """Plan the feed's next poll from its publishing rate, its hints and its failures."""
     polled_at = poll.polled_at or now
     if poll.status == "ok":
-        con.execute(
-            "UPDATE feeds SET ttl_seconds = ? WHERE feed_url = ?", [poll.ttl_seconds, poll.feed_url]
-        )
-    streak, ttl = con.execute(
-        "SELECT failure_streak, ttl_seconds FROM feeds WHERE feed_url = ?", [poll.feed_url]
-    ).fetchone()
+        row["ttl_seconds"] = poll.ttl_seconds
     plan = polling.plan_next_poll(
         polled_at=polled_at,
         failed=poll.status == "failed",
-        failure_streak=streak,
+        failure_streak=row["failure_streak"],
         error=poll.error,
         item_dates=dates,
         settings=settings,
-        ttl=ttl,
+        ttl=row.get("ttl_seconds"),
         max_age=poll.max_age_seconds,
         retry_after=poll.retry_after_seconds,
     )
-    con.execute(
-        """
-        UPDATE feeds SET next_poll_at = ?, poll_interval = ?, poll_reason = ?,
-            paused_at = CASE WHEN ? THEN coalesce(paused_at, ?) END,
-            paused_reason = ?
-        WHERE feed_url = ?
-        """,
-        [
-            plan.next_poll_at,
-            plan.interval,
-            plan.reason,
-            plan.paused_reason is not None,
-            polled_at,
-            plan.paused_reason,
-            poll.feed_url,
-        ],
+    paused = plan.paused_reason is not None
+    row.update(
+        next_poll_at=plan.next_poll_at,
+        poll_interval=plan.interval,
+        poll_reason=plan.reason,
+        paused_at=(row.get("paused_at") or polled_at) if paused else None,
+        paused_reason=plan.paused_reason,
     )
 
 

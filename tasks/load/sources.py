@@ -4,8 +4,10 @@ child sitemaps of a sitemap index (their ``<lastmod>``, so unchanged children ar
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 import duckdb
+import pyarrow as pa
 
 from newsflow.clock import utcnow
 from newsflow.tasks.records import FeedPoll, FeedState
@@ -31,43 +33,86 @@ def record_source_state(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPoll
 
     A child read this time keeps the lastmod the index gave it; a failed or deferred one
     keeps the old lastmod (so it differs from the index's, and the child is read next time).
+    One statement per table for the whole batch (each statement on a lake table writes files).
     """
     now = utcnow()
+    kinds = {poll.feed_url: poll.kind for poll in polls if poll.status == "ok"}
+    children = _child_rows(polls, now)
+    if not kinds and not children:
+        return
     with transaction(con):
-        for poll in polls:
-            if poll.status == "ok":
-                con.execute(
-                    "UPDATE feeds SET kind = ? WHERE feed_url = ?", [poll.kind, poll.feed_url]
-                )
-            for child in poll.children:
-                read = child.status == "read"
+        if kinds:
+            con.register(
+                "batch_kinds",
+                pa.table(
+                    {
+                        "feed_url": pa.array(list(kinds), pa.string()),
+                        "kind": pa.array(list(kinds.values()), pa.string()),
+                    }
+                ),
+            )
+            try:
+                # Only rows whose kind changed: record_polls already wrote the usual case.
                 con.execute(
                     """
-                    MERGE INTO sitemap_children
-                    USING (SELECT $sitemap AS sitemap_url, $child AS child_url) AS s
+                    UPDATE feeds SET kind = k.kind FROM batch_kinds k
+                    WHERE feeds.feed_url = k.feed_url AND feeds.kind IS DISTINCT FROM k.kind
+                    """
+                )
+            finally:
+                con.unregister("batch_kinds")
+        if children:
+            con.register("batch_children", pa.Table.from_pylist(children, schema=_CHILD_SCHEMA))
+            try:
+                con.execute(
+                    """
+                    MERGE INTO sitemap_children USING batch_children AS s
                     ON sitemap_children.sitemap_url = s.sitemap_url
                        AND sitemap_children.child_url = s.child_url
                     WHEN NOT MATCHED THEN INSERT
                         (sitemap_url, child_url, lastmod, last_status, last_error, urls,
                          last_read_at)
-                    VALUES ($sitemap, $child, CASE WHEN $read THEN $lastmod END, $status,
-                            $error, CASE WHEN $read THEN $urls END, CASE WHEN $read THEN $now END)
+                    VALUES (s.sitemap_url, s.child_url, s.lastmod, s.last_status, s.last_error,
+                            s.urls, s.last_read_at)
                     WHEN MATCHED THEN UPDATE SET
-                        lastmod = CASE WHEN $read THEN $lastmod ELSE sitemap_children.lastmod END,
-                        last_status = $status,
-                        last_error = $error,
-                        urls = CASE WHEN $read THEN $urls ELSE sitemap_children.urls END,
-                        last_read_at = CASE WHEN $read THEN $now
+                        lastmod = CASE WHEN s.was_read THEN s.lastmod
+                                       ELSE sitemap_children.lastmod END,
+                        last_status = s.last_status,
+                        last_error = s.last_error,
+                        urls = CASE WHEN s.was_read THEN s.urls ELSE sitemap_children.urls END,
+                        last_read_at = CASE WHEN s.was_read THEN s.last_read_at
                                             ELSE sitemap_children.last_read_at END
-                    """,
-                    {
-                        "sitemap": poll.feed_url,
-                        "child": child.url,
-                        "lastmod": child.lastmod,
-                        "status": child.status,
-                        "error": child.error,
-                        "urls": child.urls,
-                        "read": read,
-                        "now": now,
-                    },
+                    """
                 )
+            finally:
+                con.unregister("batch_children")
+
+
+_CHILD_SCHEMA = pa.schema(
+    [
+        ("sitemap_url", pa.string()),
+        ("child_url", pa.string()),
+        ("was_read", pa.bool_()),
+        ("lastmod", pa.string()),
+        ("last_status", pa.string()),
+        ("last_error", pa.string()),
+        ("urls", pa.int32()),
+        ("last_read_at", pa.timestamp("us")),
+    ]
+)
+
+
+def _child_rows(polls: Sequence[FeedPoll], now: datetime) -> list[dict[str, object]]:
+    """One row per (index, child): its last status this batch, and what its last read gave
+    (``was_read`` false when none read it, so the stored lastmod is kept)."""
+    rows: dict[tuple[str, str], dict[str, object]] = {}
+    for poll in polls:
+        for child in poll.children:
+            row = rows.setdefault(
+                (poll.feed_url, child.url),
+                {"sitemap_url": poll.feed_url, "child_url": child.url, "was_read": False},
+            )
+            row.update(last_status=child.status, last_error=child.error)
+            if child.status == "read":
+                row.update(was_read=True, lastmod=child.lastmod, urls=child.urls, last_read_at=now)
+    return list(rows.values())
