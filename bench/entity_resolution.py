@@ -32,6 +32,7 @@ import duckdb
 import pyarrow as pa
 
 from newsflow.tasks.load import store
+from newsflow.tasks.load.rows import article_row
 from newsflow.tasks.records import Analysis, Article, Mention, ProcessedBatch, Quote
 from newsflow.warehouse.db import apply_migrations, transaction
 
@@ -231,9 +232,11 @@ def time_batches(db: Path, world: World, n: int, batches: int) -> list[float]:
         articles = _articles(ids, datetime(2026, 1, 1) + timedelta(days=b))
         batch = ProcessedBatch(articles=articles, analyses={a: world.article(a) for a in ids})
         with transaction(con):
-            inserted = store._insert_articles(con, articles, f"run-{b}", datetime(2026, 2, 1))
+            rows = [article_row(a, f"run-{b}", datetime(2026, 2, 1)) for a in articles]
+            inserted = store._insert_articles(con, rows)
+            seen = {r["article_id"]: r["published_at"] or r["fetched_at"] for r in rows}
             started = time.process_time()
-            store._insert_analyses(con, batch, inserted)
+            store._insert_analyses(con, batch, inserted, seen)
             out.append((time.process_time() - started) * 1000)
     mentions = con.execute("SELECT count(*) FROM entity_mentions").fetchone()
     print(

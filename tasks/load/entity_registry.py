@@ -29,8 +29,14 @@ whose entity changed (its older rows move to the new entity, and the two entitie
 recounted), so a batch that changes no older name reads nothing but its own rows.
 ``rebuild`` recomputes everything from the rows (the reference the increments must equal).
 
+On the lake every statement that changes a table writes files, and a table changed twice in
+one transaction is read back through them: the names a batch touches are copied once into a
+temporary table (``touched_names``), counted and resolved there, and written back with one
+MERGE; ``entities`` likewise takes one MERGE per batch (added counts, recounts and drops).
+
 - the loader calls ``insert_batch`` with relations ``batch_mentions`` and ``batch_quotes``
-  (the rows to store, not yet inserted);
+  (the rows to store, not yet inserted) and ``batch_article_dates`` (article_id, seen: the
+  date each new article counts from, as stored);
 - ``newsflow reprocess`` calls ``replace_batch`` with those and ``batch_ids`` (the articles
   whose rows they replace).
 """
@@ -50,6 +56,9 @@ _SPELLING_KEY = "struct_pack(shouted := {0} = upper({0}), spelling := {0})"
 
 _TEMP_TABLES = (
     "name_delta",
+    "touched_names",
+    "gone_names",
+    "recount_rows",
     "resolve_names",
     "old_resolution",
     "name_majority",
@@ -58,7 +67,6 @@ _TEMP_TABLES = (
     "recount_entities",
     "batch_resolved",
     "batch_speakers",
-    "batch_dates",
     "entity_delta",
 )
 
@@ -75,6 +83,7 @@ def insert_batch(con: duckdb.DuckDBPyConnection) -> None:
     the batch's delta."""
     _name_delta(con, replacing=False)
     _resolution(con)
+    _write_names(con)
     _insert_rows(con)
     _move_changed_names(con)
     _count_entities(con, replacing=False)
@@ -102,6 +111,7 @@ def replace_batch(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DELETE FROM quotes WHERE article_id IN (SELECT article_id FROM batch_ids)")
     _respell(con)
     _resolution(con)
+    _write_names(con)
     _insert_rows(con)
     _move_changed_names(con)
     _count_entities(con, replacing=True)
@@ -111,10 +121,10 @@ def replace_batch(con: duckdb.DuckDBPyConnection) -> None:
 def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     """Recompute ``entity_names``, every row's entity and ``entities`` from the stored rows:
     what the increments of ``insert_batch`` and ``replace_batch`` must add up to."""
-    con.execute("DELETE FROM entity_names")
+    con.execute("CREATE OR REPLACE TEMP TABLE touched_names AS FROM entity_names LIMIT 0")
     con.execute(
         f"""
-        INSERT INTO entity_names BY NAME
+        INSERT INTO touched_names BY NAME
         SELECT lower(canonical) AS name_key, label,
                arg_min(canonical, {_SPELLING_KEY.format("canonical")}) AS canonical,
                count(*) AS mentions, count(DISTINCT article_id) AS articles,
@@ -123,10 +133,12 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
         """  # noqa: S608 (a constant)
     )
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE resolve_names AS SELECT DISTINCT name_key FROM entity_names"
+        "CREATE OR REPLACE TEMP TABLE resolve_names AS SELECT DISTINCT name_key FROM touched_names"
     )
     con.execute("CREATE OR REPLACE TEMP TABLE old_resolution (name_key VARCHAR, entity_id VARCHAR)")
     _resolution(con)
+    con.execute("DELETE FROM entity_names")
+    con.execute("INSERT INTO entity_names BY NAME SELECT * FROM touched_names")
     con.execute(
         """
         UPDATE entity_mentions SET entity_id = r.entity_id
@@ -196,17 +208,27 @@ def _name_delta(con: duckdb.DuckDBPyConnection, replacing: bool) -> None:
         SELECT name_surname(name_key) FROM name_delta WHERE contains(name_key, ' ')
         """
     )
+    # The stored rows the batch may change or read: its names and the full names sharing
+    # a surname with them (one read of entity_names).
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE touched_names AS
+        SELECT * FROM entity_names
+        WHERE name_key IN (SELECT name_key FROM resolve_names)
+           OR (surname IN (SELECT name_key FROM resolve_names) AND contains(name_key, ' '))
+        """
+    )
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE old_resolution AS
-        SELECT name_key, any_value(entity_id) AS entity_id FROM entity_names
+        SELECT name_key, any_value(entity_id) AS entity_id FROM touched_names
         SEMI JOIN resolve_names USING (name_key)
         GROUP BY name_key
         """
     )
     con.execute(
         f"""
-        MERGE INTO entity_names n
+        MERGE INTO touched_names n
         USING name_delta d ON n.name_key = d.name_key AND n.label = d.label
         WHEN MATCHED THEN UPDATE SET
             mentions = n.mentions + d.mentions,
@@ -220,11 +242,39 @@ def _name_delta(con: duckdb.DuckDBPyConnection, replacing: bool) -> None:
                     name_surname(d.name_key))
         """  # noqa: S608 (constants)
     )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE gone_names AS
+        SELECT name_key, label FROM touched_names
+        WHERE mentions <= 0 AND name_key IN (SELECT name_key FROM name_delta)
+        """
+    )
     if replacing:
         con.execute(
-            "DELETE FROM entity_names WHERE mentions <= 0 "
+            "DELETE FROM touched_names WHERE mentions <= 0 "
             "AND name_key IN (SELECT name_key FROM name_delta)"
         )
+
+
+def _write_names(con: duckdb.DuckDBPyConnection) -> None:
+    """Write the batch's names back to ``entity_names``: one MERGE (new counts, spelling and
+    resolution), and a DELETE only when a replacement left a name with no mention (DuckLake's
+    MERGE takes one UPDATE or DELETE action)."""
+    if con.execute("SELECT count(*) FROM gone_names").fetchone() != (0,):
+        con.execute("DELETE FROM entity_names WHERE (name_key, label) IN (FROM gone_names)")
+    columns = [d[0] for d in con.execute("SELECT * FROM entity_names LIMIT 0").description]
+    keys = ("name_key", "label")
+    updates = ", ".join(f"{c} = s.{c}" for c in columns if c not in keys)
+    values = ", ".join(f"s.{c}" for c in columns)
+    con.execute(
+        f"""
+        MERGE INTO entity_names n USING (
+            SELECT * FROM touched_names WHERE name_key IN (SELECT name_key FROM resolve_names)
+        ) AS s ON n.name_key = s.name_key AND n.label = s.label
+        WHEN MATCHED THEN UPDATE SET {updates}
+        WHEN NOT MATCHED THEN INSERT ({", ".join(columns)}) VALUES ({values})
+        """  # noqa: S608 (the table's own column names)
+    )
 
 
 def _respell(con: duckdb.DuckDBPyConnection) -> None:
@@ -232,7 +282,7 @@ def _respell(con: duckdb.DuckDBPyConnection) -> None:
     the new ones (a removed spelling may have been the usual one)."""
     con.execute(
         f"""
-        UPDATE entity_names SET canonical = s.spelling
+        UPDATE touched_names SET canonical = s.spelling
         FROM (
             SELECT name_key, label, arg_min(canonical, {_SPELLING_KEY.format("canonical")})
                        AS spelling
@@ -244,15 +294,15 @@ def _respell(con: duckdb.DuckDBPyConnection) -> None:
             )
             GROUP BY ALL
         ) s
-        WHERE entity_names.name_key = s.name_key AND entity_names.label = s.label
-          AND entity_names.canonical <> s.spelling
+        WHERE touched_names.name_key = s.name_key AND touched_names.label = s.label
+          AND touched_names.canonical <> s.spelling
         """  # noqa: S608 (constants)
     )
 
 
 def _resolution(con: duckdb.DuckDBPyConnection) -> None:
     """``name_resolution`` (name_key, canonical, label, entity_id) for ``resolve_names``, from
-    the counts in ``entity_names``, written back to ``entity_names``; ``changed_names``: the
+    the counts in ``touched_names``, written back there; ``changed_names``: the
     names that resolved to another entity before (old_id, new_id)."""
     con.execute(
         """
@@ -263,12 +313,9 @@ def _resolution(con: duckdb.DuckDBPyConnection) -> None:
                arg_max(canonical, struct_pack(named := label <> 'CANDIDATE', m := mentions,
                                               a := articles, l := label)) AS canonical,
                sum(articles) AS articles
-        FROM (
-            SELECT * FROM entity_names SEMI JOIN resolve_names USING (name_key)
-            UNION
-            SELECT n.* FROM entity_names n SEMI JOIN resolve_names r ON r.name_key = n.surname
-            WHERE contains(n.name_key, ' ')
-        )
+        FROM touched_names
+        WHERE name_key IN (SELECT name_key FROM resolve_names)
+           OR (surname IN (SELECT name_key FROM resolve_names) AND contains(name_key, ' '))
         GROUP BY name_key
         """
     )
@@ -301,13 +348,13 @@ def _resolution(con: duckdb.DuckDBPyConnection) -> None:
     )
     con.execute(
         """
-        UPDATE entity_names SET
+        UPDATE touched_names SET
             entity_id = r.entity_id,
             entity_canonical = r.canonical,
             entity_label = r.label
         FROM name_resolution r
-        WHERE entity_names.name_key = r.name_key
-          AND entity_names.entity_id IS DISTINCT FROM r.entity_id
+        WHERE touched_names.name_key = r.name_key
+          AND touched_names.entity_id IS DISTINCT FROM r.entity_id
         """
     )
     con.execute(
@@ -376,7 +423,8 @@ def _move_changed_names(con: duckdb.DuckDBPyConnection) -> None:
 def _count_entities(con: duckdb.DuckDBPyConnection, replacing: bool) -> None:
     """Bring ``entities`` up to date: entities that gained or lost a name (and, when
     replacing, every entity the old or new rows touch) are recounted from their rows; the
-    others add the batch's own counts (its articles are new, so counts simply add up)."""
+    others add the batch's own counts (its articles are new, so counts simply add up). One
+    MERGE writes both."""
     if replacing:
         con.execute(
             """
@@ -393,20 +441,6 @@ def _count_entities(con: duckdb.DuckDBPyConnection, replacing: bool) -> None:
         SELECT old_id AS entity_id FROM changed_names UNION SELECT new_id FROM changed_names
         """
     )
-    if con.execute("SELECT count(*) FROM recount_entities").fetchone() != (0,):
-        _recount(con)
-    query = "SELECT DISTINCT article_id FROM batch_resolved"
-    articles = [row[0] for row in con.execute(query).fetchall()]
-    if not articles:
-        return
-    # A list of constants is looked up in the articles' primary key index.
-    marks = ", ".join("?" * len(articles))
-    dates = f"""
-        CREATE OR REPLACE TEMP TABLE batch_dates AS
-        SELECT article_id, coalesce(published_at, fetched_at) AS seen FROM articles
-        WHERE article_id IN ({marks})
-        """  # noqa: S608 (placeholders only)
-    con.execute(dates, articles)
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE entity_delta AS
@@ -415,38 +449,38 @@ def _count_entities(con: duckdb.DuckDBPyConnection, replacing: bool) -> None:
                coalesce(any_value(q.quotes), 0) AS quotes,
                min(d.seen) AS first_seen, max(d.seen) AS last_seen
         FROM batch_resolved m
-        JOIN batch_dates d USING (article_id)
+        JOIN batch_article_dates d USING (article_id)
         JOIN (SELECT DISTINCT entity_id, canonical, label FROM name_resolution) r
             ON r.entity_id = m.entity_id
         LEFT JOIN (SELECT speaker_entity_id, count(*) AS quotes FROM batch_speakers
                    GROUP BY ALL) q ON q.speaker_entity_id = m.entity_id
-        WHERE m.entity_id NOT IN (SELECT entity_id FROM recount_entities)
+        WHERE m.entity_id NOT IN (SELECT entity_id FROM recount_entities WHERE entity_id NOT NULL)
         GROUP BY m.entity_id
         """
     )
-    con.execute(
-        """
-        MERGE INTO entities e USING entity_delta d ON e.entity_id = d.entity_id
-        WHEN MATCHED THEN UPDATE SET
-            mentions = e.mentions + d.mentions,
-            articles = e.articles + d.articles,
-            quotes = e.quotes + d.quotes,
-            first_seen = least(e.first_seen, d.first_seen),
-            last_seen = greatest(e.last_seen, d.last_seen)
-        WHEN NOT MATCHED THEN INSERT BY NAME
-        """
-    )
+    _recount(con, delta=True)
 
 
-def _recount(con: duckdb.DuckDBPyConnection, everything: bool = False) -> None:
+_ENTITY_COLUMNS = (
+    "entity_id",
+    "canonical",
+    "label",
+    "mentions",
+    "articles",
+    "quotes",
+    "first_seen",
+    "last_seen",
+)
+
+
+def _recount(con: duckdb.DuckDBPyConnection, everything: bool = False, delta: bool = False) -> None:
     """Count the entities in ``recount_entities`` (all with ``everything``) from the rows now
-    stored, under their resolved name and label; an entity left with no mention is dropped."""
+    stored, under their resolved name and label; an entity left with no mention is dropped.
+    With ``delta``, ``entity_delta``'s counts are added to the other entities in the same
+    statement."""
     chosen = "" if everything else "WHERE entity_id IN (SELECT entity_id FROM recount_entities)"
     speakers = chosen.replace("WHERE entity_id", "AND speaker_entity_id")
-    con.execute(f"DELETE FROM entities {chosen}")  # noqa: S608 (constants)
-    con.execute(
-        f"""
-        INSERT INTO entities BY NAME
+    counted = f"""
         SELECT m.entity_id, any_value(n.entity_canonical) AS canonical,
                any_value(n.entity_label) AS label,
                count(*) AS mentions, count(DISTINCT m.article_id) AS articles,
@@ -465,6 +499,44 @@ def _recount(con: duckdb.DuckDBPyConnection, everything: bool = False) -> None:
             GROUP BY speaker_entity_id
         ) q ON q.speaker_entity_id = m.entity_id
         GROUP BY m.entity_id
+        """  # noqa: S608 (constants)
+    if everything:
+        con.execute("DELETE FROM entities")
+        con.execute(f"INSERT INTO entities BY NAME {counted}")  # noqa: S608 (constants)
+        return
+    recount = con.execute("SELECT count(*) FROM recount_entities").fetchone() != (0,)
+    parts = []
+    if recount:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE recount_rows AS {counted}")  # noqa: S608
+        parts.append("SELECT *, true AS recounted FROM recount_rows")
+        # Entities left with no mention (DuckLake's MERGE takes one UPDATE or DELETE action).
+        dropped = con.execute(
+            "SELECT list(entity_id) FROM recount_entities "
+            "WHERE entity_id NOT IN (SELECT entity_id FROM recount_rows)"
+        ).fetchone()[0]
+        if dropped:
+            con.execute("DELETE FROM entities WHERE list_contains(?, entity_id)", [dropped])
+    if delta:
+        parts.append("SELECT *, false AS recounted FROM entity_delta")
+    if not parts:
+        return
+    columns = ", ".join(_ENTITY_COLUMNS)
+    values = ", ".join(f"s.{c}" for c in _ENTITY_COLUMNS)
+    con.execute(
+        f"""
+        MERGE INTO entities e USING ({" UNION ALL BY NAME ".join(parts)}) AS s
+        ON e.entity_id = s.entity_id
+        WHEN MATCHED THEN UPDATE SET
+            canonical = CASE WHEN s.recounted THEN s.canonical ELSE e.canonical END,
+            label = CASE WHEN s.recounted THEN s.label ELSE e.label END,
+            mentions = CASE WHEN s.recounted THEN 0 ELSE e.mentions END + s.mentions,
+            articles = CASE WHEN s.recounted THEN 0 ELSE e.articles END + s.articles,
+            quotes = CASE WHEN s.recounted THEN 0 ELSE e.quotes END + s.quotes,
+            first_seen = CASE WHEN s.recounted THEN s.first_seen
+                              ELSE least(e.first_seen, s.first_seen) END,
+            last_seen = CASE WHEN s.recounted THEN s.last_seen
+                             ELSE greatest(e.last_seen, s.last_seen) END
+        WHEN NOT MATCHED THEN INSERT ({columns}) VALUES ({values})
         """  # noqa: S608 (constants)
     )
 

@@ -6,11 +6,12 @@ either an article and all its mentions and quotes are there, or none.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
+import pyarrow as pa
 
 from newsflow.clock import utcnow
 from newsflow.tasks.fetch.retry import DEFAULT_RETRY_BACKOFF, plan_page_retry
@@ -69,15 +70,19 @@ def store_batch(
     for article in batch.articles:
         unique.setdefault(article.article_id, article)
     with transaction(con):
-        new_ids = _insert_articles(con, list(unique.values()), run_id, now)
+        rows = [article_row(article, run_id, now) for article in unique.values()]
+        # The feed's date is given before the insert: an UPDATE of rows just inserted would
+        # rewrite their files on the lake.
+        article_facts.date_from_feeds(con, rows, batch.articles)
+        new_ids = _insert_articles(con, rows)
         search_index.add_articles(con, [unique[i] for i in sorted(new_ids)])
         # Mentions and quotes only for articles this batch really adds: a story already
         # stored keeps the rows it has.
-        mentions, quotes = _insert_analyses(con, batch, new_ids)
+        seen = {row["article_id"]: row["published_at"] or row["fetched_at"] for row in rows}
+        mentions, quotes = _insert_analyses(con, batch, new_ids, seen)
         added = [article for article in batch.articles if article.article_id in new_ids]
         article_facts.insert_authors(con, added)
         article_facts.insert_posts(con, added)
-        article_facts.date_from_feeds(con, added)
         _update_pages(con, batch.articles, failures, now, max_attempts, retry_backoff)
     return BatchCounts(
         articles=len(new_ids),
@@ -103,11 +108,8 @@ def _failures(batch: ProcessedBatch, fetch_failures: Iterable[FetchedPage]) -> l
     return fetched + list(batch.failures)
 
 
-def _insert_articles(
-    con: duckdb.DuckDBPyConnection, articles: Sequence[Article], run_id: str, now: datetime
-) -> set[str]:
-    """Insert the articles not stored yet; return the ids inserted."""
-    rows = [article_row(article, run_id, now) for article in articles]
+def _insert_articles(con: duckdb.DuckDBPyConnection, rows: list[dict[str, object]]) -> set[str]:
+    """Insert the ``articles`` rows not stored yet; return the ids inserted."""
     con.register("batch_articles", arrow_table(con, "articles", rows, ARTICLE_COLUMNS))
     try:
         inserted = insert_new(con, "articles", "batch_articles")
@@ -117,17 +119,31 @@ def _insert_articles(
 
 
 def _insert_analyses(
-    con: duckdb.DuckDBPyConnection, batch: ProcessedBatch, article_ids: set[str]
+    con: duckdb.DuckDBPyConnection,
+    batch: ProcessedBatch,
+    article_ids: set[str],
+    seen: Mapping[str, datetime],
 ) -> tuple[int, int]:
-    """Insert the mentions and quotes of ``article_ids`` and count them into ``entities``."""
+    """Insert the mentions and quotes of ``article_ids`` and count them into ``entities``
+    (``seen``: each article's date as stored, its published or else its fetched time)."""
     mentions, quotes = analysis_rows(batch.analyses, keep=article_ids)
+    ids = sorted(article_ids)
     con.register("batch_mentions", arrow_table(con, "entity_mentions", mentions, MENTION_COLUMNS))
     con.register("batch_quotes", arrow_table(con, "quotes", quotes, QUOTE_COLUMNS))
+    con.register(
+        "batch_article_dates",
+        pa.table(
+            {
+                "article_id": pa.array(ids, pa.string()),
+                "seen": pa.array([seen[i] for i in ids], pa.timestamp("us")),
+            }
+        ),
+    )
     try:
         entity_registry.insert_batch(con)
     finally:
-        con.unregister("batch_mentions")
-        con.unregister("batch_quotes")
+        for name in ("batch_mentions", "batch_quotes", "batch_article_dates"):
+            con.unregister(name)
     return len(mentions), len(quotes)
 
 

@@ -111,10 +111,17 @@ def assign_clusters(
     by key, and the stored articles are never scanned). None: every article that lacks a
     signature (catching up after an upgrade); one count when none does.
     """
-    todo = _unsigned(con) if article_ids is None else _oldest_first(con, article_ids)
+    texts: dict[str, str] = {}
+    if article_ids is None:
+        todo = _unsigned(con)
+    else:
+        texts = _oldest_first(con, article_ids)
+        todo = list(texts)
     assigned = joined = 0
     for start in range(0, len(todo), chunk_size):
-        counts = _assign_chunk(con, todo[start : start + chunk_size])
+        chunk = todo[start : start + chunk_size]
+        known = {article_id: texts[article_id] for article_id in chunk} if texts else None
+        counts = _assign_chunk(con, chunk, known)
         assigned += counts.assigned
         joined += counts.joined
     return ClusterCounts(assigned=assigned, joined=joined)
@@ -142,11 +149,12 @@ def _placeholders(count: int) -> str:
     return ", ".join("?" * count)
 
 
-def _oldest_first(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> list[str]:
-    """These articles, less those already signed, oldest first."""
+def _oldest_first(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> dict[str, str]:
+    """These articles' texts, less those already signed, oldest first (one read of each
+    table)."""
     ids = sorted(set(article_ids))
     if not ids:
-        return []
+        return {}
     marks = _placeholders(len(ids))
     signed = {
         row[0]
@@ -157,21 +165,24 @@ def _oldest_first(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) ->
     }
     rows = con.execute(
         f"""
-        SELECT article_id FROM articles WHERE article_id IN ({marks})
+        SELECT article_id, text FROM articles WHERE article_id IN ({marks})
         ORDER BY coalesce(published_at, fetched_at), article_id
         """,  # noqa: S608 - placeholders only
         ids,
     ).fetchall()
-    return [row[0] for row in rows if row[0] not in signed]
+    return {article_id: text for article_id, text in rows if article_id not in signed}
 
 
-def _assign_chunk(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> ClusterCounts:
-    texts = dict(
-        con.execute(
-            f"SELECT article_id, text FROM articles WHERE article_id IN ({_placeholders(len(ids))})",  # noqa: S608
-            list(ids),
-        ).fetchall()
-    )
+def _assign_chunk(
+    con: duckdb.DuckDBPyConnection, ids: Sequence[str], texts: dict[str, str] | None = None
+) -> ClusterCounts:
+    if texts is None:
+        texts = dict(
+            con.execute(
+                f"SELECT article_id, text FROM articles WHERE article_id IN ({_placeholders(len(ids))})",  # noqa: S608
+                list(ids),
+            ).fetchall()
+        )
     signatures = {article_id: minhash(texts[article_id]) for article_id in ids}
     buckets = {
         article_id: band_buckets(signatures[article_id])
