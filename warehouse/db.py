@@ -155,6 +155,7 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
                         [version, name, utcnow()],
                     )
         _small_text_row_groups(con)
+        _sorted_tables(con)
         return [name for _, name, _ in pending]
     done = []
     for version, name, sql in pending:
@@ -184,6 +185,42 @@ def _small_text_row_groups(con: duckdb.DuckDBPyConnection) -> None:
                 f"CALL {_quoted(name)}.set_option('parquet_row_group_size', ?, table_name => ?)",
                 [rows, table],
             )
+
+
+# Tables read by key (a query's terms, a batch's buckets, pages and names): their files are
+# written sorted by it (on insert and when ``maintain`` merges them), so Parquet's min/max
+# statistics let a lookup skip the files and row groups that cannot hold its keys instead of
+# reading the whole column.
+_SORTED_BY = {
+    "search_postings": "term",
+    "syndication_buckets": "band, bucket",
+    "entity_names": "name_key",
+    "pages": "page_url",
+}
+
+
+def _sorted_tables(con: duckdb.DuckDBPyConnection) -> None:
+    name = con.execute("SELECT current_database()").fetchone()[0]
+    meta = _quoted(f"__ducklake_metadata_{name}")
+    found = {
+        row[0]
+        for row in con.execute(
+            f"""
+            SELECT t.table_name FROM {meta}.ducklake_sort_info s
+            JOIN {meta}.ducklake_table t ON t.table_id = s.table_id AND t.end_snapshot IS NULL
+            WHERE s.end_snapshot IS NULL
+            """  # noqa: S608 (the lake's own metadata catalog)
+        ).fetchall()
+    }
+    tables = {
+        row[0]
+        for row in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [name]
+        ).fetchall()
+    }
+    for table, keys in _SORTED_BY.items():
+        if table in tables and table not in found:
+            con.execute(f"ALTER TABLE {table} SET SORTED BY ({keys})")  # noqa: S608 (constants)
 
 
 def _is_lock_error(exc: BaseException) -> bool:
