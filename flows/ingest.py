@@ -43,7 +43,7 @@ from newsflow.tasks.load import (
     syndication,
 )
 from newsflow.tasks.records import FeedPoll, FetchedPage, ProcessedBatch
-from newsflow.warehouse.db import WarehouseError, ingest_lock, publish_on
+from newsflow.warehouse.db import WarehouseError, ingest_lock, publish_on, transaction
 from newsflow.warehouse.run_connection import connection, run_session
 
 _TASK = {"cache_policy": NO_CACHE, "persist_result": False}
@@ -165,7 +165,13 @@ def load_stage(
     with connection(db) as con:
         counts = isolate.store_isolating(con, batch, failed, run_id=run_id, **retry)
         loaded = time.perf_counter()
-        syndication.assign_clusters(con, counts.article_ids)
+        dates = dict(counts.article_dates)
+        known = {
+            a.article_id: (dates[a.article_id], a.text)
+            for a in batch.articles
+            if a.article_id in dates
+        }
+        syndication.assign_clusters(con, counts.article_ids, known=known)
         return LoadedBatch(counts, time.perf_counter() - loaded)
 
 
@@ -183,10 +189,11 @@ def finish_stage(
             syndication.assign_clusters(con)
         with summary.timed("index"):
             search_index.catch_up(con)
-        runs.finish_run(con, summary.run_id, summary.counts(), error=error)
-        if interrupted:
-            runs.set_status(con, summary.run_id, "interrupted", error)
-        run_stages.record(con, summary.run_id, summary.stages)
+        with transaction(con):  # one lake commit for the run's own rows
+            runs.finish_run(con, summary.run_id, summary.counts(), error=error)
+            if interrupted:
+                runs.set_status(con, summary.run_id, "interrupted", error)
+            run_stages.record(con, summary.run_id, summary.stages)
     try:
         with connection(db) as con:
             publish_on(con, summary.run_id)

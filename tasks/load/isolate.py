@@ -75,4 +75,5 @@ def store_isolating(
         quotes=sum(c.quotes for c in totals),
         failures=sum(c.failures for c in totals),
         article_ids=tuple(i for c in totals for i in c.article_ids),
+        article_dates=tuple(d for c in totals for d in c.article_dates),
     )

@@ -20,9 +20,11 @@ def record(con: duckdb.DuckDBPyConnection, run_id: str, stages: Mapping[str, flo
         "DELETE FROM run_stages WHERE run_id = ? AND list_contains(?, stage)",
         [run_id, list(stages)],
     )
-    con.executemany(
-        "INSERT INTO run_stages (run_id, stage, seconds) VALUES (?, ?, ?)",
-        [(run_id, stage, round(seconds, 3)) for stage, seconds in stages.items()],
+    # One statement: on the lake each autocommitted INSERT would be a commit of its own.
+    con.execute(
+        "INSERT INTO run_stages (run_id, stage, seconds) "
+        "SELECT ?, unnest(?::VARCHAR[]), unnest(?::DOUBLE[])",
+        [run_id, list(stages), [round(seconds, 3) for seconds in stages.values()]],
     )
 
 

@@ -47,6 +47,8 @@ class BatchCounts:
     quotes: int = 0
     failures: int = 0
     article_ids: tuple[str, ...] = ()  # the articles this batch added
+    # (article_id, its date as stored: published, else fetched) of those articles
+    article_dates: tuple[tuple[str, datetime], ...] = ()
 
 
 def store_batch(
@@ -90,6 +92,7 @@ def store_batch(
         quotes=quotes,
         failures=len(failures),
         article_ids=tuple(sorted(new_ids)),
+        article_dates=tuple((i, seen[i]) for i in sorted(new_ids)),
     )
 
 

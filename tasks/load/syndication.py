@@ -18,8 +18,9 @@ import hashlib
 import re
 import zlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import duckdb
 import numpy as np
@@ -103,19 +104,22 @@ def assign_clusters(
     article_ids: Sequence[str] | None = None,
     *,
     chunk_size: int = 500,
+    known: Mapping[str, tuple[datetime, str]] | None = None,
 ) -> ClusterCounts:
     """Give articles that have no signature yet a signature and a cluster, oldest story
     first so a cluster is named after the earliest copy loaded with it. Idempotent.
 
     ``article_ids``: the articles a batch just stored (the loader's case: they are looked up
     by key, and the stored articles are never scanned). None: every article that lacks a
-    signature (catching up after an upgrade); one count when none does.
+    signature (catching up after an upgrade); one count when none does. ``known``: the
+    date (as stored) and text of some of ``article_ids``, which the loader has in memory, so
+    those are not read back.
     """
     texts: dict[str, str] = {}
     if article_ids is None:
         todo = _unsigned(con)
     else:
-        texts = _oldest_first(con, article_ids)
+        texts = _oldest_first(con, article_ids, known or {})
         todo = list(texts)
     assigned = joined = 0
     for start in range(0, len(todo), chunk_size):
@@ -149,9 +153,13 @@ def _placeholders(count: int) -> str:
     return ", ".join("?" * count)
 
 
-def _oldest_first(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> dict[str, str]:
+def _oldest_first(
+    con: duckdb.DuckDBPyConnection,
+    article_ids: Sequence[str],
+    known: Mapping[str, tuple[datetime, str]],
+) -> dict[str, str]:
     """These articles' texts, less those already signed, oldest first (one read of each
-    table)."""
+    table; none of ``articles`` for the ``known`` ones)."""
     ids = sorted(set(article_ids))
     if not ids:
         return {}
@@ -163,14 +171,18 @@ def _oldest_first(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) ->
             ids,
         ).fetchall()
     }
-    rows = con.execute(
-        f"""
-        SELECT article_id, text FROM articles WHERE article_id IN ({marks})
-        ORDER BY coalesce(published_at, fetched_at), article_id
-        """,  # noqa: S608 - placeholders only
-        ids,
-    ).fetchall()
-    return {article_id: text for article_id, text in rows if article_id not in signed}
+    rows = [(known[i][0], i, known[i][1]) for i in ids if i in known]
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        rows += con.execute(
+            f"""
+            SELECT coalesce(published_at, fetched_at), article_id, text FROM articles
+            WHERE article_id IN ({_placeholders(len(unknown))})
+            """,  # noqa: S608 - placeholders only
+            unknown,
+        ).fetchall()
+    rows.sort(key=lambda row: (row[0] is None, row[0] or datetime.min, row[1]))
+    return {article_id: text for _, article_id, text in rows if article_id not in signed}
 
 
 def _assign_chunk(
