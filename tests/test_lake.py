@@ -308,3 +308,59 @@ def test_a_lake_copied_elsewhere_reads_and_writes_its_own_files(tmp_path: Path) 
         assert _count(con) == 1
     original = location(db).data_folder / "main" / "articles"
     assert len(list(original.glob("*.parquet"))) == 1  # r2's file went to the copy
+
+
+# --- cost of a run: writes per batch, files read by key ------------------------------------------
+
+
+def _files_of(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    name = con.execute("SELECT current_database()").fetchone()[0]
+    return con.execute("SELECT count(*) FROM ducklake_list_files(?, ?)", [name, table]).fetchone()[
+        0
+    ]
+
+
+def test_polling_many_feeds_writes_their_states_once(tmp_path: Path) -> None:
+    """Every statement on a lake table writes files: 40 feeds' states (new, then unchanged)
+    are one commit and one data file each time, not one per feed."""
+    urls = [f"https://f{n}.example/rss" for n in range(40)]
+    with open_ingest(tmp_path / "news.ducklake") as con:
+        for status in ("ok", "unchanged"):
+            before = con.execute("SELECT count(*) FROM ducklake_snapshots('news')").fetchone()[0]
+            files = _files_of(con, "feeds")
+            polls = [
+                FeedPoll(feed_url=url, name=url, status=status, etag="e", content_hash="h")
+                for url in urls
+            ]
+            poll_records.record_polls(con, polls, run_id=f"run-{status}")
+            after = con.execute("SELECT count(*) FROM ducklake_snapshots('news')").fetchone()[0]
+            assert after - before == 1
+            assert _files_of(con, "feeds") - files <= 1
+        rows = con.execute(
+            "SELECT count(*), min(last_status), max(last_status), min(failure_streak), "
+            "count(next_poll_at), min(etag) FROM feeds"
+        ).fetchone()
+    assert rows == (40, "unchanged", "unchanged", 0, 40, "e")
+
+
+def test_search_postings_are_merged_in_term_order(tmp_path: Path) -> None:
+    """Sorted by term, a query's postings lie in a few row groups whose min/max statistics
+    name them, so search skips the rest."""
+    db = tmp_path / "news.ducklake"
+    with open_ingest(db) as con:
+        for n in (1, 2, 3):
+            _load(con, f"r{n}", n)
+    publish(db, "r3")
+    maintain(db)
+    with open_ingest(db) as con:
+        name = con.execute("SELECT current_database()").fetchone()[0]
+        files = con.execute(
+            "SELECT data_file FROM ducklake_list_files(?, 'search_postings')", [name]
+        ).fetchall()
+        assert len(files) == 1  # the three batches' files merged
+        terms = [
+            row[0]
+            for row in con.execute("SELECT term FROM read_parquet(?)", [files[0][0]]).fetchall()
+        ]
+    assert len(terms) > 10
+    assert terms == sorted(terms)
