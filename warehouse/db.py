@@ -196,7 +196,6 @@ _SORTED_BY = {
     "syndication_buckets": "band, bucket",
     "entity_names": "name_key",
     "pages": "page_url",
-    "articles": "article_id",
 }
 
 

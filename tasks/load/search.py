@@ -165,18 +165,17 @@ def search(
             GROUP BY c.hit_id
         )
         SELECT t.article_id, t.score, ai.title, ai.url, ai.day, ai.source,
-               coalesce(cs.sources, [ai.source]) AS sources
+               coalesce(cs.sources, [ai.source]) AS sources, a.text
         FROM top t
         JOIN article_info ai ON ai.article_id = t.article_id
+        JOIN articles a ON a.article_id = t.article_id
         LEFT JOIN copy_sources cs ON cs.hit_id = t.article_id
         ORDER BY t.score DESC, t.day DESC, t.article_id
         """,  # noqa: S608 - only placeholders are spliced in
         params,
     ).fetchall()
-    texts = _texts(con, [row[0] for row in rows])
     hits = []
-    for article_id, score, title, url, day, source, sources in rows:
-        text = texts.get(article_id, "")
+    for article_id, score, title, url, day, source, sources, text in rows:
         others = list(sources)
         others.remove(source)
         hits.append(
@@ -192,20 +191,6 @@ def search(
             )
         )
     return hits
-
-
-def _texts(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> dict[str, str]:
-    """The texts of the hits, for their snippets: a list of constants, so the scan of
-    ``articles`` (sorted by id) skips the row groups that cannot hold them instead of
-    reading every text."""
-    if not article_ids:
-        return {}
-    marks = ", ".join("?" * len(article_ids))
-    rows = con.execute(
-        f"SELECT article_id, text FROM articles WHERE article_id IN ({marks})",  # noqa: S608
-        article_ids,
-    ).fetchall()
-    return dict(rows)
 
 
 _WORD = re.compile(r"\w+")
