@@ -4,7 +4,9 @@ Order: ``og:site_name``, the JSON-LD publisher, a microdata publisher, the site 
 ``<title>`` (on a host that names nothing, only when another signal confirms it), the
 site's own JSON-LD Organization, ``application-name``, then a name two weaker signals agree
 on (``site_names.agreed_name``: title suffix, logo, copyright line...) when it fits the host
-or the host names nothing; then the registrable domain (``nj.com``), never a host and port
+or the host names nothing; then the title of the feed that listed the page, without its
+section words, when the page or the domain agrees with it (``site_names.channel_name``);
+then the registrable domain (``nj.com``), never a host and port
 and never an IP address or ``localhost``: a page served from 127.0.0.1 that names nothing
 has no publisher, and the warehouse views show its feed's configured name instead. A news
 agency named as the JSON-LD publisher of a wire story hosted elsewhere is the author's
@@ -59,6 +61,7 @@ def choose_publisher(
     microdata_publishers: Sequence[str] = (),
     organisations: Sequence[tuple[str, str]] = (),
     agreed_name: str | None = None,
+    channel: str | None = None,
 ) -> str | None:
     """The publisher's name stated on the page, or None when the page names none."""
     host = urlsplit(url).hostname or ""
@@ -96,7 +99,7 @@ def choose_publisher(
         return app
     if agreed_name and (not names_a_site(host) or is_site_name(agreed_name, [], host)):
         return agreed_name
-    return None
+    return channel
 
 
 def readable_domain(url: str) -> str | None:

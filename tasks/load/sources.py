@@ -1,11 +1,13 @@
-"""What the warehouse remembers about sources beyond RSS: each feed's detected kind and the
-child sitemaps of a sitemap index (their ``<lastmod>``, so unchanged children are skipped)."""
+"""What the warehouse remembers about sources beyond their items: each feed's detected kind and
+channel title (a publisher signal for its pages), and the child sitemaps of a sitemap index
+(their ``<lastmod>``, so unchanged children are skipped)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 import duckdb
+import pyarrow as pa
 
 from newsflow.clock import utcnow
 from newsflow.tasks.records import FeedPoll, FeedState
@@ -37,7 +39,8 @@ def record_source_state(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPoll
         for poll in polls:
             if poll.status == "ok":
                 con.execute(
-                    "UPDATE feeds SET kind = ? WHERE feed_url = ?", [poll.kind, poll.feed_url]
+                    "UPDATE feeds SET kind = ?, title = coalesce(?, title) WHERE feed_url = ?",
+                    [poll.kind, poll.title, poll.feed_url],
                 )
             for child in poll.children:
                 read = child.status == "read"
@@ -67,3 +70,28 @@ def record_source_state(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPoll
                         "now": now,
                     },
                 )
+
+
+def feed_titles(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, str]:
+    """The channel title of the feed that first listed each page, for the pages that have one.
+
+    Read with the queue (not at poll time), so a page left from an earlier run, or listed by
+    a feed that answered 304 this time, still gets its feed's title.
+    """
+    if not urls:
+        return {}
+    con.register("titled_pages", pa.table({"page_url": pa.array(list(urls), pa.string())}))
+    try:
+        rows = con.execute(
+            """
+            SELECT i.page_url, arg_min(f.title, i.first_seen_at)
+            FROM feed_items i
+            JOIN titled_pages q USING (page_url)
+            JOIN feeds f USING (feed_url)
+            WHERE f.title IS NOT NULL
+            GROUP BY i.page_url
+            """
+        ).fetchall()
+    finally:
+        con.unregister("titled_pages")
+    return dict(rows)
