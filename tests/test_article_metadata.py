@@ -104,6 +104,10 @@ def test_h1_cut_short_by_markup_is_completed_from_the_metadata_title() -> None:
         (["Written by Rachael Link, MS, RD on November 14, 2019"], ["Rachael Link"]),
         (["Bruce Y. Lee"], ["Bruce Y. Lee"]),
         (["Kevin Johnson and Kevin McCoy USA TODAY"], ["Kevin Johnson", "Kevin McCoy"]),
+        (["Ilana Muhlstein, MS, RDN"], ["Ilana Muhlstein"]),
+        (["By admin - 2018-09-16"], []),
+        (["by jdadmin"], []),
+        (["Name *"], []),
     ],
 )
 def test_bylines_become_one_clean_name_per_person(raw: list[str], people: list[str]) -> None:
@@ -394,6 +398,39 @@ def test_wire_story_without_a_byline_is_credited_to_the_agency_of_its_dateline()
     article = extract_article(html, url="https://www.sfgate.com/news/article/x.php")
     assert isinstance(article, Article)
     assert article.authors == ["Associated Press"]
+
+
+def test_a_blog_account_credited_alone_is_the_author_but_an_admin_account_is_not() -> None:
+    handle = _extract(top="<div class='author-box'><span class='author'>rmb8090</span></div>")
+    assert handle.authors == ["rmb8090"]
+    admin = _extract(top="<div class='byline'>By admin - 2018-09-16</div>")
+    assert admin.authors == []
+
+
+def test_story_opening_with_its_outlet_as_the_credit_is_credited_to_the_outlet() -> None:
+    def page(opening: str) -> Article:
+        html = (
+            "<!DOCTYPE html><html lang='en'><head><title>Port closed</title>"
+            "<meta property='og:site_name' content='Harbour.Net'></head><body><article>"
+            f"<h1>Port closed</h1><p>{opening} The port authority closed the quay on "
+            f"Tuesday after a storm damaged two cranes.</p>{PARAGRAPHS}</article></body></html>"
+        )
+        article = extract_article(html, url="http://www.harbour.net/eng/news/1/")
+        assert isinstance(article, Article), article
+        return article
+
+    assert page("November 20, 2019 - 11:28 Harbour.Net -").authors == ["Harbour.Net"]
+    assert page("Readers of Harbour.Net know the quay.").authors == []
+
+
+def test_an_edition_of_the_outlet_jsonld_names_is_that_outlet_and_no_author() -> None:
+    rt = {"@type": "Organization", "name": "RT", "url": "https://www.rt.com"}
+    article = _extract(
+        head="<meta property='og:site_name' content='RT International'>"
+        + _jsonld(headline="x", author=rt, publisher=rt),
+        url="https://www.rt.com/news/1-story/",
+    )
+    assert (article.publisher, article.authors) == ("RT", [])
 
 
 # --- body -------------------------------------------------------------------------------

@@ -45,6 +45,9 @@ AGENCIES = frozenset(
         "bloomberg",
     }
 )
+_EDITION_WORDS = frozenset(
+    {"international", "global", "uk", "us", "usa", "india", "online", "edition", "english"}
+)
 _SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·)\s+")
 _URLISH = re.compile(r"^(?:https?://|www\.)", re.I)
 _DOMAINISH = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.I)
@@ -134,13 +137,12 @@ def _same_site(home: str, host: str) -> bool:
 
 
 def _edition_of(site: str, name: str) -> bool:
-    """True when ``site`` is ``name`` and more words: "The Real Deal New York"."""
+    """True when ``site`` is ``name`` and more words: "The Real Deal New York"; a one-word
+    name only with edition words ("RT International", "Example UK")."""
     site_words, name_words = site.lower().split(), name.lower().split()
-    return (
-        len(name_words) >= 2
-        and len(site_words) > len(name_words)
-        and (site_words[: len(name_words)] == name_words)
-    )
+    if len(site_words) <= len(name_words) or site_words[: len(name_words)] != name_words:
+        return False
+    return len(name_words) >= 2 or all(w in _EDITION_WORDS for w in site_words[1:])
 
 
 def _same_name(short: str, long: str) -> bool:
