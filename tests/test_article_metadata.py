@@ -15,6 +15,7 @@ import pytest
 
 from newsflow.tasks.extract.article import extract_article
 from newsflow.tasks.extract.bylines import credited_authors
+from newsflow.tasks.extract.timestamps import parse_dateline
 from newsflow.tasks.load import poll_records
 from newsflow.tasks.load import store as load
 from newsflow.tasks.records import Article, FeedItem, FeedPoll, ProcessedBatch
@@ -223,6 +224,63 @@ def test_update_line_is_not_the_publication_time() -> None:
         top="<p><span>Updated</span> <time>Mar 9, 2025, 10:28am EST</time></p>",
     )
     assert article.published_at == datetime(2025, 3, 8, 20, 30)
+
+
+def test_the_site_header_clock_is_not_the_publication_time() -> None:
+    article = _extract(
+        head=_jsonld(headline="x", datePublished="2019-11-20T05:47:00+00:00"),
+        top="<div class='header'><div class='header__date'><span class='date'>12:03 GMT, "
+        "Nov 20, 2019</span></div></div><h1>Three killed</h1>"
+        "<span class='date'>20 Nov, 2019 05:47</span>",
+    )
+    assert (article.published_at, article.published_at_source) == (
+        datetime(2019, 11, 20, 5, 47),
+        "jsonld",
+    )
+
+
+def test_a_dateline_without_a_zone_still_gives_the_day() -> None:
+    article = _extract(
+        top="<div class='byline'>By Matthew Digby on Monday, November 18th, 2019 at "
+        "11:08 a.m.</div>",
+        url="https://www.example-news.com/statements/value-of-drugs/",
+    )
+    assert (article.published_at, article.published_precision, article.published_at_source) == (
+        datetime(2019, 11, 18),
+        "day",
+        "dateline",
+    )
+
+
+def test_a_dateline_without_a_zone_takes_the_offset_the_page_shows_its_times_in() -> None:
+    # The CMS writes the local time as UTC in the metadata; its other <time> elements show
+    # 10:30 UTC as "5:30 am", so the byline's "9:45 am" is 14:45 UTC.
+    article = _extract(
+        head=_jsonld(headline="x", datePublished="2019-11-19T09:45:05+00:00"),
+        top="<time class='post-date'>November 19, 2019 at 9:45 am</time>"
+        "<aside><time datetime='2019-11-20T10:30:00+00:00' title='November 20, 2019 at "
+        "5:30 am'>1 hour ago</time><time datetime='2019-11-20T05:00:00+00:00' "
+        "title='November 20, 2019 at 12:00 am'>7 hours ago</time></aside>",
+    )
+    assert (article.published_at, article.published_at_source) == (
+        datetime(2019, 11, 19, 14, 45),
+        "dateline",
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "utc"),
+    [
+        ("November 20, 2019 - 11:28 AMT", datetime(2019, 11, 20, 7, 28)),
+        ("20 Nov 2019, 16:05 MSK", datetime(2019, 11, 20, 13, 5)),
+        ("Nov 20, 2019 9:00 am EST", datetime(2019, 11, 20, 14, 0)),
+        ("Nov 20, 2019 at 10:30 west of the bridge", None),  # a word, not a zone
+    ],
+)
+def test_dateline_zone_abbreviations(line: str, utc: datetime | None) -> None:
+    stamp = parse_dateline(line)
+    assert stamp is not None
+    assert (stamp.utc() if stamp.aware else None) == utc
 
 
 def test_placeholder_and_future_dates_are_flagged_not_stored() -> None:
