@@ -12,6 +12,10 @@ has no publisher, and the warehouse views show its feed's configured name instea
 agency named as the JSON-LD publisher of a wire story hosted elsewhere is the author's
 employer, not the outlet, so it only counts when nothing else names the site.
 
+An ``og:site_name`` written as a domain counts after the stated publishers when the site
+spells it as a brand ("PanARMENIAN.Net"), and a lowercase one only when nothing else names
+the site.
+
 Two exceptions to the order: a syndicated copy's ``og:site_name`` names the portal ("MSN")
 while the publisher stated in the markup fits the domain of its canonical link; and a
 site name that is the site's own Organization name plus an edition ("The Real Deal New
@@ -69,6 +73,10 @@ def choose_publisher(
     """The publisher's name stated on the page, or None when the page names none."""
     host = urlsplit(url).hostname or ""
     site = _first_segment(site_name)
+    # A domain the site spells as its brand ("PanARMENIAN.Net", "SpaceNews.com") still names
+    # it, after a publisher the markup states; a URL or a lowercase domain does not.
+    domain = site if site and _DOMAINISH.match(site) else None
+    branded = domain if domain and domain.lower() != domain else None
     if site and (_URLISH.match(site) or _DOMAINISH.match(site)):
         site = None  # a URL or bare domain: a stated name below reads better
     publishers = [p for p in jsonld_publishers if p.lower() not in AGENCIES]
@@ -92,6 +100,8 @@ def choose_publisher(
         return publishers[0]
     if marked:
         return marked[0]
+    if branded:
+        return branded
     suffix = _title_suffix(title_tag, headline, host)
     if suffix and names_a_site(host):  # else only as one of the signals that must agree
         return suffix
@@ -102,7 +112,7 @@ def choose_publisher(
         return app
     if agreed_name and (not names_a_site(host) or is_site_name(agreed_name, [], host)):
         return agreed_name
-    return channel
+    return domain or channel
 
 
 def readable_domain(url: str) -> str | None:
