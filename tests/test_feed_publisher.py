@@ -54,6 +54,7 @@ def _extract(feed_title: str | None, head: str = "", url: str = LOCAL) -> Articl
         ("Reuters: Business News", ["Reuters"]),
         ("Harbour Gazette » Feed", ["Harbour Gazette"]),
         ("Politics | The Hill", ["The Hill"]),
+        ("RSS Feed do Site Inovação Tecnológica", ["Inovação Tecnológica"]),
         ("Latest news", []),
         ("Top Stories", []),
         ("Comments on: Harbour dredging approved", []),

@@ -249,6 +249,9 @@ _SECTION_TEXT = """
 """
 _SECTION_WORDS = frozenset(_SECTION_TEXT.split())
 _CHANNEL_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|//|«|»|>|:)\s+|:\s+")
+# "RSS Feed do Site Inovação Tecnológica": what is left of "the feed of the site of" once
+# the feed words are gone.
+_LEADING_FILLER = re.compile(r"^(?:(?:of|from|on|do|da|de|du|des|del|di|von|site)\s+)+", re.I)
 _COMMENTS_FEED = re.compile(r"^\s*comments?\b", re.I)
 
 
@@ -264,7 +267,7 @@ def channel_names(feed_title: str | None) -> list[str]:
     names: list[str] = []
     for part in _CHANNEL_SEPARATORS.split(title.replace("»", " » ")):
         for name in _feed_names(part):
-            name = _clean(name) or ""
+            name = _LEADING_FILLER.sub("", _clean(name) or "")
             words = re.findall(r"[\w'.&]+", name.lower())
             if words and not all(w in _SECTION_WORDS for w in words) and name not in names:
                 names.append(name)
