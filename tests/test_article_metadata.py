@@ -239,6 +239,24 @@ def test_the_site_header_clock_is_not_the_publication_time() -> None:
     )
 
 
+def test_a_date_in_the_story_header_is_no_site_clock() -> None:
+    article = _extract(
+        top="<article><header class='header'><span class='date'>Nov 20, 2019 10:00 GMT"
+        "</span></header><h1>Three killed</h1></article>"
+    )
+    assert (article.published_at, article.published_at_source) == (
+        datetime(2019, 11, 20, 10, 0),
+        "dateline",
+    )
+
+
+def test_a_dateline_without_a_zone_in_a_sidebar_is_another_story() -> None:
+    article = _extract(
+        top="<aside><div>By Jane Roe on Monday, November 4th, 2019 at 9:00 a.m.</div></aside>"
+    )
+    assert article.published_at_source != "dateline"
+
+
 def test_a_dateline_without_a_zone_still_gives_the_day() -> None:
     article = _extract(
         top="<div class='byline'>By Matthew Digby on Monday, November 18th, 2019 at "
@@ -463,6 +481,8 @@ def test_a_blog_account_credited_alone_is_the_author_but_an_admin_account_is_not
     assert handle.authors == ["rmb8090"]
     admin = _extract(top="<div class='byline'>By admin - 2018-09-16</div>")
     assert admin.authors == []
+    label = _extract(top="<div class='byline'><span class='author'>author</span></div>")
+    assert label.authors == []
 
 
 def test_story_opening_with_its_outlet_as_the_credit_is_credited_to_the_outlet() -> None:
@@ -479,6 +499,7 @@ def test_story_opening_with_its_outlet_as_the_credit_is_credited_to_the_outlet()
 
     assert page("November 20, 2019 - 11:28 Harbour.Net -").authors == ["Harbour.Net"]
     assert page("Readers of Harbour.Net know the quay.").authors == []
+    assert page("Harbour.Net - Politics</p><p>").authors == []  # a breadcrumb, no credit
 
 
 def test_an_edition_of_the_outlet_jsonld_names_is_that_outlet_and_no_author() -> None:

@@ -169,7 +169,9 @@ def _shown_credits(
 
 _AGENCY_DATELINE = re.compile(r"^[^\n]{0,80}?\((AP|Reuters|AFP|dpa|UPI)\)\s*[-–—:]")
 _OPENING_CHARS = 300  # the headline and dateline a body may open with, and the credit
-_HANDLE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{2,29}$")
+# An account's handle: a digit or an underscore in it ("rmb8090"), so no label or role word.
+_HANDLE = re.compile(r"^(?=.*[\d_])[A-Za-z][A-Za-z0-9_.-]{2,29}$")
+_MIN_SENTENCE_WORDS = 8  # after an opening credit, the story's first sentence
 _AGENCY_NAMES = {
     "AP": "Associated Press",
     "Reuters": "Reuters",
@@ -189,9 +191,11 @@ def agency_in_dateline(text: str, outlets: Sequence[str | None] = ()) -> str | N
     opening = text[:_OPENING_CHARS]
     for outlet in dict.fromkeys(o.strip() for o in outlets if o and o.strip()):
         name = re.escape(outlet)
-        credit = re.search(rf"(?:^|[\s|])(?:\(({name})\)|({name}))\s*[-–—:]\s+\w", opening, re.I)
-        if credit:
-            return credit.group(1) or credit.group(2)
+        pattern = rf"(?:^|[\s|])(?:\(({name})\)|({name}))\s*[-–—:]\s+(?=\w)"
+        for credit in re.finditer(pattern, opening, re.I):
+            line = text[credit.end() :].split("\n", 1)[0]
+            if len(line.split()) >= _MIN_SENTENCE_WORDS:  # not a breadcrumb "Site - Politics"
+                return credit.group(1) or credit.group(2)
     return None
 
 

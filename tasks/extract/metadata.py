@@ -264,6 +264,8 @@ def _datelines(tree: HtmlElement) -> tuple[list[Stamp], list[Stamp]]:
         if stamp is None:
             continue
         known = days if stamp.precision == "day" else found
+        if known is days and _aside(element):
+            continue
         if stamp not in known and len(known) < _MAX_DATELINES:
             known.append(stamp)
         if len(found) >= _MAX_DATELINES:
@@ -301,20 +303,28 @@ _SITE_HEADER_TOKENS = frozenset(
 
 
 def _in_site_header(element: HtmlElement) -> bool:
-    """True inside the site's header or navigation (a block marked so that holds no
-    ``<h1>``): a dateline there is the site's clock, not the story's time."""
+    """True inside the site's header or navigation (a ``<nav>`` or a block marked as the
+    header, outside any ``<article>`` or ``<main>``, that holds no ``<h1>``): a dateline there
+    is the site's clock, not the story's time."""
+    if element.xpath("ancestor::article | ancestor::main"):
+        return False
     node: HtmlElement | None = element
     for _ in range(10):
         if node is None or node.tag in ("body", "html"):
             return False
         tokens = f"{node.get('class') or ''} {node.get('id') or ''}".lower().split()
-        marked = node.tag in ("header", "nav") or any(
+        marked = node.tag == "nav" or any(
             token in _SITE_HEADER_TOKENS or token.startswith("header__") for token in tokens
         )
         if marked and not node.xpath(".//h1"):
             return True
         node = node.getparent()
     return False
+
+
+def _aside(element: HtmlElement) -> bool:
+    """True in a sidebar, footer or link: another story's date, not this one's."""
+    return bool(element.xpath("ancestor-or-self::aside | ancestor-or-self::footer | ancestor::a"))
 
 
 def _bylines(tree: HtmlElement) -> list[str]:
