@@ -502,6 +502,32 @@ def test_story_opening_with_its_outlet_as_the_credit_is_credited_to_the_outlet()
     assert page("Harbour.Net - Politics</p><p>").authors == []  # a breadcrumb, no credit
 
 
+@pytest.mark.parametrize(
+    ("opening", "closing", "writer"),
+    [
+        ("", "칼럼니스트 박생강 pillgoo9@gmail.com", "박생강"),
+        ("(서울=연합뉴스) 홍길동 기자 = 정부는 오늘 항만 준설 계획을 승인했다.", "", "홍길동"),
+        ("", "김철수 기자 kim@example.co.kr", "김철수"),
+        ("기자들이 모인 자리에서 김철수 기자에 따르면 계획은 승인됐다.", "", None),
+    ],
+)
+def test_a_korean_sign_off_credits_the_writer(
+    opening: str, closing: str, writer: str | None
+) -> None:
+    korean = "".join(
+        f"<p>항만 위원회는 {i}일 준설 계획 {i * 3}호를 논의했고 겨울 폭풍 전에 공사를 시작하기로 "
+        "결정했다. 위원들은 오랜 토론 끝에 표결했다.</p>"
+        for i in range(12)
+    )
+    html = (
+        "<!DOCTYPE html><html lang='ko'><head><title>준설 승인</title></head><body><article>"
+        f"<h1>준설 승인</h1><p>{opening}</p>{korean}<p>{closing}</p></article></body></html>"
+    )
+    article = extract_article(html, url="http://www.example.co.kr/news/1")
+    assert isinstance(article, Article), article
+    assert article.authors == ([writer] if writer else [])
+
+
 def test_an_edition_of_the_outlet_jsonld_names_is_that_outlet_and_no_author() -> None:
     rt = {"@type": "Organization", "name": "RT", "url": "https://www.rt.com"}
     article = _extract(

@@ -32,7 +32,12 @@ from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
 from newsflow.clock import utcnow
-from newsflow.tasks.extract.bylines import agency_in_dateline, choose_authors, handle_credit
+from newsflow.tasks.extract.bylines import (
+    agency_in_dateline,
+    choose_authors,
+    handle_credit,
+    signoff_credit,
+)
 from newsflow.tasks.extract.cleanup import clean_body, prune_link_lists
 from newsflow.tasks.extract.embeds import embedded_posts, post_quotes, restore_posts
 from newsflow.tasks.extract.headline import choose_headline
@@ -197,9 +202,11 @@ def _extract(
         page_text=shown,
     )
     if not authors:
-        credit = agency_in_dateline(
-            text, [publisher, meta.metas.get("og:site_name")]
-        ) or handle_credit(meta.bylines)
+        credit = (
+            agency_in_dateline(text, [publisher, meta.metas.get("og:site_name")])
+            or handle_credit(meta.bylines)
+            or signoff_credit(text)
+        )
         authors = [credit] if credit else []
     authors = [name for name in (clean_field(a, "author") for a in authors) if name]
     return Article(

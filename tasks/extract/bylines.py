@@ -199,6 +199,32 @@ def agency_in_dateline(text: str, outlets: Sequence[str | None] = ()) -> str | N
     return None
 
 
+# Korean news credits its writer in a sign-off or an opening tag, with a role word and
+# often an e-mail: "칼럼니스트 박생강 pillgoo9@gmail.com", "홍길동 기자 hong@yna.co.kr",
+# "(서울=연합뉴스) 홍길동 기자 =".
+_KO_ROLE = r"(?:칼럼니스트|객원기자|기자|특파원|논설위원)"
+_KO_NAME = r"([가-힣]{2,4})"
+_KO_SIGNOFF = (
+    re.compile(rf"(?:^|\s){_KO_ROLE}\s+{_KO_NAME}\s+[\w.+-]+@[\w-]+\.[\w.]+"),
+    re.compile(rf"(?:^|[\s\]\)]){_KO_NAME}\s*{_KO_ROLE}\s*(?:=|[\w.+-]+@[\w-]+\.[\w.]+)"),
+)
+_SIGNOFF_LINES = 4
+_MAX_SIGNOFF_CHARS = 120  # a sign-off is a short line; an opening credit starts its line
+
+
+def signoff_credit(text: str) -> str | None:
+    """The writer a Korean story's sign-off or opening credit line names, else None."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    for line in lines[-_SIGNOFF_LINES:][::-1] + lines[: _SIGNOFF_LINES * 2]:
+        if len(line) > _MAX_SIGNOFF_CHARS and "=" not in line[:60]:
+            continue
+        for pattern in _KO_SIGNOFF:
+            match = pattern.search(line[:_MAX_SIGNOFF_CHARS])
+            if match:
+                return match.group(1)
+    return None
+
+
 def handle_credit(visible: list[str]) -> str | None:
     """The account a visible byline credits when it names nobody else ("rmb8090"): a blog
     post's only credit. CMS accounts ("admin") are no credit."""
