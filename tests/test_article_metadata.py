@@ -286,6 +286,19 @@ def test_a_dateline_without_a_zone_takes_the_offset_the_page_shows_its_times_in(
     )
 
 
+def test_time_elements_showing_the_clock_they_state_teach_no_offset() -> None:
+    # <time> writes the local clock as +00:00 and shows it; the JSON-LD states the zone.
+    article = _extract(
+        head=_jsonld(headline="x", datePublished="2019-11-19T09:45:00-05:00"),
+        top="<span class='date'>November 19, 2019 at 9:45 am</span>"
+        "<time datetime='2019-11-19T09:45:00+00:00'>November 19, 2019 9:45 am</time>",
+    )
+    assert (article.published_at, article.published_at_source) == (
+        datetime(2019, 11, 19, 14, 45),
+        "jsonld",
+    )
+
+
 @pytest.mark.parametrize(
     ("line", "utc"),
     [

@@ -276,7 +276,7 @@ def _datelines(tree: HtmlElement) -> tuple[list[Stamp], list[Stamp]]:
 def display_offset(tree: HtmlElement) -> timezone | None:
     """The offset a page shows its times in, from ``<time datetime>`` elements whose text or
     title shows the same instant as a clock without a zone ("5:30 am" for 10:30+00:00);
-    None unless every such element agrees."""
+    None unless every such element agrees on an offset other than zero."""
     offsets: set[timedelta] = set()
     for element in tree.xpath("//time[@datetime]")[:20]:
         stamp = parse_stamp(element.get("datetime"))
@@ -294,7 +294,12 @@ def display_offset(tree: HtmlElement) -> timezone | None:
             if abs(quarters) <= 14 * 4 and abs(offset.total_seconds() - quarters * 900) < 60:
                 offsets.add(timedelta(seconds=quarters * 900))
             break
-    return timezone(offsets.pop()) if len(offsets) == 1 else None
+    if len(offsets) != 1:
+        return None
+    offset = offsets.pop()
+    # No offset is no evidence: a CMS that writes the local clock as "+00:00" shows the same
+    # clock it states, whatever its zone.
+    return timezone(offset) if offset else None
 
 
 _SITE_HEADER_TOKENS = frozenset(
