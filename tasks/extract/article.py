@@ -48,7 +48,7 @@ from newsflow.tasks.extract.metadata import (
     read_page_metadata,
     trusted_canonical,
 )
-from newsflow.tasks.extract.publisher import choose_publisher, names_a_site, readable_domain
+from newsflow.tasks.extract.publisher import choose_publisher, readable_domain
 from newsflow.tasks.extract.site_names import agreed_name, channel_name, read_name_signals
 from newsflow.tasks.extract.split_body import join_split_bodies
 from newsflow.tasks.extract.timestamps import parse_stamp
@@ -189,7 +189,7 @@ def _extract(
         microdata_publishers=meta.microdata_publishers,
         organisations=meta.organisations,
         agreed_name=outlet,
-        channel=channel_name(feed_title, signals, names_a_site(host), host),
+        channel=channel_name(feed_title, signals, host),
     )
     authors = choose_authors(
         [

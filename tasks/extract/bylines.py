@@ -92,11 +92,12 @@ def credited_authors(sources: list[list[str]], publisher: str | None = None) -> 
         names: list[str] = []
         for text in raw:
             pieces = _SPLIT.split(_LEAD.sub("", " ".join((text or "").split())))
-            for index, piece in enumerate(pieces):
+            person_before = False
+            for piece in pieces:
                 name = _clean(piece)
                 if not name:
                     continue
-                if index and _CREDENTIAL_LIKE.match(name) and names:
+                if person_before and _CREDENTIAL_LIKE.match(name):
                     continue  # "Jane Roe, MS, RDN": letters after the name, not a person
                 if name.lower() in AGENCIES or name.lower().startswith("associated press"):
                     agencies.append(name)
@@ -105,6 +106,7 @@ def credited_authors(sources: list[list[str]], publisher: str | None = None) -> 
                         organisations.append(name)
                 else:
                     names.append(name)
+                    person_before = True
         people = _dedupe(names)
         if people:
             return people

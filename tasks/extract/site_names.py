@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from lxml.html import HtmlElement
 
 from newsflow.tasks.extract.metadata import site_of
+from newsflow.tasks.extract.publisher import names_a_site
 
 # Kinds of signal, most often right first (checked on dev pages; copyright lines often name
 # a parent company, logo alt texts a partner or a slug).
@@ -274,9 +275,7 @@ def channel_names(feed_title: str | None) -> list[str]:
     return names
 
 
-def channel_name(
-    feed_title: str | None, signals: Sequence[NameSignal], host_names_site: bool, host: str
-) -> str | None:
+def channel_name(feed_title: str | None, signals: Sequence[NameSignal], host: str) -> str | None:
     """The outlet a feed's channel title names, when the page's own signals allow it.
 
     A part of the title counts when the page agrees with it (one of its weak name signals,
@@ -284,6 +283,7 @@ def channel_name(
     is served from a host that names nothing (127.0.0.1), where no domain can disagree.
     """
     names = channel_names(feed_title)
+    host_names_site = names_a_site(host)
     domain = _key(site_of(host)) if host_names_site else ""
     for name in names:
         key = _key(name)
