@@ -307,3 +307,22 @@ def test_a_title_closing_an_organisation_belongs_to_the_person_after_it(model: s
     names = {(m.canonical, m.label) for m in mentions_of(text, model)}
     assert ("House of Representatives", "ORG") in names
     assert ("Department of State", "ORG") in names  # "State" after "of" is the name's
+
+
+def test_a_name_whose_every_word_the_text_writes_lower_case_is_no_name() -> None:
+    lower = {"intensive", "care", "units", "the", "white"}
+    assert name_label("Intensive Care Units", "ORG", lower) is None
+    assert name_label("White House", "ORG", lower) == "ORG"  # "house" never written lower-case
+    assert name_label("Intensive Care Units", "ORG", set()) == "ORG"  # no evidence in the text
+
+
+def test_a_short_first_name_or_an_initial_is_the_same_person(model: str) -> None:
+    text = (
+        "Joshua Apte, a professor at the University of Texas, led the study. Josh Apte said "
+        "the air was worse than expected.\n\nB. U. Nzeribe wrote the report. Benjamin Nzeribe "
+        "said he stood by it. Dale Ford and John Ford disagreed."
+    )
+    mentions = mentions_of(text, model)
+    assert canon(mentions, "Josh Apte") == canon(mentions, "Joshua Apte") == {"Joshua Apte"}
+    assert canon(mentions, "B. U. Nzeribe") == {"Benjamin Nzeribe"}
+    assert canon(mentions, "Dale Ford") != canon(mentions, "John Ford")  # two people

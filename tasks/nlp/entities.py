@@ -504,6 +504,8 @@ def name_label(name: str, label: str, lower_words: set[str]) -> str | None:
         and not _is_acronym(name)
     ):
         return None  # a capitalised common word: "Terror", "Streets"
+    if label in ("PERSON", "ORG") and len(words) > 1 and _written_lower(name, lower_words):
+        return None  # "Intensive Care Units", "Monthly Fee": the text writes each word lower-case
     if len(words) == 1 and (
         low[0] in NON_NAME_ABBREVIATIONS or (low[0] in lower_words and not _is_acronym(name))
     ):
@@ -532,6 +534,15 @@ def name_label(name: str, label: str, lower_words: set[str]) -> str | None:
     if label in ("PERSON", "ORG") and low[-1] in VENUE_HEAD_WORDS:
         return "FAC"  # "PNC Music Pavilion", "KeyBank Arena": a building, not its owner
     return label
+
+
+def _written_lower(name: str, lower_words: set[str]) -> bool:
+    """Every word of ``name`` (hyphen parts too) is written lower-case elsewhere in the text."""
+    parts = [p for p in re.split(r"[\s-]+", name) if p.lower() not in _MINOR_WORDS]
+    return bool(parts) and all(
+        p.isalpha() and not p.isupper() and p.lower() in lower_words and p.lower() not in KNOWN_ORGS
+        for p in parts
+    )
 
 
 def _recover_full_names(
@@ -906,6 +917,7 @@ def _link_person_names(mentions, forms, find, union, titles: list[_Titles]) -> N
             by_ends[key] = i
     if not full:
         return
+    _join_name_variants(by_ends, union)
     shorter_of = {j: {_key(f) for f in surname_forms(forms[j])} for j in full}
 
     # full names that do not shorten another one ("De Graaf" shortens "Mark de Graaf")
@@ -964,6 +976,35 @@ def _link_person_names(mentions, forms, find, union, titles: list[_Titles]) -> N
             union(target, i)
 
 
+def _first_names_agree(short: str, long: str) -> bool:
+    """ "B." or "Josh" may write "Benjamin" or "Joshua": an initial, or a first name that
+    opens the other with three letters or more."""
+    short, long = sorted((short.rstrip("."), long.rstrip(".")), key=len)
+    if len(short) == 1:
+        return long[:1] == short
+    return len(short) >= 3 and long.startswith(short) and short != long
+
+
+def _join_name_variants(by_ends: dict[tuple[str, str], int], union) -> None:
+    """Full names with one surname whose first names are an initial or a short form of each
+    other ("B. U. Nzeribe", "Josh Apte" for "Benjamin Nzeribe", "Joshua Apte") are one
+    person, when that surname has only one such pair: "Dale Ford" and "John Ford" stay two."""
+    by_last: dict[str, list[str]] = defaultdict(list)
+    for first, last in by_ends:
+        by_last[last].append(first)
+    for last, firsts in by_last.items():
+        pairs = [
+            (a, b)
+            for k, a in enumerate(firsts)
+            for b in firsts[k + 1 :]
+            if _first_names_agree(a, b)
+        ]
+        touched = [w for pair in pairs for w in pair]
+        if len(pairs) == 1 and len(set(touched)) == 2 and len(set(firsts) - set(touched)) == 0:
+            a, b = pairs[0]
+            union(by_ends[(a, last)], by_ends[(b, last)])
+
+
 def _cluster_name(idxs: list[int], forms: list[str]) -> str:
     """The name a cluster goes by: a full name over a surname, then the usual spelling
     ("Hillary Clinton" rather than a one-off "Crooked Hillary Clinton"), then the longer one.
@@ -979,10 +1020,21 @@ def _cluster_name(idxs: list[int], forms: list[str]) -> str:
         if short.split(" ")[0].lower() not in FEMALE_NAMES | MALE_NAMES
     }
     counts = Counter(forms[i] for i in idxs)
+    shortened = {
+        f
+        for f in distinct
+        for g in distinct
+        if " " in f
+        and " " in g
+        and f.split(" ")[-1] == g.split(" ")[-1]
+        and len(f.split(" ")[0].rstrip(".")) < len(g.split(" ")[0])
+        and _first_names_agree(f.split(" ")[0], g.split(" ")[0])
+    }  # "Josh Apte" when the cluster also has "Joshua Apte"
     return max(
         counts,
         key=lambda f: (
             _name_length(f) > 1 and _key(f) not in surnames,
+            f not in shortened,
             counts[f],
             _name_length(f),
             -len(f),
