@@ -326,3 +326,15 @@ def test_a_short_first_name_or_an_initial_is_the_same_person(model: str) -> None
     assert canon(mentions, "Josh Apte") == canon(mentions, "Joshua Apte") == {"Joshua Apte"}
     assert canon(mentions, "B. U. Nzeribe") == {"Benjamin Nzeribe"}
     assert canon(mentions, "Dale Ford") != canon(mentions, "John Ford")  # two people
+
+
+def test_a_name_written_as_the_x_is_no_person_and_a_plural_one_is_a_team(model: str) -> None:
+    text = (
+        "We analyze the snap counts for the Cleveland Browns' game against the Pittsburgh "
+        "Steelers. The Browns had 11 hits. The Steelers had no offensive players. The Steelers "
+        "lost.\n\nThe Trump administration said the Donald Trump campaign was over."
+    )
+    names = {(m.text, m.canonical, m.label) for m in mentions_of(text, model)}
+    assert ("Steelers", "Pittsburgh Steelers", "ORG") in names
+    assert ("Browns", "Cleveland Browns", "ORG") in names
+    assert ("Donald Trump", "Donald Trump", "PERSON") in names  # "the" before a modifier

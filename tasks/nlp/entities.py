@@ -348,6 +348,7 @@ def extract_mentions(doc: Doc) -> EntityIndex:
     _people_by_surname(mentions, bases)
     canon = _canonicalise(doc_text, mentions, bases)
     labels = _cluster_labels(mentions, canon)
+    _people_with_articles(doc, mentions, canon, labels)
     _revise_lone_names(doc, mentions, canon, labels)
     candidates = [
         Mention(
@@ -637,6 +638,29 @@ def _people_by_surname(mentions: list[Mention], bases: list[str]) -> None:
             m.label = "PERSON"
 
 
+def _people_with_articles(
+    doc: Doc, mentions: list[Mention], canon: list[str], labels: dict[str, str]
+) -> None:
+    """A "person" the text mostly writes as "the X" heading its phrase ("the Steelers", "the
+    Davis Cup") is no person: a plural is a team or a band (ORG), the rest things (dropped).
+    "The Trump administration" is no evidence: there the name modifies a noun."""
+    headed: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for m, c in zip(mentions, canon, strict=True):
+        key = c.lower()
+        if labels.get(key) != "PERSON":
+            continue
+        total[key] += 1
+        span = doc.char_span(m.start_char, m.end_char, alignment_mode="expand")
+        if span is None or span.start == 0:
+            continue
+        if doc[span.start - 1].lower_ == "the" and span[-1].dep_ not in ("compound", "amod"):
+            headed[key] += 1
+    for key, n in headed.items():
+        if 2 * n >= total[key]:
+            labels[key] = "ORG" if key.endswith("s") and not key.endswith("'s") else ""
+
+
 def _revise_lone_names(
     doc: Doc, mentions: list[Mention], canon: list[str], labels: dict[str, str]
 ) -> None:
@@ -822,7 +846,11 @@ def _link_org_names(mentions: list[Mention], forms: list[str], find, union) -> N
             prefixed = (
                 head
                 and tail == short
-                and (_key(" ".join(head)) in places or _is_nationality(" ".join(head)))
+                and (
+                    _key(" ".join(head)) in places
+                    or _is_nationality(" ".join(head))
+                    or (_team_like(short) and all(w[:1].isupper() for w in head))
+                )
             )
             suffixed = longer[: len(short)] == short and (
                 all(_key(w) in _CORPORATE_SUFFIXES for w in longer[len(short) :])
@@ -833,6 +861,18 @@ def _link_org_names(mentions: list[Mention], forms: list[str], find, union) -> N
                 roots.add(find(j))
         if len(roots) == 1:
             union(roots.pop(), i)
+
+
+def _team_like(words: list[str]) -> bool:
+    """ "Steelers", "Red Wings": a plural name, as teams and bands go by ("Pittsburgh
+    Steelers"), not a country ("Philippines")."""
+    last = words[-1]
+    return (
+        last[:1].isupper()
+        and last.endswith("s")
+        and not last.endswith(("ss", "'s", "us"))
+        and _key(" ".join(words)) not in COUNTRIES | ALIASES.keys()
+    )
 
 
 def _is_nationality(words: str) -> bool:
