@@ -338,3 +338,16 @@ def test_a_name_written_as_the_x_is_no_person_and_a_plural_one_is_a_team(model: 
     assert ("Steelers", "Pittsburgh Steelers", "ORG") in names
     assert ("Browns", "Cleveland Browns", "ORG") in names
     assert ("Donald Trump", "Donald Trump", "PERSON") in names  # "the" before a modifier
+
+
+def test_a_states_body_is_an_organisation_under_its_fullest_name(model: str) -> None:
+    text = (
+        "The Department of Homeland Security issued the rule. Homeland Security said it would "
+        "act. The Government of Syria objected, and the Syrian government recalled its envoy. "
+        "The Afghan government said talks would go on."
+    )
+    mentions = mentions_of(text, model)
+    names = {(m.canonical, m.label) for m in mentions}
+    assert ("Afghan government", "ORG") in names
+    assert canon(mentions, "Homeland Security") == {"Department of Homeland Security"}
+    assert canon(mentions, "Syrian government") == {"Government of Syria"}

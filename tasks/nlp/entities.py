@@ -315,6 +315,9 @@ def extract_mentions(doc: Doc) -> EntityIndex:
         if longer is not None:  # "Islamic" (NORP) + "State" -> the known name "Islamic State"
             end, label = longer
         start, end, label = _reshape(doc_text, start, end, label)
+        body = _STATE_BODY_RE.match(doc_text, end) if label in ("GPE", "NORP") else None
+        if body is not None and (grown := doc.char_span(start, body.end())) is not None:
+            end, label, span = body.end(), "ORG", grown  # "the Afghan government"
         text = doc_text[start:end]
         base = clean_surface(text)
         if label == "PERSON":
@@ -382,6 +385,8 @@ def extract_mentions(doc: Doc) -> EntityIndex:
     return index
 
 
+# A state's bodies named by its place or people: "the Afghan government", "U.S. military".
+_STATE_BODY_RE = re.compile(r" (?:government|military|police|army|navy)\b")
 _POSSESSIVE_INSIDE_RE = re.compile(r"['’]s ")
 # Last words of an outlet's or a company's division ("NBC Sports", "ESPN Radio").
 _OUTLET_HEADS = frozenset({"sports", "radio", "tv", "television", "channel", "cloud", "research"})
@@ -861,6 +866,35 @@ def _link_org_names(mentions: list[Mention], forms: list[str], find, union) -> N
                 roots.add(find(j))
         if len(roots) == 1:
             union(roots.pop(), i)
+    _link_inverted_names(orgs, forms, union)
+
+
+_OF_NAME_RE = re.compile(r"([A-Z][a-z]+) of (?:the )?([A-Z].*)")
+
+
+def _link_inverted_names(orgs: list[int], forms: list[str], union) -> None:
+    """ "Department of Homeland Security" is "Homeland Security Department" and, its
+    subject having two words or more, "Homeland Security"; "Government of Syria" is the
+    "Syrian government" (a people's adjective opening like its place)."""
+    by_key = {_key(forms[i]): i for i in orgs}
+    for i in orgs:
+        match = _OF_NAME_RE.fullmatch(forms[i])
+        if match is None:
+            continue
+        head, subject = match.group(1).lower(), match.group(2)
+        for key, j in by_key.items():
+            words = key.split(" ")
+            inverted = words[-1] == head and (
+                " ".join(words[:-1]) == _key(subject)
+                or (
+                    len(words) == 2
+                    and " " not in subject
+                    and _is_nationality(forms[j].split(" ")[0])
+                    and words[0][:4] == _key(subject)[:4]
+                )
+            )
+            if inverted or (key == _key(subject) and " " in subject):
+                union(i, j)
 
 
 def _team_like(words: list[str]) -> bool:
@@ -1075,6 +1109,7 @@ def _cluster_name(idxs: list[int], forms: list[str]) -> str:
         key=lambda f: (
             _name_length(f) > 1 and _key(f) not in surnames,
             f not in shortened,
+            not any(w.islower() and w not in _MINOR_WORDS | NAME_PARTICLES for w in f.split(" ")),
             counts[f],
             _name_length(f),
             -len(f),
