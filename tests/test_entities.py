@@ -351,3 +351,13 @@ def test_a_states_body_is_an_organisation_under_its_fullest_name(model: str) -> 
     assert ("Afghan government", "ORG") in names
     assert canon(mentions, "Homeland Security") == {"Department of Homeland Security"}
     assert canon(mentions, "Syrian government") == {"Government of Syria"}
+
+
+def test_a_known_platform_the_model_missed_is_an_organisation(model: str) -> None:
+    text = (
+        "She posted the video on Instagram on Tuesday, and it spread across WeChat and "
+        "Facebook within hours. The Amazon Echo Dot sold out. Fox News aired it."
+    )
+    names = {(m.canonical, m.label) for m in mentions_of(text, model)}
+    assert {("Instagram", "ORG"), ("Facebook", "ORG"), ("WeChat", "ORG")} <= names
+    assert ("Amazon", "ORG") not in names  # part of a product's longer name

@@ -346,6 +346,7 @@ def extract_mentions(doc: Doc) -> EntityIndex:
     for k in reversed(range(len(mentions))):  # only ever "AWD system", "IPO filing"
         if bases[k] in modifiers - named:
             del mentions[k], bases[k], kept_spans[k]
+    _add_known_orgs(doc, mentions, bases, kept_spans)
     _recover_full_names(doc, doc_text, mentions, bases, kept_spans)
     _join_teams(doc, doc_text, mentions, bases, kept_spans)
     _people_by_surname(mentions, bases)
@@ -549,6 +550,44 @@ def _written_lower(name: str, lower_words: set[str]) -> bool:
         p.isalpha() and not p.isupper() and p.lower() in lower_words and p.lower() not in KNOWN_ORGS
         for p in parts
     )
+
+
+def _add_known_orgs(doc: Doc, mentions: list[Mention], bases: list[str], spans: list[Span]) -> None:
+    """Platforms and outlets the model missed ("on Instagram", "told Engadget"): a known
+    organisation's name standing alone, written as a name (capitalised; an acronym in
+    capitals). One that is also a common word ("Signal", "Slate") needs the article to name
+    it an organisation elsewhere."""
+    named = {_key(b) for m, b in zip(mentions, bases, strict=True) if m.label == "ORG"}
+    taken = sorted((m.start_char, m.end_char) for m in mentions)
+    starts = [s for s, _ in taken]
+    for tok in doc:
+        low = tok.lower_
+        if low not in KNOWN_ORGS or not tok.text[:1].isupper():
+            continue
+        if len(low) <= 4 and not tok.text.isupper() and low not in named:
+            continue  # "Fox", "Vice": an acronym-length name must be written in capitals
+        if low in common_words() and low not in named:
+            continue
+        prev = doc[tok.i - 1] if tok.i and not tok.is_sent_start else None
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        if any(
+            t is not None and t.is_alpha and t.text[:1].isupper() and not t.is_sent_start
+            for t in (prev, nxt)
+        ):
+            continue  # part of a longer name: "Amazon Echo Dot", "Fox News"
+        start, end = tok.idx, tok.idx + len(tok.text)
+        at = bisect.bisect_left(starts, start)
+        if (at > 0 and taken[at - 1][1] > start) or (at < len(taken) and taken[at][0] < end):
+            continue
+        k = bisect.bisect_left([m.start_char for m in mentions], start)
+        mentions.insert(
+            k,
+            Mention(text=tok.text, label="ORG", canonical=tok.text, start_char=start, end_char=end),
+        )
+        bases.insert(k, tok.text)
+        spans.insert(k, doc[tok.i : tok.i + 1])
+        taken.insert(at, (start, end))
+        starts.insert(at, start)
 
 
 def _recover_full_names(
