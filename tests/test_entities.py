@@ -361,3 +361,14 @@ def test_a_known_platform_the_model_missed_is_an_organisation(model: str) -> Non
     names = {(m.canonical, m.label) for m in mentions_of(text, model)}
     assert {("Instagram", "ORG"), ("Facebook", "ORG"), ("WeChat", "ORG")} <= names
     assert ("Amazon", "ORG") not in names  # part of a product's longer name
+
+
+def test_a_royal_known_by_a_given_name_keeps_the_title() -> None:
+    assert strip_titles("Prince Andrew") == "Prince Andrew"
+    assert strip_titles("King Edward IV") == "Edward IV"
+    assert strip_titles("Prime Minister Boris Johnson") == "Boris Johnson"
+
+
+def test_a_royal_and_the_given_name_alone_are_one_person(model: str) -> None:
+    text = "Prince Andrew gave an interview on Saturday. Andrew said he did not remember."
+    assert canon(mentions_of(text, model), "Andrew") == {"Prince Andrew"}

@@ -13,6 +13,7 @@ Arabic, Turkish, Persian, South Asian, African, Latin American, East Asian roman
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 import gender_guesser.detector
@@ -234,6 +235,12 @@ KIN_WORDS = word_set(
 )
 
 
+# Titles that name a person by the given name alone ("Prince Andrew", "Pope Francis"): there
+# the title stays, as the name the person goes by (a regnal number drops it: "Edward IV").
+ROYAL_TITLES = word_set("king queen prince princess pope emperor empress sultan")
+_ROYAL_NAME_RE = re.compile(r"[A-Z][a-z]+")
+
+
 def strip_titles(name: str) -> str:
     """Remove leading titles: "Russian Foreign Minister Sergei Lavrov" -> "Sergei Lavrov"."""
     words = name.split(" ")
@@ -247,4 +254,6 @@ def strip_titles(name: str) -> str:
             i += 1
         else:
             break
+    if i and words[i - 1].lower() in ROYAL_TITLES and _ROYAL_NAME_RE.fullmatch(" ".join(words[i:])):
+        i -= 1  # "Prince Andrew": the title is part of the name
     return " ".join(words[i:])
