@@ -372,3 +372,14 @@ def test_a_royal_known_by_a_given_name_keeps_the_title() -> None:
 def test_a_royal_and_the_given_name_alone_are_one_person(model: str) -> None:
     text = "Prince Andrew gave an interview on Saturday. Andrew said he did not remember."
     assert canon(mentions_of(text, model), "Andrew") == {"Prince Andrew"}
+
+
+def test_laws_and_headline_clauses_are_no_organisations(model: str) -> None:
+    assert name_label("Hong Kong Human Rights and Democracy Act", "ORG", set()) == "LAW"
+    assert name_label("Senate Judiciary Committee", "ORG", set()) == "ORG"
+    text = (
+        "Stadia Review\n\nStreaming Quality Seems To Be Mostly Excellent\n\n"
+        "Google launched the service on Tuesday."
+    )
+    names = {m.canonical for m in mentions_of(text, model) if m.label == "ORG"}
+    assert not any("Seems" in n for n in names)

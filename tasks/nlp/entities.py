@@ -21,6 +21,7 @@ from newsflow.tasks.nlp.entity_lexicons import (
     COUNTRIES,
     EVENT_HEAD_WORDS,
     KNOWN_ORGS,
+    LAW_HEAD_WORDS,
     MODEL_SUFFIXES,
     NON_NAME_ABBREVIATIONS,
     ORG_HEAD_WORDS,
@@ -329,7 +330,7 @@ def extract_mentions(doc: Doc) -> EntityIndex:
         elif label != "PERSON" and looks_like_person(base):
             label = "PERSON"  # "Eva Lindeman" tagged ORG: a given name and a surname
         label = name_label(base, label, lower_words)
-        if label is None:
+        if label is None or (label == "ORG" and _clause_inside(span, start, end)):
             continue
         if label == "ORG" and _modifier_acronym(span, base):
             modifiers.add(base)
@@ -534,6 +535,8 @@ def name_label(name: str, label: str, lower_words: set[str]) -> str | None:
         return None  # two names run together, a headline, a handle
     if label == "ORG" and len(words) > 1 and low[-1] in EVENT_HEAD_WORDS:
         return "EVENT"
+    if label == "ORG" and len(words) > 1 and low[-1] in LAW_HEAD_WORDS:
+        return "LAW"  # "Hong Kong Human Rights and Democracy Act"
     if label == "PERSON" and low[-1] in ORG_HEAD_WORDS:
         return "ORG"
     if label == "PERSON" and low[-1] in PLACE_HEAD_WORDS and not is_given_name(words[0]):
@@ -550,6 +553,18 @@ def _written_lower(name: str, lower_words: set[str]) -> bool:
         p.isalpha() and not p.isupper() and p.lower() in lower_words and p.lower() not in KNOWN_ORGS
         for p in parts
     )
+
+
+# Tags of words that make a clause, not a name: verbs, modals, adverbs, pronouns.
+_CLAUSE_TAGS = frozenset({"VBZ", "VBD", "VBP", "MD", "RB", "PRP", "WDT", "WP"})
+
+
+def _clause_inside(span: Span, start: int, end: int) -> bool:
+    """A title-case headline or label the model took for an organisation ("Dallas Gas
+    Station Dies", "Streaming Quality Seems To Be Mostly Excellent", "Up Next"): past its
+    first word, a verb, adverb or pronoun."""
+    inside = [t for t in span if start <= t.idx < end]
+    return len(inside) > 1 and any(t.tag_ in _CLAUSE_TAGS for t in inside[1:])
 
 
 def _add_known_orgs(doc: Doc, mentions: list[Mention], bases: list[str], spans: list[Span]) -> None:
