@@ -378,8 +378,8 @@ def test_laws_and_headline_clauses_are_no_organisations(model: str) -> None:
     assert name_label("Hong Kong Human Rights and Democracy Act", "ORG", set()) == "LAW"
     assert name_label("Senate Judiciary Committee", "ORG", set()) == "ORG"
     text = (
-        "Stadia Review\n\nStreaming Quality Seems To Be Mostly Excellent\n\n"
-        "Google launched the service on Tuesday."
+        "[ Inverse ]  Provided You Have A Solid Internet Connection, The Streaming Quality "
+        "Seems To Be Mostly Excellent  Stadia's performance is promising."
     )
     names = {m.canonical for m in mentions_of(text, model) if m.label == "ORG"}
     assert not any("Seems" in n for n in names)
