@@ -383,3 +383,13 @@ def test_laws_and_headline_clauses_are_no_organisations(model: str) -> None:
     )
     names = {m.canonical for m in mentions_of(text, model) if m.label == "ORG"}
     assert not any("Seems" in n for n in names)
+
+
+def test_a_company_joins_its_one_division_but_a_chamber_not_its_committee(model: str) -> None:
+    text = (
+        "GE Healthcare sells monitors to hospitals. GE said sales rose. The Senate Judiciary "
+        "Committee met on Monday, and the Senate voted on Tuesday."
+    )
+    mentions = mentions_of(text, model)
+    assert canon(mentions, "GE") == {"GE Healthcare"}
+    assert canon(mentions, "Senate") == {"Senate"}

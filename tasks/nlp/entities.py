@@ -916,7 +916,12 @@ def _link_org_names(mentions: list[Mention], forms: list[str], find, union) -> N
                 and len(longer) > len(short)
             )
             dotcom = forms[j] == forms[i] + ".com"
-            if prefixed or suffixed or dotcom:
+            division = (
+                len(short) == 1
+                and longer[0] == short[0]
+                and not any(_key(w) in ORG_HEAD_WORDS | NOT_PERSON_WORDS for w in longer[1:])
+            )  # "GE" of "GE Healthcare", "Ascom" of "Ascom North America"
+            if prefixed or suffixed or dotcom or division:
                 roots.add(find(j))
         if len(roots) == 1:
             union(roots.pop(), i)
