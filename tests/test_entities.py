@@ -393,3 +393,12 @@ def test_a_company_joins_its_one_division_but_a_chamber_not_its_committee(model:
     mentions = mentions_of(text, model)
     assert canon(mentions, "GE") == {"GE Healthcare"}
     assert canon(mentions, "Senate") == {"Senate"}
+
+
+def test_a_name_joined_to_a_person_or_described_as_one_is_a_person(model: str) -> None:
+    text = (
+        "Eric Robinson and Boone Jenner also scored for the Blue Jackets.\n\n"
+        "Eswar Prasad, a trade professor at Cornell, said the deal was fragile."
+    )
+    names = {(m.canonical, m.label) for m in mentions_of(text, model)}
+    assert {("Boone Jenner", "PERSON"), ("Eswar Prasad", "PERSON")} <= names

@@ -351,6 +351,7 @@ def extract_mentions(doc: Doc) -> EntityIndex:
     _recover_full_names(doc, doc_text, mentions, bases, kept_spans)
     _join_teams(doc, doc_text, mentions, bases, kept_spans)
     _people_by_surname(mentions, bases)
+    _people_by_context(mentions, bases, kept_spans)
     canon = _canonicalise(doc_text, mentions, bases)
     labels = _cluster_labels(mentions, canon)
     _people_with_articles(doc, mentions, canon, labels)
@@ -718,6 +719,48 @@ def _people_with_articles(
     for key, n in headed.items():
         if 2 * n >= total[key]:
             labels[key] = "ORG" if key.endswith("s") and not key.endswith("'s") else ""
+
+
+# Nouns of an appositive that make its name a person's ("Eswar Prasad, a trade professor").
+_PERSON_NOUNS = TITLE_WORDS | word_set(
+    """
+    professor analyst economist researcher scientist author writer editor reporter player
+    actor actress singer rapper artist founder executive official student teacher doctor
+    lawyer attorney manager spokesman spokeswoman resident owner partner fellow
+    """
+)
+
+
+def _people_by_context(mentions: list[Mention], bases: list[str], spans: list[Span]) -> None:
+    """A two-word "organisation" shaped like a personal name (no common word, no
+    organisation's head word) is a person when the sentence says so: joined by "and" to a
+    person ("Eric Robinson and Boone Jenner"), or described as one ("Eswar Prasad, a trade
+    professor at Cornell")."""
+    people = {
+        tok.i
+        for m, span in zip(mentions, spans, strict=True)
+        if m.label == "PERSON"
+        for tok in span
+    }
+    for m, base, span in zip(mentions, bases, spans, strict=True):
+        words = base.split(" ")
+        if (
+            m.label != "ORG"
+            or len(words) != 2
+            or not all(_SURNAME_SHAPE_RE.fullmatch(w) for w in words)
+            or any(_key(w) in common_words() | KNOWN_ORGS | ORG_HEAD_WORDS for w in words)
+            or any(_key(w) in NOT_PERSON_WORDS for w in words)
+        ):
+            continue
+        head = span[-1]
+        joined = (head.dep_ == "conj" and head.head.i in people) or any(
+            c.dep_ == "conj" and c.i in people for c in head.children
+        )
+        described = any(
+            c.dep_ == "appos" and c.lemma_.lower() in _PERSON_NOUNS for c in head.children
+        )
+        if joined or described:
+            m.label = "PERSON"
 
 
 def _revise_lone_names(
