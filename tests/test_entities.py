@@ -402,3 +402,13 @@ def test_a_name_joined_to_a_person_or_described_as_one_is_a_person(model: str) -
     )
     names = {(m.canonical, m.label) for m in mentions_of(text, model)}
     assert {("Boone Jenner", "PERSON"), ("Eswar Prasad", "PERSON")} <= names
+
+
+def test_a_name_only_inside_a_quoted_title_is_no_person(model: str) -> None:
+    text = (
+        "The classic Disney fare included “Mary Poppins” and “Bambi.” Mary Steenburgen, "
+        "the “Melvin and Howard” star, sang on Sunday. Steenburgen said she was nervous."
+    )
+    names = {m.canonical for m in mentions_of(text, model) if m.label == "PERSON"}
+    assert "Mary Steenburgen" in names
+    assert not names & {"Mary Poppins", "Howard"}

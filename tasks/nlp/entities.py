@@ -355,6 +355,7 @@ def extract_mentions(doc: Doc) -> EntityIndex:
     canon = _canonicalise(doc_text, mentions, bases)
     labels = _cluster_labels(mentions, canon)
     _people_with_articles(doc, mentions, canon, labels)
+    _drop_quoted_titles(doc_text, mentions, canon, labels)
     _revise_lone_names(doc, mentions, canon, labels)
     candidates = [
         Mention(
@@ -761,6 +762,41 @@ def _people_by_context(mentions: list[Mention], bases: list[str], spans: list[Sp
         )
         if joined or described:
             m.label = "PERSON"
+
+
+# A short quotation in title case: the title of a work ("“Mary Poppins”", "'Melvin and Howard'").
+_QUOTED_RE = re.compile(r"[\"“‘]([^\"“”‘’\n]{2,60}?)[,.!?]?[\"”’](?!\w)")
+_TITLE_MINOR = _MINOR_WORDS | {"a", "an", "at", "with", "from", "by", "or"}
+
+
+def _quoted_titles(text: str) -> list[tuple[int, int]]:
+    """Spans of short title-case quotations: titles of films, songs, books, shows."""
+    out = []
+    for match in _QUOTED_RE.finditer(text):
+        words = match.group(1).split()
+        if 1 <= len(words) <= 6 and all(
+            w[:1].isupper() or w.lower() in _TITLE_MINOR or not w[:1].isalpha() for w in words
+        ):
+            out.append(match.span(1))
+    return out
+
+
+def _drop_quoted_titles(
+    text: str, mentions: list[Mention], canon: list[str], labels: dict[str, str]
+) -> None:
+    """A person or organisation named only inside a quoted title is part of a work's
+    title ("the “Melvin and Howard” star"), not a name in the news."""
+    titles = _quoted_titles(text)
+    if not titles:
+        return
+    outside: set[str] = set()
+    inside: set[str] = set()
+    for m, c in zip(mentions, canon, strict=True):
+        quoted = any(s <= m.start_char and m.end_char <= e for s, e in titles)
+        (inside if quoted else outside).add(c.lower())
+    for key in inside - outside:
+        if labels.get(key) in ("PERSON", "ORG"):
+            labels[key] = ""
 
 
 def _revise_lone_names(
