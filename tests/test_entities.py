@@ -412,3 +412,21 @@ def test_a_name_only_inside_a_quoted_title_is_no_person(model: str) -> None:
     names = {m.canonical for m in mentions_of(text, model) if m.label == "PERSON"}
     assert "Mary Steenburgen" in names
     assert not names & {"Mary Poppins", "Howard"}
+
+
+def test_a_person_with_no_first_name_and_a_common_word_names_no_one(model: str) -> None:
+    text = (
+        "Amazon Echo Dot with clock for $45. The smaller, more portable Nintendo Switch gives "
+        "up the dock. Nerlens Noel blocked three shots.\n\n"
+        "Magic Johnson was there. Johnson said the team looked sharp."
+    )
+    names = {m.canonical for m in mentions_of(text, model) if m.label == "PERSON"}
+    assert not names & {"Echo Dot", "Nintendo Switch"}
+    assert {"Nerlens Noel", "Magic Johnson"} <= names  # no common word; a surname alone
+
+
+def test_any_first_name_of_the_world() -> None:
+    from newsflow.tasks.nlp.names import is_any_first_name
+
+    assert is_any_first_name("Armani") and is_any_first_name("Jo-Wilfried")
+    assert not is_any_first_name("Nintendo") and not is_any_first_name("Echo")

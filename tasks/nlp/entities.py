@@ -38,6 +38,7 @@ from newsflow.tasks.nlp.names import (
     TITLE_GENDERS,
     TITLE_WORDS,
     common_words,
+    is_any_first_name,
     is_first_name,
     is_given_name,
     name_gender,
@@ -356,6 +357,7 @@ def extract_mentions(doc: Doc) -> EntityIndex:
     labels = _cluster_labels(mentions, canon)
     _people_with_articles(doc, mentions, canon, labels)
     _drop_quoted_titles(doc_text, mentions, canon, labels)
+    _drop_unnamed_people(mentions, canon, labels)
     _revise_lone_names(doc, mentions, canon, labels)
     candidates = [
         Mention(
@@ -796,6 +798,21 @@ def _drop_quoted_titles(
         (inside if quoted else outside).add(c.lower())
     for key in inside - outside:
         if labels.get(key) in ("PERSON", "ORG"):
+            labels[key] = ""
+
+
+def _drop_unnamed_people(mentions: list[Mention], canon: list[str], labels: dict[str, str]) -> None:
+    """A "person" whose first word is no one's first name and who has a common word in the
+    name ("Echo Dot", "Fact Checker", "Hosting Cook") names no one, unless the article also
+    calls them by the surname alone ("Magic Johnson" ... "Johnson")."""
+    lone = {c.lower() for m, c in zip(mentions, canon, strict=True) if " " not in m.text.strip()}
+    for key, label in labels.items():
+        words = key.split(" ")
+        if label != "PERSON" or len(words) < 2 or key in lone:
+            continue
+        if is_any_first_name(words[0]) or is_first_name(words[0]):
+            continue
+        if any(_key(w) in common_words() for w in words):
             labels[key] = ""
 
 

@@ -150,6 +150,20 @@ def _first_names() -> frozenset[str]:
     )
 
 
+@functools.cache
+def _all_first_names() -> frozenset[str]:
+    """Every first name gender-guesser knows, of any gender or none ("Jo", "Armani")."""
+    detector = gender_guesser.detector.Detector(case_sensitive=False)
+    return frozenset(name.lower() for name in detector.names)
+
+
+def is_any_first_name(word: str) -> bool:
+    """A first name somewhere in the world, common word or not ("Magic" is not, "Will" is):
+    its absence, with a common word beside it, says "Echo Dot" names no one."""
+    low = word.lower().strip(".")
+    return is_given_name(word) or any(part in _all_first_names() for part in low.split("-"))
+
+
 def is_first_name(word: str) -> bool:
     """A first name from our lists or from the world's first names: evidence that a two-word
     name the model called a place or an organisation ("Sheryl Crow", "Pavle Petrovic")
