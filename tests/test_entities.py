@@ -430,3 +430,14 @@ def test_any_first_name_of_the_world() -> None:
 
     assert is_any_first_name("Armani") and is_any_first_name("Jo-Wilfried")
     assert not is_any_first_name("Nintendo") and not is_any_first_name("Echo")
+
+
+def test_an_acronym_spelled_out_in_lower_case_words_is_a_term(model: str) -> None:
+    text = (
+        "Binge eating disorder (BED) is the most common eating disorder. People with BED "
+        "binge often. The Federal Bureau of Investigation (FBI) declined to comment, and "
+        "Doctors Without Borders (DWB) sent staff."
+    )
+    names = {m.canonical for m in mentions_of(text, model) if m.label == "ORG"}
+    assert "BED" not in names
+    assert "Federal Bureau of Investigation" in names

@@ -345,8 +345,9 @@ def extract_mentions(doc: Doc) -> EntityIndex:
         bases.append(base)
         kept_spans.append(span)
 
+    terms = _defined_terms(doc_text)
     for k in reversed(range(len(mentions))):  # only ever "AWD system", "IPO filing"
-        if bases[k] in modifiers - named:
+        if bases[k] in modifiers - named or (mentions[k].label == "ORG" and bases[k] in terms):
             del mentions[k], bases[k], kept_spans[k]
     _add_known_orgs(doc, mentions, bases, kept_spans)
     _recover_full_names(doc, doc_text, mentions, bases, kept_spans)
@@ -569,6 +570,36 @@ def _clause_inside(span: Span, start: int, end: int) -> bool:
     first word, a verb, adverb or pronoun."""
     inside = [t for t in span if start <= t.idx < end]
     return len(inside) > 1 and any(t.tag_ in _CLAUSE_TAGS for t in inside[1:])
+
+
+_DEFINED_AFTER_RE = re.compile(r"((?:[\w'-]+[ ,]+){1,8})\(\s*([A-Z]{2,6})s?\s*\)")
+_DEFINED_BEFORE_RE = re.compile(r"\b([A-Z]{2,6})\s*\(([^()\n]{3,80})\)")
+
+
+def _defined_terms(text: str) -> set[str]:
+    """Acronyms the text spells out in lower-case words: "binge eating disorder (BED)",
+    "FIRE (financial independence, retire early)". Terms, not organisations."""
+    terms = set()
+    for match in _DEFINED_AFTER_RE.finditer(text):
+        acronym = match.group(2)
+        words = re.findall(r"[A-Za-z][\w'-]*", match.group(1))[-len(acronym) :]
+        if _spells(acronym, words):
+            terms.add(acronym)
+    for match in _DEFINED_BEFORE_RE.finditer(text):
+        acronym = match.group(1)
+        words = re.findall(r"[A-Za-z][\w'-]*", match.group(2))[: len(acronym)]
+        if _spells(acronym, words):
+            terms.add(acronym)
+    return terms
+
+
+def _spells(acronym: str, words: list[str]) -> bool:
+    """``words``' initials spell ``acronym`` and most of them are lower-case."""
+    return (
+        len(words) == len(acronym)
+        and "".join(w[0] for w in words).upper() == acronym
+        and 2 * sum(w.islower() for w in words) > len(words)
+    )
 
 
 def _add_known_orgs(doc: Doc, mentions: list[Mention], bases: list[str], spans: list[Span]) -> None:
