@@ -441,3 +441,15 @@ def test_an_acronym_spelled_out_in_lower_case_words_is_a_term(model: str) -> Non
     names = {m.canonical for m in mentions_of(text, model) if m.label == "ORG"}
     assert "BED" not in names
     assert "Federal Bureau of Investigation" in names
+
+
+def test_two_names_run_together_are_cut_or_dropped() -> None:
+    assert name_label("Melbourne d. Cocoa", "ORG", set()) is None
+    assert name_label("Dr. Jane Smith", "PERSON", set()) == "PERSON"
+
+
+def test_a_company_suffix_ends_the_companys_name(model: str) -> None:
+    text = "The show is sponsored by Dutta Corp. Fair Hill International hosts it in October."
+    names = {(m.canonical, m.label) for m in mentions_of(text, model)}
+    assert ("Dutta Corp", "ORG") in names
+    assert not any("Fair Hill" in n and "Dutta" in n for n, _ in names)

@@ -394,6 +394,8 @@ def extract_mentions(doc: Doc) -> EntityIndex:
 
 # A state's bodies named by its place or people: "the Afghan government", "U.S. military".
 _STATE_BODY_RE = re.compile(r" (?:government|military|police|army|navy)\b")
+# A corporate suffix written as one ("Corp.", "Inc.,", "Ltd."): where a company's name ends.
+_CORPORATE_END_RE = re.compile(r"(?:Inc|Corp|Co|Ltd|LLC|PLC)\.,?")
 _POSSESSIVE_INSIDE_RE = re.compile(r"['’]s ")
 # Last words of an outlet's or a company's division ("NBC Sports", "ESPN Radio").
 _OUTLET_HEADS = frozenset({"sports", "radio", "tv", "television", "channel", "cloud", "research"})
@@ -429,6 +431,13 @@ def _reshape(text: str, start: int, end: int, label: str) -> tuple[int, int, str
     while len(words) > 1 and words[-1].islower() and words[-1] not in NAME_PARTICLES:
         end -= len(words[-1]) + 1
         words = words[:-1]
+    if label == "ORG":  # "Dutta Corp. Fair Hill International": a company, then another name
+        cut = next(
+            (k for k, w in enumerate(words[:-1]) if k and _CORPORATE_END_RE.fullmatch(w)), None
+        )
+        if cut is not None:
+            end = start + len(" ".join(words[: cut + 1]))
+            words = words[: cut + 1]
     while (
         label == "ORG"
         and len(words) > 2
@@ -496,6 +505,8 @@ def name_label(name: str, label: str, lower_words: set[str]) -> str | None:
         return None  # "Palm Bay d. Rockledge", "Man shot"
     if label in ("PERSON", "ORG") and any(w in _CLAUSE_WORDS for w in words[1:-1]):
         return None  # a headline's clause: "Thibaut Courtois to Real Madrid"
+    if label in ("PERSON", "ORG") and any(re.fullmatch(r"[a-z]{1,2}\.", w) for w in words[1:-1]):
+        return None  # two names a result line joins: "Melbourne d. Cocoa"
     if label in ("PERSON", "ORG") and len(words) > 1 and re.fullmatch(r"[A-Z]", words[-1]):
         return None  # a category: "Group A", "Path C"
     if "-" in name and all(_key(p) in COUNTRIES or _key(p) in ALIASES for p in name.split("-")):
