@@ -453,3 +453,16 @@ def test_a_company_suffix_ends_the_companys_name(model: str) -> None:
     names = {(m.canonical, m.label) for m in mentions_of(text, model)}
     assert ("Dutta Corp", "ORG") in names
     assert not any("Fair Hill" in n and "Dutta" in n for n, _ in names)
+
+
+def test_names_the_model_runs_together_are_split(model: str) -> None:
+    text = (
+        "Kerry Simpson is program administrator at Tufts University’s Feinstein International "
+        "Center.\n\nQ: Favorite apps?\n\nA: Bleacher Report, Uber Eats, and ParkMobile\n\n"
+        "Kepa Arrizabalaga will replace Thibaut Courtois after the £38million move of "
+        "Thibaut Courtois to Real Madrid.\n\nThe firm bought Ascom, Inc. last year."
+    )
+    names = {(m.canonical, m.label) for m in mentions_of(text, model)}
+    assert {("Tufts University", "ORG"), ("Bleacher Report", "ORG")} <= names
+    assert {("Thibaut Courtois", "PERSON"), ("Real Madrid", "ORG")} <= names
+    assert not any(n == "Inc" for n, _ in names)

@@ -307,12 +307,17 @@ def extract_mentions(doc: Doc) -> EntityIndex:
     kept_spans: list[Span] = []
     modifiers: set[str] = set()  # acronyms seen modifying a common noun
     named: set[str] = set()  # names seen otherwise
-    for span in spans:
-        trimmed = _trim_span(span, doc_text)
+    pieces: list[tuple[Span, int, int, str]] = []
+    for whole in spans:
+        trimmed = _trim_span(whole, doc_text)
         if trimmed is None:
             continue
-        start, end = trimmed
-        label = LABEL_SCHEMES.get(span.label_, span.label_)
+        for start, end, label in _joined_parts(
+            doc_text, *trimmed, LABEL_SCHEMES.get(whole.label_, whole.label_)
+        ):
+            part = doc.char_span(start, end, alignment_mode="expand")
+            pieces.append((whole if part is None else part, start, end, label))
+    for span, start, end, label in pieces:
         longer = _alias_extension(doc_text, start, end)
         if longer is not None:  # "Islamic" (NORP) + "State" -> the known name "Islamic State"
             end, label = longer
@@ -410,19 +415,65 @@ def _is_acronym(word: str) -> bool:
     return bool(_ABBREV_RE.match(word)) or (word.isupper() and len(word) <= 5)
 
 
+def _joined_parts(text: str, start: int, end: int, label: str) -> list[tuple[int, int, str]]:
+    """The names one span of the model runs together, each with its label: an owner and
+    what it owns or runs ("Tufts University's Feinstein International Center", "Jeff
+    Bezos's Blue Origin"), a list ("Bleacher Report, Uber Eats"), a headline's clause
+    ("Thibaut Courtois to Real Madrid")."""
+    if label not in ("PERSON", "ORG"):
+        return [(start, end, label)]
+    surface = text[start:end]
+    owner = _POSSESSIVE_INSIDE_RE.search(surface)
+    if owner is not None:
+        head, tail = surface[: owner.start()], surface[owner.end() :]
+        if tail[:1].isupper() and (" " in head.strip() or " " in tail.strip()):
+            head_label = _owner_label(head)
+            parts = [(start, start + owner.start(), head_label)] if head_label else []
+            return parts + _joined_parts(text, start + owner.end(), end, "ORG")
+    items = [m.span() for m in re.finditer(r"[^,\s][^,]*", surface)]
+    if (
+        len(items) > 1
+        and not any(w.islower() for w in re.split(r"[\s,]+", surface))
+        and not any(_key(surface[s:e]).strip() in _CORPORATE_SUFFIXES for s, e in items)
+    ):
+        return [(start + s, start + e, _part_label(surface[s:e], label)) for s, e in items]
+    words = surface.split(" ")
+    lower = [k for k, w in enumerate(words) if w.islower()]
+    if len(lower) == 1 and words[lower[0]] in _CLAUSE_WORDS and 2 <= lower[0] <= len(words) - 3:
+        k = lower[0]  # two names of two words or more each side of the one lower-case word
+        left_end = start + len(" ".join(words[:k]))
+        right = left_end + len(words[k]) + 2
+        return [
+            (start, left_end, _part_label(text[start:left_end], label)),
+            (right, end, _part_label(text[right:end], label)),
+        ]
+    return [(start, end, label)]
+
+
+def _owner_label(name: str) -> str | None:
+    """The label of a name before "'s" that owns or runs what follows: a person, a place,
+    an organisation; None for one word that says nothing ("Trump's Justice Department")."""
+    name = name.strip()
+    if looks_like_person(name):
+        return "PERSON"
+    if _key(name) in COUNTRIES or _key(name) in ALIASES:
+        return ALIAS_LABELS.get(ALIASES.get(_key(name), ""), "GPE")
+    if " " in name or _key(name) in KNOWN_ORGS:
+        return "ORG"
+    return None
+
+
+def _part_label(name: str, label: str) -> str:
+    """A part of a run-together span: a person when named like one, else the span's label."""
+    return "PERSON" if looks_like_person(name.strip()) else label
+
+
 def _reshape(text: str, start: int, end: int, label: str) -> tuple[int, int, str]:
     """Cut what the model glued onto a name: an owner ("Jeff Bezos's Blue Origin" -> "Blue
     Origin"), a player's position ("DL Myles Garrett"), trailing lower-case words ("Sabres
     and")."""
     if label not in ("PERSON", "ORG"):
         return start, end, label
-    surface = text[start:end]
-    owner = _POSSESSIVE_INSIDE_RE.search(surface)
-    if owner is not None:
-        head, tail = surface[: owner.start()], surface[owner.end() :]
-        if tail[:1].isupper() and (" " in head.strip() or " " in tail.strip()):
-            start += owner.end()
-            label = "ORG"  # what a person owns or runs; a person's name is caught again later
     words = text[start:end].split(" ")
     position = words[0].isupper() and len(words[0]) <= 3 and "." not in words[0]
     if label == "PERSON" and len(words) >= 3 and position:
