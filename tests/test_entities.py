@@ -274,6 +274,8 @@ def test_a_person_of_common_words_only_is_no_person() -> None:
 def test_an_organisations_short_name_joins_its_longer_name(model: str) -> None:
     senate = "The Nigerian Senate passed the bill on Tuesday. The Senate later adjourned until May."
     assert canon(mentions_of(senate, model), "Senate") == {"Nigerian Senate"}
+    paper = "The San Francisco Chronicle reported the fire. The Chronicle said two died."
+    assert canon(mentions_of(paper, model), "Chronicle") == {"San Francisco Chronicle"}
     company = "McClatchy Co. filed for bankruptcy. McClatchy owns 30 newspapers."
     assert canon(mentions_of(company, model), "McClatchy") == {"McClatchy Co"}
 

@@ -1078,8 +1078,9 @@ _CORPORATE_SUFFIXES = frozenset(
 
 def _link_org_names(mentions: list[Mention], forms: list[str], find, union) -> None:
     """Join an organisation's short name to the one longer name of the article it shortens:
-    without a place or nationality in front ("Senate" of "Nigerian Senate", "Chronicle" of
-    "San Francisco Chronicle", "Taliban" of "Afghan Taliban") or a corporate suffix behind
+    without a place or nationality in front ("Senate" of "Nigerian Senate", "Taliban" of
+    "Afghan Taliban"), or the head word alone ("Chronicle" of "San Francisco Chronicle"),
+    or a corporate suffix behind
     ("McClatchy" of "McClatchy Co.", "Edmunds" of "Edmunds.com")."""
     places = {_key(f) for m, f in zip(mentions, forms, strict=True) if m.label in ("GPE", "NORP")}
     orgs = [i for i, m in enumerate(mentions) if m.label == "ORG"]
@@ -1098,6 +1099,7 @@ def _link_org_names(mentions: list[Mention], forms: list[str], find, union) -> N
                     _key(" ".join(head)) in places
                     or _is_nationality(" ".join(head))
                     or (_team_like(short) and all(w[:1].isupper() for w in head))
+                    or (len(short) == 1 and _key(short[0]) in ORG_HEAD_WORDS)
                 )
             )
             suffixed = longer[: len(short)] == short and (
