@@ -468,3 +468,9 @@ def test_names_the_model_runs_together_are_split(model: str) -> None:
     assert {("Tufts University", "ORG"), ("Bleacher Report", "ORG")} <= names
     assert {("Thibaut Courtois", "PERSON"), ("Real Madrid", "ORG")} <= names
     assert not any(n == "Inc" for n, _ in names)
+
+
+def test_a_shouted_place_after_a_shouted_prefix_is_a_dateline(model: str) -> None:
+    text = "ST. JOSEPH, Mich. (AP) — Michigan health authorities said on Friday that two died."
+    names = {(m.canonical, m.label) for m in mentions_of(text, model)}
+    assert not any(label == "PERSON" for _, label in names)

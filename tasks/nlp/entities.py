@@ -953,8 +953,9 @@ def _alias_extension(text: str, start: int, end: int) -> tuple[int, str] | None:
 def _is_dateline(text: str, start: int, end: int) -> bool:
     """A shouted place opening a paragraph: "MOSCOW (AP) —", "BEIRUT, Lebanon —"."""
     line_start = text.rfind("\n", 0, start) + 1
+    before = text[line_start:start].strip()  # "ST." of "ST. JOSEPH, Mich. (AP) —"
     return (
-        not text[line_start:start].strip()
+        (not before or (before.isupper() and len(before) <= 12))
         and text[start:end].isupper()
         and _DATELINE_AFTER_RE.match(text, end) is not None
     )
