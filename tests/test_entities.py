@@ -474,3 +474,13 @@ def test_a_shouted_place_after_a_shouted_prefix_is_a_dateline(model: str) -> Non
     text = "ST. JOSEPH, Mich. (AP) — Michigan health authorities said on Friday that two died."
     names = {(m.canonical, m.label) for m in mentions_of(text, model)}
     assert not any(label == "PERSON" for _, label in names)
+
+
+def test_a_given_name_and_a_surname_the_model_missed_is_a_person(model: str) -> None:
+    text = (
+        "Wild 4, Sabres 1: Zach Parise scored twice, Alex Stalock made 30 saves and Minnesota "
+        "beat Buffalo. Mass was held at Grace Church on Sunday."
+    )
+    names = {(m.canonical, m.label) for m in mentions_of(text, model)}
+    assert ("Zach Parise", "PERSON") in names
+    assert not any(n == "Grace Church" and lab == "PERSON" for n, lab in names)

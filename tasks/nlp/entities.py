@@ -355,6 +355,7 @@ def extract_mentions(doc: Doc) -> EntityIndex:
         if bases[k] in modifiers - named or (mentions[k].label == "ORG" and bases[k] in terms):
             del mentions[k], bases[k], kept_spans[k]
     _add_known_orgs(doc, mentions, bases, kept_spans)
+    _add_missed_people(doc, mentions, bases, kept_spans)
     _recover_full_names(doc, doc_text, mentions, bases, kept_spans)
     _join_teams(doc, doc_text, mentions, bases, kept_spans)
     _people_by_surname(mentions, bases)
@@ -662,6 +663,41 @@ def _spells(acronym: str, words: list[str]) -> bool:
         and "".join(w[0] for w in words).upper() == acronym
         and 2 * sum(w.islower() for w in words) > len(words)
     )
+
+
+def _add_missed_people(
+    doc: Doc, mentions: list[Mention], bases: list[str], spans: list[Span]
+) -> None:
+    """A common given name and a capitalised surname the model left out of every entity
+    ("Zach Parise scored twice"): a person. The surname must be no common word and no
+    head word of a place or an organisation ("Grace Church", "Virginia Tech")."""
+    taken = [(m.start_char, m.end_char) for m in mentions]
+    raw = [(e.start_char, e.end_char) for e in doc.ents]
+    for tok in doc[:-1]:
+        nxt = doc[tok.i + 1]
+        if not (is_given_name(tok.text) and tok.text[:1].isupper() and tok.text[1:].islower()):
+            continue
+        if not (_SURNAME_SHAPE_RE.fullmatch(nxt.text) and tok.whitespace_ == " "):
+            continue
+        low = nxt.text.lower()
+        if low in common_words() or low in NOT_PERSON_WORDS | ORG_HEAD_WORDS | PLACE_HEAD_WORDS:
+            continue
+        if low in KNOWN_ORGS or low in COUNTRIES or is_given_name(nxt.text):
+            continue
+        after = doc[tok.i + 2] if tok.i + 2 < len(doc) else None
+        if after is not None and after.text[:1].isupper() and after.is_alpha:
+            continue  # part of a longer name
+        start, end = tok.idx, nxt.idx + len(nxt.text)
+        if any(s < end and start < e for s, e in taken + raw):
+            continue
+        k = bisect.bisect_left([m.start_char for m in mentions], start)
+        name = doc.text[start:end]
+        mentions.insert(
+            k, Mention(text=name, label="PERSON", canonical=name, start_char=start, end_char=end)
+        )
+        bases.insert(k, name)
+        spans.insert(k, doc[tok.i : tok.i + 2])
+        taken.append((start, end))
 
 
 def _add_known_orgs(doc: Doc, mentions: list[Mention], bases: list[str], spans: list[Span]) -> None:
