@@ -126,17 +126,19 @@ def record_stage(
     max_attempts: int,
     run_id: str | None = None,
     settings: Settings | None = None,
-) -> tuple[int, list[str]]:
+) -> tuple[int, list[str], dict[str, str]]:
+    """Store the polls; the pages to fetch, in fair order, and their feeds' titles."""
     with connection(db) as con:
         new_items = poll_records.record_polls(
             con, polls, run_id=run_id, polling_settings=settings.polling if settings else None
         )
         sources.record_source_state(con, polls)
         todo = poll_records.pages_to_fetch(con, max_attempts=max_attempts)
+        titles = sources.feed_titles(con, todo)
         if settings is None:
-            return new_items, todo
+            return new_items, todo, titles
         cap = settings.fetch.max_items_per_feed_per_run
-        return new_items, fair_order(todo, queue.feed_of_pages(con, todo), cap)
+        return new_items, fair_order(todo, queue.feed_of_pages(con, todo), cap), titles
 
 
 @task(name="fetch", **_TASK)
@@ -252,7 +254,7 @@ def _run(db: Path, settings: Settings, summary: RunSummary, poll_all: bool, star
         summary.feeds_unchanged = sum(p.status == "unchanged" for p in polls)
         summary.feeds_failed = sum(p.status == "failed" for p in polls)
         with summary.timed("record"):
-            summary.new_items, todo = record_stage(
+            summary.new_items, todo, titles = record_stage(
                 db, polls, settings.fetch.max_attempts, summary.run_id, settings
             )
         progress.report(
@@ -265,7 +267,7 @@ def _run(db: Path, settings: Settings, summary: RunSummary, poll_all: bool, star
         if todo:
             # Workers start (and load the model) while the first batch is fetched.
             with cpu_pool(settings.execution, settings.nlp) as pool:
-                _fetch_process_load(db, todo, settings, summary, pool, spacing)
+                _fetch_process_load(db, todo, settings, summary, pool, spacing, titles)
     except (KeyboardInterrupt, TerminationSignal):  # SIGINT; SIGTERM (Prefect's or the CLI's)
         error, interrupted = "interrupted: stopped by a signal (SIGTERM or SIGINT)", True
         raise
@@ -284,12 +286,14 @@ def _fetch_process_load(
     summary: RunSummary,
     pool: CpuPool,
     spacing: HostSpacing | None = None,
+    feed_titles: dict[str, str] | None = None,
 ) -> None:
     """Pipeline the batches: fetch and load in this process while the workers analyse.
 
     One batch more than the pool has slots is in flight, so a worker that finishes finds the
     next batch queued while this process loads the finished one and fetches another; and
-    memory stays flat however many stories a run has.
+    memory stays flat however many stories a run has. ``feed_titles`` (page URL -> title of
+    the feed that listed it) goes with each page to extraction, as a publisher signal.
     """
     in_flight: deque[tuple[BatchFuture, list[FetchedPage], int]] = deque()
     window = pool.slots + 1
@@ -324,6 +328,8 @@ def _fetch_process_load(
     for urls in _batches(todo, settings.execution.batch_size, pool.slots):
         with summary.timed("fetch"):
             pages = fetch_stage(urls, settings.fetch, robots, spacing)
+        for page in pages:
+            page.feed_title = (feed_titles or {}).get(page.url)
         ok = [page for page in pages if page.ok]
         failed = [page for page in pages if not page.ok]
         future = pool.submit(ok, settings.nlp)

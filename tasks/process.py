@@ -34,7 +34,10 @@ def process_pages(pages: Sequence[FetchedPage], nlp: NlpSettings) -> ProcessedBa
             continue
         assert page.html is not None
         result = extract_article(
-            page.html, url=page.final_url or page.url, fetched_at=page.fetched_at
+            page.html,
+            url=page.final_url or page.url,
+            fetched_at=page.fetched_at,
+            feed_title=page.feed_title,
         )
         if isinstance(result, PageFailure):
             batch.failures.append(

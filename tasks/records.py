@@ -85,6 +85,7 @@ class FeedPoll:
     kind: FeedKind = "feed"
     children: list[SitemapChild] = field(default_factory=list)  # of a sitemap index
     fallback_url: str | None = None  # the sitemap read because the feed was empty or failing
+    title: str | None = None  # the feed's channel title, as the feed writes it
 
 
 @dataclass(kw_only=True, slots=True)
@@ -100,6 +101,8 @@ class FetchedPage:
     retryable: bool = False
     fetched_at: datetime | None = None  # naive UTC
     retry_after: float | None = None  # seconds the server asked us to wait (429/503)
+    # Title of the feed that listed the page: extraction's last-resort publisher signal.
+    feed_title: str | None = None
 
     @property
     def ok(self) -> bool:

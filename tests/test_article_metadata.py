@@ -15,6 +15,7 @@ import pytest
 
 from newsflow.tasks.extract.article import extract_article
 from newsflow.tasks.extract.bylines import credited_authors
+from newsflow.tasks.extract.timestamps import parse_dateline
 from newsflow.tasks.load import poll_records
 from newsflow.tasks.load import store as load
 from newsflow.tasks.records import Article, FeedItem, FeedPoll, ProcessedBatch
@@ -104,6 +105,10 @@ def test_h1_cut_short_by_markup_is_completed_from_the_metadata_title() -> None:
         (["Written by Rachael Link, MS, RD on November 14, 2019"], ["Rachael Link"]),
         (["Bruce Y. Lee"], ["Bruce Y. Lee"]),
         (["Kevin Johnson and Kevin McCoy USA TODAY"], ["Kevin Johnson", "Kevin McCoy"]),
+        (["Ilana Muhlstein, MS, RDN"], ["Ilana Muhlstein"]),
+        (["By admin - 2018-09-16"], []),
+        (["by jdadmin"], []),
+        (["Name *"], []),
     ],
 )
 def test_bylines_become_one_clean_name_per_person(raw: list[str], people: list[str]) -> None:
@@ -219,6 +224,94 @@ def test_update_line_is_not_the_publication_time() -> None:
         top="<p><span>Updated</span> <time>Mar 9, 2025, 10:28am EST</time></p>",
     )
     assert article.published_at == datetime(2025, 3, 8, 20, 30)
+
+
+def test_the_site_header_clock_is_not_the_publication_time() -> None:
+    article = _extract(
+        head=_jsonld(headline="x", datePublished="2019-11-20T05:47:00+00:00"),
+        top="<div class='header'><div class='header__date'><span class='date'>12:03 GMT, "
+        "Nov 20, 2019</span></div></div><h1>Three killed</h1>"
+        "<span class='date'>20 Nov, 2019 05:47</span>",
+    )
+    assert (article.published_at, article.published_at_source) == (
+        datetime(2019, 11, 20, 5, 47),
+        "jsonld",
+    )
+
+
+def test_a_date_in_the_story_header_is_no_site_clock() -> None:
+    article = _extract(
+        top="<article><header class='header'><span class='date'>Nov 20, 2019 10:00 GMT"
+        "</span></header><h1>Three killed</h1></article>"
+    )
+    assert (article.published_at, article.published_at_source) == (
+        datetime(2019, 11, 20, 10, 0),
+        "dateline",
+    )
+
+
+def test_a_dateline_without_a_zone_in_a_sidebar_is_another_story() -> None:
+    article = _extract(
+        top="<aside><div>By Jane Roe on Monday, November 4th, 2019 at 9:00 a.m.</div></aside>"
+    )
+    assert article.published_at_source != "dateline"
+
+
+def test_a_dateline_without_a_zone_still_gives_the_day() -> None:
+    article = _extract(
+        top="<div class='byline'>By Matthew Digby on Monday, November 18th, 2019 at "
+        "11:08 a.m.</div>",
+        url="https://www.example-news.com/statements/value-of-drugs/",
+    )
+    assert (article.published_at, article.published_precision, article.published_at_source) == (
+        datetime(2019, 11, 18),
+        "day",
+        "dateline",
+    )
+
+
+def test_a_dateline_without_a_zone_takes_the_offset_the_page_shows_its_times_in() -> None:
+    # The CMS writes the local time as UTC in the metadata; its other <time> elements show
+    # 10:30 UTC as "5:30 am", so the byline's "9:45 am" is 14:45 UTC.
+    article = _extract(
+        head=_jsonld(headline="x", datePublished="2019-11-19T09:45:05+00:00"),
+        top="<time class='post-date'>November 19, 2019 at 9:45 am</time>"
+        "<aside><time datetime='2019-11-20T10:30:00+00:00' title='November 20, 2019 at "
+        "5:30 am'>1 hour ago</time><time datetime='2019-11-20T05:00:00+00:00' "
+        "title='November 20, 2019 at 12:00 am'>7 hours ago</time></aside>",
+    )
+    assert (article.published_at, article.published_at_source) == (
+        datetime(2019, 11, 19, 14, 45),
+        "dateline",
+    )
+
+
+def test_time_elements_showing_the_clock_they_state_teach_no_offset() -> None:
+    # <time> writes the local clock as +00:00 and shows it; the JSON-LD states the zone.
+    article = _extract(
+        head=_jsonld(headline="x", datePublished="2019-11-19T09:45:00-05:00"),
+        top="<span class='date'>November 19, 2019 at 9:45 am</span>"
+        "<time datetime='2019-11-19T09:45:00+00:00'>November 19, 2019 9:45 am</time>",
+    )
+    assert (article.published_at, article.published_at_source) == (
+        datetime(2019, 11, 19, 14, 45),
+        "jsonld",
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "utc"),
+    [
+        ("November 20, 2019 - 11:28 AMT", datetime(2019, 11, 20, 7, 28)),
+        ("20 Nov 2019, 16:05 MSK", datetime(2019, 11, 20, 13, 5)),
+        ("Nov 20, 2019 9:00 am EST", datetime(2019, 11, 20, 14, 0)),
+        ("Nov 20, 2019 at 10:30 west of the bridge", None),  # a word, not a zone
+    ],
+)
+def test_dateline_zone_abbreviations(line: str, utc: datetime | None) -> None:
+    stamp = parse_dateline(line)
+    assert stamp is not None
+    assert (stamp.utc() if stamp.aware else None) == utc
 
 
 def test_placeholder_and_future_dates_are_flagged_not_stored() -> None:
@@ -394,6 +487,68 @@ def test_wire_story_without_a_byline_is_credited_to_the_agency_of_its_dateline()
     article = extract_article(html, url="https://www.sfgate.com/news/article/x.php")
     assert isinstance(article, Article)
     assert article.authors == ["Associated Press"]
+
+
+def test_a_blog_account_credited_alone_is_the_author_but_an_admin_account_is_not() -> None:
+    handle = _extract(top="<div class='author-box'><span class='author'>rmb8090</span></div>")
+    assert handle.authors == ["rmb8090"]
+    admin = _extract(top="<div class='byline'>By admin - 2018-09-16</div>")
+    assert admin.authors == []
+    label = _extract(top="<div class='byline'><span class='author'>author</span></div>")
+    assert label.authors == []
+
+
+def test_story_opening_with_its_outlet_as_the_credit_is_credited_to_the_outlet() -> None:
+    def page(opening: str) -> Article:
+        html = (
+            "<!DOCTYPE html><html lang='en'><head><title>Port closed</title>"
+            "<meta property='og:site_name' content='Harbour.Net'></head><body><article>"
+            f"<h1>Port closed</h1><p>{opening} The port authority closed the quay on "
+            f"Tuesday after a storm damaged two cranes.</p>{PARAGRAPHS}</article></body></html>"
+        )
+        article = extract_article(html, url="http://www.harbour.net/eng/news/1/")
+        assert isinstance(article, Article), article
+        return article
+
+    assert page("November 20, 2019 - 11:28 Harbour.Net -").authors == ["Harbour.Net"]
+    assert page("Readers of Harbour.Net know the quay.").authors == []
+    assert page("Harbour.Net - Politics</p><p>").authors == []  # a breadcrumb, no credit
+
+
+@pytest.mark.parametrize(
+    ("opening", "closing", "writer"),
+    [
+        ("", "칼럼니스트 박생강 pillgoo9@gmail.com", "박생강"),
+        ("(서울=연합뉴스) 홍길동 기자 = 정부는 오늘 항만 준설 계획을 승인했다.", "", "홍길동"),
+        ("", "김철수 기자 kim@example.co.kr", "김철수"),
+        ("기자들이 모인 자리에서 김철수 기자에 따르면 계획은 승인됐다.", "", None),
+    ],
+)
+def test_a_korean_sign_off_credits_the_writer(
+    opening: str, closing: str, writer: str | None
+) -> None:
+    korean = "".join(
+        f"<p>항만 위원회는 {i}일 준설 계획 {i * 3}호를 논의했고 겨울 폭풍 전에 공사를 시작하기로 "
+        "결정했다. 위원들은 오랜 토론 끝에 표결했다.</p>"
+        for i in range(12)
+    )
+    html = (
+        "<!DOCTYPE html><html lang='ko'><head><title>준설 승인</title></head><body><article>"
+        f"<h1>준설 승인</h1><p>{opening}</p>{korean}<p>{closing}</p></article></body></html>"
+    )
+    article = extract_article(html, url="http://www.example.co.kr/news/1")
+    assert isinstance(article, Article), article
+    assert article.authors == ([writer] if writer else [])
+
+
+def test_an_edition_of_the_outlet_jsonld_names_is_that_outlet_and_no_author() -> None:
+    rt = {"@type": "Organization", "name": "RT", "url": "https://www.rt.com"}
+    article = _extract(
+        head="<meta property='og:site_name' content='RT International'>"
+        + _jsonld(headline="x", author=rt, publisher=rt),
+        url="https://www.rt.com/news/1-story/",
+    )
+    assert (article.publisher, article.authors) == ("RT", [])
 
 
 # --- body -------------------------------------------------------------------------------

@@ -149,3 +149,15 @@ def test_the_word_copyright_in_a_sentence_is_not_a_copyright_line() -> None:
     tree = load_html(html)
     signals = read_name_signals(tree, {}, None)
     assert [s.name for s in signals if s.kind == "copyright"] == ["Harbour Gazette"]
+
+
+def test_a_site_name_spelled_as_a_domain_names_the_outlet_of_a_local_page() -> None:
+    branded = _extract(
+        head="<title>Harbour dredging approved - PanHarbour.Net</title>"
+        "<meta property='og:site_name' content='PanHarbour.Net'>",
+        top="<a href='/'><img src='/i/logo.gif' alt='PanHarbour Network'></a>",
+        foot="<div>© 2025 PanHarbour Network</div>",
+    )
+    assert branded.publisher == "PanHarbour.Net"  # as the site spells itself, not the logo
+    lowercase = _extract(head="<meta property='og:site_name' content='panharbour.net'>")
+    assert lowercase.publisher == "panharbour.net"

@@ -32,7 +32,12 @@ from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
 from newsflow.clock import utcnow
-from newsflow.tasks.extract.bylines import agency_in_dateline, choose_authors
+from newsflow.tasks.extract.bylines import (
+    agency_in_dateline,
+    choose_authors,
+    handle_credit,
+    signoff_credit,
+)
 from newsflow.tasks.extract.cleanup import clean_body, prune_link_lists
 from newsflow.tasks.extract.embeds import embedded_posts, post_quotes, restore_posts
 from newsflow.tasks.extract.headline import choose_headline
@@ -44,7 +49,7 @@ from newsflow.tasks.extract.metadata import (
     trusted_canonical,
 )
 from newsflow.tasks.extract.publisher import choose_publisher, readable_domain
-from newsflow.tasks.extract.site_names import agreed_name, read_name_signals
+from newsflow.tasks.extract.site_names import agreed_name, channel_name, read_name_signals
 from newsflow.tasks.extract.split_body import join_split_bodies
 from newsflow.tasks.extract.timestamps import parse_stamp
 from newsflow.tasks.extract.translations import keep_translations
@@ -69,9 +74,12 @@ for _name in ("trafilatura", "htmldate", "courlan"):  # they log every odd page 
 
 
 def extract_article(
-    html: str, *, url: str, fetched_at: datetime | None = None
+    html: str, *, url: str, fetched_at: datetime | None = None, feed_title: str | None = None
 ) -> Article | PageFailure:
     """The article in ``html`` (served at ``url``), or why there is none.
+
+    ``feed_title`` is the channel title of the feed that listed the page: it names the
+    publisher when the page itself names none (``site_names.channel_name``).
 
     ``Article.url`` is the page's canonical link when it is trustworthy (see
     ``page_metadata.trusted_canonical``), else ``url``; both are canonicalised, and
@@ -86,7 +94,13 @@ def extract_article(
     if len(html) > MAX_HTML_CHARS:
         html = html[:MAX_HTML_CHARS]
     try:
-        return _extract(html, url=url, page_url=page_url, fetched_at=_naive_utc(fetched_at))
+        return _extract(
+            html,
+            url=url,
+            page_url=page_url,
+            fetched_at=_naive_utc(fetched_at),
+            feed_title=feed_title,
+        )
     except (RecursionError, MemoryError) as err:
         return PageFailure(
             url=url, reason=f"page too complex: {type(err).__name__}", retryable=False
@@ -99,7 +113,7 @@ def extract_article(
 
 
 def _extract(
-    html: str, *, url: str, page_url: str, fetched_at: datetime | None
+    html: str, *, url: str, page_url: str, fetched_at: datetime | None, feed_title: str | None
 ) -> Article | PageFailure:
     tree = load_html(html)
     if tree is None:
@@ -110,7 +124,8 @@ def _extract(
             url=url, reason=f"page too complex: {elements} elements", retryable=False
         )
     meta = read_page_metadata(tree)
-    outlet = agreed_name(read_name_signals(tree, meta.metas, meta.title_tag))
+    signals = read_name_signals(tree, meta.metas, meta.title_tag)
+    outlet = agreed_name(signals)
     shown = visible_text(tree)
     posts = embedded_posts(tree)
     join_split_bodies(tree)
@@ -174,6 +189,7 @@ def _extract(
         microdata_publishers=meta.microdata_publishers,
         organisations=meta.organisations,
         agreed_name=outlet,
+        channel=channel_name(feed_title, signals, host),
     )
     authors = choose_authors(
         [
@@ -186,8 +202,12 @@ def _extract(
         page_text=shown,
     )
     if not authors:
-        agency = agency_in_dateline(text)
-        authors = [agency] if agency else []
+        credit = (
+            agency_in_dateline(text, [publisher, meta.metas.get("og:site_name")])
+            or handle_credit(meta.bylines)
+            or signoff_credit(text)
+        )
+        authors = [credit] if credit else []
     authors = [name for name in (clean_field(a, "author") for a in authors) if name]
     return Article(
         article_id=article_id_for(story_url),

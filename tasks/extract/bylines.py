@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from newsflow.tasks.extract.publisher import AGENCIES
 
@@ -38,10 +39,15 @@ _DATE_WORDS = re.compile(
 )
 _COMPANIES = re.compile(
     r"\b(?:inc|llc|ltd|gmbh|corp|corporation|company|media group|condé nast|conde nast|"
-    r"publishing|newsroom|team|admin)\b\.?",
+    r"publishing|newsroom|team)\b\.?",
     re.I,
 )
 _DOMAIN = re.compile(r"\b[\w-]+(?:\.| )(?:com|org|net|co\.uk|de)$", re.I)
+# A CMS account, not a person or an outlet: "admin", "jdadmin", "Administrator".
+_ACCOUNT = re.compile(r"^(?:[\w.-]*admin(?:istrator)?\d*|webmaster|superuser|root)$", re.I)
+# "Ilana Muhlstein, MS, RDN": initials of a degree or licence after a name.
+_CREDENTIAL_LIKE = re.compile(r"^(?:[A-Z]\.?){2,5}$")
+_NOT_IN_NAMES = re.compile(r"[*#=<>{}\[\]/\\+%$]")
 _USERNAME = re.compile(r"^[a-z0-9_.-]*\d[a-z0-9_.-]*$|^[a-z]+[-_][a-z0-9]+$", re.I)
 _DIGITS_ON = re.compile(r"\s+\S*\d")
 _PARTICLES = frozenset(
@@ -86,10 +92,13 @@ def credited_authors(sources: list[list[str]], publisher: str | None = None) -> 
         names: list[str] = []
         for text in raw:
             pieces = _SPLIT.split(_LEAD.sub("", " ".join((text or "").split())))
+            person_before = False
             for piece in pieces:
                 name = _clean(piece)
                 if not name:
                     continue
+                if person_before and _CREDENTIAL_LIKE.match(name):
+                    continue  # "Jane Roe, MS, RDN": letters after the name, not a person
                 if name.lower() in AGENCIES or name.lower().startswith("associated press"):
                     agencies.append(name)
                 elif _is_organisation(name, publisher) or not _person_like(name):
@@ -97,6 +106,7 @@ def credited_authors(sources: list[list[str]], publisher: str | None = None) -> 
                         organisations.append(name)
                 else:
                     names.append(name)
+                    person_before = True
         people = _dedupe(names)
         if people:
             return people
@@ -160,6 +170,10 @@ def _shown_credits(
 
 
 _AGENCY_DATELINE = re.compile(r"^[^\n]{0,80}?\((AP|Reuters|AFP|dpa|UPI)\)\s*[-–—:]")
+_OPENING_CHARS = 300  # the headline and dateline a body may open with, and the credit
+# An account's handle: a digit or an underscore in it ("rmb8090"), so no label or role word.
+_HANDLE = re.compile(r"^(?=.*[\d_])[A-Za-z][A-Za-z0-9_.-]{2,29}$")
+_MIN_SENTENCE_WORDS = 8  # after an opening credit, the story's first sentence
 _AGENCY_NAMES = {
     "AP": "Associated Press",
     "Reuters": "Reuters",
@@ -169,10 +183,58 @@ _AGENCY_NAMES = {
 }
 
 
-def agency_in_dateline(text: str) -> str | None:
-    """The agency a wire story's opening dateline credits: "HAYWARD, Calif. (AP) — ..."."""
+def agency_in_dateline(text: str, outlets: Sequence[str | None] = ()) -> str | None:
+    """The agency a wire story's opening dateline credits: "HAYWARD, Calif. (AP) — ...";
+    else the page's own outlet when the story opens with its name as the credit
+    ("PanARMENIAN.Net - Amnesty says ...", "(Example News) - ..."), written as it is there."""
     match = _AGENCY_DATELINE.match(text)
-    return _AGENCY_NAMES[match.group(1)] if match else None
+    if match:
+        return _AGENCY_NAMES[match.group(1)]
+    opening = text[:_OPENING_CHARS]
+    for outlet in dict.fromkeys(o.strip() for o in outlets if o and o.strip()):
+        name = re.escape(outlet)
+        pattern = rf"(?:^|[\s|])(?:\(({name})\)|({name}))\s*[-–—:]\s+(?=\w)"
+        for credit in re.finditer(pattern, opening, re.I):
+            line = text[credit.end() :].split("\n", 1)[0]
+            if len(line.split()) >= _MIN_SENTENCE_WORDS:  # not a breadcrumb "Site - Politics"
+                return credit.group(1) or credit.group(2)
+    return None
+
+
+# Korean news credits its writer in a sign-off or an opening tag, with a role word and
+# often an e-mail: "칼럼니스트 박생강 pillgoo9@gmail.com", "홍길동 기자 hong@yna.co.kr",
+# "(서울=연합뉴스) 홍길동 기자 =".
+_KO_ROLE = r"(?:칼럼니스트|객원기자|기자|특파원|논설위원)"
+_KO_NAME = r"([가-힣]{2,4})"
+_KO_SIGNOFF = (
+    re.compile(rf"(?:^|\s){_KO_ROLE}\s+{_KO_NAME}\s+[\w.+-]+@[\w-]+\.[\w.]+"),
+    re.compile(rf"(?:^|[\s\]\)]){_KO_NAME}\s*{_KO_ROLE}\s*(?:=|[\w.+-]+@[\w-]+\.[\w.]+)"),
+)
+_SIGNOFF_LINES = 4
+_MAX_SIGNOFF_CHARS = 120  # a sign-off is a short line; an opening credit starts its line
+
+
+def signoff_credit(text: str) -> str | None:
+    """The writer a Korean story's sign-off or opening credit line names, else None."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    for line in lines[-_SIGNOFF_LINES:][::-1] + lines[: _SIGNOFF_LINES * 2]:
+        if len(line) > _MAX_SIGNOFF_CHARS and "=" not in line[:60]:
+            continue
+        for pattern in _KO_SIGNOFF:
+            match = pattern.search(line[:_MAX_SIGNOFF_CHARS])
+            if match:
+                return match.group(1)
+    return None
+
+
+def handle_credit(visible: list[str]) -> str | None:
+    """The account a visible byline credits when it names nobody else ("rmb8090"): a blog
+    post's only credit. CMS accounts ("admin") are no credit."""
+    for text in visible[:3]:
+        words = _LEAD.sub("", " ".join(text.split())).split()
+        if len(words) == 1 and _HANDLE.match(words[0]) and not _ACCOUNT.match(words[0]):
+            return words[0]
+    return None
 
 
 def _is_credit_only(name: str) -> bool:
@@ -191,6 +253,8 @@ def _clean(piece: str) -> str | None:
     text = _ORG_TAIL.sub("", _TRAILING_WORD.sub("", text))
     if not text or _ROLE.search(text) or _DOMAIN.search(text) or "@" in text:
         return None
+    if _ACCOUNT.match(text) or _NOT_IN_NAMES.search(text):
+        return None  # an account, or a form label ("Name *")
     if text.lower().replace(".", "") in _CREDENTIALS:
         return None  # "Rachael Link, MS, RD"
     if text.startswith("http") or _USERNAME.match(text) or any(c.isdigit() for c in text):

@@ -13,7 +13,7 @@ import html as html_entities
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from ipaddress import ip_address
 from typing import Any
 from urllib.parse import SplitResult, urljoin, urlsplit
@@ -163,7 +163,7 @@ def choose_publication(
 
     A claim with a time of day and a zone beats one without; among those, the order of
     ``meta.time_claims`` (JSON-LD article, ``<time>``, article meta, visible dateline,
-    other JSON-LD, generic meta) decides, then ``extra`` (trafilatura's date, the feed's
+    other JSON-LD, generic meta, the day of a dateline without a zone) decides, then ``extra`` (trafilatura's date, the feed's
     date). A ``<time>`` element whose day disagrees with the page's metadata is ignored:
     it belongs to another story in a list. A claim before 1990 or in the future is not
     believed; the first such one is returned third (whatever was chosen), so the caller
@@ -221,9 +221,11 @@ def _read_times(
         if len(claims) > 40:
             break
     claims += [("meta", parse_stamp(metas.get(name))) for name in _DATE_META]
-    claims += [("dateline", s) for s in _datelines(tree)]
+    timed, dated = _datelines(tree)
+    claims += [("dateline", s) for s in timed]
     claims += [("jsonld", parse_stamp(_text(o.get("datePublished")))) for o in others]
     claims += [("meta", parse_stamp(metas.get(name))) for name in _WEAK_DATE_META]
+    claims += [("dateline", s) for s in dated]  # the day, before any extractor's guess
     meta.time_claims = [(source, stamp) for source, stamp in claims if stamp is not None]
     for raw in [_text(o.get("dateModified")) for o in jsonld] + [
         metas.get(name.lower()) for name in _MODIFIED_META
@@ -234,30 +236,100 @@ def _read_times(
             break
 
 
-def _datelines(tree: HtmlElement) -> list[Stamp]:
-    """Visible datelines with a time of day and zone, in document order, once each.
+def _datelines(tree: HtmlElement) -> tuple[list[Stamp], list[Stamp]]:
+    """Visible datelines with a time of day and zone, in document order, once each; and the
+    days of those whose clock states no zone.
 
-    A clock time without a zone is left out: the site's local zone is unknown, and the
-    offset of another claim on the page is often plain UTC.
+    A clock time without a zone takes the page's display offset when the page shows one
+    (``display_offset``); else only its day counts: the site's local zone is unknown, and
+    the offset of another claim on the page is often plain UTC.
     """
     found: list[Stamp] = []
+    days: list[Stamp] = []
+    display = display_offset(tree)
     for element in tree.iter(*_DATELINE_TAGS):
         if len(element) > 6:
             continue
         text = element.text_content()
         if len(text) > 200 or not _DATELINE_CLOCK.search(text) or not _DATELINE_HINT.search(text):
             continue
+        if _in_site_header(element):
+            continue  # the site's clock or today's date above the story
         updated = _UPDATED.search(text)
         if updated and "publish" not in text.lower():
             text = text[: updated.start()]  # "Nov 18, 2019 at 2:26 PM HST - Updated ..."
         elif _marks_update(element):
             continue
-        stamp = parse_dateline(text)
-        if stamp is not None and stamp.precision != "day" and stamp not in found:
-            found.append(stamp)
-            if len(found) >= _MAX_DATELINES:
-                break
-    return found
+        stamp = parse_dateline(text, fallback_zone=display)
+        if stamp is None:
+            continue
+        known = days if stamp.precision == "day" else found
+        if known is days and _aside(element):
+            continue
+        if stamp not in known and len(known) < _MAX_DATELINES:
+            known.append(stamp)
+        if len(found) >= _MAX_DATELINES:
+            break
+    return found, days
+
+
+def display_offset(tree: HtmlElement) -> timezone | None:
+    """The offset a page shows its times in, from ``<time datetime>`` elements whose text or
+    title shows the same instant as a clock without a zone ("5:30 am" for 10:30+00:00);
+    None unless every such element agrees on an offset other than zero."""
+    offsets: set[timedelta] = set()
+    for element in tree.xpath("//time[@datetime]")[:20]:
+        stamp = parse_stamp(element.get("datetime"))
+        if stamp is None or not stamp.aware or stamp.precision == "day":
+            continue
+        for shown in (element.text_content(), element.get("title") or ""):
+            if not _DATELINE_CLOCK.search(shown):
+                continue
+            wall = parse_dateline(shown, fallback_zone=UTC)
+            if wall is None or wall.precision == "day":
+                continue
+            local = wall.value.replace(tzinfo=None)
+            offset = local - stamp.utc()
+            quarters = round(offset.total_seconds() / 900)
+            if abs(quarters) <= 14 * 4 and abs(offset.total_seconds() - quarters * 900) < 60:
+                offsets.add(timedelta(seconds=quarters * 900))
+            break
+    if len(offsets) != 1:
+        return None
+    offset = offsets.pop()
+    # No offset is no evidence: a CMS that writes the local clock as "+00:00" shows the same
+    # clock it states, whatever its zone.
+    return timezone(offset) if offset else None
+
+
+_SITE_HEADER_TOKENS = frozenset(
+    {"header", "site-header", "global-header", "masthead", "navbar", "topbar", "top-bar"}
+)
+
+
+def _in_site_header(element: HtmlElement) -> bool:
+    """True inside the site's header or navigation (a ``<nav>`` or a block marked as the
+    header, outside any ``<article>`` or ``<main>``, that holds no ``<h1>``): a dateline there
+    is the site's clock, not the story's time."""
+    if element.xpath("ancestor::article | ancestor::main"):
+        return False
+    node: HtmlElement | None = element
+    for _ in range(10):
+        if node is None or node.tag in ("body", "html"):
+            return False
+        tokens = f"{node.get('class') or ''} {node.get('id') or ''}".lower().split()
+        marked = node.tag == "nav" or any(
+            token in _SITE_HEADER_TOKENS or token.startswith("header__") for token in tokens
+        )
+        if marked and not node.xpath(".//h1"):
+            return True
+        node = node.getparent()
+    return False
+
+
+def _aside(element: HtmlElement) -> bool:
+    """True in a sidebar, footer or link: another story's date, not this one's."""
+    return bool(element.xpath("ancestor-or-self::aside | ancestor-or-self::footer | ancestor::a"))
 
 
 def _bylines(tree: HtmlElement) -> list[str]:

@@ -4,11 +4,17 @@ Order: ``og:site_name``, the JSON-LD publisher, a microdata publisher, the site 
 ``<title>`` (on a host that names nothing, only when another signal confirms it), the
 site's own JSON-LD Organization, ``application-name``, then a name two weaker signals agree
 on (``site_names.agreed_name``: title suffix, logo, copyright line...) when it fits the host
-or the host names nothing; then the registrable domain (``nj.com``), never a host and port
+or the host names nothing; then the title of the feed that listed the page, without its
+section words, when the page or the domain agrees with it (``site_names.channel_name``);
+then the registrable domain (``nj.com``), never a host and port
 and never an IP address or ``localhost``: a page served from 127.0.0.1 that names nothing
 has no publisher, and the warehouse views show its feed's configured name instead. A news
 agency named as the JSON-LD publisher of a wire story hosted elsewhere is the author's
 employer, not the outlet, so it only counts when nothing else names the site.
+
+An ``og:site_name`` written as a domain counts after the stated publishers when the site
+spells it as a brand ("PanARMENIAN.Net"), and a lowercase one only when nothing else names
+the site.
 
 Two exceptions to the order: a syndicated copy's ``og:site_name`` names the portal ("MSN")
 while the publisher stated in the markup fits the domain of its canonical link; and a
@@ -43,6 +49,9 @@ AGENCIES = frozenset(
         "bloomberg",
     }
 )
+_EDITION_WORDS = frozenset(
+    {"international", "global", "uk", "us", "usa", "india", "online", "edition", "english"}
+)
 _SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·)\s+")
 _URLISH = re.compile(r"^(?:https?://|www\.)", re.I)
 _DOMAINISH = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.I)
@@ -59,10 +68,15 @@ def choose_publisher(
     microdata_publishers: Sequence[str] = (),
     organisations: Sequence[tuple[str, str]] = (),
     agreed_name: str | None = None,
+    channel: str | None = None,
 ) -> str | None:
     """The publisher's name stated on the page, or None when the page names none."""
     host = urlsplit(url).hostname or ""
     site = _first_segment(site_name)
+    # A domain the site spells as its brand ("PanARMENIAN.Net", "SpaceNews.com") still names
+    # it, after a publisher the markup states; a URL or a lowercase domain does not.
+    domain = site if site and _DOMAINISH.match(site) else None
+    branded = domain if domain and domain.lower() != domain else None
     if site and (_URLISH.match(site) or _DOMAINISH.match(site)):
         site = None  # a URL or bare domain: a stated name below reads better
     publishers = [p for p in jsonld_publishers if p.lower() not in AGENCIES]
@@ -86,6 +100,8 @@ def choose_publisher(
         return publishers[0]
     if marked:
         return marked[0]
+    if branded:
+        return branded
     suffix = _title_suffix(title_tag, headline, host)
     if suffix and names_a_site(host):  # else only as one of the signals that must agree
         return suffix
@@ -96,7 +112,7 @@ def choose_publisher(
         return app
     if agreed_name and (not names_a_site(host) or is_site_name(agreed_name, [], host)):
         return agreed_name
-    return None
+    return domain or channel
 
 
 def readable_domain(url: str) -> str | None:
@@ -131,13 +147,12 @@ def _same_site(home: str, host: str) -> bool:
 
 
 def _edition_of(site: str, name: str) -> bool:
-    """True when ``site`` is ``name`` and more words: "The Real Deal New York"."""
+    """True when ``site`` is ``name`` and more words: "The Real Deal New York"; a one-word
+    name only with edition words ("RT International", "Example UK")."""
     site_words, name_words = site.lower().split(), name.lower().split()
-    return (
-        len(name_words) >= 2
-        and len(site_words) > len(name_words)
-        and (site_words[: len(name_words)] == name_words)
-    )
+    if len(site_words) <= len(name_words) or site_words[: len(name_words)] != name_words:
+        return False
+    return len(name_words) >= 2 or all(w in _EDITION_WORDS for w in site_words[1:])
 
 
 def _same_name(short: str, long: str) -> bool:

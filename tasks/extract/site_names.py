@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from lxml.html import HtmlElement
 
 from newsflow.tasks.extract.metadata import site_of
+from newsflow.tasks.extract.publisher import names_a_site
 
 # Kinds of signal, most often right first (checked on dev pages; copyright lines often name
 # a parent company, logo alt texts a partner or a slug).
@@ -233,3 +234,63 @@ def _logo_labels(tree: HtmlElement) -> list[str]:
         if len(labels) >= 3:
             break
     return labels
+
+
+# Words that name a feed's section or kind, not its outlet: a channel title made only of
+# them ("Latest news", "Top Stories", "World") names no publisher.
+_SECTION_TEXT = """
+    the a an all our your latest top breaking recent most popular new newest main daily
+    weekly local national international world global us u.s. uk europe asia africa americas
+    news headlines headline stories story articles article posts post updates update feed
+    feeds rss atom xml home homepage front page everything full section channel edition
+    politics business markets money economy finance sport sports tech technology science
+    health entertainment opinion opinions lifestyle culture arts travel blog blogs video
+    videos photos podcast podcasts features feature today today's english español
+    in from on of and for & by at with
+"""
+_SECTION_WORDS = frozenset(_SECTION_TEXT.split())
+_CHANNEL_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|//|«|»|>|:)\s+|:\s+")
+# "RSS Feed do Site Inovação Tecnológica": what is left of "the feed of the site of" once
+# the feed words are gone.
+_LEADING_FILLER = re.compile(r"^(?:(?:of|from|on|do|da|de|du|des|del|di|von|site)\s+)+", re.I)
+_COMMENTS_FEED = re.compile(r"^\s*comments?\b", re.I)
+
+
+def channel_names(feed_title: str | None) -> list[str]:
+    """The parts of a feed's channel title that can name its outlet, in title order.
+
+    "Top Stories - Example" -> ["Example"]; "NYT > World" -> ["NYT"]; "Latest news" -> [];
+    a comments feed ("Comments on: ...") names a story, not an outlet.
+    """
+    title = " ".join((feed_title or "").split())
+    if not title or _COMMENTS_FEED.match(title):
+        return []
+    names: list[str] = []
+    for part in _CHANNEL_SEPARATORS.split(title.replace("»", " » ")):
+        for name in _feed_names(part):
+            name = _LEADING_FILLER.sub("", _clean(name) or "")
+            words = re.findall(r"[\w'.&]+", name.lower())
+            if words and not all(w in _SECTION_WORDS for w in words) and name not in names:
+                names.append(name)
+    return names
+
+
+def channel_name(feed_title: str | None, signals: Sequence[NameSignal], host: str) -> str | None:
+    """The outlet a feed's channel title names, when the page's own signals allow it.
+
+    A part of the title counts when the page agrees with it (one of its weak name signals,
+    or the site's domain); alone, only when it is the title's one readable name and the page
+    is served from a host that names nothing (127.0.0.1), where no domain can disagree.
+    """
+    names = channel_names(feed_title)
+    host_names_site = names_a_site(host)
+    domain = _key(site_of(host)) if host_names_site else ""
+    for name in names:
+        key = _key(name)
+        if domain and _agrees(key, domain):
+            return name
+        if any(_agrees(key, _key(signal.name)) for signal in signals):
+            return name
+    if len(names) == 1 and not host_names_site:
+        return names[0]
+    return None

@@ -48,7 +48,30 @@ _ZONES: dict[str, str | timedelta] = {
     "KST": timedelta(hours=9),
     "AEST": timedelta(hours=10),
     "AEDT": timedelta(hours=11),
+    "AWST": timedelta(hours=8),
+    "ACST": timedelta(hours=9, minutes=30),
+    "NZST": timedelta(hours=12),
+    "NZDT": timedelta(hours=13),
+    "WET": timedelta(0),
+    "WEST": timedelta(hours=1),
+    "EET": timedelta(hours=2),
+    "EEST": timedelta(hours=3),
+    "MSK": timedelta(hours=3),
+    "AMT": timedelta(hours=4),  # Armenia (Amazon Time is written BRT/AMT in Portuguese)
+    "GST": timedelta(hours=4),
+    "PKT": timedelta(hours=5),
+    "NPT": timedelta(hours=5, minutes=45),
+    "ICT": timedelta(hours=7),
+    "WIB": timedelta(hours=7),
+    "SGT": timedelta(hours=8),
+    "HKT": timedelta(hours=8),
+    "PHT": timedelta(hours=8),
 }
+# Later additions that are also words or common letters ("west", "wet"): only in capitals.
+_CAPITALS_ONLY = frozenset(
+    {"AWST", "ACST", "NZST", "NZDT", "WET", "WEST", "EET", "EEST", "MSK", "AMT", "GST", "PKT"}
+    | {"NPT", "ICT", "WIB", "SGT", "HKT", "PHT"}
+)
 _MONTHS = {
     name: index + 1
     for index, names in enumerate(
@@ -79,7 +102,7 @@ _DATE_FORMS = (
 )
 _TIME = re.compile(
     r"(?<![\d:])(?P<hour>\d{1,2})[:.](?P<minute>\d\d)(?::(?P<second>\d\d))?"
-    r"\s*(?P<ampm>[ap]\.?m\.?)?(?:\s*\(?(?P<zone>[A-Z]{1,4})\)?(?![A-Za-z]))?"
+    r"\s*(?P<ampm>[ap]\.?m\.?(?![a-z]))?(?:\s*\(?(?P<zone>[A-Z]{1,4})\)?(?![A-Za-z]))?"
     r"(?:\s*(?P<sign>[+-])(?P<oh>\d\d):?(?P<om>\d\d))?",
     re.I,
 )
@@ -168,6 +191,8 @@ def _with_time(day: datetime, match: re.Match[str], fallback: timezone | None) -
         return None
     local = day.replace(hour=hour, minute=minute, second=int(match["second"] or 0))
     zone = (match["zone"] or "").upper()
+    if zone in _CAPITALS_ONLY and match["zone"] != zone:
+        zone = ""
     if match["sign"]:
         offset = timedelta(hours=int(match["oh"]), minutes=int(match["om"]))
         tz = timezone(-offset if match["sign"] == "-" else offset)

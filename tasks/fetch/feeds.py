@@ -176,6 +176,7 @@ def _fill_poll(
     items, error = parsed.items, parsed.error
     poll.error = error
     poll.ttl_seconds = parsed.ttl_seconds
+    poll.title = parsed.title if isinstance(parsed, ParsedFeed) else None  # a sitemap: none
     if items or error is None:
         poll.status = "ok"
         poll.items = items
@@ -193,6 +194,7 @@ class ParsedFeed:
     items: list[FeedItem] = field(default_factory=list)
     error: str | None = None
     ttl_seconds: float | None = None  # <ttl> (minutes in RSS) or sy:updatePeriod/Frequency
+    title: str | None = None  # the channel's own title: a publisher signal for its pages
 
 
 def parse_feed(
@@ -251,7 +253,7 @@ def parse_feed_document(
             return ParsedFeed(error=f"unparsable feed: {problem}")
         if not parsed.get("version"):
             return ParsedFeed(error="not a feed: no RSS, RDF or Atom document element")
-        return ParsedFeed(ttl_seconds=feed_ttl(parsed.feed))
+        return ParsedFeed(ttl_seconds=feed_ttl(parsed.feed), title=feed_title(parsed.feed))
     language = parsed.feed.get("language") or header_map.get("content-language")
     items: list[FeedItem] = []
     seen: set[str] = set()
@@ -275,8 +277,17 @@ def parse_feed_document(
     if broken:
         notes.append(f"{broken} of {len(parsed.entries)} entries skipped: unreadable")
     return ParsedFeed(
-        items=items, error="; ".join(notes) or None, ttl_seconds=feed_ttl(parsed.feed)
+        items=items,
+        error="; ".join(notes) or None,
+        ttl_seconds=feed_ttl(parsed.feed),
+        title=feed_title(parsed.feed),
     )
+
+
+def feed_title(channel: Mapping[str, Any]) -> str | None:
+    """The channel's ``<title>`` as plain text on one line (tags and entities resolved)."""
+    detail = channel.get("title_detail") or {}
+    return clean_field(_plain_text(channel.get("title"), detail.get("type")), "title")
 
 
 _UPDATE_PERIODS = {

@@ -192,7 +192,9 @@ def _record_poll(feeds: dict[str, dict[str, object]], poll: FeedPoll, now: datet
     row["name"] = poll.name
     if poll.status == "ok":
         row.update(etag=poll.etag, last_modified=poll.last_modified, content_hash=poll.content_hash)
-        row["kind"] = poll.kind  # also sources.record_source_state's, which then writes nothing
+        # Also sources.record_source_state's, which then writes nothing.
+        row["kind"] = poll.kind
+        row["title"] = poll.title or row.get("title")
     row.update(last_polled_at=polled_at, last_status=poll.status, last_error=poll.error)
     if ok:
         row["last_success_at"] = polled_at

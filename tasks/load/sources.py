@@ -1,5 +1,6 @@
-"""What the warehouse remembers about sources beyond RSS: each feed's detected kind and the
-child sitemaps of a sitemap index (their ``<lastmod>``, so unchanged children are skipped)."""
+"""What the warehouse remembers about sources beyond their items: each feed's detected kind and
+channel title (a publisher signal for its pages), and the child sitemaps of a sitemap index
+(their ``<lastmod>``, so unchanged children are skipped)."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ def record_source_state(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPoll
     One statement per table for the whole batch (each statement on a lake table writes files).
     """
     now = utcnow()
-    kinds = {poll.feed_url: poll.kind for poll in polls if poll.status == "ok"}
+    kinds = {poll.feed_url: (poll.kind, poll.title) for poll in polls if poll.status == "ok"}
     children = _child_rows(polls, now)
     if not kinds and not children:
         return
@@ -47,16 +48,21 @@ def record_source_state(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPoll
                 pa.table(
                     {
                         "feed_url": pa.array(list(kinds), pa.string()),
-                        "kind": pa.array(list(kinds.values()), pa.string()),
+                        "kind": pa.array([k for k, _ in kinds.values()], pa.string()),
+                        "title": pa.array([t for _, t in kinds.values()], pa.string()),
                     }
                 ),
             )
             try:
-                # Only rows whose kind changed: record_polls already wrote the usual case.
+                # Only rows whose kind or title changed: record_polls already wrote the
+                # usual case.
                 con.execute(
                     """
-                    UPDATE feeds SET kind = k.kind FROM batch_kinds k
-                    WHERE feeds.feed_url = k.feed_url AND feeds.kind IS DISTINCT FROM k.kind
+                    UPDATE feeds SET kind = k.kind, title = coalesce(k.title, feeds.title)
+                    FROM batch_kinds k
+                    WHERE feeds.feed_url = k.feed_url
+                      AND (feeds.kind IS DISTINCT FROM k.kind
+                           OR (k.title IS NOT NULL AND feeds.title IS DISTINCT FROM k.title))
                     """
                 )
             finally:
@@ -116,3 +122,28 @@ def _child_rows(polls: Sequence[FeedPoll], now: datetime) -> list[dict[str, obje
             if child.status == "read":
                 row.update(was_read=True, lastmod=child.lastmod, urls=child.urls, last_read_at=now)
     return list(rows.values())
+
+
+def feed_titles(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, str]:
+    """The channel title of the feed that first listed each page, for the pages that have one.
+
+    Read with the queue (not at poll time), so a page left from an earlier run, or listed by
+    a feed that answered 304 this time, still gets its feed's title.
+    """
+    if not urls:
+        return {}
+    con.register("titled_pages", pa.table({"page_url": pa.array(list(urls), pa.string())}))
+    try:
+        rows = con.execute(
+            """
+            SELECT i.page_url, arg_min(f.title, i.first_seen_at)
+            FROM feed_items i
+            JOIN titled_pages q USING (page_url)
+            JOIN feeds f USING (feed_url)
+            WHERE f.title IS NOT NULL
+            GROUP BY i.page_url
+            """
+        ).fetchall()
+    finally:
+        con.unregister("titled_pages")
+    return dict(rows)

@@ -21,6 +21,7 @@ from newsflow.tasks.nlp.entity_lexicons import (
     COUNTRIES,
     EVENT_HEAD_WORDS,
     KNOWN_ORGS,
+    LAW_HEAD_WORDS,
     MODEL_SUFFIXES,
     NON_NAME_ABBREVIATIONS,
     ORG_HEAD_WORDS,
@@ -37,6 +38,7 @@ from newsflow.tasks.nlp.names import (
     TITLE_GENDERS,
     TITLE_WORDS,
     common_words,
+    is_any_first_name,
     is_first_name,
     is_given_name,
     name_gender,
@@ -305,16 +307,24 @@ def extract_mentions(doc: Doc) -> EntityIndex:
     kept_spans: list[Span] = []
     modifiers: set[str] = set()  # acronyms seen modifying a common noun
     named: set[str] = set()  # names seen otherwise
-    for span in spans:
-        trimmed = _trim_span(span, doc_text)
+    pieces: list[tuple[Span, int, int, str]] = []
+    for whole in spans:
+        trimmed = _trim_span(whole, doc_text)
         if trimmed is None:
             continue
-        start, end = trimmed
-        label = LABEL_SCHEMES.get(span.label_, span.label_)
+        for start, end, label in _joined_parts(
+            doc_text, *trimmed, LABEL_SCHEMES.get(whole.label_, whole.label_)
+        ):
+            part = doc.char_span(start, end, alignment_mode="expand")
+            pieces.append((whole if part is None else part, start, end, label))
+    for span, start, end, label in pieces:
         longer = _alias_extension(doc_text, start, end)
         if longer is not None:  # "Islamic" (NORP) + "State" -> the known name "Islamic State"
             end, label = longer
         start, end, label = _reshape(doc_text, start, end, label)
+        body = _STATE_BODY_RE.match(doc_text, end) if label in ("GPE", "NORP") else None
+        if body is not None and (grown := doc.char_span(start, body.end())) is not None:
+            end, label, span = body.end(), "ORG", grown  # "the Afghan government"
         text = doc_text[start:end]
         base = clean_surface(text)
         if label == "PERSON":
@@ -326,7 +336,7 @@ def extract_mentions(doc: Doc) -> EntityIndex:
         elif label != "PERSON" and looks_like_person(base):
             label = "PERSON"  # "Eva Lindeman" tagged ORG: a given name and a surname
         label = name_label(base, label, lower_words)
-        if label is None:
+        if label is None or (label == "ORG" and _clause_inside(span, start, end)):
             continue
         if label == "ORG" and _modifier_acronym(span, base):
             modifiers.add(base)
@@ -340,14 +350,21 @@ def extract_mentions(doc: Doc) -> EntityIndex:
         bases.append(base)
         kept_spans.append(span)
 
+    terms = _defined_terms(doc_text)
     for k in reversed(range(len(mentions))):  # only ever "AWD system", "IPO filing"
-        if bases[k] in modifiers - named:
+        if bases[k] in modifiers - named or (mentions[k].label == "ORG" and bases[k] in terms):
             del mentions[k], bases[k], kept_spans[k]
+    _add_known_orgs(doc, mentions, bases, kept_spans)
+    _add_missed_people(doc, mentions, bases, kept_spans)
     _recover_full_names(doc, doc_text, mentions, bases, kept_spans)
     _join_teams(doc, doc_text, mentions, bases, kept_spans)
     _people_by_surname(mentions, bases)
+    _people_by_context(mentions, bases, kept_spans)
     canon = _canonicalise(doc_text, mentions, bases)
     labels = _cluster_labels(mentions, canon)
+    _people_with_articles(doc, mentions, canon, labels)
+    _drop_quoted_titles(doc_text, mentions, canon, labels)
+    _drop_unnamed_people(mentions, canon, labels)
     _revise_lone_names(doc, mentions, canon, labels)
     candidates = [
         Mention(
@@ -381,6 +398,10 @@ def extract_mentions(doc: Doc) -> EntityIndex:
     return index
 
 
+# A state's bodies named by its place or people: "the Afghan government", "U.S. military".
+_STATE_BODY_RE = re.compile(r" (?:government|military|police|army|navy)\b")
+# A corporate suffix written as one ("Corp.", "Inc.,", "Ltd."): where a company's name ends.
+_CORPORATE_END_RE = re.compile(r"(?:Inc|Corp|Co|Ltd|LLC|PLC)\.,?")
 _POSSESSIVE_INSIDE_RE = re.compile(r"['’]s ")
 # Last words of an outlet's or a company's division ("NBC Sports", "ESPN Radio").
 _OUTLET_HEADS = frozenset({"sports", "radio", "tv", "television", "channel", "cloud", "research"})
@@ -395,19 +416,65 @@ def _is_acronym(word: str) -> bool:
     return bool(_ABBREV_RE.match(word)) or (word.isupper() and len(word) <= 5)
 
 
+def _joined_parts(text: str, start: int, end: int, label: str) -> list[tuple[int, int, str]]:
+    """The names one span of the model runs together, each with its label: an owner and
+    what it owns or runs ("Tufts University's Feinstein International Center", "Jeff
+    Bezos's Blue Origin"), a list ("Bleacher Report, Uber Eats"), a headline's clause
+    ("Thibaut Courtois to Real Madrid")."""
+    if label not in ("PERSON", "ORG"):
+        return [(start, end, label)]
+    surface = text[start:end]
+    owner = _POSSESSIVE_INSIDE_RE.search(surface)
+    if owner is not None:
+        head, tail = surface[: owner.start()], surface[owner.end() :]
+        if tail[:1].isupper() and (" " in head.strip() or " " in tail.strip()):
+            head_label = _owner_label(head)
+            parts = [(start, start + owner.start(), head_label)] if head_label else []
+            return parts + _joined_parts(text, start + owner.end(), end, "ORG")
+    items = [m.span() for m in re.finditer(r"[^,\s][^,]*", surface)]
+    if (
+        len(items) > 1
+        and not any(w.islower() for w in re.split(r"[\s,]+", surface))
+        and not any(_key(surface[s:e]).strip() in _CORPORATE_SUFFIXES for s, e in items)
+    ):
+        return [(start + s, start + e, _part_label(surface[s:e], label)) for s, e in items]
+    words = surface.split(" ")
+    lower = [k for k, w in enumerate(words) if w.islower()]
+    if len(lower) == 1 and words[lower[0]] in _CLAUSE_WORDS and 2 <= lower[0] <= len(words) - 3:
+        k = lower[0]  # two names of two words or more each side of the one lower-case word
+        left_end = start + len(" ".join(words[:k]))
+        right = left_end + len(words[k]) + 2
+        return [
+            (start, left_end, _part_label(text[start:left_end], label)),
+            (right, end, _part_label(text[right:end], label)),
+        ]
+    return [(start, end, label)]
+
+
+def _owner_label(name: str) -> str | None:
+    """The label of a name before "'s" that owns or runs what follows: a person, a place,
+    an organisation; None for one word that says nothing ("Trump's Justice Department")."""
+    name = name.strip()
+    if looks_like_person(name):
+        return "PERSON"
+    if _key(name) in COUNTRIES or _key(name) in ALIASES:
+        return ALIAS_LABELS.get(ALIASES.get(_key(name), ""), "GPE")
+    if " " in name or _key(name) in KNOWN_ORGS:
+        return "ORG"
+    return None
+
+
+def _part_label(name: str, label: str) -> str:
+    """A part of a run-together span: a person when named like one, else the span's label."""
+    return "PERSON" if looks_like_person(name.strip()) else label
+
+
 def _reshape(text: str, start: int, end: int, label: str) -> tuple[int, int, str]:
     """Cut what the model glued onto a name: an owner ("Jeff Bezos's Blue Origin" -> "Blue
     Origin"), a player's position ("DL Myles Garrett"), trailing lower-case words ("Sabres
     and")."""
     if label not in ("PERSON", "ORG"):
         return start, end, label
-    surface = text[start:end]
-    owner = _POSSESSIVE_INSIDE_RE.search(surface)
-    if owner is not None:
-        head, tail = surface[: owner.start()], surface[owner.end() :]
-        if tail[:1].isupper() and (" " in head.strip() or " " in tail.strip()):
-            start += owner.end()
-            label = "ORG"  # what a person owns or runs; a person's name is caught again later
     words = text[start:end].split(" ")
     position = words[0].isupper() and len(words[0]) <= 3 and "." not in words[0]
     if label == "PERSON" and len(words) >= 3 and position:
@@ -416,6 +483,13 @@ def _reshape(text: str, start: int, end: int, label: str) -> tuple[int, int, str
     while len(words) > 1 and words[-1].islower() and words[-1] not in NAME_PARTICLES:
         end -= len(words[-1]) + 1
         words = words[:-1]
+    if label == "ORG":  # "Dutta Corp. Fair Hill International": a company, then another name
+        cut = next(
+            (k for k, w in enumerate(words[:-1]) if k and _CORPORATE_END_RE.fullmatch(w)), None
+        )
+        if cut is not None:
+            end = start + len(" ".join(words[: cut + 1]))
+            words = words[: cut + 1]
     while (
         label == "ORG"
         and len(words) > 2
@@ -483,6 +557,8 @@ def name_label(name: str, label: str, lower_words: set[str]) -> str | None:
         return None  # "Palm Bay d. Rockledge", "Man shot"
     if label in ("PERSON", "ORG") and any(w in _CLAUSE_WORDS for w in words[1:-1]):
         return None  # a headline's clause: "Thibaut Courtois to Real Madrid"
+    if label in ("PERSON", "ORG") and any(re.fullmatch(r"[a-z]{1,2}\.", w) for w in words[1:-1]):
+        return None  # two names a result line joins: "Melbourne d. Cocoa"
     if label in ("PERSON", "ORG") and len(words) > 1 and re.fullmatch(r"[A-Z]", words[-1]):
         return None  # a category: "Group A", "Path C"
     if "-" in name and all(_key(p) in COUNTRIES or _key(p) in ALIASES for p in name.split("-")):
@@ -504,6 +580,8 @@ def name_label(name: str, label: str, lower_words: set[str]) -> str | None:
         and not _is_acronym(name)
     ):
         return None  # a capitalised common word: "Terror", "Streets"
+    if label in ("PERSON", "ORG") and len(words) > 1 and _written_lower(name, lower_words):
+        return None  # "Intensive Care Units", "Monthly Fee": the text writes each word lower-case
     if len(words) == 1 and (
         low[0] in NON_NAME_ABBREVIATIONS or (low[0] in lower_words and not _is_acronym(name))
     ):
@@ -525,6 +603,8 @@ def name_label(name: str, label: str, lower_words: set[str]) -> str | None:
         return None  # two names run together, a headline, a handle
     if label == "ORG" and len(words) > 1 and low[-1] in EVENT_HEAD_WORDS:
         return "EVENT"
+    if label == "ORG" and len(words) > 1 and low[-1] in LAW_HEAD_WORDS:
+        return "LAW"  # "Hong Kong Human Rights and Democracy Act"
     if label == "PERSON" and low[-1] in ORG_HEAD_WORDS:
         return "ORG"
     if label == "PERSON" and low[-1] in PLACE_HEAD_WORDS and not is_given_name(words[0]):
@@ -532,6 +612,130 @@ def name_label(name: str, label: str, lower_words: set[str]) -> str | None:
     if label in ("PERSON", "ORG") and low[-1] in VENUE_HEAD_WORDS:
         return "FAC"  # "PNC Music Pavilion", "KeyBank Arena": a building, not its owner
     return label
+
+
+def _written_lower(name: str, lower_words: set[str]) -> bool:
+    """Every word of ``name`` (hyphen parts too) is written lower-case elsewhere in the text."""
+    parts = [p for p in re.split(r"[\s-]+", name) if p.lower() not in _MINOR_WORDS]
+    return bool(parts) and all(
+        p.isalpha() and not p.isupper() and p.lower() in lower_words and p.lower() not in KNOWN_ORGS
+        for p in parts
+    )
+
+
+# Tags of words that make a clause, not a name: verbs, modals, adverbs, pronouns.
+_CLAUSE_TAGS = frozenset({"VBZ", "VBD", "VBP", "MD", "RB", "PRP", "WDT", "WP"})
+
+
+def _clause_inside(span: Span, start: int, end: int) -> bool:
+    """A title-case headline or label the model took for an organisation ("Dallas Gas
+    Station Dies", "Streaming Quality Seems To Be Mostly Excellent", "Up Next"): past its
+    first word, a verb, adverb or pronoun."""
+    inside = [t for t in span if start <= t.idx < end]
+    return len(inside) > 1 and any(t.tag_ in _CLAUSE_TAGS for t in inside[1:])
+
+
+_DEFINED_AFTER_RE = re.compile(r"((?:[\w'-]+[ ,]+){1,8})\(\s*([A-Z]{2,6})s?\s*\)")
+_DEFINED_BEFORE_RE = re.compile(r"\b([A-Z]{2,6})\s*\(([^()\n]{3,80})\)")
+
+
+def _defined_terms(text: str) -> set[str]:
+    """Acronyms the text spells out in lower-case words: "binge eating disorder (BED)",
+    "FIRE (financial independence, retire early)". Terms, not organisations."""
+    terms = set()
+    for match in _DEFINED_AFTER_RE.finditer(text):
+        acronym = match.group(2)
+        words = re.findall(r"[A-Za-z][\w'-]*", match.group(1))[-len(acronym) :]
+        if _spells(acronym, words):
+            terms.add(acronym)
+    for match in _DEFINED_BEFORE_RE.finditer(text):
+        acronym = match.group(1)
+        words = re.findall(r"[A-Za-z][\w'-]*", match.group(2))[: len(acronym)]
+        if _spells(acronym, words):
+            terms.add(acronym)
+    return terms
+
+
+def _spells(acronym: str, words: list[str]) -> bool:
+    """``words``' initials spell ``acronym`` and most of them are lower-case."""
+    return (
+        len(words) == len(acronym)
+        and "".join(w[0] for w in words).upper() == acronym
+        and 2 * sum(w.islower() for w in words) > len(words)
+    )
+
+
+def _add_missed_people(
+    doc: Doc, mentions: list[Mention], bases: list[str], spans: list[Span]
+) -> None:
+    """A common given name and a capitalised surname the model left out of every entity
+    ("Zach Parise scored twice"): a person. The surname must be no common word and no
+    head word of a place or an organisation ("Grace Church", "Virginia Tech")."""
+    taken = [(m.start_char, m.end_char) for m in mentions]
+    raw = [(e.start_char, e.end_char) for e in doc.ents]
+    for tok in doc[:-1]:
+        nxt = doc[tok.i + 1]
+        if not (is_given_name(tok.text) and tok.text[:1].isupper() and tok.text[1:].islower()):
+            continue
+        if not (_SURNAME_SHAPE_RE.fullmatch(nxt.text) and tok.whitespace_ == " "):
+            continue
+        low = nxt.text.lower()
+        if low in common_words() or low in NOT_PERSON_WORDS | ORG_HEAD_WORDS | PLACE_HEAD_WORDS:
+            continue
+        if low in KNOWN_ORGS or low in COUNTRIES or is_given_name(nxt.text):
+            continue
+        after = doc[tok.i + 2] if tok.i + 2 < len(doc) else None
+        if after is not None and after.text[:1].isupper() and after.is_alpha:
+            continue  # part of a longer name
+        start, end = tok.idx, nxt.idx + len(nxt.text)
+        if any(s < end and start < e for s, e in taken + raw):
+            continue
+        k = bisect.bisect_left([m.start_char for m in mentions], start)
+        name = doc.text[start:end]
+        mentions.insert(
+            k, Mention(text=name, label="PERSON", canonical=name, start_char=start, end_char=end)
+        )
+        bases.insert(k, name)
+        spans.insert(k, doc[tok.i : tok.i + 2])
+        taken.append((start, end))
+
+
+def _add_known_orgs(doc: Doc, mentions: list[Mention], bases: list[str], spans: list[Span]) -> None:
+    """Platforms and outlets the model missed ("on Instagram", "told Engadget"): a known
+    organisation's name standing alone, written as a name (capitalised; an acronym in
+    capitals). One that is also a common word ("Signal", "Slate") needs the article to name
+    it an organisation elsewhere."""
+    named = {_key(b) for m, b in zip(mentions, bases, strict=True) if m.label == "ORG"}
+    taken = sorted((m.start_char, m.end_char) for m in mentions)
+    starts = [s for s, _ in taken]
+    for tok in doc:
+        low = tok.lower_
+        if low not in KNOWN_ORGS or not tok.text[:1].isupper():
+            continue
+        if len(low) <= 4 and not tok.text.isupper() and low not in named:
+            continue  # "Fox", "Vice": an acronym-length name must be written in capitals
+        if low in common_words() and low not in named:
+            continue
+        prev = doc[tok.i - 1] if tok.i and not tok.is_sent_start else None
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        if any(
+            t is not None and t.is_alpha and t.text[:1].isupper() and not t.is_sent_start
+            for t in (prev, nxt)
+        ):
+            continue  # part of a longer name: "Amazon Echo Dot", "Fox News"
+        start, end = tok.idx, tok.idx + len(tok.text)
+        at = bisect.bisect_left(starts, start)
+        if (at > 0 and taken[at - 1][1] > start) or (at < len(taken) and taken[at][0] < end):
+            continue
+        k = bisect.bisect_left([m.start_char for m in mentions], start)
+        mentions.insert(
+            k,
+            Mention(text=tok.text, label="ORG", canonical=tok.text, start_char=start, end_char=end),
+        )
+        bases.insert(k, tok.text)
+        spans.insert(k, doc[tok.i : tok.i + 1])
+        taken.insert(at, (start, end))
+        starts.insert(at, start)
 
 
 def _recover_full_names(
@@ -626,6 +830,121 @@ def _people_by_surname(mentions: list[Mention], bases: list[str]) -> None:
             m.label = "PERSON"
 
 
+def _people_with_articles(
+    doc: Doc, mentions: list[Mention], canon: list[str], labels: dict[str, str]
+) -> None:
+    """A "person" the text mostly writes as "the X" heading its phrase ("the Steelers", "the
+    Davis Cup") is no person: a plural is a team or a band (ORG), the rest things (dropped).
+    "The Trump administration" is no evidence: there the name modifies a noun."""
+    headed: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for m, c in zip(mentions, canon, strict=True):
+        key = c.lower()
+        if labels.get(key) != "PERSON":
+            continue
+        total[key] += 1
+        span = doc.char_span(m.start_char, m.end_char, alignment_mode="expand")
+        if span is None or span.start == 0:
+            continue
+        if doc[span.start - 1].lower_ == "the" and span[-1].dep_ not in ("compound", "amod"):
+            headed[key] += 1
+    for key, n in headed.items():
+        if 2 * n >= total[key]:
+            labels[key] = "ORG" if key.endswith("s") and not key.endswith("'s") else ""
+
+
+# Nouns of an appositive that make its name a person's ("Eswar Prasad, a trade professor").
+_PERSON_NOUNS = TITLE_WORDS | word_set(
+    """
+    professor analyst economist researcher scientist author writer editor reporter player
+    actor actress singer rapper artist founder executive official student teacher doctor
+    lawyer attorney manager spokesman spokeswoman resident owner partner fellow
+    """
+)
+
+
+def _people_by_context(mentions: list[Mention], bases: list[str], spans: list[Span]) -> None:
+    """A two-word "organisation" shaped like a personal name (no common word, no
+    organisation's head word) is a person when the sentence says so: joined by "and" to a
+    person ("Eric Robinson and Boone Jenner"), or described as one ("Eswar Prasad, a trade
+    professor at Cornell")."""
+    people = {
+        tok.i
+        for m, span in zip(mentions, spans, strict=True)
+        if m.label == "PERSON"
+        for tok in span
+    }
+    for m, base, span in zip(mentions, bases, spans, strict=True):
+        words = base.split(" ")
+        if (
+            m.label != "ORG"
+            or len(words) != 2
+            or not all(_SURNAME_SHAPE_RE.fullmatch(w) for w in words)
+            or any(_key(w) in common_words() | KNOWN_ORGS | ORG_HEAD_WORDS for w in words)
+            or any(_key(w) in NOT_PERSON_WORDS for w in words)
+        ):
+            continue
+        head = span[-1]
+        joined = (head.dep_ == "conj" and head.head.i in people) or any(
+            c.dep_ == "conj" and c.i in people for c in head.children
+        )
+        described = any(
+            c.dep_ == "appos" and c.lemma_.lower() in _PERSON_NOUNS for c in head.children
+        )
+        if joined or described:
+            m.label = "PERSON"
+
+
+# A short quotation in title case: the title of a work ("“Mary Poppins”", "'Melvin and Howard'").
+_QUOTED_RE = re.compile(r"[\"“‘]([^\"“”‘’\n]{2,60}?)[,.!?]?[\"”’](?!\w)")
+_TITLE_MINOR = _MINOR_WORDS | {"a", "an", "at", "with", "from", "by", "or"}
+
+
+def _quoted_titles(text: str) -> list[tuple[int, int]]:
+    """Spans of short title-case quotations: titles of films, songs, books, shows."""
+    out = []
+    for match in _QUOTED_RE.finditer(text):
+        words = match.group(1).split()
+        if 1 <= len(words) <= 6 and all(
+            w[:1].isupper() or w.lower() in _TITLE_MINOR or not w[:1].isalpha() for w in words
+        ):
+            out.append(match.span(1))
+    return out
+
+
+def _drop_quoted_titles(
+    text: str, mentions: list[Mention], canon: list[str], labels: dict[str, str]
+) -> None:
+    """A person or organisation named only inside a quoted title is part of a work's
+    title ("the “Melvin and Howard” star"), not a name in the news."""
+    titles = _quoted_titles(text)
+    if not titles:
+        return
+    outside: set[str] = set()
+    inside: set[str] = set()
+    for m, c in zip(mentions, canon, strict=True):
+        quoted = any(s <= m.start_char and m.end_char <= e for s, e in titles)
+        (inside if quoted else outside).add(c.lower())
+    for key in inside - outside:
+        if labels.get(key) in ("PERSON", "ORG"):
+            labels[key] = ""
+
+
+def _drop_unnamed_people(mentions: list[Mention], canon: list[str], labels: dict[str, str]) -> None:
+    """A "person" whose first word is no one's first name and who has a common word in the
+    name ("Echo Dot", "Fact Checker", "Hosting Cook") names no one, unless the article also
+    calls them by the surname alone ("Magic Johnson" ... "Johnson")."""
+    lone = {c.lower() for m, c in zip(mentions, canon, strict=True) if " " not in m.text.strip()}
+    for key, label in labels.items():
+        words = key.split(" ")
+        if label != "PERSON" or len(words) < 2 or key in lone:
+            continue
+        if is_any_first_name(words[0]) or is_first_name(words[0]):
+            continue
+        if any(_key(w) in common_words() for w in words):
+            labels[key] = ""
+
+
 def _revise_lone_names(
     doc: Doc, mentions: list[Mention], canon: list[str], labels: dict[str, str]
 ) -> None:
@@ -670,8 +989,9 @@ def _alias_extension(text: str, start: int, end: int) -> tuple[int, str] | None:
 def _is_dateline(text: str, start: int, end: int) -> bool:
     """A shouted place opening a paragraph: "MOSCOW (AP) —", "BEIRUT, Lebanon —"."""
     line_start = text.rfind("\n", 0, start) + 1
+    before = text[line_start:start].strip()  # "ST." of "ST. JOSEPH, Mich. (AP) —"
     return (
-        not text[line_start:start].strip()
+        (not before or (before.isupper() and len(before) <= 12))
         and text[start:end].isupper()
         and _DATELINE_AFTER_RE.match(text, end) is not None
     )
@@ -795,8 +1115,9 @@ _CORPORATE_SUFFIXES = frozenset(
 
 def _link_org_names(mentions: list[Mention], forms: list[str], find, union) -> None:
     """Join an organisation's short name to the one longer name of the article it shortens:
-    without a place or nationality in front ("Senate" of "Nigerian Senate", "Chronicle" of
-    "San Francisco Chronicle", "Taliban" of "Afghan Taliban") or a corporate suffix behind
+    without a place or nationality in front ("Senate" of "Nigerian Senate", "Taliban" of
+    "Afghan Taliban"), or the head word alone ("Chronicle" of "San Francisco Chronicle"),
+    or a corporate suffix behind
     ("McClatchy" of "McClatchy Co.", "Edmunds" of "Edmunds.com")."""
     places = {_key(f) for m, f in zip(mentions, forms, strict=True) if m.label in ("GPE", "NORP")}
     orgs = [i for i, m in enumerate(mentions) if m.label == "ORG"]
@@ -811,17 +1132,68 @@ def _link_org_names(mentions: list[Mention], forms: list[str], find, union) -> N
             prefixed = (
                 head
                 and tail == short
-                and (_key(" ".join(head)) in places or _is_nationality(" ".join(head)))
+                and (
+                    _key(" ".join(head)) in places
+                    or _is_nationality(" ".join(head))
+                    or (_team_like(short) and all(w[:1].isupper() for w in head))
+                    or (len(short) == 1 and _key(short[0]) in ORG_HEAD_WORDS)
+                )
             )
             suffixed = longer[: len(short)] == short and (
                 all(_key(w) in _CORPORATE_SUFFIXES for w in longer[len(short) :])
                 and len(longer) > len(short)
             )
             dotcom = forms[j] == forms[i] + ".com"
-            if prefixed or suffixed or dotcom:
+            division = (
+                len(short) == 1
+                and longer[0] == short[0]
+                and not any(_key(w) in ORG_HEAD_WORDS | NOT_PERSON_WORDS for w in longer[1:])
+            )  # "GE" of "GE Healthcare", "Ascom" of "Ascom North America"
+            if prefixed or suffixed or dotcom or division:
                 roots.add(find(j))
         if len(roots) == 1:
             union(roots.pop(), i)
+    _link_inverted_names(orgs, forms, union)
+
+
+_OF_NAME_RE = re.compile(r"([A-Z][a-z]+) of (?:the )?([A-Z].*)")
+
+
+def _link_inverted_names(orgs: list[int], forms: list[str], union) -> None:
+    """ "Department of Homeland Security" is "Homeland Security Department" and, its
+    subject having two words or more, "Homeland Security"; "Government of Syria" is the
+    "Syrian government" (a people's adjective opening like its place)."""
+    by_key = {_key(forms[i]): i for i in orgs}
+    for i in orgs:
+        match = _OF_NAME_RE.fullmatch(forms[i])
+        if match is None:
+            continue
+        head, subject = match.group(1).lower(), match.group(2)
+        for key, j in by_key.items():
+            words = key.split(" ")
+            inverted = words[-1] == head and (
+                " ".join(words[:-1]) == _key(subject)
+                or (
+                    len(words) == 2
+                    and " " not in subject
+                    and _is_nationality(forms[j].split(" ")[0])
+                    and words[0][:4] == _key(subject)[:4]
+                )
+            )
+            if inverted or (key == _key(subject) and " " in subject):
+                union(i, j)
+
+
+def _team_like(words: list[str]) -> bool:
+    """ "Steelers", "Red Wings": a plural name, as teams and bands go by ("Pittsburgh
+    Steelers"), not a country ("Philippines")."""
+    last = words[-1]
+    return (
+        last[:1].isupper()
+        and last.endswith("s")
+        and not last.endswith(("ss", "'s", "us"))
+        and _key(" ".join(words)) not in COUNTRIES | ALIASES.keys()
+    )
 
 
 def _is_nationality(words: str) -> bool:
@@ -906,6 +1278,7 @@ def _link_person_names(mentions, forms, find, union, titles: list[_Titles]) -> N
             by_ends[key] = i
     if not full:
         return
+    _join_name_variants(by_ends, union)
     shorter_of = {j: {_key(f) for f in surname_forms(forms[j])} for j in full}
 
     # full names that do not shorten another one ("De Graaf" shortens "Mark de Graaf")
@@ -964,6 +1337,35 @@ def _link_person_names(mentions, forms, find, union, titles: list[_Titles]) -> N
             union(target, i)
 
 
+def _first_names_agree(short: str, long: str) -> bool:
+    """ "B." or "Josh" may write "Benjamin" or "Joshua": an initial, or a first name that
+    opens the other with three letters or more."""
+    short, long = sorted((short.rstrip("."), long.rstrip(".")), key=len)
+    if len(short) == 1:
+        return long[:1] == short
+    return len(short) >= 3 and long.startswith(short) and short != long
+
+
+def _join_name_variants(by_ends: dict[tuple[str, str], int], union) -> None:
+    """Full names with one surname whose first names are an initial or a short form of each
+    other ("B. U. Nzeribe", "Josh Apte" for "Benjamin Nzeribe", "Joshua Apte") are one
+    person, when that surname has only one such pair: "Dale Ford" and "John Ford" stay two."""
+    by_last: dict[str, list[str]] = defaultdict(list)
+    for first, last in by_ends:
+        by_last[last].append(first)
+    for last, firsts in by_last.items():
+        pairs = [
+            (a, b)
+            for k, a in enumerate(firsts)
+            for b in firsts[k + 1 :]
+            if _first_names_agree(a, b)
+        ]
+        touched = [w for pair in pairs for w in pair]
+        if len(pairs) == 1 and len(set(touched)) == 2 and len(set(firsts) - set(touched)) == 0:
+            a, b = pairs[0]
+            union(by_ends[(a, last)], by_ends[(b, last)])
+
+
 def _cluster_name(idxs: list[int], forms: list[str]) -> str:
     """The name a cluster goes by: a full name over a surname, then the usual spelling
     ("Hillary Clinton" rather than a one-off "Crooked Hillary Clinton"), then the longer one.
@@ -979,10 +1381,22 @@ def _cluster_name(idxs: list[int], forms: list[str]) -> str:
         if short.split(" ")[0].lower() not in FEMALE_NAMES | MALE_NAMES
     }
     counts = Counter(forms[i] for i in idxs)
+    shortened = {
+        f
+        for f in distinct
+        for g in distinct
+        if " " in f
+        and " " in g
+        and f.split(" ")[-1] == g.split(" ")[-1]
+        and len(f.split(" ")[0].rstrip(".")) < len(g.split(" ")[0])
+        and _first_names_agree(f.split(" ")[0], g.split(" ")[0])
+    }  # "Josh Apte" when the cluster also has "Joshua Apte"
     return max(
         counts,
         key=lambda f: (
             _name_length(f) > 1 and _key(f) not in surnames,
+            f not in shortened,
+            not any(w.islower() and w not in _MINOR_WORDS | NAME_PARTICLES for w in f.split(" ")),
             counts[f],
             _name_length(f),
             -len(f),

@@ -82,6 +82,9 @@ EVENT_HEAD_WORDS = word_set(
     """
 )
 
+# Last words of laws and treaties: "Affordable Care Act", "Paris Accord" name no organisation.
+LAW_HEAD_WORDS = word_set("act acts bill treaty amendment accord accords protocol")
+
 # Countries (one-word English names): "England beat Belgium" names national teams the model
 # calls organisations; analysts count them as places.
 COUNTRIES = word_set(

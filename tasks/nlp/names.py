@@ -13,6 +13,7 @@ Arabic, Turkish, Persian, South Asian, African, Latin American, East Asian roman
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 import gender_guesser.detector
@@ -149,6 +150,20 @@ def _first_names() -> frozenset[str]:
     )
 
 
+@functools.cache
+def _all_first_names() -> frozenset[str]:
+    """Every first name gender-guesser knows, of any gender or none ("Jo", "Armani")."""
+    detector = gender_guesser.detector.Detector(case_sensitive=False)
+    return frozenset(name.lower() for name in detector.names)
+
+
+def is_any_first_name(word: str) -> bool:
+    """A first name somewhere in the world, common word or not ("Magic" is not, "Will" is):
+    its absence, with a common word beside it, says "Echo Dot" names no one."""
+    low = word.lower().strip(".")
+    return is_given_name(word) or any(part in _all_first_names() for part in low.split("-"))
+
+
 def is_first_name(word: str) -> bool:
     """A first name from our lists or from the world's first names: evidence that a two-word
     name the model called a place or an organisation ("Sheryl Crow", "Pavle Petrovic")
@@ -234,6 +249,12 @@ KIN_WORDS = word_set(
 )
 
 
+# Titles that name a person by the given name alone ("Prince Andrew", "Pope Francis"): there
+# the title stays, as the name the person goes by (a regnal number drops it: "Edward IV").
+ROYAL_TITLES = word_set("king queen prince princess pope emperor empress sultan")
+_ROYAL_NAME_RE = re.compile(r"[A-Z][a-z]+")
+
+
 def strip_titles(name: str) -> str:
     """Remove leading titles: "Russian Foreign Minister Sergei Lavrov" -> "Sergei Lavrov"."""
     words = name.split(" ")
@@ -247,4 +268,6 @@ def strip_titles(name: str) -> str:
             i += 1
         else:
             break
+    if i and words[i - 1].lower() in ROYAL_TITLES and _ROYAL_NAME_RE.fullmatch(" ".join(words[i:])):
+        i -= 1  # "Prince Andrew": the title is part of the name
     return " ".join(words[i:])

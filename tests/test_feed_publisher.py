@@ -1,0 +1,189 @@
+"""The feed's channel title as the publisher of pages that name none (issue #12, item 4).
+
+A story served from an address that names nothing (127.0.0.1, a mirror) and that carries no
+``og:site_name``, JSON-LD publisher or agreeing weak signals would have no publisher; the
+feed that listed it usually names the outlet in its ``<title>`` ("Top Stories - Harbour
+Gazette"). Section words are left out, a title made only of them ("Latest news") names
+nobody, and on a named host the title must agree with the page or the domain.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+from pytest_httpserver import HTTPServer
+from site_server import write_config
+
+from newsflow.tasks.extract.article import extract_article
+from newsflow.tasks.extract.site_names import channel_names
+from newsflow.tasks.fetch.feeds import parse_feed_document
+from newsflow.tasks.load import poll_records, sources
+from newsflow.tasks.records import Article, FeedItem, FeedPoll
+from newsflow.warehouse.db import open_ingest
+
+LOCAL = "http://127.0.0.1:8765/story/1"
+PARAGRAPHS = "".join(
+    f"<p>On day {i} the harbour board discussed berth {i * 5}, and after a long debate the "
+    f"members voted that dredging plan {i * 2} would go ahead before the winter storms.</p>"
+    for i in range(12)
+)
+FETCHED = datetime(2025, 3, 12, 12, 0)
+
+
+def _page(head: str = "", headline: str = "Harbour dredging approved") -> str:
+    return (
+        f"<!DOCTYPE html><html lang='en'><head><title>{headline}</title>{head}</head><body>"
+        f"<article><h1>{headline}</h1>{PARAGRAPHS}</article></body></html>"
+    )
+
+
+def _extract(feed_title: str | None, head: str = "", url: str = LOCAL) -> Article:
+    article = extract_article(_page(head), url=url, fetched_at=FETCHED, feed_title=feed_title)
+    assert isinstance(article, Article), article
+    return article
+
+
+@pytest.mark.parametrize(
+    ("title", "names"),
+    [
+        ("Top Stories - Harbour Gazette", ["Harbour Gazette"]),
+        ("NYT > World", ["NYT"]),
+        ("Reuters: Business News", ["Reuters"]),
+        ("Harbour Gazette » Feed", ["Harbour Gazette"]),
+        ("Politics | The Hill", ["The Hill"]),
+        ("RSS Feed do Site Inovação Tecnológica", ["Inovação Tecnológica"]),
+        ("Latest news", []),
+        ("Top Stories", []),
+        ("Comments on: Harbour dredging approved", []),
+    ],
+)
+def test_channel_title_without_its_section_words(title: str, names: list[str]) -> None:
+    assert channel_names(title) == names
+
+
+def test_feed_title_names_the_outlet_of_a_local_page_that_names_none() -> None:
+    assert _extract(None).publisher is None
+    article = _extract("Top Stories - Harbour Gazette")
+    assert (article.publisher, article.publisher_source) == ("Harbour Gazette", "page")
+
+
+def test_a_feed_titled_only_with_section_words_names_no_outlet() -> None:
+    assert _extract("Latest news").publisher is None
+
+
+def test_the_page_own_name_beats_the_feed_title() -> None:
+    article = _extract(
+        "Top Stories - Harbour Gazette", head="<meta property='og:site_name' content='Quay Times'>"
+    )
+    assert article.publisher == "Quay Times"
+
+
+def test_on_a_named_host_the_feed_title_must_agree_with_the_page_or_domain() -> None:
+    url = "https://www.quaytimes.com/2025/03/harbour"
+    assert _extract("Top Stories - Harbour Gazette", url=url).publisher == "quaytimes.com"
+    assert _extract("QuayTimes: Latest", url=url).publisher == "QuayTimes"
+    # another part of the title names the outlet a weak page signal (the RSS link) names
+    agreeing = "<link rel='alternate' type='application/rss+xml' title='Quay Times' href='/rss'>"
+    named = _extract("Business | Quay Times", head=agreeing, url=url)
+    assert named.publisher == "Quay Times"
+
+
+def test_feed_document_gives_its_channel_title() -> None:
+    rss = (
+        b"<?xml version='1.0'?><rss version='2.0'><channel><title>Top Stories &amp;amp; more"
+        b" - Harbour Gazette</title><item><title>A</title><link>http://127.0.0.1:1/a</link>"
+        b"</item></channel></rss>"
+    )
+    parsed = parse_feed_document(rss, "http://127.0.0.1:1/feed.xml")
+    assert parsed.title == "Top Stories & more - Harbour Gazette"
+
+
+def test_each_queued_page_gets_the_title_of_the_feed_that_listed_it_first(
+    tmp_path: Path,
+) -> None:
+    page = "http://127.0.0.1:8765/story/9"
+
+    def poll(feed: str, title: str | None, status: str = "ok") -> FeedPoll:
+        items = [FeedItem(feed_url=feed, url=page, link=page)] if status == "ok" else []
+        return FeedPoll(feed_url=feed, name=feed, status=status, items=items, title=title)
+
+    with open_ingest(tmp_path / "news.duckdb") as con:
+        first = poll("http://127.0.0.1:8765/a.xml", "Top Stories - Harbour Gazette")
+        poll_records.record_polls(con, [first])
+        sources.record_source_state(con, [first])
+        later = poll("http://127.0.0.1:8765/b.xml", "Quay Times")
+        poll_records.record_polls(con, [later])
+        sources.record_source_state(con, [later])
+        assert sources.feed_titles(con, [page]) == {page: "Top Stories - Harbour Gazette"}
+        # an unchanged poll (304) keeps the title the feed stated before
+        again = poll(first.feed_url, None, status="unchanged")
+        poll_records.record_polls(con, [again])
+        sources.record_source_state(con, [again])
+        assert sources.feed_titles(con, [page, "http://127.0.0.1:8765/none"]) == {
+            page: "Top Stories - Harbour Gazette"
+        }
+
+
+def _rss(title: str, links: list[str]) -> str:
+    items = "".join(
+        f"<item><title>Story</title><link>{link}</link>"
+        f"<pubDate>Tue, 11 Mar 2025 09:00:00 GMT</pubDate></item>"
+        for link in links
+    )
+    return f"<?xml version='1.0'?><rss version='2.0'><channel><title>{title}</title>{items}</channel></rss>"
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("prefect_harness")  # a real flow run
+def test_ingest_names_the_publisher_of_unnamed_local_pages_from_their_feed(
+    server: HTTPServer, tmp_path: Path
+) -> None:
+    from newsflow.flows.ingest import ingest
+
+    pages = {
+        "/gazette/1": _page(headline="Harbour dredging approved"),
+        "/gazette/2": _page(
+            "<meta property='og:site_name' content='Quay Times'>", headline="Quay reopens"
+        ),
+        "/latest/1": _page(headline="Ferry timetable changes"),
+    }
+    for path, html in pages.items():
+        server.expect_request(path).respond_with_data(html, content_type="text/html")
+    feeds = {
+        "/gazette.xml": _rss(
+            "Top Stories - Harbour Gazette",
+            [server.url_for("/gazette/1"), server.url_for("/gazette/2")],
+        ),
+        "/latest.xml": _rss("Latest news", [server.url_for("/latest/1")]),
+    }
+    for path, body in feeds.items():
+        server.expect_request(path).respond_with_data(body, content_type="application/rss+xml")
+    db = tmp_path / "news.duckdb"
+    config = write_config(
+        tmp_path / "feeds.toml",
+        db,
+        feeds=[
+            ("Gazette", server.url_for("/gazette.xml")),
+            ("Wire", server.url_for("/latest.xml")),
+        ],
+    )
+    summary = ingest(config_path=str(config), db_path=str(db))
+    assert summary.articles_stored == 3
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT p.page_url, a.publisher FROM articles a JOIN pages p USING (article_id)"
+        ).fetchall()
+        titles = con.execute("SELECT name, title FROM feeds ORDER BY name").fetchall()
+    finally:
+        con.close()
+    by_path = {url.removeprefix(server.url_for("")).lstrip("/"): pub for url, pub in rows}
+    assert by_path == {
+        "gazette/1": "Harbour Gazette",
+        "gazette/2": "Quay Times",  # the page's own name wins
+        "latest/1": None,  # "Latest news" names no outlet
+    }
+    assert titles == [("Gazette", "Top Stories - Harbour Gazette"), ("Wire", "Latest news")]
