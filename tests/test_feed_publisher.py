@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
 import pytest
 from pytest_httpserver import HTTPServer
 from site_server import write_config
@@ -22,7 +21,7 @@ from newsflow.tasks.extract.site_names import channel_names
 from newsflow.tasks.fetch.feeds import parse_feed_document
 from newsflow.tasks.load import poll_records, sources
 from newsflow.tasks.records import Article, FeedItem, FeedPoll
-from newsflow.warehouse.db import open_ingest
+from newsflow.warehouse.db import connect_published, open_ingest
 
 LOCAL = "http://127.0.0.1:8765/story/1"
 PARAGRAPHS = "".join(
@@ -172,7 +171,7 @@ def test_ingest_names_the_publisher_of_unnamed_local_pages_from_their_feed(
     )
     summary = ingest(config_path=str(config), db_path=str(db))
     assert summary.articles_stored == 3
-    con = duckdb.connect(str(db), read_only=True)
+    con = connect_published(db)  # the snapshot the run published
     try:
         rows = con.execute(
             "SELECT p.page_url, a.publisher FROM articles a JOIN pages p USING (article_id)"
