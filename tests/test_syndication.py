@@ -59,7 +59,10 @@ def test_copies_with_other_headline_trimmed_ending_or_dateline_join_the_first_co
     assert wire == (3, 3, "Black Sea grain talks to resume")
 
 
-def test_later_copies_find_their_cluster_through_the_stored_buckets(tmp_path: Path) -> None:
+@pytest.mark.parametrize("texts_known", [True, False], ids=["batch-texts", "read-back"])
+def test_later_copies_find_their_cluster_through_the_stored_buckets(
+    tmp_path: Path, texts_known: bool
+) -> None:
     db = tmp_path / "news.duckdb"
     analyst_data.build(db, only={"wire", "regime"})
     before = _clusters(db)
@@ -71,8 +74,13 @@ def test_later_copies_find_their_cluster_through_the_stored_buckets(tmp_path: Pa
                 batch.articles.append(article)
                 batch.analyses[article.article_id] = analysis
         stored = store.store_batch(con, batch, [], run_id="run-2")
-        # The loader's way: the batch's own articles, looked up by key.
-        counts = syndication.assign_clusters(con, stored.article_ids)
+        # The loader's way: the batch's own articles, their texts and stored dates handed
+        # over (or looked up by key).
+        dates = dict(stored.article_dates)
+        known = {a.article_id: (dates[a.article_id], a.text) for a in batch.articles}
+        counts = syndication.assign_clusters(
+            con, stored.article_ids, known=known if texts_known else None
+        )
         again = syndication.assign_clusters(con, stored.article_ids)
         catch_up = syndication.assign_clusters(con)
     publish(db)
