@@ -267,25 +267,21 @@ def test_too_many_redirects(server: HTTPServer) -> None:
     assert paths_requested(server) == ["/r0", "/r1", "/r2", "/r3"]
 
 
+@pytest.mark.timeout(120)  # guard: only the 0.5 s total deadline can end this fetch
 def test_silent_server_times_out_within_the_total_deadline() -> None:
-    settings = fast_settings(read_timeout=10.0, total_timeout=0.5)
+    settings = fast_settings(read_timeout=600.0, total_timeout=0.5)
     with raw_server(never_answer) as base:
-        started = time.monotonic()
         [page] = fetch_pages([base + "/story"], settings)
-        elapsed = time.monotonic() - started
     assert (page.error, page.retryable) == ("timeout", True)
-    assert elapsed < 5.0  # the 0.5 s total deadline, not the 10 s read timeout
 
 
+@pytest.mark.timeout(120)  # guard: the body never ends, only the total deadline can end it
 def test_trickling_body_cannot_outlive_the_total_deadline() -> None:
     """Each read succeeds (a byte every 50 ms) yet the request ends at the total deadline."""
-    settings = fast_settings(read_timeout=10.0, total_timeout=0.5)
+    settings = fast_settings(read_timeout=600.0, total_timeout=0.5)
     with raw_server(trickle_forever) as base:
-        started = time.monotonic()
         [page] = fetch_pages([base + "/slow"], settings)
-        elapsed = time.monotonic() - started
     assert page.error == "timeout"
-    assert elapsed < 5.0  # the 0.5 s total deadline cut a body that never ends
 
 
 def test_connection_refused_is_retryable() -> None:
