@@ -95,12 +95,13 @@ with open("/proc/self/clear_refs", "w") as refs:
     refs.write("5")  # the peak resident size restarts from the current one
 before = status_kb("VmRSS")
 [page] = fetch_pages([url], settings)
-print(json.dumps({"error": page.error, "peak_growth": (status_kb("VmHWM") - before) * 1024}))
+growth = (status_kb("VmHWM") - before) * 1024
+print(json.dumps({"error": page.error, "retryable": page.retryable, "peak_growth": growth}))
 """
 
 
-def fetch_in_child(url: str, *, max_bytes: int) -> tuple[str | None, int]:
-    """Fetch ``url`` in a child process: the page's error and how far the child's peak
+def fetch_in_child(url: str, *, max_bytes: int) -> tuple[str | None, bool, int]:
+    """Fetch ``url`` in a child process: the page's error, retryable, and how far the child's peak
     resident size rose during that fetch (bytes), after a warm-up fetch of a small page."""
     if not Path("/proc/self/clear_refs").exists():
         pytest.skip("needs Linux /proc to reset and read a process's peak resident size")
@@ -120,7 +121,7 @@ def fetch_in_child(url: str, *, max_bytes: int) -> tuple[str | None, int]:
         )
     assert child.returncode == 0, child.stderr
     result = json.loads(child.stdout.splitlines()[-1])
-    return result["error"], result["peak_growth"]
+    return result["error"], result["retryable"], result["peak_growth"]
 
 
 def test_html_page_is_fetched_and_decoded(server: HTTPServer) -> None:
@@ -193,11 +194,17 @@ def test_oversized_page_stops_at_the_cap_without_buffering_it() -> None:
     head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n"
     sender = CountingSender(head, [chunk] * 1000)  # 64 MB, no Content-Length
     with raw_server(sender) as base:
-        error, peak_growth = fetch_in_child(base + "/huge", max_bytes=MB)
+        error, retryable, peak_growth = fetch_in_child(base + "/huge", max_bytes=MB)
         assert sender.done.wait(timeout=60), "the server never finished the response"
-    assert error == f"too large: > {MB} bytes"
+    assert (error, retryable) == (f"too large: > {MB} bytes", False)
     assert sender.hung_up, f"the client read all {sender.sent} bytes"
     assert peak_growth < 8 * MB, peak_growth  # reading the whole body would take 64 MB
+
+
+def test_declared_oversized_page_is_refused_before_reading(server: HTTPServer) -> None:
+    server.expect_request("/big").respond_with_data(b"x" * (2 * MB), content_type="text/html")
+    [page] = fetch_pages([server.url_for("/big")], fast_settings(max_bytes=MB))
+    assert page.error == f"too large: > {MB} bytes"
 
 
 def test_gzip_bomb_is_cut_at_the_decoded_cap(gzip_bomb: bytes) -> None:
@@ -206,8 +213,8 @@ def test_gzip_bomb_is_cut_at_the_decoded_cap(gzip_bomb: bytes) -> None:
         b"Content-Length: %d\r\n\r\n" % len(gzip_bomb)
     )
     with raw_server(send_fixed(head, [gzip_bomb])) as base:
-        error, peak_growth = fetch_in_child(base + "/bomb", max_bytes=MB)
-    assert error == f"too large: > {MB} bytes"
+        error, retryable, peak_growth = fetch_in_child(base + "/bomb", max_bytes=MB)
+    assert (error, retryable) == (f"too large: > {MB} bytes", False)
     assert peak_growth < 8 * MB, peak_growth  # the bomb decodes to 100 MB
 
 
