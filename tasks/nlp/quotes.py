@@ -57,7 +57,7 @@ from newsflow.tasks.nlp.lexicons import (
     STUDY_NOUNS,
     TITLE_MINOR_WORDS,
 )
-from newsflow.tasks.nlp.names import name_gender
+from newsflow.tasks.nlp.names import is_given_name, name_gender
 from newsflow.tasks.nlp.quote_marks import Marked, find_marked_quotes, paragraph_spans
 from newsflow.tasks.nlp.speakers import (
     RELATIVE,
@@ -257,12 +257,52 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
     full_names = {**namer.unlisted, **_full_names(entities)}
     for kept in namer.kept.values():  # "Vice President Biden" is not Hunter Biden
         full_names.pop(kept, None)
+    given = _given_names(entities, full_names)
     for q in quotes:
-        if q.speaker is not None and q.speaker_label in ("PERSON", "GROUP", None):
+        if q.speaker is None:
+            continue
+        if q.speaker_label in ("PERSON", "GROUP", None):
             fuller = full_names.get(q.speaker)
             if fuller is not None:  # "Parise said" when the article named Zach Parise
                 q.speaker, q.speaker_label = fuller, "PERSON"
+        if q.speaker_label in ("PERSON", "ORG", None) and q.speaker in given:
+            q.speaker, q.speaker_label = given[q.speaker], "PERSON"  # "Dale wrote": Dale Ford
+        if q.speaker_label == "PERSON":
+            q.speaker = _longest_form(q.speaker, entities)
     return quotes
+
+
+def _given_names(entities: EntityIndex, surnames: dict[str, str]) -> dict[str, str]:
+    """A common given name -> the one full person name of the article that opens with it
+    (family members told apart by first name: "Dale wrote"), unless it is also a surname."""
+    found: dict[str, set[str]] = {}
+    for m in entities.mentions:
+        words = m.canonical.split()
+        if m.label == "PERSON" and len(words) >= 2 and is_given_name(words[0]):
+            found.setdefault(words[0], set()).add(m.canonical)
+    return {
+        first: names.pop()
+        for first, names in found.items()
+        if len(names) == 1 and first not in surnames
+    }
+
+
+def _longest_form(name: str, entities: EntityIndex) -> str:
+    """The fullest form the article gives of a two-word name: "Joshua Apte" for "Josh
+    Apte" when the article writes both (same surname, the given name a longer form)."""
+    words = name.split()
+    if len(words) != 2:
+        return name
+    longer = {
+        m.text
+        for m in entities.mentions
+        if m.label == "PERSON"
+        and len(parts := m.text.split()) == 2
+        and parts[1] == words[1]
+        and len(parts[0]) > len(words[0])
+        and parts[0].startswith(words[0])
+    }
+    return longer.pop() if len(longer) == 1 else name
 
 
 def _name_like(words: list[str]) -> bool:
@@ -881,13 +921,14 @@ def _merge_split_quotes(
     return merged
 
 
-def _goes_on(cue: Token, first: Token) -> bool:
+def _goes_on(view: _DocView, cue: Token, first: Token) -> bool:
     """ "said, adding later," goes on with the same quote: a bare participle of the first cue
-    (no subject, object or clause of its own, no "before"/"after" in front)."""
+    (no subject, object or clause of its own outside the quote, no "before"/"after" in
+    front); the quote itself may hang on it as its clause ("said, adding, "2019 is ..."")."""
     return (
         cue.head.i == first.i
         and cue.tag_ == "VBG"
-        and not any(c.dep_ in _OWN_REPORT_DEPS for c in cue.children)
+        and not any(c.dep_ in _OWN_REPORT_DEPS and not view.quoted(c) for c in cue.children)
     )
 
 
@@ -908,7 +949,7 @@ def _attribution_between(view: _DocView, first: _Passage, second: _Passage) -> T
     cues = [t for t in toks if is_cue(t)]
     if not cues or not _frames(view, cues[0], first, after=True, resumes_at=second.start):
         return None
-    if not all(_goes_on(cue, cues[0]) for cue in cues[1:]):
+    if not all(_goes_on(view, cue, cues[0]) for cue in cues[1:]):
         return None  # '"...," Blige sings to Clinton before asking her, "..."': two reports
     # everything in the gap belongs to the attribution: the speaker phrase, or the cue's own
     # modifiers ("in an interview", "referring to the excuse", "in Everett, Wash.")

@@ -298,6 +298,8 @@ class SpeakerNamer:
         # surname mentions kept apart from the article's full name (a relative)
         self.kept = relatives(text, entities, self.genders)
         self.unlisted = _unlisted_full_names(doc, entities)
+        # "The suspect, Michael Webb," / "coach Billy Donovan": who a description names
+        self.defined = _defined_descriptions(doc, entities, quoted)
         # Person mentions that can be antecedents, with their salience role.
         tokens_of: dict[int, list[int]] = {}
         for tok_i, mention_i in entities.token_mention.items():
@@ -367,7 +369,10 @@ class SpeakerNamer:
         subj = subject_of(cue, self.quoted)
         if subj is None or (subj.pos_ in ("ADJ", "ADV", "NUM", "SCONJ") and not _aged(subj)):
             return self._nearby_name(cue)  # no subject, or a parse error ("public boasted")
-        return self.name_of(subj)
+        name, label = self.name_of(subj)
+        if name is not None and name.endswith(" " + cue.text):
+            name = name[: -len(cue.text) - 1]  # "Teresa Nielsen Hayden explained": the NER's span
+        return name, label
 
     def _nearby_name(self, cue: Token) -> tuple[str | None, str | None]:
         """When the parse gives no subject: ``Said Ellis:`` (a name right after the cue) or
@@ -376,6 +381,10 @@ class SpeakerNamer:
         sent = cue.sent
         after = [t for t in sent[cue.i - sent.start + 1 :][:3]]
         before = [t for t in reversed(sent[: cue.i - sent.start])]  # nearest first
+        if after and after[0].text[:1].isupper() and not self.quoted(after[0]):
+            known = ents.resolve_name(after[0].text)  # "says Early" with "Early" an adverb
+            if known is not None and ents.mention_at(after[0].i) is None:
+                return known, "PERSON"
         for t in [*after, *before]:
             m = ents.mention_at(t.i)
             if m is None or m.label not in ("PERSON", "ORG") or self.quoted(t):
@@ -393,6 +402,8 @@ class SpeakerNamer:
         with "and" when each of them is named."""
         name, label = self._name_one(subj)
         partners = [c for c in subj.children if c.dep_ == "conj"]
+        if not any(c.dep_ == "cc" for c in subj.children):
+            partners = []  # "Mayer, Disney's chairman, said": an apposition, not two speakers
         if name is None or not partners or label not in ("PERSON", "ORG", "GPE", "NORP"):
             return name, label
         names = [name]
@@ -442,14 +453,15 @@ class SpeakerNamer:
             rank = _LABEL_RANK.get(m.label, 4) - (tok.i == subj.i)
             if best is None or rank < best[0]:
                 best = (rank, m)
-        if best is not None:
-            return self.own(best[1]).canonical, best[1].label
         if subj.pos_ == "PROPN":
             run = [t for t in subj.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"] + [subj]
             surface = self.text[run[0].idx : subj.idx + len(subj.text)]
             resolved = ents.resolve_name(surface) or self.unlisted.get(surface)
-            if resolved:
-                return resolved, "PERSON"
+            if resolved and (best is None or best[1].label not in _LABEL_RANK):
+                return resolved, "PERSON"  # "the 14th-ranked Schwartzman" taken for a product
+        if best is not None:
+            return self.own(best[1]).canonical, best[1].label
+        if subj.pos_ == "PROPN":
             return surface, "PROPN"
         antecedent = self._definite_antecedent(subj)
         if antecedent is not None:
@@ -457,9 +469,13 @@ class SpeakerNamer:
         return self._description(subj), "NOUN"
 
     def _definite_antecedent(self, subj: Token) -> tuple[str, str] | None:
-        """Who "the company" or "the 56-year-old" is: the nearest earlier organisation, or
-        the most salient earlier person. Only bare singular descriptions ("the chief of X"
-        or "a spokesman" may be someone else)."""
+        """Who "the company" or "the 56-year-old" is: the name the article gave that
+        description earlier ("The suspect, Michael Webb, ..."), else the nearest earlier
+        organisation, or the most salient earlier person. Only bare singular descriptions
+        ("the chief of X" or "a spokesman" may be someone else)."""
+        defined = self._defined_before(subj)
+        if defined is not None:
+            return defined
         if not (subj.tag_ == "NN" or _aged(subj)) or not any(
             c.dep_ == "det" and c.lower_ in ("the", "this") for c in subj.children
         ):
@@ -480,6 +496,19 @@ class SpeakerNamer:
             name, label = self.resolve_pronoun(subj.idx, None, "description")
             return (name, label) if name is not None and label == "PERSON" else None
         return None
+
+    def _defined_before(self, subj: Token) -> tuple[str, str] | None:
+        """The one name the article gave this description before (``the doctors`` after
+        ``The doctors, members of ... Doctors for Camp Closure``); None when it named several
+        or when the description is someone's ("his lawyer") or indefinite."""
+        if subj.pos_ != "NOUN" or not _definite(subj):
+            return None
+        earlier = {
+            (name, label)
+            for at, (name, label, tag) in self.defined.get(description_key(subj), {}).items()
+            if at < subj.i and tag == subj.tag_  # "the physicians" are not one physician
+        }
+        return earlier.pop() if len(earlier) == 1 else None
 
     def _organisation_before(self, at_char: int) -> tuple[str | None, str | None]:
         """What "it said" stands for: the organisation last named as a subject or speaker
@@ -652,6 +681,66 @@ class SpeakerNamer:
 
     def _token_at(self, char: int) -> int:
         return max(0, bisect.bisect_right(self.tok_starts, char) - 1)
+
+
+_DEFINING_DEPS = frozenset({"appos", "compound"})
+
+
+def _defined_descriptions(
+    doc: Doc, entities: EntityIndex, quoted: Callable[[Token], bool]
+) -> dict[str, dict[int, tuple[str, str, str]]]:
+    """Descriptions the article ties to a name, by the head noun's lemma: ``The suspect,
+    Michael Webb,``, ``Michael Reed, the company's CEO``, ``coach Billy Donovan``, ``the
+    group, WeWorkers Coalition``. Maps each description (``description_key``) to {token index: (name, label, tag)}."""
+    found: dict[str, dict[int, tuple[str, str, str]]] = {}
+
+    def named(tok: Token) -> Mention | None:
+        m = entities.mention_at(tok.i)
+        return m if m is not None and m.label in ("PERSON", "ORG") else None
+
+    for tok in doc:
+        if tok.pos_ != "NOUN" or quoted(tok) or named(tok) is not None or not _definite(tok):
+            continue  # "John Williams, president of the Fed" does not make him "the president"
+        m = None
+        if tok.dep_ in _DEFINING_DEPS and tok.head.pos_ == "PROPN":
+            m = named(tok.head)  # "Michael Reed, the CEO", "coach Billy Donovan"
+        if m is None:
+            for child in tok.children:
+                if child.dep_ == "appos":
+                    m = next((n for t in child.subtree if (n := named(t)) is not None), None)
+                    if m is not None:
+                        break  # "The suspect, Michael Webb,"
+        if m is not None:
+            found.setdefault(description_key(tok), {})[tok.i] = (m.canonical, m.label, tok.tag_)
+    return found
+
+
+_KEY_SKIP_DEPS = frozenset({"appos", "relcl", "acl", "det", "punct", "cc", "conj"})
+
+
+def description_key(noun: Token) -> str:
+    """A description without its article, apposition and clauses, its head as a lemma:
+    "the president of the Fed" -> "president of the fed" (not "president")."""
+    skip: set[int] = set()
+    for child in noun.children:
+        if child.dep_ in _KEY_SKIP_DEPS:
+            skip.update(t.i for t in child.subtree)
+    words = [
+        noun.lemma_.lower() if t.i == noun.i else t.lower_
+        for t in noun.subtree
+        if t.i not in skip and not t.is_space
+    ]
+    return " ".join(words)
+
+
+def _definite(noun: Token) -> bool:
+    """'the suspect', 'this group', 'China's ambassador': a description that picks one out
+    (not 'a physician', 'his lawyer')."""
+    return any(
+        (c.dep_ == "det" and c.lower_ in ("the", "this"))
+        or (c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN"))
+        for c in noun.children
+    )
 
 
 def _aged(tok: Token) -> bool:
