@@ -921,14 +921,13 @@ def _merge_split_quotes(
     return merged
 
 
-def _goes_on(view: _DocView, cue: Token, first: Token) -> bool:
+def _goes_on(cue: Token, first: Token) -> bool:
     """ "said, adding later," goes on with the same quote: a bare participle of the first cue
-    (no subject, object or clause of its own outside the quote, no "before"/"after" in
-    front); the quote itself may hang on it as its clause ("said, adding, "2019 is ..."")."""
+    (no subject, object or clause of its own, no "before"/"after" in front)."""
     return (
         cue.head.i == first.i
         and cue.tag_ == "VBG"
-        and not any(c.dep_ in _OWN_REPORT_DEPS and not view.quoted(c) for c in cue.children)
+        and not any(c.dep_ in _OWN_REPORT_DEPS for c in cue.children)
     )
 
 
@@ -949,7 +948,7 @@ def _attribution_between(view: _DocView, first: _Passage, second: _Passage) -> T
     cues = [t for t in toks if is_cue(t)]
     if not cues or not _frames(view, cues[0], first, after=True, resumes_at=second.start):
         return None
-    if not all(_goes_on(view, cue, cues[0]) for cue in cues[1:]):
+    if not all(_goes_on(cue, cues[0]) for cue in cues[1:]):
         return None  # '"...," Blige sings to Clinton before asking her, "..."': two reports
     # everything in the gap belongs to the attribution: the speaker phrase, or the cue's own
     # modifiers ("in an interview", "referring to the excuse", "in Everett, Wash.")
