@@ -827,6 +827,9 @@ def _by_introduction(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attri
         verb = cues[-1] if cues else sentence.root
         subj = subject_of(verb, view.quoted)
         if subj is None:
+            named = _name_before_colon(view, namer, before)
+            if named is not None:  # "Continued Stone:", "- Michael P. McDonald:"
+                return _Attribution(":", *named, "intro", None)
             return None
         speaker, label = namer.name_of(subj)
         return _Attribution(_cue_text(verb), speaker, label, "intro", verb.i)
@@ -845,6 +848,27 @@ def _by_introduction(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attri
             return None
         attribution = _Attribution(None, *namer.name_of(subj), "intro", None)
     return attribution if attribution.label in _NAMED_LABELS else None
+
+
+def _name_before_colon(
+    view: _DocView, namer: SpeakerNamer, before: list[Token]
+) -> tuple[str, str] | None:
+    """A person or organisation closing the words before the colon, with no verb of their
+    own to be the subject of: ``Continued Stone:``, ``- Michael P. McDonald:``, ``More
+    from Jones:``."""
+    if len(before) < 2:
+        return None
+    last = before[-2]
+    m = namer.entities.mention_at(last.i)
+    if m is None or m.label not in ("PERSON", "ORG") or view.quoted(last):
+        return None
+    if m.end_char != last.idx + len(last.text):
+        return None
+    first = view.tokens_in(m.start_char, m.end_char)[0]
+    if first.pos_ == "VERB" and first.i < last.i:  # "Stated Stone": the verb is no name
+        rest = view.text[first.idx + len(first.text) : m.end_char].strip()
+        return namer.entities.resolve_name(rest) or rest, m.label
+    return namer.own(m).canonical, m.label
 
 
 def _by_continuation(view: _DocView, p: _Passage, prev: _Passage | None) -> _Attribution | None:
