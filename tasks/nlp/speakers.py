@@ -425,7 +425,9 @@ class SpeakerNamer:
             if low == "they" and not self.quoted(subj):
                 group = self._group_antecedent(subj)
                 if group is not None:
-                    return self._name_one(group)
+                    name, label = self.name_of(group)
+                    if label != "PERSON" or (name and " and " in name):
+                        return name, label  # "they" for one of two people is no one
             if low == "it" and not self.quoted(subj) and subj.head.lemma_.lower() in SPEECH_VERBS:
                 return self._organisation_before(subj.idx)
             return None, "PRON"
@@ -529,9 +531,11 @@ class SpeakerNamer:
         return None, "PRON"
 
     def _group_antecedent(self, they: Token) -> Token | None:
-        """What "they" stands for: the nearest earlier subject in this or the previous
-        sentence that names a group ("Clinton's campaign ... what they call"): a plural
-        noun, an organisation, or a collective noun."""
+        """What "they" stands for: the nearest earlier subject or speaker in this or the
+        previous sentence of the paragraph that names a group of people: an organisation
+        or nationality, a collective noun ("the campaign"), a plural noun for people ("the
+        researchers"), or named people joined by "and" ("Dale Ford and Martha Fry"); not a
+        plural thing ("wages"): a wrong group is worse than none."""
         sent = they.sent
         start = sent.start
         if start > 0:
@@ -539,18 +543,30 @@ class SpeakerNamer:
             if self.paragraph_of(prev.start_char) == self.paragraph_of(they.idx):
                 start = prev.start
         for tok in reversed(self.doc[start : they.i]):
-            if tok.dep_ not in SUBJECT_DEPS or tok.pos_ not in ("NOUN", "PROPN"):
+            if tok.pos_ not in ("NOUN", "PROPN") or self.quoted(tok):
                 continue
-            if self.quoted(tok):
+            if tok.dep_ not in SUBJECT_DEPS and tok.i not in self.speaker_tokens:
                 continue
             m = self.entities.mention_at(tok.i)
             if (
-                tok.tag_ in ("NNS", "NNPS")
+                (m is not None and m.label in ("ORG", "NORP"))
                 or tok.lemma_.lower() in COLLECTIVE_NOUNS
-                or (m is not None and m.label in ("ORG", "NORP"))
+                or (tok.tag_ == "NNS" and _people_noun(tok.lemma_.lower()))
+                or (m is not None and m.label == "PERSON" and self._joint_people(tok))
             ):
                 return tok
         return None
+
+    def _joint_people(self, tok: Token) -> bool:
+        """ "Dale Ford and Martha Fry": named people joined by a conjunction."""
+        partners = [c for c in tok.children if c.dep_ == "conj"]
+        return (
+            bool(partners)
+            and any(c.dep_ == "cc" for c in tok.children)
+            and all(
+                getattr(self.entities.mention_at(c.i), "label", None) == "PERSON" for c in partners
+            )
+        )
 
     def _description(self, subj: Token) -> str | None:
         """ "Kerry's aides", "a spokesman for the ministry": the noun phrase up to its head
@@ -740,6 +756,33 @@ def _definite(noun: Token) -> bool:
         (c.dep_ == "det" and c.lower_ in ("the", "this"))
         or (c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN"))
         for c in noun.children
+    )
+
+
+# Plural nouns for people that "they" may stand for, besides nouns for people by their ending.
+PEOPLE_NOUNS = word_set(
+    """
+    official people democrat republican critic expert analyst lawmaker resident police
+    doctor physician scientist staffer aide parent student victim activist protester
+    advocate economist investor executive member citizen immigrant migrant refugee
+    source friend millennial
+    """
+)
+# Plural things that end like nouns for people ("papers", "numbers").
+_NOT_PEOPLE = word_set(
+    """
+    paper number letter order power matter water answer border computer chapter quarter
+    filter meter layer corner center centre barrier character factor sector indicator
+    """
+)
+
+
+def _people_noun(lemma: str) -> bool:
+    """Whether a noun names people ("researchers", "officials"), not things ("wages")."""
+    if lemma in PEOPLE_NOUNS:
+        return True
+    return lemma.endswith(_PERSON_NOUN_ENDINGS) and not (
+        lemma.endswith("ment") or lemma in _NOT_PEOPLE
     )
 
 
