@@ -8,6 +8,7 @@ import json
 from newsflow.tasks.nlp import speaker_ranker
 from newsflow.tasks.nlp import speaker_training as training
 from newsflow.tasks.nlp.pipeline import analyze_text, load_pipeline
+from newsflow.tasks.nlp.speakers import description_key
 from newsflow.tasks.records import Quote
 
 BRIDGE = """New bridge opens downtown
@@ -123,3 +124,67 @@ def test_training_is_deterministic_and_learns_from_labelled_choices(model: str) 
     assert training.accuracy(choices, ranker) == 1.0
     assert training.folds(10, 5) == training.folds(10, 5)
     assert sorted(training.folds(10, 5)) == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]
+
+
+SUSPECT = """Girl rescued from hotel
+
+The suspect, Michael Webb, was sentenced to life in prison last Thursday.
+
+Officers found the girl in a hotel room in Forest Hill after a family friend spotted his car.
+
+The suspect said he needed to get dressed.
+"""
+
+SMOG = """Smog season
+
+Joshua Apte, a professor at the University of Texas, studies air pollution in Delhi.
+
+Josh Apte has measured the smog for a decade.
+
+"It overflows with spectacular consequences," Apte said.
+"""
+
+DIGEST = """Morning digest
+
+POLLS NOT WRONG, JUST TOO EARLY - Michael P. McDonald: "At long last the 2016 nomination \
+contests have finally started, and we now have the first glimpse at voter participation."
+"""
+
+THEY = """Family remembers author
+
+Dale Ford and Martha Fry, his siblings, spoke at the memorial on Sunday. They said their \
+brother had written every day of his life.
+
+Wages in the region fell for a third year. They said the plant would close in May.
+"""
+
+
+def test_a_description_the_article_tied_to_a_name_is_that_person(model: str) -> None:
+    """ "The suspect, Michael Webb, ..." and later "The suspect said": Webb, not a place."""
+    q = quote_with(SUSPECT, model, "needed to get dressed")
+    assert (q.speaker, q.speaker_label) == ("Michael Webb", "PERSON")
+
+
+def test_a_description_with_its_own_modifiers_names_no_one_else(model: str) -> None:
+    """ "the president of the Fed" does not define a bare "the president"."""
+    doc = load_pipeline(model)("John Williams, the president of the Federal Reserve, spoke.")
+    president = next(t for t in doc if t.text == "president")
+    assert description_key(president) == "president of the federal reserve"
+    doc = load_pipeline(model)("The president says his approach works.")
+    assert description_key(next(t for t in doc if t.text == "president")) == "president"
+
+
+def test_speaker_takes_the_fullest_form_of_the_name(model: str) -> None:
+    assert quote_with(SMOG, model, "spectacular consequences").speaker == "Joshua Apte"
+
+
+def test_a_name_closing_the_words_before_a_colon_introduces_the_quote(model: str) -> None:
+    q = quote_with(DIGEST, model, "At long last")
+    assert (q.speaker, q.speaker_label) == ("Michael P. McDonald", "PERSON")
+
+
+def test_they_is_the_people_named_together_never_a_plural_thing(model: str) -> None:
+    family = quote_with(THEY, model, "written every day")
+    assert (family.speaker, family.speaker_label) == ("Dale Ford and Martha Fry", "PERSON")
+    plant = quote_with(THEY, model, "plant would close")
+    assert (plant.speaker, plant.speaker_label) == (None, None)  # not "Wages in the region"
