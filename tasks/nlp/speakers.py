@@ -809,7 +809,12 @@ def _role(doc: Doc, toks: list[int], speakers: set[int], reported: set[int]) -> 
 
 
 def _name_like(doc: Doc, toks: list[int]) -> bool:
+    """Written like a person's name: capitalised proper nouns, no article in front ("the
+    Intelligencer" is a newspaper)."""
     words = [doc[t] for t in toks]
+    first = words[0] if words else None
+    if first is not None and first.i > 0 and doc[first.i - 1].lower_ == "the":
+        return False
     return len(words) <= 3 and all(
         w.pos_ == "PROPN" and w.text[:1].isupper() and not w.text.isupper() for w in words
     )
