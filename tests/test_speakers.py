@@ -188,3 +188,19 @@ def test_they_is_the_people_named_together_never_a_plural_thing(model: str) -> N
     assert (family.speaker, family.speaker_label) == ("Dale Ford and Martha Fry", "PERSON")
     plant = quote_with(THEY, model, "plant would close")
     assert (plant.speaker, plant.speaker_label) == (None, None)  # not "Wages in the region"
+
+
+STREAMING = """Game streaming
+
+Chris Early, a vice president at Ubisoft, spoke at the launch in San Francisco.
+
+"Streaming is somewhat binary," says Early. "You have the bandwidth or you don't."
+
+While the lineup is light, Early says future games could be built for the platform.
+"""
+
+
+def test_a_surname_that_is_also_a_word_still_names_the_speaker(model: str) -> None:
+    """ "says Early", "Early says": the parser takes the surname for an adverb."""
+    assert quote_with(STREAMING, model, "somewhat binary").speaker == "Chris Early"
+    assert quote_with(STREAMING, model, "future games").speaker == "Chris Early"

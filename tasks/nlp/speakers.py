@@ -323,9 +323,11 @@ class SpeakerNamer:
         # Surnames the NER missed in subject position ("Trump responded ...").
         for t in doc:
             if (
-                t.pos_ == "PROPN"
+                (
+                    (t.pos_ == "PROPN" and (t.dep_ in SUBJECT_DEPS or t.i in speaker_tokens))
+                    or _word_name_before_verb(t)
+                )
                 and t.i not in entities.token_mention
-                and (t.dep_ in SUBJECT_DEPS or t.i in speaker_tokens)
                 and not quoted(t)
             ):
                 name = entities.resolve_name(t.text)
@@ -381,10 +383,12 @@ class SpeakerNamer:
         sent = cue.sent
         after = [t for t in sent[cue.i - sent.start + 1 :][:3]]
         before = [t for t in reversed(sent[: cue.i - sent.start])]  # nearest first
-        if after and after[0].text[:1].isupper() and not self.quoted(after[0]):
-            known = ents.resolve_name(after[0].text)  # "says Early" with "Early" an adverb
-            if known is not None and ents.mention_at(after[0].i) is None:
-                return known, "PERSON"
+        near = [t for t in (after[:1] + before[:1]) if t.i == cue.i + 1 or t.i == cue.i - 1]
+        for t in near:  # "says Early", "Early says" with "Early" taken for an adverb
+            if t.text[:1].isupper() and t.i != sent.start and not self.quoted(t):
+                known = ents.resolve_name(t.text)
+                if known is not None and ents.mention_at(t.i) is None:
+                    return known, "PERSON"
         for t in [*after, *before]:
             m = ents.mention_at(t.i)
             if m is None or m.label not in ("PERSON", "ORG") or self.quoted(t):
@@ -783,6 +787,18 @@ def _people_noun(lemma: str) -> bool:
         return True
     return lemma.endswith(_PERSON_NOUN_ENDINGS) and not (
         lemma.endswith("ment") or lemma in _NOT_PEOPLE
+    )
+
+
+def _word_name_before_verb(tok: Token) -> bool:
+    """A capitalised word inside a sentence right before a verb of saying, whatever the
+    parser took it for ("..., Early says there is ...")."""
+    return (
+        tok.text[:1].isupper()
+        and tok.i != tok.sent.start
+        and tok.i + 1 < len(tok.doc)
+        and tok.nbor(1).lemma_.lower() in SPEECH_VERBS
+        and tok.nbor(1).tag_.startswith("VB")
     )
 
 
