@@ -204,3 +204,15 @@ def test_a_surname_that_is_also_a_word_still_names_the_speaker(model: str) -> No
     """ "says Early", "Early says": the parser takes the surname for an adverb."""
     assert quote_with(STREAMING, model, "somewhat binary").speaker == "Chris Early"
     assert quote_with(STREAMING, model, "future games").speaker == "Chris Early"
+
+
+INTERVIEW = """Prince gives interview
+
+Prince Andrew spoke to the BBC about his friendship with the financier.
+
+"There was no indication, absolutely no indication," Andrew said.
+"""
+
+
+def test_a_royal_title_is_part_of_a_lone_given_name(model: str) -> None:
+    assert quote_with(INTERVIEW, model, "no indication").speaker == "Prince Andrew"

@@ -269,7 +269,24 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
             q.speaker, q.speaker_label = given[q.speaker], "PERSON"  # "Dale wrote": Dale Ford
         if q.speaker_label == "PERSON":
             q.speaker = _longest_form(q.speaker, entities)
+            q.speaker = _royal_name(q.speaker, text)
     return quotes
+
+
+_ROYAL_RE = re.compile(r"\b(Prince|Princess|King|Queen|Pope|Emperor|Empress|Duke|Duchess|Sheikh) ")
+
+
+def _royal_name(name: str, text: str) -> str:
+    """A lone given name the article writes with a royal or papal title is known by both
+    ("Prince Andrew", "Pope Francis"): the title is part of the name, not a job."""
+    if " " in name or not name[:1].isupper():
+        return name
+    titles = {
+        m.group(1)
+        for m in re.finditer(r"\b(\w+) " + re.escape(name) + r"\b", text)
+        if _ROYAL_RE.match(m.group(0))
+    }
+    return f"{titles.pop()} {name}" if len(titles) == 1 else name
 
 
 def _given_names(entities: EntityIndex, surnames: dict[str, str]) -> dict[str, str]:
