@@ -61,6 +61,7 @@ from newsflow.tasks.nlp.names import is_given_name, name_gender
 from newsflow.tasks.nlp.quote_marks import Marked, find_marked_quotes, paragraph_spans
 from newsflow.tasks.nlp.speakers import (
     RELATIVE,
+    SUBJECT_DEPS,
     SpeakerNamer,
     add_missed_speakers,
     claimant,
@@ -218,8 +219,13 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
                 or _by_continuation(view, p, prev)
             )
         how = p.attribution.how if p.attribution else None
-        if how is None and (_longest_run(view, p) < MIN_WORDS_UNCUED or _writers_phrase(view, p)):
-            continue  # scare quotes; a phrase the writer's own sentence runs into
+        if how is None and (
+            _longest_run(view, p) < MIN_WORDS_UNCUED
+            or _writers_phrase(view, p)
+            or _writers_subject(view, p)
+            or _heading(view, p)
+        ):
+            continue  # scare quotes; a phrase the writer's sentence runs into or is about
         if not p.extended and _embedded(view, p):
             _grow_to_clause(view, p)  # also unattributed: 'an enterprise "with deep roots"'
         if how not in ("parse", "framing") and _is_title(quoted_text):
@@ -624,6 +630,30 @@ def _writers_phrase(view: _DocView, p: _Passage) -> bool:
         for t in inner[0].sent
         if not view.quoted(t)
     )
+
+
+def _writers_subject(view: _DocView, p: _Passage) -> bool:
+    """The quoted words are the subject of the writer's own verb (``"Become an online
+    leader" sounds like a tall order``): words talked about, not someone's quote."""
+    inner = [t for t in view.tokens_in(p.start, p.end) if not (t.is_punct or t.is_space)]
+    roots = [t for t in inner if not p.start <= t.head.idx < p.end]
+    if len(roots) != 1 or roots[0].dep_ not in SUBJECT_DEPS or roots[0].head.i < roots[0].i:
+        return False
+    if view.text[p.start : p.end].rstrip(" \"“”'‘’")[-1:] == ",":
+        return False  # '"Very good reporter," Trump, the front-runner, ...': speech going on
+    sent = roots[0].sent
+    opens = all(t.is_punct or t.is_space for t in view.tokens_in(sent.start_char, p.start))
+    return opens and not any(is_cue(t) for t in sent if not view.quoted(t))
+
+
+def _heading(view: _DocView, p: _Passage) -> bool:
+    """A short paragraph that is nothing but a quotation with no closing punctuation
+    inside the marks (``"We write with urgency"``): a heading that cites, not a quote."""
+    lo, hi = view.paragraphs[view.paragraph_of(p.start)]
+    if view.text[lo:hi].strip() != view.text[p.start : p.end].strip():
+        return False
+    words = view.text[p.start : p.end].strip(" \"“”'‘’").rstrip()
+    return len(words.split()) <= MAX_TITLE_WORDS * 2 and words[-1:] not in ".!?,…"
 
 
 def _grow_to_clause(view: _DocView, p: _Passage) -> None:
