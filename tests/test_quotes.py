@@ -558,6 +558,8 @@ CITED_WORDS = """Doctors offer flu shots to detained migrants
 In a letter to the agency, seven physicians offered to vaccinate detainees for free. \
 "Flu season has already begun in many parts of the country," the doctors wrote.
 
+Most small businesses never grow past their first year.
+
 "Become an online leader" sounds like a tall order. But it does not have to be.
 """
 
