@@ -216,3 +216,15 @@ Prince Andrew spoke to the BBC about his friendship with the financier.
 
 def test_a_royal_title_is_part_of_a_lone_given_name(model: str) -> None:
     assert quote_with(INTERVIEW, model, "no indication").speaker == "Prince Andrew"
+
+
+MINISTRY = """Trade deal may grow
+
+China's commerce ministry said this month that removing tariffs is an important condition \
+for any deal.
+"""
+
+
+def test_a_description_parsed_as_a_name_is_no_person(model: str) -> None:
+    q = quote_with(MINISTRY, model, "removing tariffs")
+    assert q.speaker_label != "PERSON" and q.speaker == "China's commerce ministry"

@@ -467,8 +467,8 @@ class SpeakerNamer:
                 return resolved, "PERSON"  # "the 14th-ranked Schwartzman" taken for a product
         if best is not None:
             return self.own(best[1]).canonical, best[1].label
-        if subj.pos_ == "PROPN":
-            return surface, "PROPN"
+        if subj.pos_ == "PROPN" and surface[:1].isupper():
+            return surface, "PROPN"  # ("commerce ministry" is a description, not a name)
         antecedent = self._definite_antecedent(subj)
         if antecedent is not None:
             return antecedent
