@@ -228,3 +228,22 @@ for any deal.
 def test_a_description_parsed_as_a_name_is_no_person(model: str) -> None:
     q = quote_with(MINISTRY, model, "removing tariffs")
     assert q.speaker_label != "PERSON" and q.speaker == "China's commerce ministry"
+
+
+DOCTORS = """Doctors offer flu shots
+
+In a letter on Tuesday, the doctors said detained children faced a deadly flu season.
+
+The doctors, members of a recently formed group Doctors for Camp Closure, have offered to \
+stage a mobile flu clinic at no cost.
+
+The doctors said they would bring 100 doses of the vaccine.
+"""
+
+
+def test_a_group_named_in_an_apposition_speaks_before_and_after(model: str) -> None:
+    """The NER does not tag "Doctors for Camp Closure"; the apposition still names it."""
+    before = quote_with(DOCTORS, model, "deadly flu season")
+    after = quote_with(DOCTORS, model, "100 doses")
+    assert (before.speaker, before.speaker_label) == ("Doctors for Camp Closure", "ORG")
+    assert (after.speaker, after.speaker_label) == ("Doctors for Camp Closure", "ORG")

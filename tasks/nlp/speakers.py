@@ -512,7 +512,7 @@ class SpeakerNamer:
         earlier = {
             (name, label)
             for at, (name, label, tag) in self.defined.get(description_key(subj), {}).items()
-            if at < subj.i and tag == subj.tag_  # "the physicians" are not one physician
+            if tag == subj.tag_  # "the physicians" are not one physician
         }
         return earlier.pop() if len(earlier) == 1 else None
 
@@ -709,9 +709,10 @@ _DEFINING_DEPS = frozenset({"appos", "compound"})
 def _defined_descriptions(
     doc: Doc, entities: EntityIndex, quoted: Callable[[Token], bool]
 ) -> dict[str, dict[int, tuple[str, str, str]]]:
-    """Descriptions the article ties to a name, by the head noun's lemma: ``The suspect,
-    Michael Webb,``, ``Michael Reed, the company's CEO``, ``coach Billy Donovan``, ``the
-    group, WeWorkers Coalition``. Maps each description (``description_key``) to {token index: (name, label, tag)}."""
+    """Descriptions the article ties to a name: ``The suspect, Michael Webb,``, ``Michael
+    Reed, the company's CEO``, ``coach Billy Donovan``, ``the group, WeWorkers Coalition``,
+    ``The doctors, members of a group Doctors for Camp Closure,``. Maps each description
+    (``description_key``) to {token index: (name, label, tag)}."""
     found: dict[str, dict[int, tuple[str, str, str]]] = {}
 
     def named(tok: Token) -> Mention | None:
@@ -721,18 +722,47 @@ def _defined_descriptions(
     for tok in doc:
         if tok.pos_ != "NOUN" or quoted(tok) or named(tok) is not None or not _definite(tok):
             continue  # "John Williams, president of the Fed" does not make him "the president"
-        m = None
+        name: tuple[str, str] | None = None
         if tok.dep_ in _DEFINING_DEPS and tok.head.pos_ == "PROPN":
             m = named(tok.head)  # "Michael Reed, the CEO", "coach Billy Donovan"
-        if m is None:
-            for child in tok.children:
-                if child.dep_ == "appos":
-                    m = next((n for t in child.subtree if (n := named(t)) is not None), None)
-                    if m is not None:
-                        break  # "The suspect, Michael Webb,"
-        if m is not None:
-            found.setdefault(description_key(tok), {})[tok.i] = (m.canonical, m.label, tok.tag_)
+            name = (m.canonical, m.label) if m is not None else None
+        for child in tok.children:
+            if name is not None:
+                break
+            if child.dep_ == "appos":
+                m = next((n for t in child.subtree if (n := named(t)) is not None), None)
+                if m is not None:
+                    name = (m.canonical, m.label)  # "The suspect, Michael Webb,"
+                elif tok.tag_ == "NNS":  # a group the NER missed: "Doctors for Camp Closure"
+                    run = _capitalised_run([t for t in child.subtree if t.i != child.i])
+                    name = (run, "ORG") if run else None
+        if name is not None:
+            found.setdefault(description_key(tok), {})[tok.i] = (*name, tok.tag_)
     return found
+
+
+_NAME_LINKS = frozenset({"for", "of", "and", "the", "on"})
+
+
+def _capitalised_run(tokens: list[Token]) -> str | None:
+    """The longest run of capitalised words (with "for", "of" ... inside) of at least two
+    capitalised words: an organisation's name the NER did not tag."""
+    runs: list[list[Token]] = [[]]
+    for t in tokens:
+        capital = t.text[:1].isupper() and t.is_alpha
+        if capital or (runs[-1] and t.lower_ in _NAME_LINKS):
+            runs[-1].append(t)
+        elif runs[-1]:
+            runs.append([])
+    best: list[Token] = []
+    for run in runs:
+        while run and run[-1].lower_ in _NAME_LINKS:
+            run.pop()
+        if sum(w.text[:1].isupper() for w in run) >= 2 and len(run) > len(best):
+            best = run
+    if not best:
+        return None
+    return best[0].doc.text[best[0].idx : best[-1].idx + len(best[-1].text)]
 
 
 _KEY_SKIP_DEPS = frozenset({"appos", "relcl", "acl", "det", "punct", "cc", "conj"})
