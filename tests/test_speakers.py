@@ -247,3 +247,15 @@ def test_a_group_named_in_an_apposition_speaks_before_and_after(model: str) -> N
     after = quote_with(DOCTORS, model, "100 doses")
     assert (before.speaker, before.speaker_label) == ("Doctors for Camp Closure", "ORG")
     assert (after.speaker, after.speaker_label) == ("Doctors for Camp Closure", "ORG")
+
+
+RETIREE = """How much to save
+
+Early retiree and self-made millionaire Grant Sabatier suggests having 25 times your \
+yearly expenses saved before you quit.
+"""
+
+
+def test_two_titles_joined_before_one_name_are_that_person(model: str) -> None:
+    q = quote_with(RETIREE, model, "25 times")
+    assert (q.speaker, q.speaker_label) == ("Grant Sabatier", "PERSON")

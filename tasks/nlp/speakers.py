@@ -452,6 +452,7 @@ class SpeakerNamer:
                 and getattr(ents.mention_at(c.i), "label", None) in _PLACE_LABELS
             )
         ]
+        names += _titled_partner(subj, ents)
         for tok in names:
             m = ents.mention_at(tok.i)
             if m is None:
@@ -818,6 +819,20 @@ def _people_noun(lemma: str) -> bool:
     return lemma.endswith(_PERSON_NOUN_ENDINGS) and not (
         lemma.endswith("ment") or lemma in _NOT_PEOPLE
     )
+
+
+def _titled_partner(subj: Token, entities: EntityIndex) -> list[Token]:
+    """``Early retiree and self-made millionaire Grant Sabatier suggests``: a bare title
+    joined by "and" to a titled name is one person described twice, that name."""
+    if subj.tag_ != "NN" or any(c.dep_ in ("det", "poss") for c in subj.children):
+        return []
+    return [
+        c
+        for c in subj.children
+        if c.dep_ == "conj"
+        and getattr(entities.mention_at(c.i), "label", None) == "PERSON"
+        and any(g.dep_ == "compound" and g.pos_ == "NOUN" for g in c.subtree)
+    ]
 
 
 def _word_name_before_verb(tok: Token) -> bool:
