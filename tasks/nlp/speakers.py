@@ -7,7 +7,10 @@ its apposition, a bare surname the NER missed, a description ("a spokesman for t
 or for he/she (and "the 56-year-old") the earlier person the speaker ranker picks
 (tasks/nlp/speaker_ranker.py; without its weights, the most salient one: speakers and subjects
 outrank other mentions, nearer paragraphs outrank farther ones); names inside quotes are not
-antecedents. "It said" is the organisation last named as a subject or speaker. A surname
+antecedents. A description the article ties to a name by an apposition ("The suspect,
+Michael Webb, ...") is that name wherever it speaks; "they" is a group named just before
+(an organisation, a collective or plural noun for people, people joined by "and") or no
+one. "It said" is the organisation last named as a subject or speaker. A surname
 keeps the article's full name unless a title or an initial shows it is someone else ("Vice
 President Biden" in a story whose only full name is Hunter Biden).
 """
