@@ -484,3 +484,14 @@ def test_a_given_name_and_a_surname_the_model_missed_is_a_person(model: str) -> 
     names = {(m.canonical, m.label) for m in mentions_of(text, model)}
     assert ("Zach Parise", "PERSON") in names
     assert not any(n == "Grace Church" and lab == "PERSON" for n, lab in names)
+
+
+def test_a_name_shaped_organisation_that_acts_is_a_person(model: str) -> None:
+    text = (
+        "The United States lost to Canada for the first time in the Davis Cup after Vasek "
+        "Pospisil edged Reilly Opelka 7-6 (5), 7-6 (7) on Monday.\n\n"
+        "The Afghan Taliban rejected the offer on Tuesday."
+    )
+    names = {(m.canonical, m.label) for m in mentions_of(text, model)}
+    assert ("Vasek Pospisil", "PERSON") in names
+    assert ("Afghan Taliban", "PERSON") not in names

@@ -15,7 +15,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from newsflow.tasks.nlp.entity_lexicons import (
     COUNTRIES,
@@ -891,8 +891,15 @@ def _people_by_context(mentions: list[Mention], bases: list[str], spans: list[Sp
         described = any(
             c.dep_ == "appos" and c.lemma_.lower() in _PERSON_NOUNS for c in head.children
         )
-        if joined or described:
+        people_shaped = not _is_nationality(words[0]) or is_given_name(words[0])
+        if joined or described or (people_shaped and _acts(head)):
             m.label = "PERSON"
+
+
+def _acts(head: Token) -> bool:
+    """The name is the subject of a past-tense verb in its sentence ("Vasek Pospisil edged
+    Reilly Opelka")."""
+    return head.dep_ == "nsubj" and head.head.tag_ == "VBD"
 
 
 # A short quotation in title case: the title of a work ("“Mary Poppins”", "'Melvin and Howard'").
