@@ -495,3 +495,14 @@ def test_a_name_shaped_organisation_that_acts_is_a_person(model: str) -> None:
     names = {(m.canonical, m.label) for m in mentions_of(text, model)}
     assert ("Vasek Pospisil", "PERSON") in names
     assert ("Afghan Taliban", "PERSON") not in names
+
+
+def test_a_common_word_before_the_possessive_is_part_of_the_name(model: str) -> None:
+    text = (
+        "Meanwhile, they note that the People’s Liberation Army took to the city’s streets. "
+        "Jeff Bezos's Blue Origin launched a rocket on Monday."
+    )
+    names = {(m.canonical, m.label) for m in mentions_of(text, model)}
+    assert ("People's Liberation Army", "ORG") in names
+    assert ("Liberation Army", "ORG") not in names
+    assert ("Blue Origin", "ORG") in names

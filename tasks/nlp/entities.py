@@ -427,7 +427,12 @@ def _joined_parts(text: str, start: int, end: int, label: str) -> list[tuple[int
     owner = _POSSESSIVE_INSIDE_RE.search(surface)
     if owner is not None:
         head, tail = surface[: owner.start()], surface[owner.end() :]
-        if tail[:1].isupper() and (" " in head.strip() or " " in tail.strip()):
+        common_owner = " " not in head.strip() and _key(head) in common_words()
+        if (
+            tail[:1].isupper()
+            and (" " in head.strip() or " " in tail.strip())
+            and not common_owner  # "People's Liberation Army": one name
+        ):
             head_label = _owner_label(head)
             parts = [(start, start + owner.start(), head_label)] if head_label else []
             return parts + _joined_parts(text, start + owner.end(), end, "ORG")
