@@ -506,3 +506,16 @@ def test_a_common_word_before_the_possessive_is_part_of_the_name(model: str) -> 
     assert ("People's Liberation Army", "ORG") in names
     assert ("Liberation Army", "ORG") not in names
     assert ("Blue Origin", "ORG") in names
+
+
+def test_an_organisation_cut_at_and_is_one_name_when_the_article_names_it_whole(
+    model: str,
+) -> None:
+    text = (
+        "The doctors offered the vaccine at the San Ysidro, California, Customs and Border "
+        "Protection processing and detention facility.\n\n"
+        "Customs and Border Protection, part of Homeland Security, did not accept the offer."
+    )
+    names = {m.canonical for m in mentions_of(text, model) if m.label == "ORG"}
+    assert "Customs and Border Protection" in names
+    assert "Border Protection" not in names

@@ -300,7 +300,9 @@ def looks_like_person(name: str) -> bool:
 def extract_mentions(doc: Doc) -> EntityIndex:
     """Keep named (non-numeric) entities and give each the canonical name of its cluster."""
     doc_text = doc.text  # built on each access: read it once
-    spans: list[Span] = [e for e in doc.ents if e.label_ not in DROPPED_LABELS]
+    spans: list[Span] = _join_and_names(
+        doc, [e for e in doc.ents if e.label_ not in DROPPED_LABELS]
+    )
     lower_words = {t.text for t in doc if t.text.isalpha() and t.text.islower()}
     mentions: list[Mention] = []
     bases: list[str] = []
@@ -396,6 +398,26 @@ def extract_mentions(doc: Doc) -> EntityIndex:
     index.person_names = {k: next(iter(v)) for k, v in person_keys.items() if len(v) == 1}
     index.labels = {canonical: label for canonical, label in labels.items()}
     return index
+
+
+def _join_and_names(doc: Doc, spans: list[Span]) -> list[Span]:
+    """Two organisations around "and" are one name when the article names them so as one
+    elsewhere ("Customs" + "Border Protection" beside "Customs and Border Protection")."""
+    whole = {clean_surface(s.text) for s in spans if s.label_ == "ORG" and " and " in s.text}
+    out: list[Span] = []
+    for span in spans:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.label_ == span.label_ == "ORG"
+            and span.start == prev.end + 1
+            and doc[prev.end].text == "and"
+            and clean_surface(doc[prev.start : span.end].text) in whole
+        ):
+            out[-1] = Span(doc, prev.start, span.end, label="ORG")
+        else:
+            out.append(span)
+    return out
 
 
 # A state's bodies named by its place or people: "the Afghan government", "U.S. military".
