@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from newsflow.tasks.nlp.entities import (
+    _people_with_articles,
     clean_surface,
     looks_like_person,
     name_label,
     surname_forms,
 )
 from newsflow.tasks.nlp.names import is_first_name, is_given_name, strip_titles
-from newsflow.tasks.nlp.pipeline import analyze_text
+from newsflow.tasks.nlp.pipeline import analyze_text, load_pipeline
 from newsflow.tasks.records import Mention
 
 
@@ -519,3 +522,24 @@ def test_an_organisation_cut_at_and_is_one_name_when_the_article_names_it_whole(
     names = {m.canonical for m in mentions_of(text, model) if m.label == "ORG"}
     assert "Customs and Border Protection" in names
     assert "Border Protection" not in names
+
+
+def test_a_name_ending_in_a_plural_the_text_writes_after_the_is_a_team(model: str) -> None:
+    text = (
+        "Stats for Cleveland Browns' game. As a defense, the Browns had 11 hits. "
+        "PFF CLE Browns said so. #Browns fans cheered."
+    )
+    doc = load_pipeline(model)(text)
+    full = text.index("Cleveland Browns")
+    spans = [(full, full + len("Cleveland Browns"))] + [
+        (m.start(), m.end()) for m in re.finditer(r"(?<!Cleveland )Browns", text)
+    ]
+    mentions = [
+        Mention(
+            text=text[s:e], label="PERSON", canonical="Cleveland Browns", start_char=s, end_char=e
+        )
+        for s, e in spans
+    ]
+    labels = {"cleveland browns": "PERSON"}
+    _people_with_articles(doc, mentions, ["Cleveland Browns"] * len(mentions), labels)
+    assert labels == {"cleveland browns": "ORG"}

@@ -862,9 +862,11 @@ def _people_with_articles(
 ) -> None:
     """A "person" the text mostly writes as "the X" heading its phrase ("the Steelers", "the
     Davis Cup") is no person: a plural is a team or a band (ORG), the rest things (dropped).
+    One plural word after "the" is enough for a name ending in it ("the Browns").
     "The Trump administration" is no evidence: there the name modifies a noun."""
     headed: Counter[str] = Counter()
     total: Counter[str] = Counter()
+    teams: set[str] = set()
     for m, c in zip(mentions, canon, strict=True):
         key = c.lower()
         if labels.get(key) != "PERSON":
@@ -875,9 +877,15 @@ def _people_with_articles(
             continue
         if doc[span.start - 1].lower_ == "the" and span[-1].dep_ not in ("compound", "amod"):
             headed[key] += 1
+            if len(span) == 1 and _plural_end(key) and span.text.endswith("s"):
+                teams.add(key)  # "the Browns" of "Cleveland Browns": a team, not a Mr. Browns
     for key, n in headed.items():
-        if 2 * n >= total[key]:
-            labels[key] = "ORG" if key.endswith("s") and not key.endswith("'s") else ""
+        if 2 * n >= total[key] or key in teams:
+            labels[key] = "ORG" if _plural_end(key) else ""
+
+
+def _plural_end(key: str) -> bool:
+    return key.endswith("s") and not key.endswith("'s")
 
 
 # Nouns of an appositive that make its name a person's ("Eswar Prasad, a trade professor").
