@@ -543,3 +543,15 @@ def test_a_name_ending_in_a_plural_the_text_writes_after_the_is_a_team(model: st
     labels = {"cleveland browns": "PERSON"}
     _people_with_articles(doc, mentions, ["Cleveland Browns"] * len(mentions), labels)
     assert labels == {"cleveland browns": "ORG"}
+
+
+def test_one_word_before_the_place_it_lies_in_is_a_town(model: str) -> None:
+    text = (
+        "The tour dates:\n\nJune 27 – Camden, NJ @ BB&T Pavilion\n"
+        "June 29 – Holmdel, NJ @ PNC Bank Arts Center\n"
+        "October 9 – Irving, TX @ Toyota Music Factory\n\n"
+        "The studios Groupe LAPS, France, and Balmond Studio, United Kingdom, built it."
+    )
+    labels = {(m.canonical, m.label) for m in mentions_of(text, model)}
+    assert not {("Holmdel", "ORG"), ("Irving", "ORG")} & labels
+    assert ("Balmond Studio", "ORG") in labels

@@ -310,6 +310,7 @@ def extract_mentions(doc: Doc) -> EntityIndex:
     modifiers: set[str] = set()  # acronyms seen modifying a common noun
     named: set[str] = set()  # names seen otherwise
     pieces: list[tuple[Span, int, int, str]] = []
+    places = {e.start_char for e in doc.ents if e.label_ == "GPE"}
     for whole in spans:
         trimmed = _trim_span(whole, doc_text)
         if trimmed is None:
@@ -338,6 +339,8 @@ def extract_mentions(doc: Doc) -> EntityIndex:
         elif label != "PERSON" and looks_like_person(base):
             label = "PERSON"  # "Eva Lindeman" tagged ORG: a given name and a surname
         label = name_label(base, label, lower_words)
+        if label == "ORG" and _placed_in(doc_text, start, end, places):
+            label = "GPE"
         if label is None or (label == "ORG" and _clause_inside(span, start, end)):
             continue
         if label == "ORG" and _modifier_acronym(span, base):
@@ -1026,6 +1029,20 @@ def _alias_extension(text: str, start: int, end: int) -> tuple[int, str] | None:
         if canonical is not None and " " in canonical:
             return end + 1 + len(tail), ALIAS_LABELS.get(canonical, "ORG")
     return None
+
+
+_STATE_CODE_AFTER_RE = re.compile(r", ([A-Z]{2})\b")
+
+
+def _placed_in(text: str, start: int, end: int, places: set[int]) -> bool:
+    """One word followed by the place it lies in is a town ("Holmdel, NJ", "BAAR,
+    SWITZERLAND"), not an organisation: ", " then a state code or a place the model found."""
+    if " " in text[start:end] or _key(text[start:end]) in KNOWN_ORGS:
+        return False
+    code = _STATE_CODE_AFTER_RE.match(text, end)
+    return (code is not None and code.group(1) in US_STATE_CODES) or (
+        text[end : end + 2] == ", " and end + 2 in places
+    )
 
 
 def _is_dateline(text: str, start: int, end: int) -> bool:
