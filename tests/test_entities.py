@@ -547,11 +547,9 @@ def test_a_name_ending_in_a_plural_the_text_writes_after_the_is_a_team(model: st
 
 def test_one_word_before_the_place_it_lies_in_is_a_town(model: str) -> None:
     text = (
-        "The tour dates:\n\nJune 27 – Camden, NJ @ BB&T Pavilion\n"
-        "June 29 – Holmdel, NJ @ PNC Bank Arts Center\n"
-        "October 9 – Irving, TX @ Toyota Music Factory\n\n"
+        "BAAR, SWITZERLAND, Nov. 12, 2019 -- Ascom said on Tuesday that it won a contract.\n\n"
         "The studios Groupe LAPS, France, and Balmond Studio, United Kingdom, built it."
     )
     labels = {(m.canonical, m.label) for m in mentions_of(text, model)}
-    assert not {("Holmdel", "ORG"), ("Irving", "ORG")} & labels
-    assert ("Balmond Studio", "ORG") in labels
+    assert ("BAAR", "ORG") not in labels
+    assert {("Ascom", "ORG"), ("Balmond Studio", "ORG")} <= labels
