@@ -553,3 +553,14 @@ def test_one_word_before_the_place_it_lies_in_is_a_town(model: str) -> None:
     labels = {(m.canonical, m.label) for m in mentions_of(text, model)}
     assert ("BAAR", "ORG") not in labels
     assert {("Ascom", "ORG"), ("Balmond Studio", "ORG")} <= labels
+
+
+def test_a_lone_surname_with_a_relative_or_a_government_is_a_person(model: str) -> None:
+    text = (
+        "A group of physicians, alarmed that the Trump administration is denying flu vaccines "
+        "to immigrants, wrote a letter.\n\n"
+        "To start increasing your income, he and his wife Kali explained on an episode of "
+        "their podcast that they saved."
+    )
+    people = {m.canonical for m in mentions_of(text, model) if m.label == "PERSON"}
+    assert {"Trump", "Kali"} <= people

@@ -990,11 +990,18 @@ def _drop_unnamed_people(mentions: list[Mention], canon: list[str], labels: dict
             labels[key] = ""
 
 
+_NEXT_WORD_RE = re.compile(r"['’]?s? ?([a-z]+)")
+_POSSESSORS = frozenset({"his", "her", "their", "my", "our", "your"})
+# Nouns a leader's surname heads: "the Trump administration", "the Assad regime".
+_LEADER_OF = frozenset({"administration", "regime", "presidency"})
+
+
 def _revise_lone_names(
     doc: Doc, mentions: list[Mention], canon: list[str], labels: dict[str, str]
 ) -> None:
     """One-word "people" that no full name in the article explains need evidence: a title in
-    front ("President Trump", "Mr. Assad") or a given name; known organisations become ORG.
+    front ("President Trump", "Mr. Assad"), a relative's role ("his wife Kali"), a government
+    they head ("the Assad regime") or a given name; known organisations become ORG.
     The rest may be a surname the warehouse knows from other articles ("Jansen said") or a
     platform, a town, a common word the model guessed at: one shaped like a surname becomes
     a ``CANDIDATE`` (not a person here, linked across articles when the warehouse's full
@@ -1006,7 +1013,13 @@ def _revise_lone_names(
             continue
         before = doc.text[max(0, m.start_char - 40) : m.start_char].split()
         prev = before[-1].lower().rstrip(".") if before else ""
-        if prev in TITLE_WORDS or strip_titles(clean_surface(m.text)) != clean_surface(m.text):
+        after = _NEXT_WORD_RE.match(doc.text, m.end_char)
+        if (
+            prev in TITLE_WORDS
+            or strip_titles(clean_surface(m.text)) != clean_surface(m.text)
+            or (prev in KIN_WORDS and len(before) > 1 and before[-2].lower() in _POSSESSORS)
+            or (after is not None and after.group(1) in _LEADER_OF)
+        ):  # "President Trump", "his wife Kali", "the Assad regime"
             titled.add(c.lower())
     for c, label in labels.items():
         if label != "PERSON" or " " in c:
