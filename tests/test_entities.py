@@ -564,3 +564,13 @@ def test_a_lone_surname_with_a_relative_or_a_government_is_a_person(model: str) 
     )
     people = {m.canonical for m in mentions_of(text, model) if m.label == "PERSON"}
     assert {"Trump", "Kali"} <= people
+
+
+def test_a_party_written_in_lower_case_stays_in_its_name(model: str) -> None:
+    text = (
+        "On Monday, the People’s Daily, the mouthpiece of the Communist party, warned that "
+        "there is no room.\n\nTsai Ing-wen of the Democratic Progressive party faces "
+        "next year’s election."
+    )
+    orgs = {m.canonical for m in mentions_of(text, model) if m.label == "ORG"}
+    assert {"Communist party", "Democratic Progressive party"} <= orgs

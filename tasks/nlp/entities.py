@@ -499,6 +499,10 @@ def _part_label(name: str, label: str) -> str:
     return "PERSON" if looks_like_person(name.strip()) else label
 
 
+# Bodies that news names in lower case after their proper name ("the Communist party").
+_BODY_WORDS = frozenset({"party", "ministry", "council", "committee"})
+
+
 def _reshape(text: str, start: int, end: int, label: str) -> tuple[int, int, str]:
     """Cut what the model glued onto a name: an owner ("Jeff Bezos's Blue Origin" -> "Blue
     Origin"), a player's position ("DL Myles Garrett"), trailing lower-case words ("Sabres
@@ -510,7 +514,12 @@ def _reshape(text: str, start: int, end: int, label: str) -> tuple[int, int, str
     if label == "PERSON" and len(words) >= 3 and position:
         start += len(words[0]) + 1
         words = words[1:]
-    while len(words) > 1 and words[-1].islower() and words[-1] not in NAME_PARTICLES:
+    while (
+        len(words) > 1
+        and words[-1].islower()
+        and words[-1] not in NAME_PARTICLES
+        and not (label == "ORG" and words[-1] in _BODY_WORDS)  # "the Communist party"
+    ):
         end -= len(words[-1]) + 1
         words = words[:-1]
     if label == "ORG":  # "Dutta Corp. Fair Hill International": a company, then another name
