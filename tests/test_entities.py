@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from newsflow.tasks.nlp.entities import (
+    _people_with_articles,
     clean_surface,
     looks_like_person,
     name_label,
     surname_forms,
 )
 from newsflow.tasks.nlp.names import is_first_name, is_given_name, strip_titles
-from newsflow.tasks.nlp.pipeline import analyze_text
+from newsflow.tasks.nlp.pipeline import analyze_text, load_pipeline
 from newsflow.tasks.records import Mention
 
 
@@ -484,3 +487,90 @@ def test_a_given_name_and_a_surname_the_model_missed_is_a_person(model: str) -> 
     names = {(m.canonical, m.label) for m in mentions_of(text, model)}
     assert ("Zach Parise", "PERSON") in names
     assert not any(n == "Grace Church" and lab == "PERSON" for n, lab in names)
+
+
+def test_a_name_shaped_organisation_that_acts_is_a_person(model: str) -> None:
+    text = (
+        "The United States lost to Canada for the first time in the Davis Cup after Vasek "
+        "Pospisil edged Reilly Opelka 7-6 (5), 7-6 (7) on Monday.\n\n"
+        "The Afghan Taliban rejected the offer on Tuesday."
+    )
+    names = {(m.canonical, m.label) for m in mentions_of(text, model)}
+    assert ("Vasek Pospisil", "PERSON") in names
+    assert ("Afghan Taliban", "PERSON") not in names
+
+
+def test_a_common_word_before_the_possessive_is_part_of_the_name(model: str) -> None:
+    text = (
+        "Meanwhile, they note that the People’s Liberation Army took to the city’s streets. "
+        "Jeff Bezos's Blue Origin launched a rocket on Monday."
+    )
+    names = {(m.canonical, m.label) for m in mentions_of(text, model)}
+    assert ("People's Liberation Army", "ORG") in names
+    assert ("Liberation Army", "ORG") not in names
+    assert ("Blue Origin", "ORG") in names
+
+
+def test_an_organisation_cut_at_and_is_one_name_when_the_article_names_it_whole(
+    model: str,
+) -> None:
+    text = (
+        "The doctors offered the vaccine at the San Ysidro, California, Customs and Border "
+        "Protection processing and detention facility.\n\n"
+        "Customs and Border Protection, part of Homeland Security, did not accept the offer."
+    )
+    names = {m.canonical for m in mentions_of(text, model) if m.label == "ORG"}
+    assert "Customs and Border Protection" in names
+    assert "Border Protection" not in names
+
+
+def test_a_name_ending_in_a_plural_the_text_writes_after_the_is_a_team(model: str) -> None:
+    text = (
+        "Stats for Cleveland Browns' game. As a defense, the Browns had 11 hits. "
+        "PFF CLE Browns said so. #Browns fans cheered."
+    )
+    doc = load_pipeline(model)(text)
+    full = text.index("Cleveland Browns")
+    spans = [(full, full + len("Cleveland Browns"))] + [
+        (m.start(), m.end()) for m in re.finditer(r"(?<!Cleveland )Browns", text)
+    ]
+    mentions = [
+        Mention(
+            text=text[s:e], label="PERSON", canonical="Cleveland Browns", start_char=s, end_char=e
+        )
+        for s, e in spans
+    ]
+    labels = {"cleveland browns": "PERSON"}
+    _people_with_articles(doc, mentions, ["Cleveland Browns"] * len(mentions), labels)
+    assert labels == {"cleveland browns": "ORG"}
+
+
+def test_one_word_before_the_place_it_lies_in_is_a_town(model: str) -> None:
+    text = (
+        "BAAR, SWITZERLAND, Nov. 12, 2019 -- Ascom said on Tuesday that it won a contract.\n\n"
+        "The studios Groupe LAPS, France, and Balmond Studio, United Kingdom, built it."
+    )
+    labels = {(m.canonical, m.label) for m in mentions_of(text, model)}
+    assert ("BAAR", "ORG") not in labels
+    assert {("Ascom", "ORG"), ("Balmond Studio", "ORG")} <= labels
+
+
+def test_a_lone_surname_with_a_relative_or_a_government_is_a_person(model: str) -> None:
+    text = (
+        "A group of physicians, alarmed that the Trump administration is denying flu vaccines "
+        "to immigrants, wrote a letter.\n\n"
+        "To start increasing your income, he and his wife Kali explained on an episode of "
+        "their podcast that they saved."
+    )
+    people = {m.canonical for m in mentions_of(text, model) if m.label == "PERSON"}
+    assert {"Trump", "Kali"} <= people
+
+
+def test_a_party_written_in_lower_case_stays_in_its_name(model: str) -> None:
+    text = (
+        "On Monday, the People’s Daily, the mouthpiece of the Communist party, warned that "
+        "there is no room.\n\nTsai Ing-wen of the Democratic Progressive party faces "
+        "next year’s election."
+    )
+    orgs = {m.canonical for m in mentions_of(text, model) if m.label == "ORG"}
+    assert {"Communist party", "Democratic Progressive party"} <= orgs

@@ -66,7 +66,7 @@ def test_channel_title_without_its_section_words(title: str, names: list[str]) -
 def test_feed_title_names_the_outlet_of_a_local_page_that_names_none() -> None:
     assert _extract(None).publisher is None
     article = _extract("Top Stories - Harbour Gazette")
-    assert (article.publisher, article.publisher_source) == ("Harbour Gazette", "page")
+    assert (article.publisher, article.publisher_source) == ("Harbour Gazette", "feed")
 
 
 def test_a_feed_titled_only_with_section_words_names_no_outlet() -> None:
@@ -77,7 +77,7 @@ def test_the_page_own_name_beats_the_feed_title() -> None:
     article = _extract(
         "Top Stories - Harbour Gazette", head="<meta property='og:site_name' content='Quay Times'>"
     )
-    assert article.publisher == "Quay Times"
+    assert (article.publisher, article.publisher_source) == ("Quay Times", "page")
 
 
 def test_on_a_named_host_the_feed_title_must_agree_with_the_page_or_domain() -> None:
@@ -174,15 +174,19 @@ def test_ingest_names_the_publisher_of_unnamed_local_pages_from_their_feed(
     con = connect_published(db)  # the snapshot the run published
     try:
         rows = con.execute(
-            "SELECT p.page_url, a.publisher FROM articles a JOIN pages p USING (article_id)"
+            "SELECT p.page_url, a.publisher, a.publisher_source, i.publisher"
+            " FROM articles a JOIN pages p USING (article_id)"
+            " JOIN article_info i USING (article_id)"
         ).fetchall()
         titles = con.execute("SELECT name, title FROM feeds ORDER BY name").fetchall()
     finally:
         con.close()
-    by_path = {url.removeprefix(server.url_for("")).lstrip("/"): pub for url, pub in rows}
+    by_path = {url.removeprefix(server.url_for("")).lstrip("/"): facts for url, *facts in rows}
     assert by_path == {
-        "gazette/1": "Harbour Gazette",
-        "gazette/2": "Quay Times",  # the page's own name wins
-        "latest/1": None,  # "Latest news" names no outlet
+        # stored as the feed's name, marked so; the view analysts query shows it
+        "gazette/1": ["Harbour Gazette", "feed", "Harbour Gazette"],
+        "gazette/2": ["Quay Times", "page", "Quay Times"],  # the page's own name wins
+        # "Latest news" names no outlet: nothing stored, the view falls back to the feed's name
+        "latest/1": [None, "domain", "Wire"],
     }
     assert titles == [("Gazette", "Top Stories - Harbour Gazette"), ("Wire", "Latest news")]

@@ -549,3 +549,23 @@ def test_an_unattributed_quote_inside_the_writers_clause_is_mixed(model: str) ->
     assert q.kind == "mixed"  # the writer's words are not marked verbatim
     assert q.quote.startswith("The merger of Gannett")
     assert q.verbatim == "with deep local roots and national scale."
+
+
+CITED_WORDS = """Doctors offer flu shots to detained migrants
+
+"We write with urgency"
+
+In a letter to the agency, seven physicians offered to vaccinate detainees for free. \
+"Flu season has already begun in many parts of the country," the doctors wrote.
+
+Most small businesses never grow past their first year.
+
+"Become an online leader" sounds like a tall order. But it does not have to be.
+"""
+
+
+def test_cited_words_as_heading_or_subject_are_not_quotes(model: str) -> None:
+    quotes = quotes_of(CITED_WORDS, model)
+    assert [q.quote for q in quotes] == [
+        "Flu season has already begun in many parts of the country,"
+    ]

@@ -8,6 +8,7 @@ import json
 from newsflow.tasks.nlp import speaker_ranker
 from newsflow.tasks.nlp import speaker_training as training
 from newsflow.tasks.nlp.pipeline import analyze_text, load_pipeline
+from newsflow.tasks.nlp.speakers import description_key
 from newsflow.tasks.records import Quote
 
 BRIDGE = """New bridge opens downtown
@@ -123,3 +124,138 @@ def test_training_is_deterministic_and_learns_from_labelled_choices(model: str) 
     assert training.accuracy(choices, ranker) == 1.0
     assert training.folds(10, 5) == training.folds(10, 5)
     assert sorted(training.folds(10, 5)) == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]
+
+
+SUSPECT = """Girl rescued from hotel
+
+The suspect, Michael Webb, was sentenced to life in prison last Thursday.
+
+Officers found the girl in a hotel room in Forest Hill after a family friend spotted his car.
+
+The suspect said he needed to get dressed.
+"""
+
+SMOG = """Smog season
+
+Joshua Apte, a professor at the University of Texas, studies air pollution in Delhi.
+
+Josh Apte has measured the smog for a decade.
+
+"It overflows with spectacular consequences," Apte said.
+"""
+
+DIGEST = """Morning digest
+
+POLLS NOT WRONG, JUST TOO EARLY - Michael P. McDonald: "At long last the 2016 nomination \
+contests have finally started, and we now have the first glimpse at voter participation."
+"""
+
+THEY = """Family remembers author
+
+Dale Ford and Martha Fry, his siblings, spoke at the memorial on Sunday. They said their \
+brother had written every day of his life.
+
+Wages in the region fell for a third year. They said the plant would close in May.
+"""
+
+
+def test_a_description_the_article_tied_to_a_name_is_that_person(model: str) -> None:
+    """ "The suspect, Michael Webb, ..." and later "The suspect said": Webb, not a place."""
+    q = quote_with(SUSPECT, model, "needed to get dressed")
+    assert (q.speaker, q.speaker_label) == ("Michael Webb", "PERSON")
+
+
+def test_a_description_with_its_own_modifiers_names_no_one_else(model: str) -> None:
+    """ "the president of the Fed" does not define a bare "the president"."""
+    doc = load_pipeline(model)("John Williams, the president of the Federal Reserve, spoke.")
+    president = next(t for t in doc if t.text == "president")
+    assert description_key(president) == "president of the federal reserve"
+    doc = load_pipeline(model)("The president says his approach works.")
+    assert description_key(next(t for t in doc if t.text == "president")) == "president"
+
+
+def test_speaker_takes_the_fullest_form_of_the_name(model: str) -> None:
+    assert quote_with(SMOG, model, "spectacular consequences").speaker == "Joshua Apte"
+
+
+def test_a_name_closing_the_words_before_a_colon_introduces_the_quote(model: str) -> None:
+    q = quote_with(DIGEST, model, "At long last")
+    assert (q.speaker, q.speaker_label) == ("Michael P. McDonald", "PERSON")
+
+
+def test_they_is_the_people_named_together_never_a_plural_thing(model: str) -> None:
+    family = quote_with(THEY, model, "written every day")
+    assert (family.speaker, family.speaker_label) == ("Dale Ford and Martha Fry", "PERSON")
+    plant = quote_with(THEY, model, "plant would close")
+    assert (plant.speaker, plant.speaker_label) == (None, None)  # not "Wages in the region"
+
+
+STREAMING = """Game streaming
+
+Chris Early, a vice president at Ubisoft, spoke at the launch in San Francisco.
+
+"Streaming is somewhat binary," says Early. "You have the bandwidth or you don't."
+
+While the lineup is light, Early says future games could be built for the platform.
+"""
+
+
+def test_a_surname_that_is_also_a_word_still_names_the_speaker(model: str) -> None:
+    """ "says Early", "Early says": the parser takes the surname for an adverb."""
+    assert quote_with(STREAMING, model, "somewhat binary").speaker == "Chris Early"
+    assert quote_with(STREAMING, model, "future games").speaker == "Chris Early"
+
+
+INTERVIEW = """Prince gives interview
+
+Prince Andrew spoke to the BBC about his friendship with the financier.
+
+"There was no indication, absolutely no indication," Andrew said.
+"""
+
+
+def test_a_royal_title_is_part_of_a_lone_given_name(model: str) -> None:
+    assert quote_with(INTERVIEW, model, "no indication").speaker == "Prince Andrew"
+
+
+MINISTRY = """Trade deal may grow
+
+China's commerce ministry said this month that removing tariffs is an important condition \
+for any deal.
+"""
+
+
+def test_a_description_parsed_as_a_name_is_no_person(model: str) -> None:
+    q = quote_with(MINISTRY, model, "removing tariffs")
+    assert q.speaker_label != "PERSON" and q.speaker == "China's commerce ministry"
+
+
+DOCTORS = """Doctors offer flu shots
+
+In a letter on Tuesday, the doctors said detained children faced a deadly flu season.
+
+The doctors, members of a recently formed group Doctors for Camp Closure, have offered to \
+stage a mobile flu clinic at no cost.
+
+The doctors said they would bring 100 doses of the vaccine.
+"""
+
+
+def test_a_group_named_in_an_apposition_speaks_before_and_after(model: str) -> None:
+    """The NER does not tag "Doctors for Camp Closure"; the apposition still names it."""
+    before = quote_with(DOCTORS, model, "deadly flu season")
+    after = quote_with(DOCTORS, model, "100 doses")
+    assert (before.speaker, before.speaker_label) == ("Doctors for Camp Closure", "ORG")
+    assert (after.speaker, after.speaker_label) == ("Doctors for Camp Closure", "ORG")
+
+
+RETIREE = """How much to save
+
+Early retiree and self-made millionaire Grant Sabatier suggests having 25 times your \
+yearly expenses saved before you quit.
+"""
+
+
+def test_two_titles_joined_before_one_name_are_that_person(model: str) -> None:
+    q = quote_with(RETIREE, model, "25 times")
+    assert (q.speaker, q.speaker_label) == ("Grant Sabatier", "PERSON")

@@ -179,17 +179,22 @@ def _extract(
         host,
         fallback=recall.title if recall else None,
     )
-    publisher = choose_publisher(
-        site_name=meta.metas.get("og:site_name"),
-        jsonld_publishers=meta.jsonld_publishers,
-        title_tag=meta.title_tag,
-        headline=title,
-        application_name=meta.metas.get("application-name"),
-        url=site_url,
-        microdata_publishers=meta.microdata_publishers,
-        organisations=meta.organisations,
-        agreed_name=outlet,
-        channel=channel_name(feed_title, signals, host),
+    stated = clean_field(
+        choose_publisher(
+            site_name=meta.metas.get("og:site_name"),
+            jsonld_publishers=meta.jsonld_publishers,
+            title_tag=meta.title_tag,
+            headline=title,
+            application_name=meta.metas.get("application-name"),
+            url=site_url,
+            microdata_publishers=meta.microdata_publishers,
+            organisations=meta.organisations,
+            agreed_name=outlet,
+        ),
+        "sitename",
+    )
+    publisher, publisher_source = _publisher_with_source(
+        stated, clean_field(channel_name(feed_title, signals, host), "sitename"), site_url
     )
     authors = choose_authors(
         [
@@ -224,8 +229,8 @@ def _extract(
         modified_at=meta.modified.utc() if meta.modified else None,
         language=clean_field(page_language(meta, recall), "language"),
         sitename=clean_field(sitename, "sitename"),
-        publisher=clean_field(publisher, "sitename") or readable_domain(site_url),
-        publisher_source="page" if _clean_field(publisher) else "domain",
+        publisher=publisher,
+        publisher_source=publisher_source,
         description=clean_field(recall.description if recall else None, "description"),
         fetched_at=fetched_at,
         is_accessible_for_free=meta.free,
@@ -313,6 +318,21 @@ def _depth(tree: HtmlElement) -> int:
 
 def _words(text: str) -> int:
     return len(_WORD.findall(text))
+
+
+def _publisher_with_source(
+    stated: str | None, channel: str | None, site_url: str
+) -> tuple[str | None, str]:
+    """The publisher and where it came from: the page, the feed that listed it, or the domain.
+
+    The feed's channel title is only a fallback for pages that name no publisher, and is
+    marked as such so analysts can tell a name the page states from one the feed gave.
+    """
+    if stated:
+        return stated, "page"
+    if channel:
+        return channel, "feed"
+    return readable_domain(site_url), "domain"
 
 
 def _clean_field(value: str | None) -> str | None:

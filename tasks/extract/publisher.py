@@ -68,7 +68,6 @@ def choose_publisher(
     microdata_publishers: Sequence[str] = (),
     organisations: Sequence[tuple[str, str]] = (),
     agreed_name: str | None = None,
-    channel: str | None = None,
 ) -> str | None:
     """The publisher's name stated on the page, or None when the page names none."""
     host = urlsplit(url).hostname or ""
@@ -112,7 +111,7 @@ def choose_publisher(
         return app
     if agreed_name and (not names_a_site(host) or is_site_name(agreed_name, [], host)):
         return agreed_name
-    return domain or channel
+    return domain
 
 
 def readable_domain(url: str) -> str | None:

@@ -15,7 +15,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from newsflow.tasks.nlp.entity_lexicons import (
     COUNTRIES,
@@ -300,7 +300,9 @@ def looks_like_person(name: str) -> bool:
 def extract_mentions(doc: Doc) -> EntityIndex:
     """Keep named (non-numeric) entities and give each the canonical name of its cluster."""
     doc_text = doc.text  # built on each access: read it once
-    spans: list[Span] = [e for e in doc.ents if e.label_ not in DROPPED_LABELS]
+    spans: list[Span] = _join_and_names(
+        doc, [e for e in doc.ents if e.label_ not in DROPPED_LABELS]
+    )
     lower_words = {t.text for t in doc if t.text.isalpha() and t.text.islower()}
     mentions: list[Mention] = []
     bases: list[str] = []
@@ -308,6 +310,7 @@ def extract_mentions(doc: Doc) -> EntityIndex:
     modifiers: set[str] = set()  # acronyms seen modifying a common noun
     named: set[str] = set()  # names seen otherwise
     pieces: list[tuple[Span, int, int, str]] = []
+    places = {e.start_char for e in doc.ents if e.label_ == "GPE"}
     for whole in spans:
         trimmed = _trim_span(whole, doc_text)
         if trimmed is None:
@@ -336,6 +339,8 @@ def extract_mentions(doc: Doc) -> EntityIndex:
         elif label != "PERSON" and looks_like_person(base):
             label = "PERSON"  # "Eva Lindeman" tagged ORG: a given name and a surname
         label = name_label(base, label, lower_words)
+        if label == "ORG" and _placed_in(doc_text, start, end, places):
+            label = "GPE"
         if label is None or (label == "ORG" and _clause_inside(span, start, end)):
             continue
         if label == "ORG" and _modifier_acronym(span, base):
@@ -398,6 +403,26 @@ def extract_mentions(doc: Doc) -> EntityIndex:
     return index
 
 
+def _join_and_names(doc: Doc, spans: list[Span]) -> list[Span]:
+    """Two organisations around "and" are one name when the article names them so as one
+    elsewhere ("Customs" + "Border Protection" beside "Customs and Border Protection")."""
+    whole = {clean_surface(s.text) for s in spans if s.label_ == "ORG" and " and " in s.text}
+    out: list[Span] = []
+    for span in spans:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.label_ == span.label_ == "ORG"
+            and span.start == prev.end + 1
+            and doc[prev.end].text == "and"
+            and clean_surface(doc[prev.start : span.end].text) in whole
+        ):
+            out[-1] = Span(doc, prev.start, span.end, label="ORG")
+        else:
+            out.append(span)
+    return out
+
+
 # A state's bodies named by its place or people: "the Afghan government", "U.S. military".
 _STATE_BODY_RE = re.compile(r" (?:government|military|police|army|navy)\b")
 # A corporate suffix written as one ("Corp.", "Inc.,", "Ltd."): where a company's name ends.
@@ -427,7 +452,12 @@ def _joined_parts(text: str, start: int, end: int, label: str) -> list[tuple[int
     owner = _POSSESSIVE_INSIDE_RE.search(surface)
     if owner is not None:
         head, tail = surface[: owner.start()], surface[owner.end() :]
-        if tail[:1].isupper() and (" " in head.strip() or " " in tail.strip()):
+        common_owner = " " not in head.strip() and _key(head) in common_words()
+        if (
+            tail[:1].isupper()
+            and (" " in head.strip() or " " in tail.strip())
+            and not common_owner  # "People's Liberation Army": one name
+        ):
             head_label = _owner_label(head)
             parts = [(start, start + owner.start(), head_label)] if head_label else []
             return parts + _joined_parts(text, start + owner.end(), end, "ORG")
@@ -469,6 +499,10 @@ def _part_label(name: str, label: str) -> str:
     return "PERSON" if looks_like_person(name.strip()) else label
 
 
+# Bodies that news names in lower case after their proper name ("the Communist party").
+_BODY_WORDS = frozenset({"party", "ministry", "council", "committee"})
+
+
 def _reshape(text: str, start: int, end: int, label: str) -> tuple[int, int, str]:
     """Cut what the model glued onto a name: an owner ("Jeff Bezos's Blue Origin" -> "Blue
     Origin"), a player's position ("DL Myles Garrett"), trailing lower-case words ("Sabres
@@ -480,7 +514,12 @@ def _reshape(text: str, start: int, end: int, label: str) -> tuple[int, int, str
     if label == "PERSON" and len(words) >= 3 and position:
         start += len(words[0]) + 1
         words = words[1:]
-    while len(words) > 1 and words[-1].islower() and words[-1] not in NAME_PARTICLES:
+    while (
+        len(words) > 1
+        and words[-1].islower()
+        and words[-1] not in NAME_PARTICLES
+        and not (label == "ORG" and words[-1] in _BODY_WORDS)  # "the Communist party"
+    ):
         end -= len(words[-1]) + 1
         words = words[:-1]
     if label == "ORG":  # "Dutta Corp. Fair Hill International": a company, then another name
@@ -835,9 +874,11 @@ def _people_with_articles(
 ) -> None:
     """A "person" the text mostly writes as "the X" heading its phrase ("the Steelers", "the
     Davis Cup") is no person: a plural is a team or a band (ORG), the rest things (dropped).
+    One plural word after "the" is enough for a name ending in it ("the Browns").
     "The Trump administration" is no evidence: there the name modifies a noun."""
     headed: Counter[str] = Counter()
     total: Counter[str] = Counter()
+    teams: set[str] = set()
     for m, c in zip(mentions, canon, strict=True):
         key = c.lower()
         if labels.get(key) != "PERSON":
@@ -848,9 +889,15 @@ def _people_with_articles(
             continue
         if doc[span.start - 1].lower_ == "the" and span[-1].dep_ not in ("compound", "amod"):
             headed[key] += 1
+            if len(span) == 1 and _plural_end(key) and span.text.endswith("s"):
+                teams.add(key)  # "the Browns" of "Cleveland Browns": a team, not a Mr. Browns
     for key, n in headed.items():
-        if 2 * n >= total[key]:
-            labels[key] = "ORG" if key.endswith("s") and not key.endswith("'s") else ""
+        if 2 * n >= total[key] or key in teams:
+            labels[key] = "ORG" if _plural_end(key) else ""
+
+
+def _plural_end(key: str) -> bool:
+    return key.endswith("s") and not key.endswith("'s")
 
 
 # Nouns of an appositive that make its name a person's ("Eswar Prasad, a trade professor").
@@ -891,8 +938,15 @@ def _people_by_context(mentions: list[Mention], bases: list[str], spans: list[Sp
         described = any(
             c.dep_ == "appos" and c.lemma_.lower() in _PERSON_NOUNS for c in head.children
         )
-        if joined or described:
+        people_shaped = not _is_nationality(words[0]) or is_given_name(words[0])
+        if joined or described or (people_shaped and _acts(head)):
             m.label = "PERSON"
+
+
+def _acts(head: Token) -> bool:
+    """The name is the subject of a past-tense verb in its sentence ("Vasek Pospisil edged
+    Reilly Opelka")."""
+    return head.dep_ == "nsubj" and head.head.tag_ == "VBD"
 
 
 # A short quotation in title case: the title of a work ("“Mary Poppins”", "'Melvin and Howard'").
@@ -945,11 +999,18 @@ def _drop_unnamed_people(mentions: list[Mention], canon: list[str], labels: dict
             labels[key] = ""
 
 
+_NEXT_WORD_RE = re.compile(r"['’]?s? ?([a-z]+)")
+_POSSESSORS = frozenset({"his", "her", "their", "my", "our", "your"})
+# Nouns a leader's surname heads: "the Trump administration", "the Assad regime".
+_LEADER_OF = frozenset({"administration", "regime", "presidency"})
+
+
 def _revise_lone_names(
     doc: Doc, mentions: list[Mention], canon: list[str], labels: dict[str, str]
 ) -> None:
     """One-word "people" that no full name in the article explains need evidence: a title in
-    front ("President Trump", "Mr. Assad") or a given name; known organisations become ORG.
+    front ("President Trump", "Mr. Assad"), a relative's role ("his wife Kali"), a government
+    they head ("the Assad regime") or a given name; known organisations become ORG.
     The rest may be a surname the warehouse knows from other articles ("Jansen said") or a
     platform, a town, a common word the model guessed at: one shaped like a surname becomes
     a ``CANDIDATE`` (not a person here, linked across articles when the warehouse's full
@@ -961,7 +1022,13 @@ def _revise_lone_names(
             continue
         before = doc.text[max(0, m.start_char - 40) : m.start_char].split()
         prev = before[-1].lower().rstrip(".") if before else ""
-        if prev in TITLE_WORDS or strip_titles(clean_surface(m.text)) != clean_surface(m.text):
+        after = _NEXT_WORD_RE.match(doc.text, m.end_char)
+        if (
+            prev in TITLE_WORDS
+            or strip_titles(clean_surface(m.text)) != clean_surface(m.text)
+            or (prev in KIN_WORDS and len(before) > 1 and before[-2].lower() in _POSSESSORS)
+            or (after is not None and after.group(1) in _LEADER_OF)
+        ):  # "President Trump", "his wife Kali", "the Assad regime"
             titled.add(c.lower())
     for c, label in labels.items():
         if label != "PERSON" or " " in c:
@@ -984,6 +1051,20 @@ def _alias_extension(text: str, start: int, end: int) -> tuple[int, str] | None:
         if canonical is not None and " " in canonical:
             return end + 1 + len(tail), ALIAS_LABELS.get(canonical, "ORG")
     return None
+
+
+_STATE_CODE_AFTER_RE = re.compile(r", ([A-Z]{2})\b")
+
+
+def _placed_in(text: str, start: int, end: int, places: set[int]) -> bool:
+    """One word followed by the place it lies in is a town ("Holmdel, NJ", "BAAR,
+    SWITZERLAND"), not an organisation: ", " then a state code or a place the model found."""
+    if " " in text[start:end] or _key(text[start:end]) in KNOWN_ORGS:
+        return False
+    code = _STATE_CODE_AFTER_RE.match(text, end)
+    return (code is not None and code.group(1) in US_STATE_CODES) or (
+        text[end : end + 2] == ", " and end + 2 in places
+    )
 
 
 def _is_dateline(text: str, start: int, end: int) -> bool:

@@ -57,10 +57,11 @@ from newsflow.tasks.nlp.lexicons import (
     STUDY_NOUNS,
     TITLE_MINOR_WORDS,
 )
-from newsflow.tasks.nlp.names import name_gender
+from newsflow.tasks.nlp.names import is_given_name, name_gender
 from newsflow.tasks.nlp.quote_marks import Marked, find_marked_quotes, paragraph_spans
 from newsflow.tasks.nlp.speakers import (
     RELATIVE,
+    SUBJECT_DEPS,
     SpeakerNamer,
     add_missed_speakers,
     claimant,
@@ -218,8 +219,13 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
                 or _by_continuation(view, p, prev)
             )
         how = p.attribution.how if p.attribution else None
-        if how is None and (_longest_run(view, p) < MIN_WORDS_UNCUED or _writers_phrase(view, p)):
-            continue  # scare quotes; a phrase the writer's own sentence runs into
+        if how is None and (
+            _longest_run(view, p) < MIN_WORDS_UNCUED
+            or _writers_phrase(view, p)
+            or _writers_subject(view, p)
+            or _heading(view, p)
+        ):
+            continue  # scare quotes; a phrase the writer's sentence runs into or is about
         if not p.extended and _embedded(view, p):
             _grow_to_clause(view, p)  # also unattributed: 'an enterprise "with deep roots"'
         if how not in ("parse", "framing") and _is_title(quoted_text):
@@ -257,12 +263,69 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
     full_names = {**namer.unlisted, **_full_names(entities)}
     for kept in namer.kept.values():  # "Vice President Biden" is not Hunter Biden
         full_names.pop(kept, None)
+    given = _given_names(entities, full_names)
     for q in quotes:
-        if q.speaker is not None and q.speaker_label in ("PERSON", "GROUP", None):
+        if q.speaker is None:
+            continue
+        if q.speaker_label in ("PERSON", "GROUP", None):
             fuller = full_names.get(q.speaker)
             if fuller is not None:  # "Parise said" when the article named Zach Parise
                 q.speaker, q.speaker_label = fuller, "PERSON"
+        if q.speaker_label in ("PERSON", "ORG", None) and q.speaker in given:
+            q.speaker, q.speaker_label = given[q.speaker], "PERSON"  # "Dale wrote": Dale Ford
+        if q.speaker_label == "PERSON":
+            q.speaker = _longest_form(q.speaker, entities)
+            q.speaker = _royal_name(q.speaker, text)
     return quotes
+
+
+_ROYAL_RE = re.compile(r"\b(Prince|Princess|King|Queen|Pope|Emperor|Empress|Duke|Duchess|Sheikh) ")
+
+
+def _royal_name(name: str, text: str) -> str:
+    """A lone given name the article writes with a royal or papal title is known by both
+    ("Prince Andrew", "Pope Francis"): the title is part of the name, not a job."""
+    if " " in name or not name[:1].isupper():
+        return name
+    titles = {
+        m.group(1)
+        for m in re.finditer(r"\b(\w+) " + re.escape(name) + r"\b", text)
+        if _ROYAL_RE.match(m.group(0))
+    }
+    return f"{titles.pop()} {name}" if len(titles) == 1 else name
+
+
+def _given_names(entities: EntityIndex, surnames: dict[str, str]) -> dict[str, str]:
+    """A common given name -> the one full person name of the article that opens with it
+    (family members told apart by first name: "Dale wrote"), unless it is also a surname."""
+    found: dict[str, set[str]] = {}
+    for m in entities.mentions:
+        words = m.canonical.split()
+        if m.label == "PERSON" and len(words) >= 2 and is_given_name(words[0]):
+            found.setdefault(words[0], set()).add(m.canonical)
+    return {
+        first: names.pop()
+        for first, names in found.items()
+        if len(names) == 1 and first not in surnames
+    }
+
+
+def _longest_form(name: str, entities: EntityIndex) -> str:
+    """The fullest form the article gives of a two-word name: "Joshua Apte" for "Josh
+    Apte" when the article writes both (same surname, the given name a longer form)."""
+    words = name.split()
+    if len(words) != 2:
+        return name
+    longer = {
+        m.text
+        for m in entities.mentions
+        if m.label == "PERSON"
+        and len(parts := m.text.split()) == 2
+        and parts[1] == words[1]
+        and len(parts[0]) > len(words[0])
+        and parts[0].startswith(words[0])
+    }
+    return longer.pop() if len(longer) == 1 else name
 
 
 def _name_like(words: list[str]) -> bool:
@@ -569,6 +632,30 @@ def _writers_phrase(view: _DocView, p: _Passage) -> bool:
     )
 
 
+def _writers_subject(view: _DocView, p: _Passage) -> bool:
+    """The quoted words are the subject of the writer's own verb (``"Become an online
+    leader" sounds like a tall order``): words talked about, not someone's quote."""
+    inner = [t for t in view.tokens_in(p.start, p.end) if not (t.is_punct or t.is_space)]
+    roots = [t for t in inner if not p.start <= t.head.idx < p.end]
+    if len(roots) != 1 or roots[0].dep_ not in SUBJECT_DEPS or roots[0].head.i < roots[0].i:
+        return False
+    if view.text[p.start : p.end].rstrip(" \"“”'‘’")[-1:] == ",":
+        return False  # '"Very good reporter," Trump, the front-runner, ...': speech going on
+    sent = roots[0].sent
+    opens = all(t.is_punct or t.is_space for t in view.tokens_in(sent.start_char, p.start))
+    return opens and not any(is_cue(t) for t in sent if not view.quoted(t))
+
+
+def _heading(view: _DocView, p: _Passage) -> bool:
+    """A short paragraph that is nothing but a quotation with no closing punctuation
+    inside the marks (``"We write with urgency"``): a heading that cites, not a quote."""
+    lo, hi = view.paragraphs[view.paragraph_of(p.start)]
+    if view.text[lo:hi].strip() != view.text[p.start : p.end].strip():
+        return False
+    words = view.text[p.start : p.end].strip(" \"“”'‘’").rstrip()
+    return len(words.split()) <= MAX_TITLE_WORDS * 2 and words[-1:] not in ".!?,…"
+
+
 def _grow_to_clause(view: _DocView, p: _Passage) -> None:
     """A mixed quote spans the clause it sits in, from the clause's first word (after the
     reporting verb when that verb comes first) to the end of the quote."""
@@ -787,6 +874,9 @@ def _by_introduction(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attri
         verb = cues[-1] if cues else sentence.root
         subj = subject_of(verb, view.quoted)
         if subj is None:
+            named = _name_before_colon(view, namer, before)
+            if named is not None:  # "Continued Stone:", "- Michael P. McDonald:"
+                return _Attribution(":", *named, "intro", None)
             return None
         speaker, label = namer.name_of(subj)
         return _Attribution(_cue_text(verb), speaker, label, "intro", verb.i)
@@ -805,6 +895,27 @@ def _by_introduction(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attri
             return None
         attribution = _Attribution(None, *namer.name_of(subj), "intro", None)
     return attribution if attribution.label in _NAMED_LABELS else None
+
+
+def _name_before_colon(
+    view: _DocView, namer: SpeakerNamer, before: list[Token]
+) -> tuple[str, str] | None:
+    """A person or organisation closing the words before the colon, with no verb of their
+    own to be the subject of: ``Continued Stone:``, ``- Michael P. McDonald:``, ``More
+    from Jones:``."""
+    if len(before) < 2:
+        return None
+    last = before[-2]
+    m = namer.entities.mention_at(last.i)
+    if m is None or m.label not in ("PERSON", "ORG") or view.quoted(last):
+        return None
+    if m.end_char != last.idx + len(last.text):
+        return None
+    first = view.tokens_in(m.start_char, m.end_char)[0]
+    if first.pos_ == "VERB" and first.i < last.i:  # "Stated Stone": the verb is no name
+        rest = view.text[first.idx + len(first.text) : m.end_char].strip()
+        return namer.entities.resolve_name(rest) or rest, m.label
+    return namer.own(m).canonical, m.label
 
 
 def _by_continuation(view: _DocView, p: _Passage, prev: _Passage | None) -> _Attribution | None:

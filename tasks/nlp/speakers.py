@@ -7,7 +7,10 @@ its apposition, a bare surname the NER missed, a description ("a spokesman for t
 or for he/she (and "the 56-year-old") the earlier person the speaker ranker picks
 (tasks/nlp/speaker_ranker.py; without its weights, the most salient one: speakers and subjects
 outrank other mentions, nearer paragraphs outrank farther ones); names inside quotes are not
-antecedents. "It said" is the organisation last named as a subject or speaker. A surname
+antecedents. A description the article ties to a name by an apposition ("The suspect,
+Michael Webb, ...") is that name wherever it speaks; "they" is a group named just before
+(an organisation, a collective or plural noun for people, people joined by "and") or no
+one. "It said" is the organisation last named as a subject or speaker. A surname
 keeps the article's full name unless a title or an initial shows it is someone else ("Vice
 President Biden" in a story whose only full name is Hunter Biden).
 """
@@ -298,6 +301,8 @@ class SpeakerNamer:
         # surname mentions kept apart from the article's full name (a relative)
         self.kept = relatives(text, entities, self.genders)
         self.unlisted = _unlisted_full_names(doc, entities)
+        # "The suspect, Michael Webb," / "coach Billy Donovan": who a description names
+        self.defined = _defined_descriptions(doc, entities, quoted)
         # Person mentions that can be antecedents, with their salience role.
         tokens_of: dict[int, list[int]] = {}
         for tok_i, mention_i in entities.token_mention.items():
@@ -321,9 +326,11 @@ class SpeakerNamer:
         # Surnames the NER missed in subject position ("Trump responded ...").
         for t in doc:
             if (
-                t.pos_ == "PROPN"
+                (
+                    (t.pos_ == "PROPN" and (t.dep_ in SUBJECT_DEPS or t.i in speaker_tokens))
+                    or _word_name_before_verb(t)
+                )
                 and t.i not in entities.token_mention
-                and (t.dep_ in SUBJECT_DEPS or t.i in speaker_tokens)
                 and not quoted(t)
             ):
                 name = entities.resolve_name(t.text)
@@ -367,7 +374,10 @@ class SpeakerNamer:
         subj = subject_of(cue, self.quoted)
         if subj is None or (subj.pos_ in ("ADJ", "ADV", "NUM", "SCONJ") and not _aged(subj)):
             return self._nearby_name(cue)  # no subject, or a parse error ("public boasted")
-        return self.name_of(subj)
+        name, label = self.name_of(subj)
+        if name is not None and name.endswith(" " + cue.text):
+            name = name[: -len(cue.text) - 1]  # "Teresa Nielsen Hayden explained": the NER's span
+        return name, label
 
     def _nearby_name(self, cue: Token) -> tuple[str | None, str | None]:
         """When the parse gives no subject: ``Said Ellis:`` (a name right after the cue) or
@@ -376,6 +386,12 @@ class SpeakerNamer:
         sent = cue.sent
         after = [t for t in sent[cue.i - sent.start + 1 :][:3]]
         before = [t for t in reversed(sent[: cue.i - sent.start])]  # nearest first
+        near = [t for t in (after[:1] + before[:1]) if t.i == cue.i + 1 or t.i == cue.i - 1]
+        for t in near:  # "says Early", "Early says" with "Early" taken for an adverb
+            if t.text[:1].isupper() and t.i != sent.start and not self.quoted(t):
+                known = ents.resolve_name(t.text)
+                if known is not None and ents.mention_at(t.i) is None:
+                    return known, "PERSON"
         for t in [*after, *before]:
             m = ents.mention_at(t.i)
             if m is None or m.label not in ("PERSON", "ORG") or self.quoted(t):
@@ -393,6 +409,8 @@ class SpeakerNamer:
         with "and" when each of them is named."""
         name, label = self._name_one(subj)
         partners = [c for c in subj.children if c.dep_ == "conj"]
+        if not any(c.dep_ == "cc" for c in subj.children):
+            partners = []  # "Mayer, Disney's chairman, said": an apposition, not two speakers
         if name is None or not partners or label not in ("PERSON", "ORG", "GPE", "NORP"):
             return name, label
         names = [name]
@@ -414,7 +432,9 @@ class SpeakerNamer:
             if low == "they" and not self.quoted(subj):
                 group = self._group_antecedent(subj)
                 if group is not None:
-                    return self._name_one(group)
+                    name, label = self.name_of(group)
+                    if label != "PERSON" or (name and " and " in name):
+                        return name, label  # "they" for one of two people is no one
             if low == "it" and not self.quoted(subj) and subj.head.lemma_.lower() in SPEECH_VERBS:
                 return self._organisation_before(subj.idx)
             return None, "PRON"
@@ -435,6 +455,7 @@ class SpeakerNamer:
                 and getattr(ents.mention_at(c.i), "label", None) in _PLACE_LABELS
             )
         ]
+        names += _titled_partner(subj, ents)
         for tok in names:
             m = ents.mention_at(tok.i)
             if m is None:
@@ -442,24 +463,29 @@ class SpeakerNamer:
             rank = _LABEL_RANK.get(m.label, 4) - (tok.i == subj.i)
             if best is None or rank < best[0]:
                 best = (rank, m)
-        if best is not None:
-            return self.own(best[1]).canonical, best[1].label
         if subj.pos_ == "PROPN":
             run = [t for t in subj.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"] + [subj]
             surface = self.text[run[0].idx : subj.idx + len(subj.text)]
             resolved = ents.resolve_name(surface) or self.unlisted.get(surface)
-            if resolved:
-                return resolved, "PERSON"
-            return surface, "PROPN"
+            if resolved and (best is None or best[1].label not in _LABEL_RANK):
+                return resolved, "PERSON"  # "the 14th-ranked Schwartzman" taken for a product
+        if best is not None:
+            return self.own(best[1]).canonical, best[1].label
+        if subj.pos_ == "PROPN" and surface[:1].isupper():
+            return surface, "PROPN"  # ("commerce ministry" is a description, not a name)
         antecedent = self._definite_antecedent(subj)
         if antecedent is not None:
             return antecedent
         return self._description(subj), "NOUN"
 
     def _definite_antecedent(self, subj: Token) -> tuple[str, str] | None:
-        """Who "the company" or "the 56-year-old" is: the nearest earlier organisation, or
-        the most salient earlier person. Only bare singular descriptions ("the chief of X"
-        or "a spokesman" may be someone else)."""
+        """Who "the company" or "the 56-year-old" is: the name the article gave that
+        description earlier ("The suspect, Michael Webb, ..."), else the nearest earlier
+        organisation, or the most salient earlier person. Only bare singular descriptions
+        ("the chief of X" or "a spokesman" may be someone else)."""
+        defined = self._defined_before(subj)
+        if defined is not None:
+            return defined
         if not (subj.tag_ == "NN" or _aged(subj)) or not any(
             c.dep_ == "det" and c.lower_ in ("the", "this") for c in subj.children
         ):
@@ -481,6 +507,19 @@ class SpeakerNamer:
             return (name, label) if name is not None and label == "PERSON" else None
         return None
 
+    def _defined_before(self, subj: Token) -> tuple[str, str] | None:
+        """The one name the article gave this description before (``the doctors`` after
+        ``The doctors, members of ... Doctors for Camp Closure``); None when it named several
+        or when the description is someone's ("his lawyer") or indefinite."""
+        if subj.pos_ != "NOUN" or not _definite(subj):
+            return None
+        earlier = {
+            (name, label)
+            for at, (name, label, tag) in self.defined.get(description_key(subj), {}).items()
+            if tag == subj.tag_  # "the physicians" are not one physician
+        }
+        return earlier.pop() if len(earlier) == 1 else None
+
     def _organisation_before(self, at_char: int) -> tuple[str | None, str | None]:
         """What "it said" stands for: the organisation last named as a subject or speaker
         in this or the previous paragraph (none when it was only an object: a wrong name is
@@ -500,9 +539,11 @@ class SpeakerNamer:
         return None, "PRON"
 
     def _group_antecedent(self, they: Token) -> Token | None:
-        """What "they" stands for: the nearest earlier subject in this or the previous
-        sentence that names a group ("Clinton's campaign ... what they call"): a plural
-        noun, an organisation, or a collective noun."""
+        """What "they" stands for: the nearest earlier subject or speaker in this or the
+        previous sentence of the paragraph that names a group of people: an organisation
+        or nationality, a collective noun ("the campaign"), a plural noun for people ("the
+        researchers"), or named people joined by "and" ("Dale Ford and Martha Fry"); not a
+        plural thing ("wages"): a wrong group is worse than none."""
         sent = they.sent
         start = sent.start
         if start > 0:
@@ -510,18 +551,30 @@ class SpeakerNamer:
             if self.paragraph_of(prev.start_char) == self.paragraph_of(they.idx):
                 start = prev.start
         for tok in reversed(self.doc[start : they.i]):
-            if tok.dep_ not in SUBJECT_DEPS or tok.pos_ not in ("NOUN", "PROPN"):
+            if tok.pos_ not in ("NOUN", "PROPN") or self.quoted(tok):
                 continue
-            if self.quoted(tok):
+            if tok.dep_ not in SUBJECT_DEPS and tok.i not in self.speaker_tokens:
                 continue
             m = self.entities.mention_at(tok.i)
             if (
-                tok.tag_ in ("NNS", "NNPS")
+                (m is not None and m.label in ("ORG", "NORP"))
                 or tok.lemma_.lower() in COLLECTIVE_NOUNS
-                or (m is not None and m.label in ("ORG", "NORP"))
+                or (tok.tag_ == "NNS" and _people_noun(tok.lemma_.lower()))
+                or (m is not None and m.label == "PERSON" and self._joint_people(tok))
             ):
                 return tok
         return None
+
+    def _joint_people(self, tok: Token) -> bool:
+        """ "Dale Ford and Martha Fry": named people joined by a conjunction."""
+        partners = [c for c in tok.children if c.dep_ == "conj"]
+        return (
+            bool(partners)
+            and any(c.dep_ == "cc" for c in tok.children)
+            and all(
+                getattr(self.entities.mention_at(c.i), "label", None) == "PERSON" for c in partners
+            )
+        )
 
     def _description(self, subj: Token) -> str | None:
         """ "Kerry's aides", "a spokesman for the ministry": the noun phrase up to its head
@@ -654,6 +707,149 @@ class SpeakerNamer:
         return max(0, bisect.bisect_right(self.tok_starts, char) - 1)
 
 
+_DEFINING_DEPS = frozenset({"appos", "compound"})
+
+
+def _defined_descriptions(
+    doc: Doc, entities: EntityIndex, quoted: Callable[[Token], bool]
+) -> dict[str, dict[int, tuple[str, str, str]]]:
+    """Descriptions the article ties to a name: ``The suspect, Michael Webb,``, ``Michael
+    Reed, the company's CEO``, ``coach Billy Donovan``, ``the group, WeWorkers Coalition``,
+    ``The doctors, members of a group Doctors for Camp Closure,``. Maps each description
+    (``description_key``) to {token index: (name, label, tag)}."""
+    found: dict[str, dict[int, tuple[str, str, str]]] = {}
+
+    def named(tok: Token) -> Mention | None:
+        m = entities.mention_at(tok.i)
+        return m if m is not None and m.label in ("PERSON", "ORG") else None
+
+    for tok in doc:
+        if tok.pos_ != "NOUN" or quoted(tok) or named(tok) is not None or not _definite(tok):
+            continue  # "John Williams, president of the Fed" does not make him "the president"
+        name: tuple[str, str] | None = None
+        if tok.dep_ in _DEFINING_DEPS and tok.head.pos_ == "PROPN":
+            m = named(tok.head)  # "Michael Reed, the CEO", "coach Billy Donovan"
+            name = (m.canonical, m.label) if m is not None else None
+        for child in tok.children:
+            if name is not None:
+                break
+            if child.dep_ == "appos":
+                m = next((n for t in child.subtree if (n := named(t)) is not None), None)
+                if m is not None:
+                    name = (m.canonical, m.label)  # "The suspect, Michael Webb,"
+                elif tok.tag_ == "NNS":  # a group the NER missed: "Doctors for Camp Closure"
+                    run = _capitalised_run([t for t in child.subtree if t.i != child.i])
+                    name = (run, "ORG") if run else None
+        if name is not None:
+            found.setdefault(description_key(tok), {})[tok.i] = (*name, tok.tag_)
+    return found
+
+
+_NAME_LINKS = frozenset({"for", "of", "and", "the", "on"})
+
+
+def _capitalised_run(tokens: list[Token]) -> str | None:
+    """The longest run of capitalised words (with "for", "of" ... inside) of at least two
+    capitalised words: an organisation's name the NER did not tag."""
+    runs: list[list[Token]] = [[]]
+    for t in tokens:
+        capital = t.text[:1].isupper() and t.is_alpha
+        if capital or (runs[-1] and t.lower_ in _NAME_LINKS):
+            runs[-1].append(t)
+        elif runs[-1]:
+            runs.append([])
+    best: list[Token] = []
+    for run in runs:
+        while run and run[-1].lower_ in _NAME_LINKS:
+            run.pop()
+        if sum(w.text[:1].isupper() for w in run) >= 2 and len(run) > len(best):
+            best = run
+    if not best:
+        return None
+    return best[0].doc.text[best[0].idx : best[-1].idx + len(best[-1].text)]
+
+
+_KEY_SKIP_DEPS = frozenset({"appos", "relcl", "acl", "det", "punct", "cc", "conj"})
+
+
+def description_key(noun: Token) -> str:
+    """A description without its article, apposition and clauses, its head as a lemma:
+    "the president of the Fed" -> "president of the fed" (not "president")."""
+    skip: set[int] = set()
+    for child in noun.children:
+        if child.dep_ in _KEY_SKIP_DEPS:
+            skip.update(t.i for t in child.subtree)
+    words = [
+        noun.lemma_.lower() if t.i == noun.i else t.lower_
+        for t in noun.subtree
+        if t.i not in skip and not t.is_space
+    ]
+    return " ".join(words)
+
+
+def _definite(noun: Token) -> bool:
+    """'the suspect', 'this group', 'China's ambassador': a description that picks one out
+    (not 'a physician', 'his lawyer')."""
+    return any(
+        (c.dep_ == "det" and c.lower_ in ("the", "this"))
+        or (c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN"))
+        for c in noun.children
+    )
+
+
+# Plural nouns for people that "they" may stand for, besides nouns for people by their ending.
+PEOPLE_NOUNS = word_set(
+    """
+    official people democrat republican critic expert analyst lawmaker resident police
+    doctor physician scientist staffer aide parent student victim activist protester
+    advocate economist investor executive member citizen immigrant migrant refugee
+    source friend millennial
+    """
+)
+# Plural things that end like nouns for people ("papers", "numbers").
+_NOT_PEOPLE = word_set(
+    """
+    paper number letter order power matter water answer border computer chapter quarter
+    filter meter layer corner center centre barrier character factor sector indicator
+    """
+)
+
+
+def _people_noun(lemma: str) -> bool:
+    """Whether a noun names people ("researchers", "officials"), not things ("wages")."""
+    if lemma in PEOPLE_NOUNS:
+        return True
+    return lemma.endswith(_PERSON_NOUN_ENDINGS) and not (
+        lemma.endswith("ment") or lemma in _NOT_PEOPLE
+    )
+
+
+def _titled_partner(subj: Token, entities: EntityIndex) -> list[Token]:
+    """``Early retiree and self-made millionaire Grant Sabatier suggests``: a bare title
+    joined by "and" to a titled name is one person described twice, that name."""
+    if subj.tag_ != "NN" or any(c.dep_ in ("det", "poss") for c in subj.children):
+        return []
+    return [
+        c
+        for c in subj.children
+        if c.dep_ == "conj"
+        and getattr(entities.mention_at(c.i), "label", None) == "PERSON"
+        and any(g.dep_ == "compound" and g.pos_ == "NOUN" for g in c.subtree)
+    ]
+
+
+def _word_name_before_verb(tok: Token) -> bool:
+    """A capitalised word inside a sentence right before a verb of saying, whatever the
+    parser took it for ("..., Early says there is ...")."""
+    return (
+        tok.text[:1].isupper()
+        and tok.i != tok.sent.start
+        and tok.i + 1 < len(tok.doc)
+        and tok.nbor(1).lemma_.lower() in SPEECH_VERBS
+        and tok.nbor(1).tag_.startswith("VB")
+    )
+
+
 def _aged(tok: Token) -> bool:
     """ "the 56-year-old": an age standing for a person (parsed as the adjective "old")."""
     return tok.lower_ == "old" and tok.i > 0 and tok.nbor(-1).text == "-"
@@ -677,7 +873,12 @@ def _role(doc: Doc, toks: list[int], speakers: set[int], reported: set[int]) -> 
 
 
 def _name_like(doc: Doc, toks: list[int]) -> bool:
+    """Written like a person's name: capitalised proper nouns, no article in front ("the
+    Intelligencer" is a newspaper)."""
     words = [doc[t] for t in toks]
+    first = words[0] if words else None
+    if first is not None and first.i > 0 and doc[first.i - 1].lower_ == "the":
+        return False
     return len(words) <= 3 and all(
         w.pos_ == "PROPN" and w.text[:1].isupper() and not w.text.isupper() for w in words
     )
