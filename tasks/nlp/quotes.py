@@ -407,8 +407,9 @@ def _to_quote(view: _DocView, p: _Passage) -> Quote:
 
 def _speaker_type(attr: _Attribution | None) -> tuple[str | None, str | None]:
     """The speaker and its type (PERSON, ORG or GROUP); (None, None) when unknown or when
-    the rules named something that cannot speak (a product, a place, a work)."""
-    if attr is None or not attr.speaker:
+    the rules named something that cannot speak (a product, a place, a work), or a "name"
+    without a letter (a replacement character or an emoji where the page's name was lost)."""
+    if attr is None or not attr.speaker or not any(c.isalpha() for c in attr.speaker):
         return None, None
     if attr.label == "PROPN":  # a proper name the NER missed: "WHO" is an acronym
         return attr.speaker, "ORG" if attr.speaker.isupper() else "PERSON"
