@@ -8,7 +8,8 @@ extraction benchmark that ``--gold`` annotates, writes one prediction per line i
 scorer's format and runs the scorer (``../shared/scorers/metadata_eval.py``) on it.
 ``--half`` keeps the pages whose id hashes to that half, so rules tuned on one half can be
 checked on the other. ``b-read`` and ``b-unseen`` cut half b in two by the same hash: once
-half b's errors have been read, only ``b-unseen`` stays unseen. Last line: the scorer's ``metadata: key=value ...`` figures.
+half b's errors have been read, only ``b-unseen`` stays unseen. Last line: the scorer's
+``metadata: key=value ...`` figures.
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ gives its output, and scores it by the rules of the reference scorer
 (shared/scorers/news_nlp_eval.py), rule for rule: run both on one --out file and the figures
 agree. ``--half`` keeps the pages whose id hashes to even or odd, so rules tuned on one half
 can be checked on the other. ``odd-read`` and ``odd-unseen`` cut the odd half in two by the
-same hash: once the odd half's errors have been read, only ``odd-unseen`` stays unseen. Last line: ``news_nlp: key=value ...``.
+same hash: once the odd half's errors have been read, only ``odd-unseen`` stays unseen.
+Last line: ``news_nlp: key=value ...``.
 
 Figures over the rule versions, per half, are in README's quality section.
 """
