@@ -251,10 +251,9 @@ def test_a_date_in_the_story_header_is_no_site_clock() -> None:
 
 
 def test_a_dateline_without_a_zone_in_a_sidebar_is_another_story() -> None:
-    article = _extract(
-        top="<aside><div>By Jane Roe on Monday, November 4th, 2019 at 9:00 a.m.</div></aside>"
-    )
-    assert article.published_at_source != "dateline"
+    line = "<div>By Jane Roe on Monday, November 4th, 2019 at 9:00 a.m.</div>"
+    assert _extract(top=line).published_at_source == "dateline"  # in the story: its day
+    assert _extract(top=f"<aside>{line}</aside>").published_at_source != "dateline"
 
 
 def test_a_dateline_without_a_zone_still_gives_the_day() -> None:
