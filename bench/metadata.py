@@ -8,7 +8,8 @@ extraction benchmark that ``--gold`` annotates, writes one prediction per line i
 scorer's format and runs the scorer (``../shared/scorers/metadata_eval.py``) on it.
 ``--half`` keeps the pages whose id hashes to that half, so rules tuned on one half can be
 checked on the other. ``b-read`` and ``b-unseen`` cut half b in two by the same hash: once
-half b's errors have been read, only ``b-unseen`` stays unseen. Last line: the scorer's ``metadata: key=value ...`` figures.
+half b's errors have been read, only ``b-unseen`` stays unseen. Last line: the scorer's
+``metadata: key=value ...`` figures.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import splits
 from shared_data import SHARED
 
 from newsflow.tasks.extract.article import extract_article
@@ -33,19 +35,9 @@ DEFAULT_DATA = SHARED / "benchdata" / "extraction"
 DEFAULT_SCORER = SHARED / "scorers" / "metadata_eval.py"
 
 
-def half_of(page_id: str) -> str:
-    """``a`` or ``b``: a fixed split by id hash, independent of file order."""
-    return "ab"[hashlib.sha256(page_id.encode()).digest()[0] % 2]
-
-
 def in_part(page_id: str, part: str) -> bool:
-    """Whether a page belongs to ``part``: all, a half, or one of half b's two quarters."""
-    quarter = hashlib.sha256(page_id.encode()).digest()[0] % 4
-    if part == "b-read":
-        return quarter == 1
-    if part == "b-unseen":
-        return quarter == 3
-    return part == "all" or half_of(page_id) == part
+    """Whether a page belongs to ``part``: all, half a or b, or one of half b's quarters."""
+    return splits.in_part(page_id, part, halves=("a", "b"), digest=hashlib.sha256)
 
 
 def predict(html: str, url: str, page_id: str) -> dict:

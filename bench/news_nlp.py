@@ -8,7 +8,8 @@ gives its output, and scores it by the rules of the reference scorer
 (shared/scorers/news_nlp_eval.py), rule for rule: run both on one --out file and the figures
 agree. ``--half`` keeps the pages whose id hashes to even or odd, so rules tuned on one half
 can be checked on the other. ``odd-read`` and ``odd-unseen`` cut the odd half in two by the
-same hash: once the odd half's errors have been read, only ``odd-unseen`` stays unseen. Last line: ``news_nlp: key=value ...``.
+same hash: once the odd half's errors have been read, only ``odd-unseen`` stays unseen.
+Last line: ``news_nlp: key=value ...``.
 
 Figures over the rule versions, per half, are in README's quality section.
 """
@@ -24,6 +25,8 @@ import sys
 import tempfile
 import unicodedata
 from pathlib import Path
+
+import splits
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_GOLD = ROOT.parent / "shared" / "newsgold" / "dev.jsonl"
@@ -53,19 +56,9 @@ def jaccard(a: Span, b: Span) -> float:
     return inter / union if union > 0 else 0.0
 
 
-def half_of(page_id: str) -> str:
-    """ "even" or "odd": a stable split of the pages by a hash of their id."""
-    return "even" if hashlib.sha1(page_id.encode()).digest()[0] % 2 == 0 else "odd"
-
-
 def in_part(page_id: str, part: str) -> bool:
-    """Whether a page belongs to ``part``: a half, or one of the odd half's two quarters."""
-    quarter = hashlib.sha1(page_id.encode()).digest()[0] % 4
-    if part == "odd-read":
-        return quarter == 1
-    if part == "odd-unseen":
-        return quarter == 3
-    return half_of(page_id) == part
+    """Whether a page belongs to ``part``: the even or odd half, or one of odd's quarters."""
+    return splits.in_part(page_id, part, halves=("even", "odd"), digest=hashlib.sha1)
 
 
 def _gspan(g: dict) -> Span:

@@ -129,7 +129,7 @@ class Article:
     authors: list[str] = field(default_factory=list)
     # outlet name the page states, else its registrable domain (None for an IP or localhost)
     publisher: str | None = None
-    publisher_source: str | None = None  # page | domain
+    publisher_source: str | None = None  # page | feed | domain
     published_at_source: str | None = None  # jsonld | time_element | meta | dateline | ...
     published_precision: str | None = None  # second | minute | day
     published_at_rejected: datetime | None = None  # an implausible claim, kept as a flag

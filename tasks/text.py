@@ -32,6 +32,10 @@ CAPS: Final[dict[str, int]] = {
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _SPACES = re.compile(r"\s+")
+# Invisible marks that make two spellings of one name differ, or reverse how a name is shown
+# (zero-width space, word joiner, BOM, bidi embeddings, overrides and isolates). Joiners
+# that scripts need (ZWJ, ZWNJ) and the plain direction marks stay.
+_INVISIBLE = re.compile(r"[\u200b\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
 
 
 def clean_text(value: object, max_chars: int, *, one_line: bool = False) -> str | None:
@@ -40,7 +44,8 @@ def clean_text(value: object, max_chars: int, *, one_line: bool = False) -> str 
     Surrogate pairs written as two escapes are joined, lone surrogates become U+FFFD,
     carriage returns become newlines and other control characters are dropped; other
     whitespace is kept as it is (body offsets stay meaningful). ``one_line`` also folds
-    every run of whitespace into one space (titles, names). A blank result is None. Never raises for a ``str``, ``bytes`` or None.
+    every run of whitespace into one space and drops invisible formatting marks (titles,
+    names). A blank result is None. Never raises for a ``str``, ``bytes`` or None.
     """
     if value is None:
         return None
@@ -58,7 +63,7 @@ def clean_text(value: object, max_chars: int, *, one_line: bool = False) -> str 
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", text)
     if one_line:
-        text = _SPACES.sub(" ", text).strip()
+        text = _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
     if len(text) > max_chars:
         text = text[:max_chars]
     return text if text.strip() else None

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from newsflow.tasks.extract.article import extract_article
-from newsflow.tasks.extract.bylines import credited_authors
+from newsflow.tasks.extract.bylines import agency_in_dateline, credited_authors
 from newsflow.tasks.extract.timestamps import parse_dateline
 from newsflow.tasks.load import poll_records
 from newsflow.tasks.load import store as load
@@ -251,10 +251,9 @@ def test_a_date_in_the_story_header_is_no_site_clock() -> None:
 
 
 def test_a_dateline_without_a_zone_in_a_sidebar_is_another_story() -> None:
-    article = _extract(
-        top="<aside><div>By Jane Roe on Monday, November 4th, 2019 at 9:00 a.m.</div></aside>"
-    )
-    assert article.published_at_source != "dateline"
+    line = "<div>By Jane Roe on Monday, November 4th, 2019 at 9:00 a.m.</div>"
+    assert _extract(top=line).published_at_source == "dateline"  # in the story: its day
+    assert _extract(top=f"<aside>{line}</aside>").published_at_source != "dateline"
 
 
 def test_a_dateline_without_a_zone_still_gives_the_day() -> None:
@@ -513,6 +512,13 @@ def test_story_opening_with_its_outlet_as_the_credit_is_credited_to_the_outlet()
     assert page("November 20, 2019 - 11:28 Harbour.Net -").authors == ["Harbour.Net"]
     assert page("Readers of Harbour.Net know the quay.").authors == []
     assert page("Harbour.Net - Politics</p><p>").authors == []  # a breadcrumb, no credit
+
+
+def test_an_outlet_name_longer_than_the_opening_hides_no_credit() -> None:
+    huge = "Harbour Gazette " * 60_000  # a hostile og:site_name: no opening can hold it
+    opening = "Harbour.Net - The port authority closed the quay after a storm damaged cranes."
+    assert agency_in_dateline(opening, [huge, "Harbour.Net"]) == "Harbour.Net"
+    assert agency_in_dateline(opening, [huge]) is None
 
 
 @pytest.mark.parametrize(

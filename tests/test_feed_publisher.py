@@ -9,10 +9,10 @@ nobody, and on a named host the title must agree with the page or the domain.
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import pytest
+from harbour_story import FETCHED, LOCAL, PARAGRAPHS
 from pytest_httpserver import HTTPServer
 from site_server import write_config
 
@@ -21,15 +21,8 @@ from newsflow.tasks.extract.site_names import channel_names
 from newsflow.tasks.fetch.feeds import parse_feed_document
 from newsflow.tasks.load import poll_records, sources
 from newsflow.tasks.records import Article, FeedItem, FeedPoll
+from newsflow.tasks.text import CAPS, is_clean
 from newsflow.warehouse.db import connect_published, open_ingest
-
-LOCAL = "http://127.0.0.1:8765/story/1"
-PARAGRAPHS = "".join(
-    f"<p>On day {i} the harbour board discussed berth {i * 5}, and after a long debate the "
-    f"members voted that dredging plan {i * 2} would go ahead before the winter storms.</p>"
-    for i in range(12)
-)
-FETCHED = datetime(2025, 3, 12, 12, 0)
 
 
 def _page(head: str = "", headline: str = "Harbour dredging approved") -> str:
@@ -190,3 +183,55 @@ def test_ingest_names_the_publisher_of_unnamed_local_pages_from_their_feed(
         "latest/1": [None, "domain", "Wire"],
     }
     assert titles == [("Gazette", "Top Stories - Harbour Gazette"), ("Wire", "Latest news")]
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("prefect_harness")  # a real flow run
+def test_hostile_channel_titles_are_cleaned_where_they_enter_and_stop_no_story(
+    server: HTTPServer, tmp_path: Path
+) -> None:
+    """Tags, control and NUL references, a lone surrogate, invisible marks, a 2 MB title or
+    none at all: each feed's title is stored clean and capped, and every story is stored."""
+    feeds = {
+        "tags": "&lt;img src=x onerror=alert(1)&gt;Harbour &lt;script&gt;x()&lt;/script&gt;Gazette",
+        "controls": "Quay&#x1b;[31m Times&#0; &#xD800;",
+        "invisible": "\u202eCoast\u200b Courier\u202c",
+        "huge": "Harbour Gazette " * 130_000,
+        "missing": None,
+    }
+    for name, title in feeds.items():
+        story = f"/{name}/1"
+        server.expect_request(story).respond_with_data(
+            _page(headline=f"Harbour story from the {name} feed"), content_type="text/html"
+        )
+        channel = f"<title>{title}</title>" if title is not None else ""
+        body = _rss("", [server.url_for(story)]).replace("<title></title>", channel, 1)
+        server.expect_request(f"/{name}.xml").respond_with_data(
+            body.encode("utf-8"), content_type="application/rss+xml"
+        )
+    db = tmp_path / "news.duckdb"
+    config = write_config(
+        tmp_path / "feeds.toml", db, feeds=[(n, server.url_for(f"/{n}.xml")) for n in feeds]
+    )
+    from newsflow.flows.ingest import ingest
+
+    summary = ingest(config_path=str(config), db_path=str(db))
+    assert summary.articles_stored == len(feeds)
+    con = connect_published(db)
+    try:
+        titles = dict(con.execute("SELECT name, title FROM feeds").fetchall())
+        publishers = dict(
+            con.execute(
+                "SELECT split_part(p.page_url, '/', 4), a.publisher "
+                "FROM articles a JOIN pages p USING (article_id)"
+            ).fetchall()
+        )
+    finally:
+        con.close()
+    assert all(is_clean(title) for title in titles.values())
+    assert titles["tags"] == publishers["tags"] == "Harbour Gazette"
+    assert titles["invisible"] == publishers["invisible"] == "Coast Courier"
+    assert "\x1b" not in titles["controls"] and publishers["controls"].startswith("Quay")
+    assert len(titles["huge"]) == CAPS["title"]
+    assert publishers["huge"] is None  # a thousand characters of title name no outlet
+    assert titles["missing"] is None and publishers["missing"] is None

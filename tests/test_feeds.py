@@ -15,6 +15,7 @@ from newsflow.config.settings import FeedSettings
 from newsflow.tasks.fetch import feeds, http
 from newsflow.tasks.fetch.feeds import parse_feed, poll_feeds
 from newsflow.tasks.records import FeedState
+from newsflow.tasks.text import CAPS
 
 RSS = "application/rss+xml; charset=utf-8"
 
@@ -224,6 +225,33 @@ def test_html_in_titles_is_stripped_and_dates_are_naive_utc() -> None:
     assert entry.published_at == datetime(2019, 7, 10, 11, 53, 37)
     assert entry.summary == "First para. Second."
     assert entry.guid == "tag:alerts,1"
+
+
+def test_markup_feedparser_leaves_in_plain_titles_is_stripped() -> None:
+    """feedparser calls a title with a tag it does not allow text/plain: its tags would pass
+    as text into the item's title and, from the channel title, into the publisher."""
+    hostile = (
+        "&lt;img src=x onerror=alert(1)&gt;Harbour &lt;script&gt;steal()&lt;/script&gt;Gazette"
+    )
+    body = (
+        rss(item("https://news.example/1", hostile), item("https://news.example/2", "3 &lt; 5"))
+        .replace("<title>Desk</title>", f"<title>{hostile}</title>")
+        .encode()
+    )
+    parsed = feeds.parse_feed_document(body, "https://news.example/feed.xml")
+    assert parsed.title == "Harbour Gazette"
+    assert [i.title for i in parsed.items] == ["Harbour Gazette", "3 < 5"]
+
+
+def test_a_huge_channel_title_is_read_only_as_far_as_its_cap() -> None:
+    body = rss(item("https://news.example/1", "One")).replace(
+        "<title>Desk</title>",
+        "<title>" + "&lt;b&gt;Harbour&lt;/b&gt; Gazette " * 200_000 + "</title>",
+    )
+    parsed = feeds.parse_feed_document(body.encode(), "https://news.example/feed.xml")
+    assert parsed.title is not None and parsed.title.startswith("Harbour Gazette Harbour")
+    assert len(parsed.title) == CAPS["title"] and "<" not in parsed.title
+    assert [i.url for i in parsed.items] == ["https://news.example/1"]
 
 
 def test_dates_in_other_languages_are_understood() -> None:

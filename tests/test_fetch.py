@@ -101,8 +101,8 @@ print(json.dumps({"error": page.error, "retryable": page.retryable, "peak_growth
 
 
 def fetch_in_child(url: str, *, max_bytes: int) -> tuple[str | None, bool, int]:
-    """Fetch ``url`` in a child process: the page's error, retryable, and how far the child's peak
-    resident size rose during that fetch (bytes), after a warm-up fetch of a small page."""
+    """Fetch ``url`` in a child process: the page's error, retryable, and how far the child's
+    peak resident size rose during that fetch (bytes), after a warm-up fetch of a small page."""
     if not Path("/proc/self/clear_refs").exists():
         pytest.skip("needs Linux /proc to reset and read a process's peak resident size")
     small = b"<html><body>warm</body></html>"

@@ -8,9 +8,9 @@ A name is believed only when two different kinds of signal agree on it.
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
+from harbour_story import FETCHED, LOCAL, PARAGRAPHS
 from trafilatura.utils import load_html
 
 from newsflow.tasks.extract.article import extract_article
@@ -19,14 +19,6 @@ from newsflow.tasks.load import poll_records
 from newsflow.tasks.load import store as load
 from newsflow.tasks.records import Article, FeedItem, FeedPoll, ProcessedBatch
 from newsflow.warehouse.db import open_ingest
-
-LOCAL = "http://127.0.0.1:8765/story/1"
-PARAGRAPHS = "".join(
-    f"<p>On day {i} the harbour board discussed berth {i * 5}, and after a long debate the "
-    f"members voted that dredging plan {i * 2} would go ahead before the winter storms.</p>"
-    for i in range(12)
-)
-FETCHED = datetime(2025, 3, 12, 12, 0)
 
 
 def _extract(head: str = "", top: str = "", foot: str = "", url: str = LOCAL) -> Article:

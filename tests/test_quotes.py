@@ -569,3 +569,15 @@ def test_cited_words_as_heading_or_subject_are_not_quotes(model: str) -> None:
     assert [q.quote for q in quotes] == [
         "Flu season has already begun in many parts of the country,"
     ]
+
+
+def test_a_speaker_without_a_letter_is_no_speaker(model: str) -> None:
+    """A name lost to a replacement character ('\ufffd said') names nobody."""
+    text = (
+        "The harbour board met on Monday to discuss the dredging plan. "
+        '"We will dredge the harbour before winter," \ufffd\ufffd said. '
+        "Mayor John Smith said the plan was fine."
+    )
+    quotes = quotes_of(text, model)
+    assert containing(quotes, "dredge the harbour").speaker is None
+    assert containing(quotes, "the plan was fine").speaker == "John Smith"

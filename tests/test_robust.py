@@ -43,6 +43,17 @@ def test_clean_text_removes_what_cannot_be_stored_or_printed() -> None:
     assert clean_text("\x00 \x1b", 10) is None
 
 
+def test_one_line_fields_lose_invisible_marks_that_make_a_name_differ() -> None:
+    # a zero-width space, a BOM, a right-to-left override and its end, an isolate
+    spoofed = "\ufeffJo\u200bhn \u202eSmith\u202c \u2067Lee\u2069"
+    assert clean_text(spoofed, 100, one_line=True) == "John Smith Lee"
+    assert clean_text("\u200b\u202e", 100, one_line=True) is None
+    # joiners that scripts need stay: a family emoji, a Persian word with a ZWNJ
+    kept = "\U0001f468\u200d\U0001f469 \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"
+    assert clean_text(kept, 100, one_line=True) == kept
+    assert clean_text("a\u200bb", 100) == "a\u200bb"  # body text keeps its offsets
+
+
 def test_a_feed_item_with_a_surrogate_reference_keeps_its_feed() -> None:
     rss = (
         b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'

@@ -196,24 +196,7 @@ def _extract(
     publisher, publisher_source = _publisher_with_source(
         stated, clean_field(channel_name(feed_title, signals, host), "sitename"), site_url
     )
-    authors = choose_authors(
-        [
-            meta.jsonld_authors,
-            [recall.author or ""] if recall else [],
-            [meta.metas.get("author") or ""],
-        ],
-        meta.bylines,
-        publisher or sitename,
-        page_text=shown,
-    )
-    if not authors:
-        credit = (
-            agency_in_dateline(text, [publisher, meta.metas.get("og:site_name")])
-            or handle_credit(meta.bylines)
-            or signoff_credit(text)
-        )
-        authors = [credit] if credit else []
-    authors = [name for name in (clean_field(a, "author") for a in authors) if name]
+    authors = _authors(meta, recall, publisher, sitename, shown=shown, text=text)
     return Article(
         article_id=article_id_for(story_url),
         url=story_url,
@@ -239,6 +222,38 @@ def _extract(
         image_url=_clean_field(meta.image_url),
         embedded_quotes=post_quotes(posts, text),
     )
+
+
+def _authors(
+    meta: PageMetadata,
+    recall: Document | None,
+    publisher: str | None,
+    sitename: str | None,
+    *,
+    shown: str,
+    text: str,
+) -> list[str]:
+    """The writers the page credits; when no byline names one, the credit the story gives
+    itself: a wire dateline or the outlet's own name opening it, a blog account's handle,
+    a Korean sign-off."""
+    authors = choose_authors(
+        [
+            meta.jsonld_authors,
+            [recall.author or ""] if recall else [],
+            [meta.metas.get("author") or ""],
+        ],
+        meta.bylines,
+        publisher or sitename,
+        page_text=shown,
+    )
+    if not authors:
+        credit = (
+            agency_in_dateline(text, [publisher, meta.metas.get("og:site_name")])
+            or handle_credit(meta.bylines)
+            or signoff_credit(text)
+        )
+        authors = [credit] if credit else []
+    return [name for name in (clean_field(a, "author") for a in authors) if name]
 
 
 def visible_text(tree: HtmlElement) -> str:

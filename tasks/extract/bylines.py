@@ -191,7 +191,10 @@ def agency_in_dateline(text: str, outlets: Sequence[str | None] = ()) -> str | N
     if match:
         return _AGENCY_NAMES[match.group(1)]
     opening = text[:_OPENING_CHARS]
-    for outlet in dict.fromkeys(o.strip() for o in outlets if o and o.strip()):
+    # A name longer than the opening cannot stand in it (and a page's megabyte og:site_name
+    # would take seconds to compile into a pattern).
+    named = (o.strip() for o in outlets if o and 0 < len(o.strip()) < _OPENING_CHARS)
+    for outlet in dict.fromkeys(named):
         name = re.escape(outlet)
         pattern = rf"(?:^|[\s|])(?:\(({name})\)|({name}))\s*[-–—:]\s+(?=\w)"
         for credit in re.finditer(pattern, opening, re.I):

@@ -163,11 +163,11 @@ def choose_publication(
 
     A claim with a time of day and a zone beats one without; among those, the order of
     ``meta.time_claims`` (JSON-LD article, ``<time>``, article meta, visible dateline,
-    other JSON-LD, generic meta, the day of a dateline without a zone) decides, then ``extra`` (trafilatura's date, the feed's
-    date). A ``<time>`` element whose day disagrees with the page's metadata is ignored:
-    it belongs to another story in a list. A claim before 1990 or in the future is not
-    believed; the first such one is returned third (whatever was chosen), so the caller
-    can flag it.
+    other JSON-LD, generic meta, the day of a dateline without a zone) decides, then
+    ``extra`` (trafilatura's date, the feed's date). A ``<time>`` element whose day
+    disagrees with the page's metadata is ignored: it belongs to another story in a list.
+    A claim before 1990 or in the future is not believed; the first such one is returned
+    third (whatever was chosen), so the caller can flag it.
     """
     claims = list(meta.time_claims) + list(extra)
     rejected: Stamp | None = None

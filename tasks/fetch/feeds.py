@@ -50,6 +50,12 @@ ACCEPT_FEEDS = (
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _BLOCK_END = re.compile(r"(?i)<\s*(?:br|hr|/p|/div|/li|/h[1-6]|/tr|/td|/th|/blockquote)\b[^>]*>")
 _SPACES = re.compile(r"\s+")
+# An HTML tag or comment. feedparser calls a title "text/plain" when it holds a tag it does
+# not allow (<script>, <img onerror=...>), so such markup would otherwise pass as text.
+_MARKUP = re.compile(r"<(?:/?[a-zA-Z][\w:-]*(?:\s[^<>]*)?/?|!--.*?--)>", re.S)
+# How much raw text one field may bring to the HTML parser, per character of its cap: enough
+# for heavy markup, while a 10 MB <title> is never parsed whole only to be cut.
+_RAW_PER_CAPPED_CHAR = 50
 _MAX_ERROR_CHARS = 300
 # A numeric character reference (decimal or hex) in the raw bytes of a feed.
 _CHARREF = re.compile(rb"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});")
@@ -286,8 +292,7 @@ def parse_feed_document(
 
 def feed_title(channel: Mapping[str, Any]) -> str | None:
     """The channel's ``<title>`` as plain text on one line (tags and entities resolved)."""
-    detail = channel.get("title_detail") or {}
-    return clean_field(_plain_text(channel.get("title"), detail.get("type")), "title")
+    return _field_text(channel.get("title"), channel.get("title_detail"), "title")
 
 
 _UPDATE_PERIODS = {
@@ -405,12 +410,9 @@ def _item(entry: Any, feed_url: str, base: str, language: str | None) -> FeedIte
         url=url,
         link=clean_field(absolute, "url") or url,
         guid=clean_field(entry.get("id"), "guid"),
-        title=clean_field(
-            _plain_text(entry.get("title"), (entry.get("title_detail") or {}).get("type")),
-            "title",
-        ),
+        title=_field_text(entry.get("title"), entry.get("title_detail"), "title"),
         published_at=_entry_date(entry, language),
-        summary=clean_field(_plain_text(entry.get("summary"), "text/html"), "summary"),
+        summary=_field_text(entry.get("summary"), {"type": "text/html"}, "summary"),
     )
 
 
@@ -428,22 +430,40 @@ def _entry_link(entry: Any) -> str | None:
     return None
 
 
+def _field_text(value: object, detail: Mapping[str, Any] | None, field: str) -> str | None:
+    """A feed field (``detail`` is feedparser's ``*_detail``) cleaned for ``field`` of ``CAPS``.
+
+    Only the start of a huge value is parsed: the rest would be cut anyway.
+    """
+    if not isinstance(value, str):
+        return clean_field(value, field)
+    content_type = (detail or {}).get("type")
+    return clean_field(
+        _plain_text(value[: CAPS[field] * _RAW_PER_CAPPED_CHAR], content_type), field
+    )
+
+
 def _plain_text(value: str | None, content_type: str | None) -> str | None:
     """Text without tags or runs of whitespace (titles with <b>, CDATA padded with newlines)."""
     if not value:
         return None
-    if content_type in _HTML_TYPES and ("<" in value or "&" in value):
+    html = content_type in _HTML_TYPES
+    if (html and ("<" in value or "&" in value)) or ("<" in value and _MARKUP.search(value)):
         value = _html_to_text(value)
     text = _SPACES.sub(" ", value).strip()
     return text or None
 
 
 def _html_to_text(markup: str) -> str:
+    """The text a reader would see: scripts and styles are code, not words."""
     markup = _BLOCK_END.sub(" ", markup)
     try:
-        return lxml.html.fragment_fromstring(markup, create_parent="div").text_content()
+        root = lxml.html.fragment_fromstring(markup, create_parent="div")
     except (ValueError, lxml.etree.ParserError):
         return re.sub(r"<[^>]*>", " ", markup)
+    for code in root.xpath(".//script | .//style"):
+        code.drop_tree()
+    return root.text_content()
 
 
 def _entry_date(entry: Any, language: str | None) -> datetime | None:

@@ -260,6 +260,15 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
         results.append(_Passage(start, end, attribution, kind="indirect"))
     results.sort(key=lambda p: p.start)
     quotes = [_to_quote(view, p) for p in results]
+    _name_speakers_in_full(quotes, namer, entities, text)
+    return quotes
+
+
+def _name_speakers_in_full(
+    quotes: list[Quote], namer: SpeakerNamer, entities: EntityIndex, text: str
+) -> None:
+    """Each speaker by the fullest name the article gives them, so one person's quotes
+    group together: a surname, a given name or a short form becomes the full name."""
     full_names = {**namer.unlisted, **_full_names(entities)}
     for kept in namer.kept.values():  # "Vice President Biden" is not Hunter Biden
         full_names.pop(kept, None)
@@ -276,10 +285,9 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
         if q.speaker_label == "PERSON":
             q.speaker = _longest_form(q.speaker, entities)
             q.speaker = _royal_name(q.speaker, text)
-    return quotes
 
 
-_ROYAL_RE = re.compile(r"\b(Prince|Princess|King|Queen|Pope|Emperor|Empress|Duke|Duchess|Sheikh) ")
+_ROYAL_TITLES = "Prince|Princess|King|Queen|Pope|Emperor|Empress|Duke|Duchess|Sheikh"
 
 
 def _royal_name(name: str, text: str) -> str:
@@ -287,11 +295,7 @@ def _royal_name(name: str, text: str) -> str:
     ("Prince Andrew", "Pope Francis"): the title is part of the name, not a job."""
     if " " in name or not name[:1].isupper():
         return name
-    titles = {
-        m.group(1)
-        for m in re.finditer(r"\b(\w+) " + re.escape(name) + r"\b", text)
-        if _ROYAL_RE.match(m.group(0))
-    }
+    titles = set(re.findall(rf"\b({_ROYAL_TITLES}) {re.escape(name)}\b", text))
     return f"{titles.pop()} {name}" if len(titles) == 1 else name
 
 
@@ -407,8 +411,9 @@ def _to_quote(view: _DocView, p: _Passage) -> Quote:
 
 def _speaker_type(attr: _Attribution | None) -> tuple[str | None, str | None]:
     """The speaker and its type (PERSON, ORG or GROUP); (None, None) when unknown or when
-    the rules named something that cannot speak (a product, a place, a work)."""
-    if attr is None or not attr.speaker:
+    the rules named something that cannot speak (a product, a place, a work), or a "name"
+    without a letter (a replacement character or an emoji where the page's name was lost)."""
+    if attr is None or not attr.speaker or not any(c.isalpha() for c in attr.speaker):
         return None, None
     if attr.label == "PROPN":  # a proper name the NER missed: "WHO" is an acronym
         return attr.speaker, "ORG" if attr.speaker.isupper() else "PERSON"
