@@ -158,26 +158,23 @@ def search(
             SELECT t.article_id AS hit_id, m.article_id
             FROM top t JOIN matched m ON m.cluster_id = t.cluster_id
             WHERE NOT $all_copies
-        ),
-        copy_sources AS (
-            SELECT c.hit_id, list(ai.source ORDER BY ai.day, ai.source) AS sources
-            FROM copies c JOIN article_info ai ON ai.article_id = c.article_id
-            GROUP BY c.hit_id
         )
-        SELECT t.article_id, t.score, ai.title, ai.url, ai.day, ai.source,
-               coalesce(cs.sources, [ai.source]) AS sources, a.text
+        SELECT t.article_id, t.score,
+               coalesce((SELECT list(c.article_id) FROM copies c WHERE c.hit_id = t.article_id),
+                        [t.article_id]) AS copy_ids
         FROM top t
-        JOIN article_info ai ON ai.article_id = t.article_id
-        JOIN articles a ON a.article_id = t.article_id
-        LEFT JOIN copy_sources cs ON cs.hit_id = t.article_id
         ORDER BY t.score DESC, t.day DESC, t.article_id
         """,  # noqa: S608 - only placeholders are spliced in
         params,
     ).fetchall()
+    info = _hit_details(con, [copy for *_, copy_ids in rows for copy in copy_ids])
     hits = []
-    for article_id, score, title, url, day, source, sources, text in rows:
-        others = list(sources)
-        others.remove(source)
+    for article_id, score, copy_ids in rows:
+        title, url, day, source, text = info[article_id]
+        others = sorted(
+            ((info[c][2], info[c][3]) for c in copy_ids if c != article_id),
+            key=lambda day_source: (day_source[0], day_source[1] is None, day_source[1] or ""),
+        )
         hits.append(
             SearchHit(
                 article_id=article_id,
@@ -187,10 +184,31 @@ def search(
                 day=day,
                 source=source,
                 snippet=snippet(text, phrases[0] if phrases else words),
-                also_in=[] if all_copies else others,
+                also_in=[] if all_copies else [other for _, other in others],
             )
         )
     return hits
+
+
+def _hit_details(
+    con: duckdb.DuckDBPyConnection, article_ids: list[str]
+) -> dict[str, tuple[str | None, str, date, str | None, str]]:
+    """Title, URL, day, source and text of the hits and their copies, read for those ids only.
+
+    A join with ``article_info`` would build the view (every page's feeds) for the whole
+    warehouse before the join keeps ten rows; a constant id list is pushed into its scans.
+    """
+    if not article_ids:
+        return {}
+    rows = con.execute(
+        """
+        SELECT ai.article_id, ai.title, ai.url, ai.day, ai.source, a.text
+        FROM article_info ai JOIN articles a ON a.article_id = ai.article_id
+        WHERE list_contains($ids, ai.article_id) AND list_contains($ids, a.article_id)
+        """,
+        {"ids": sorted(set(article_ids))},
+    ).fetchall()
+    return {article_id: tuple(rest) for article_id, *rest in rows}
 
 
 _WORD = re.compile(r"\w+")
