@@ -32,19 +32,46 @@ CAPS: Final[dict[str, int]] = {
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _SPACES = re.compile(r"\s+")
-# Invisible marks that make two spellings of one name differ, or reverse how a name is shown
-# (zero-width space, word joiner, BOM, bidi embeddings, overrides and isolates). Joiners
-# that scripts need (ZWJ, ZWNJ) and the plain direction marks stay.
-_INVISIBLE = re.compile(r"[\u200b\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
+# Bidi embeddings, overrides, isolates and direction marks: invisible, and they reverse or
+# split how a name is shown, so "\u202eJohn" and "John" would be two people.
+_BIDI = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Word joiner and BOM (zero-width no-break space) only forbid a break: dropping them never
+# joins or splits a word, in any script.
+_NO_BREAK = re.compile(r"[\u2060\ufeff]")
+# Scripts written without spaces, where a zero-width space marks the word boundary: Thai,
+# Lao, Tibetan, Myanmar, Khmer, Balinese, Javanese, Chinese and Japanese.
+_UNSPACED = (
+    "\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff\u1b00-\u1b7f\u2e80-\u2fdf"
+    "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\ua980-\ua9ff\uaa60-\uaa7f\uf900-\ufaff"
+    "\U00020000-\U0003134f"
+)
+# A zero-width space is dropped unless it sits next to a letter of such a script: between
+# Latin, Cyrillic, Greek or Arabic letters it only hides inside a word ("Jo\u200bhn").
+_ZWSP = re.compile(rf"(?<![{_UNSPACED}])\u200b(?![{_UNSPACED}])")
+
+
+def drop_invisible(text: str) -> str:
+    """``text`` without the invisible marks that make one word or name two.
+
+    Bidi controls and direction marks, word joiners and BOMs go everywhere; a zero-width
+    space stays only where its script needs it as a word boundary (Thai, Khmer, CJK...).
+    The joiners scripts spell with (ZWJ, ZWNJ) stay.
+    """
+    if not _MAYBE_INVISIBLE.search(text):
+        return text
+    return _ZWSP.sub("", _NO_BREAK.sub("", _BIDI.sub("", text)))
+
+
+_MAYBE_INVISIBLE = re.compile(r"[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 
 
 def clean_text(value: object, max_chars: int, *, one_line: bool = False) -> str | None:
     """``value`` as valid, printable text of at most ``max_chars`` characters, or None.
 
     Surrogate pairs written as two escapes are joined, lone surrogates become U+FFFD,
-    carriage returns become newlines and other control characters are dropped; other
-    whitespace is kept as it is (body offsets stay meaningful). ``one_line`` also folds
-    every run of whitespace into one space and drops invisible formatting marks (titles,
+    carriage returns become newlines, other control characters and invisible marks
+    (``drop_invisible``) are dropped; other whitespace is kept as it is (body offsets stay
+    meaningful). ``one_line`` also folds every run of whitespace into one space (titles,
     names). A blank result is None. Never raises for a ``str``, ``bytes`` or None.
     """
     if value is None:
@@ -61,9 +88,9 @@ def clean_text(value: object, max_chars: int, *, one_line: bool = False) -> str 
         text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", text)
+    text = drop_invisible(_CONTROL.sub("", text))
     if one_line:
-        text = _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
+        text = _SPACES.sub(" ", text).strip()
     if len(text) > max_chars:
         text = text[:max_chars]
     return text if text.strip() else None

@@ -51,7 +51,20 @@ def test_one_line_fields_lose_invisible_marks_that_make_a_name_differ() -> None:
     # joiners that scripts need stay: a family emoji, a Persian word with a ZWNJ
     kept = "\U0001f468\u200d\U0001f469 \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"
     assert clean_text(kept, 100, one_line=True) == kept
-    assert clean_text("a\u200bb", 100) == "a\u200bb"  # body text keeps its offsets
+
+
+def test_bodies_lose_invisible_marks_but_keep_the_word_breaks_their_script_needs() -> None:
+    body = "Jo\u200bhn Smith met \u202bEmma Wu\u202c and \u2067Ива\u200bн\u2069 Петров.\n\nNext"
+    assert clean_text(body, 1_000) == "John Smith met Emma Wu and Иван Петров.\n\nNext"
+    # Greek and Arabic words are spaced too; a direction mark is no letter.
+    assert clean_text("Αθ\u200bήνα \u200fمر\u2060حبا", 100) == "Αθήνα مرحبا"
+    # Thai, Khmer and Japanese mark word boundaries with a zero-width space: kept.
+    for spaced_by_zwsp in ("ภาษา\u200bไทย", "ភាសា\u200bខ្មែរ", "日本語\u200bです"):
+        assert clean_text(spaced_by_zwsp, 100) == spaced_by_zwsp
+        assert clean_text(spaced_by_zwsp, 100, one_line=True) == spaced_by_zwsp
+    # The joiners scripts spell with stay in bodies as in one-line fields.
+    joined = "\U0001f468\u200d\U0001f469 \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"
+    assert clean_text(joined, 100) == joined
 
 
 def test_a_feed_item_with_a_surrogate_reference_keeps_its_feed() -> None:

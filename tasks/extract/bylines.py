@@ -17,7 +17,19 @@ from newsflow.tasks.extract.publisher import AGENCIES
 _SPLIT = re.compile(r"\s*(?:;|,|\||&|\band\b|\bund\b|\bwith\b|\n)\s*", re.I)
 _TRAILING_WORD = re.compile(r"\s+(?:on|at|in|for)$", re.I)  # "RD on" once the date is gone
 _LABEL = re.compile(r"^\w+:\s+")  # "Text: Jane Roe", "Topic: Hardware"
-_ORG_TAIL = re.compile(r"(?<=[a-z])(?:\s+[A-Z]{2,}\b)+$")  # "Kevin McCoy USA TODAY"
+# "Kevin McCoy USA TODAY"; a generational suffix ("Theodore Roosevelt IV") is no outlet.
+_ORG_TAIL = re.compile(r"(?<=[a-z])(?:\s+(?!(?:I{1,3}|IV|VI{0,3}|IX|JR|SR)\b)[A-Z]{2,}\b)+$")
+# An RSS ``<author>`` is an e-mail with the name in brackets: "desk@example.com (Jane Roe)".
+_EMAIL_NAME = re.compile(r"^\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*\(([^()]+)\)\s*$")
+# Where the writer filed from: "David Smith in Washington", "AP in Palm Beach, Florida"
+# (one word after a comma: a state or country; a second person has two).
+_FILED_FROM = re.compile(
+    r"\s+in\s+(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*(?:,\s*[A-Z][\w.'’-]*)?"
+    r"(?=\s*(?:$|;|\||&|\band\b|,|\n))"
+)
+_REMARK = re.compile(r"\s*\((?:[^()]*)\)")  # "Nick Ames (now)"
+# A piece made only of initials, after a surname: "Hines, P. J." is P. J. Hines.
+_INITIALS = re.compile(r"^(?:[A-Z]\.(?:\s*-?\s*)?)+$|^[A-Z]$")
 _LEAD = re.compile(
     r"^(?:(?:analysis|commentary|opinion|story|text|words|reporting|written|posted|"
     r"published|photos?|video|interview)\s+)?(?:by|von|por|par|from)\s*:?\s+",
@@ -42,13 +54,46 @@ _COMPANIES = re.compile(
     r"publishing|newsroom|team)\b\.?",
     re.I,
 )
+# Words that credit a desk, not a person ("Staff and agencies", "Editorial"): a credit
+# only as a whole, like an organisation.
+_GENERIC = frozenset(
+    {
+        "staff",
+        "agencies",
+        "agency",
+        "wires",
+        "wire",
+        "editors",
+        "editorial",
+        "newsdesk",
+        "reporters",
+        "correspondents",
+        "contributors",
+        "guest",
+        "various",
+        "unknown",
+        "anonymous",
+    }
+)
+# Words naming the desk or beat before a role ("Environment editor", "AP Auto Writer").
+_DESK = frozenset(
+    """africa asia europe america americas us uk middle east latin north south west east
+    environment environmental diplomatic political politics economics economic business
+    auto autos sport sports science health technology tech foreign home security defence
+    defense education arts culture legal crime transport energy media royal social affairs
+    chief senior deputy associate managing executive national international global world
+    investigations investigative data features news city metro state global weather
+    climate money finance markets consumer food travel music film books opinion""".split()
+)
 _DOMAIN = re.compile(r"\b[\w-]+(?:\.| )(?:com|org|net|co\.uk|de)$", re.I)
 # A CMS account, not a person or an outlet: "admin", "jdadmin", "Administrator".
 _ACCOUNT = re.compile(r"^(?:[\w.-]*admin(?:istrator)?\d*|webmaster|superuser|root)$", re.I)
 # "Ilana Muhlstein, MS, RDN": initials of a degree or licence after a name.
 _CREDENTIAL_LIKE = re.compile(r"^(?:[A-Z]\.?){2,5}$")
 _NOT_IN_NAMES = re.compile(r"[*#=<>{}\[\]/\\+%$]")
-_USERNAME = re.compile(r"^[a-z0-9_.-]*\d[a-z0-9_.-]*$|^[a-z]+[-_][a-z0-9]+$", re.I)
+# A handle: a digit in it, or lowercase words joined by "-" or "_" ("john-doe"); a
+# capitalised double surname ("Fahrenkamp-Uppenbrink") is a name.
+_USERNAME = re.compile(r"(?i:^[a-z0-9_.-]*\d[a-z0-9_.-]*$)|^[a-z]+[-_][a-z0-9]+$|^[a-z]+_\w+$")
 _DIGITS_ON = re.compile(r"\s+\S*\d")
 _PARTICLES = frozenset(
     {
@@ -91,9 +136,12 @@ def credited_authors(sources: list[list[str]], publisher: str | None = None) -> 
     for raw in sources:
         names: list[str] = []
         for text in raw:
-            pieces = _SPLIT.split(_LEAD.sub("", " ".join((text or "").split())))
+            pieces = _SPLIT.split(_LEAD.sub("", _unwrap(text)))
             person_before = False
-            for piece in pieces:
+            for index, piece in enumerate(pieces):
+                if index and _INITIALS.match(piece.strip()) and _surname(names, pieces[index - 1]):
+                    names[-1] = f"{piece.strip()} {names[-1]}"  # "Hines, P. J."
+                    continue
                 name = _clean(piece)
                 if not name:
                     continue
@@ -101,7 +149,11 @@ def credited_authors(sources: list[list[str]], publisher: str | None = None) -> 
                     continue  # "Jane Roe, MS, RDN": letters after the name, not a person
                 if name.lower() in AGENCIES or name.lower().startswith("associated press"):
                     agencies.append(name)
-                elif _is_organisation(name, publisher) or not _person_like(name):
+                elif (
+                    _is_organisation(name, publisher)
+                    or not _person_like(name)
+                    or all(word.lower() in _GENERIC for word in name.split())
+                ):
                     if len([p for p in pieces if p.strip()]) == 1:
                         organisations.append(name)
                 else:
@@ -240,6 +292,37 @@ def handle_credit(visible: list[str]) -> str | None:
     return None
 
 
+def _unwrap(text: str | None) -> str:
+    """One line of byline without what is not a name: the e-mail an RSS author wraps the
+    name in, remarks in brackets, where the writer filed from."""
+    line = " ".join((text or "").split())
+    email = _EMAIL_NAME.match(line)
+    if email:
+        line = email.group(1)
+    return _FILED_FROM.sub("", _REMARK.sub("", line))
+
+
+def _surname(names: list[str], previous: str) -> bool:
+    """True when the name just taken is the previous piece's one word: a surname whose
+    initials follow ("Hines, P. J.")."""
+    word = _clean(previous)
+    return bool(names and word and names[-1] == word and len(word.split()) == 1)
+
+
+def _before_role(text: str) -> str | None:
+    """The name before a role phrase: "Damian Carrington Environment editor" -> "Damian
+    Carrington"; None when no name is left ("AP Auto Writer")."""
+    match = _ROLE.search(text)
+    if match is None:
+        return text
+    words = text[: match.start()].split()
+    while words and (words[-1].lower() in _DESK or (words[-1].isupper() and len(words[-1]) > 1)):
+        words.pop()
+    if len(words) < 2 or _ROLE.search(" ".join(words)):
+        return None
+    return " ".join(words)
+
+
 def _is_credit_only(name: str) -> bool:
     return name.lower() in AGENCIES
 
@@ -254,7 +337,8 @@ def _clean(piece: str) -> str | None:
     text = _SENTENCE.sub("", text)
     text = _DATE_WORDS.sub("", text).strip(" .:-–—,")
     text = _ORG_TAIL.sub("", _TRAILING_WORD.sub("", text))
-    if not text or _ROLE.search(text) or _DOMAIN.search(text) or "@" in text:
+    text = _before_role(text) or ""
+    if not text or _DOMAIN.search(text) or "@" in text:
         return None
     if _ACCOUNT.match(text) or _NOT_IN_NAMES.search(text):
         return None  # an account, or a form label ("Name *")

@@ -12,6 +12,7 @@ of signal name the same outlet.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -151,8 +152,10 @@ def _agrees(a: str, b: str) -> bool:
 
 
 def _key(name: str) -> str:
-    """Letters and digits only; a domain counts by its main label (``entermedia.co.kr``)."""
-    text = name.lower().strip()
+    """Letters and digits only, accents folded ("Inovação" is "inovacao"); a domain counts
+    by its main label (``entermedia.co.kr``)."""
+    text = unicodedata.normalize("NFKD", name.lower().strip())
+    text = "".join(c for c in text if not unicodedata.combining(c))
     if _DOMAINISH.match(text):
         text = site_of(text.removeprefix("www.")).split(".")[0]
     return re.sub(r"[^\w]|_", "", text.removeprefix("the "))
@@ -160,8 +163,8 @@ def _key(name: str) -> str:
 
 def _clean(raw: str) -> str | None:
     name = _COMPANY_TAIL.sub("", " ".join(raw.split()).strip(" :-–—|,()[]"))
-    if not name or len(name.split()) > _MAX_WORDS or not re.search(r"\w", name):
-        return None
+    if not name or len(name.split()) > _MAX_WORDS or len(re.findall(r"[^\W\d_]", name)) < 2:
+        return None  # a name has two letters at least ("x" is a placeholder)
     if re.fullmatch(r"[\d\s\-–/]+", name):
         return None
     return name
@@ -284,13 +287,41 @@ def channel_name(feed_title: str | None, signals: Sequence[NameSignal], host: st
     """
     names = channel_names(feed_title)
     host_names_site = names_a_site(host)
-    domain = _key(site_of(host)) if host_names_site else ""
+    site = site_of(host) if host_names_site else ""
+    domains = {_key(site), re.sub(r"\W|_", "", site)} - {""}
     for name in names:
         key = _key(name)
-        if domain and _agrees(key, domain):
+        if any(_agrees(key, domain) for domain in domains):
             return name
         if any(_agrees(key, _key(signal.name)) for signal in signals):
             return name
-    if len(names) == 1 and not host_names_site:
+    for name in names:  # "bioRxiv Subject Collection", "Everything Typepad", "UOL Noticias"
+        words = _words_spelling(name, domains)
+        if words:
+            return words
+    if len(names) == 1 and not host_names_site and _distinct_parts(feed_title):
         return names[0]
     return None
+
+
+def _words_spelling(name: str, domains: set[str]) -> str | None:
+    """The run of ``name``'s words that spells the site's domain ("bioRxiv" in "bioRxiv
+    Subject Collection" on biorxiv.org), or whose initials do ("Jornal de Notícias" on
+    jn.pt): the outlet's name inside a longer channel title."""
+    words = name.split()
+    for start in range(len(words)):
+        for end in range(start + 1, len(words) + 1):
+            run = words[start:end]
+            key = _key(" ".join(run))
+            initials = "".join(w[0] for w in run if w[:1].isupper())
+            if key in domains or (len(run) > 1 and len(initials) > 1 and _key(initials) in domains):
+                return " ".join(run)
+    return None
+
+
+def _distinct_parts(feed_title: str | None) -> bool:
+    """False when the title repeats one part ("x - x - x"): a template or a placeholder,
+    not a section and its outlet."""
+    parts = [_key(p) for p in _CHANNEL_SEPARATORS.split(" ".join((feed_title or "").split()))]
+    parts = [p for p in parts if p]
+    return len(set(parts)) == len(parts)
