@@ -35,7 +35,10 @@ DEFAULT_GOLD = Path(__file__).with_name("fresh_metadata_gold.json")
 PAIRS = SHARED / "benchdata" / "feed-article-pairs"
 FIXTURE = CHECKOUT / "tests" / "fixtures" / "site"
 _GV_HOME = "http://globalvoicesonline.org"
-_FEED_TITLES = {"globalvoices": "Global Voices Online » Feature", "fixture": "The Meridian Herald – World"}
+_FEED_TITLES = {
+    "globalvoices": "Global Voices Online » Feature",
+    "fixture": "The Meridian Herald – World",
+}
 _LOCAL = "http://127.0.0.1:8765"
 
 

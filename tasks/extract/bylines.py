@@ -76,15 +76,14 @@ _GENERIC = frozenset(
     }
 )
 # Words naming the desk or beat before a role ("Environment editor", "AP Auto Writer").
-_DESK = frozenset(
-    """africa asia europe america americas us uk middle east latin north south west east
+_DESK_TEXT = """africa asia europe america americas us uk middle east latin north south west east
     environment environmental diplomatic political politics economics economic business
     auto autos sport sports science health technology tech foreign home security defence
     defense education arts culture legal crime transport energy media royal social affairs
     chief senior deputy associate managing executive national international global world
     investigations investigative data features news city metro state global weather
-    climate money finance markets consumer food travel music film books opinion""".split()
-)
+    climate money finance markets consumer food travel music film books opinion"""
+_DESK = frozenset(_DESK_TEXT.split())
 _DOMAIN = re.compile(r"\b[\w-]+(?:\.| )(?:com|org|net|co\.uk|de)$", re.I)
 # A CMS account, not a person or an outlet: "admin", "jdadmin", "Administrator".
 _ACCOUNT = re.compile(r"^(?:[\w.-]*admin(?:istrator)?\d*|webmaster|superuser|root)$", re.I)
