@@ -240,11 +240,13 @@ def _authors(
         [
             meta.jsonld_authors,
             [recall.author or ""] if recall else [],
-            [meta.metas.get("author") or ""],
+            [meta.metas.get("author") or "", _name_or_nothing(meta.metas.get("article:author"))],
+            meta.jsonld_referenced_authors,
         ],
         meta.bylines,
         publisher or sitename,
         page_text=shown,
+        organisations=meta.jsonld_organisation_authors,
     )
     if not authors:
         credit = (
@@ -254,6 +256,12 @@ def _authors(
         )
         authors = [credit] if credit else []
     return [name for name in (clean_field(a, "author") for a in authors) if name]
+
+
+def _name_or_nothing(value: str | None) -> str:
+    """``article:author`` as a name; usually it is a profile URL, which names nobody."""
+    text = (value or "").strip()
+    return "" if re.match(r"(?:https?:)?//|www\.", text, re.I) else text
 
 
 def visible_text(tree: HtmlElement) -> str:

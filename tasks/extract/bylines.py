@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from newsflow.tasks.extract.publisher import AGENCIES
 
@@ -122,14 +122,20 @@ _PARTICLES = frozenset(
 MAX_NAME_WORDS = 5
 
 
-def credited_authors(sources: list[list[str]], publisher: str | None = None) -> list[str]:
+def credited_authors(
+    sources: list[list[str]],
+    publisher: str | None = None,
+    organisations: Collection[str] = (),
+) -> list[str]:
     """Clean person names from byline strings; ``sources`` are alternatives, best first.
 
     The first source that credits a person wins; failing that, the first agency, then the
     first organisation any source credits (a staff or site credit). An organisation counts
     only as a whole credit: "The Russian" split off "The Russian and Syrian defense
-    ministries" names nobody.
+    ministries" names nobody. ``organisations`` are names the page itself types as an
+    organisation (a JSON-LD ``Organization`` author): never a person.
     """
+    typed = {_key(name) for name in organisations}
     agencies: list[str] = []
     organisations: list[str] = []
     for raw in sources:
@@ -149,7 +155,8 @@ def credited_authors(sources: list[list[str]], publisher: str | None = None) -> 
                 if name.lower() in AGENCIES or name.lower().startswith("associated press"):
                     agencies.append(name)
                 elif (
-                    _is_organisation(name, publisher)
+                    _key(name) in typed
+                    or _is_organisation(name, publisher)
                     or not _person_like(name)
                     or all(word.lower() in _GENERIC for word in name.split())
                 ):
@@ -169,6 +176,7 @@ def choose_authors(
     visible: list[str],
     publisher: str | None = None,
     page_text: str | None = None,
+    organisations: Collection[str] = (),
 ) -> list[str]:
     """Credited people: the visible byline when it agrees with the metadata, else metadata.
 
@@ -182,7 +190,7 @@ def choose_authors(
     the page's visible text (``page_text``) never shows (a WordPress user "Josh" in the SEO
     schema).
     """
-    stated = credited_authors(structured, publisher)
+    stated = credited_authors(structured, publisher, organisations)
     stated = _shown_credits(stated, publisher, visible, page_text)
     candidates = [credited_authors([[text]], publisher) for text in visible]
     candidates = [

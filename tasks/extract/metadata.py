@@ -89,6 +89,11 @@ class PageMetadata:
     time_claims: list[tuple[str, Stamp]] = field(default_factory=list)
     modified: Stamp | None = None
     jsonld_authors: list[str] = field(default_factory=list)  # Person (or agency) names
+    # Authors named only by reference (``{"@id": ...}`` to a node of an ``@graph``): SEO
+    # plugins fill these from the CMS account that posted the story, so they rank last.
+    jsonld_referenced_authors: list[str] = field(default_factory=list)
+    # Authors the JSON-LD types as an Organization: a credit, never a person.
+    jsonld_organisation_authors: list[str] = field(default_factory=list)
     bylines: list[str] = field(default_factory=list)  # visible byline texts, in page order
     jsonld_publishers: list[str] = field(default_factory=list)
     # (name, url) of each JSON-LD Organization that gives its home page: the site's own one
@@ -122,7 +127,8 @@ def read_page_metadata(tree: HtmlElement) -> PageMetadata:
     meta.og_url = clean_field(metas.get("og:url"), "url")
     meta.metas = metas
 
-    jsonld, others, organisations = _jsonld_objects(tree)
+    by_id: dict[str, dict[str, Any]] = {}
+    jsonld, others, organisations = _jsonld_objects(tree, by_id)
     meta.organisations = organisations
     meta.microdata_publishers = _microdata_publishers(tree)
     _read_times(meta, tree, metas, jsonld, others)
@@ -134,7 +140,7 @@ def read_page_metadata(tree: HtmlElement) -> PageMetadata:
             meta.jsonld_bodies.append(body)
         if meta.headline is None and isinstance(obj.get("headline"), str):
             meta.headline = clean_field(html_entities.unescape(obj["headline"]), "title")
-    _read_credits(meta, jsonld, others)
+    _read_credits(meta, jsonld, others, by_id)
     _read_labels(meta, tree, metas, jsonld)
 
     html_lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
@@ -415,15 +421,22 @@ def _marks_update(element: HtmlElement) -> bool:
 
 
 def _read_credits(
-    meta: PageMetadata, jsonld: list[dict[str, Any]], others: list[dict[str, Any]]
+    meta: PageMetadata,
+    jsonld: list[dict[str, Any]],
+    others: list[dict[str, Any]],
+    by_id: dict[str, dict[str, Any]],
 ) -> None:
-    """Author names and publisher names the JSON-LD states (article objects first)."""
+    """Author names and publisher names the JSON-LD states (article objects first); a
+    reference (``{"@id": ...}``, as in an ``@graph``) stands for the node it names."""
     for obj in jsonld:
-        for name in _names(obj.get("author")):
-            if name not in meta.jsonld_authors:
-                meta.jsonld_authors.append(name)
+        for name, kinds, referenced in _credits(obj.get("author"), by_id):
+            names = meta.jsonld_referenced_authors if referenced else meta.jsonld_authors
+            if name not in names:
+                names.append(name)
+            if kinds & _ORGANISATION_TYPES and "Person" not in kinds:
+                meta.jsonld_organisation_authors.append(name)
     for obj in jsonld + others:
-        for name in _names(obj.get("publisher")):
+        for name, _kinds, _referenced in _credits(obj.get("publisher"), by_id):
             if name not in meta.jsonld_publishers:
                 meta.jsonld_publishers.append(name)
 
@@ -471,20 +484,38 @@ def _image_url(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def _names(value: Any) -> list[str]:
-    """The ``name`` of each Person/Organization in a JSON-LD value (strings as they are)."""
+_ORGANISATION_TYPES = frozenset(
+    {"Organization", "NewsMediaOrganization", "Corporation", "NGO", "GovernmentOrganization"}
+)
+
+
+def _credits(value: Any, by_id: dict[str, dict[str, Any]]) -> list[tuple[str, set[str], bool]]:
+    """The ``name``, ``@type``s and whether it was read through a reference, for each
+    Person/Organization in a JSON-LD value: a bare ``{"@id": ...}`` reads the node with that
+    id; strings count as names, URLs do not."""
     items = value if isinstance(value, list) else [value]
-    names: list[str] = []
-    for item in items:
+    found: list[tuple[str, set[str], bool]] = []
+    for item in items[:20]:
         if isinstance(item, list):
-            names += _names(item)
+            found += _credits(item[:20], by_id)
         elif isinstance(item, dict):
             name = item.get("name")
+            ref = item.get("@id")
+            referenced = not isinstance(name, str) and isinstance(ref, str) and ref in by_id
+            if referenced:
+                item = by_id[ref]
+                name = item.get("name")
+            if isinstance(name, list):
+                name = name[0] if name else None
             if isinstance(name, str) and name.strip():
-                names.append(html_entities.unescape(" ".join(name.split())))
+                kinds = item.get("@type")
+                kinds = {
+                    k for k in (kinds if isinstance(kinds, list) else [kinds]) if isinstance(k, str)
+                }
+                found.append((html_entities.unescape(" ".join(name.split())), kinds, referenced))
         elif isinstance(item, str) and item.strip() and not item.startswith("http"):
-            names.append(html_entities.unescape(" ".join(item.split())))
-    return names
+            found.append((html_entities.unescape(" ".join(item.split())), set(), False))
+    return found
 
 
 def _text(value: Any) -> str | None:
@@ -553,10 +584,11 @@ def site_of(host: str) -> str:
 
 
 def _jsonld_objects(
-    tree: HtmlElement,
+    tree: HtmlElement, by_id: dict[str, dict[str, Any]] | None = None
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[str, str]]]:
     """Article-typed JSON-LD objects, the other typed ones that date or publish a page, and
-    the (name, url) of each Organization."""
+    the (name, url) of each Organization; ``by_id`` collects each named node by its
+    ``@id``, so that references to it can be read."""
     found: list[dict[str, Any]] = []
     others: list[dict[str, Any]] = []
     organisations: list[tuple[str, str]] = []
@@ -573,6 +605,9 @@ def _jsonld_objects(
             if isinstance(item, list):
                 stack.extend(reversed(item))
             elif isinstance(item, dict):
+                ref = item.get("@id")
+                if by_id is not None and isinstance(ref, str) and "name" in item:
+                    by_id.setdefault(ref, item)
                 kinds = item.get("@type")
                 kinds = kinds if isinstance(kinds, list) else [kinds]
                 if any(isinstance(k, str) and _ARTICLE_TYPES.search(k) for k in kinds):
