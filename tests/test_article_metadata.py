@@ -96,7 +96,6 @@ def test_h1_cut_short_by_markup_is_completed_from_the_metadata_title() -> None:
         (["Mike Wuerthele; Malcolm Owen Monday; November"], ["Mike Wuerthele", "Malcolm Owen"]),
         (["Troy Smith; Troy L Smith; Cleveland com"], ["Troy Smith"]),
         (["Tom Krisher; Ap Auto Writer"], ["Tom Krisher"]),
-        (["Condé Nast; Molly Wood"], ["Molly Wood"]),
         (["By MEG KINNARD and ERRIN HAINES, Associated Press"], ["Meg Kinnard", "Errin Haines"]),
         (["Analysis by Chris Cillizza, CNN Editor-at-large"], ["Chris Cillizza"]),
         (["JERUSALEM POST STAFF NOVEMBER"], ["Jerusalem Post Staff"]),
@@ -113,6 +112,14 @@ def test_h1_cut_short_by_markup_is_completed_from_the_metadata_title() -> None:
 )
 def test_bylines_become_one_clean_name_per_person(raw: list[str], people: list[str]) -> None:
     assert credited_authors([raw]) == people
+
+
+def test_a_company_the_page_names_as_such_is_no_person() -> None:
+    # "Condé Nast; Molly Wood": two capitalised words say nothing; the page's copyright
+    # line or a JSON-LD Organization does (see test_credit_forms for the whole page).
+    assert credited_authors([["Condé Nast; Molly Wood"]], organisations=["Condé Nast"]) == [
+        "Molly Wood"
+    ]
 
 
 def test_first_source_that_credits_a_person_wins_over_an_organisation() -> None:

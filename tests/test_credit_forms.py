@@ -6,6 +6,7 @@ names are invented.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -15,12 +16,14 @@ from nethelpers import fast_settings
 from pytest_httpserver import HTTPServer
 
 from newsflow.config.settings import NlpSettings
+from newsflow.tasks.extract.article import extract_article
 from newsflow.tasks.extract.bylines import choose_authors, credited_authors
 from newsflow.tasks.extract.publisher import choose_publisher
 from newsflow.tasks.extract.site_names import channel_name
 from newsflow.tasks.fetch.pages import fetch_pages
 from newsflow.tasks.load import store
 from newsflow.tasks.process import process_pages
+from newsflow.tasks.records import Article
 from newsflow.tasks.text import is_clean
 from newsflow.warehouse.db import connect_published, open_ingest, publish
 
@@ -135,3 +138,76 @@ def test_names_hidden_by_invisible_marks_are_stored_and_found_whole(
     assert text.startswith("Finance minister John Hartley and opposition leader Maria Castellanos")
     assert is_clean(text) and not {"\u200b", "\u2067", "\u2069"} & set(text)
     assert {"John Hartley", "Maria Castellanos"} <= people
+
+
+_BODY = "".join(
+    f"<p>On day {i} the port council debated budget line {i * 7}, and members agreed after "
+    f"a long argument that measure {i * 3} would be put to a public vote.</p>"
+    for i in range(6)
+)
+
+
+def _article(head: str, byline: str = "", footer: str = "") -> list[str]:
+    html = (
+        f"<!DOCTYPE html><html lang='en'><head><title>Levy vote</title>{head}</head><body>"
+        f"<article><h1>Levy vote</h1>{byline}{_BODY}</article><footer>{footer}</footer>"
+        "</body></html>"
+    )
+    article = extract_article(html, url="https://harbour-news.example/2025/levy-vote")
+    assert isinstance(article, Article), article
+    return article.authors
+
+
+def _jsonld(data: object) -> str:
+    return f"<script type='application/ld+json'>{json.dumps(data)}</script>"
+
+
+def test_an_author_given_by_reference_in_a_graph_is_read() -> None:
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "NewsArticle", "headline": "Levy vote", "author": {"@id": "#p1"}},
+            {"@type": "Person", "@id": "#p1", "name": "Oskar Lindqvist"},
+        ],
+    }
+    assert _article(_jsonld(graph)) == ["Oskar Lindqvist"]
+
+
+def test_a_referenced_account_does_not_outrank_the_byline_readers_see() -> None:
+    # SEO plugins fill the graph's Person from the CMS account that posted the story.
+    graph = {
+        "@graph": [
+            {"@type": "NewsArticle", "headline": "Levy vote", "author": {"@id": "#p1"}},
+            {"@type": "Person", "@id": "#p1", "name": "Web Producer"},
+        ]
+    }
+    byline = "<p class='byline'>By Oskar Lindqvist</p>"
+    assert _article(_jsonld(graph), byline) == ["Oskar Lindqvist"]
+
+
+def test_an_author_typed_organization_is_a_credit_not_a_person() -> None:
+    data = {
+        "@type": "NewsArticle",
+        "headline": "Levy vote",
+        "author": [
+            {"@type": "Organization", "name": "Baltic Wire Service"},
+            {"@type": "Person", "name": "Oskar Lindqvist"},
+        ],
+    }
+    assert _article(_jsonld(data)) == ["Oskar Lindqvist"]
+    data["author"] = {"@type": "Organization", "name": "Baltic Wire Service"}
+    assert _article(_jsonld(data)) == ["Baltic Wire Service"]  # the only credit
+
+
+def test_article_author_counts_as_a_name_never_as_a_profile_url() -> None:
+    name = "<meta property='article:author' content='Oskar Lindqvist'>"
+    url = "<meta property='article:author' content='https://www.facebook.com/harbournews'>"
+    assert _article(name) == ["Oskar Lindqvist"]
+    assert _article(url) == []
+
+
+def test_the_copyright_holder_credited_as_author_is_no_person() -> None:
+    head = "<meta name='author' content='Meridian Holdings'>"
+    byline = "<p class='byline'>By Oskar Lindqvist</p>"
+    footer = "<p>© 2025 Meridian Holdings. All rights reserved.</p>"
+    assert _article(head, byline, footer) == ["Oskar Lindqvist"]

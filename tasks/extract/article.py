@@ -22,6 +22,7 @@ import copy
 import html as html_entities
 import logging
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
@@ -196,7 +197,8 @@ def _extract(
     publisher, publisher_source = _publisher_with_source(
         stated, clean_field(channel_name(feed_title, signals, host), "sitename"), site_url
     )
-    authors = _authors(meta, recall, publisher, sitename, shown=shown, text=text)
+    holders = [signal.name for signal in signals if signal.kind == "copyright"]
+    authors = _authors(meta, recall, publisher, sitename, shown=shown, text=text, holders=holders)
     return Article(
         article_id=article_id_for(story_url),
         url=story_url,
@@ -232,10 +234,12 @@ def _authors(
     *,
     shown: str,
     text: str,
+    holders: Sequence[str] = (),
 ) -> list[str]:
     """The writers the page credits; when no byline names one, the credit the story gives
     itself: a wire dateline or the outlet's own name opening it, a blog account's handle,
-    a Korean sign-off."""
+    a Korean sign-off. A name the page types as an organisation, or its copyright holder
+    (``holders``: "© Condé Nast" beside a ``meta author`` "Condé Nast"), is no person."""
     authors = choose_authors(
         [
             meta.jsonld_authors,
@@ -246,7 +250,7 @@ def _authors(
         meta.bylines,
         publisher or sitename,
         page_text=shown,
-        organisations=meta.jsonld_organisation_authors,
+        organisations=[*meta.jsonld_organisation_authors, *holders],
     )
     if not authors:
         credit = (

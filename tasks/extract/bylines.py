@@ -50,7 +50,7 @@ _DATE_WORDS = re.compile(
     re.I,
 )
 _COMPANIES = re.compile(
-    r"\b(?:inc|llc|ltd|gmbh|corp|corporation|company|media group|condé nast|conde nast|"
+    r"\b(?:inc|llc|ltd|gmbh|corp|corporation|company|media group|"
     r"publishing|newsroom|team)\b\.?",
     re.I,
 )
@@ -203,7 +203,8 @@ def choose_authors(
         if _keys(later) > _keys(best[0]):
             best = [later]
     for shown in best:
-        if not stated or not any(_person_like(n) for n in stated):
+        typed = {_key(name) for name in organisations}
+        if not any(_person_like(n) and _key(n) not in typed for n in stated):
             return shown
         if _keys(shown) & _keys(stated):
             # Labels and tags next to the byline ("Atividades") are not people.
