@@ -8,7 +8,7 @@ the fixture site's 6 pages (each served as from its own site and as from 127.0.0
 feed's channel title, as a test ingest does), the item author strings of the 23 real feeds
 in ``../shared/benchdata/feeds`` (through the byline parser) and their channel titles
 (through the channel-title publisher rule). Names compare as lowercase word multisets
-("Hines, P. J." is "P. J. Hines"). Last line: ``fresh_metadata: key=value ...``.
+("Hines, P. J." is "P. J. Hines"), titles as lowercase word sequences. Last line: ``fresh_metadata: key=value ...``.
 """
 
 from __future__ import annotations
@@ -45,6 +45,10 @@ _LOCAL = "http://127.0.0.1:8765"
 def _words(name: str) -> tuple[str, ...]:
     folded = unicodedata.normalize("NFKC", name).lower()
     return tuple(sorted(re.findall(r"\w+", folded)))
+
+
+def _sequence(text: str) -> list[str]:
+    return re.findall(r"\w+", unicodedata.normalize("NFKC", text).lower().replace("’", "'"))
 
 
 def same_names(got: list[str], want: list[str]) -> bool:
@@ -96,6 +100,9 @@ def main(argv: list[str] | None = None) -> int:
             if page["authors"] is not None:
                 ok = same_names(result.authors, page["authors"])
                 score(f"page_{mode}_authors", ok, f"{page['file']} {result.authors}")
+            if page.get("title"):
+                ok = _sequence(result.title or "") == _sequence(page["title"])
+                score(f"page_{mode}_title", ok, f"{page['file']} {result.title!r}")
             ok = same_publisher(result.publisher, page["publisher"])
             score(f"page_{mode}_publisher", ok, f"{page['file']} {result.publisher!r}")
     for raw, want in gold["bylines"]:

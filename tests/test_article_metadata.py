@@ -68,6 +68,21 @@ def test_site_and_section_suffixes_are_removed_from_the_title() -> None:
     assert article.title == "Bike review"
 
 
+@pytest.mark.parametrize(
+    ("title", "url"),
+    [
+        ("Harbour Voices » Peru: Clashes in the Amazon", "http://harbourvoices.example/1"),
+        ("Harbour Voices | Peru: Clashes in the Amazon", "http://127.0.0.1:8765/1"),
+    ],
+)
+def test_a_site_name_leading_the_title_is_removed(title: str, url: str) -> None:
+    article = _extract(
+        head=f"<title>{title}</title><meta property='og:site_name' content='Harbour Voices'>",
+        url=url,
+    )
+    assert article.title == "Peru: Clashes in the Amazon"
+
+
 def test_title_whose_h1_is_the_site_name_keeps_the_story_title() -> None:
     article = _extract(
         head="<title>악녀의 덫에 걸린 이유리 - Entermedia</title>",

@@ -60,7 +60,8 @@ def strip_site_suffix(title: str, site_names: list[str], host: str) -> str:
     """``title`` without trailing segments that name the site or a section of it.
 
     A trailing segment goes when it names the site; once one has gone, short segments before
-    it go too (sections: "Editorial | Opinion | The Guardian"). The first segment stays.
+    it go too (sections: "Editorial | Opinion | The Guardian"). A leading segment that names
+    the site goes too ("Global Voices Online » Story"). One segment always stays.
     """
     parts = _SEPARATORS.split(title)
     if len(parts) < 2:
@@ -75,10 +76,13 @@ def strip_site_suffix(title: str, site_names: list[str], host: str) -> str:
         elif not (removed_site and len(segment.split()) <= 3):
             break
         keep -= 1
-    if keep == len(parts):
+    start = 0
+    while keep - start > 1 and is_site_name(parts[start], site_names, host):
+        start += 1  # "Global Voices Online » Story": the site's name leads instead
+    if (start, keep) == (0, len(parts)):
         return title
-    out = parts[0]
-    for index in range(1, keep):
+    out = parts[start]
+    for index in range(start + 1, keep):
         out += seps[index - 1] + parts[index]
     return out.strip()
 
