@@ -6,6 +6,7 @@ names are invented.
 
 from __future__ import annotations
 
+import html as html_text
 import json
 from pathlib import Path
 
@@ -159,7 +160,8 @@ def _article(head: str, byline: str = "", footer: str = "") -> list[str]:
 
 
 def _jsonld(data: object) -> str:
-    return f"<script type='application/ld+json'>{json.dumps(data)}</script>"
+    text = json.dumps(data).replace("</", "<\\/")  # a "</script>" inside must not end it
+    return f"<script type='application/ld+json'>{text}</script>"
 
 
 def test_an_author_given_by_reference_in_a_graph_is_read() -> None:
@@ -211,3 +213,37 @@ def test_the_copyright_holder_credited_as_author_is_no_person() -> None:
     byline = "<p class='byline'>By Oskar Lindqvist</p>"
     footer = "<p>© 2025 Meridian Holdings. All rights reserved.</p>"
     assert _article(head, byline, footer) == ["Oskar Lindqvist"]
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | _HOSTILE,
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["@id", "@type", "name", "url", "x"]), children, max_size=4
+        )
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_JSON, _JSON, _HOSTILE)
+def test_any_jsonld_credit_leaves_the_page_readable(
+    author: object, publisher: object, meta: str
+) -> None:
+    data = {
+        "@graph": [
+            {"@type": "NewsArticle", "@id": "#a", "author": author, "publisher": publisher},
+            {"@type": "Person", "@id": "#a", "name": meta, "author": {"@id": "#a"}},
+        ]
+    }
+    head = _jsonld(data) + f'<meta property="article:author" content="{html_text.escape(meta)}">'
+    html = (
+        f"<html><head><title>Levy vote</title>{head}</head><body><article><h1>Levy vote"
+        f"</h1>{_BODY}</article></body></html>"
+    )
+    article = extract_article(html, url="https://harbour-news.example/2025/levy-vote")
+    assert isinstance(article, Article)
+    assert all(is_clean(name) and name.strip() for name in article.authors)
+    assert is_clean(article.publisher) and is_clean(article.author)
