@@ -190,13 +190,14 @@ def test_ingest_names_the_publisher_of_unnamed_local_pages_from_their_feed(
 def test_hostile_channel_titles_are_cleaned_where_they_enter_and_stop_no_story(
     server: HTTPServer, tmp_path: Path
 ) -> None:
-    """Tags, control and NUL references, a lone surrogate, invisible marks, a 2 MB title or
-    none at all: each feed's title is stored clean and capped, and every story is stored."""
+    """Tags, control and NUL references, a lone surrogate, invisible marks, a 2 MB title, a
+    placeholder or none at all: each feed's title is stored clean and capped, and every story is stored."""
     feeds = {
         "tags": "&lt;img src=x onerror=alert(1)&gt;Harbour &lt;script&gt;x()&lt;/script&gt;Gazette",
         "controls": "Quay&#x1b;[31m Times&#0; &#xD800;",
         "invisible": "\u202eCoast\u200b Courier\u202c",
         "huge": "Harbour Gazette " * 130_000,
+        "placeholder": "x - x - x",
         "missing": None,
     }
     for name, title in feeds.items():
@@ -234,4 +235,5 @@ def test_hostile_channel_titles_are_cleaned_where_they_enter_and_stop_no_story(
     assert "\x1b" not in titles["controls"] and publishers["controls"].startswith("Quay")
     assert len(titles["huge"]) == CAPS["title"]
     assert publishers["huge"] is None  # a thousand characters of title name no outlet
+    assert publishers["placeholder"] is None  # a repeated one-letter part names nobody
     assert titles["missing"] is None and publishers["missing"] is None
