@@ -239,7 +239,12 @@ def _authors(
     """The writers the page credits; when no byline names one, the credit the story gives
     itself: a wire dateline or the outlet's own name opening it, a blog account's handle,
     a Korean sign-off. A name the page types as an organisation, or its copyright holder
-    (``holders``: "© Condé Nast" beside a ``meta author`` "Condé Nast"), is no person."""
+    (``holders``: "© Condé Nast" beside a ``meta author`` "Condé Nast"), is no person.
+
+    Stated sources, most reliable first: the JSON-LD author, the extractor's byline,
+    ``meta name=author`` with ``article:author`` (when a name, not a profile URL), then a
+    JSON-LD author given only by reference (an SEO plugin's CMS account); the visible byline
+    is preferred when it shares a person with them or they name none (``choose_authors``)."""
     authors = choose_authors(
         [
             meta.jsonld_authors,
