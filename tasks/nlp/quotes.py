@@ -58,7 +58,12 @@ from newsflow.tasks.nlp.lexicons import (
     TITLE_MINOR_WORDS,
 )
 from newsflow.tasks.nlp.names import is_given_name, name_gender
-from newsflow.tasks.nlp.quote_marks import Marked, find_marked_quotes, paragraph_spans
+from newsflow.tasks.nlp.quote_marks import (
+    DOUBLE_MARKS,
+    Marked,
+    find_marked_quotes,
+    paragraph_spans,
+)
 from newsflow.tasks.nlp.speakers import (
     RELATIVE,
     SUBJECT_DEPS,
@@ -165,6 +170,8 @@ def is_cue(tok: Token) -> bool:
     lemma = tok.lemma_.lower()
     if tok.pos_ == "NOUN":
         return lemma in CLAIM_NOUNS and _claim_clause(tok) is not None and claimant(tok) is not None
+    if lemma == "weigh":  # "Benioff weighed in, telling Cook, ..."
+        return tok.i + 1 < len(tok.doc) and tok.nbor(1).lower_ == "in"
     if lemma == "put":  # "as a Homeland Security memo put it"
         return any(c.dep_ == "dobj" and c.lower_ == "it" for c in tok.children) and any(
             c.lower_ == "as" for c in tok.children
@@ -234,7 +241,12 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
             continue  # 'signs such as "Less Money on Tests"', 'a poem called "Solstice"'
         if _longest_run(view, p) < MIN_WORDS_UNCUED and _nobody_says(view, p):
             continue  # 'what is predicted to come from "exogenic" processes': no one speaks
-        if how == "continuation" and results and prev is results[-1] and _resumes(view, prev, p):
+        if (
+            results
+            and prev is results[-1]
+            and _same_voice(view, prev, p)
+            and _resumes(view, prev, p)
+        ):
             p.start = prev.start  # the speaker goes on after the writer's aside: one quote
         if results and p.start < results[-1].end:  # two quotes in one reported clause
             results[-1].end = max(results[-1].end, p.end)
@@ -253,6 +265,8 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
         start, end = span
         if any(p.start < end and start < p.end for p in results):
             continue
+        if any(_crosses(m, start, end) for m in marked):
+            continue  # reported speech never runs across quotation marks or inside them
         if len(view.text[start:end].split()) < 3 or not _reports_speech(view, cue, span):
             continue
         speaker, label = namer.speaker_of(cue)
@@ -355,6 +369,12 @@ def _full_names(entities: EntityIndex) -> dict[str, str]:
     full = {last: names for last, names in name_like.items() if last not in people}
     full.update(people)
     return {last: next(iter(names)) for last, names in full.items() if len(names) == 1}
+
+
+def _crosses(m: Marked, start: int, end: int) -> bool:
+    """Does ``start:end`` overlap the quoted passage ``m`` other than by holding it whole (a
+    title inside a reported clause)?"""
+    return m.start < end and start < m.end and not (start <= m.start and m.end <= end)
 
 
 def _reports_speech(view: _DocView, cue: Token, span: tuple[int, int]) -> bool:
@@ -597,13 +617,60 @@ def _embedded(view: _DocView, p: _Passage) -> bool:
     return not (last and is_cue(last[-1]))
 
 
+def _same_voice(view: _DocView, prev: _Passage, p: _Passage) -> bool:
+    """``p`` goes on with ``prev``'s speaker: it keeps it by continuation, or the sentence
+    before it is ``prev``'s own or gives the very cue that framed ``prev``; and ``p`` has no
+    framing of its own after it (``"...," McDowell laughed``)."""
+    attr, before = p.attribution, prev.attribution
+    if attr is None or before is None or _framed_after(view, p):
+        return False
+    if attr.how == "continuation":
+        return True
+    if attr.how != "intro":
+        return False
+    if attr.cue_token is not None and attr.cue_token == before.cue_token:
+        return True
+    # '"...," McDowell laughed. "..."': the sentence that introduces p is prev's own
+    gap = [t for t in view.tokens_in(prev.end, p.start) if not t.is_space]
+    inner = view.tokens_in(prev.start, prev.end)
+    return (
+        bool(gap and inner)
+        and gap[-1].sent.start == inner[-1].sent.start
+        and attr.speaker is not None
+        and attr.speaker == before.speaker
+    )
+
+
+def _framed_after(view: _DocView, p: _Passage) -> bool:
+    """The quote closes on a comma and the writer's words go on after it in the same line:
+    ``"...," McDowell laughed`` is attributed by what follows it, not by what came before."""
+    _, hi = view.paragraphs[view.paragraph_of(p.start)]
+    inside = view.text[p.start : p.end].rstrip(" \t\"“”'‘’")
+    return inside.endswith(",") and view.text[p.end : hi].strip()[:1].isalpha()
+
+
 def _resumes(view: _DocView, prev: _Passage, p: _Passage) -> bool:
     """``"...," she said. "So I called ...," a detail that fits the film. "So I ..."``: a
-    direct quote resumed in the same paragraph after at most a short aside of the writer."""
-    if prev.extended or p.extended or view.paragraph_of(p.start) != view.paragraph_of(prev.end):
+    direct quote resumed in the same paragraph after at most a short aside of the writer; or
+    in the next paragraph, wholly quoted, when the one before closes on the attribution
+    (``"...," said Philip Luther, director at Amnesty.`` / ``"The frequency ..."``)."""
+    if prev.extended or p.extended:
         return False
+    pi, prev_pi = view.paragraph_of(p.start), view.paragraph_of(prev.end)
     gap = [t for t in view.tokens_in(prev.end, p.start) if not t.is_space]
-    return len(gap) <= MAX_ASIDE_TOKENS and sum(t.text in _SENT_END for t in gap) <= 1
+    if sum(t.text in _SENT_END for t in gap) > 1:
+        return False
+    if pi == prev_pi:
+        return len(gap) <= MAX_ASIDE_TOKENS
+    lo, hi = view.paragraphs[pi]
+    closing = view.text[prev.end : view.paragraphs[prev_pi][1]]
+    return (
+        pi == prev_pi + 1
+        and not view.text[lo : p.start].strip()
+        and view.text[p.end : hi].strip() == ""
+        and any(c.isalpha() for c in closing)
+        and not any(c in DOUBLE_MARKS for c in closing)
+    )
 
 
 def _nobody_says(view: _DocView, p: _Passage) -> bool:
@@ -988,6 +1055,8 @@ def _merge_split_quotes(
             merged[-1].marks.extend(p.marks)
             continue
         cue = _attribution_between(view, merged[-1], p) if merged else None
+        if cue is not None and _sentence_between(view, merged[-1], p) and _framed_after(view, p):
+            cue = None  # '"...," he said. "...," McDowell laughed.': the second has its own
         if cue is not None:
             merged[-1].end = p.end
             merged[-1].marks.extend(p.marks)
@@ -997,13 +1066,24 @@ def _merge_split_quotes(
     return merged
 
 
-def _goes_on(cue: Token, first: Token) -> bool:
-    """ "said, adding later," goes on with the same quote: a bare participle of the first cue
-    (no subject, object or clause of its own, no "before"/"after" in front)."""
+def _sentence_between(view: _DocView, first: _Passage, second: _Passage) -> bool:
+    """The attribution between two quotes is a sentence of its own (``"...," he said. "..."``)."""
+    return view.text[first.end : second.start].rstrip()[-1:] in _SENT_END
+
+
+def _goes_on(cue: Token, first: Token, resumes_at: int) -> bool:
+    """ "said, adding later," or "weighed in, telling Cook," goes on with the same quote: a
+    participle of the first cue with no subject, clause or "that" of its own before the
+    quote resumes (the resumed quote is what it adds; whom it is told to may stand there)."""
     return (
         cue.head.i == first.i
         and cue.tag_ == "VBG"
-        and not any(c.dep_ in _OWN_REPORT_DEPS for c in cue.children)
+        and not any(
+            c.dep_ in _OWN_REPORT_DEPS
+            and not (c.dep_ in ("dobj", "dative") and c.pos_ in ("PROPN", "PRON", "NOUN"))
+            and c.idx < resumes_at
+            for c in cue.children
+        )
     )
 
 
@@ -1024,7 +1104,7 @@ def _attribution_between(view: _DocView, first: _Passage, second: _Passage) -> T
     cues = [t for t in toks if is_cue(t)]
     if not cues or not _frames(view, cues[0], first, after=True, resumes_at=second.start):
         return None
-    if not all(_goes_on(cue, cues[0]) for cue in cues[1:]):
+    if not all(_goes_on(cue, cues[0], second.start) for cue in cues[1:]):
         return None  # '"...," Blige sings to Clinton before asking her, "..."': two reports
     # everything in the gap belongs to the attribution: the speaker phrase, or the cue's own
     # modifiers ("in an interview", "referring to the excuse", "in Everett, Wash.")
