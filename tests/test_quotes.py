@@ -80,13 +80,15 @@ def test_naming_verb_with_quoted_label(model: str) -> None:
     assert q.cue == "called"
 
 
-def test_bare_quote_paragraph_keeps_previous_speaker(model: str) -> None:
+def test_bare_quote_paragraph_goes_on_with_the_quote_before(model: str) -> None:
     quotes = quotes_of(GRAIN_TALKS, model)
-    first = containing(quotes, "both sides have sat")
-    assert first.speaker == "Antony Blinken"
-    follow = containing(quotes, "the war is over")
-    assert follow.quote == "It does not mean the war is over."
-    assert follow.speaker == "Antony Blinken"
+    q = containing(quotes, "both sides have sat")
+    assert q.speaker == "Antony Blinken"
+    # the paragraph before closes on its attribution: one quote over both paragraphs
+    assert [f.text for f in q.fragments] == [
+        "It is the first time in a year that both sides have sat at the same table,",
+        "It does not mean the war is over.",
+    ]
 
 
 def test_reported_speech_is_indirect(model: str) -> None:

@@ -646,7 +646,20 @@ def _framed_after(view: _DocView, p: _Passage) -> bool:
     ``"...," McDowell laughed`` is attributed by what follows it, not by what came before."""
     _, hi = view.paragraphs[view.paragraph_of(p.start)]
     inside = view.text[p.start : p.end].rstrip(" \t\"“”'‘’")
-    return inside.endswith(",") and view.text[p.end : hi].strip()[:1].isalpha()
+    if not inside.endswith(","):
+        return False
+    after = []
+    for t in view.tokens_in(p.end, hi):
+        if view.quoted(t) or t.text in _SENT_END:
+            break
+        after.append(t)
+    # a verb of the words after with its subject there too ("a detail that fits" is an aside)
+    return any(
+        t.pos_ == "VERB"
+        and t.dep_ not in ("relcl", "acl")
+        and any(c.dep_ in SUBJECT_DEPS and c.idx >= p.end for c in t.children)
+        for t in after
+    )
 
 
 def _resumes(view: _DocView, prev: _Passage, p: _Passage) -> bool:

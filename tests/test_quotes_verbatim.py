@@ -1,0 +1,113 @@
+"""Direct quotes hold the speaker's words and nothing else, one row per quote, with the real
+spaCy model: split quotes, resumed quotes and reported speech next to quotation marks."""
+
+from __future__ import annotations
+
+import pytest
+from test_quotes import containing, quotes_of
+
+from newsflow.tasks.nlp.quote_marks import find_marked_quotes
+
+DEALERS = """Car sales fell last year across the state.
+
+“People are a little more cautious in regards to purchasing vehicles,” InfoNation President \
+Dan McDowell said, adding, “2019 is just not as strong as 2018.”
+
+Dealers expect a better spring.
+"""
+
+KEYNOTE = """Apple opened its campus theatre to staff on Tuesday.
+
+"We all miss Steve so much," Benioff weighed in, telling Cook, "since he passed, you have been \
+so true to him and his values."
+
+The event ran for two hours.
+"""
+
+SON = """Her son, the filmmaker Charlie McDowell, also remembers it as a trying time. “If your \
+mom comes to you after surgery, I think it is fair to think that she has gone crazy,” he said. \
+“All of a sudden she was picking up random instruments,” McDowell laughed. “When I say all \
+this out loud it sounds insane.”
+"""
+
+EDITOR = """The novelist died in 2018.
+
+“He could have had a more successful career,” Patrick Hayden, the editor in chief, said, “if he \
+had been more disciplined about his writing” and stuck to one genre, or written a series. “But \
+Mike wanted to write what he wanted to write.”
+"""
+
+AMNESTY = """Security forces fired on crowds in the capital on Friday.
+
+“The authorities must end this deadly crackdown immediately,” said Philip Luther, research \
+director for the Middle East at Amnesty International.
+
+“The frequency of lethal force used against peaceful protesters is a clear sign of contempt.”
+
+The government denied the report.
+"""
+
+
+def test_a_participle_going_on_with_the_quote_keeps_it_one_quote(model: str) -> None:
+    q = containing(quotes_of(DEALERS, model), "2019 is just not")
+    assert q.kind == "direct"
+    assert q.quote.startswith("People are a little more cautious")
+    assert "said" not in q.quote and "adding" not in q.quote
+    assert q.speaker == "Dan McDowell"
+
+
+def test_the_person_told_may_stand_in_the_attribution(model: str) -> None:
+    quotes = quotes_of(KEYNOTE, model)
+    q = containing(quotes, "since he passed")
+    assert q.kind == "direct"
+    assert q.quote.startswith("We all miss Steve")
+    assert "Cook" not in q.quote and "weighed" not in q.quote
+    assert q.speaker == "Benioff"
+
+
+def test_a_quote_framed_after_itself_starts_a_new_quote(model: str) -> None:
+    quotes = [q for q in quotes_of(SON, model) if q.kind == "direct"]
+    first = containing(quotes, "If your mom comes")
+    assert "random instruments" not in first.quote  # not joined across "he said."
+    second = containing(quotes, "random instruments")
+    assert "When I say all this" in second.quote  # goes on after "McDowell laughed."
+    assert "laughed" not in second.quote
+    assert {q.speaker for q in quotes} == {"Charlie McDowell"}
+
+
+def test_a_quote_resumed_after_the_writers_aside_is_the_same_quote(model: str) -> None:
+    quotes = [q for q in quotes_of(EDITOR, model) if q.kind == "direct"]
+    assert len(quotes) == 1
+    q = quotes[0]
+    assert q.quote.endswith("Mike wanted to write what he wanted to write.")
+    assert "stuck to one genre" not in q.quote and "said" not in q.quote
+    assert len(q.fragments) == 3
+    assert q.speaker == "Patrick Hayden"
+
+
+def test_a_quote_paragraph_after_a_closing_attribution_continues_the_quote(model: str) -> None:
+    quotes = [q for q in quotes_of(AMNESTY, model) if q.kind == "direct"]
+    assert len(quotes) == 1
+    q = quotes[0]
+    assert q.quote.startswith("The authorities must end")
+    assert q.quote.endswith("a clear sign of contempt.")
+    assert "Amnesty" not in q.quote
+    assert q.speaker == "Philip Luther"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'The board met on Tuesday to discuss the budget. "We won," said \U0001f600. Officials '
+        "said the vote was close.",
+        'The board met on Tuesday to discuss the budget. "We won," said ***. "It is over," she '
+        "said.",
+    ],
+)
+def test_reported_speech_never_runs_across_quotation_marks(text: str, model: str) -> None:
+    marks = find_marked_quotes(text)
+    for q in quotes_of(text, model):
+        if q.kind == "indirect":
+            assert not any(m.start < q.end_char and q.start_char < m.end for m in marks), text[
+                q.start_char : q.end_char
+            ]
