@@ -75,3 +75,7 @@ STATEMENT_OBJECT_VERBS = word_set(
     announce report claim deny demand confirm reveal disclose predict promise estimate
     """
 )
+
+# Verbs of saying that also mean "go on" or "add to": with a to-infinitive they report
+# nothing ("continues to give mixed signals", "added three assists to lead Boston").
+GOING_ON_VERBS = word_set("continue add repeat")

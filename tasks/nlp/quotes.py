@@ -50,6 +50,7 @@ from newsflow.tasks.nlp.entities import NOT_PERSON_WORDS, EntityIndex
 from newsflow.tasks.nlp.lexicons import (
     CLAIM_NOUNS,
     FINDING_VERBS,
+    GOING_ON_VERBS,
     NAME_GIVING_VERBS,
     NAMING_VERBS,
     SPEECH_VERBS,
@@ -103,7 +104,7 @@ _SPEAKER_TYPES = {
 }
 _NEGATORS = frozenset({"not", "n't", "never", "nor"})
 _HYPOTHETICAL = frozenset({"could", "might", "would", "may", "should", "can", "must", "to"})
-_WRITER_PRONOUNS = frozenset({"i", "we", "you"})
+_WRITER_PRONOUNS = frozenset({"i", "we", "you", "us", "'s", "’s"})  # "let's say"
 MIN_WORDS_UNCUED = 4  # shorter quoted bits with no attribution are scare quotes
 MAX_TITLE_WORDS = 6  # "Face the Nation": short title-case passages are titles of works
 MAX_MERGE_TOKENS = 60
@@ -387,8 +388,8 @@ def _reports_speech(view: _DocView, cue: Token, span: tuple[int, int]) -> bool:
     if any(c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL for c in cue.children):
         return False  # "could say", "to tell you", "may suggest"
     if cue.pos_ != "NOUN":
-        if cue.tag_ == "VBN" and cue.dep_ in ("acl", "amod"):
-            return False  # "a mission called ...", "better known as ...": a name, not speech
+        if cue.tag_ == "VBN" and cue.dep_ in ("acl", "amod") or cue.dep_ == "amod":
+            return False  # "a mission called ...", "promising ideas": a name or an adjective
         passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in cue.children)
         said_what = any(c.dep_ == "ccomp" for c in cue.children)
         if passive and not said_what and not any(c.dep_ == "agent" for c in cue.children):
@@ -521,6 +522,11 @@ def content_span(cue: Token) -> tuple[int, int] | None:
         clause = _claim_clause(cue)
         return None if clause is None else _span_of(list(clause.subtree))
     comps = [c for c in cue.children if c.dep_ == "ccomp"]
+    objs = [c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i]
+    if comps and objs and objs[0].i < comps[0].i and not _has_subject(comps[0]):
+        # "suggested the likely reason residents stay is fear": the object is the clause's
+        # subject, split off by the parser
+        comps = objs[:1] + comps
     if not comps:
         # "called the talks substantive", "condemned the test as provocative"
         named = [c for c in cue.children if c.dep_ == "oprd" or c.lower_ == "as"]
@@ -543,7 +549,14 @@ def content_span(cue: Token) -> tuple[int, int] | None:
             if objs and charge and objs[0].i < charge[0].i:
                 comps = objs + charge[:1]
     if not comps:
-        comps = [c for c in cue.children if c.dep_ == "xcomp" and c.i > cue.i]
+        # "urged Congress to act", "continues to insist"; not "continues to give" or "added
+        # three assists to lead Boston"
+        going_on = cue.lemma_.lower() in GOING_ON_VERBS
+        comps = [
+            c
+            for c in cue.children
+            if c.dep_ == "xcomp" and c.i > cue.i and (not going_on or is_cue(c))
+        ]
     if not comps and cue.lemma_.lower() in STATEMENT_OBJECT_VERBS:
         # "reported a loss of $304.7 million", "claimed responsibility for ...": what is
         # announced or claimed is the object itself
@@ -554,6 +567,10 @@ def content_span(cue: Token) -> tuple[int, int] | None:
     if not comps:
         return None
     return _span_of([t for c in comps for t in c.subtree])
+
+
+def _has_subject(verb: Token) -> bool:
+    return any(c.dep_ in SUBJECT_DEPS or c.dep_ == "expl" for c in verb.children)
 
 
 def _claim_clause(noun: Token) -> Token | None:
