@@ -111,3 +111,18 @@ def test_reported_speech_never_runs_across_quotation_marks(text: str, model: str
             assert not any(m.start < q.end_char and q.start_char < m.end for m in marks), text[
                 q.start_char : q.end_char
             ]
+
+
+def test_a_question_no_one_is_said_to_ask_is_not_a_quote(model: str) -> None:
+    text = (
+        'Is Google Stadia the future? That is really two questions, I guess. First, "Is '
+        'streaming the future of gaming?" Possibly. It is convenient, and even exciting.\n'
+    )
+    assert [q for q in quotes_of(text, model) if q.kind != "indirect"] == []
+
+
+def test_a_question_someone_asks_is_a_quote(model: str) -> None:
+    text = 'The senator turned to the minister. "Why did you sign it?" Warren asked.\n'
+    (q,) = quotes_of(text, model)
+    assert q.quote == "Why did you sign it?"
+    assert q.speaker == "Warren"

@@ -232,8 +232,10 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
             or _writers_phrase(view, p)
             or _writers_subject(view, p)
             or _heading(view, p)
+            or _lone_question(view, p)
         ):
-            continue  # scare quotes; a phrase the writer's sentence runs into or is about
+            continue  # scare quotes; a phrase the writer's sentence runs into or is about;
+            # a question the writer puts (no one is said to ask it)
         if not p.extended and _embedded(view, p):
             _grow_to_clause(view, p)  # also unattributed: 'an enterprise "with deep roots"'
         if how not in ("parse", "framing") and _is_title(quoted_text):
@@ -756,6 +758,14 @@ def _heading(view: _DocView, p: _Passage) -> bool:
         return False
     words = view.text[p.start : p.end].strip(" \"“”'‘’").rstrip()
     return len(words.split()) <= MAX_TITLE_WORDS * 2 and words[-1:] not in ".!?,…"
+
+
+def _lone_question(view: _DocView, p: _Passage) -> bool:
+    """A single quoted question no one is said to ask (``First, "Is streaming the future of
+    gaming?"``, ``you will always wonder, "What would have happened ...?"``): the writer's
+    question, not a quote."""
+    words = view.text[p.start : p.end].strip(" \t\n\"“”'‘’«»„")
+    return words.endswith("?") and not re.search(r"[.!?…](?=\s)", words[:-1])
 
 
 def _grow_to_clause(view: _DocView, p: _Passage) -> None:
