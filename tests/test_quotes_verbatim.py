@@ -126,3 +126,19 @@ def test_a_question_someone_asks_is_a_quote(model: str) -> None:
     (q,) = quotes_of(text, model)
     assert q.quote == "Why did you sign it?"
     assert q.speaker == "Warren"
+
+
+def test_the_verb_after_a_quote_says_how_it_was_spoken(model: str) -> None:
+    text = (
+        "Jessie Buckley steps onto the stage. “Had to find my own way, make my own mistakes, but "
+        "you know that I had to go,” she sings. “Ain’t no yellow brick road running through "
+        "Glasgow.”\n"
+    )
+    (q,) = quotes_of(text, model)
+    assert q.kind == "direct"
+    assert q.cue == "sings"
+    assert q.speaker == "Jessie Buckley"
+    assert [f.text for f in q.fragments] == [
+        "Had to find my own way, make my own mistakes, but you know that I had to go,",
+        "Ain’t no yellow brick road running through Glasgow.",
+    ]

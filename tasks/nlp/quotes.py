@@ -223,6 +223,7 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
                 or _by_parse(view, namer, p, cues, contents)
                 or _by_framing(view, namer, p)
                 or _by_governor(view, namer, p)
+                or _by_manner(view, namer, p)
                 or _by_introduction(view, namer, p)
                 or _by_continuation(view, p, prev)
             )
@@ -902,6 +903,35 @@ def _frames(
             t.is_punct or t.pos_ in ("ADV", "PROPN", "NOUN", "ADP", "DET", "NUM") for t in between
         )
     return len(between) <= 10 and between[-1].text in (":", ",", "that", "—", "–", "-")
+
+
+def _by_manner(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attribution | None:
+    """``"...," McDowell laughed.`` / ``"...," she sings.``: a quote that closes on a comma
+    (or ! or ?) inside its marks, then a name or a pronoun and the verb of the sentence,
+    and nothing more than its adverbs: the verb says how the words were spoken."""
+    inside = view.text[p.start : p.end].rstrip(" \t\"“”'‘’")
+    if inside[-1:] not in (",", "!", "?"):
+        return None
+    _, hi = view.paragraphs[view.paragraph_of(p.start)]
+    after: list[Token] = []
+    for t in view.tokens_in(p.end, hi):
+        if view.quoted(t) or t.text in _SENT_END or (after and t.text == ","):
+            break
+        if not t.is_space:
+            after.append(t)
+    verbs = [t for t in after if t.pos_ == "VERB"]
+    if len(verbs) != 1:
+        return None
+    verb = verbs[0]
+    if verb.dep_ not in ("ROOT", "parataxis") and not view.quoted(verb.head):
+        return None  # the verb of a clause of its own, not the sentence's
+    subj = subject_of(verb, view.quoted)
+    if subj is None or subj.pos_ not in ("PRON", "PROPN") or not p.end <= subj.idx < verb.idx:
+        return None
+    allowed = {t.i for t in subj.subtree} | {verb.i}
+    if not all(t.i in allowed or t.pos_ in ("ADV", "PART", "PUNCT") for t in after):
+        return None
+    return _attribution(namer, verb, "framing")
 
 
 def _dash_attribution(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attribution | None:
