@@ -52,3 +52,21 @@ def test_a_reported_clause_keeps_the_subject_the_parser_split_off(model: str) ->
 
 def test_lets_say_is_the_writers_own_words(model: str) -> None:
     assert [q for q in quotes_of(LETS_SAY, model) if q.kind == "indirect"] == []
+
+
+def test_a_request_for_anonymity_is_not_what_the_source_said(model: str) -> None:
+    text = (
+        "The camp has had no aid for weeks.\n\nA Syrian refugee who feared regime retaliation and "
+        "asked not to be identified said that the ministry lied.\n"
+    )
+    (q,) = [q for q in quotes_of(text, model) if q.kind == "indirect"]
+    assert q.quote == "that the ministry lied"
+    assert q.cue == "said"
+
+
+def test_a_clause_before_going_on_is_not_reported_by_it(model: str) -> None:
+    text = (
+        "Hong Kong is burning.\n\nBut it is not merely that Beijing will not take a step back; "
+        "they continue to escalate the crisis.\n"
+    )
+    assert [q for q in quotes_of(text, model) if q.kind == "indirect"] == []

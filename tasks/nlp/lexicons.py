@@ -79,3 +79,7 @@ STATEMENT_OBJECT_VERBS = word_set(
 # Verbs of saying that also mean "go on" or "add to": with a to-infinitive they report
 # nothing ("continues to give mixed signals", "added three assists to lead Boston").
 GOING_ON_VERBS = word_set("continue add repeat")
+
+# "asked not to be identified because ...": passives of these after a request ask for
+# anonymity; they are not what the source said.
+ANONYMITY_VERBS = word_set("identify name quote")

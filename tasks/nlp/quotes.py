@@ -48,6 +48,7 @@ from spacy.tokens import Doc, Token
 
 from newsflow.tasks.nlp.entities import NOT_PERSON_WORDS, EntityIndex
 from newsflow.tasks.nlp.lexicons import (
+    ANONYMITY_VERBS,
     CLAIM_NOUNS,
     FINDING_VERBS,
     GOING_ON_VERBS,
@@ -524,6 +525,12 @@ def content_span(cue: Token) -> tuple[int, int] | None:
     if cue.pos_ == "NOUN":
         clause = _claim_clause(cue)
         return None if clause is None else _span_of(list(clause.subtree))
+    if cue.lemma_.lower() in GOING_ON_VERBS and any(
+        c.dep_ == "xcomp" and not is_cue(c) for c in cue.children
+    ):
+        return None  # "they continue to escalate the crisis": going on, not saying
+    if any(_anonymity(c) for c in cue.children):
+        return None  # "asked not to be identified": a condition of speaking, not speech
     comps = [c for c in cue.children if c.dep_ == "ccomp"]
     objs = [c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i]
     if comps and objs and objs[0].i < comps[0].i and not _has_subject(comps[0]):
@@ -570,6 +577,15 @@ def content_span(cue: Token) -> tuple[int, int] | None:
     if not comps:
         return None
     return _span_of([t for c in comps for t in c.subtree])
+
+
+def _anonymity(comp: Token) -> bool:
+    """ "(asked) not to be identified / named": the request for anonymity."""
+    return (
+        comp.dep_ == "xcomp"
+        and comp.lemma_.lower() in ANONYMITY_VERBS
+        and any(c.dep_ == "auxpass" for c in comp.children)
+    )
 
 
 def _has_subject(verb: Token) -> bool:
