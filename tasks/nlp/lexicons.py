@@ -83,3 +83,11 @@ GOING_ON_VERBS = word_set("continue add repeat")
 # "asked not to be identified because ...": passives of these after a request ask for
 # anonymity; they are not what the source said.
 ANONYMITY_VERBS = word_set("identify name quote")
+
+# Endings that make a company's short name its full one ("McClatchy" -> "McClatchy Co.").
+ORG_ENDINGS = word_set(
+    """
+    Co. Co Inc. Inc Corp. Corp Corporation Company Capital Group Holdings LLC Ltd Ltd. plc PLC
+    Media Partners .com
+    """
+)

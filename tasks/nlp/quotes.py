@@ -54,6 +54,7 @@ from newsflow.tasks.nlp.lexicons import (
     GOING_ON_VERBS,
     NAME_GIVING_VERBS,
     NAMING_VERBS,
+    ORG_ENDINGS,
     SPEECH_VERBS,
     STATEMENT_OBJECT_VERBS,
     STUDY_NOUNS,
@@ -81,8 +82,11 @@ _DASHES = frozenset({"―", "—", "–", "-", "--"})
 _QUOTE_CHARS = frozenset("\"“”«»„‘’'")
 _NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "PROPN"})
 _COMPLEMENT_DEPS = frozenset({"ccomp", "xcomp", "dobj", "oprd", "prep", "attr", "acomp", "dative"})
+# "― Ana Ruiz" closing the quote's line, or alone on the next line under a quote paragraph;
+# review sites mask names with asterisks ("– Ali***", "– Ni** My**")
 _DASH_NAME_RE = re.compile(
-    r"[ \t\u00a0]*[―—–]+[ \t\u00a0]*([A-Z][\w.'’-]*(?:[ \u00a0]+[A-Z][\w.'’-]*){0,4})[ \t\u00a0.]*(?:\n|$)"
+    r"[ \t\u00a0]*(?:\n[ \t\u00a0]*)*[―—–]+[ \t\u00a0]*"
+    r"([A-Z][\w.'’*-]*(?:[ \u00a0]+[A-Z][\w.'’*-]*){0,4})[ \t\u00a0.]*(?:\n|$)"
 )
 _TRANSCRIPT_RE = re.compile(r"[ \t]*[\"“]?([A-Z][A-Z.'\- ]{0,30}[A-Z]):[ \t]+(?=\S)")
 # Between the items of a list of quoted phrases: ", ", " and ", ", or " (or a bare space
@@ -304,6 +308,31 @@ def _name_speakers_in_full(
         if q.speaker_label == "PERSON":
             q.speaker = _longest_form(q.speaker, entities)
             q.speaker = _royal_name(q.speaker, text)
+        elif q.speaker_label == "ORG":
+            q.speaker = _full_org_name(q.speaker, entities)
+
+
+def _full_org_name(name: str, entities: EntityIndex) -> str:
+    """The organisation's fullest name in the article: an acronym spelt out ("WHO" for the
+    World Health Organization) or a short form with its company ending ("McClatchy Co.",
+    "Alden Capital", "Edmunds.com"), when exactly one organisation of the article fits."""
+    orgs = {m.canonical for m in entities.mentions if m.label == "ORG"} - {name}
+    if name.isupper() and name.isalpha() and 2 <= len(name) <= 6:
+        fits = {o for o in orgs if _initials(o) == name}
+    else:
+        fits = {
+            o
+            for o in orgs
+            if o.startswith(name)
+            and (rest := o[len(name) :].strip())
+            and (rest in ORG_ENDINGS or o[len(name) :] in ORG_ENDINGS)
+        }
+    return fits.pop() if len(fits) == 1 else name
+
+
+def _initials(name: str) -> str:
+    words = re.findall(r"[A-Za-z][\w'’-]*", name)
+    return "".join(w[0] for w in words if w.lower() not in TITLE_MINOR_WORDS).upper()
 
 
 _ROYAL_TITLES = "Prince|Princess|King|Queen|Pope|Emperor|Empress|Duke|Duchess|Sheikh"
@@ -951,15 +980,16 @@ def _by_manner(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attribution
 
 
 def _dash_attribution(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attribution | None:
-    """``"..." ― Ana Ruiz``: a dash and a short name closing the line."""
+    """``"..." ― Ana Ruiz``: a dash and a short name closing the line (or on a line of its
+    own right under the quote)."""
     m = _DASH_NAME_RE.match(view.text, p.end)
     if not m:
         return None
     name_start, name_end = m.span(1)
-    mention = namer.entities.mention_overlapping(name_start, name_end)
-    if mention is not None:
-        return _Attribution("―", mention.canonical, mention.label, "dash")
     name = m.group(1)
+    mention = namer.entities.mention_overlapping(name_start, name_end)
+    if mention is not None and "*" not in name:  # a masked name is written as it is
+        return _Attribution("―", mention.canonical, mention.label, "dash")
     if name.endswith(".") and not re.search(r"\b[A-Z]\.$", name):
         name = name[:-1]  # "― Christina Lastra." (the sentence's full stop)
     return _Attribution("―", name, "PROPN", "dash")
