@@ -1190,16 +1190,20 @@ def _sentence_between(view: _DocView, first: _Passage, second: _Passage) -> bool
 def _goes_on(cue: Token, first: Token, resumes_at: int) -> bool:
     """ "said, adding later," or "weighed in, telling Cook," goes on with the same quote: a
     participle of the first cue with no subject, clause or "that" of its own before the
-    quote resumes (the resumed quote is what it adds; whom it is told to may stand there)."""
-    return (
-        cue.head.i == first.i
-        and cue.tag_ == "VBG"
-        and not any(
-            c.dep_ in _OWN_REPORT_DEPS
-            and not (c.dep_ in ("dobj", "dative") and c.pos_ in ("PROPN", "PRON", "NOUN"))
-            and c.idx < resumes_at
-            for c in cue.children
-        )
+    quote resumes; the resumed quote may be its clause when it names whom it is told to.
+    ``said, adding, "..."`` stays two quotes: PolNeAR annotates it so (newsgold as one)."""
+    if cue.head.i != first.i or cue.tag_ != "VBG":
+        return False
+    told = [
+        c
+        for c in cue.children
+        if c.dep_ in ("dobj", "dative") and c.pos_ in ("PROPN", "PRON", "NOUN")
+    ]
+    return not any(
+        c.dep_ in _OWN_REPORT_DEPS
+        and c not in told
+        and not (told and c.dep_ == "ccomp" and c.idx >= resumes_at)
+        for c in cue.children
     )
 
 
