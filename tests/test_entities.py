@@ -182,6 +182,7 @@ def test_non_names_are_not_entities(model: str) -> None:
     mentions = mentions_of(NON_NAMES, model)
     names = {m.canonical for m in mentions}
     assert not names & {"USB", "GMT", "iPhone 11 Pro", "n't"}
+    assert {"Twitter", "Apple", "Joe Biden", "Hunter Biden", "Kiev"} <= names  # the real names stay
     assert all(m.canonical != m.canonical.lower() for m in mentions)
     assert not any(c.isdigit() for m in mentions for c in m.canonical)
 
@@ -475,8 +476,12 @@ def test_names_the_model_runs_together_are_split(model: str) -> None:
 
 def test_a_shouted_place_after_a_shouted_prefix_is_a_dateline(model: str) -> None:
     text = "ST. JOSEPH, Mich. (AP) — Michigan health authorities said on Friday that two died."
-    names = {(m.canonical, m.label) for m in mentions_of(text, model)}
+    mentions = mentions_of(text, model)
+    names = {(m.canonical, m.label) for m in mentions}
     assert not any(label == "PERSON" for _, label in names)
+    town = [(m.text, m.label, m.canonical) for m in mentions if m.end_char <= text.index(",")]
+    assert town == [("ST. JOSEPH", "GPE", "St. Joseph")]  # one town, not "ST" and "JOSEPH"
+    assert ("Michigan", "GPE") in names
 
 
 def test_a_given_name_and_a_surname_the_model_missed_is_a_person(model: str) -> None:

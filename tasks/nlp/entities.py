@@ -256,6 +256,9 @@ def _display(text: str, label: str) -> str:
     letters = [c for c in text if c.isalpha()]
     shouted = letters and all(c.isupper() for c in letters) and "." not in text
     acronyms = all(len(w) <= 4 for w in text.split(" "))  # "US EPA"
+    first, _, rest = text.partition(" ")
+    if letters and text.isupper() and rest and first.rstrip(".").lower() in _PLACE_ABBREVIATIONS:
+        return " ".join(w.capitalize() for w in text.split(" "))  # "ST. JOSEPH"
     if shouted and len(letters) > 4 and not acronyms and (label != "ORG" or " " in text):
         return " ".join(w.capitalize() for w in text.split(" "))
     return text
@@ -300,8 +303,8 @@ def looks_like_person(name: str) -> bool:
 def extract_mentions(doc: Doc) -> EntityIndex:
     """Keep named (non-numeric) entities and give each the canonical name of its cluster."""
     doc_text = doc.text  # built on each access: read it once
-    spans: list[Span] = _join_and_names(
-        doc, [e for e in doc.ents if e.label_ not in DROPPED_LABELS]
+    spans: list[Span] = _join_abbreviated_places(
+        doc, _join_and_names(doc, [e for e in doc.ents if e.label_ not in DROPPED_LABELS])
     )
     lower_words = {t.text for t in doc if t.text.isalpha() and t.text.islower()}
     mentions: list[Mention] = []
@@ -418,6 +421,30 @@ def _join_and_names(doc: Doc, spans: list[Span]) -> list[Span]:
             and clean_surface(doc[prev.start : span.end].text) in whole
         ):
             out[-1] = Span(doc, prev.start, span.end, label="ORG")
+        else:
+            out.append(span)
+    return out
+
+
+# Abbreviations that open a place's name ("St. Joseph", "Ft. Myers", "Mt. Hood").
+_PLACE_ABBREVIATIONS = frozenset({"st", "ste", "ft", "mt", "pt"})
+
+
+def _join_abbreviated_places(doc: Doc, spans: list[Span]) -> list[Span]:
+    """A place abbreviation the model cut off as a place of its own ("ST" + "JOSEPH" of
+    "ST. JOSEPH, Mich.") joins the place it opens: one town, not two."""
+    out: list[Span] = []
+    for span in spans:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.label_ in ("GPE", "LOC")
+            and span.label_ in ("GPE", "LOC", "ORG", "PERSON")
+            and prev.text.lower().rstrip(".") in _PLACE_ABBREVIATIONS
+            and doc.text[prev.end_char : span.start_char] in (". ", " ")
+            and (prev.text.rstrip(".").isupper() == span.text.isupper())
+        ):
+            out[-1] = Span(doc, prev.start, span.end, label="GPE")
         else:
             out.append(span)
     return out
