@@ -603,3 +603,23 @@ def test_a_town_named_company_placed_once_stays_a_company(model: str) -> None:
     )
     labels = {(m.canonical, m.label) for m in mentions_of(text, model)}
     assert labels == {("Burbank", "ORG")}  # one "in Burbank" among four mentions
+
+
+def test_a_person_opening_with_a_lower_case_word_of_english_names_no_one(model: str) -> None:
+    text = (
+        "Fans of Mortal Kombat and Samurai Shodown can play today, Google said. Players can "
+        "also stream Tomb Raider."
+    )
+    names = {(m.canonical, m.label) for m in mentions_of(text, model)}
+    assert not any(label == "PERSON" for _, label in names)
+    assert ("Google", "ORG") in names
+
+
+def test_a_nickname_that_is_a_word_keeps_a_person_the_sentence_tells_of(model: str) -> None:
+    text = (
+        "Greedy Williams said the defense had improved.\n\n"
+        "The farm group is led by Zippy Duvall, the president, who met farmers in May.\n\n"
+        "The crowd cheered for President Evo Morales in La Paz."
+    )
+    people = {m.canonical for m in mentions_of(text, model) if m.label == "PERSON"}
+    assert {"Greedy Williams", "Zippy Duvall", "Evo Morales"} <= people

@@ -30,9 +30,10 @@ from newsflow.tasks.nlp.entity_lexicons import (
     PRODUCT_WORDS,
     US_STATE_CODES,
     VENUE_HEAD_WORDS,
+    english_words,
     places,
 )
-from newsflow.tasks.nlp.lexicons import word_set
+from newsflow.tasks.nlp.lexicons import SPEECH_VERBS, word_set
 from newsflow.tasks.nlp.names import (
     FEMALE_NAMES,
     KIN_WORDS,
@@ -375,7 +376,7 @@ def extract_mentions(doc: Doc) -> EntityIndex:
     _places_by_context(doc_text, mentions, canon, labels)
     _people_with_articles(doc, mentions, canon, labels)
     _drop_quoted_titles(doc_text, mentions, canon, labels)
-    _drop_unnamed_people(mentions, canon, labels)
+    _drop_unnamed_people(mentions, canon, labels, kept_spans)
     _revise_lone_names(doc, mentions, canon, labels)
     candidates = [
         Mention(
@@ -1014,19 +1015,46 @@ def _drop_quoted_titles(
             labels[key] = ""
 
 
-def _drop_unnamed_people(mentions: list[Mention], canon: list[str], labels: dict[str, str]) -> None:
+def _drop_unnamed_people(
+    mentions: list[Mention], canon: list[str], labels: dict[str, str], spans: list[Span]
+) -> None:
     """A "person" whose first word is no one's first name and who has a common word in the
-    name ("Echo Dot", "Fact Checker", "Hosting Cook") names no one, unless the article also
-    calls them by the surname alone ("Magic Johnson" ... "Johnson")."""
+    name ("Echo Dot", "Fact Checker", "Hosting Cook") or opens with a word English writes in
+    lower case ("Tomb Raider", "Nighttime Supplement") names no one, unless the article also
+    calls them by the surname alone ("Magic Johnson" ... "Johnson") or the sentence tells of
+    a person (a title before it, "said" after it, "a lawyer" beside it)."""
     lone = {c.lower() for m, c in zip(mentions, canon, strict=True) if " " not in m.text.strip()}
+    lone |= {
+        c.lower()
+        for m, c, span in zip(mentions, canon, spans, strict=True)
+        if " " in c and _told_of_as_person(span)
+    }
     for key, label in labels.items():
         words = key.split(" ")
         if label != "PERSON" or len(words) < 2 or key in lone:
             continue
         if is_any_first_name(words[0]) or is_first_name(words[0]):
             continue
-        if any(_key(w) in common_words() for w in words):
+        if any(_key(w) in common_words() for w in words) or _thing_word(words[0]):
             labels[key] = ""
+
+
+def _told_of_as_person(span: Span) -> bool:
+    """A title just before the name ("President Evo Morales"), the name the subject of a verb
+    of speech ("Zippy Duvall said") or described as a person ("Zippy Duvall, the president")."""
+    head = span.root
+    before = span.doc[span.start - 1] if span.start else None
+    titled = before is not None and before.text.istitle() and _key(before.text) in TITLE_WORDS
+    speaks = head.dep_ == "nsubj" and head.head.lemma_.lower() in SPEECH_VERBS
+    described = any(
+        c.dep_ == "appos" and c.text.islower() and c.lemma_ in _PERSON_NOUNS for c in head.children
+    )
+    return titled or speaks or described
+
+
+def _thing_word(word: str) -> bool:
+    """A word English writes mostly in lower case ("Tomb", "Nighttime"), not an initial."""
+    return word.isalpha() and word.lower() in english_words()
 
 
 _NEXT_WORD_RE = re.compile(r"['’]?s? ?([a-z]+)")
