@@ -623,3 +623,16 @@ def test_a_nickname_that_is_a_word_keeps_a_person_the_sentence_tells_of(model: s
     )
     people = {m.canonical for m in mentions_of(text, model) if m.label == "PERSON"}
     assert {"Greedy Williams", "Zippy Duvall", "Evo Morales"} <= people
+
+
+def test_a_company_is_named_by_its_fullest_form(model: str) -> None:
+    text = (
+        "Sales fell 2 percent, according to Edmunds.com, a California-based automotive site. "
+        "Edmunds expects sales to fall again, and Edmunds said prices would rise.\n\n"
+        "The merger of the newspaper chains Gannett and GateHouse Media became final on "
+        "Tuesday. Earlier this year, GateHouse laid off more than 100 people."
+    )
+    mentions = mentions_of(text, model)
+    assert canon(mentions, "Edmunds") == {"Edmunds.com"}
+    assert canon(mentions, "GateHouse") == {"GateHouse Media"}
+    assert ("GateHouse Media", "ORG") in {(m.canonical, m.label) for m in mentions}

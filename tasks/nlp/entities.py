@@ -534,12 +534,23 @@ def _part_label(name: str, label: str) -> str:
 _BODY_WORDS = frozenset({"party", "ministry", "council", "committee"})
 
 
+# Words that end a company's name when written after it: the model often stops short of them.
+_COMPANY_TAILS = frozenset(
+    {"media", "interactive", "entertainment", "studios", "holdings", "technologies", "inc"}
+    | {"corp", "corporation", "ltd", "llc", "plc", "group", "networks", "communications"}
+)
+_COMPANY_TAIL_RE = re.compile(r" ([A-Z][A-Za-z]+\.?)(?![\w'’-])")
+
+
 def _reshape(text: str, start: int, end: int, label: str) -> tuple[int, int, str]:
     """Cut what the model glued onto a name: an owner ("Jeff Bezos's Blue Origin" -> "Blue
     Origin"), a player's position ("DL Myles Garrett"), trailing lower-case words ("Sabres
     and")."""
     if label not in ("PERSON", "ORG"):
         return start, end, label
+    tail = _COMPANY_TAIL_RE.match(text, end)
+    if label == "ORG" and tail is not None and _key(tail.group(1)) in _COMPANY_TAILS:
+        end = tail.end()  # "GateHouse" + "Media", "Take-Two" + "Interactive": the full name
     words = text[start:end].split(" ")
     position = words[0].isupper() and len(words[0]) <= 3 and "." not in words[0]
     if label == "PERSON" and len(words) >= 3 and position:
@@ -1315,7 +1326,8 @@ def _link_org_names(mentions: list[Mention], forms: list[str], find, union) -> N
     without a place or nationality in front ("Senate" of "Nigerian Senate", "Taliban" of
     "Afghan Taliban"), or the head word alone ("Chronicle" of "San Francisco Chronicle"),
     or a corporate suffix behind
-    ("McClatchy" of "McClatchy Co.", "Edmunds" of "Edmunds.com")."""
+    ("McClatchy" of "McClatchy Co.", "Edmunds" of "Edmunds.com", "GateHouse" of "GateHouse
+    Media")."""
     places = {_key(f) for m, f in zip(mentions, forms, strict=True) if m.label in ("GPE", "NORP")}
     orgs = [i for i, m in enumerate(mentions) if m.label == "ORG"]
     for i in orgs:
@@ -1337,7 +1349,7 @@ def _link_org_names(mentions: list[Mention], forms: list[str], find, union) -> N
                 )
             )
             suffixed = longer[: len(short)] == short and (
-                all(_key(w) in _CORPORATE_SUFFIXES for w in longer[len(short) :])
+                all(_key(w) in _CORPORATE_SUFFIXES | _COMPANY_TAILS for w in longer[len(short) :])
                 and len(longer) > len(short)
             )
             dotcom = forms[j] == forms[i] + ".com"
@@ -1594,6 +1606,7 @@ def _cluster_name(idxs: list[int], forms: list[str]) -> str:
             _name_length(f) > 1 and _key(f) not in surnames,
             f not in shortened,
             not any(w.islower() and w not in _MINOR_WORDS | NAME_PARTICLES for w in f.split(" ")),
+            all(f.startswith(g) for g in distinct),  # "Edmunds.com" over "Edmunds"
             counts[f],
             _name_length(f),
             -len(f),
