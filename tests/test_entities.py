@@ -636,3 +636,14 @@ def test_a_company_is_named_by_its_fullest_form(model: str) -> None:
     assert canon(mentions, "Edmunds") == {"Edmunds.com"}
     assert canon(mentions, "GateHouse") == {"GateHouse Media"}
     assert ("GateHouse Media", "ORG") in {(m.canonical, m.label) for m in mentions}
+
+
+def test_a_country_before_a_persons_name_is_not_part_of_it(model: str) -> None:
+    text = (
+        "China's ambassador to Britain Liu Xiaming has said that China has the power to "
+        "respond. Liu spoke on Sunday."
+    )
+    mentions = mentions_of(text, model)
+    assert canon(mentions, "Liu") == {"Liu Xiaming"}
+    assert ("Liu Xiaming", "PERSON") in {(m.canonical, m.label) for m in mentions}
+    assert [m.label for m in mentions if m.text == "Britain"] == ["GPE"]

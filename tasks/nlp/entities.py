@@ -480,6 +480,9 @@ def _joined_parts(text: str, start: int, end: int, label: str) -> list[tuple[int
     if label not in ("PERSON", "ORG"):
         return [(start, end, label)]
     surface = text[start:end]
+    place = _leading_place(text, start, end)
+    if place is not None:  # "ambassador to Britain Liu Xiaming": the place, then the person
+        return [(start, place, "GPE"), (place + 1, end, "PERSON")]
     owner = _POSSESSIVE_INSIDE_RE.search(surface)
     if owner is not None:
         head, tail = surface[: owner.start()], surface[owner.end() :]
@@ -510,6 +513,29 @@ def _joined_parts(text: str, start: int, end: int, label: str) -> list[tuple[int
             (right, end, _part_label(text[right:end], label)),
         ]
     return [(start, end, label)]
+
+
+_TO_PLACE_RE = re.compile(r"\b(?:to|in|from)\s$")
+
+
+def _leading_place(text: str, start: int, end: int) -> int | None:
+    """Where a country the model glued in front of a personal name ends: after "to", "in" or
+    "from" ("ambassador to Britain Liu Xiaming"), when two or three capitalised words with no
+    common word or organisation's head word follow."""
+    if not _TO_PLACE_RE.search(text[max(0, start - 6) : start]):
+        return None
+    words = text[start:end].split(" ")
+    for n in (1, 2):
+        if _key(" ".join(words[:n])) not in COUNTRIES and _key(" ".join(words[:n])) not in ALIASES:
+            continue
+        rest = words[n:]
+        if 2 <= len(rest) <= 3 and all(
+            _SURNAME_SHAPE_RE.fullmatch(w)
+            and _key(w) not in common_words() | ORG_HEAD_WORDS | KNOWN_ORGS | NOT_PERSON_WORDS
+            for w in rest
+        ):
+            return start + len(" ".join(words[:n]))
+    return None
 
 
 def _owner_label(name: str) -> str | None:
@@ -588,7 +614,8 @@ def _join_teams(
 ) -> None:
     """A place name right before a capitalised name is one team or company ("Boston" +
     "Bruins", "Columbus" + "Blue Jackets"); a "person" opening with a place the article
-    names is an organisation ("Pittsburgh Steelers")."""
+    names is an organisation ("Pittsburgh Steelers"). Not a person after "to", "in" or
+    "from" and the country ("ambassador to Britain Liu Xiaming")."""
     places = {_key(b) for m, b in zip(mentions, bases, strict=True) if m.label == "GPE"}
     i = 0
     while i < len(mentions) - 1:
@@ -599,6 +626,10 @@ def _join_teams(
             and text[first.end_char : second.start_char] == " "
             and bases[i + 1][:1].isupper()
             and not looks_like_person(bases[i + 1])
+            and not (
+                second.label == "PERSON"
+                and _leading_place(text, first.start_char, second.end_char) is not None
+            )  # "ambassador to Britain Liu Xiaming"
         ):
             span = doc.char_span(first.start_char, second.end_char, alignment_mode="expand")
             if span is not None:
