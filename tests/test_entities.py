@@ -647,3 +647,9 @@ def test_a_country_before_a_persons_name_is_not_part_of_it(model: str) -> None:
     assert canon(mentions, "Liu") == {"Liu Xiaming"}
     assert ("Liu Xiaming", "PERSON") in {(m.canonical, m.label) for m in mentions}
     assert [m.label for m in mentions if m.text == "Britain"] == ["GPE"]
+
+
+def test_a_hashtag_before_a_name_is_not_part_of_it(model: str) -> None:
+    text = "PFF graded the game. #Steelers Mason Rudolph threw two interceptions on Sunday."
+    people = {m.canonical for m in mentions_of(text, model) if m.label == "PERSON"}
+    assert people == {"Mason Rudolph"}

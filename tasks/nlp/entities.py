@@ -570,7 +570,8 @@ _COMPANY_TAIL_RE = re.compile(r" ([A-Z][A-Za-z]+\.?)(?![\w'’-])")
 
 def _reshape(text: str, start: int, end: int, label: str) -> tuple[int, int, str]:
     """Cut what the model glued onto a name: an owner ("Jeff Bezos's Blue Origin" -> "Blue
-    Origin"), a player's position ("DL Myles Garrett"), trailing lower-case words ("Sabres
+    Origin"), a player's position ("DL Myles Garrett") or a hashtag ("#Browns Greedy
+    Williams"), trailing lower-case words ("Sabres
     and")."""
     if label not in ("PERSON", "ORG"):
         return start, end, label
@@ -579,7 +580,8 @@ def _reshape(text: str, start: int, end: int, label: str) -> tuple[int, int, str
         end = tail.end()  # "GateHouse" + "Media", "Take-Two" + "Interactive": the full name
     words = text[start:end].split(" ")
     position = words[0].isupper() and len(words[0]) <= 3 and "." not in words[0]
-    if label == "PERSON" and len(words) >= 3 and position:
+    hashtag = text[start - 1 : start] == "#"  # "#Browns Greedy Williams": a tag, then the name
+    if label == "PERSON" and len(words) >= 3 and (position or hashtag):
         start += len(words[0]) + 1
         words = words[1:]
     while (
