@@ -586,7 +586,7 @@ def test_a_one_word_organisation_the_text_places_is_a_place(model: str) -> None:
         "Disney said the glitch hit users last week when the Burbank entertainment giant "
         "launched its service.\n\n"
         "Police arrested Christopher L. Tays, 32, of Franklin, on several charges.\n\n"
-        "The Taliban said the helicopter crashed in Logar province. \"We hit the enemy in "
+        'The Taliban said the helicopter crashed in Logar province. "We hit the enemy in '
         'Pangram area of Sarkh, Logar," a Taliban spokesman said.'
     )
     labels = {(m.canonical, m.label) for m in mentions_of(text, model)}
@@ -653,3 +653,13 @@ def test_a_hashtag_before_a_name_is_not_part_of_it(model: str) -> None:
     text = "PFF graded the game. #Steelers Mason Rudolph threw two interceptions on Sunday."
     people = {m.canonical for m in mentions_of(text, model) if m.label == "PERSON"}
     assert people == {"Mason Rudolph"}
+
+
+def test_a_given_name_only_inside_another_word_or_name_is_no_person(model: str) -> None:
+    text = (
+        "The bizarre story of how Oscar-winning actress Mary Steenburgen came to write songs.\n\n"
+        "[ Tom's Guide ]\n\nStadia is fast, said Helen, who tried it on Monday."
+    )
+    people = {m.canonical for m in mentions_of(text, model) if m.label == "PERSON"}
+    assert "Mary Steenburgen" in people and "Helen" in people
+    assert not people & {"Oscar", "Tom"}

@@ -1107,12 +1107,19 @@ _POSSESSORS = frozenset({"his", "her", "their", "my", "our", "your"})
 _LEADER_OF = frozenset({"administration", "regime", "presidency"})
 
 
+# After a one-word name, what makes it part of another word or name: a hyphenated modifier
+# ("Oscar-winning") or an owner's name before a capitalised name ("Tom's Guide").
+_PART_OF_A_NAME_RE = re.compile(r"-[a-z]|['’]s [A-Z]")
+
+
 def _revise_lone_names(
     doc: Doc, mentions: list[Mention], canon: list[str], labels: dict[str, str]
 ) -> None:
     """One-word "people" that no full name in the article explains need evidence: a title in
     front ("President Trump", "Mr. Assad"), a relative's role ("his wife Kali"), a government
-    they head ("the Assad regime") or a given name; known organisations become ORG.
+    they head ("the Assad regime") or a given name; known organisations become ORG; a name
+    only ever written as part of a word or another name ("Oscar-winning", "Tom's Guide") is
+    no person.
     The rest may be a surname the warehouse knows from other articles ("Jansen said") or a
     platform, a town, a common word the model guessed at: one shaped like a surname becomes
     a ``CANDIDATE`` (not a person here, linked across articles when the warehouse's full
@@ -1132,11 +1139,19 @@ def _revise_lone_names(
             or (after is not None and after.group(1) in _LEADER_OF)
         ):  # "President Trump", "his wife Kali", "the Assad regime"
             titled.add(c.lower())
+    modifier: dict[str, bool] = {}
+    for m, c in zip(mentions, canon, strict=True):
+        key = c.lower()
+        modifier[key] = modifier.get(key, True) and bool(
+            _PART_OF_A_NAME_RE.match(doc.text, m.end_char)
+        )
     for c, label in labels.items():
         if label != "PERSON" or " " in c:
             continue
         if _key(c) in KNOWN_ORGS:
             labels[c] = "ORG"
+        elif modifier.get(c) and c not in titled:
+            labels[c] = ""  # "Oscar-winning", "Tom's Guide": a word of another name
         elif c not in titled and not is_given_name(c):
             labels[c] = CANDIDATE if _SURNAME_SHAPE_RE.fullmatch(canonical_of[c]) else ""
 
