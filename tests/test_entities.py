@@ -663,3 +663,9 @@ def test_a_given_name_only_inside_another_word_or_name_is_no_person(model: str) 
     people = {m.canonical for m in mentions_of(text, model) if m.label == "PERSON"}
     assert "Mary Steenburgen" in people and "Helen" in people
     assert not people & {"Oscar", "Tom"}
+
+
+def test_a_hyphenated_given_name_stays_whole(model: str) -> None:
+    text = "South Korean President Moon Jae-in met Kim Jong-un on Friday. Kim agreed to talks."
+    people = {m.canonical for m in mentions_of(text, model) if m.label == "PERSON"}
+    assert people == {"Moon Jae-in", "Kim Jong-un"}

@@ -565,6 +565,7 @@ _COMPANY_TAILS = frozenset(
     {"media", "interactive", "entertainment", "studios", "holdings", "technologies", "inc"}
     | {"corp", "corporation", "ltd", "llc", "plc", "group", "networks", "communications"}
 )
+_HYPHENATED_GIVEN_RE = re.compile(r"-[a-z]{1,4}(?![\w-])")
 _COMPANY_TAIL_RE = re.compile(r" ([A-Z][A-Za-z]+\.?)(?![\w'’-])")
 
 
@@ -575,6 +576,9 @@ def _reshape(text: str, start: int, end: int, label: str) -> tuple[int, int, str
     and")."""
     if label not in ("PERSON", "ORG"):
         return start, end, label
+    given = _HYPHENATED_GIVEN_RE.match(text, end)
+    if label == "PERSON" and given is not None and text[start:end].split(" ")[-1].istitle():
+        end = given.end()  # "Moon Jae" + "-in": a hyphenated given name the model cut
     tail = _COMPANY_TAIL_RE.match(text, end)
     if label == "ORG" and tail is not None and _key(tail.group(1)) in _COMPANY_TAILS:
         end = tail.end()  # "GateHouse" + "Media", "Take-Two" + "Interactive": the full name
