@@ -669,3 +669,15 @@ def test_a_hyphenated_given_name_stays_whole(model: str) -> None:
     text = "South Korean President Moon Jae-in met Kim Jong-un on Friday. Kim agreed to talks."
     people = {m.canonical for m in mentions_of(text, model) if m.label == "PERSON"}
     assert people == {"Moon Jae-in", "Kim Jong-un"}
+
+
+def test_a_surname_that_is_a_word_names_the_person_when_it_speaks(model: str) -> None:
+    text = (
+        "Financial planner Chris Early said retiring early is hard. Early said most savers "
+        "start late.\n\nSouth Korean President Moon Jae-in met reporters. Moon said the talks "
+        "went well."
+    )
+    mentions = mentions_of(text, model)
+    assert canon(mentions, "Early") == {"Chris Early"}
+    assert canon(mentions, "Moon") == {"Moon Jae-in"}
+    assert not any(m.text == "early" for m in mentions)

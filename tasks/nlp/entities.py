@@ -368,6 +368,7 @@ def extract_mentions(doc: Doc) -> EntityIndex:
     _add_known_orgs(doc, mentions, bases, kept_spans)
     _add_missed_people(doc, mentions, bases, kept_spans)
     _recover_full_names(doc, doc_text, mentions, bases, kept_spans)
+    _add_speaking_surnames(doc, mentions, bases, kept_spans)
     _join_teams(doc, doc_text, mentions, bases, kept_spans)
     _people_by_surname(mentions, bases)
     _people_by_context(mentions, bases, kept_spans)
@@ -815,6 +816,45 @@ def _add_missed_people(
         )
         bases.insert(k, name)
         spans.insert(k, doc[tok.i : tok.i + 2])
+        taken.append((start, end))
+
+
+def _add_speaking_surnames(
+    doc: Doc, mentions: list[Mention], bases: list[str], spans: list[Span]
+) -> None:
+    """The surname of a person the article names in full, alone and the subject of a verb of
+    speech, is that person even when it is also a word the model skipped ("Chris Early" ...
+    "Early said", "says Moon")."""
+    surnames = {
+        w
+        for m, b in zip(mentions, bases, strict=True)
+        if m.label == "PERSON" and " " in b
+        for w in (b.split(" ")[0], b.split(" ")[-1])  # "Moon" of "Moon Jae-in" too
+        if w.istitle() and not is_given_name(w)
+    }
+    if not surnames:
+        return
+    taken = [(m.start_char, m.end_char) for m in mentions]
+    for tok in doc[1:-1]:
+        if tok.text not in surnames:
+            continue
+        before, after = doc[tok.i - 1], doc[tok.i + 1]
+        says = after.lemma_.lower() in SPEECH_VERBS and after.tag_ in ("VBD", "VBZ")
+        said = before.lemma_.lower() in SPEECH_VERBS and after.is_punct  # ", says Early."
+        if not (says or said):
+            continue
+        start, end = tok.idx, tok.idx + len(tok.text)
+        if any(s < end and start < e for s, e in taken):
+            continue
+        k = bisect.bisect_left([m.start_char for m in mentions], start)
+        mentions.insert(
+            k,
+            Mention(
+                text=tok.text, label="PERSON", canonical=tok.text, start_char=start, end_char=end
+            ),
+        )
+        bases.insert(k, tok.text)
+        spans.insert(k, doc[tok.i : tok.i + 1])
         taken.append((start, end))
 
 
