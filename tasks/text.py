@@ -32,9 +32,14 @@ CAPS: Final[dict[str, int]] = {
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _SPACES = re.compile(r"\s+")
-# Bidi embeddings, overrides, isolates and direction marks: invisible, and they reverse or
-# split how a name is shown, so "\u202eJohn" and "John" would be two people.
-_BIDI = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Bidi embeddings, overrides and isolates: invisible, and they reverse or split how a name
+# is shown, so "\u202eJohn" and "John" would be two people.
+_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+# Direction marks (LRM, RLM, ALM) go the same way, except near right-to-left letters, where
+# writers put them to keep numbers and punctuation on the right side ("(123)\u200f").
+_DIRECTION_MARK = re.compile(r"[\u061c\u200e\u200f]")
+_RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+_RTL_REACH = 12  # characters each side of a mark looked at for a right-to-left letter
 # Word joiner and BOM (zero-width no-break space) only forbid a break: dropping them never
 # joins or splits a word, in any script.
 _NO_BREAK = re.compile(r"[\u2060\ufeff]")
@@ -53,13 +58,22 @@ _ZWSP = re.compile(rf"(?<![{_UNSPACED}])\u200b(?![{_UNSPACED}])")
 def drop_invisible(text: str) -> str:
     """``text`` without the invisible marks that make one word or name two.
 
-    Bidi controls and direction marks, word joiners and BOMs go everywhere; a zero-width
-    space stays only where its script needs it as a word boundary (Thai, Khmer, CJK...).
+    Bidi embeddings, overrides and isolates, word joiners and BOMs go everywhere; direction
+    marks stay only near right-to-left letters, and a zero-width space only where its
+    script needs it as a word boundary (Thai, Khmer, CJK...).
     The joiners scripts spell with (ZWJ, ZWNJ) stay.
     """
     if not _MAYBE_INVISIBLE.search(text):
         return text
-    return _ZWSP.sub("", _NO_BREAK.sub("", _BIDI.sub("", text)))
+    text = _ZWSP.sub("", _NO_BREAK.sub("", _BIDI.sub("", text)))
+    return _DIRECTION_MARK.sub(lambda m: _direction_mark(text, m.start()), text)
+
+
+def _direction_mark(text: str, at: int) -> str:
+    """The mark at ``at`` when a right-to-left letter is near it (it orders what is around
+    it there), else nothing."""
+    near = text[max(0, at - _RTL_REACH) : at + _RTL_REACH + 1]
+    return text[at] if _RTL.search(near) else ""
 
 
 _MAYBE_INVISIBLE = re.compile(r"[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
@@ -71,8 +85,8 @@ def clean_text(value: object, max_chars: int, *, one_line: bool = False) -> str 
     Surrogate pairs written as two escapes are joined, lone surrogates become U+FFFD,
     carriage returns become newlines, other control characters and invisible marks
     (``drop_invisible``) are dropped; other whitespace is kept as it is (body offsets stay
-    meaningful). ``one_line`` also folds every run of whitespace into one space (titles,
-    names). A blank result is None. Never raises for a ``str``, ``bytes`` or None.
+    meaningful). ``one_line`` also folds every run of whitespace into one space and drops
+    every direction mark (titles, names). A blank result is None. Never raises for a ``str``, ``bytes`` or None.
     """
     if value is None:
         return None
@@ -89,8 +103,8 @@ def clean_text(value: object, max_chars: int, *, one_line: bool = False) -> str 
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = drop_invisible(_CONTROL.sub("", text))
-    if one_line:
-        text = _SPACES.sub(" ", text).strip()
+    if one_line:  # a name or title is a key: no mark may make two of one
+        text = _SPACES.sub(" ", _DIRECTION_MARK.sub("", text)).strip()
     if len(text) > max_chars:
         text = text[:max_chars]
     return text if text.strip() else None

@@ -42,6 +42,9 @@ from newsflow.warehouse.db import connect_published, open_ingest, publish
         ("Henry Ward III", ["Henry Ward III"]),
         ("Okafor, C. N.", ["C. N. Okafor"]),
         ("Baum, E., Rossi-Lanz, P.-L.", ["E. Baum", "P.-L. Rossi-Lanz"]),
+        # a run of initials is no name; reading it must not backtrack without end
+        ("Okafor, " + "C. " * 40, ["Okafor"]),
+        ("Okafor, " + "C. " * 40 + "x", ["Okafor"]),
         ("Jane Roe, MS, RDN", ["Jane Roe"]),  # letters after a full name are a degree
         ("Staff and agencies", []),
         ("Editorial", ["Editorial"]),  # a desk credit stands only as the whole credit

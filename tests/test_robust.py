@@ -56,8 +56,14 @@ def test_one_line_fields_lose_invisible_marks_that_make_a_name_differ() -> None:
 def test_bodies_lose_invisible_marks_but_keep_the_word_breaks_their_script_needs() -> None:
     body = "Jo\u200bhn Smith met \u202bEmma Wu\u202c and \u2067Ива\u200bн\u2069 Петров.\n\nNext"
     assert clean_text(body, 1_000) == "John Smith met Emma Wu and Иван Петров.\n\nNext"
-    # Greek and Arabic words are spaced too; a direction mark is no letter.
-    assert clean_text("Αθ\u200bήνα \u200fمر\u2060حبا", 100) == "Αθήνα مرحبا"
+    # Greek and Arabic words are spaced too: their zero-width spaces and joiners go.
+    assert clean_text("Αθ\u200bήνα مر\u2060حبا", 100) == "Αθήνα مرحبا"
+    # Right-to-left text keeps the direction marks that order its numbers and brackets; a
+    # mark among Latin letters only splits a name; a one-line name loses every mark.
+    hebrew = "\u05e9\u05dc\u05d5\u05dd (123)\u200f \u0645\u0631\u062d\u0628\u0627\u200e!"
+    assert clean_text(hebrew, 100) == hebrew
+    assert clean_text("Jo\u200ehn Smith\u200f said", 100) == "John Smith said"
+    assert clean_text("\u200f\u0639\u0644\u064a", 100, one_line=True) == "\u0639\u0644\u064a"
     # Thai, Khmer and Japanese mark word boundaries with a zero-width space: kept.
     for spaced_by_zwsp in ("ภาษา\u200bไทย", "ភាសា\u200bខ្មែរ", "日本語\u200bです"):
         assert clean_text(spaced_by_zwsp, 100) == spaced_by_zwsp

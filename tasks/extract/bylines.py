@@ -28,8 +28,9 @@ _FILED_FROM = re.compile(
     r"(?=\s*(?:$|;|\||&|\band\b|,|\n))"
 )
 _REMARK = re.compile(r"\s*\((?:[^()]*)\)")  # "Nick Ames (now)"
-# A piece made only of initials, after a surname: "Hines, P. J." is P. J. Hines.
-_INITIALS = re.compile(r"^(?:[A-Z]\.(?:\s*-?\s*)?)+$|^[A-Z]$")
+# A piece made only of initials, after a surname: "Hines, P. J." is P. J. Hines. Each
+# initial starts with its letter, so a long run of them cannot backtrack.
+_INITIALS = re.compile(r"^(?:[A-Z]\.[\s-]*)+$|^[A-Z]$")
 _LEAD = re.compile(
     r"^(?:(?:analysis|commentary|opinion|story|text|words|reporting|written|posted|"
     r"published|photos?|video|interview)\s+)?(?:by|von|por|par|from)\s*:?\s+",
@@ -144,7 +145,7 @@ def credited_authors(
             pieces = _SPLIT.split(_LEAD.sub("", _unwrap(text)))
             person_before = False
             for index, piece in enumerate(pieces):
-                if index and _INITIALS.match(piece.strip()) and _surname(names, pieces[index - 1]):
+                if _initials_of(names, pieces, index):
                     names[-1] = f"{piece.strip()} {names[-1]}"  # "Hines, P. J."
                     continue
                 name = _clean(piece)
@@ -310,10 +311,13 @@ def _unwrap(text: str | None) -> str:
     return _FILED_FROM.sub("", _REMARK.sub("", line))
 
 
-def _surname(names: list[str], previous: str) -> bool:
-    """True when the name just taken is the previous piece's one word: a surname whose
-    initials follow ("Hines, P. J.")."""
-    word = _clean(previous)
+def _initials_of(names: list[str], pieces: list[str], index: int) -> bool:
+    """True when ``pieces[index]`` is the initials of the surname just taken from the piece
+    before ("Hines, P. J."), few enough to make one name with it."""
+    piece = pieces[index].strip()
+    if not index or len(piece.split()) >= MAX_NAME_WORDS or not _INITIALS.match(piece):
+        return False
+    word = _clean(pieces[index - 1])
     return bool(names and word and names[-1] == word and len(word.split()) == 1)
 
 

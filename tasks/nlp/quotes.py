@@ -42,7 +42,9 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 from spacy.tokens import Doc, Token
 
@@ -113,6 +115,8 @@ _WRITER_PRONOUNS = frozenset({"i", "we", "you", "us", "'s", "’s"})  # "let's s
 MIN_WORDS_UNCUED = 4  # shorter quoted bits with no attribution are scare quotes
 MAX_TITLE_WORDS = 6  # "Face the Nation": short title-case passages are titles of works
 MAX_MERGE_TOKENS = 60
+# Tokens a rule reads back from a quote for the words that open it (spaces and commas among them)
+_LOOK_BACK = 16
 MAX_ASIDE_TOKENS = 20  # a longer stretch of the writer's words between two quotes parts them
 MAX_SLOGAN_WORDS = 10  # longer title-case passages are headlines set in quotes
 
@@ -159,6 +163,20 @@ class _DocView:
         lo = bisect.bisect_left(self.tok_starts, start)
         hi = bisect.bisect_left(self.tok_starts, end)
         return [self.doc[i] for i in range(lo, hi)]
+
+    def iter_tokens(self, start: int, end: int) -> Iterator[Token]:
+        """The tokens of ``start:end`` one by one: a rule that stops at the first sentence
+        end must not build the rest of a long paragraph (cost stays linear in quotes)."""
+        lo = bisect.bisect_left(self.tok_starts, start)
+        hi = bisect.bisect_left(self.tok_starts, end)
+        return (self.doc[i] for i in range(lo, hi))
+
+    def last_tokens(self, start: int, end: int, most: int) -> list[Token]:
+        """At most the ``most`` last tokens of ``start:end``: what a rule reads right before
+        a quote, without building the whole paragraph before it."""
+        lo = bisect.bisect_left(self.tok_starts, start)
+        hi = bisect.bisect_left(self.tok_starts, end)
+        return [self.doc[i] for i in range(max(lo, hi - most), hi)]
 
     def paragraph_of(self, char: int) -> int:
         return max(0, bisect.bisect_right(self.para_starts, char) - 1)
@@ -526,7 +544,9 @@ def _is_named(view: _DocView, p: _Passage) -> bool:
     "..."``, ``an installation entitled '...'``, ``a show dubbed "..."``), not anyone's words:
     no one is said to have called it so (no "by X")."""
     lo, _ = view.paragraphs[view.paragraph_of(p.start)]
-    before = [t for t in view.tokens_in(lo, p.start) if not (t.is_space or t.text in ",:")]
+    before = [
+        t for t in view.last_tokens(lo, p.start, _LOOK_BACK) if not (t.is_space or t.text in ",:")
+    ]
     if not before:
         return False
     verb = before[-1]
@@ -678,7 +698,7 @@ def _embedded(view: _DocView, p: _Passage) -> bool:
     if not before or not (before[-1].isalnum() or before[-1] in "’'%)"):
         return False
     # 'quoted as saying "the West must ..."': a reporting verb itself opens the quote
-    last = [t for t in view.tokens_in(lo, p.start) if not t.is_space]
+    last = [t for t in view.last_tokens(lo, p.start, _LOOK_BACK) if not t.is_space]
     return not (last and is_cue(last[-1]))
 
 
@@ -714,7 +734,7 @@ def _framed_after(view: _DocView, p: _Passage) -> bool:
     if not inside.endswith(","):
         return False
     after = []
-    for t in view.tokens_in(p.end, hi):
+    for t in view.iter_tokens(p.end, hi):
         if view.quoted(t) or t.text in _SENT_END:
             break
         after.append(t)
@@ -827,7 +847,7 @@ def _grow_to_clause(view: _DocView, p: _Passage) -> None:
     start = max(verb.left_edge.idx, sent.start_char)
     cue = p.attribution.cue_token if p.attribution else None
     if cue is not None and start <= view.doc[cue].idx < p.start:
-        after = [t for t in view.doc[cue + 1 :] if t.idx < p.start]
+        after = view.tokens_in(view.doc[cue].idx + 1, p.start)
         after = [t for t in after if not (t.is_punct or t.is_space or t.lower_ == "that")]
         start = after[0].idx if after else p.start
     lo, _ = view.paragraphs[view.paragraph_of(p.start)]
@@ -879,7 +899,7 @@ def _by_framing(
     (``X said: "..."``), which beats the parse; looser frames only follow it.
     """
     lo, hi = view.paragraphs[view.paragraph_of(p.end)]
-    after = [] if tight else view.tokens_in(p.end, hi)[:16]
+    after = [] if tight else list(islice(view.iter_tokens(p.end, hi), 16))
     for t in after:
         if view.quoted(t) or t.text in _SENT_END:
             break
@@ -891,7 +911,7 @@ def _by_framing(
     if dash is not None:
         return dash
     lo, _ = view.paragraphs[view.paragraph_of(p.start)]
-    before = view.tokens_in(lo, p.start)[-25:]
+    before = view.last_tokens(lo, p.start, 25)
     for t in reversed(before):
         if view.quoted(t) or t.text in _SENT_END:
             break
@@ -959,7 +979,7 @@ def _by_manner(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attribution
         return None
     _, hi = view.paragraphs[view.paragraph_of(p.start)]
     after: list[Token] = []
-    for t in view.tokens_in(p.end, hi):
+    for t in view.iter_tokens(p.end, hi):
         if view.quoted(t) or t.text in _SENT_END or (after and t.text == ","):
             break
         if not t.is_space:
@@ -1048,10 +1068,10 @@ def _by_introduction(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attri
     """The sentence before the quote introduces it: ``X said:`` / ``..., X said. "..."``."""
     pi = view.paragraph_of(p.start)
     lo, _ = view.paragraphs[pi]
-    before = [t for t in view.tokens_in(lo, p.start) if not t.is_space]
+    before = [t for t in view.last_tokens(lo, p.start, _LOOK_BACK) if not t.is_space]
     if not before and pi > 0:  # the previous paragraph ends with "X made this comment:"
         plo, phi = view.paragraphs[pi - 1]
-        before = [t for t in view.tokens_in(plo, phi) if not t.is_space]
+        before = [t for t in view.last_tokens(plo, phi, _LOOK_BACK) if not t.is_space]
         if not before or before[-1].text != ":":
             return None
     if not before or view.quoted(before[-1]):
