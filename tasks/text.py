@@ -11,6 +11,7 @@ tab.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Final
 
 # Per-field caps in characters: generous for real data, small enough that a hostile value
@@ -77,6 +78,13 @@ def _direction_mark(text: str, at: int) -> str:
 
 
 _MAYBE_INVISIBLE = re.compile(r"[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+
+
+def fold_accents(text: str) -> str:
+    """``text`` lower-cased without its accents ("Inovação" is "inovacao"): one key for the
+    spellings of a name with and without them."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def clean_text(value: object, max_chars: int, *, one_line: bool = False) -> str | None:

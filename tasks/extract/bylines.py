@@ -9,10 +9,10 @@ the author only when no person is credited.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Collection, Sequence
 
 from newsflow.tasks.extract.publisher import AGENCIES
+from newsflow.tasks.text import fold_accents
 
 _SPLIT = re.compile(r"\s*(?:;|,|\||&|\band\b|\bund\b|\bwith\b|\n)\s*", re.I)
 _TRAILING_WORD = re.compile(r"\s+(?:on|at|in|for)$", re.I)  # "RD on" once the date is gone
@@ -219,14 +219,16 @@ def _shown_credits(
 ) -> list[str]:
     """``names`` from metadata, without an unshown self-credit or unseen account names."""
     if names and all(_is_organisation(n, publisher) for n in names):
-        shown = _fold(" ".join(bylines))
-        if not any(_fold(n) in shown for n in names):
+        shown = fold_accents(" ".join(bylines))
+        if not any(fold_accents(n) in shown for n in names):
             return []
     if page_text is None:
         return names
-    seen = _fold(page_text)
+    seen = fold_accents(page_text)
     return [
-        n for n in names if len(n.split()) > 1 or re.search(rf"\b{re.escape(_fold(n))}\b", seen)
+        n
+        for n in names
+        if len(n.split()) > 1 or re.search(rf"\b{re.escape(fold_accents(n))}\b", seen)
     ]
 
 
@@ -433,13 +435,8 @@ def _dedupe(names: list[str]) -> list[str]:
 
 
 def _key_words(name: str) -> list[str]:
-    return re.findall(r"\w+", _fold(name))
+    return re.findall(r"\w+", fold_accents(name))
 
 
 def _key(text: str) -> str:
-    return re.sub(r"[^\w]", "", _fold(text))
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[^\w]", "", fold_accents(text))

@@ -12,7 +12,6 @@ of signal name the same outlet.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -21,6 +20,7 @@ from lxml.html import HtmlElement
 
 from newsflow.tasks.extract.metadata import site_of
 from newsflow.tasks.extract.publisher import names_a_site
+from newsflow.tasks.text import fold_accents
 
 # Kinds of signal, most often right first (checked on dev pages; copyright lines often name
 # a parent company, logo alt texts a partner or a slug).
@@ -154,8 +154,7 @@ def _agrees(a: str, b: str) -> bool:
 def _key(name: str) -> str:
     """Letters and digits only, accents folded ("Inovação" is "inovacao"); a domain counts
     by its main label (``entermedia.co.kr``)."""
-    text = unicodedata.normalize("NFKD", name.lower().strip())
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = fold_accents(name.strip())
     if _DOMAINISH.match(text):
         text = site_of(text.removeprefix("www.")).split(".")[0]
     return re.sub(r"[^\w]|_", "", text.removeprefix("the "))

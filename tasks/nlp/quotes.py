@@ -729,15 +729,9 @@ def _same_voice(view: _DocView, prev: _Passage, p: _Passage) -> bool:
 def _framed_after(view: _DocView, p: _Passage) -> bool:
     """The quote closes on a comma and the writer's words go on after it in the same line:
     ``"...," McDowell laughed`` is attributed by what follows it, not by what came before."""
-    _, hi = view.paragraphs[view.paragraph_of(p.start)]
-    inside = view.text[p.start : p.end].rstrip(" \t\"“”'‘’")
-    if not inside.endswith(","):
+    if _closing_mark(view, p) != ",":
         return False
-    after = []
-    for t in view.iter_tokens(p.end, hi):
-        if view.quoted(t) or t.text in _SENT_END:
-            break
-        after.append(t)
+    after = _words_after(view, p, to_comma=False)
     # a verb of the words after with its subject there too ("a detail that fits" is an aside)
     return any(
         t.pos_ == "VERB"
@@ -745,6 +739,25 @@ def _framed_after(view: _DocView, p: _Passage) -> bool:
         and any(c.dep_ in SUBJECT_DEPS and c.idx >= p.end for c in t.children)
         for t in after
     )
+
+
+def _closing_mark(view: _DocView, p: _Passage) -> str:
+    """The punctuation the quoted words end on inside their marks ("," of ``"...," she
+    said``): a comma leaves the sentence open for the words after the quote."""
+    return view.text[p.start : p.end].rstrip(" \t\"“”'‘’")[-1:]
+
+
+def _words_after(view: _DocView, p: _Passage, *, to_comma: bool) -> list[Token]:
+    """The writer's words after the quote in its sentence, up to the next quotation or
+    sentence end (and the next comma when ``to_comma``): where a framing after it is."""
+    _, hi = view.paragraphs[view.paragraph_of(p.start)]
+    after: list[Token] = []
+    for t in view.iter_tokens(p.end, hi):
+        if view.quoted(t) or t.text in _SENT_END or (to_comma and after and t.text == ","):
+            break
+        if not t.is_space:
+            after.append(t)
+    return after
 
 
 def _resumes(view: _DocView, prev: _Passage, p: _Passage) -> bool:
@@ -974,16 +987,9 @@ def _by_manner(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attribution
     """``"...," McDowell laughed.`` / ``"...," she sings.``: a quote that closes on a comma
     (or ! or ?) inside its marks, then a name or a pronoun and the verb of the sentence,
     and nothing more than its adverbs: the verb says how the words were spoken."""
-    inside = view.text[p.start : p.end].rstrip(" \t\"“”'‘’")
-    if inside[-1:] not in (",", "!", "?"):
+    if _closing_mark(view, p) not in (",", "!", "?"):
         return None
-    _, hi = view.paragraphs[view.paragraph_of(p.start)]
-    after: list[Token] = []
-    for t in view.iter_tokens(p.end, hi):
-        if view.quoted(t) or t.text in _SENT_END or (after and t.text == ","):
-            break
-        if not t.is_space:
-            after.append(t)
+    after = _words_after(view, p, to_comma=True)
     verbs = [t for t in after if t.pos_ == "VERB"]
     if len(verbs) != 1:
         return None
