@@ -10,7 +10,7 @@ from newsflow.tasks.nlp.quote_marks import find_marked_quotes
 
 KEYNOTE = """Apple opened its campus theatre to staff on Tuesday.
 
-"We all miss Steve so much," Benioff weighed in, telling Cook, "since he passed, you have been \
+"We all miss Steve so much," Benioff said, telling Cook, "since he passed, you have been \
 so true to him and his values."
 
 The event ran for two hours.
@@ -45,7 +45,7 @@ def test_the_person_told_may_stand_in_the_attribution(model: str) -> None:
     q = containing(quotes, "since he passed")
     assert q.kind == "direct"
     assert q.quote.startswith("We all miss Steve")
-    assert "Cook" not in q.quote and "weighed" not in q.quote
+    assert "Cook" not in q.quote and "said" not in q.quote
     assert q.speaker == "Benioff"
 
 

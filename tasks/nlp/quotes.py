@@ -194,8 +194,6 @@ def is_cue(tok: Token) -> bool:
     lemma = tok.lemma_.lower()
     if tok.pos_ == "NOUN":
         return lemma in CLAIM_NOUNS and _claim_clause(tok) is not None and claimant(tok) is not None
-    if lemma == "weigh":  # "Benioff weighed in, telling Cook, ..."
-        return tok.i + 1 < len(tok.doc) and tok.nbor(1).lower_ == "in"
     if lemma == "put":  # "as a Homeland Security memo put it"
         return any(c.dep_ == "dobj" and c.lower_ == "it" for c in tok.children) and any(
             c.lower_ == "as" for c in tok.children
@@ -1214,7 +1212,7 @@ def _sentence_between(view: _DocView, first: _Passage, second: _Passage) -> bool
 
 
 def _goes_on(cue: Token, first: Token, resumes_at: int) -> bool:
-    """ "said, adding later," or "weighed in, telling Cook," goes on with the same quote: a
+    """ "said, adding later," or "said, telling Cook," goes on with the same quote: a
     participle of the first cue with no subject, clause or "that" of its own before the
     quote resumes; the resumed quote may be its clause when it names whom it is told to.
     ``said, adding, "..."`` stays two quotes: PolNeAR annotates it so (newsgold as one)."""
