@@ -8,11 +8,11 @@ from test_quotes import quotes_of
 
 def test_a_company_speaks_by_its_full_name(model: str) -> None:
     text = (
-        "The hedge fund Alden Capital owns the chain. On Monday, Alden announced that it would "
+        "The hedge fund Alden Holdings owns the chain. On Monday, Alden announced that it would "
         "cut 500 jobs at its newspapers.\n"
     )
     (q,) = quotes_of(text, model)
-    assert q.speaker == "Alden Capital"
+    assert q.speaker == "Alden Holdings"
     assert q.speaker_label == "ORG"
 
 

@@ -84,10 +84,10 @@ GOING_ON_VERBS = word_set("continue add repeat")
 # anonymity; they are not what the source said.
 ANONYMITY_VERBS = word_set("identify name quote")
 
-# Endings that make a company's short name its full one ("McClatchy" -> "McClatchy Co.").
+# Legal endings that make a company's short name its full one ("McClatchy" -> "McClatchy
+# Co."); words that are part of a name ("Capital", "Media") are not endings.
 ORG_ENDINGS = word_set(
     """
-    Co. Co Inc. Inc Corp. Corp Corporation Company Capital Group Holdings LLC Ltd Ltd. plc PLC
-    Media Partners .com
+    Co. Co Inc. Inc Corp. Corp Corporation Company Group Holdings LLC Ltd Ltd. plc PLC
     """
 )

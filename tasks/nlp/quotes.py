@@ -330,18 +330,15 @@ def _name_speakers_in_full(
 
 def _full_org_name(name: str, entities: EntityIndex) -> str:
     """The organisation's fullest name in the article: an acronym spelt out ("WHO" for the
-    World Health Organization) or a short form with its company ending ("McClatchy Co.",
-    "Alden Capital", "Edmunds.com"), when exactly one organisation of the article fits."""
+    World Health Organization) or a short form with its legal ending ("McClatchy Co.",
+    "Alden Holdings"), when exactly one organisation of the article fits: quotes of one
+    company then share one speaker."""
     orgs = {m.canonical for m in entities.mentions if m.label == "ORG"} - {name}
     if name.isupper() and name.isalpha() and 2 <= len(name) <= 6:
         fits = {o for o in orgs if _initials(o) == name}
     else:
         fits = {
-            o
-            for o in orgs
-            if o.startswith(name)
-            and (rest := o[len(name) :].strip())
-            and (rest in ORG_ENDINGS or o[len(name) :] in ORG_ENDINGS)
+            o for o in orgs if o.startswith(name + " ") and o[len(name) :].strip() in ORG_ENDINGS
         }
     return fits.pop() if len(fits) == 1 else name
 
