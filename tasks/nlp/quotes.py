@@ -344,6 +344,7 @@ def _full_org_name(name: str, entities: EntityIndex) -> str:
 
 
 def _initials(name: str) -> str:
+    """The acronym a name is written as: first letters of its words but the minor ones."""
     words = re.findall(r"[A-Za-z][\w'’-]*", name)
     return "".join(w[0] for w in words if w.lower() not in TITLE_MINOR_WORDS).upper()
 
@@ -633,6 +634,7 @@ def _anonymity(comp: Token) -> bool:
 
 
 def _has_subject(verb: Token) -> bool:
+    """The clause states its own subject (else the parser may have split it off)."""
     return any(c.dep_ in SUBJECT_DEPS or c.dep_ == "expl" for c in verb.children)
 
 
