@@ -438,6 +438,7 @@ _PLACE_ABBREVIATIONS = frozenset({"st", "ste", "ft", "mt", "pt"})
 def _join_abbreviated_places(doc: Doc, spans: list[Span]) -> list[Span]:
     """A place abbreviation the model cut off as a place of its own ("ST" + "JOSEPH" of
     "ST. JOSEPH, Mich.") joins the place it opens: one town, not two."""
+    text = doc.text  # built on each access: read it once
     out: list[Span] = []
     for span in spans:
         prev = out[-1] if out else None
@@ -446,7 +447,7 @@ def _join_abbreviated_places(doc: Doc, spans: list[Span]) -> list[Span]:
             and prev.label_ in ("GPE", "LOC")
             and span.label_ in ("GPE", "LOC", "ORG", "PERSON")
             and prev.text.lower().rstrip(".") in _PLACE_ABBREVIATIONS
-            and doc.text[prev.end_char : span.start_char] in (". ", " ")
+            and text[prev.end_char : span.start_char] in (". ", " ")
             and (prev.text.rstrip(".").isupper() == span.text.isupper())
         ):
             out[-1] = Span(doc, prev.start, span.end, label="GPE")
@@ -790,6 +791,7 @@ def _add_missed_people(
     """A common given name and a capitalised surname the model left out of every entity
     ("Zach Parise scored twice"): a person. The surname must be no common word and no
     head word of a place or an organisation ("Grace Church", "Virginia Tech")."""
+    text = doc.text  # built on each access: read it once
     taken = [(m.start_char, m.end_char) for m in mentions]
     raw = [(e.start_char, e.end_char) for e in doc.ents]
     for tok in doc[:-1]:
@@ -810,7 +812,7 @@ def _add_missed_people(
         if any(s < end and start < e for s, e in taken + raw):
             continue
         k = bisect.bisect_left([m.start_char for m in mentions], start)
-        name = doc.text[start:end]
+        name = text[start:end]
         mentions.insert(
             k, Mention(text=name, label="PERSON", canonical=name, start_char=start, end_char=end)
         )
@@ -1168,14 +1170,15 @@ def _revise_lone_names(
     platform, a town, a common word the model guessed at: one shaped like a surname becomes
     a ``CANDIDATE`` (not a person here, linked across articles when the warehouse's full
     names make it unambiguous), others are dropped (label "")."""
+    text = doc.text  # built on each access: read it once
     titled: set[str] = set()
     canonical_of = {c.lower(): c for c in canon}
     for m, c in zip(mentions, canon, strict=True):
         if labels[c.lower()] != "PERSON" or " " in c:
             continue
-        before = doc.text[max(0, m.start_char - 40) : m.start_char].split()
+        before = text[max(0, m.start_char - 40) : m.start_char].split()
         prev = before[-1].lower().rstrip(".") if before else ""
-        after = _NEXT_WORD_RE.match(doc.text, m.end_char)
+        after = _NEXT_WORD_RE.match(text, m.end_char)
         if (
             prev in TITLE_WORDS
             or strip_titles(clean_surface(m.text)) != clean_surface(m.text)
@@ -1186,9 +1189,7 @@ def _revise_lone_names(
     modifier: dict[str, bool] = {}
     for m, c in zip(mentions, canon, strict=True):
         key = c.lower()
-        modifier[key] = modifier.get(key, True) and bool(
-            _PART_OF_A_NAME_RE.match(doc.text, m.end_char)
-        )
+        modifier[key] = modifier.get(key, True) and bool(_PART_OF_A_NAME_RE.match(text, m.end_char))
     for c, label in labels.items():
         if label != "PERSON" or " " in c:
             continue

@@ -312,6 +312,7 @@ def _name_speakers_in_full(
     for kept in namer.kept.values():  # "Vice President Biden" is not Hunter Biden
         full_names.pop(kept, None)
     given = _given_names(entities, full_names)
+    fullest: dict[tuple[str, str | None], str] = {}
     for q in quotes:
         if q.speaker is None:
             continue
@@ -321,11 +322,15 @@ def _name_speakers_in_full(
                 q.speaker, q.speaker_label = fuller, "PERSON"
         if q.speaker_label in ("PERSON", "ORG", None) and q.speaker in given:
             q.speaker, q.speaker_label = given[q.speaker], "PERSON"  # "Dale wrote": Dale Ford
-        if q.speaker_label == "PERSON":
-            q.speaker = _longest_form(q.speaker, entities)
-            q.speaker = _royal_name(q.speaker, text)
-        elif q.speaker_label == "ORG":
-            q.speaker = _full_org_name(q.speaker, entities)
+        key = (q.speaker, q.speaker_label)
+        if key not in fullest:  # each name once, however many quotes it speaks
+            if q.speaker_label == "PERSON":
+                fullest[key] = _royal_name(_longest_form(q.speaker, entities), text)
+            elif q.speaker_label == "ORG":
+                fullest[key] = _full_org_name(q.speaker, entities)
+            else:
+                fullest[key] = q.speaker
+        q.speaker = fullest[key]
 
 
 def _full_org_name(name: str, entities: EntityIndex) -> str:

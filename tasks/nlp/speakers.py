@@ -211,6 +211,8 @@ def add_missed_speakers(
     it is a surname whose earlier full name is such a name ("Mayor Ana Ruiz opened ...
     Ruiz said").
     """
+    same_word: dict[str, list[int]] = {}  # token indices by text, built on first need
+    checked: dict[str, int] = {}  # how many of them are known to introduce no one
     for subj in subjects:
         if subj.pos_ != "PROPN" or subj.i in entities.token_mention or quoted(subj):
             continue
@@ -220,7 +222,10 @@ def add_missed_speakers(
         start, end = run[0].idx, subj.idx + len(subj.text)
         if entities.resolve_name(text[start:end]) is None:
             if len(run) == 1:
-                intro = _introduction(doc, entities, subj, quoted)
+                if not same_word:
+                    for tok in doc:
+                        same_word.setdefault(tok.text, []).append(tok.i)
+                intro = _introduction(doc, entities, subj, quoted, same_word, checked)
                 if intro is None:
                     continue
                 entities.add_person(
@@ -252,15 +257,30 @@ def _full_name(run: list[Token]) -> bool:
 
 
 def _introduction(
-    doc: Doc, entities: EntityIndex, surname: Token, quoted: Callable
+    doc: Doc,
+    entities: EntityIndex,
+    surname: Token,
+    quoted: Callable,
+    same_word: dict[str, list[int]],
+    checked: dict[str, int],
 ) -> list[Token] | None:
-    """The earlier full name a bare surname speaker was introduced with, if any."""
-    for tok in doc[: surname.i]:
-        if tok.text != surname.text or tok.i in entities.token_mention or quoted(tok):
-            continue
-        run = _name_run(doc, tok)
-        if len(run) > 1 and _full_name(run):
-            return run
+    """The earlier full name a bare surname speaker was introduced with, if any.
+
+    ``same_word`` holds the indices of the tokens written like each word; the first
+    ``checked[word]`` of them introduce no one (a token only ever stops qualifying, as
+    mentions are added), so each is looked at once however often the surname speaks.
+    """
+    positions = same_word.get(surname.text, [])
+    k = checked.get(surname.text, 0)
+    while k < len(positions) and positions[k] < surname.i:
+        tok = doc[positions[k]]
+        if tok.i not in entities.token_mention and not quoted(tok):
+            run = _name_run(doc, tok)
+            if len(run) > 1 and _full_name(run):
+                checked[surname.text] = k
+                return run
+        k += 1
+    checked[surname.text] = k
     return None
 
 
