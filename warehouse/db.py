@@ -181,7 +181,8 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
 # the fewer rows a row group holds, the less a batch's random keys read.
 _ROW_GROUP_ROWS = {"articles": 1024, "syndication_buckets": 2048, "article_signatures": 2048}
 
-# Tables read by key (a query's terms, a batch's buckets and signatures, pages and names):
+# Tables read by key (a query's terms, a batch's buckets and signatures, pages and names,
+# an entity's mentions and quotes):
 # their files are written sorted by it (on insert and when ``maintain`` merges them), so
 # Parquet's min/max statistics let a lookup skip the files and row groups that cannot hold
 # its keys instead of reading the whole column.
@@ -190,6 +191,8 @@ _SORTED_BY = {
     "syndication_buckets": ("lsh_key",),
     "article_signatures": ("article_id",),
     "entity_names": ("name_key",),
+    "entity_mentions": ("entity_id",),
+    "quotes": ("speaker_entity_id",),
     "pages": ("page_url",),
 }
 
