@@ -95,15 +95,31 @@ def ingest_lock(published: Path) -> Iterator[None]:
         os.close(fd)  # releases the lock
 
 
+# Connections (by id) inside a ``transaction`` block: a nested block joins the outer one.
+_IN_TRANSACTION: set[int] = set()
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """All of the block's writes, or none of them: commit on success, roll back on any error."""
+    """All of the block's writes, or none of them: commit on success, roll back on any error.
+
+    Inside another ``transaction`` on the same connection the block is part of the outer
+    one (which commits or rolls back everything): one DuckLake commit, whose fixed cost is
+    a round of catalog writes, for a whole batch's load and clustering.
+    """
+    key = id(con)
+    if key in _IN_TRANSACTION:
+        yield con
+        return
     con.execute("BEGIN TRANSACTION")
+    _IN_TRANSACTION.add(key)
     try:
         yield con
     except BaseException:
+        _IN_TRANSACTION.discard(key)
         con.execute("ROLLBACK")
         raise
+    _IN_TRANSACTION.discard(key)
     con.execute("COMMIT")
 
 
