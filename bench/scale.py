@@ -294,7 +294,7 @@ def _sign(con: duckdb.DuckDBPyConnection) -> None:
             "SELECT article_id, text FROM articles SEMI JOIN chunk_ids USING (article_id)"
         ).fetchall()
         con.unregister("chunk_ids")
-        signatures, buckets = [], {"band": [], "bucket": [], "article_id": []}
+        signatures, buckets = [], {"band": [], "bucket": [], "article_id": [], "lsh_key": []}
         for article_id, text in texts:
             signature = syndication.minhash(text)
             signatures.append((article_id, signature.tolist()))
@@ -303,6 +303,7 @@ def _sign(con: duckdb.DuckDBPyConnection) -> None:
                     buckets["band"].append(band)
                     buckets["bucket"].append(bucket)
                     buckets["article_id"].append(article_id)
+                    buckets["lsh_key"].append(syndication.lsh_key(band, bucket))
         sig_table = pa.table(
             {
                 "article_id": [s[0] for s in signatures],
@@ -314,6 +315,7 @@ def _sign(con: duckdb.DuckDBPyConnection) -> None:
                 "band": pa.array(buckets["band"], pa.int16()),
                 "bucket": pa.array(buckets["bucket"], pa.uint64()),
                 "article_id": buckets["article_id"],
+                "lsh_key": pa.array(buckets["lsh_key"], pa.int64()),
             }
         )
         con.register("sig_chunk", sig_table)

@@ -129,16 +129,19 @@ def record_stage(
 ) -> tuple[int, list[str], dict[str, str]]:
     """Store the polls; the pages to fetch, in fair order, and their feeds' titles."""
     with connection(db) as con:
-        new_items = poll_records.record_polls(
-            con, polls, run_id=run_id, polling_settings=settings.polling if settings else None
-        )
-        sources.record_source_state(con, polls)
+        with transaction(con):  # one commit for the polls and their sources' state
+            new_items = poll_records.record_polls(
+                con, polls, run_id=run_id, polling_settings=settings.polling if settings else None
+            )
+            sources.record_source_state(con, polls)
         todo = poll_records.pages_to_fetch(con, max_attempts=max_attempts)
-        titles = sources.feed_titles(con, todo)
+        first = queue.page_feeds(con, todo)
+        titles = {page: found.title for page, found in first.items() if found.title is not None}
         if settings is None:
             return new_items, todo, titles
         cap = settings.fetch.max_items_per_feed_per_run
-        return new_items, fair_order(todo, queue.feed_of_pages(con, todo), cap), titles
+        feeds = {page: found.feed_url for page, found in first.items()}
+        return new_items, fair_order(todo, feeds, cap), titles
 
 
 @task(name="fetch", **_TASK)
@@ -165,16 +168,23 @@ def load_stage(
         else {}
     )
     with connection(db) as con:
-        counts = isolate.store_isolating(con, batch, failed, run_id=run_id, **retry)
-        loaded = time.perf_counter()
-        dates = dict(counts.article_dates)
-        known = {
-            a.article_id: (dates[a.article_id], a.text)
-            for a in batch.articles
-            if a.article_id in dates
-        }
-        syndication.assign_clusters(con, counts.article_ids, known=known)
-        return LoadedBatch(counts, time.perf_counter() - loaded)
+        clustering = 0.0
+
+        def cluster(counts: store.BatchCounts) -> None:
+            nonlocal clustering
+            started = time.perf_counter()
+            dates = dict(counts.article_dates)
+            known = {
+                a.article_id: (dates[a.article_id], a.text)
+                for a in batch.articles
+                if a.article_id in dates
+            }
+            syndication.assign_clusters(con, counts.article_ids, known=known)
+            clustering += time.perf_counter() - started
+
+        # The batch and its clustering are one commit (a lake commit has a fixed cost).
+        counts = isolate.store_isolating(con, batch, failed, run_id=run_id, then=cluster, **retry)
+        return LoadedBatch(counts, clustering)
 
 
 @task(name="finish", **_TASK, **DB_TASK_RETRIES)

@@ -364,3 +364,27 @@ def test_search_postings_are_merged_in_term_order(tmp_path: Path) -> None:
         ]
     assert len(terms) > 10
     assert terms == sorted(terms)
+
+
+def test_a_nested_transaction_is_one_commit_with_the_outer_one(tmp_path: Path) -> None:
+    """A batch's load and its clustering share one lake commit: a failure anywhere in the
+    outer block keeps none of the inner block's rows either."""
+    with open_ingest(tmp_path / "news.ducklake") as con:
+        name = con.execute("SELECT current_database()").fetchone()[0]
+
+        def snapshots() -> int:
+            return con.execute("SELECT count(*) FROM ducklake_snapshots(?)", [name]).fetchone()[0]
+
+        before = snapshots()
+        with pytest.raises(RuntimeError), transaction(con):
+            with transaction(con):
+                con.execute("INSERT INTO feeds (feed_url, name) VALUES ('a', 'n')")
+            raise RuntimeError("clustering failed")
+        assert con.execute("SELECT count(*) FROM feeds").fetchone() == (0,)
+        assert snapshots() == before
+        with transaction(con):
+            with transaction(con):
+                con.execute("INSERT INTO feeds (feed_url, name) VALUES ('a', 'n')")
+            con.execute("INSERT INTO feeds (feed_url, name) VALUES ('b', 'n')")
+        assert con.execute("SELECT count(*) FROM feeds").fetchone() == (2,)
+        assert snapshots() == before + 1

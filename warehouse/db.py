@@ -24,7 +24,8 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -94,15 +95,31 @@ def ingest_lock(published: Path) -> Iterator[None]:
         os.close(fd)  # releases the lock
 
 
+# Connections (by id) inside a ``transaction`` block: a nested block joins the outer one.
+_IN_TRANSACTION: set[int] = set()
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """All of the block's writes, or none of them: commit on success, roll back on any error."""
+    """All of the block's writes, or none of them: commit on success, roll back on any error.
+
+    Inside another ``transaction`` on the same connection the block is part of the outer
+    one (which commits or rolls back everything): one DuckLake commit, whose fixed cost is
+    a round of catalog writes, for a whole batch's load and clustering.
+    """
+    key = id(con)
+    if key in _IN_TRANSACTION:
+        yield con
+        return
     con.execute("BEGIN TRANSACTION")
+    _IN_TRANSACTION.add(key)
     try:
         yield con
     except BaseException:
+        _IN_TRANSACTION.discard(key)
         con.execute("ROLLBACK")
         raise
+    _IN_TRANSACTION.discard(key)
     con.execute("COMMIT")
 
 
@@ -147,15 +164,22 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
     if lake:
         if pending:
             # One commit for them all: each DuckLake commit costs a round of catalog writes.
+            # A table's layout (sort key, row group size) is set before a later migration
+            # rewrites its rows, so the rewrite is written in that layout.
+            # (Only tables from before this transaction: DuckLake sets no option on a table
+            # created in it; new tables get their layout after the commit.)
+            older = _table_columns(con)
             with transaction(con):
+                _layout(con, older)
                 for version, name, sql in pending:
                     con.execute(lake_sql(sql))
+                    if _LAID_OUT.search(sql):
+                        _layout(con, older)
                     con.execute(
                         "INSERT INTO schema_migrations VALUES (?, ?, ?)",
                         [version, name, utcnow()],
                     )
-        _small_text_row_groups(con)
-        _sorted_tables(con)
+        _layout(con)
         return [name for _, name, _ in pending]
     done = []
     for version, name, sql in pending:
@@ -166,61 +190,87 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
     return done
 
 
-# Rows per Parquet row group of the tables with long texts: a reader decompresses a whole
-# column chunk at once, so ~5 KB articles in DuckDB's default row groups (122,880 rows)
-# would need hundreds of MB to stream (`export`, `search` under their memory ceiling).
-_TEXT_ROW_GROUP_ROWS = {"articles": 1024}
+# Rows per Parquet row group. Tables with long texts: a reader decompresses a whole column
+# chunk at once, so ~5 KB articles in DuckDB's default row groups (122,880 rows) would need
+# hundreds of MB to stream (`export`, `search` under their memory ceiling). Tables a batch
+# looks up by a list of keys: a key can only skip the row groups whose min/max exclude it, so
+# the fewer rows a row group holds, the less a batch's random keys read.
+_ROW_GROUP_ROWS = {"articles": 1024, "syndication_buckets": 2048, "article_signatures": 2048}
+
+# Tables read by key (a query's terms, a batch's buckets and signatures, pages and names,
+# an entity's mentions and quotes):
+# their files are written sorted by it (on insert and when ``maintain`` merges them), so
+# Parquet's min/max statistics let a lookup skip the files and row groups that cannot hold
+# its keys instead of reading the whole column.
+_SORTED_BY = {
+    "search_postings": ("term",),
+    "syndication_buckets": ("lsh_key",),
+    "article_signatures": ("article_id",),
+    "entity_names": ("name_key",),
+    "entity_mentions": ("entity_id",),
+    "quotes": ("speaker_entity_id",),
+    "pages": ("page_url",),
+}
+
+# A migration that creates or alters one of these tables (its layout is set again after it).
+_LAID_OUT = re.compile(
+    r"\b(?:CREATE|ALTER)\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:"
+    + "|".join(sorted(set(_ROW_GROUP_ROWS) | set(_SORTED_BY)))
+    + r")\b",
+    re.IGNORECASE,
+)
 
 
-def _small_text_row_groups(con: duckdb.DuckDBPyConnection) -> None:
+def _table_columns(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
+    """The current database's tables and their columns."""
+    columns: dict[str, set[str]] = defaultdict(set)
+    for table, column in con.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() "
+        "WHERE database_name = current_database()"
+    ).fetchall():
+        columns[table].add(column)
+    return columns
+
+
+def _layout(con: duckdb.DuckDBPyConnection, among: Collection[str] | None = None) -> None:
+    """Give the lake's tables (those in ``among`` when given) their row group size and sort
+    key where they differ (tables or key columns a migration has not made yet are left for
+    later)."""
     name = con.execute("SELECT current_database()").fetchone()[0]
-    for table, rows in _TEXT_ROW_GROUP_ROWS.items():
-        found = con.execute(
-            "SELECT value FROM ducklake_options(?) WHERE option_name = 'parquet_row_group_size' "
-            "AND scope = 'TABLE' AND scope_entry = ?",
-            [name, f"main.{table}"],
-        ).fetchone()
-        if found is None or str(found[0]) != str(rows):
+    columns = {
+        table: names
+        for table, names in _table_columns(con).items()
+        if among is None or table in among
+    }
+    options = dict(
+        con.execute(
+            "SELECT scope_entry, value FROM ducklake_options(?) "
+            "WHERE option_name = 'parquet_row_group_size' AND scope = 'TABLE'",
+            [name],
+        ).fetchall()
+    )
+    for table, rows in _ROW_GROUP_ROWS.items():
+        if table in columns and str(options.get(f"main.{table}")) != str(rows):
             con.execute(
                 f"CALL {_quoted(name)}.set_option('parquet_row_group_size', ?, table_name => ?)",
                 [rows, table],
             )
-
-
-# Tables read by key (a query's terms, a batch's buckets, pages and names): their files are
-# written sorted by it (on insert and when ``maintain`` merges them), so Parquet's min/max
-# statistics let a lookup skip the files and row groups that cannot hold its keys instead of
-# reading the whole column.
-_SORTED_BY = {
-    "search_postings": "term",
-    "syndication_buckets": "band, bucket",
-    "entity_names": "name_key",
-    "pages": "page_url",
-}
-
-
-def _sorted_tables(con: duckdb.DuckDBPyConnection) -> None:
-    name = con.execute("SELECT current_database()").fetchone()[0]
     meta = _quoted(f"__ducklake_metadata_{name}")
-    found = {
-        row[0]
-        for row in con.execute(
-            f"""
-            SELECT t.table_name FROM {meta}.ducklake_sort_info s
-            JOIN {meta}.ducklake_table t ON t.table_id = s.table_id AND t.end_snapshot IS NULL
-            WHERE s.end_snapshot IS NULL
-            """  # noqa: S608 (the lake's own metadata catalog)
-        ).fetchall()
-    }
-    tables = {
-        row[0]
-        for row in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [name]
-        ).fetchall()
-    }
+    current: dict[str, list[str]] = defaultdict(list)
+    for table, expression in con.execute(
+        f"""
+        SELECT t.table_name, e.expression
+        FROM {meta}.ducklake_sort_info s
+        JOIN {meta}.ducklake_table t ON t.table_id = s.table_id AND t.end_snapshot IS NULL
+        JOIN {meta}.ducklake_sort_expression e ON e.sort_id = s.sort_id
+        WHERE s.end_snapshot IS NULL
+        ORDER BY t.table_name, e.sort_key_index
+        """  # noqa: S608 (the lake's own metadata catalog)
+    ).fetchall():
+        current[table].append(expression)
     for table, keys in _SORTED_BY.items():
-        if table in tables and table not in found:
-            con.execute(f"ALTER TABLE {table} SET SORTED BY ({keys})")  # noqa: S608 (constants)
+        if set(keys) <= columns.get(table, set()) and tuple(current.get(table, ())) != keys:
+            con.execute(f"ALTER TABLE {table} SET SORTED BY ({', '.join(keys)})")  # noqa: S608
 
 
 def _is_lock_error(exc: BaseException) -> bool:

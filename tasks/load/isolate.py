@@ -10,7 +10,7 @@ never retried, and everything else is stored.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import duckdb
@@ -18,6 +18,7 @@ import duckdb
 from newsflow.tasks.load import store as load
 from newsflow.tasks.records import FetchedPage, PageFailure, ProcessedBatch
 from newsflow.tasks.text import clean_field
+from newsflow.warehouse.db import transaction
 
 log = logging.getLogger(__name__)
 
@@ -32,11 +33,20 @@ def store_isolating(
     fetch_failures: Sequence[FetchedPage],
     *,
     run_id: str,
+    then: Callable[[load.BatchCounts], object] | None = None,
     **options: object,
 ) -> load.BatchCounts:
-    """``store_batch``, falling back to one article at a time when the batch fails."""
+    """``store_batch``, falling back to one article at a time when the batch fails.
+
+    ``then`` (the batch's clustering) runs on the counts in the same transaction as the
+    batch, so the whole batch is one commit; after a fallback it runs on its own.
+    """
     try:
-        return load.store_batch(con, batch, fetch_failures, run_id=run_id, **options)  # type: ignore[arg-type]
+        with transaction(con):
+            counts = load.store_batch(con, batch, fetch_failures, run_id=run_id, **options)  # type: ignore[arg-type]
+            if then is not None:
+                then(counts)
+        return counts
     except _NOT_DATA:
         raise
     except Exception as exc:  # noqa: BLE001 - a bad value must cost its page only
@@ -69,7 +79,7 @@ def store_isolating(
         for page in fetch_failures
     ]
     totals.append(load.store_batch(con, rest, safe_fetch_failures, run_id=run_id, **options))  # type: ignore[arg-type]
-    return load.BatchCounts(
+    counts = load.BatchCounts(
         articles=sum(c.articles for c in totals),
         mentions=sum(c.mentions for c in totals),
         quotes=sum(c.quotes for c in totals),
@@ -77,3 +87,6 @@ def store_isolating(
         article_ids=tuple(i for c in totals for i in c.article_ids),
         article_dates=tuple(d for c in totals for d in c.article_dates),
     )
+    if then is not None:
+        then(counts)
+    return counts

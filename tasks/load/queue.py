@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
@@ -11,22 +12,35 @@ import pyarrow as pa
 from newsflow.tasks.load.keyed import insert_new
 
 
-def feed_of_pages(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, str]:
-    """The feed that first listed each page (by ``feed_items.first_seen_at``)."""
+@dataclass(frozen=True, slots=True)
+class PageFeed:
+    """Who listed a queued page first."""
+
+    feed_url: str  # the feed that first listed it (by ``feed_items.first_seen_at``)
+    title: str | None  # the channel title of the first of its feeds that has one
+
+
+def page_feeds(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, PageFeed]:
+    """For each page the warehouse has feed items for: its first feed, and the first title
+    of a feed that listed it (a first feed with no title is skipped for the title). One
+    read, for both the fair order of the queue and the publisher signal of extraction."""
     if not urls:
         return {}
     con.register("queued_pages", pa.table({"page_url": pa.array(list(urls), pa.string())}))
     try:
         rows = con.execute(
             """
-            SELECT f.page_url, arg_min(f.feed_url, f.first_seen_at)
-            FROM feed_items f JOIN queued_pages q USING (page_url)
-            GROUP BY f.page_url
+            SELECT i.page_url, arg_min(i.feed_url, i.first_seen_at),
+                   arg_min(f.title, i.first_seen_at) FILTER (WHERE f.title IS NOT NULL)
+            FROM feed_items i
+            JOIN queued_pages q USING (page_url)
+            LEFT JOIN feeds f USING (feed_url)
+            GROUP BY i.page_url
             """
         ).fetchall()
     finally:
         con.unregister("queued_pages")
-    return dict(rows)
+    return {page: PageFeed(feed_url=feed, title=title) for page, feed, title in rows}
 
 
 def queue_pages(con: duckdb.DuckDBPyConnection, urls: Iterable[str], now: datetime) -> set[str]:

@@ -11,6 +11,7 @@ import duckdb
 import pyarrow as pa
 
 from newsflow.clock import utcnow
+from newsflow.tasks.load import queue
 from newsflow.tasks.records import FeedPoll, FeedState
 from newsflow.warehouse.db import transaction
 
@@ -125,25 +126,14 @@ def _child_rows(polls: Sequence[FeedPoll], now: datetime) -> list[dict[str, obje
 
 
 def feed_titles(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, str]:
-    """The channel title of the feed that first listed each page, for the pages that have one.
+    """The channel title of the first feed with one that listed each page, for the pages
+    that have one (``queue.page_feeds``).
 
     Read with the queue (not at poll time), so a page left from an earlier run, or listed by
     a feed that answered 304 this time, still gets its feed's title.
     """
-    if not urls:
-        return {}
-    con.register("titled_pages", pa.table({"page_url": pa.array(list(urls), pa.string())}))
-    try:
-        rows = con.execute(
-            """
-            SELECT i.page_url, arg_min(f.title, i.first_seen_at)
-            FROM feed_items i
-            JOIN titled_pages q USING (page_url)
-            JOIN feeds f USING (feed_url)
-            WHERE f.title IS NOT NULL
-            GROUP BY i.page_url
-            """
-        ).fetchall()
-    finally:
-        con.unregister("titled_pages")
-    return dict(rows)
+    return {
+        page: found.title
+        for page, found in queue.page_feeds(con, urls).items()
+        if found.title is not None
+    }

@@ -18,7 +18,8 @@ import hashlib
 import re
 import zlib
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -57,8 +58,12 @@ class ClusterCounts:
     joined: int = 0  # of which joined an existing cluster (syndicated copies)
 
 
+# Keys a lookup hands to the scan (a batch of 50 articles has 1,600; a catch-up chunk of
+# 500 articles has 16,000, and is read the ordinary way).
+_KEYS_PER_LOOKUP = 4096
+
 _SIGNATURE_COLUMNS = ["article_id", "minhash", "cluster_id", "similarity", "assigned_at"]
-_BUCKET_COLUMNS = ["band", "bucket", "article_id"]
+_BUCKET_COLUMNS = ["band", "bucket", "article_id", "lsh_key"]
 
 
 def words(text: str) -> list[str]:
@@ -81,6 +86,12 @@ def minhash(text: str) -> np.ndarray:
     with np.errstate(over="ignore"):
         mixed = (hashes[:, None] * _A[None, :] + _B[None, :]) >> _SHIFT
     return mixed.min(axis=0).astype(np.uint32)
+
+
+def lsh_key(band: int, bucket: int) -> int:
+    """A band's bucket as one signed 64-bit number that sorts by band, then bucket (the low 6
+    bits of the bucket are dropped: a rare false candidate is only compared, never joined)."""
+    return (band << 58) | (bucket >> 6)
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
@@ -231,11 +242,7 @@ def _assign_chunk(
                 "assigned_at": utcnow(),
             }
         )
-    bucket_rows = {
-        "band": [band for values in buckets.values() for band in range(len(values))],
-        "bucket": [bucket for values in buckets.values() for bucket in values],
-        "article_id": [article_id for article_id, values in buckets.items() for _ in values],
-    }
+    bucket_rows = _bucket_rows(buckets)
     signature_table = arrow_table(con, "article_signatures", rows, _SIGNATURE_COLUMNS)
     bucket_table = pa.Table.from_pydict(
         bucket_rows, schema=table_schema(con, "syndication_buckets", _BUCKET_COLUMNS)
@@ -250,36 +257,73 @@ def _assign_chunk(
     return ClusterCounts(assigned=len(rows), joined=joined)
 
 
+@contextmanager
+def _pushed_down_keys(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Joins whose small side has up to ``_KEYS_PER_LOOKUP`` keys hand the keys themselves
+    to the big side's scan (DuckDB's default: min and max only, which for random keys skips
+    nothing), so the scan skips the row groups that hold none of them."""
+    con.execute(f"SET dynamic_or_filter_threshold = {_KEYS_PER_LOOKUP}")
+    try:
+        yield
+    finally:
+        con.execute("RESET dynamic_or_filter_threshold")
+
+
+def _bucket_rows(buckets: Mapping[str, Sequence[int]]) -> dict[str, list]:
+    """``syndication_buckets`` columns for these articles' band buckets."""
+    rows: dict[str, list] = {column: [] for column in _BUCKET_COLUMNS}
+    for article_id, values in buckets.items():
+        for band, bucket in enumerate(values):
+            rows["band"].append(band)
+            rows["bucket"].append(bucket)
+            rows["article_id"].append(article_id)
+            rows["lsh_key"].append(lsh_key(band, bucket))
+    return rows
+
+
 def _stored_candidates(
     con: duckdb.DuckDBPyConnection, buckets: dict[str, list[int]]
 ) -> dict[str, dict[str, tuple[np.ndarray, str]]]:
-    """For each new article, the stored articles sharing a band bucket with it."""
-    if not buckets:
+    """For each new article, the stored articles sharing a band bucket with it.
+
+    Two lookups, each reading only the row groups whose min/max can hold one of its keys
+    (both tables are sorted by the key in small row groups): the buckets by ``lsh_key``, then
+    the signatures of the articles found, by id.
+    """
+    wanted: dict[int, set[str]] = defaultdict(set)
+    for article_id, values in buckets.items():
+        for band, bucket in enumerate(values):
+            wanted[lsh_key(band, bucket)].add(article_id)
+    if not wanted:
         return {}
-    probe = pa.Table.from_pydict(
-        {
-            "band": [band for values in buckets.values() for band in range(len(values))],
-            "bucket": [bucket for values in buckets.values() for bucket in values],
-            "article_id": [article_id for article_id, values in buckets.items() for _ in values],
-        },
-        schema=table_schema(con, "syndication_buckets", _BUCKET_COLUMNS),
-    )
-    con.register("probe_buckets", probe)
-    try:
-        rows = con.execute(
-            """
-            SELECT pairs.new_id, s.article_id, s.minhash, s.cluster_id
-            FROM (
-                SELECT DISTINCT p.article_id AS new_id, b.article_id AS old_id
-                FROM probe_buckets p
-                JOIN syndication_buckets b ON b.band = p.band AND b.bucket = p.bucket
-            ) pairs
-            JOIN article_signatures s ON s.article_id = pairs.old_id
-            """
-        ).fetchall()
-    finally:
-        con.unregister("probe_buckets")
+    keys = pa.table({"lsh_key": pa.array(sorted(wanted), pa.int64())})
+    with _pushed_down_keys(con):
+        con.register("probe_keys", keys)
+        try:
+            hits = con.execute(
+                "SELECT b.lsh_key, b.article_id FROM syndication_buckets b "
+                "SEMI JOIN probe_keys p ON p.lsh_key = b.lsh_key"
+            ).fetchall()
+        finally:
+            con.unregister("probe_keys")
+        pairs = {(new_id, old_id) for key, old_id in hits for new_id in wanted[key]}
+        old_ids = pa.table({"article_id": sorted({old_id for _, old_id in pairs})})
+        if not old_ids.num_rows:
+            return {}
+        con.register("probe_ids", old_ids)
+        try:
+            rows = con.execute(
+                "SELECT s.article_id, s.minhash, s.cluster_id FROM article_signatures s "
+                "SEMI JOIN probe_ids p ON p.article_id = s.article_id"
+            ).fetchall()
+        finally:
+            con.unregister("probe_ids")
+    signatures = {
+        article_id: (np.asarray(signature, dtype=np.uint32), cluster_id)
+        for article_id, signature, cluster_id in rows
+    }
     found: dict[str, dict[str, tuple[np.ndarray, str]]] = defaultdict(dict)
-    for new_id, old_id, signature, cluster_id in rows:
-        found[new_id][old_id] = (np.asarray(signature, dtype=np.uint32), cluster_id)
+    for new_id, old_id in pairs:
+        if old_id in signatures:
+            found[new_id][old_id] = signatures[old_id]
     return found
