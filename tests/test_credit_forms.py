@@ -49,6 +49,8 @@ from newsflow.warehouse.db import connect_published, open_ingest, publish
         ("Staff and agencies", []),
         ("Editorial", ["Editorial"]),  # a desk credit stands only as the whole credit
         ("news-desk@example.com", []),
+        ("Jane ( Roe", ["Jane Roe"]),  # a bracket with no partner is no part of a name
+        ("Jane Roe ((( and [John Doe", ["Jane Roe", "John Doe"]),
     ],
 )
 def test_byline_forms(byline: str, people: list[str]) -> None:

@@ -37,3 +37,12 @@ def test_a_masked_name_under_a_review_is_its_author(model: str) -> None:
         ("Man**", "PERSON"),
         ("Ni** My**", "PERSON"),
     ]
+
+
+def test_a_footnote_mark_after_a_dash_name_is_not_part_of_the_name(model: str) -> None:
+    text = (
+        "Readers wrote in.\n\n“The new bridge has changed my commute completely.”\n\n"
+        "– Maria Gonzalez*\n\n* Names of readers are printed with their consent.\n"
+    )
+    (q,) = quotes_of(text, model)
+    assert q.speaker == "Maria Gonzalez"

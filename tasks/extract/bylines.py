@@ -345,8 +345,13 @@ def _keys(names: list[str]) -> set[str]:
     return {" ".join(_key_words(n)) for n in names}
 
 
+# A bracket left after the balanced remarks are gone has no partner: never part of a name.
+_STRAY_BRACKET = re.compile(r"[()\[\]]")
+
+
 def _clean(piece: str) -> str | None:
-    text = _LEAD.sub("", _LABEL.sub("", piece.strip(" .:-–—()[]")))
+    text = " ".join(_STRAY_BRACKET.sub(" ", piece).split())
+    text = _LEAD.sub("", _LABEL.sub("", text.strip(" .:-–—")))
     text = _DIGITS_ON.split(text)[0]  # "Mike Wall 2019-11-18T22:05Z Spaceflight"
     text = _SENTENCE.sub("", text)
     text = _DATE_WORDS.sub("", text).strip(" .:-–—,")

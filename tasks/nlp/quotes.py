@@ -1015,6 +1015,8 @@ def _dash_attribution(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attr
         return None
     name_start, name_end = m.span(1)
     name = m.group(1)
+    if name.endswith("*") and name.count("*") == 1:  # "― Ana Ruiz*": a footnote, not a mask
+        name, name_end = name[:-1], name_end - 1
     mention = namer.entities.mention_overlapping(name_start, name_end)
     if mention is not None and "*" not in name:  # a masked name is written as it is
         return _Attribution("―", mention.canonical, mention.label, "dash")
