@@ -136,7 +136,7 @@ def record_stage(
             sources.record_source_state(con, polls)
         todo = poll_records.pages_to_fetch(con, max_attempts=max_attempts)
         first = queue.page_feeds(con, todo)
-        titles = {page: found.title for page, found in first.items() if found.title is not None}
+        titles = queue.feed_titles(first)
         if settings is None:
             return new_items, todo, titles
         cap = settings.fetch.max_items_per_feed_per_run

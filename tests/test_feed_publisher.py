@@ -19,7 +19,7 @@ from site_server import write_config
 from newsflow.tasks.extract.article import extract_article
 from newsflow.tasks.extract.site_names import channel_names
 from newsflow.tasks.fetch.feeds import parse_feed_document
-from newsflow.tasks.load import poll_records, sources
+from newsflow.tasks.load import poll_records, queue, sources
 from newsflow.tasks.records import Article, FeedItem, FeedPoll
 from newsflow.tasks.text import CAPS, is_clean
 from newsflow.warehouse.db import connect_published, open_ingest
@@ -109,12 +109,14 @@ def test_each_queued_page_gets_the_title_of_the_feed_that_listed_it_first(
         later = poll("http://127.0.0.1:8765/b.xml", "Quay Times")
         poll_records.record_polls(con, [later])
         sources.record_source_state(con, [later])
-        assert sources.feed_titles(con, [page]) == {page: "Top Stories - Harbour Gazette"}
+        assert queue.feed_titles(queue.page_feeds(con, [page])) == {
+            page: "Top Stories - Harbour Gazette"
+        }
         # an unchanged poll (304) keeps the title the feed stated before
         again = poll(first.feed_url, None, status="unchanged")
         poll_records.record_polls(con, [again])
         sources.record_source_state(con, [again])
-        assert sources.feed_titles(con, [page, "http://127.0.0.1:8765/none"]) == {
+        assert queue.feed_titles(queue.page_feeds(con, [page, "http://127.0.0.1:8765/none"])) == {
             page: "Top Stories - Harbour Gazette"
         }
 

@@ -43,6 +43,15 @@ def page_feeds(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str,
     return {page: PageFeed(feed_url=feed, title=title) for page, feed, title in rows}
 
 
+def feed_titles(first: dict[str, PageFeed]) -> dict[str, str]:
+    """Page URL -> the channel title ``page_feeds`` found for it, for the pages that have one.
+
+    Read with the queue (not at poll time), so a page left from an earlier run, or listed by
+    a feed that answered 304 this time, still gets its feed's title.
+    """
+    return {page: found.title for page, found in first.items() if found.title is not None}
+
+
 def queue_pages(con: duckdb.DuckDBPyConnection, urls: Iterable[str], now: datetime) -> set[str]:
     """Queue the pages the warehouse has not seen as ``pending``; return the ones queued."""
     unique = sorted(set(urls))

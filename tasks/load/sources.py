@@ -11,7 +11,6 @@ import duckdb
 import pyarrow as pa
 
 from newsflow.clock import utcnow
-from newsflow.tasks.load import queue
 from newsflow.tasks.records import FeedPoll, FeedState
 from newsflow.warehouse.db import transaction
 
@@ -123,17 +122,3 @@ def _child_rows(polls: Sequence[FeedPoll], now: datetime) -> list[dict[str, obje
             if child.status == "read":
                 row.update(was_read=True, lastmod=child.lastmod, urls=child.urls, last_read_at=now)
     return list(rows.values())
-
-
-def feed_titles(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, str]:
-    """The channel title of the first feed with one that listed each page, for the pages
-    that have one (``queue.page_feeds``).
-
-    Read with the queue (not at poll time), so a page left from an earlier run, or listed by
-    a feed that answered 304 this time, still gets its feed's title.
-    """
-    return {
-        page: found.title
-        for page, found in queue.page_feeds(con, urls).items()
-        if found.title is not None
-    }
