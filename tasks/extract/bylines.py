@@ -349,8 +349,14 @@ def _keys(names: list[str]) -> set[str]:
 _STRAY_BRACKET = re.compile(r"[()\[\]]")
 
 
+_JUNK_LEAD = re.compile(r"^[^\w\"'“‘(]+")  # "¿\ttara Cosoleto": a stray mark before the name
+
+
 def _clean(piece: str) -> str | None:
     text = " ".join(_STRAY_BRACKET.sub(" ", piece).split())
+    if _JUNK_LEAD.match(text):
+        text = _JUNK_LEAD.sub("", text)
+        text = text[:1].upper() + text[1:]  # the mark stood where the capital was typed
     text = _LEAD.sub("", _LABEL.sub("", text.strip(" .:-–—")))
     text = _DIGITS_ON.split(text)[0]  # "Mike Wall 2019-11-18T22:05Z Spaceflight"
     text = _SENTENCE.sub("", text)

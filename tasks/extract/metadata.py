@@ -338,6 +338,27 @@ def _aside(element: HtmlElement) -> bool:
     return bool(element.xpath("ancestor-or-self::aside | ancestor-or-self::footer | ancestor::a"))
 
 
+_NOT_STORY_CREDIT = re.compile(r"^(?:(?:pull)?quote|sidebar|caption|figure)(?:[-_].*)?$")
+
+
+def _quoted_or_captioned(element: HtmlElement) -> bool:
+    """True for an "author" inside a figure, a quotation or a sidebar box: it credits the
+    photo, the quoted words or another story, not this one."""
+    if element.xpath(
+        "ancestor-or-self::figure | ancestor-or-self::figcaption | ancestor::blockquote"
+    ):
+        return True
+    node: HtmlElement | None = element
+    for _ in range(6):
+        if node is None or node.tag in ("body", "html", "article", "main"):
+            return False
+        tokens = f"{node.get('class') or ''} {node.get('id') or ''}".lower().split()
+        if any(_NOT_STORY_CREDIT.match(token) for token in tokens):
+            return True
+        node = node.getparent()
+    return False
+
+
 def _bylines(tree: HtmlElement) -> list[str]:
     """Short texts of bylines: elements marked as one (class, id, rel, itemprop), then
     unmarked lines that open with "By" or "Written by", in page order."""
@@ -348,6 +369,8 @@ def _bylines(tree: HtmlElement) -> list[str]:
             f"{element.get('rel') or ''} {element.get('itemprop') or ''}"
         )
         if len(marks) > 3 and _BYLINE_MARK.search(marks.lower()):
+            if _quoted_or_captioned(element):
+                continue
             text = " ".join(" ".join(element.itertext()).split())
             if text and len(text) <= _MAX_BYLINE and text not in found and len(found) < 8:
                 found.append(text)
@@ -437,6 +460,8 @@ def _read_credits(
                 meta.jsonld_organisation_authors.append(name)
     for obj in jsonld + others:
         for name, _kinds, _referenced in _credits(obj.get("publisher"), by_id):
+            if _URL_NAME.match(name):
+                continue  # {"name": "https://www.example.com"} names no outlet
             if name not in meta.jsonld_publishers:
                 meta.jsonld_publishers.append(name)
 
@@ -505,14 +530,14 @@ def _credits(value: Any, by_id: dict[str, dict[str, Any]]) -> list[tuple[str, se
             if referenced:
                 item = by_id[ref]
                 name = item.get("name")
-            if isinstance(name, list):
-                name = name[0] if name else None
-            if isinstance(name, str) and name.strip():
-                kinds = item.get("@type")
-                kinds = {
-                    k for k in (kinds if isinstance(kinds, list) else [kinds]) if isinstance(k, str)
-                }
-                found.append((html_entities.unescape(" ".join(name.split())), kinds, referenced))
+            kinds = item.get("@type")
+            kinds = {
+                k for k in (kinds if isinstance(kinds, list) else [kinds]) if isinstance(k, str)
+            }
+            # one node may name several people: {"@type": "Person", "name": ["A", "B"]}
+            for one in (name if isinstance(name, list) else [name])[:20]:
+                if isinstance(one, str) and one.strip():
+                    found.append((html_entities.unescape(" ".join(one.split())), kinds, referenced))
         elif isinstance(item, str) and item.strip() and not item.startswith("http"):
             found.append((html_entities.unescape(" ".join(item.split())), set(), False))
     return found
@@ -629,14 +654,24 @@ def _parse_jsonld(text: str) -> Any:
         return json.loads(text, strict=False)
     except ValueError:
         pass
+    text = _JS_COMMENT.sub(lambda m: m.group(1) or "", text)
     try:
-        return json.loads(_JS_COMMENT.sub(lambda m: m.group(1) or "", text), strict=False)
+        return json.loads(text, strict=False)
+    except ValueError:
+        pass
+    try:  # a template's trailing comma: {"name": "BBC News",}
+        return json.loads(
+            _TRAILING_COMMA.sub(lambda m: m.group(1) or m.group(2), text), strict=False
+        )
     except ValueError:
         return None
 
 
 # A string literal (kept as it is) or a // comment to the end of the line (dropped).
 _JS_COMMENT = re.compile(r'("(?:[^"\\\n]|\\.)*")|//[^\n]*')
+# A string literal (kept) or a comma before a closing bracket (dropped, the bracket kept).
+_TRAILING_COMMA = re.compile(r'("(?:[^"\\\n]|\\.)*")|,\s*([}\]])')
+_URL_NAME = re.compile(r"^(?:https?://|www\.)", re.I)
 
 
 def _microdata_publishers(tree: HtmlElement) -> list[str]:

@@ -1,0 +1,95 @@
+"""Author and publisher markup in the shapes other extraction libraries' test pages show.
+
+Each page is served from 127.0.0.1 (a host that names no outlet) and fetched as an ingest
+fetches it, so only the markup under test can credit anyone or name the publisher. The
+shapes come from real pages (a JSON-LD Person naming two people, a template's trailing
+comma, a URL where the publisher's name belongs, an "author" box in a photo caption, a
+pull quote or a sidebar); the names are invented.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from harbour_story import PARAGRAPHS
+from nethelpers import fast_settings
+from pytest_httpserver import HTTPServer
+
+from newsflow.tasks.extract.article import extract_article
+from newsflow.tasks.fetch.pages import fetch_pages
+from newsflow.tasks.records import Article
+
+
+def _served(server: HTTPServer, path: str, head: str = "", body: str = "") -> Article:
+    html = (
+        "<!DOCTYPE html><html lang='en'><head><title>Harbour dredging approved</title>"
+        f"{head}</head><body><article><h1>Harbour dredging approved</h1>{body}{PARAGRAPHS}"
+        "</article></body></html>"
+    )
+    server.expect_request(path).respond_with_data(html, content_type="text/html")
+    [page] = fetch_pages([server.url_for(path)], fast_settings())
+    assert page.html, page.error
+    article = extract_article(page.html, url=page.url, fetched_at=page.fetched_at)
+    assert isinstance(article, Article), article
+    return article
+
+
+def _jsonld(data: object) -> str:
+    return f"<script type='application/ld+json'>{json.dumps(data)}</script>"
+
+
+def test_a_person_node_naming_two_people_credits_both(server: HTTPServer) -> None:
+    data = {
+        "@type": "NewsArticle",
+        "headline": "Harbour dredging approved",
+        "author": [{"@type": "Person", "name": ["Oskar Lindqvist", "Mira Halvorsen"]}],
+    }
+    article = _served(server, "/two-names", _jsonld(data))
+    assert article.authors == ["Oskar Lindqvist", "Mira Halvorsen"]
+
+
+def test_a_stray_mark_before_a_jsonld_name_is_not_part_of_it(server: HTTPServer) -> None:
+    data = {
+        "@type": "NewsArticle",
+        "author": [
+            {"@type": "Person", "name": "Oskar Lindqvist"},
+            {"@type": "Person", "name": "\u00bf\tmira Halvorsen"},
+        ],
+    }
+    article = _served(server, "/stray-mark", _jsonld(data))
+    assert article.authors == ["Oskar Lindqvist", "Mira Halvorsen"]
+
+
+def test_a_trailing_comma_does_not_hide_the_jsonld_publisher(server: HTTPServer) -> None:
+    head = (
+        '<script type=\'application/ld+json\'>{"@type": "NewsArticle", "publisher": '
+        '{"@type": "NewsMediaOrganization", "name": "Harbour Gazette",},}</script>'
+    )
+    assert _served(server, "/trailing-comma", head).publisher == "Harbour Gazette"
+
+
+def test_a_url_in_the_publisher_name_names_no_outlet(server: HTTPServer) -> None:
+    data = {
+        "@type": "NewsArticle",
+        "publisher": {"@type": "Organization", "name": "https://www.harbour-gazette.example"},
+    }
+    article = _served(server, "/url-publisher", _jsonld(data))
+    assert article.publisher is None  # 127.0.0.1 names nothing either
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        "<figure><img src='/dredger.jpg'><div class='author'>Per Nygaard</div></figure>",
+        "<div class='pullquote'><p>We waited long enough.</p>"
+        "<p class='quote-author'>Per Nygaard</p></div>",
+        "<div class='sidebar'><span class='author'>Per Nygaard</span></div>",
+    ],
+)
+def test_an_author_box_in_a_caption_quote_or_sidebar_credits_nobody(
+    server: HTTPServer, box: str
+) -> None:
+    byline = "<p class='byline'>By Oskar Lindqvist</p>"
+    assert _served(server, "/box", body=box).authors == []
+    assert _served(server, "/box-and-byline", body=byline + box).authors == ["Oskar Lindqvist"]
