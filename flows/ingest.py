@@ -126,8 +126,9 @@ def record_stage(
     max_attempts: int,
     run_id: str | None = None,
     settings: Settings | None = None,
-) -> tuple[int, list[str], dict[str, str]]:
-    """Store the polls; the pages to fetch, in fair order, and their feeds' titles."""
+) -> tuple[int, list[str], dict[str, str], dict[str, str]]:
+    """Store the polls; the pages to fetch, in fair order, their feeds' titles and their
+    feed items' authors."""
     with connection(db) as con:
         with transaction(con):  # one commit for the polls and their sources' state
             new_items = poll_records.record_polls(
@@ -136,12 +137,12 @@ def record_stage(
             sources.record_source_state(con, polls)
         todo = poll_records.pages_to_fetch(con, max_attempts=max_attempts)
         first = queue.page_feeds(con, todo)
-        titles = queue.feed_titles(first)
+        titles, authors = queue.feed_titles(first), queue.feed_authors(first)
         if settings is None:
-            return new_items, todo, titles
+            return new_items, todo, titles, authors
         cap = settings.fetch.max_items_per_feed_per_run
         feeds = {page: found.feed_url for page, found in first.items()}
-        return new_items, fair_order(todo, feeds, cap), titles
+        return new_items, fair_order(todo, feeds, cap), titles, authors
 
 
 @task(name="fetch", **_TASK)
@@ -264,7 +265,7 @@ def _run(db: Path, settings: Settings, summary: RunSummary, poll_all: bool, star
         summary.feeds_unchanged = sum(p.status == "unchanged" for p in polls)
         summary.feeds_failed = sum(p.status == "failed" for p in polls)
         with summary.timed("record"):
-            summary.new_items, todo, titles = record_stage(
+            summary.new_items, todo, titles, authors = record_stage(
                 db, polls, settings.fetch.max_attempts, summary.run_id, settings
             )
         progress.report(
@@ -277,7 +278,7 @@ def _run(db: Path, settings: Settings, summary: RunSummary, poll_all: bool, star
         if todo:
             # Workers start (and load the model) while the first batch is fetched.
             with cpu_pool(settings.execution, settings.nlp) as pool:
-                _fetch_process_load(db, todo, settings, summary, pool, spacing, titles)
+                _fetch_process_load(db, todo, settings, summary, pool, spacing, titles, authors)
     except (KeyboardInterrupt, TerminationSignal):  # SIGINT; SIGTERM (Prefect's or the CLI's)
         error, interrupted = "interrupted: stopped by a signal (SIGTERM or SIGINT)", True
         raise
@@ -297,13 +298,15 @@ def _fetch_process_load(
     pool: CpuPool,
     spacing: HostSpacing | None = None,
     feed_titles: dict[str, str] | None = None,
+    feed_authors: dict[str, str] | None = None,
 ) -> None:
     """Pipeline the batches: fetch and load in this process while the workers analyse.
 
     One batch more than the pool has slots is in flight, so a worker that finishes finds the
     next batch queued while this process loads the finished one and fetches another; and
     memory stays flat however many stories a run has. ``feed_titles`` (page URL -> title of
-    the feed that listed it) goes with each page to extraction, as a publisher signal.
+    the feed that listed it) goes with each page to extraction, as a publisher signal, and
+    ``feed_authors`` (page URL -> its feed item's author) as an author signal.
     """
     in_flight: deque[tuple[BatchFuture, list[FetchedPage], int]] = deque()
     window = pool.slots + 1
@@ -340,6 +343,7 @@ def _fetch_process_load(
             pages = fetch_stage(urls, settings.fetch, robots, spacing)
         for page in pages:
             page.feed_title = (feed_titles or {}).get(page.url)
+            page.feed_author = (feed_authors or {}).get(page.url)
         ok = [page for page in pages if page.ok]
         failed = [page for page in pages if not page.ok]
         future = pool.submit(ok, settings.nlp)

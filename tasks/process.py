@@ -38,6 +38,7 @@ def process_pages(pages: Sequence[FetchedPage], nlp: NlpSettings) -> ProcessedBa
             url=page.final_url or page.url,
             fetched_at=page.fetched_at,
             feed_title=page.feed_title,
+            feed_author=page.feed_author,
         )
         if isinstance(result, PageFailure):
             batch.failures.append(

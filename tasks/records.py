@@ -49,6 +49,7 @@ class FeedItem:
     lastmod: datetime | None = None  # sitemap <lastmod>, naive UTC
     keywords: str | None = None  # news:keywords
     language: str | None = None  # news:language
+    author: str | None = None  # RSS <author> / <dc:creator>, Atom <author>, as written
 
 
 @dataclass(kw_only=True, slots=True)
@@ -103,6 +104,8 @@ class FetchedPage:
     retry_after: float | None = None  # seconds the server asked us to wait (429/503)
     # Title of the feed that listed the page: extraction's last-resort publisher signal.
     feed_title: str | None = None
+    # Author the feed item credits: extraction's author when the page credits nobody.
+    feed_author: str | None = None
 
     @property
     def ok(self) -> bool:

@@ -36,6 +36,7 @@ from newsflow.clock import utcnow
 from newsflow.tasks.extract.bylines import (
     agency_in_dateline,
     choose_authors,
+    credited_authors,
     handle_credit,
     signoff_credit,
 )
@@ -75,7 +76,12 @@ for _name in ("trafilatura", "htmldate", "courlan"):  # they log every odd page 
 
 
 def extract_article(
-    html: str, *, url: str, fetched_at: datetime | None = None, feed_title: str | None = None
+    html: str,
+    *,
+    url: str,
+    fetched_at: datetime | None = None,
+    feed_title: str | None = None,
+    feed_author: str | None = None,
 ) -> Article | PageFailure:
     """The article in ``html`` (served at ``url``), or why there is none.
 
@@ -101,6 +107,7 @@ def extract_article(
             page_url=page_url,
             fetched_at=_naive_utc(fetched_at),
             feed_title=feed_title,
+            feed_author=feed_author,
         )
     except (RecursionError, MemoryError) as err:
         return PageFailure(
@@ -114,7 +121,13 @@ def extract_article(
 
 
 def _extract(
-    html: str, *, url: str, page_url: str, fetched_at: datetime | None, feed_title: str | None
+    html: str,
+    *,
+    url: str,
+    page_url: str,
+    fetched_at: datetime | None,
+    feed_title: str | None,
+    feed_author: str | None = None,
 ) -> Article | PageFailure:
     tree = load_html(html)
     if tree is None:
@@ -198,7 +211,16 @@ def _extract(
         stated, clean_field(channel_name(feed_title, signals, host), "sitename"), site_url
     )
     holders = [signal.name for signal in signals if signal.kind == "copyright"]
-    authors = _authors(meta, recall, publisher, sitename, shown=shown, text=text, holders=holders)
+    authors = _authors(
+        meta,
+        recall,
+        publisher,
+        sitename,
+        shown=shown,
+        text=text,
+        holders=holders,
+        feed_author=feed_author,
+    )
     return Article(
         article_id=article_id_for(story_url),
         url=story_url,
@@ -235,6 +257,7 @@ def _authors(
     shown: str,
     text: str,
     holders: Sequence[str] = (),
+    feed_author: str | None = None,
 ) -> list[str]:
     """The writers the page credits; when no byline names one, the credit the story gives
     itself: a wire dateline or the outlet's own name opening it, a blog account's handle,
@@ -244,7 +267,11 @@ def _authors(
     Stated sources, most reliable first: the JSON-LD author, the extractor's byline,
     ``meta name=author`` with ``article:author`` (when a name, not a profile URL), then a
     JSON-LD author given only by reference (an SEO plugin's CMS account); the visible byline
-    is preferred when it shares a person with them or they name none (``choose_authors``)."""
+    is preferred when it shares a person with them or they name none (``choose_authors``).
+
+    The feed item's author (``feed_author``) is evidence when the page's candidates disagree,
+    and the credit when the page gives none at all."""
+    feed = credited_authors([[feed_author]], publisher or sitename) if feed_author else []
     authors = choose_authors(
         [
             meta.jsonld_authors,
@@ -256,6 +283,7 @@ def _authors(
         publisher or sitename,
         page_text=shown,
         organisations=[*meta.jsonld_organisation_authors, *holders],
+        evidence=feed,
     )
     if not authors:
         credit = (
@@ -263,7 +291,7 @@ def _authors(
             or handle_credit(meta.bylines)
             or signoff_credit(text)
         )
-        authors = [credit] if credit else []
+        authors = [credit] if credit else feed
     return [name for name in (clean_field(a, "author") for a in authors) if name]
 
 

@@ -178,6 +178,7 @@ def choose_authors(
     publisher: str | None = None,
     page_text: str | None = None,
     organisations: Collection[str] = (),
+    evidence: Sequence[str] = (),
 ) -> list[str]:
     """Credited people: the visible byline when it agrees with the metadata, else metadata.
 
@@ -190,8 +191,19 @@ def choose_authors(
     byline shows it (the site's JSON-LD author "Al Jazeera"), or a one-word CMS account that
     the page's visible text (``page_text``) never shows (a WordPress user "Josh" in the SEO
     schema).
+
+    ``evidence`` (the feed item's author) settles a disagreement: a visible byline naming a
+    person it names wins over metadata that names none of them, and so does a later
+    metadata source over an earlier one.
     """
+    evidence = list(evidence)
     stated = credited_authors(structured, publisher, organisations)
+    if evidence and not _keys(stated) & _keys(evidence):
+        for source in structured[1:]:
+            other = credited_authors([source], publisher, organisations)
+            if _keys(other) & _keys(evidence):
+                stated = other
+                break
     stated = _shown_credits(stated, publisher, visible, page_text)
     candidates = [credited_authors([[text]], publisher) for text in visible]
     candidates = [
@@ -211,6 +223,8 @@ def choose_authors(
             # Labels and tags next to the byline ("Atividades") are not people.
             known = _keys(stated)
             return [n for n in shown if _keys([n]) & known or len(n.split()) >= 2]
+        if _keys(shown) & _keys(evidence) and not _keys(stated) & _keys(evidence):
+            return shown
     return stated
 
 

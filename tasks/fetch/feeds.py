@@ -413,7 +413,22 @@ def _item(entry: Any, feed_url: str, base: str, language: str | None) -> FeedIte
         title=_field_text(entry.get("title"), entry.get("title_detail"), "title"),
         published_at=_entry_date(entry, language),
         summary=_field_text(entry.get("summary"), {"type": "text/html"}, "summary"),
+        author=entry_author(entry),
     )
+
+
+def entry_author(entry: Mapping[str, Any]) -> str | None:
+    """The entry's credited authors as one line, as the feed wrote them: its ``author``
+    string (RSS ``<author>`` "desk@x.org (Jane Roe)", ``dc:creator``, the first Atom
+    author), or every Atom ``<author>`` / ``dc:creator`` name when it has several (the
+    e-mail split feedparser makes of a single credit can cut it: not used for one)."""
+    names = [
+        str(a["name"])
+        for a in entry.get("authors") or []
+        if isinstance(a, Mapping) and isinstance(a.get("name"), str) and a["name"].strip()
+    ]
+    joined = "; ".join(dict.fromkeys(names)) if len(names) > 1 else entry.get("author")
+    return _field_text(joined, {"type": "text/html"}, "author")
 
 
 def _entry_link(entry: Any) -> str | None:

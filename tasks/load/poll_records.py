@@ -32,6 +32,7 @@ _FEED_ITEM_COLUMNS = [
     "lastmod",
     "keywords",
     "language",
+    "author",
 ]
 _FEED_FETCH_COLUMNS = [
     "feed_url",
@@ -96,6 +97,7 @@ def record_polls(
             "lastmod": item.lastmod,
             "keywords": item.keywords,
             "language": item.language,
+            "author": item.author,
         }
         for poll in polls
         for item in poll.items
@@ -118,7 +120,8 @@ def record_polls(
                            min(published_at) AS published_at,
                            min(seen_at) AS first_seen_at, max(seen_at) AS last_seen_at,
                            any_value(source_kind) AS source_kind, max(lastmod) AS lastmod,
-                           any_value(keywords) AS keywords, any_value(language) AS language
+                           any_value(keywords) AS keywords, any_value(language) AS language,
+                           any_value(author) AS author
                     FROM batch_feed_items GROUP BY feed_url, page_url
                 ) AS s
                 ON feed_items.feed_url = s.feed_url AND feed_items.page_url = s.page_url

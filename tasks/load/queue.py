@@ -18,6 +18,7 @@ class PageFeed:
 
     feed_url: str  # the feed that first listed it (by ``feed_items.first_seen_at``)
     title: str | None  # the channel title of the first of its feeds that has one
+    author: str | None = None  # the author of the first of its feed items that names one
 
 
 def page_feeds(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, PageFeed]:
@@ -31,7 +32,8 @@ def page_feeds(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str,
         rows = con.execute(
             """
             SELECT i.page_url, arg_min(i.feed_url, i.first_seen_at),
-                   arg_min(f.title, i.first_seen_at) FILTER (WHERE f.title IS NOT NULL)
+                   arg_min(f.title, i.first_seen_at) FILTER (WHERE f.title IS NOT NULL),
+                   arg_min(i.author, i.first_seen_at) FILTER (WHERE i.author IS NOT NULL)
             FROM feed_items i
             JOIN queued_pages q USING (page_url)
             LEFT JOIN feeds f USING (feed_url)
@@ -40,7 +42,10 @@ def page_feeds(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str,
         ).fetchall()
     finally:
         con.unregister("queued_pages")
-    return {page: PageFeed(feed_url=feed, title=title) for page, feed, title in rows}
+    return {
+        page: PageFeed(feed_url=feed, title=title, author=author)
+        for page, feed, title, author in rows
+    }
 
 
 def feed_titles(first: dict[str, PageFeed]) -> dict[str, str]:
@@ -50,6 +55,11 @@ def feed_titles(first: dict[str, PageFeed]) -> dict[str, str]:
     a feed that answered 304 this time, still gets its feed's title.
     """
     return {page: found.title for page, found in first.items() if found.title is not None}
+
+
+def feed_authors(first: dict[str, PageFeed]) -> dict[str, str]:
+    """Page URL -> the author its feed item credits, for the pages whose item names one."""
+    return {page: found.author for page, found in first.items() if found.author is not None}
 
 
 def queue_pages(con: duckdb.DuckDBPyConnection, urls: Iterable[str], now: datetime) -> set[str]:
