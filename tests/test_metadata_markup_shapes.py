@@ -21,9 +21,15 @@ from newsflow.tasks.fetch.pages import fetch_pages
 from newsflow.tasks.records import Article
 
 
-def _served(server: HTTPServer, path: str, head: str = "", body: str = "") -> Article:
+def _served(
+    server: HTTPServer,
+    path: str,
+    head: str = "",
+    body: str = "",
+    title: str = "Harbour dredging approved",
+) -> Article:
     html = (
-        "<!DOCTYPE html><html lang='en'><head><title>Harbour dredging approved</title>"
+        f"<!DOCTYPE html><html lang='en'><head><title>{title}</title>"
         f"{head}</head><body><article><h1>Harbour dredging approved</h1>{body}{PARAGRAPHS}"
         "</article></body></html>"
     )
@@ -93,3 +99,44 @@ def test_an_author_box_in_a_caption_quote_or_sidebar_credits_nobody(
     byline = "<p class='byline'>By Oskar Lindqvist</p>"
     assert _served(server, "/box", body=box).authors == []
     assert _served(server, "/box-and-byline", body=byline + box).authors == ["Oskar Lindqvist"]
+
+
+def _publisher_jsonld(name: str) -> str:
+    return _jsonld({"@type": "NewsArticle", "publisher": {"@type": "Organization", "name": name}})
+
+
+def test_two_sources_agreeing_on_the_outlet_beat_one(server: HTTPServer) -> None:
+    # og:site_name names the network; the JSON-LD publisher and the title's suffix agree
+    # on the paper.
+    network = "<meta property='og:site_name' content='Coastal Network'>"
+    title = "Harbour dredging approved - Quay Times"
+    alone = _served(server, "/network-alone", network)
+    assert alone.publisher == "Coastal Network"
+    one = _served(server, "/network-and-jsonld", network + _publisher_jsonld("Quay Times"))
+    assert one.publisher == "Coastal Network"  # one against one: the order decides
+    two = _served(
+        server, "/network-and-two", network + _publisher_jsonld("Quay Times"), title=title
+    )
+    assert two.publisher == "Quay Times"
+
+
+def test_one_outlet_spelled_two_ways_is_no_disagreement(server: HTTPServer) -> None:
+    site = "<meta property='og:site_name' content='Quay'>"
+    title = "Harbour dredging approved - Quay.com"
+    article = _served(server, "/spellings", site + _publisher_jsonld("Quay.com"), title=title)
+    assert article.publisher == "Quay"
+
+
+def test_a_section_as_site_name_is_not_the_publisher(server: HTTPServer) -> None:
+    section = "<meta property='og:site_name' content='Politics'>"
+    assert _served(server, "/section-alone", section).publisher is None
+    both = _served(server, "/section-and-jsonld", section + _publisher_jsonld("Quay Times"))
+    assert both.publisher == "Quay Times"
+    outlet = "<meta property='og:site_name' content='National Post'>"  # section words, an outlet
+    assert _served(server, "/outlet-of-section-words", outlet).publisher == "National Post"
+
+
+def test_a_page_served_from_a_host_and_port_never_names_it(server: HTTPServer) -> None:
+    article = _served(server, "/no-name")
+    assert article.publisher is None
+    assert article.sitename is None  # not "127.0.0.1:PORT"

@@ -175,7 +175,7 @@ def _extract(
     published, source, rejected = choose_publication(
         meta, now, [(name, stamp) for name, stamp in extra if stamp is not None]
     )
-    sitename = _clean_field(recall.sitename if recall else None)
+    sitename = _named_site(_clean_field(recall.sitename if recall else None))
     site_url = claimed_site_url(meta, story_url)
     host = urlsplit(site_url).hostname or ""
     site_names = [n for n in (meta.metas.get("og:site_name"), sitename) if n]
@@ -393,6 +393,15 @@ def _publisher_with_source(
     if channel:
         return channel, "feed"
     return readable_domain(site_url), "domain"
+
+
+_HOST_AND_PORT = re.compile(r"^(?:https?://)?[\w.-]+:\d+/?$|^(?:https?://)?\d+(?:\.\d+){3}/?$")
+
+
+def _named_site(value: str | None) -> str | None:
+    """A site name, never a host and port or an IP address (the extractor's last resort
+    when a page served from 127.0.0.1 names nothing)."""
+    return None if value and _HOST_AND_PORT.match(value) else value
 
 
 def _clean_field(value: str | None) -> str | None:

@@ -16,6 +16,13 @@ An ``og:site_name`` written as a domain counts after the stated publishers when 
 spells it as a brand ("PanARMENIAN.Net"), and a lowercase one only when nothing else names
 the site.
 
+Two sources agreeing beat one: when the name the order gives is stated by that source
+alone and two others (the JSON-LD publisher and the ``<title>`` suffix, say) agree on a
+different outlet, theirs wins; a different spelling of the same outlet ("Space" and
+"Space.com") is no disagreement. A one-word ``og:site_name`` made of a section word
+("Politics", "Sport") names the section, not the outlet, and counts nowhere; a name
+starting with "@" (a social account) casts no vote.
+
 Two exceptions to the order: a syndicated copy's ``og:site_name`` names the portal ("MSN")
 while the publisher stated in the markup fits the domain of its canonical link; and a
 site name that is the site's own Organization name plus an edition ("The Real Deal New
@@ -49,6 +56,19 @@ AGENCIES = frozenset(
         "bloomberg",
     }
 )
+# Words that name a section or a feed's kind, not an outlet: a channel title or a site name
+# made only of them ("Latest news", "Top Stories", "Politics") names no publisher.
+SECTION_TEXT = """
+    the a an all our your latest top breaking recent most popular new newest main daily
+    weekly local national international world global us u.s. uk europe asia africa americas
+    news headlines headline stories story articles article posts post updates update feed
+    feeds rss atom xml home homepage front page everything full section channel edition
+    politics business markets money economy finance sport sports tech technology science
+    health entertainment opinion opinions lifestyle culture arts travel blog blogs video
+    videos photos podcast podcasts features feature today today's english español
+    in from on of and for & by at with
+"""
+SECTION_WORDS = frozenset(SECTION_TEXT.split())
 _EDITION_WORDS = frozenset(
     {"international", "global", "uk", "us", "usa", "india", "online", "edition", "english"}
 )
@@ -69,9 +89,122 @@ def choose_publisher(
     organisations: Sequence[tuple[str, str]] = (),
     agreed_name: str | None = None,
 ) -> str | None:
-    """The publisher's name stated on the page, or None when the page names none."""
+    """The publisher's name stated on the page, or None when the page names none: the first
+    source in the module's order, unless the sources after it agree on another name and
+    nothing confirms it (two sources agreeing beat one)."""
+    first = _first_stated(
+        site_name=site_name,
+        jsonld_publishers=jsonld_publishers,
+        title_tag=title_tag,
+        headline=headline,
+        application_name=application_name,
+        url=url,
+        microdata_publishers=microdata_publishers,
+        organisations=organisations,
+        agreed_name=agreed_name,
+    )
+    host = urlsplit(url).hostname or ""
+    votes = _votes(
+        site_name,
+        jsonld_publishers,
+        microdata_publishers,
+        [name for name, home in organisations if _same_site(home, host)],
+        _first_segment(application_name),
+        _title_suffix(title_tag, headline, host),
+        agreed_name,
+    )
+    return _agreed_over(first, votes)
+
+
+def _votes(
+    site_name: str | None,
+    jsonld: Sequence[str],
+    microdata: Sequence[str],
+    own: Sequence[str],
+    application: str | None,
+    suffix: str | None,
+    agreed: str | None,
+) -> list[tuple[str, int]]:
+    """(name, weight) of each independent source, in the module's order. ``agreed`` is
+    already two weak signals agreeing (the title suffix among them, perhaps): it weighs
+    two, and the suffix is not counted again beside it."""
+    stated = [
+        _first_segment(site_name),
+        next((p for p in jsonld if p.lower() not in AGENCIES and not _URLISH.match(p)), None),
+        next(iter(microdata), None),
+        next(iter(own), None),
+        application,
+    ]
+    votes = [
+        (name, 1)
+        for name in stated
+        if name
+        and not _URLISH.match(name)
+        and name[0] != "@"
+        and not (" " not in name and section_only(name))
+    ]
+    if agreed:
+        votes.append((agreed, 2))
+    if suffix and not (agreed and _vote_key(suffix) == _vote_key(agreed)):
+        votes.append((suffix, 1))
+    return [(name, weight) for name, weight in votes if _vote_key(name)]
+
+
+def _vote_key(name: str) -> str:
+    words = re.findall(r"[a-z0-9]+", name.lower())
+    return "".join(words[1:] if words[:1] == ["the"] else words)
+
+
+def _agreed_over(first: str | None, votes: list[tuple[str, int]]) -> str | None:
+    """``first`` unless it stands alone and two sources agree on another name."""
+    support: dict[str, int] = {}
+    spelling: dict[str, str] = {}
+    for name, weight in votes:
+        key = _vote_key(name)
+        support[key] = support.get(key, 0) + weight
+        spelling.setdefault(key, name)
+    if first is None:
+        return None  # the order already passed over every name it had reason to doubt
+    mine = _vote_key(first)
+    if support.get(mine, 0) >= 2:
+        return first
+    best = max(support, key=lambda k: support[k], default=None)
+    if best is None or support[best] < 2 or best == mine:
+        return first
+    if _one_outlet(first, spelling[best]):
+        return first  # the same outlet spelled otherwise ("Space" / "Space.com", "WSJ")
+    return spelling[best]
+
+
+def _one_outlet(a: str, b: str) -> bool:
+    """True when two names are spellings of one outlet: one key inside the other, a shared
+    word of four letters or more, or one the other's initials."""
+    key_a, key_b = _vote_key(a), _vote_key(b)
+    if key_a in key_b or key_b in key_a or _same_name(a, b) or _same_name(b, a):
+        return True
+    words_a = {w for w in re.findall(r"[a-z0-9]+", a.lower()) if len(w) >= 4}
+    return bool(words_a & set(re.findall(r"[a-z0-9]+", b.lower())))
+
+
+def _first_stated(
+    *,
+    site_name: str | None,
+    jsonld_publishers: list[str],
+    title_tag: str | None,
+    headline: str | None,
+    application_name: str | None,
+    url: str,
+    microdata_publishers: Sequence[str] = (),
+    organisations: Sequence[tuple[str, str]] = (),
+    agreed_name: str | None = None,
+) -> str | None:
+    """The first name the module's order of sources gives."""
     host = urlsplit(url).hostname or ""
     site = _first_segment(site_name)
+    if site and " " not in site and section_only(site):
+        # og:site_name "Politics": the section, not the outlet ("National Post" and "Daily
+        # News" are outlets made of section words: only a one-word name is doubted)
+        site = None
     # A domain the site spells as its brand ("PanARMENIAN.Net", "SpaceNews.com") still names
     # it, after a publisher the markup states; a URL or a lowercase domain does not.
     domain = site if site and _DOMAINISH.match(site) else None
@@ -112,6 +245,12 @@ def choose_publisher(
     if agreed_name and (not names_a_site(host) or is_site_name(agreed_name, [], host)):
         return agreed_name
     return domain
+
+
+def section_only(name: str) -> bool:
+    """True when every word of ``name`` names a section or a feed's kind ("World News")."""
+    words = re.findall(r"[\w.'&]+", name.lower())
+    return bool(words) and all(w in SECTION_WORDS for w in words)
 
 
 def readable_domain(url: str) -> str | None:

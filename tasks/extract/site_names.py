@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from lxml.html import HtmlElement
 
 from newsflow.tasks.extract.metadata import site_of
-from newsflow.tasks.extract.publisher import names_a_site
+from newsflow.tasks.extract.publisher import SECTION_WORDS, names_a_site
 from newsflow.tasks.text import fold_accents
 
 # Kinds of signal, most often right first (checked on dev pages; copyright lines often name
@@ -238,19 +238,6 @@ def _logo_labels(tree: HtmlElement) -> list[str]:
     return labels
 
 
-# Words that name a feed's section or kind, not its outlet: a channel title made only of
-# them ("Latest news", "Top Stories", "World") names no publisher.
-_SECTION_TEXT = """
-    the a an all our your latest top breaking recent most popular new newest main daily
-    weekly local national international world global us u.s. uk europe asia africa americas
-    news headlines headline stories story articles article posts post updates update feed
-    feeds rss atom xml home homepage front page everything full section channel edition
-    politics business markets money economy finance sport sports tech technology science
-    health entertainment opinion opinions lifestyle culture arts travel blog blogs video
-    videos photos podcast podcasts features feature today today's english español
-    in from on of and for & by at with
-"""
-_SECTION_WORDS = frozenset(_SECTION_TEXT.split())
 _CHANNEL_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|//|«|»|>|:)\s+|:\s+")
 # "RSS Feed do Site Inovação Tecnológica": what is left of "the feed of the site of" once
 # the feed words are gone.
@@ -272,7 +259,7 @@ def channel_names(feed_title: str | None) -> list[str]:
         for name in _feed_names(part):
             name = _LEADING_FILLER.sub("", _clean(name) or "")
             words = re.findall(r"[\w'.&]+", name.lower())
-            if words and not all(w in _SECTION_WORDS for w in words) and name not in names:
+            if words and not all(w in SECTION_WORDS for w in words) and name not in names:
                 names.append(name)
     return names
 
