@@ -140,3 +140,50 @@ def test_a_page_served_from_a_host_and_port_never_names_it(server: HTTPServer) -
     article = _served(server, "/no-name")
     assert article.publisher is None
     assert article.sitename is None  # not "127.0.0.1:PORT"
+
+
+def _headline(server: HTTPServer, path: str, title: str, head: str, h1s: list[str]) -> str | None:
+    headings = "".join(f"<h1>{h}</h1>" for h in h1s)
+    html = (
+        f"<!DOCTYPE html><html lang='en'><head><title>{title}</title>{head}</head><body>"
+        f"<header>{headings[: headings.index('</h1>') + 5]}</header><article>"
+        f"{headings[headings.index('</h1>') + 5 :]}{PARAGRAPHS}</article></body></html>"
+        if len(h1s) > 1
+        else f"<!DOCTYPE html><html lang='en'><head><title>{title}</title>{head}</head><body>"
+        f"<article>{headings}{PARAGRAPHS}</article></body></html>"
+    )
+    server.expect_request(path).respond_with_data(html, content_type="text/html")
+    [page] = fetch_pages([server.url_for(path)], fast_settings())
+    article = extract_article(page.html or "", url=page.url)
+    assert isinstance(article, Article), article
+    return article.title
+
+
+def test_a_logo_heading_matching_the_title_suffix_is_not_the_headline(server: HTTPServer) -> None:
+    # the suffix is too long for the logo's one word to be recognised as the site's name
+    title = "Harbour dredging approved by the port board | Kystposten Nyheter fra Vestland"
+    got = _headline(
+        server, "/logo-h1", title, "", ["Kystposten", "Harbour dredging approved by the port board"]
+    )
+    assert got == "Harbour dredging approved by the port board"
+
+
+def test_a_site_name_glued_to_the_heading_is_cut(server: HTTPServer) -> None:
+    site = "<meta property='og:site_name' content='Quay Times'>"
+    title = "Harbour dredging approved » Local » News » Quay Times"
+    h1 = "Harbour dredging approved<span class='brand'>Quay Times</span>"
+    assert _headline(server, "/glued", title, site, [h1]) == "Harbour dredging approved"
+
+
+def test_a_title_running_on_into_the_site_name_does_not_extend_the_heading(
+    server: HTTPServer,
+) -> None:
+    head = (
+        "<meta property='og:site_name' content='Quay Times'>"
+        "<meta property='og:title' content='Harbour dredging approved'>"
+    )
+    title = "Harbour dredging approved photo 1 World news: Quay Times"
+    got = _headline(
+        server, "/runs-on", title, head, ["World news: Quay Times", "Harbour dredging approved"]
+    )
+    assert got == "Harbour dredging approved"

@@ -176,6 +176,8 @@ def _extract(
         meta, now, [(name, stamp) for name, stamp in extra if stamp is not None]
     )
     sitename = _named_site(_clean_field(recall.sitename if recall else None))
+    if sitename and recall and recall.title and _same_text(sitename, recall.title):
+        sitename = None  # the extractor's guess from the page's title names no site
     site_url = claimed_site_url(meta, story_url)
     host = urlsplit(site_url).hostname or ""
     site_names = [n for n in (meta.metas.get("og:site_name"), sitename) if n]
@@ -402,6 +404,10 @@ def _named_site(value: str | None) -> str | None:
     """A site name, never a host and port or an IP address (the extractor's last resort
     when a page served from 127.0.0.1 names nothing)."""
     return None if value and _HOST_AND_PORT.match(value) else value
+
+
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(a.lower().split()) == " ".join(b.lower().split())
 
 
 def _clean_field(value: str | None) -> str | None:

@@ -36,19 +36,31 @@ def choose_headline(
     titles = [_plain(t) for t in metadata_titles if t and _plain(t)]
     stripped = [strip_site_suffix(t, site_names, host) for t in titles]
     stripped = [t for t in stripped if not is_site_name(t, site_names, host)]
-    best: tuple[float, str] | None = None
+    best: tuple[float, int, str] | None = None
     for h1 in (_plain(h) for h in h1s):
         if not h1 or is_site_name(h1, site_names, host) or _words(h1) > 60:
             continue
         for title in stripped + titles:
             agreement = _agreement(h1, title)
-            if agreement >= MIN_AGREEMENT and (best is None or agreement > best[0]):
-                best = (agreement, h1)
+            # at equal agreement the <h1> sharing more words: a logo <h1> whose one word is
+            # the title's site suffix agrees fully with it too
+            score = (agreement, _shared(h1, title), h1)
+            if agreement >= MIN_AGREEMENT and (best is None or score[:2] > best[:2]):
+                best = score
     if best is not None:
-        h1 = best[1]
+        h1 = best[2]
+        for title in stripped:  # the site's name glued to the <h1> by a hidden element
+            rest = h1[len(title) :] if h1.lower().startswith(title.lower()) else ""
+            if rest.strip() and is_site_name(rest.strip(), site_names, host):
+                return title
         for title in stripped:  # an <h1> cut short by markup: the full title continues it
             rest = title[len(h1) :] if title.lower().startswith(h1.lower()) else ""
-            if _CONTINUATION.match(rest) and not _SEPARATORS.match(rest):
+            # ... unless what continues it ends with the site's name ("… 国際ニュース：AFPBB News")
+            if (
+                _CONTINUATION.match(rest)
+                and not _SEPARATORS.match(rest)
+                and not _ends_with_site(rest, site_names)
+            ):
                 return title
         return strip_site_suffix(h1, site_names, host)
     if stripped:
@@ -108,6 +120,16 @@ def _contains(a: str, b: str) -> bool:
     """One key inside the other, the shorter at least half the longer (not a stray word)."""
     short, long = sorted((a, b), key=len)
     return len(short) >= 3 and short in long and len(short) * 2 >= len(long)
+
+
+def _ends_with_site(text: str, site_names: list[str]) -> bool:
+    """True when ``text`` ends with one of the site's names: a suffix, not the headline."""
+    key = _key(text)
+    return any(len(k) >= 3 and key.endswith(k) for k in map(_key, site_names))
+
+
+def _shared(a: str, b: str) -> int:
+    return len(set(_WORD.findall(a.lower())) & set(_WORD.findall(b.lower())))
 
 
 def _agreement(a: str, b: str) -> float:
