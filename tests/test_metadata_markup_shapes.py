@@ -187,3 +187,26 @@ def test_a_title_running_on_into_the_site_name_does_not_extend_the_heading(
         server, "/runs-on", title, head, ["World news: Quay Times", "Harbour dredging approved"]
     )
     assert got == "Harbour dredging approved"
+
+
+@pytest.mark.parametrize(
+    ("meta", "publisher"),
+    [
+        ("<meta property='article:publisher' content='Harbour Gazette'>", "Harbour Gazette"),
+        ("<meta name='article:publisher' content='Harbour Gazette'>", "Harbour Gazette"),
+        ("<meta property='article:publisher' content='https://www.facebook.com/gazette'>", None),
+    ],
+)
+def test_article_publisher_names_the_outlet_when_it_is_a_name(
+    server: HTTPServer, meta: str, publisher: str | None
+) -> None:
+    assert _served(server, "/article-publisher", meta).publisher == publisher
+
+
+def test_a_jsonld_block_broken_by_its_body_still_names_its_publisher(server: HTTPServer) -> None:
+    broken = (
+        '<script type=\'application/ld+json\'>{"@type": "NewsArticle", "publisher": '
+        '{"@type": "Organization", "name": "Harbour Gazette", "logo": {"url": "/l.png"}}, '
+        '"articleBody": "<p>See <a href="/x">the plan</a></p>"}</script>'
+    )
+    assert _served(server, "/broken-jsonld", broken).publisher == "Harbour Gazette"

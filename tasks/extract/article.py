@@ -203,7 +203,7 @@ def _extract(
             headline=title,
             application_name=meta.metas.get("application-name"),
             url=site_url,
-            microdata_publishers=meta.microdata_publishers,
+            microdata_publishers=[*meta.microdata_publishers, *_named(meta)],
             organisations=meta.organisations,
             agreed_name=outlet,
         ),
@@ -404,6 +404,12 @@ def _named_site(value: str | None) -> str | None:
     """A site name, never a host and port or an IP address (the extractor's last resort
     when a page served from 127.0.0.1 names nothing)."""
     return None if value and _HOST_AND_PORT.match(value) else value
+
+
+def _named(meta: PageMetadata) -> list[str]:
+    """``article:publisher`` when it is a name; usually it is a Facebook page's URL."""
+    value = _name_or_nothing(meta.metas.get("article:publisher"))
+    return [value] if value and "/" not in value and "@" not in value[:1] else []
 
 
 def _same_text(a: str, b: str) -> bool:

@@ -623,6 +623,11 @@ def _jsonld_objects(
             continue
         data = _parse_jsonld(text)
         if data is None:
+            # Unescaped quotes in an articleBody break the block; its publisher's name,
+            # written before them, is still legible.
+            found_name = _BROKEN_PUBLISHER.search(text[:20_000])
+            if found_name and len(others) < 20:
+                others.append({"publisher": {"name": found_name.group(1)}})
             continue
         stack: list[Any] = [data]
         while stack and len(found) < 20:
@@ -672,6 +677,7 @@ _JS_COMMENT = re.compile(r'("(?:[^"\\\n]|\\.)*")|//[^\n]*')
 # A string literal (kept) or a comma before a closing bracket (dropped, the bracket kept).
 _TRAILING_COMMA = re.compile(r'("(?:[^"\\\n]|\\.)*")|,\s*([}\]])')
 _URL_NAME = re.compile(r"^(?:https?://|www\.)", re.I)
+_BROKEN_PUBLISHER = re.compile(r'"publisher"\s*:\s*\{[^{}]*?"name"\s*:\s*"([^"\\]{2,80})"')
 
 
 def _microdata_publishers(tree: HtmlElement) -> list[str]:

@@ -1,6 +1,8 @@
 """The outlet's name as readers know it, from the page, else a readable domain.
 
-Order: ``og:site_name``, the JSON-LD publisher, a microdata publisher, the site suffix of
+Order: ``og:site_name``, the JSON-LD publisher (read from a block a broken ``articleBody``
+made unparsable too), a microdata publisher or an ``article:publisher`` that is a name (not
+the usual Facebook URL), the site suffix of
 ``<title>`` (on a host that names nothing, only when another signal confirms it), the
 site's own JSON-LD Organization, ``application-name``, then a name two weaker signals agree
 on (``site_names.agreed_name``: title suffix, logo, copyright line...) when it fits the host
