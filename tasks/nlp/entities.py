@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from newsflow.tasks.nlp.entity_filter import cluster_features, probability
+from newsflow.tasks.nlp.entity_filter import load_model as load_filter
 from newsflow.tasks.nlp.entity_lexicons import (
     COUNTRIES,
     EVENT_HEAD_WORDS,
@@ -303,8 +305,15 @@ def looks_like_person(name: str) -> bool:
     return not re.fullmatch(r"[A-Z]\.?", words[-1]) and words[-1].lower() not in NAME_PARTICLES
 
 
-def extract_mentions(doc: Doc) -> EntityIndex:
-    """Keep named (non-numeric) entities and give each the canonical name of its cluster."""
+def extract_mentions(
+    doc: Doc, *, features_out: dict[str, tuple[str, list[float]]] | None = None
+) -> EntityIndex:
+    """Keep named (non-numeric) entities and give each the canonical name of its cluster.
+
+    The learned filter (``entity_filter``) then drops people and organisations the evidence
+    says are no names; given ``features_out``, it drops nothing and each judged cluster's
+    label and features are recorded there instead (for training it).
+    """
     doc_text = doc.text  # built on each access: read it once
     spans: list[Span] = _join_abbreviated_places(
         doc, _join_and_names(doc, [e for e in doc.ents if e.label_ not in DROPPED_LABELS])
@@ -379,6 +388,7 @@ def extract_mentions(doc: Doc) -> EntityIndex:
     _drop_quoted_titles(doc_text, mentions, canon, labels)
     _drop_unnamed_people(mentions, canon, labels, kept_spans)
     _revise_lone_names(doc, mentions, canon, labels)
+    _filter_clusters(doc_text, mentions, canon, labels, kept_spans, features_out)
     candidates = [
         Mention(
             text=m.text, label=CANDIDATE, canonical=c, start_char=m.start_char, end_char=m.end_char
@@ -409,6 +419,33 @@ def extract_mentions(doc: Doc) -> EntityIndex:
     index.person_names = {k: next(iter(v)) for k, v in person_keys.items() if len(v) == 1}
     index.labels = {canonical: label for canonical, label in labels.items()}
     return index
+
+
+def _filter_clusters(
+    text: str,
+    mentions: list[Mention],
+    canon: list[str],
+    labels: dict[str, str],
+    spans: list[Span],
+    features_out: dict[str, tuple[str, list[float]]] | None,
+) -> None:
+    """Drop (label "") the PERSON and ORG clusters the trained filter judges no names."""
+    model = None if features_out is not None else load_filter()
+    if model is None and features_out is None:
+        return
+    members: dict[str, list[tuple[Mention, Span]]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for m, c, span in zip(mentions, canon, spans, strict=True):
+        key = c.lower()
+        if labels.get(key) in ("PERSON", "ORG"):
+            members[key].append((m, span))
+            names.setdefault(key, c)
+    for key, group in members.items():
+        features = cluster_features(text, names[key], labels[key], group)
+        if features_out is not None:
+            features_out[names[key]] = (labels[key], features)
+        elif model is not None and probability(model[0], features) < model[1]:
+            labels[key] = ""
 
 
 def _join_and_names(doc: Doc, spans: list[Span]) -> list[Span]:
