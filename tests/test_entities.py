@@ -681,3 +681,19 @@ def test_a_surname_that_is_a_word_names_the_person_when_it_speaks(model: str) ->
     assert canon(mentions, "Early") == {"Chris Early"}
     assert canon(mentions, "Moon") == {"Moon Jae-in"}
     assert not any(m.text == "early" for m in mentions)
+
+
+def test_a_building_used_as_a_location_is_a_facility_not_an_organisation(model: str) -> None:
+    tour = (
+        "The band announced a summer tour on Monday.\n\n"
+        "July 19 -- Budweiser Stage, Toronto, ON\n"
+        "July 22 -- Mohegan Sun Arena, Uncasville, CT\n\n"
+        "The Sabres won 3-1 in front of 15,522 in KeyBank Center. A senior fellow at the "
+        "Tax Policy Center, Howard Gleckman, said the Pew Research Center agreed."
+    )
+    found = {(m.canonical, m.label) for m in mentions_of(tour, model)}
+    people_and_orgs = {name for name, label in found if label in ("ORG", "PERSON")}
+    assert not people_and_orgs & {"Budweiser Stage", "KeyBank Center", "Mohegan Sun"}
+    assert ("Mohegan Sun Arena", "FAC") in found  # the model's "Mohegan Sun", its building
+    assert ("Tax Policy Center", "ORG") in found  # a fellow's workplace is an organisation
+    assert ("Pew Research Center", "ORG") in found

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from newsflow.tasks.nlp.entity_filter import cluster_features, probability
+from newsflow.tasks.nlp.entity_filter import FACILITY_HEAD_WORDS, cluster_features, probability
 from newsflow.tasks.nlp.entity_filter import load_model as load_filter
 from newsflow.tasks.nlp.entity_lexicons import (
     COUNTRIES,
@@ -384,6 +384,7 @@ def extract_mentions(
     canon = _canonicalise(doc_text, mentions, bases)
     labels = _cluster_labels(mentions, canon)
     _places_by_context(doc_text, mentions, canon, labels)
+    _facilities_by_context(doc_text, mentions, canon, labels)
     _people_with_articles(doc, mentions, canon, labels)
     _drop_quoted_titles(doc_text, mentions, canon, labels)
     _drop_unnamed_people(mentions, canon, labels, kept_spans)
@@ -606,6 +607,8 @@ _COMPANY_TAILS = frozenset(
 )
 _HYPHENATED_GIVEN_RE = re.compile(r"-[a-z]{1,4}(?![\w-])")
 _COMPANY_TAIL_RE = re.compile(r" ([A-Z][A-Za-z]+\.?)(?![\w'’-])")
+# One or two capitalised words after a name, the last of them a venue's head word.
+_VENUE_TAIL_RE = re.compile(r"(?: [A-Z][a-z]+)? ([A-Z][a-z]+)(?![\w'’-])")
 
 
 def _reshape(text: str, start: int, end: int, label: str) -> tuple[int, int, str]:
@@ -621,6 +624,9 @@ def _reshape(text: str, start: int, end: int, label: str) -> tuple[int, int, str
     tail = _COMPANY_TAIL_RE.match(text, end)
     if label == "ORG" and tail is not None and _key(tail.group(1)) in _COMPANY_TAILS:
         end = tail.end()  # "GateHouse" + "Media", "Take-Two" + "Interactive": the full name
+    venue = _VENUE_TAIL_RE.match(text, end)
+    if venue is not None and venue.group(1).lower() in VENUE_HEAD_WORDS:
+        end = venue.end()  # "Mohegan Sun" + "Arena": a building the model cut short
     words = text[start:end].split(" ")
     position = words[0].isupper() and len(words[0]) <= 3 and "." not in words[0]
     hashtag = text[start - 1 : start] == "#"  # "#Browns Greedy Williams": a tag, then the name
@@ -1304,6 +1310,49 @@ def _places_by_context(
         after = text[m.end_char : m.end_char + 2]
         if seen[key] and labels[key] == "ORG" and after == ", " and m.end_char + 2 in towns:
             labels[key] = "GPE"
+
+
+# Building words that may end an organisation's name too ("Pew Research Center", "Budget
+# Office"): only where the text uses the name as a location is it a facility.
+_FACILITY_WORDS = FACILITY_HEAD_WORDS - {"house", "court", "courts", "camp", "base", "plant"}
+_AT_BEFORE_RE = re.compile(r"(?:\b(?:at|in|inside|outside)(?: the)?|@) $")
+# A role before "at" makes it a workplace, an organisation: "a senior fellow at the ... Center".
+_ROLE_AT_RE = re.compile(r"(\w+)s? at (?:the )?$")
+_PLACE_AFTER_RE = re.compile(r",? (?:in |at )?[A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)?, ([A-Z]{2})\b")
+
+
+def _facilities_by_context(
+    text: str, mentions: list[Mention], canon: list[str], labels: dict[str, str]
+) -> None:
+    """An "organisation" named for a building ("KeyBank Center", "Budweiser Stage", "Oval
+    Office") that the text only ever uses as a location is a facility (OntoNotes' FAC):
+    after "at", "in" or "@", or followed by its town and state ("..., Irving, TX")."""
+    where: dict[str, list[bool]] = defaultdict(list)
+    for m, c in zip(mentions, canon, strict=True):
+        key = c.lower()
+        words = key.split(" ")
+        if labels.get(key) != "ORG" or len(words) < 2 or words[-1] not in _FACILITY_WORDS:
+            continue
+        before = text[max(0, m.start_char - 40) : m.start_char]
+        state = _PLACE_AFTER_RE.match(text, m.end_char)
+        role = _ROLE_AT_RE.search(before)
+        where[key].append(
+            (_AT_BEFORE_RE.search(before) is not None and not (role and _is_role(role.group(1))))
+            or (state is not None and state.group(1) in US_STATE_CODES | _PROVINCE_CODES)
+        )
+    for key, located in where.items():
+        if all(located):
+            labels[key] = "FAC"
+
+
+def _is_role(word: str) -> bool:
+    """ "fellow", "professors", "analyst": what a person is at an organisation."""
+    low = word.lower()
+    return low in _PERSON_NOUNS or low.rstrip("s") in _PERSON_NOUNS
+
+
+# Canada's province codes, written like US states' after a town ("Toronto, ON").
+_PROVINCE_CODES = frozenset({"AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC"})
 
 
 def _placed_mention(text: str, m: Mention, name: str) -> bool:
