@@ -697,3 +697,9 @@ def test_a_building_used_as_a_location_is_a_facility_not_an_organisation(model: 
     assert ("Mohegan Sun Arena", "FAC") in found  # the model's "Mohegan Sun", its building
     assert ("Tax Policy Center", "ORG") in found  # a fellow's workplace is an organisation
     assert ("Pew Research Center", "ORG") in found
+
+
+def test_a_names_own_minor_words_keep_a_clause_word_inside_it() -> None:
+    long_name = "National Society for the Prevention of Cruelty to Children"
+    assert name_label(long_name, "ORG", set()) == "ORG"
+    assert name_label("Thibaut Courtois to Real Madrid", "PERSON", set()) is None

@@ -718,8 +718,12 @@ def name_label(name: str, label: str, lower_words: set[str]) -> str | None:
         return None
     if label == "PERSON" and any(w.islower() and w not in NAME_PARTICLES for w in words):
         return None  # "Palm Bay d. Rockledge", "Man shot"
-    if label in ("PERSON", "ORG") and any(w in _CLAUSE_WORDS for w in words[1:-1]):
-        return None  # a headline's clause: "Thibaut Courtois to Real Madrid"
+    if (
+        label in ("PERSON", "ORG")
+        and any(w in _CLAUSE_WORDS for w in words[1:-1])
+        and not any(w in _MINOR_WORDS for w in words)
+    ):  # a headline's clause: "Thibaut Courtois to Real Madrid"; a name's own "of", "for
+        return None  # the" keep it one ("Society for the Prevention of Cruelty to Children")
     if label in ("PERSON", "ORG") and any(re.fullmatch(r"[a-z]{1,2}\.", w) for w in words[1:-1]):
         return None  # two names a result line joins: "Melbourne d. Cocoa"
     if label in ("PERSON", "ORG") and len(words) > 1 and re.fullmatch(r"[A-Z]", words[-1]):
