@@ -721,7 +721,7 @@ def name_label(name: str, label: str, lower_words: set[str]) -> str | None:
     if (
         label in ("PERSON", "ORG")
         and any(w in _CLAUSE_WORDS for w in words[1:-1])
-        and not any(w in _MINOR_WORDS for w in words)
+        and not any(w in _MINOR_WORDS - _CLAUSE_WORDS for w in words)
     ):  # a headline's clause: "Thibaut Courtois to Real Madrid"; a name's own "of", "for
         return None  # the" keep it one ("Society for the Prevention of Cruelty to Children")
     if label in ("PERSON", "ORG") and any(re.fullmatch(r"[a-z]{1,2}\.", w) for w in words[1:-1]):
