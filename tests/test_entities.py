@@ -703,3 +703,8 @@ def test_a_names_own_minor_words_keep_a_clause_word_inside_it() -> None:
     long_name = "National Society for the Prevention of Cruelty to Children"
     assert name_label(long_name, "ORG", set()) == "ORG"
     assert name_label("Thibaut Courtois to Real Madrid", "PERSON", set()) is None
+
+
+def test_a_hyphenated_given_name_with_a_word_in_it_is_still_a_given_name() -> None:
+    assert looks_like_person("Rose-Lynn Harlan")  # "rose" is also a word, "Lynn" a name
+    assert not is_first_name("Coca-Cola") and not is_first_name("Take-Two")

@@ -170,8 +170,11 @@ def is_first_name(word: str) -> bool:
     names a person. Broader than ``is_given_name``, so used only for the first of several
     words, never for a name alone."""
     low = word.lower().strip(".")
-    if "-" in low.strip("-"):  # "Jo-Wilfried", "Eva-Marie"
-        return all(is_first_name(part) for part in low.split("-"))
+    if "-" in low.strip("-"):  # "Jo-Wilfried", "Eva-Marie", "Rose-Lynn" ("rose" a word too)
+        parts = low.split("-")
+        return any(is_first_name(part) for part in parts) and all(
+            part in _all_first_names() or is_first_name(part) for part in parts
+        )
     return is_given_name(word) or (low not in _AMBIGUOUS_GIVEN and low in _first_names())
 
 
