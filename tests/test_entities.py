@@ -708,3 +708,8 @@ def test_a_names_own_minor_words_keep_a_clause_word_inside_it() -> None:
 def test_a_hyphenated_given_name_with_a_word_in_it_is_still_a_given_name() -> None:
     assert looks_like_person("Rose-Lynn Harlan")  # "rose" is also a word, "Lynn" a name
     assert not is_first_name("Coca-Cola") and not is_first_name("Take-Two")
+
+
+def test_an_event_word_last_makes_an_event_even_after_a_given_name() -> None:
+    assert name_label("Davis Cup", "PERSON", set()) == "EVENT"
+    assert name_label("Tim Cook", "PERSON", set()) == "PERSON"

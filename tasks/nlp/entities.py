@@ -770,6 +770,8 @@ def name_label(name: str, label: str, lower_words: set[str]) -> str | None:
         return None  # two names run together, a headline, a handle
     if label == "ORG" and len(words) > 1 and low[-1] in EVENT_HEAD_WORDS:
         return "EVENT"
+    if label == "PERSON" and len(words) > 1 and low[-1] in _EVENT_ONLY_WORDS:
+        return "EVENT"  # "Davis Cup": a given name first, but no one is surnamed "Cup"
     if label == "ORG" and len(words) > 1 and low[-1] in LAW_HEAD_WORDS:
         return "LAW"  # "Hong Kong Human Rights and Democracy Act"
     if label == "PERSON" and low[-1] in ORG_HEAD_WORDS:
@@ -779,6 +781,13 @@ def name_label(name: str, label: str, lower_words: set[str]) -> str | None:
     if label in ("PERSON", "ORG") and low[-1] in VENUE_HEAD_WORDS:
         return "FAC"  # "PNC Music Pavilion", "KeyBank Arena": a building, not its owner
     return label
+
+
+# Event words that are nobody's surname (unlike "Show", "Fair", "Week" or "Open").
+_EVENT_ONLY_WORDS = frozenset(
+    {"cup", "awards", "festival", "championship", "championships", "tournament", "olympics"}
+    | {"summit", "expo", "marathon", "prix"}
+)
 
 
 def _written_lower(name: str, lower_words: set[str]) -> bool:
