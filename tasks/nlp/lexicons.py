@@ -91,3 +91,15 @@ ORG_ENDINGS = word_set(
     Co. Co Inc. Inc Corp. Corp Corporation Company Group Holdings LLC Ltd Ltd. plc PLC
     """
 )
+
+# Words of a form's field labels ("NAME: Julie Schwarz", "BLOG: The Kitchen", "FOLLOW:
+# Twitter"): a line opening with one of them in capitals is a field, not a speaker's turn.
+FIELD_LABEL_WORDS = word_set(
+    """
+    name names blog website site web email e-mail phone tel fax address location date time
+    follow source sources update updated note editor's correction clarification photo photos
+    credit credits tags tag category price cost title subject member since
+    hours ticket tickets venue genre length rating runtime platform platforms developer
+    publisher
+    """
+)

@@ -47,9 +47,12 @@ def _closes_here(text: str, i: int, hi: int) -> bool:
 
 
 def _is_measure_or_markup(text: str, i: int, lo: int) -> bool:
-    """A straight double quote that is an inch mark (6'3") or an attribute value (a="b")."""
+    """A double quote that is an inch mark (6'3", 6’2”) or a straight one around an attribute
+    value (a="b")."""
     if i - lo >= 2 and text[i - 1].isdigit() and text[i - 2] in "'’":
         return True
+    if text[i] != '"':
+        return False
     if i > lo and text[i - 1] == "=":
         return True
     close = text.rfind('="', lo, i)
@@ -74,7 +77,7 @@ def find_marked_quotes(text: str) -> list[Marked]:
         while i < hi:
             c = text[i]
             if c in DOUBLE_MARKS:
-                if c == '"' and _is_measure_or_markup(text, i, lo):
+                if c in '"”' and _is_measure_or_markup(text, i, lo):
                     pass  # 6'3" tall, <tweet author="...">
                 elif open_at is None:
                     if not (c in _DOUBLE_CLOSERS and _closes_here(text, i, hi)):
@@ -114,10 +117,17 @@ def _single_quotes(
         open_at: int | None = None
         for i in range(lo, hi):
             c = text[i]
-            if c not in _SINGLE_MARKS:
-                continue
             if any(s <= i < e for s, e in inside):
                 open_at = None
+                continue
+            if c in _DOUBLE_CLOSERS and open_at is not None and _closes_here(text, i, hi):
+                # ‘mismatched marks.” closed by a double mark no double quote claimed: the
+                # quote ends here, not at the next apostrophe ("the merchants’ names")
+                if len(text[open_at + 1 : i].split()) >= 2:
+                    result.append(Marked(open_at, i + 1, single=True))
+                open_at = None
+                continue
+            if c not in _SINGLE_MARKS:
                 continue
             prev = text[i - 1] if i > lo else " "
             nxt = text[i + 1] if i + 1 < hi else " "

@@ -46,12 +46,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Token
 
 from newsflow.tasks.nlp.entities import NOT_PERSON_WORDS, EntityIndex
 from newsflow.tasks.nlp.lexicons import (
     ANONYMITY_VERBS,
     CLAIM_NOUNS,
+    FIELD_LABEL_WORDS,
     FINDING_VERBS,
     GOING_ON_VERBS,
     NAME_GIVING_VERBS,
@@ -62,7 +64,7 @@ from newsflow.tasks.nlp.lexicons import (
     STUDY_NOUNS,
     TITLE_MINOR_WORDS,
 )
-from newsflow.tasks.nlp.names import is_given_name, name_gender
+from newsflow.tasks.nlp.names import name_gender
 from newsflow.tasks.nlp.quote_marks import (
     DOUBLE_MARKS,
     Marked,
@@ -119,6 +121,8 @@ MAX_MERGE_TOKENS = 60
 _LOOK_BACK = 16
 MAX_ASIDE_TOKENS = 20  # a longer stretch of the writer's words between two quotes parts them
 MAX_SLOGAN_WORDS = 10  # longer title-case passages are headlines set in quotes
+_CREDIT_RE = re.compile(r"[ \t\u00a0]*by[ \t\u00a0]+(?:the[ \t\u00a0]+)?[A-Z]")
+_URL_RE = re.compile(r"(?:https?://|www\.)\S+")
 
 
 @dataclass(slots=True)
@@ -262,8 +266,9 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
             _grow_to_clause(view, p)  # also unattributed: 'an enterprise "with deep roots"'
         if how not in ("parse", "framing") and _is_title(quoted_text):
             continue  # titles of works, headings: "Face the Nation", 'Coal Isn't the Villain
-        if _is_slogan(quoted_text) or _is_named(view, p):
-            continue  # 'signs such as "Less Money on Tests"', 'a poem called "Solstice"'
+        if _is_slogan(quoted_text) or _is_named(view, p) or _credited_work(view, p):
+            continue  # 'signs such as "Less Money on Tests"', 'a poem called "Solstice"',
+            # '"The Living Room to close," by Times' Ben Sisario'
         if _longest_run(view, p) < MIN_WORDS_UNCUED and _nobody_says(view, p):
             continue  # 'what is predicted to come from "exogenic" processes': no one speaks
         if (
@@ -322,6 +327,10 @@ def _name_speakers_in_full(
                 q.speaker, q.speaker_label = fuller, "PERSON"
         if q.speaker_label in ("PERSON", "ORG", None) and q.speaker in given:
             q.speaker, q.speaker_label = given[q.speaker], "PERSON"  # "Dale wrote": Dale Ford
+        elif q.speaker_label == "PERSON" and " " not in q.speaker:
+            org = _full_org_name(q.speaker, entities)
+            if org != q.speaker:  # "McClatchy reported": McClatchy Co., no person
+                q.speaker, q.speaker_label = org, "ORG"
         key = (q.speaker, q.speaker_label)
         if key not in fullest:  # each name once, however many quotes it speaks
             if q.speaker_label == "PERSON":
@@ -367,12 +376,13 @@ def _royal_name(name: str, text: str) -> str:
 
 
 def _given_names(entities: EntityIndex, surnames: dict[str, str]) -> dict[str, str]:
-    """A common given name -> the one full person name of the article that opens with it
-    (family members told apart by first name: "Dale wrote"), unless it is also a surname."""
+    """A given name -> the one full person name of the article that opens with it (family
+    members told apart by first name: "Dale wrote"), unless it is also a surname. Any first
+    word counts, in the name lists or not ("Dale"): it is looked up only for a speaker."""
     found: dict[str, set[str]] = {}
     for m in entities.mentions:
         words = m.canonical.split()
-        if m.label == "PERSON" and len(words) >= 2 and is_given_name(words[0]):
+        if m.label == "PERSON" and len(words) >= 2 and _NAME_WORD_RE.fullmatch(words[0]):
             found.setdefault(words[0], set()).add(m.canonical)
     return {
         first: names.pop()
@@ -383,8 +393,20 @@ def _given_names(entities: EntityIndex, surnames: dict[str, str]) -> dict[str, s
 
 def _longest_form(name: str, entities: EntityIndex) -> str:
     """The fullest form the article gives of a two-word name: "Joshua Apte" for "Josh
-    Apte" when the article writes both (same surname, the given name a longer form)."""
+    Apte" when the article writes both (same surname, the given name a longer form); and
+    a middle initial spelt out ("John Milo Ford" for "John M. Ford")."""
     words = name.split()
+    if len(words) == 3 and re.fullmatch(r"[A-Z]\.", words[1]):
+        spelt = {
+            m.text
+            for m in entities.mentions
+            if m.label == "PERSON"
+            and len(parts := m.text.split()) == 3
+            and (parts[0], parts[2]) == (words[0], words[2])
+            and parts[1][:1] == words[1][0]
+            and len(parts[1]) > 2
+        }
+        return spelt.pop() if len(spelt) == 1 else name
     if len(words) != 2:
         return name
     longer = {
@@ -553,12 +575,21 @@ def _is_named(view: _DocView, p: _Passage) -> bool:
     verb = before[-1]
     if verb.lower_ == "as" and len(before) > 1:  # "known as", "billed as"
         verb = before[-2]
+    deps = {c.dep_ for c in verb.children}
     return (
         (verb.tag_ == "VBN" or verb.dep_ == "acl")
         and verb.lemma_.lower() in NAME_GIVING_VERBS
-        # "called ... by X" names a speaker; "has called" is X's own active verb
-        and not any(c.dep_ == "agent" or c.dep_ == "aux" for c in verb.children)
+        # "called ... by X" names a speaker; "has called" is X's own active verb, "have been
+        # called" a passive again
+        and "agent" not in deps
+        and ("aux" not in deps or "auxpass" in deps)
     )
+
+
+def _credited_work(view: _DocView, p: _Passage) -> bool:
+    """A title credited to its author right after the closing mark (``"Met accused of
+    whitewashing baby Jesus," by Post's Kathianne Boniello``): a work's name, not speech."""
+    return _CREDIT_RE.match(view.text, p.end) is not None
 
 
 # ---------------------------------------------------------------- what a cue reports
@@ -1163,6 +1194,8 @@ def _transcript_turns(view: _DocView, namer: SpeakerNamer) -> list[_Passage]:
         m = _TRANSCRIPT_RE.match(view.text, lo, hi)
         if not m or len(m.group(1)) < 2 or m.group(1).startswith("DEAR "):  # advice letters
             continue
+        if _field_label(m.group(1)):
+            continue  # "NAME: Julie Schwarz", "WHY YOU'LL LOVE IT: ...": a form, not a turn
         end = hi - (len(view.text[lo:hi]) - len(view.text[lo:hi].rstrip(' \t"”')))
         if end - m.end() < 2:
             continue
@@ -1174,12 +1207,21 @@ def _transcript_turns(view: _DocView, namer: SpeakerNamer) -> list[_Passage]:
     return turns if len(names) >= 2 else []
 
 
+def _field_label(label: str) -> bool:
+    """A label in capitals that is no one's name: a form's field ("BLOG", "MEMBER SINCE") or
+    words no name is made of ("WHY YOU'LL LOVE IT")."""
+    words = re.findall(r"[a-z][\w'’-]*", label.lower())
+    return any(w in FIELD_LABEL_WORDS or w in STOP_WORDS or "'" in w or "’" in w for w in words)
+
+
 def _outside_turns(view: _DocView, marked: list[Marked], turn_paras: set[int]) -> list[_Passage]:
     passages = []
     for m in marked:
         first, last = view.paragraph_of(m.start), view.paragraph_of(m.end - 1)
         if first in turn_paras:
             continue
+        if _URL_RE.fullmatch(view.text[m.start : m.end].strip(" \t\n\"“”'‘’«».,")):
+            continue  # a link left between stray marks: 'said." http://nyti.ms/1RH.'
         end = m.end
         for pi in range(first + 1, last + 1):
             if pi in turn_paras:
@@ -1229,11 +1271,9 @@ def _goes_on(cue: Token, first: Token, resumes_at: int) -> bool:
         for c in cue.children
         if c.dep_ in ("dobj", "dative") and c.pos_ in ("PROPN", "PRON", "NOUN")
     ]
+    # what lies in the resumed quote is the quote itself, not a report of the participle's own
     return not any(
-        c.dep_ in _OWN_REPORT_DEPS
-        and c not in told
-        and not (told and c.dep_ == "ccomp" and c.idx >= resumes_at)
-        for c in cue.children
+        c.dep_ in _OWN_REPORT_DEPS and c not in told and c.idx < resumes_at for c in cue.children
     )
 
 
