@@ -8,24 +8,6 @@ from test_quotes import containing, quotes_of
 
 from newsflow.tasks.nlp.quote_marks import find_marked_quotes
 
-DEALERS = """Car sales fell in November.
-
-“People are a little more cautious in regards to purchasing vehicles,” InfoNation President \
-Dan McDowell said, adding, “2019 is just not as strong as 2018.”
-
-The average interest rate stayed below 6 percent.
-"""
-
-
-def test_a_quote_resumed_after_said_adding_is_one_quote(model: str) -> None:
-    (q,) = [q for q in quotes_of(DEALERS, model) if q.kind == "direct"]
-    assert [f.text for f in q.fragments] == [
-        "People are a little more cautious in regards to purchasing vehicles,",
-        "2019 is just not as strong as 2018.",
-    ]
-    assert "adding" not in q.quote and "said" not in q.quote
-    assert q.speaker == "Dan McDowell"
-
 
 def test_a_title_credited_to_its_author_is_not_a_quote(model: str) -> None:
     text = (

@@ -588,8 +588,12 @@ def _is_named(view: _DocView, p: _Passage) -> bool:
 
 def _credited_work(view: _DocView, p: _Passage) -> bool:
     """A title credited to its author right after the closing mark (``"Met accused of
-    whitewashing baby Jesus," by Post's Kathianne Boniello``): a work's name, not speech."""
-    return _CREDIT_RE.match(view.text, p.end) is not None
+    whitewashing baby Jesus," by Post's Kathianne Boniello``): a work's name, not speech.
+    Without the comma of a title in a list, only a title-case one ('called "strategic
+    ambiguity" by Joshua Hendrick' names who called it so)."""
+    if _CREDIT_RE.match(view.text, p.end) is None:
+        return False
+    return _closing_mark(view, p) == "," or _is_title(view.text[p.start : p.end])
 
 
 # ---------------------------------------------------------------- what a cue reports
@@ -1271,9 +1275,11 @@ def _goes_on(cue: Token, first: Token, resumes_at: int) -> bool:
         for c in cue.children
         if c.dep_ in ("dobj", "dative") and c.pos_ in ("PROPN", "PRON", "NOUN")
     ]
-    # what lies in the resumed quote is the quote itself, not a report of the participle's own
     return not any(
-        c.dep_ in _OWN_REPORT_DEPS and c not in told and c.idx < resumes_at for c in cue.children
+        c.dep_ in _OWN_REPORT_DEPS
+        and c not in told
+        and not (told and c.dep_ == "ccomp" and c.idx >= resumes_at)
+        for c in cue.children
     )
 
 
