@@ -113,3 +113,14 @@ def test_a_company_the_parser_took_for_a_person_speaks_by_its_full_name(model: s
     q = containing(quotes_of(text, model), "a loss of")
     assert q.speaker_label == "ORG"
     assert q.speaker.startswith("McClatchy Co")
+
+
+def test_words_cited_after_a_dash_with_no_one_speaking_are_not_a_quote(model: str) -> None:
+    text = (
+        "I plan my day around a few rules.\n\n"
+        "One of the habits – “Put first things first, then the rest of the list”, keeps the "
+        "important things at the top.\n\n"
+        "“It works for me every single day,” Dana Ortiz said.\n"
+    )
+    quotes = [q for q in quotes_of(text, model) if q.kind != "indirect"]
+    assert [q.quote for q in quotes] == ["It works for me every single day,"]

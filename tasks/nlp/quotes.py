@@ -259,6 +259,7 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
             or _writers_subject(view, p)
             or _heading(view, p)
             or _lone_question(view, p)
+            or _cited_after_dash(view, p)
         ):
             continue  # scare quotes; a phrase the writer's sentence runs into or is about;
             # a question the writer puts (no one is said to ask it)
@@ -874,6 +875,15 @@ def _heading(view: _DocView, p: _Passage) -> bool:
         return False
     words = view.text[p.start : p.end].strip(" \"“”'‘’").rstrip()
     return len(words.split()) <= MAX_TITLE_WORDS * 2 and words[-1:] not in ".!?,…"
+
+
+def _cited_after_dash(view: _DocView, p: _Passage) -> bool:
+    """The writer's words, a dash, then the quotation, and no one said to speak it (``One
+    of the habits – "Put first things first"``, ``then it hits you — "Oh, ..."``): a maxim,
+    a slogan or a thought the writer cites, not a quote."""
+    lo, _ = view.paragraphs[view.paragraph_of(p.start)]
+    before = view.text[lo : p.start].rstrip()
+    return before[-1:] in ("—", "–", "―") and any(c.isalpha() for c in before)
 
 
 def _lone_question(view: _DocView, p: _Passage) -> bool:
