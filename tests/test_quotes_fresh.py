@@ -4,6 +4,7 @@ anew for these tests, with the real spaCy model."""
 
 from __future__ import annotations
 
+import pytest
 from test_quotes import containing, quotes_of
 
 from newsflow.tasks.nlp.quote_marks import find_marked_quotes
@@ -115,11 +116,20 @@ def test_a_company_the_parser_took_for_a_person_speaks_by_its_full_name(model: s
     assert q.speaker.startswith("McClatchy Co")
 
 
-def test_words_cited_after_a_dash_with_no_one_speaking_are_not_a_quote(model: str) -> None:
+@pytest.mark.parametrize(
+    "cited",
+    [
+        "One of the habits – “Put first things first, then the rest of the list”, keeps the "
+        "important things at the top.",
+        "He came then to offer a kiss… “a kiss of death for the old order” to the region.",
+    ],
+)
+def test_words_cited_after_a_dash_with_no_one_speaking_are_not_a_quote(
+    cited: str, model: str
+) -> None:
     text = (
         "I plan my day around a few rules.\n\n"
-        "One of the habits – “Put first things first, then the rest of the list”, keeps the "
-        "important things at the top.\n\n"
+        f"{cited}\n\n"
         "“It works for me every single day,” Dana Ortiz said.\n"
     )
     quotes = [q for q in quotes_of(text, model) if q.kind != "indirect"]

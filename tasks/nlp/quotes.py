@@ -878,12 +878,13 @@ def _heading(view: _DocView, p: _Passage) -> bool:
 
 
 def _cited_after_dash(view: _DocView, p: _Passage) -> bool:
-    """The writer's words, a dash, then the quotation, and no one said to speak it (``One
-    of the habits – "Put first things first"``, ``then it hits you — "Oh, ..."``): a maxim,
-    a slogan or a thought the writer cites, not a quote."""
+    """The writer's words, a dash or an ellipsis, then the quotation, and no one said to
+    speak it (``One of the habits – "Put first things first"``, ``then it hits you — "Oh,
+    ..."``, ``to offer a kiss… "a kiss of death"``): a maxim, a slogan or a thought the
+    writer cites, not a quote."""
     lo, _ = view.paragraphs[view.paragraph_of(p.start)]
     before = view.text[lo : p.start].rstrip()
-    return before[-1:] in ("—", "–", "―") and any(c.isalpha() for c in before)
+    return before[-1:] in ("—", "–", "―", "…") and any(c.isalpha() for c in before)
 
 
 def _lone_question(view: _DocView, p: _Passage) -> bool:
