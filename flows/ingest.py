@@ -48,6 +48,8 @@ from newsflow.warehouse.run_connection import connection, run_session
 
 _TASK = {"cache_policy": NO_CACHE, "persist_result": False}
 MIN_TAIL_BATCH = 5
+# The writer loads at least this many finished batches per worker slot in one commit.
+LOAD_GROUP_PER_SLOT = 1
 
 
 @dataclass(slots=True)
@@ -163,6 +165,28 @@ def load_stage(
     run_id: str,
     fetch_settings: FetchSettings | None = None,
 ) -> LoadedBatch:
+    """Load one batch and cluster its articles, in one commit."""
+    return _load(db, [(batch, failed)], run_id, fetch_settings)
+
+
+@task(name="load", **_TASK, **DB_TASK_RETRIES)
+def load_group_stage(
+    db: Path,
+    group: list[tuple[ProcessedBatch, list[FetchedPage]]],
+    run_id: str,
+    fetch_settings: FetchSettings | None = None,
+) -> LoadedBatch:
+    """Load the batches that finished while the writer was busy, and cluster their articles,
+    in one commit (``isolate.store_group``: a bad batch still costs the others nothing)."""
+    return _load(db, group, run_id, fetch_settings)
+
+
+def _load(
+    db: Path,
+    group: list[tuple[ProcessedBatch, list[FetchedPage]]],
+    run_id: str,
+    fetch_settings: FetchSettings | None,
+) -> LoadedBatch:
     retry = (
         {"max_attempts": fetch_settings.max_attempts, "retry_backoff": fetch_settings.retry_backoff}
         if fetch_settings
@@ -177,14 +201,15 @@ def load_stage(
             dates = dict(counts.article_dates)
             known = {
                 a.article_id: (dates[a.article_id], a.text)
+                for batch, _ in group
                 for a in batch.articles
                 if a.article_id in dates
             }
             syndication.assign_clusters(con, counts.article_ids, known=known)
             clustering += time.perf_counter() - started
 
-        # The batch and its clustering are one commit (a lake commit has a fixed cost).
-        counts = isolate.store_isolating(con, batch, failed, run_id=run_id, then=cluster, **retry)
+        # The batches and their clustering are one commit (a lake commit has a fixed cost).
+        counts = isolate.store_group(con, group, run_id=run_id, then=cluster, **retry)
         return LoadedBatch(counts, clustering)
 
 
@@ -302,27 +327,30 @@ def _fetch_process_load(
 ) -> None:
     """Pipeline the batches: fetch and load in this process while the workers analyse.
 
-    One batch more than the pool has slots is in flight, so a worker that finishes finds the
-    next batch queued while this process loads the finished one and fetches another; and
-    memory stays flat however many stories a run has. ``feed_titles`` (page URL -> title of
-    the feed that listed it) goes with each page to extraction, as a publisher signal, and
-    ``feed_authors`` (page URL -> its feed item's author) as an author signal.
+    The writer waits for the oldest ``LOAD_GROUP_PER_SLOT`` batches per worker slot, then
+    loads them and every later one already finished in one commit (``load_group_stage``):
+    the load's cost is mostly fixed per commit and per statement, and this process's CPU is
+    taken from the workers. Enough batches are in flight that the workers find the next ones
+    queued while this process loads and fetches; memory stays flat however many stories a
+    run has. ``feed_titles`` (page URL -> title of the feed that listed it) goes with each
+    page to extraction, as a publisher signal, and ``feed_authors`` (page URL -> its feed
+    item's author) as an author signal.
     """
     in_flight: deque[tuple[BatchFuture, list[FetchedPage], int]] = deque()
-    window = pool.slots + 1
+    group_size = LOAD_GROUP_PER_SLOT * pool.slots
+    window = group_size + pool.slots + 1
     done = 0
 
-    def drain_one() -> None:
+    def load(group: list[tuple[ProcessedBatch, list[FetchedPage], int]]) -> None:
         nonlocal done
-        future, failed, size = in_flight.popleft()
-        with summary.timed("wait"):
-            batch = future.result()
-        summary.add_time("extract", batch.extract_seconds)
-        summary.add_time("nlp", batch.nlp_seconds)
+        for batch, _, _ in group:
+            summary.add_time("extract", batch.extract_seconds)
+            summary.add_time("nlp", batch.nlp_seconds)
         with summary.timed("load"):  # the load itself, and Prefect's cost of the task call
-            # quote(): Prefect would otherwise walk every mention and quote of the batch
+            # quote(): Prefect would otherwise walk every mention and quote of the batches
             # twice per call looking for futures (about 0.3 s of this process per batch).
-            loaded = load_stage(db, quote(batch), quote(failed), summary.run_id, settings.fetch)
+            pairs = [(batch, failed) for batch, failed, _ in group]
+            loaded = load_group_stage(db, quote(pairs), summary.run_id, settings.fetch)
         summary.add_time("load", -loaded.cluster_seconds)
         summary.add_time("cluster", loaded.cluster_seconds)
         counts = loaded.counts
@@ -330,12 +358,27 @@ def _fetch_process_load(
         summary.fetch_failures += counts.failures
         summary.mentions += counts.mentions
         summary.quotes += counts.quotes
-        done += size
+        done += sum(size for _, _, size in group)
         progress.report(
             "pages",
             f"{done}/{len(todo)} done: {summary.articles_stored} articles stored, "
             f"{summary.fetch_failures} failed",
         )
+
+    def drain(wait_for: int) -> None:
+        """Load the oldest ``wait_for`` batches and the finished ones after them; a batch
+        whose work failed still lets the ones before it be loaded, then stops the run."""
+        group: list[tuple[ProcessedBatch, list[FetchedPage], int]] = []
+        try:
+            while in_flight and (len(group) < wait_for or in_flight[0][0].done()):
+                future, failed, size = in_flight[0]
+                with summary.timed("wait"):
+                    batch = future.result()
+                in_flight.popleft()
+                group.append((batch, failed, size))
+        finally:
+            if group:
+                load(group)
 
     robots = RobotsCache(settings.fetch) if settings.fetch.respect_robots_txt else None
     for urls in _batches(todo, settings.execution.batch_size, pool.slots):
@@ -348,10 +391,10 @@ def _fetch_process_load(
         failed = [page for page in pages if not page.ok]
         future = pool.submit(ok, settings.nlp)
         in_flight.append((future, failed, len(urls)))
-        while len(in_flight) >= window:
-            drain_one()
+        if len(in_flight) >= window:
+            drain(group_size)
     while in_flight:
-        drain_one()
+        drain(min(group_size, len(in_flight)))
 
 
 def run_ingest(

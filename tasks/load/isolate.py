@@ -5,6 +5,11 @@ Arrow or DuckDB refuses) the whole batch rolls back, and the same pages would co
 fail again on every run, blocking the queue. Here a failed batch is retried article by
 article: each article that still cannot be stored becomes a failed page with the reason,
 never retried, and everything else is stored.
+
+``store_group`` loads several finished batches as one: a lake commit and each of the load's
+statements have a fixed cost (a Parquet file and catalog rows per table written), paid once
+for the group instead of once per batch. If the group cannot be stored, each of its batches
+is loaded on its own, so a bad batch costs the others nothing.
 """
 
 from __future__ import annotations
@@ -25,6 +30,69 @@ log = logging.getLogger(__name__)
 # Errors of the database itself (file, lock, connection) are not the data's fault: they
 # propagate, so the run fails and the pages stay queued.
 _NOT_DATA = (duckdb.IOException, duckdb.ConnectionException, duckdb.FatalException, MemoryError)
+
+
+Group = Sequence[tuple[ProcessedBatch, Sequence[FetchedPage]]]
+
+
+def merged(batches: Sequence[ProcessedBatch]) -> ProcessedBatch:
+    """One batch holding the articles, analyses and failures of ``batches``, in order."""
+    if len(batches) == 1:
+        return batches[0]
+    analyses = {}
+    for batch in batches:
+        analyses.update(batch.analyses)
+    return ProcessedBatch(
+        articles=[a for batch in batches for a in batch.articles],
+        analyses=analyses,
+        failures=[f for batch in batches for f in batch.failures],
+        extract_seconds=sum(batch.extract_seconds for batch in batches),
+        nlp_seconds=sum(batch.nlp_seconds for batch in batches),
+    )
+
+
+def store_group(
+    con: duckdb.DuckDBPyConnection,
+    group: Group,
+    *,
+    run_id: str,
+    then: Callable[[load.BatchCounts], object] | None = None,
+    **options: object,
+) -> load.BatchCounts:
+    """Store the (batch, its fetch failures) pairs of ``group`` in one commit, ``then`` (the
+    clustering) included; if that fails on the data, each pair with ``store_isolating``."""
+    if len(group) == 1:
+        batch, fetch_failures = group[0]
+        return store_isolating(con, batch, fetch_failures, run_id=run_id, then=then, **options)
+    whole = merged([batch for batch, _ in group])
+    failed = [page for _, pages in group for page in pages]
+    try:
+        with transaction(con):
+            counts = load.store_batch(con, whole, failed, run_id=run_id, **options)  # type: ignore[arg-type]
+            if then is not None:
+                then(counts)
+        return counts
+    except _NOT_DATA:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one bad batch must not cost the others
+        log.warning("a group of %d batches could not be stored (%r); one by one", len(group), exc)
+    return _summed(
+        [
+            store_isolating(con, batch, pages, run_id=run_id, then=then, **options)
+            for batch, pages in group
+        ]
+    )
+
+
+def _summed(totals: Sequence[load.BatchCounts]) -> load.BatchCounts:
+    return load.BatchCounts(
+        articles=sum(c.articles for c in totals),
+        mentions=sum(c.mentions for c in totals),
+        quotes=sum(c.quotes for c in totals),
+        failures=sum(c.failures for c in totals),
+        article_ids=tuple(i for c in totals for i in c.article_ids),
+        article_dates=tuple(d for c in totals for d in c.article_dates),
+    )
 
 
 def store_isolating(
@@ -79,14 +147,7 @@ def store_isolating(
         for page in fetch_failures
     ]
     totals.append(load.store_batch(con, rest, safe_fetch_failures, run_id=run_id, **options))  # type: ignore[arg-type]
-    counts = load.BatchCounts(
-        articles=sum(c.articles for c in totals),
-        mentions=sum(c.mentions for c in totals),
-        quotes=sum(c.quotes for c in totals),
-        failures=sum(c.failures for c in totals),
-        article_ids=tuple(i for c in totals for i in c.article_ids),
-        article_dates=tuple(d for c in totals for d in c.article_dates),
-    )
+    counts = _summed(totals)
     if then is not None:
         then(counts)
     return counts
