@@ -49,7 +49,7 @@ from newsflow.warehouse.run_connection import connection, run_session
 _TASK = {"cache_policy": NO_CACHE, "persist_result": False}
 MIN_TAIL_BATCH = 5
 # The writer loads at least this many finished batches per worker slot in one commit.
-LOAD_GROUP_PER_SLOT = 1
+LOAD_GROUP_PER_SLOT = 2
 
 
 @dataclass(slots=True)
