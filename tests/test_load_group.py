@@ -4,18 +4,27 @@ stored costs the others nothing."""
 
 from __future__ import annotations
 
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
 from nlp_warehouse import ARTICLES, FETCHED_AT
+from prefect import flow
+from site_server import write_config
 
+from newsflow.config.settings import NlpSettings, load_settings
+from newsflow.flows.execution import cpu_pool
+from newsflow.flows.ingest import RunSummary, _fetch_process_load
 from newsflow.tasks.load import poll_records, syndication
 from newsflow.tasks.load.isolate import store_group, store_isolating
 from newsflow.tasks.load.store import BatchCounts
 from newsflow.tasks.nlp.pipeline import analyze_texts
-from newsflow.tasks.records import Article, FeedItem, FeedPoll, ProcessedBatch
+from newsflow.tasks.records import Article, FeedItem, FeedPoll, FetchedPage, ProcessedBatch
 from newsflow.warehouse.db import open_ingest
 
 FEED = "https://news.example.com/feed"
@@ -152,3 +161,108 @@ def test_a_group_of_one_or_two_batches_reports_what_it_stored(tmp_path: Path, si
         stored = con.execute("SELECT count(*) FROM articles").fetchone()[0]
     assert counts.articles == stored == 2 * size
     assert again.articles == 0
+
+
+# --- the flow's pipeline: finished batches grouped, a failed batch's predecessors kept ------
+
+STORIES = [
+    "/world/2025/03/11/black-sea-grain-talks-geneva.html",
+    "/world/2025/05/20/eu-japan-digital-trade-pact.html",
+    "/world/2025/02/08/aid-convoys-reach-quake-villages.html",
+    "/politics/2025/06/03/dutch-coalition-talks-collapse.html",
+    "/climate/2025/11/22/methane-pledge-summit.html",
+]
+
+
+class _CrashingPool:
+    """The thread runner's pool, except that the batch holding ``crash`` fails the way a
+    worker process that died does (a worker cannot be made to die on cue here)."""
+
+    def __init__(self, inner: Any, crash: str) -> None:
+        self.inner, self.crash, self.slots = inner, crash, inner.slots
+
+    def submit(self, pages: list[FetchedPage], nlp: NlpSettings) -> Future[ProcessedBatch]:
+        if any(page.url == self.crash for page in pages):
+            failed: Future[ProcessedBatch] = Future()
+            failed.set_exception(BrokenProcessPool("a worker died"))
+            return failed
+        return self.inner.submit(pages, nlp)
+
+
+def _commits_into(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """How many snapshots inserted rows into ``table`` (each load commit signs articles)."""
+    name = con.execute("SELECT current_database()").fetchone()[0]
+    table_id = con.execute(
+        f'SELECT table_id FROM "__ducklake_metadata_{name}".ducklake_table '  # noqa: S608
+        "WHERE table_name = ? AND end_snapshot IS NULL",
+        [table],
+    ).fetchone()[0]
+    return con.execute(
+        "SELECT count(*) FROM ducklake_snapshots(?) "
+        "WHERE list_contains(changes['tables_inserted_into'], ?)",
+        [name, str(table_id)],
+    ).fetchone()[0]
+
+
+def _pipeline(tmp_path: Path, news_site: str, crash: str | None) -> Pipeline:
+    """The flow's fetch-process-load pipeline over the stories, in batches of one page."""
+    db = tmp_path / "news.duckdb"
+    config = write_config(tmp_path / "feeds.toml", db, feeds=[("W", f"{news_site}/w.xml")])
+    settings = load_settings(str(config))
+    settings.execution.batch_size = 1
+    settings.execution.runner = "thread"
+    urls = [news_site + path for path in STORIES]
+    with open_ingest(db) as con:
+        _queue(con, [Article(article_id=u, url=u, page_url=u, title="", text="") for u in urls])
+    summary = RunSummary(run_id="r1")
+    error: Exception | None = None
+
+    @flow(name="pipeline")
+    def pipeline() -> None:
+        with cpu_pool(settings.execution, settings.nlp) as pool:
+            _fetch_process_load(
+                db, urls, settings, summary, _CrashingPool(pool, crash) if crash else pool
+            )
+
+    try:
+        pipeline()
+    except Exception as exc:  # noqa: BLE001 - the test looks at it
+        error = exc
+    with open_ingest(db) as con:
+        stored = [
+            row[0]
+            for row in con.execute(
+                "SELECT page_url FROM pages WHERE status = 'ok' ORDER BY page_url"
+            ).fetchall()
+        ]
+        loads = _commits_into(con, "article_signatures")
+    return Pipeline(summary, stored, loads, error)
+
+
+@dataclass
+class Pipeline:
+    summary: RunSummary
+    stored: list[str]  # pages stored ok
+    loads: int  # load commits
+    error: Exception | None
+
+
+def test_the_pipeline_loads_finished_batches_in_groups(
+    tmp_path: Path, news_site: str, prefect_harness: None
+) -> None:
+    run = _pipeline(tmp_path, news_site, crash=None)
+    assert run.error is None
+    assert run.summary.articles_stored == len(run.stored) == len(STORIES)
+    # One worker slot: the writer waits for two batches per load, so five batches of one
+    # page take at most three commits (two, two, one), never five.
+    assert 1 <= run.loads <= 3
+
+
+def test_a_batch_whose_worker_died_stops_the_run_after_the_batches_before_it_are_stored(
+    tmp_path: Path, news_site: str, prefect_harness: None
+) -> None:
+    crash = news_site + STORIES[2]
+    run = _pipeline(tmp_path, news_site, crash=crash)
+    assert isinstance(run.error, BrokenProcessPool)
+    assert set(run.stored) == {news_site + STORIES[0], news_site + STORIES[1]}
+    assert run.summary.articles_stored == 2
