@@ -1,7 +1,8 @@
 """The ingest flow: poll feeds -> record items -> fetch pages -> extract + NLP -> load -> publish.
 
 Thin orchestration only; every step is a plain function in ``tasks/`` wrapped as a few large
-Prefect tasks (one per stage, or per batch of stories), never one task per article.
+Prefect tasks (one per stage, per batch of stories, or per group of batches loaded together),
+never one task per article.
 """
 
 from __future__ import annotations

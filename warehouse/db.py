@@ -1,7 +1,8 @@
 """Opening, migrating and publishing the warehouse (a DuckLake: catalog + Parquet files).
 
 * The flow is the only writer: ``open_ingest`` attaches the lake read-write (creating and
-  migrating it as needed); each batch's transaction commits one DuckLake snapshot.
+  migrating it as needed); each load's transaction (a group of finished batches) commits
+  one DuckLake snapshot.
 * ``publish`` ends a run with a snapshot tagged ``publish`` (its commit message; the run id is
   its extra info). Readers (``connect_published``, ``connect_locked``) attach the lake
   read-only *at the newest published snapshot*, so they never see a half-loaded run, and
