@@ -49,8 +49,11 @@ from newsflow.warehouse.run_connection import connection, run_session
 
 _TASK = {"cache_policy": NO_CACHE, "persist_result": False}
 MIN_TAIL_BATCH = 5
-# The writer loads at least this many finished batches per worker slot in one commit.
+# The writer loads at least this many finished batches per worker slot in one commit, and
+# waits for no more than LOAD_GROUP_MAX (a cluster's many slots would otherwise hold many
+# batches of pages in this process's memory; the gain flattens out long before).
 LOAD_GROUP_PER_SLOT = 2
+LOAD_GROUP_MAX = 8
 
 
 @dataclass(slots=True)
@@ -328,17 +331,17 @@ def _fetch_process_load(
 ) -> None:
     """Pipeline the batches: fetch and load in this process while the workers analyse.
 
-    The writer waits for the oldest ``LOAD_GROUP_PER_SLOT`` batches per worker slot, then
-    loads them and every later one already finished in one commit (``load_group_stage``):
-    the load's cost is mostly fixed per commit and per statement, and this process's CPU is
-    taken from the workers. Enough batches are in flight that the workers find the next ones
+    The writer waits for the oldest ``LOAD_GROUP_PER_SLOT`` batches per worker slot (at most
+    ``LOAD_GROUP_MAX``), then loads them and every later one already finished in one commit
+    (``load_group_stage``): the load's cost is mostly fixed per commit and per statement, and
+    this process's CPU is taken from the workers. Enough batches are in flight that the workers find the next ones
     queued while this process loads and fetches; memory stays flat however many stories a
     run has. ``feed_titles`` (page URL -> title of the feed that listed it) goes with each
     page to extraction, as a publisher signal, and ``feed_authors`` (page URL -> its feed
     item's author) as an author signal.
     """
     in_flight: deque[tuple[BatchFuture, list[FetchedPage], int]] = deque()
-    group_size = LOAD_GROUP_PER_SLOT * pool.slots
+    group_size = min(LOAD_GROUP_PER_SLOT * pool.slots, LOAD_GROUP_MAX)
     window = group_size + pool.slots + 1
     done = 0
 
