@@ -30,7 +30,7 @@ from newsflow.warehouse.db import connect_published
 NEWSFLOW = str(Path(sys.executable).parent / "newsflow")
 NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
 NEWS_NS = 'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"'
-STORIES = range(1, 10)  # three batches of three: the kill comes during the third
+STORIES = range(1, 16)  # five batches of three: the kill comes during the fifth
 NEWEST = datetime(2025, 11, 22, 20, 0)
 WAIT_S = 180.0  # a bound on a wait for the subprocess, not a synchronisation
 
@@ -69,8 +69,9 @@ def test_backfill_killed_mid_fetch_resumes_without_refetching_what_it_stored(
         NEWSFLOW, "backfill", "--config", str(config), f"{site.base}/sitemap.xml",
         "--since", "2025-11-01", "--until", "2025-12-01",
     ]  # fmt: skip
-    # Batches of 3, newest first; the third batch is fetched only once the first is loaded.
-    reached = site.hold_request(after=7)
+    # Batches of 3, newest first; with one worker slot the writer loads the first two
+    # batches (and any later one already analysed) in one commit before it fetches the fifth.
+    reached = site.hold_request(after=13)
     killed = subprocess.Popen(
         command, env=prefect_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
@@ -97,16 +98,18 @@ def test_backfill_killed_mid_fetch_resumes_without_refetching_what_it_stored(
     finally:
         os.close(terminal)
     assert again.returncode == 0, "\n".join(shown[-20:])
-    assert any(f"[pages] [{'#' * 30}] 6/6: 6 articles stored" in line for line in shown), shown[-5:]
-    assert "articles stored: 6" in out.decode()
     requested = [r.path for r, _ in server.log]
     assert "/news-2025-11.xml" not in requested  # the child read before the kill is done
     fetched_again = [path for path in requested if path.startswith("/story/")]
-    loaded_first = {f"/story/{n}.html" for n in (1, 2, 3)}  # the batch loaded before the kill
-    assert loaded_first <= set(before_kill)
-    assert not loaded_first & set(fetched_again)
-    assert set(fetched_again) == {f"/story/{n}.html" for n in STORIES if n > 3}
-    assert site.story_requests - requests_before == len(STORIES) - 3  # each one once
+    every = {f"/story/{n}.html" for n in STORIES}
+    loaded_first = every - set(fetched_again)  # the stories committed before the kill
+    assert {f"/story/{n}.html" for n in range(1, 7)} <= loaded_first <= set(before_kill)
+    again_n = len(STORIES) - len(loaded_first)
+    assert len(set(fetched_again)) == again_n < len(STORIES)
+    assert site.story_requests - requests_before == again_n  # each one once
+    done = f"[pages] [{'#' * 30}] {again_n}/{again_n}: {again_n} articles stored"
+    assert any(done in line for line in shown), shown[-5:]
+    assert f"articles stored: {again_n}" in out.decode()
     with connect_published(db) as con:
         assert con.execute("SELECT count(*), count(DISTINCT url) FROM articles").fetchone() == (
             len(STORIES),
@@ -114,7 +117,7 @@ def test_backfill_killed_mid_fetch_resumes_without_refetching_what_it_stored(
         )
         assert con.execute(
             "SELECT status, coalesce(articles_stored, 0) FROM runs ORDER BY started_at"
-        ).fetchall() == [("interrupted", 0), ("completed", len(STORIES) - 3)]
+        ).fetchall() == [("interrupted", 0), ("completed", again_n)]
         assert con.execute("SELECT status, children_done FROM backfills").fetchone() == (
             "completed",
             1,
