@@ -334,9 +334,9 @@ def _fetch_process_load(
     The writer waits for the oldest ``LOAD_GROUP_PER_SLOT`` batches per worker slot (at most
     ``LOAD_GROUP_MAX``), then loads them and every later one already finished in one commit
     (``load_group_stage``): the load's cost is mostly fixed per commit and per statement, and
-    this process's CPU is taken from the workers. Enough batches are in flight that the workers find the next ones
-    queued while this process loads and fetches; memory stays flat however many stories a
-    run has. ``feed_titles`` (page URL -> title of the feed that listed it) goes with each
+    this process's CPU is taken from the workers. Enough batches are in flight that the
+    workers find the next ones queued while this process loads and fetches; memory stays
+    flat however many stories a run has. ``feed_titles`` (page URL -> title of the feed that listed it) goes with each
     page to extraction, as a publisher signal, and ``feed_authors`` (page URL -> its feed
     item's author) as an author signal.
     """
