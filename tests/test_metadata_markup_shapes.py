@@ -127,6 +127,17 @@ def test_one_outlet_spelled_two_ways_is_no_disagreement(server: HTTPServer) -> N
     assert article.publisher == "Quay"
 
 
+def test_rival_outlets_sharing_a_masthead_word_still_disagree(server: HTTPServer) -> None:
+    # A portal's "Metro News" copy of "Quay Daily News"'s story: "News" in both names does
+    # not make them one outlet, so the paper's two agreeing sources win.
+    site = "<meta property='og:site_name' content='Metro News'>"
+    title = "Harbour dredging approved - Quay Daily News"
+    article = _served(
+        server, "/rival-news", site + _publisher_jsonld("Quay Daily News"), title=title
+    )
+    assert article.publisher == "Quay Daily News"
+
+
 def test_a_section_as_site_name_is_not_the_publisher(server: HTTPServer) -> None:
     section = "<meta property='og:site_name' content='Politics'>"
     assert _served(server, "/section-alone", section).publisher is None

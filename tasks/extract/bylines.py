@@ -33,7 +33,7 @@ _REMARK = re.compile(r"\s*\((?:[^()]*)\)")  # "Nick Ames (now)"
 _INITIALS = re.compile(r"^(?:[A-Z]\.[\s-]*)+$|^[A-Z]$")
 _LEAD = re.compile(
     r"^(?:(?:analysis|commentary|opinion|story|text|words|reporting|written|posted|"
-    r"published|photos?|video|interview)\s+)?(?:by|von|por|par|from)\s*:?\s+",
+    r"published|photos?|video|interview)\s+)?(?:by|von|por|par|from)\s*:?(?:\s+|$)",
     re.I,
 )
 _SENTENCE = re.compile(r"\s+(?:is|was|has|covers|writes|reports)\s+.*$", re.I)
@@ -363,7 +363,9 @@ def _keys(names: list[str]) -> set[str]:
 _STRAY_BRACKET = re.compile(r"[()\[\]]")
 
 
-_JUNK_LEAD = re.compile(r"^[^\w\"'“‘(]+")  # "¿\ttara Cosoleto": a stray mark before the name
+# "¿\ttara Cosoleto": a stray mark before the name; "@" and "#" open a handle or a tag,
+# which is not a name with a mark before it ("@janeroe" is no "Janeroe").
+_JUNK_LEAD = re.compile(r"^[^\w\"'“‘(@#]+")
 
 
 def _clean(piece: str) -> str | None:

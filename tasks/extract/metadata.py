@@ -653,22 +653,23 @@ def _jsonld_objects(
 
 
 def _parse_jsonld(text: str) -> Any:
-    """A JSON-LD block, also when a template left a ``// comment`` in it."""
+    """A JSON-LD block, also when a template left a ``// comment`` or a trailing comma in it;
+    None for one nested too deep to parse (it must not cost the page its article)."""
     text = text.strip().rstrip(";")
     try:
         return json.loads(text, strict=False)
-    except ValueError:
+    except (ValueError, RecursionError):
         pass
     text = _JS_COMMENT.sub(lambda m: m.group(1) or "", text)
     try:
         return json.loads(text, strict=False)
-    except ValueError:
+    except (ValueError, RecursionError):
         pass
     try:  # a template's trailing comma: {"name": "BBC News",}
         return json.loads(
             _TRAILING_COMMA.sub(lambda m: m.group(1) or m.group(2), text), strict=False
         )
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 

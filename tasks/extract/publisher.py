@@ -180,12 +180,26 @@ def _agreed_over(first: str | None, votes: list[tuple[str, int]]) -> str | None:
 
 def _one_outlet(a: str, b: str) -> bool:
     """True when two names are spellings of one outlet: one key inside the other, a shared
-    word of four letters or more, or one the other's initials."""
+    distinctive word of four letters or more, or one the other's initials. A section or
+    masthead word ("News", "Times") is shared by rival outlets ("Yahoo News", "CBS News")."""
     key_a, key_b = _vote_key(a), _vote_key(b)
     if key_a in key_b or key_b in key_a or _same_name(a, b) or _same_name(b, a):
         return True
-    words_a = {w for w in re.findall(r"[a-z0-9]+", a.lower()) if len(w) >= 4}
+    words_a = {
+        w
+        for w in re.findall(r"[a-z0-9]+", a.lower())
+        if len(w) >= 4 and w not in SECTION_WORDS and w not in _MASTHEAD_WORDS
+    }
     return bool(words_a & set(re.findall(r"[a-z0-9]+", b.lower())))
+
+
+# Words many outlets' names end in: sharing one says nothing of being one outlet.
+_MASTHEAD_TEXT = """
+    times post herald tribune journal gazette chronicle telegraph express mirror star
+    standard courier press review observer guardian independent media network group radio
+    television online report record register sentinel examiner inquirer
+"""
+_MASTHEAD_WORDS = frozenset(_MASTHEAD_TEXT.split())
 
 
 def _first_stated(

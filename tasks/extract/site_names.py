@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from lxml.html import HtmlElement
 
 from newsflow.tasks.extract.metadata import site_of
-from newsflow.tasks.extract.publisher import SECTION_WORDS, names_a_site
+from newsflow.tasks.extract.publisher import names_a_site, section_only
 from newsflow.tasks.text import fold_accents
 
 # Kinds of signal, most often right first (checked on dev pages; copyright lines often name
@@ -258,8 +258,7 @@ def channel_names(feed_title: str | None) -> list[str]:
     for part in _CHANNEL_SEPARATORS.split(title.replace("»", " » ")):
         for name in _feed_names(part):
             name = _LEADING_FILLER.sub("", _clean(name) or "")
-            words = re.findall(r"[\w'.&]+", name.lower())
-            if words and not all(w in SECTION_WORDS for w in words) and name not in names:
+            if re.search(r"\w", name) and not section_only(name) and name not in names:
                 names.append(name)
     return names
 

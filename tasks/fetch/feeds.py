@@ -427,8 +427,21 @@ def entry_author(entry: Mapping[str, Any]) -> str | None:
         for a in entry.get("authors") or []
         if isinstance(a, Mapping) and isinstance(a.get("name"), str) and a["name"].strip()
     ]
-    joined = "; ".join(dict.fromkeys(names)) if len(names) > 1 else entry.get("author")
+    joined = _whole_names(list(dict.fromkeys(names))) if len(names) > 1 else entry.get("author")
     return _field_text(joined, {"type": "text/html"}, "author")
+
+
+def _whole_names(names: list[str]) -> str:
+    """The names joined with "; ", as many whole ones as fit the author cap: cutting the
+    joined line at the cap would leave half a name ("Jane Ro") credited as a person."""
+    kept: list[str] = []
+    size = 0
+    for name in (" ".join(n.split()) for n in names):
+        if kept and size + 2 + len(name) > CAPS["author"]:
+            break
+        kept.append(name)
+        size += len(name) + 2 * (len(kept) > 1)
+    return "; ".join(kept)
 
 
 def _entry_link(entry: Any) -> str | None:

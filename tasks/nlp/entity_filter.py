@@ -6,7 +6,7 @@ filter judges each PERSON/ORG cluster by general evidence instead: what its word
 the article uses it (mention count, as a subject, after "the", as a modifier, inside
 title-case text, on a line of its own) and the label the rules gave it. A logistic model
 over these features, trained on newsgold pages by ``make train-entities``
-(``bench/train_entities.py``), drops a cluster whose chance of naming a real person or
+(``bench/train_entity_filter.py``), drops a cluster whose chance of naming a real person or
 organisation is below the model's threshold.
 
 The features are about the cluster's use, never its spelling: no word of a page it was
