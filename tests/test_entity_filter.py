@@ -39,3 +39,71 @@ def test_the_committed_model_is_small_and_a_stale_one_is_ignored(tmp_path: Path)
     path.write_text(json.dumps(stale), encoding="utf-8")
     assert load_model(path) is None  # other features: nothing is dropped, nothing crashes
     assert load_model(tmp_path / "missing.json") is None
+
+
+_GIVEN = [
+    "James",
+    "Mary",
+    "John",
+    "Patricia",
+    "Robert",
+    "Jennifer",
+    "Michael",
+    "Linda",
+    "William",
+    "Elizabeth",
+    "David",
+    "Barbara",
+    "Richard",
+    "Susan",
+    "Joseph",
+    "Jessica",
+    "Thomas",
+    "Sarah",
+    "Charles",
+    "Karen",
+]
+_FAMILY = [
+    "Okafor",
+    "Lindqvist",
+    "Halvorsen",
+    "Moreau",
+    "Tanaka",
+    "Novak",
+    "Castillo",
+    "Brennan",
+    "Kowalski",
+    "Haddad",
+]
+_SIGNATORIES = [f"{given} {family}" for given in _GIVEN for family in _FAMILY]
+ODD_TEXTS = {
+    "one sentence": ("Barack Obama visited Microsoft in Seattle.", {"Barack Obama", "Microsoft"}),
+    "not English": (
+        "Angela Merkel sagte am Dienstag in Berlin, dass die Bundesregierung verhandle.",
+        {"Angela Merkel"},
+    ),
+    "all capitals": ("BARACK OBAMA SAID ON TUESDAY THAT MICROSOFT WILL HIRE.", {"MICROSOFT"}),
+}
+
+
+def _people_and_orgs(model: str, text: str) -> tuple[set[str], set[str]]:
+    """The PERSON/ORG clusters the filter keeps, and every one the rules gave it to judge."""
+    doc = load_pipeline(model)(text)
+    kept = {m.canonical for m in extract_mentions(doc).mentions if m.label in ("PERSON", "ORG")}
+    judged: dict[str, tuple[str, list[float]]] = {}
+    extract_mentions(doc, features_out=judged)
+    return kept, set(judged)
+
+
+def test_text_unlike_the_training_pages_keeps_its_well_known_names(model: str) -> None:
+    for kind, (text, names) in ODD_TEXTS.items():
+        kept, judged = _people_and_orgs(model, text)
+        assert names <= kept <= judged, kind
+    kept, _ = _people_and_orgs(model, ODD_TEXTS["all capitals"][0])
+    assert "HIRE" not in kept  # a shouted verb is no organisation
+
+
+def test_a_list_of_200_people_loses_none_to_the_filter(model: str) -> None:
+    kept, judged = _people_and_orgs(model, "The letter was signed by " + ", ".join(_SIGNATORIES))
+    assert kept == judged
+    assert len(kept) >= 180  # the list's 200 people, bar a few the model runs together
