@@ -67,12 +67,15 @@ def test_a_stray_mark_before_a_jsonld_name_is_not_part_of_it(server: HTTPServer)
     assert article.authors == ["Oskar Lindqvist", "Mira Halvorsen"]
 
 
-def test_a_trailing_comma_does_not_hide_the_jsonld_publisher(server: HTTPServer) -> None:
+def test_a_trailing_comma_does_not_hide_the_jsonld_block(server: HTTPServer) -> None:
+    # The author too: a broken block's publisher alone is still read (see the last test).
     head = (
         '<script type=\'application/ld+json\'>{"@type": "NewsArticle", "publisher": '
-        '{"@type": "NewsMediaOrganization", "name": "Harbour Gazette",},}</script>'
+        '{"@type": "NewsMediaOrganization", "name": "Harbour Gazette",}, "author": '
+        '[{"@type": "Person", "name": "Mira Halvorsen"},],}</script>'
     )
-    assert _served(server, "/trailing-comma", head).publisher == "Harbour Gazette"
+    article = _served(server, "/trailing-comma", head)
+    assert (article.publisher, article.authors) == ("Harbour Gazette", ["Mira Halvorsen"])
 
 
 def test_a_url_in_the_publisher_name_names_no_outlet(server: HTTPServer) -> None:

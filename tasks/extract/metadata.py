@@ -653,30 +653,22 @@ def _jsonld_objects(
 
 
 def _parse_jsonld(text: str) -> Any:
-    """A JSON-LD block, also when a template left a ``// comment`` or a trailing comma in it;
-    None for one nested too deep to parse (it must not cost the page its article)."""
+    """A JSON-LD block, also when a template left a ``// comment`` in it; None for one
+    nested too deep to parse (it must not cost the page its article). A template's trailing
+    comma needs no repair here: the extractor still reads such a block's credits."""
     text = text.strip().rstrip(";")
     try:
         return json.loads(text, strict=False)
     except (ValueError, RecursionError):
         pass
-    text = _JS_COMMENT.sub(lambda m: m.group(1) or "", text)
     try:
-        return json.loads(text, strict=False)
-    except (ValueError, RecursionError):
-        pass
-    try:  # a template's trailing comma: {"name": "BBC News",}
-        return json.loads(
-            _TRAILING_COMMA.sub(lambda m: m.group(1) or m.group(2), text), strict=False
-        )
+        return json.loads(_JS_COMMENT.sub(lambda m: m.group(1) or "", text), strict=False)
     except (ValueError, RecursionError):
         return None
 
 
 # A string literal (kept as it is) or a // comment to the end of the line (dropped).
 _JS_COMMENT = re.compile(r'("(?:[^"\\\n]|\\.)*")|//[^\n]*')
-# A string literal (kept) or a comma before a closing bracket (dropped, the bracket kept).
-_TRAILING_COMMA = re.compile(r'("(?:[^"\\\n]|\\.)*")|,\s*([}\]])')
 _URL_NAME = re.compile(r"^(?:https?://|www\.)", re.I)
 _BROKEN_PUBLISHER = re.compile(r'"publisher"\s*:\s*\{[^{}]*?"name"\s*:\s*"([^"\\]{2,80})"')
 
