@@ -19,7 +19,7 @@ from pytest_httpserver import HTTPServer
 from newsflow.config.settings import NlpSettings
 from newsflow.tasks.extract.article import extract_article
 from newsflow.tasks.extract.bylines import choose_authors, credited_authors
-from newsflow.tasks.extract.publisher import choose_publisher
+from newsflow.tasks.extract.publisher import PublisherSources, choose_publisher
 from newsflow.tasks.extract.site_names import channel_name
 from newsflow.tasks.fetch.pages import fetch_pages
 from newsflow.tasks.load import store
@@ -93,12 +93,14 @@ def test_credit_parsers_take_any_text(bylines: list[str], title: str, outlet: st
         named = channel_name(title, [], host)
         assert named is None or named.strip()
     publisher = choose_publisher(
-        site_name=outlet,
-        jsonld_publishers=[title],
-        title_tag=title,
-        headline=None,
-        application_name=outlet,
-        url=f"http://news.example.com/{len(title)}",
+        PublisherSources(
+            site_name=outlet,
+            jsonld_publishers=[title],
+            title_tag=title,
+            headline=None,
+            application_name=outlet,
+            url=f"http://news.example.com/{len(title)}",
+        )
     )
     assert publisher is None or isinstance(publisher, str)
 

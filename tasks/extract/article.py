@@ -50,7 +50,7 @@ from newsflow.tasks.extract.metadata import (
     read_page_metadata,
     trusted_canonical,
 )
-from newsflow.tasks.extract.publisher import choose_publisher, readable_domain
+from newsflow.tasks.extract.publisher import PublisherSources, choose_publisher, readable_domain
 from newsflow.tasks.extract.site_names import agreed_name, channel_name, read_name_signals
 from newsflow.tasks.extract.split_body import join_split_bodies
 from newsflow.tasks.extract.timestamps import parse_stamp
@@ -197,15 +197,17 @@ def _extract(
     )
     stated = clean_field(
         choose_publisher(
-            site_name=meta.metas.get("og:site_name"),
-            jsonld_publishers=meta.jsonld_publishers,
-            title_tag=meta.title_tag,
-            headline=title,
-            application_name=meta.metas.get("application-name"),
-            url=site_url,
-            microdata_publishers=[*meta.microdata_publishers, *_named(meta)],
-            organisations=meta.organisations,
-            agreed_name=outlet,
+            PublisherSources(
+                site_name=meta.metas.get("og:site_name"),
+                jsonld_publishers=meta.jsonld_publishers,
+                title_tag=meta.title_tag,
+                headline=title,
+                application_name=meta.metas.get("application-name"),
+                url=site_url,
+                microdata_publishers=[*meta.microdata_publishers, *_named(meta)],
+                organisations=meta.organisations,
+                agreed_name=outlet,
+            )
         ),
         "sitename",
     )

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from ipaddress import ip_address
 from urllib.parse import urlsplit
 
@@ -79,41 +80,39 @@ _URLISH = re.compile(r"^(?:https?://|www\.)", re.I)
 _DOMAINISH = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.I)
 
 
-def choose_publisher(
-    *,
-    site_name: str | None,
-    jsonld_publishers: list[str],
-    title_tag: str | None,
-    headline: str | None,
-    application_name: str | None,
-    url: str,
-    microdata_publishers: Sequence[str] = (),
-    organisations: Sequence[tuple[str, str]] = (),
-    agreed_name: str | None = None,
-) -> str | None:
+@dataclass(frozen=True)
+class PublisherSources:
+    """What a page states that may name its publisher, gathered by the extractor."""
+
+    site_name: str | None
+    jsonld_publishers: Sequence[str]
+    title_tag: str | None
+    headline: str | None
+    application_name: str | None
+    url: str
+    microdata_publishers: Sequence[str] = ()
+    organisations: Sequence[tuple[str, str]] = ()
+    agreed_name: str | None = None
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.url).hostname or ""
+
+
+def choose_publisher(sources: PublisherSources) -> str | None:
     """The publisher's name stated on the page, or None when the page names none: the first
     source in the module's order, unless the sources after it agree on another name and
     nothing confirms it (two sources agreeing beat one)."""
-    first = _first_stated(
-        site_name=site_name,
-        jsonld_publishers=jsonld_publishers,
-        title_tag=title_tag,
-        headline=headline,
-        application_name=application_name,
-        url=url,
-        microdata_publishers=microdata_publishers,
-        organisations=organisations,
-        agreed_name=agreed_name,
-    )
-    host = urlsplit(url).hostname or ""
+    first = _first_stated(sources)
+    host = sources.host
     votes = _votes(
-        site_name,
-        jsonld_publishers,
-        microdata_publishers,
-        [name for name, home in organisations if _same_site(home, host)],
-        _first_segment(application_name),
-        _title_suffix(title_tag, headline, host),
-        agreed_name,
+        sources.site_name,
+        sources.jsonld_publishers,
+        sources.microdata_publishers,
+        [name for name, home in sources.organisations if _same_site(home, host)],
+        _first_segment(sources.application_name),
+        _title_suffix(sources.title_tag, sources.headline, host),
+        sources.agreed_name,
     )
     return _agreed_over(first, votes)
 
@@ -202,21 +201,10 @@ _MASTHEAD_TEXT = """
 _MASTHEAD_WORDS = frozenset(_MASTHEAD_TEXT.split())
 
 
-def _first_stated(
-    *,
-    site_name: str | None,
-    jsonld_publishers: list[str],
-    title_tag: str | None,
-    headline: str | None,
-    application_name: str | None,
-    url: str,
-    microdata_publishers: Sequence[str] = (),
-    organisations: Sequence[tuple[str, str]] = (),
-    agreed_name: str | None = None,
-) -> str | None:
+def _first_stated(sources: PublisherSources) -> str | None:
     """The first name the module's order of sources gives."""
-    host = urlsplit(url).hostname or ""
-    site = _first_segment(site_name)
+    host = sources.host
+    site = _first_segment(sources.site_name)
     if site and " " not in site and section_only(site):
         # og:site_name "Politics": the section, not the outlet ("National Post" and "Daily
         # News" are outlets made of section words: only a one-word name is doubted)
@@ -227,9 +215,9 @@ def _first_stated(
     branded = domain if domain and domain.lower() != domain else None
     if site and (_URLISH.match(site) or _DOMAINISH.match(site)):
         site = None  # a URL or bare domain: a stated name below reads better
-    publishers = [p for p in jsonld_publishers if p.lower() not in AGENCIES]
-    marked = [p for p in microdata_publishers if p.lower() not in AGENCIES]
-    own = [name for name, home in organisations if _same_site(home, host)]
+    publishers = [p for p in sources.jsonld_publishers if p.lower() not in AGENCIES]
+    marked = [p for p in sources.microdata_publishers if p.lower() not in AGENCIES]
+    own = [name for name, home in sources.organisations if _same_site(home, host)]
     if site and " " not in site and publishers:
         # "WSJ", "TheHill", "detroitnews": the JSON-LD spells the same name out.
         for name in publishers:
@@ -250,16 +238,23 @@ def _first_stated(
         return marked[0]
     if branded:
         return branded
-    suffix = _title_suffix(title_tag, headline, host)
+    suffix = _title_suffix(sources.title_tag, sources.headline, host)
     if suffix and names_a_site(host):  # else only as one of the signals that must agree
         return suffix
     if own:
         return own[0]
-    app = _first_segment(application_name)
-    if app and headline and app.lower() != headline.lower() and len(app.split()) <= 5:
+    app = _first_segment(sources.application_name)
+    if (
+        app
+        and sources.headline
+        and app.lower() != sources.headline.lower()
+        and len(app.split()) <= 5
+    ):
         return app
-    if agreed_name and (not names_a_site(host) or is_site_name(agreed_name, [], host)):
-        return agreed_name
+    if sources.agreed_name and (
+        not names_a_site(host) or is_site_name(sources.agreed_name, [], host)
+    ):
+        return sources.agreed_name
     return domain
 
 
