@@ -36,7 +36,7 @@ from newsflow.flows.execution import (
     cpu_pool,
     task_runner_for,
 )
-from newsflow.flows.ingest import RunSummary, finish_stage, load_stage
+from newsflow.flows.ingest import RunSummary, finish_stage, load_group_stage
 from newsflow.flows.retries import DB_TASK_RETRIES
 from newsflow.tasks.fetch.warc import WarcCounts, WarcPage, byte_ranges, read_warc
 from newsflow.tasks.load import runs
@@ -199,7 +199,7 @@ def _load(db: Path, settings: Settings, summary: ImportSummary, batch: Processed
     run.add_time("extract", batch.extract_seconds)
     run.add_time("nlp", batch.nlp_seconds)
     with run.timed("load"):
-        loaded = load_stage(db, quote(batch), [], run.run_id, settings.fetch)
+        loaded = load_group_stage(db, quote([(batch, [])]), run.run_id, settings.fetch)
     run.add_time("load", -loaded.cluster_seconds)
     run.add_time("cluster", loaded.cluster_seconds)
     run.articles_stored += loaded.counts.articles

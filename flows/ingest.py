@@ -132,9 +132,9 @@ def record_stage(
     max_attempts: int,
     run_id: str | None = None,
     settings: Settings | None = None,
-) -> tuple[int, list[str], dict[str, str], dict[str, str]]:
-    """Store the polls; the pages to fetch, in fair order, their feeds' titles and their
-    feed items' authors."""
+) -> tuple[int, list[str], dict[str, queue.PageFeed]]:
+    """Store the polls; the pages to fetch, in fair order, and who listed each first (its
+    feed's title and its feed item's author go with the page to extraction)."""
     with connection(db) as con:
         with transaction(con):  # one commit for the polls and their sources' state
             new_items = poll_records.record_polls(
@@ -143,12 +143,11 @@ def record_stage(
             sources.record_source_state(con, polls)
         todo = poll_records.pages_to_fetch(con, max_attempts=max_attempts)
         first = queue.page_feeds(con, todo)
-        titles, authors = queue.feed_titles(first), queue.feed_authors(first)
         if settings is None:
-            return new_items, todo, titles, authors
+            return new_items, todo, first
         cap = settings.fetch.max_items_per_feed_per_run
         feeds = {page: found.feed_url for page, found in first.items()}
-        return new_items, fair_order(todo, feeds, cap), titles, authors
+        return new_items, fair_order(todo, feeds, cap), first
 
 
 @task(name="fetch", **_TASK)
@@ -159,18 +158,6 @@ def fetch_stage(
     spacing: HostSpacing | None = None,
 ) -> list[FetchedPage]:
     return fetch.fetch_pages(urls, settings, robots=robots, spacing=spacing)
-
-
-@task(name="load", **_TASK, **DB_TASK_RETRIES)
-def load_stage(
-    db: Path,
-    batch: ProcessedBatch,
-    failed: list[FetchedPage],
-    run_id: str,
-    fetch_settings: FetchSettings | None = None,
-) -> LoadedBatch:
-    """Load one batch and cluster its articles, in one commit."""
-    return _load(db, [(batch, failed)], run_id, fetch_settings)
 
 
 @task(name="load", **_TASK, **DB_TASK_RETRIES)
@@ -294,7 +281,7 @@ def _run(db: Path, settings: Settings, summary: RunSummary, poll_all: bool, star
         summary.feeds_unchanged = sum(p.status == "unchanged" for p in polls)
         summary.feeds_failed = sum(p.status == "failed" for p in polls)
         with summary.timed("record"):
-            summary.new_items, todo, titles, authors = record_stage(
+            summary.new_items, todo, listed_by = record_stage(
                 db, polls, settings.fetch.max_attempts, summary.run_id, settings
             )
         progress.report(
@@ -307,7 +294,7 @@ def _run(db: Path, settings: Settings, summary: RunSummary, poll_all: bool, star
         if todo:
             # Workers start (and load the model) while the first batch is fetched.
             with cpu_pool(settings.execution, settings.nlp) as pool:
-                _fetch_process_load(db, todo, settings, summary, pool, spacing, titles, authors)
+                _fetch_process_load(db, todo, settings, summary, pool, spacing, listed_by)
     except (KeyboardInterrupt, TerminationSignal):  # SIGINT; SIGTERM (Prefect's or the CLI's)
         error, interrupted = "interrupted: stopped by a signal (SIGTERM or SIGINT)", True
         raise
@@ -326,8 +313,7 @@ def _fetch_process_load(
     summary: RunSummary,
     pool: CpuPool,
     spacing: HostSpacing | None = None,
-    feed_titles: dict[str, str] | None = None,
-    feed_authors: dict[str, str] | None = None,
+    listed_by: dict[str, queue.PageFeed] | None = None,
 ) -> None:
     """Pipeline the batches: fetch and load in this process while the workers analyse.
 
@@ -336,9 +322,9 @@ def _fetch_process_load(
     (``load_group_stage``): the load's cost is mostly fixed per commit and per statement, and
     this process's CPU is taken from the workers. Enough batches are in flight that the
     workers find the next ones queued while this process loads and fetches; memory stays
-    flat however many stories a run has. ``feed_titles`` (page URL -> title of the feed that listed it) goes with each
-    page to extraction, as a publisher signal, and ``feed_authors`` (page URL -> its feed
-    item's author) as an author signal.
+    flat however many stories a run has. ``listed_by`` (page URL -> the feed that listed it
+    first) gives each page its feed's title, a publisher signal, and its feed item's author,
+    an author signal, for extraction.
     """
     in_flight: deque[tuple[BatchFuture, list[FetchedPage], int]] = deque()
     group_size = min(LOAD_GROUP_PER_SLOT * pool.slots, LOAD_GROUP_MAX)
@@ -389,8 +375,9 @@ def _fetch_process_load(
         with summary.timed("fetch"):
             pages = fetch_stage(urls, settings.fetch, robots, spacing)
         for page in pages:
-            page.feed_title = (feed_titles or {}).get(page.url)
-            page.feed_author = (feed_authors or {}).get(page.url)
+            found = (listed_by or {}).get(page.url)
+            page.feed_title = found.title if found else None
+            page.feed_author = found.author if found else None
         ok = [page for page in pages if page.ok]
         failed = [page for page in pages if not page.ok]
         future = pool.submit(ok, settings.nlp)

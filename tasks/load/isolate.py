@@ -66,22 +66,40 @@ def store_group(
         return store_isolating(con, batch, fetch_failures, run_id=run_id, then=then, **options)
     whole = merged([batch for batch, _ in group])
     failed = [page for _, pages in group for page in pages]
-    try:
-        with transaction(con):
-            counts = load.store_batch(con, whole, failed, run_id=run_id, **options)  # type: ignore[arg-type]
-            if then is not None:
-                then(counts)
+    counts = _in_one_commit(con, whole, failed, run_id, then, options)
+    if counts is not None:
         return counts
-    except _NOT_DATA:
-        raise
-    except Exception as exc:  # noqa: BLE001 - one bad batch must not cost the others
-        log.warning("a group of %d batches could not be stored (%r); one by one", len(group), exc)
+    log.warning("a group of %d batches could not be stored; one by one", len(group))
     return _summed(
         [
             store_isolating(con, batch, pages, run_id=run_id, then=then, **options)
             for batch, pages in group
         ]
     )
+
+
+def _in_one_commit(
+    con: duckdb.DuckDBPyConnection,
+    batch: ProcessedBatch,
+    fetch_failures: Sequence[FetchedPage],
+    run_id: str,
+    then: Callable[[load.BatchCounts], object] | None,
+    options: dict[str, object],
+) -> load.BatchCounts | None:
+    """``store_batch`` and ``then`` in one transaction; None (rolled back) when the data is
+    refused, so the caller can store the parts one by one. Failures of the database itself
+    are raised: storing less would not help."""
+    try:
+        with transaction(con):
+            counts = load.store_batch(con, batch, fetch_failures, run_id=run_id, **options)  # type: ignore[arg-type]
+            if then is not None:
+                then(counts)
+        return counts
+    except _NOT_DATA:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a bad value must cost its own part only
+        log.warning("could not be stored in one commit: %r", exc)
+        return None
 
 
 def _summed(totals: Sequence[load.BatchCounts]) -> load.BatchCounts:
@@ -109,16 +127,10 @@ def store_isolating(
     ``then`` (the batch's clustering) runs on the counts in the same transaction as the
     batch, so the whole batch is one commit; after a fallback it runs on its own.
     """
-    try:
-        with transaction(con):
-            counts = load.store_batch(con, batch, fetch_failures, run_id=run_id, **options)  # type: ignore[arg-type]
-            if then is not None:
-                then(counts)
+    counts = _in_one_commit(con, batch, fetch_failures, run_id, then, options)
+    if counts is not None:
         return counts
-    except _NOT_DATA:
-        raise
-    except Exception as exc:  # noqa: BLE001 - a bad value must cost its page only
-        log.warning("batch could not be stored (%r); storing its pages one by one", exc)
+    log.warning("batch could not be stored; storing its pages one by one")
     totals: list[load.BatchCounts] = []
     failures = list(batch.failures)
     for article in batch.articles:

@@ -24,7 +24,9 @@ class PageFeed:
 def page_feeds(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, PageFeed]:
     """For each page the warehouse has feed items for: its first feed, and the first title
     of a feed that listed it (a first feed with no title is skipped for the title). One
-    read, for both the fair order of the queue and the publisher signal of extraction."""
+    read, for both the fair order of the queue and the publisher and author signals of
+    extraction; read with the queue (not at poll time), so a page left from an earlier run,
+    or listed by a feed that answered 304 this time, still gets its feed's title."""
     if not urls:
         return {}
     con.register("queued_pages", pa.table({"page_url": pa.array(list(urls), pa.string())}))
@@ -46,20 +48,6 @@ def page_feeds(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str,
         page: PageFeed(feed_url=feed, title=title, author=author)
         for page, feed, title, author in rows
     }
-
-
-def feed_titles(first: dict[str, PageFeed]) -> dict[str, str]:
-    """Page URL -> the channel title ``page_feeds`` found for it, for the pages that have one.
-
-    Read with the queue (not at poll time), so a page left from an earlier run, or listed by
-    a feed that answered 304 this time, still gets its feed's title.
-    """
-    return {page: found.title for page, found in first.items() if found.title is not None}
-
-
-def feed_authors(first: dict[str, PageFeed]) -> dict[str, str]:
-    """Page URL -> the author its feed item credits, for the pages whose item names one."""
-    return {page: found.author for page, found in first.items() if found.author is not None}
 
 
 def queue_pages(con: duckdb.DuckDBPyConnection, urls: Iterable[str], now: datetime) -> set[str]:
