@@ -209,3 +209,35 @@ def test_embedded_post_rows_are_loaded_once_per_article(tmp_path: Path) -> None:
         rows = con.execute("SELECT position, speaker, text FROM embedded_posts").fetchall()
     assert [(p, s) for p, s, _ in rows] == [(0, "Gavin Newsom")]
     assert rows[0][2].startswith(TWEET_WORDS)
+
+
+ZH_BODY = [
+    "本市新建的跨江大桥今天上午正式通车，这座大桥全长三公里，历时四年建成，将两岸的通行时间从一小时缩短到十分钟",
+    "市交通局负责人在通车仪式上介绍说，大桥设有六条机动车道和两条非机动车道，并在桥两端配套建设了公交换乘站点",
+    "沿江居民对大桥通车普遍表示欢迎，一位在对岸上班的市民说，以前每天要绕行很远，现在骑车就能直接过江，非常方便",
+    "据了解，大桥建设过程中采用了多项新技术，施工单位在江心设置了大型钢围堰，确保了汛期施工的安全和工程质量",
+    "交通部门提醒过往车辆注意限速标志，大桥全线限速每小时六十公里，夜间将开启全部照明设施，保障行车安全",
+]
+ZH_FOOTER = [
+    "版权说明：凡注明来源为本网的作品，未经授权，禁止转载、摘编、复制或建立镜像，违者必究。",
+    "版权保护：本网登载的内容，包括文字、图片、多媒体资讯等，版权均属本网所有，未经协议授权，禁止下载使用。",
+    "联系我们：电话、传真、邮箱、地址、邮编，如有意见，请与编辑部联系。",
+]
+
+
+def test_chinese_story_is_measured_by_its_characters_so_the_site_footer_stays_out(
+    server: HTTPServer,
+) -> None:
+    # Chinese has no spaces: the body is a few long runs of letters, the copyright footer
+    # many short ones, so counting runs as words made the text with the footer look longer.
+    html = (
+        "<!DOCTYPE html><html lang='zh'><head><title>跨江大桥今天通车</title></head><body>"
+        "<div class='main'><h1>跨江大桥今天通车</h1><div id='Content'>"
+        + "".join(f"<p>{p}。</p>" for p in ZH_BODY)
+        + "</div>"
+        + "".join(f"<div class='foot-four'>{line}</div>" for line in ZH_FOOTER)
+        + "</div></body></html>"
+    )
+    article = _extracted(server, "/news/bridge", html)
+    assert all(p in article.text for p in ZH_BODY)
+    assert "版权" not in article.text
