@@ -241,3 +241,16 @@ def test_chinese_story_is_measured_by_its_characters_so_the_site_footer_stays_ou
     article = _extracted(server, "/news/bridge", html)
     assert all(p in article.text for p in ZH_BODY)
     assert "版权" not in article.text
+
+
+def test_ad_break_markers_and_widget_placeholders_are_not_body_text(server: HTTPServer) -> None:
+    html = _page(
+        "".join(PARAGRAPHS[:5])
+        + "<p>Story continues below advertisement</p>"
+        + "".join(PARAGRAPHS[5:])
+        + "<div class='weather'><p>Loading weather data ...</p></div>"
+    )
+    text = _extracted(server, "/2019/11/18/council-budget/", html).text
+    assert "Story continues" not in text
+    assert "Loading weather" not in text
+    assert "measure 0 would" in text and "measure 27 would" in text

@@ -6,6 +6,8 @@ benchmark's F1 (bench/extraction.py) without hurting the fixture pages:
 - lists whose every item is a link are navigation or "related stories", not prose;
 - the headline repeated as the first line of the body is not body text;
 - lines that are only a URL or a timestamp, and cross-links ("Related: ...", "Read more: ...");
+- ad-break markers and widget placeholders ("Story continues below advertisement",
+  "Loading weather data ...");
 - a tail of copyright, newsletter, share and comment-count lines;
 - a banner opening the body: a short promotional line ("Black Friday 2019: shop the best
   Apple deals!") that is not a sentence of the story (it does not end with a full stop).
@@ -27,6 +29,7 @@ XREF_MAX_WORDS = 25
 TAIL_MAX_WORDS = 40
 TAIL_MAX_LINES = 6
 BANNER_MAX_WORDS = 15
+MARKER_MAX_WORDS = 8
 BANNER_MAX_LINES = 2
 
 _URL_LINE = re.compile(r"^(https?://\S+|www\.\S+)$")
@@ -36,6 +39,12 @@ _TIMESTAMP_LINE = re.compile(
 _XREF_LINE = re.compile(
     r"^[-•]?\s*(related|read more|read also|see also|see more|more on this|also on \S+"
     r"|recommended|watch|watch now|more from)\b\s*[:|\-–—]",
+    re.IGNORECASE,
+)
+_MARKER_LINE = re.compile(
+    r"^\W*(advertisement|sponsored content|continue reading below"
+    r"|(?:story|article) continues (?:below|after) (?:the )?(?:advertisement|ad)"
+    r"|loading\b.*(?:\.\.\.|…))\W*$",
     re.IGNORECASE,
 )
 _TAIL_LINE = re.compile(
@@ -76,6 +85,8 @@ def clean_body(text: str, titles: Iterable[str] = ()) -> str:
         if not stripped or _URL_LINE.match(stripped) or _TIMESTAMP_LINE.match(stripped):
             continue
         if _XREF_LINE.match(stripped) and len(stripped.split()) <= XREF_MAX_WORDS:
+            continue
+        if _MARKER_LINE.match(stripped) and len(stripped.split()) <= MARKER_MAX_WORDS:
             continue
         lines.append(stripped)
     titles = [t for t in (_normalise(t) for t in titles) if t]
