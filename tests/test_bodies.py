@@ -254,3 +254,31 @@ def test_ad_break_markers_and_widget_placeholders_are_not_body_text(server: HTTP
     assert "Story continues" not in text
     assert "Loading weather" not in text
     assert "measure 0 would" in text and "measure 27 would" in text
+
+
+def test_related_blocks_inside_the_body_are_dropped_and_the_story_read_past_them(
+    server: HTTPServer,
+) -> None:
+    # A "related" rail set inside the story: a heading, then linked headlines with no stop.
+    rail = (
+        "<p><strong>DON'T MISS</strong></p>"
+        "<p><a href='/a'>Mayor defends bus lane plan at heated meeting</a> [VIDEO]</p>"
+        "<p><a href='/b'>Harbour ferry timetable changes from Monday</a> [INSIGHT]</p>"
+    )
+    more = (
+        "<h3>More Must-Reads From The Courier</h3><ul>"
+        "<li><a href='/c'>Why the old mill is still empty</a></li>"
+        "<li>Is the new stadium worth it? <a href='/d'>Read</a></li></ul>"
+    )
+    html = _page("".join(PARAGRAPHS[:5]) + rail + "".join(PARAGRAPHS[5:]) + more)
+    text = _extracted(server, "/2019/11/18/council-vote/", html).text
+    for headline in (
+        "DON'T MISS",
+        "bus lane",
+        "ferry timetable",
+        "Must-Reads",
+        "old mill",
+        "stadium",
+    ):
+        assert headline not in text
+    assert "measure 12 would" in text and "measure 27 would" in text

@@ -6,6 +6,8 @@ benchmark's F1 (bench/extraction.py) without hurting the fixture pages:
 - lists whose every item is a link are navigation or "related stories", not prose;
 - the headline repeated as the first line of the body is not body text;
 - lines that are only a URL or a timestamp, and cross-links ("Related: ...", "Read more: ...");
+- a "related" block inside the body: its heading alone on a line ("DON'T MISS", "More:",
+  "More Must-Reads From TIME") and the headline-like lines or list items under it;
 - ad-break markers and widget placeholders ("Story continues below advertisement",
   "Loading weather data ...");
 - a tail of copyright, newsletter, share and comment-count lines;
@@ -30,6 +32,8 @@ TAIL_MAX_WORDS = 40
 TAIL_MAX_LINES = 6
 BANNER_MAX_WORDS = 15
 MARKER_MAX_WORDS = 8
+RELATED_MAX_LINES = 8  # headline-like lines dropped after a "related" heading
+RELATED_MAX_WORDS = 20
 BANNER_MAX_LINES = 2
 
 _URL_LINE = re.compile(r"^(https?://\S+|www\.\S+)$")
@@ -41,6 +45,16 @@ _XREF_LINE = re.compile(
     r"|recommended|watch|watch now|more from)\b\s*[:|\-–—]",
     re.IGNORECASE,
 )
+_RELATED_HEADING = re.compile(
+    r"^\W*(related(?: stories| articles| content| coverage| reading| posts| news)?|more"
+    r"|read (?:more|also|next)|also read|see also|don'?t miss|must reads?|you (?:may|might)"
+    r" also (?:like|enjoy)|recommended(?: for you| reading| stories)?"
+    r"|most (?:read|popular|viewed)(?: in [\w ]{1,30})?|trending(?: now)?|editor'?s picks"
+    r"|top stories|more(?: [\w-]+)? (?:stories|news|coverage|reads|must-reads)"
+    r"(?: (?:from|on|in) [\w .'-]{1,30})?)\W*$",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 _MARKER_LINE = re.compile(
     r"^\W*(advertisement|sponsored content|continue reading below"
     r"|(?:story|article) continues (?:below|after) (?:the )?(?:advertisement|ad)"
@@ -89,6 +103,7 @@ def clean_body(text: str, titles: Iterable[str] = ()) -> str:
         if _MARKER_LINE.match(stripped) and len(stripped.split()) <= MARKER_MAX_WORDS:
             continue
         lines.append(stripped)
+    lines = _without_related_blocks(lines)
     titles = [t for t in (_normalise(t) for t in titles) if t]
     while lines and _is_title(lines[0], titles):
         lines.pop(0)
@@ -104,6 +119,30 @@ def clean_body(text: str, titles: Iterable[str] = ()) -> str:
         lines.pop()
         trimmed += 1
     return "\n".join(lines)
+
+
+def _without_related_blocks(lines: list[str]) -> list[str]:
+    """Lines without "related" headings and the headlines listed under them."""
+    kept: list[str] = []
+    index = 0
+    while index < len(lines):
+        if not _RELATED_HEADING.match(lines[index]):
+            kept.append(lines[index])
+            index += 1
+            continue
+        index += 1
+        listed = 0
+        while index < len(lines) and listed < RELATED_MAX_LINES and _is_listed(lines[index]):
+            index += 1
+            listed += 1
+    return kept
+
+
+def _is_listed(line: str) -> bool:
+    """A line that reads as a linked headline: a list item or a short line with no stop."""
+    if len(line.split()) > RELATED_MAX_WORDS or _RELATED_HEADING.match(line):
+        return False
+    return line.startswith(("- ", "• ")) or not _SENTENCE_END.search(line)
 
 
 def _is_banner(line: str) -> bool:
