@@ -282,3 +282,29 @@ def test_related_blocks_inside_the_body_are_dropped_and_the_story_read_past_them
     ):
         assert headline not in text
     assert "measure 12 would" in text and "measure 27 would" in text
+
+
+def test_readers_comments_in_a_box_named_after_its_plugin_are_not_body_text(
+    server: HTTPServer,
+) -> None:
+    comments = "".join(
+        f"<div class='sf_comment'><p class='sf_comment_info'><span>Reader{i}</span><br>"
+        f"<span class='date'>{i + 1} hours ago</span></p><div class='sf_comment_text'><p>"
+        f"Comment {i}: the council never listens to residents and this vote proves it "
+        f"again, whatever the members say about consultation.</p></div></div>"
+        for i in range(4)
+    )
+    html = _page(
+        "<div class='story'>"
+        + "".join(PARAGRAPHS)
+        + f"</div><div id='sf_comment_list' class='box'>{comments}</div>"
+    )
+    text = _extracted(server, "/2019/11/18/council-comments/", html).text
+    assert "the council never listens" not in text
+    assert "measure 0 would" in text and "measure 27 would" in text
+
+
+def test_a_story_container_whose_class_mentions_comments_is_kept(server: HTTPServer) -> None:
+    html = _page("<div class='entry open-comments'>" + "".join(PARAGRAPHS) + "</div>")
+    text = _extracted(server, "/2019/11/18/council-open/", html).text
+    assert "measure 0 would" in text and "measure 27 would" in text

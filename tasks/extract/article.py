@@ -5,7 +5,7 @@ the benchmark measures exactly what ingestion stores. How the body is chosen (me
 the article-extraction benchmark, see bench/extraction.py for the figures):
 
 1. parse once with trafilatura's loader, read the markup's own facts (page_metadata), and
-   drop link-only lists (body_cleanup);
+   drop link-only lists and readers' comment sections (cleanup);
 2. run trafilatura twice without its readability/jusText fallback (``fast``): once
    favouring recall (also reading metadata), once favouring precision;
 3. keep the precision text unless it lost more than ``PRECISION_MIN_SHARE`` of the recall
@@ -40,7 +40,7 @@ from newsflow.tasks.extract.bylines import (
     handle_credit,
     signoff_credit,
 )
-from newsflow.tasks.extract.cleanup import clean_body, prune_link_lists
+from newsflow.tasks.extract.cleanup import clean_body, drop_comment_sections, prune_link_lists
 from newsflow.tasks.extract.embeds import embedded_posts, post_quotes, restore_posts
 from newsflow.tasks.extract.headline import choose_headline
 from newsflow.tasks.extract.lead import blocks_after_headline, restore_lead
@@ -152,6 +152,7 @@ def _extract(
     join_split_bodies(tree)
     keep_translations(tree)
     prune_link_lists(tree)
+    drop_comment_sections(tree)
     blocks = blocks_after_headline(tree)
     summaries = [meta.metas.get("description"), meta.metas.get("og:description")]
 

@@ -4,6 +4,8 @@ Each rule is generic (no site names) and was kept only if it raised the extracti
 benchmark's F1 (bench/extraction.py) without hurting the fixture pages:
 
 - lists whose every item is a link are navigation or "related stories", not prose;
+- readers' comment sections whose name only contains "comment" ("sf_comment_list",
+  "js-comments"): the extractor drops only names that start with it;
 - the headline repeated as the first line of the body is not body text;
 - lines that are only a URL or a timestamp, and cross-links ("Related: ...", "Read more: ...");
 - a "related" block inside the body: its heading alone on a line ("DON'T MISS", "More:",
@@ -36,6 +38,12 @@ RELATED_MAX_LINES = 8  # headline-like lines dropped after a "related" heading
 RELATED_MAX_WORDS = 20
 BANNER_MAX_LINES = 2
 
+COMMENTS_MAX_SHARE = 0.5  # a "comments" box holding more of the page's prose is the story
+_COMMENTS_NAME = re.compile(
+    r"(?:^|[_-])comments?(?:[_-]?(?:list|thread|section|area|box|block|wrap|wrapper"
+    r"|container|stream|feed|text|body|content|s))?$",
+    re.IGNORECASE,
+)
 _URL_LINE = re.compile(r"^(https?://\S+|www\.\S+)$")
 _TIMESTAMP_LINE = re.compile(
     r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:?\d{2})?)?$"
@@ -89,6 +97,31 @@ def prune_link_lists(tree: HtmlElement) -> int:
             element.drop_tree()
             dropped += 1
     return dropped
+
+
+def drop_comment_sections(tree: HtmlElement) -> int:
+    """Drop readers' comment sections the extractor keeps; return how many were dropped."""
+    paragraphs = _prose_words(tree)
+    dropped = 0
+    for element in list(tree.iter("div", "section", "ol", "ul", "aside")):
+        if element.getparent() is None or not _names_comments(element):
+            continue
+        if element.find(".//h1") is not None:
+            continue
+        if paragraphs and _prose_words(element) > COMMENTS_MAX_SHARE * paragraphs:
+            continue
+        element.drop_tree()
+        dropped += 1
+    return dropped
+
+
+def _names_comments(element: HtmlElement) -> bool:
+    names = [element.get("id") or "", *(element.get("class") or "").split()]
+    return any(_COMMENTS_NAME.search(name) for name in names if name)
+
+
+def _prose_words(element: HtmlElement) -> int:
+    return sum(len(p.text_content().split()) for p in element.iter("p"))
 
 
 def clean_body(text: str, titles: Iterable[str] = ()) -> str:
