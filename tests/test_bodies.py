@@ -308,3 +308,14 @@ def test_a_story_container_whose_class_mentions_comments_is_kept(server: HTTPSer
     html = _page("<div class='entry open-comments'>" + "".join(PARAGRAPHS) + "</div>")
     text = _extracted(server, "/2019/11/18/council-open/", html).text
     assert "measure 0 would" in text and "measure 27 would" in text
+
+
+def test_publication_stamp_opening_the_body_is_dropped(server: HTTPServer) -> None:
+    html = _page(
+        "<div class='entry'><p>Ana Ruiz | Palma de Mallorca | 08/01/2014</p>"
+        + "".join(PARAGRAPHS)
+        + "</div>"
+    )
+    text = _extracted(server, "/2014/01/08/council-stamp/", html).text
+    assert "08/01/2014" not in text
+    assert text.startswith("On day 0 the city council")

@@ -15,6 +15,8 @@ benchmark's F1 (bench/extraction.py) without hurting the fixture pages:
 - a tail of copyright, newsletter, share and comment-count lines;
 - a banner opening the body: a short promotional line ("Black Friday 2019: shop the best
   Apple deals!") that is not a sentence of the story (it does not end with a full stop).
+- a publication stamp opening the body ("Ana Ruiz | Palma | 08/01/2014"): a short line
+  with a date, or a year and a time, that is not a sentence.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ BANNER_MAX_WORDS = 15
 MARKER_MAX_WORDS = 8
 RELATED_MAX_LINES = 8  # headline-like lines dropped after a "related" heading
 RELATED_MAX_WORDS = 20
+STAMP_MAX_WORDS = 20
 BANNER_MAX_LINES = 2
 
 COMMENTS_MAX_SHARE = 0.5  # a "comments" box holding more of the page's prose is the story
@@ -63,6 +66,10 @@ _RELATED_HEADING = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+_NUMERIC_DATE = re.compile(
+    r"\b(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{4}[./-]\d{1,2}[./-]\d{1,2})\b"
+)
+_YEAR_AND_TIME = re.compile(r"\b(?:19|20)\d{2}\b.*\b\d{1,2}[:h]\d{2}\b")
 _MARKER_LINE = re.compile(
     r"^\W*(advertisement|sponsored content|continue reading below"
     r"|(?:story|article) continues (?:below|after) (?:the )?(?:advertisement|ad)"
@@ -141,7 +148,11 @@ def clean_body(text: str, titles: Iterable[str] = ()) -> str:
     while lines and _is_title(lines[0], titles):
         lines.pop(0)
     banners = 0
-    while len(lines) > 1 and banners < BANNER_MAX_LINES and _is_banner(lines[0]):
+    while (
+        len(lines) > 1
+        and banners < BANNER_MAX_LINES
+        and (_is_banner(lines[0]) or _is_dateline_stamp(lines[0]))
+    ):
         lines.pop(0)
         banners += 1
     trimmed = 0
@@ -176,6 +187,16 @@ def _is_listed(line: str) -> bool:
     if len(line.split()) > RELATED_MAX_WORDS or _RELATED_HEADING.match(line):
         return False
     return line.startswith(("- ", "• ")) or not _SENTENCE_END.search(line)
+
+
+def _is_dateline_stamp(line: str) -> bool:
+    """A publication stamp opening the body ("Ana Ruiz | Palma | 08/01/2014",
+    "Posted: 2018-09-28 17:32"): page furniture, not a sentence of the story."""
+    return (
+        len(line.split()) <= STAMP_MAX_WORDS
+        and not _SENTENCE_END.search(line)
+        and (_NUMERIC_DATE.search(line) is not None or _YEAR_AND_TIME.search(line) is not None)
+    )
 
 
 def _is_banner(line: str) -> bool:
