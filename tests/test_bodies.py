@@ -319,3 +319,25 @@ def test_publication_stamp_opening_the_body_is_dropped(server: HTTPServer) -> No
     text = _extracted(server, "/2014/01/08/council-stamp/", html).text
     assert "08/01/2014" not in text
     assert text.startswith("On day 0 the city council")
+
+
+JA_TEASER = [
+    "市議会は火曜日の夜、川に架かる新しい橋の計画について議論し、十年以上続いた論争に決着をつけるための採決を来月行うことを決めた。",
+    "住民からは工事中の交通渋滞や四年間で数百万円に上る費用について懸念の声が上がり、市は意見募集の期間を設けると説明した。",
+]
+JA_PROMPT = "この記事は会員限定です。登録すると続きをお読みいただけます。"
+
+
+def test_paywall_prompt_closing_a_teaser_is_dropped(server: HTTPServer) -> None:
+    # Written in Japanese: an English prompt ("Subscribe to continue reading") was already
+    # caught by the tail rule, but removing it there could tip the choice between the
+    # extractor's two texts, so the prompt is removed after the choice.
+    html = (
+        "<!DOCTYPE html><html lang='ja'><head><title>新しい橋</title></head><body>"
+        "<div class='page'><article><h1>新しい橋</h1>"
+        + "".join(f"<p>{p}</p>" for p in JA_TEASER)
+        + f"<div class='wall'><p>{JA_PROMPT}</p></div></article></div></body></html>"
+    )
+    text = _extracted(server, "/2019/11/18/bridge-teaser/", html).text
+    assert "会員限定" not in text
+    assert all(p in text for p in JA_TEASER)

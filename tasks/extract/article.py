@@ -9,7 +9,8 @@ the article-extraction benchmark, see bench/extraction.py for the figures):
 2. run trafilatura twice without its readability/jusText fallback (``fast``): once
    favouring recall (also reading metadata), once favouring precision;
 3. keep the precision text unless it lost more than ``PRECISION_MIN_SHARE`` of the recall
-   text's words (then precision mode has cut real content), clean both first;
+   text's words (then precision mode has cut real content), clean both first; a paywall's
+   prompt closing the chosen text goes last (removed earlier, it would tip that choice);
 4. if nothing usable is left, fall back to a JSON-LD ``articleBody`` of enough words.
 
 Input is data from the internet: it is capped in size and element count, and any parser or
@@ -40,7 +41,12 @@ from newsflow.tasks.extract.bylines import (
     handle_credit,
     signoff_credit,
 )
-from newsflow.tasks.extract.cleanup import clean_body, drop_comment_sections, prune_link_lists
+from newsflow.tasks.extract.cleanup import (
+    clean_body,
+    drop_comment_sections,
+    prune_link_lists,
+    without_paywall_prompt,
+)
 from newsflow.tasks.extract.embeds import embedded_posts, post_quotes, restore_posts
 from newsflow.tasks.extract.headline import choose_headline
 from newsflow.tasks.extract.lead import blocks_after_headline, restore_lead
@@ -160,9 +166,8 @@ def _extract(
     precision = _run_trafilatura(tree, url, favor_precision=True, with_metadata=False)
     recall_text = clean_body(recall.text or "", meta.titles) if recall else ""
     precision_text = clean_body(precision.text or "", meta.titles) if precision else ""
-    text = restore_posts(
-        restore_lead(_choose(recall_text, precision_text), blocks, summaries), posts
-    )
+    chosen = without_paywall_prompt(_choose(recall_text, precision_text))
+    text = restore_posts(restore_lead(chosen, blocks, summaries), posts)
     text = clean_text(text, CAPS["text"]) or ""
     if _words(text) < MIN_WORDS:
         text = clean_text(_jsonld_body(meta), CAPS["text"]) or text

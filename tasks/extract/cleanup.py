@@ -70,6 +70,14 @@ _NUMERIC_DATE = re.compile(
     r"\b(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{4}[./-]\d{1,2}[./-]\d{1,2})\b"
 )
 _YEAR_AND_TIME = re.compile(r"\b(?:19|20)\d{2}\b.*\b\d{1,2}[:h]\d{2}\b")
+_PAYWALL_LINE = re.compile(
+    r"\b(?:subscribe|log in|sign in|register) to (?:continue|keep) reading\b"
+    r"|\bcontinue reading with (?:a|your) subscription\b"
+    r"|\b(?:available|reserved|only) (?:only )?(?:to|for) (?:subscribers|members)\b"
+    r"|\b(?:subscribers|members)[- ]only\b|会員限定|有料会員|続きをお読み",
+    re.IGNORECASE,
+)
+PAYWALL_MAX_WORDS = 40
 _MARKER_LINE = re.compile(
     r"^\W*(advertisement|sponsored content|continue reading below"
     r"|(?:story|article) continues (?:below|after) (?:the )?(?:advertisement|ad)"
@@ -187,6 +195,17 @@ def _is_listed(line: str) -> bool:
     if len(line.split()) > RELATED_MAX_WORDS or _RELATED_HEADING.match(line):
         return False
     return line.startswith(("- ", "• ")) or not _SENTENCE_END.search(line)
+
+
+def without_paywall_prompt(text: str) -> str:
+    """``text`` without a paywall's prompt as its last line ("This article is for members
+    only. Subscribe to continue reading."): the teaser above it is the story."""
+    lines = text.split("\n")
+    if len(lines) > 1:
+        last = lines[-1].strip()
+        if len(last.split()) <= PAYWALL_MAX_WORDS and _PAYWALL_LINE.search(last):
+            return "\n".join(lines[:-1])
+    return text
 
 
 def _is_dateline_stamp(line: str) -> bool:
