@@ -41,6 +41,7 @@ from urllib.parse import urlsplit
 
 from newsflow.tasks.extract.headline import is_site_name
 from newsflow.tasks.extract.metadata import site_of
+from newsflow.tasks.text import fold_accents
 
 AGENCIES = frozenset(
     {
@@ -76,6 +77,9 @@ _EDITION_WORDS = frozenset(
     {"international", "global", "uk", "us", "usa", "india", "online", "edition", "english"}
 )
 _SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·)\s+")
+# Blog templates point at the site's name from the story's title: "Story « Blog", "Story ‹
+# Site"; only when the title holds no closing mark, so a quotation « ... » stays whole.
+_BACK_MARKS = re.compile(r"\s+(?:«|‹)\s+")
 _URLISH = re.compile(r"^(?:https?://|www\.)", re.I)
 _DOMAINISH = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.I)
 
@@ -255,7 +259,41 @@ def _first_stated(sources: PublisherSources) -> str | None:
         not names_a_site(host) or is_site_name(sources.agreed_name, [], host)
     ):
         return sources.agreed_name
-    return domain
+    texts = (sources.title_tag, sources.application_name)
+    return spelled_domain(texts, [host, domain or ""]) or domain
+
+
+def spelled_domain(texts: Sequence[str | None], hosts: Sequence[str]) -> str | None:
+    """The words leading a segment of ``texts`` that spell a site's domain, as the site
+    writes them: "Sebastian Kurz" on sebastian-kurz.at, "NJ.com" on nj.com. A host gives
+    the name in lowercase and without its spaces; the page's spelling is the one readers
+    know. Words spelling it later in a segment ("... der Stadt Stuttgart") only mention it."""
+    targets: set[str] = set()
+    for host in hosts:
+        if host and names_a_site(host):
+            site = site_of(host.lower().removeprefix("www."))
+            targets |= {_letters(site.split(".")[0]), _letters(site)}
+    targets.discard("")
+    if not targets:
+        return None
+    segments = [
+        part for text in texts for part in _SEPARATORS.split(" ".join((text or "").split()))
+    ]
+    for segment in segments:  # a name leads its segment; later in one it is a mention
+        words = segment.split()
+        for end in range(1, min(len(words), _MAX_RUN) + 1):
+            run = " ".join(words[:end]).strip(_RUN_EDGES)
+            if run and _letters(run) in targets:
+                return run
+    return None
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", fold_accents(text))
+
+
+_RUN_EDGES = " ,.:;!?()[]{}\"'«»‹›|/"
+_MAX_RUN = 5
 
 
 def section_only(name: str) -> bool:
@@ -324,7 +362,10 @@ def _first_segment(value: str | None) -> str | None:
 
 def _title_suffix(title: str | None, headline: str | None, host: str) -> str | None:
     """The last segment of ``<title>`` when it is short and not part of the headline."""
-    parts = _SEPARATORS.split(" ".join((title or "").split()))
+    text = " ".join((title or "").split())
+    if "»" not in text and "›" not in text:
+        text = _BACK_MARKS.sub(" | ", text)
+    parts = _SEPARATORS.split(text)
     if len(parts) < 2:
         return None
     last = parts[-1].strip()
