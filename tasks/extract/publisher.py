@@ -313,9 +313,13 @@ def readable_domain(url: str) -> str | None:
 
 
 def names_a_site(host: str) -> bool:
-    """False for hosts that say nothing about the outlet: IP addresses, ``localhost``."""
+    """False for hosts that say nothing about the outlet: IP addresses, ``localhost``, and
+    a malformed one with an empty label (a canonical link written "https://.cms-vendor.de"
+    names the template's vendor, not the site)."""
     host = host.lower().rstrip(".")
     if not host or host == "localhost" or host.endswith(".localhost") or "." not in host:
+        return False
+    if "" in host.split("."):
         return False
     try:
         ip_address(host.strip("[]"))
@@ -361,15 +365,21 @@ def _first_segment(value: str | None) -> str | None:
 
 
 def _title_suffix(title: str | None, headline: str | None, host: str) -> str | None:
-    """The last segment of ``<title>`` when it is short and not part of the headline."""
+    """The last segment of ``<title>`` when it is short and not part of the headline; after
+    a mark pointing back at the story ("Story « Blog"), even when the headline kept it (a
+    page without an ``h1`` is headed by its whole title)."""
     text = " ".join((title or "").split())
+    pointed = False
     if "»" not in text and "›" not in text:
+        marks = _BACK_MARKS.split(text)
+        pointed = len(marks) > 1 and not _SEPARATORS.search(marks[-1])
         text = _BACK_MARKS.sub(" | ", text)
     parts = _SEPARATORS.split(text)
     if len(parts) < 2:
         return None
     last = parts[-1].strip()
-    if not last or len(last.split()) > 5 or (headline and last.lower() in headline.lower()):
+    in_headline = bool(headline and last.lower() in headline.lower())
+    if not last or len(last.split()) > 5 or (in_headline and not pointed):
         return None
     if _DOMAINISH.match(last) and not is_site_name(last, [], host):
         return None

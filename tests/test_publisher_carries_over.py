@@ -1,0 +1,111 @@
+"""Publisher of pages shaped like the small sites of other libraries' test pages (#12, item 4).
+
+Clubs, blogs and personal sites often state no ``og:site_name`` or JSON-LD publisher; their
+``<title>`` still names them ("Quay Rowing Club | Story", "Story « Quay Notes"), and the
+domain spells the same name without its spaces. Each page is served from 127.0.0.1 and
+fetched as an ingest fetches it; its canonical link gives the site's own address. The names
+are invented.
+"""
+
+from __future__ import annotations
+
+from harbour_story import PARAGRAPHS
+from nethelpers import fast_settings
+from pytest_httpserver import HTTPServer
+
+from newsflow.tasks.extract.article import extract_article
+from newsflow.tasks.fetch.pages import fetch_pages
+from newsflow.tasks.records import Article
+
+
+def _served(
+    server: HTTPServer,
+    path: str,
+    title: str,
+    canonical: str,
+    h1: str = "<h1>Harbour dredging approved</h1>",
+) -> Article:
+    html = (
+        f"<!DOCTYPE html><html lang='de'><head><title>{title}</title>"
+        f"<link rel='canonical' href='{canonical}'></head><body><article>"
+        f"{h1}{PARAGRAPHS}</article></body></html>"
+    )
+    server.expect_request(path).respond_with_data(html, content_type="text/html")
+    [page] = fetch_pages([server.url_for(path)], fast_settings())
+    assert page.html, page.error
+    article = extract_article(page.html, url=page.url, fetched_at=page.fetched_at)
+    assert isinstance(article, Article), article
+    return article
+
+
+def test_a_title_leading_with_the_site_name_names_it_as_written(server: HTTPServer) -> None:
+    article = _served(
+        server,
+        "/club",
+        "Quay Rowing Club 1990 e. V. | Harbour dredging approved",
+        "https://www.quay-rowingclub.de/news/dredging",
+    )
+    assert (article.publisher, article.publisher_source) == ("Quay Rowing Club", "page")
+    assert article.title == "Harbour dredging approved"
+
+
+def test_a_person_named_by_the_domain_and_the_title_is_the_publisher(server: HTTPServer) -> None:
+    article = _served(server, "/person", "Mira Halvorsen", "https://www.mira-halvorsen.at/dredging")
+    assert article.publisher == "Mira Halvorsen"
+
+
+def test_the_domain_mentioned_inside_the_headline_stays_the_domain(server: HTTPServer) -> None:
+    article = _served(
+        server,
+        "/mention",
+        "Harbour dredging approved by the city of Quayport",
+        "https://www.quayport.de/rathaus/dredging",
+    )
+    assert (article.publisher, article.publisher_source) == ("quayport.de", "domain")
+
+
+def test_a_blog_title_pointing_back_at_the_site_names_it(server: HTTPServer) -> None:
+    article = _served(
+        server,
+        "/blog",
+        "Harbour dredging approved &laquo; Quay Notes",
+        "http://www.qnotes-blog.de/2012/dredging/",
+    )
+    assert article.publisher == "Quay Notes"
+    pointer = _served(
+        server,
+        "/pointer",
+        "Harbour dredging approved &lsaquo; Quay Notes",
+        "http://www.qnotes-blog.de/2012/pointer/",
+    )
+    assert pointer.publisher == "Quay Notes"
+
+
+def test_a_page_without_a_heading_still_names_the_blog_its_title_points_at(
+    server: HTTPServer,
+) -> None:
+    article = _served(
+        server,
+        "/no-heading",
+        "Harbour dredging approved &lsaquo; Quay Notes",
+        "http://www.qnotes-blog.de/2012/no-heading/",
+        h1="",
+    )
+    assert article.publisher == "Quay Notes"
+
+
+def test_a_canonical_link_with_an_empty_host_label_names_no_outlet(server: HTTPServer) -> None:
+    article = _served(
+        server, "/vendor", "Harbour dredging approved", "https://.cms-vendor.de", h1=""
+    )
+    assert article.publisher is None
+
+
+def test_a_quotation_in_guillemets_is_no_site_suffix(server: HTTPServer) -> None:
+    article = _served(
+        server,
+        "/quote",
+        "Le port dit &laquo; Quay Notes &raquo; aujourd'hui",
+        "http://www.qnotes-blog.fr/2012/citation/",
+    )
+    assert article.publisher == "qnotes-blog.fr"
