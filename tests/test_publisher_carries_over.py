@@ -22,13 +22,14 @@ def _served(
     server: HTTPServer,
     path: str,
     title: str,
-    canonical: str,
+    canonical: str | None,
     h1: str = "<h1>Harbour dredging approved</h1>",
+    header: str = "",
 ) -> Article:
+    link = f"<link rel='canonical' href='{canonical}'>" if canonical else ""
     html = (
-        f"<!DOCTYPE html><html lang='de'><head><title>{title}</title>"
-        f"<link rel='canonical' href='{canonical}'></head><body><article>"
-        f"{h1}{PARAGRAPHS}</article></body></html>"
+        f"<!DOCTYPE html><html lang='de'><head><title>{title}</title>{link}</head><body>"
+        f"<header>{header}</header><article>{h1}{PARAGRAPHS}</article></body></html>"
     )
     server.expect_request(path).respond_with_data(html, content_type="text/html")
     [page] = fetch_pages([server.url_for(path)], fast_settings())
@@ -109,3 +110,23 @@ def test_a_quotation_in_guillemets_is_no_site_suffix(server: HTTPServer) -> None
         "http://www.qnotes-blog.fr/2012/citation/",
     )
     assert article.publisher == "qnotes-blog.fr"
+
+
+def test_a_logo_with_the_initials_of_the_title_suffix_confirms_it(server: HTTPServer) -> None:
+    """Served from 127.0.0.1 with no canonical link: only the page can name its outlet."""
+    article = _served(
+        server,
+        "/initials",
+        "Harbour dredging approved - Quay Software Foundation",
+        None,
+        header="<a href='/'><img src='/img/qsf-logo.png' alt='QSF'></a>",
+    )
+    assert article.publisher == "Quay Software Foundation"
+    other = _served(
+        server,
+        "/other-initials",
+        "Harbour dredging approved - Quay Software Foundation",
+        None,
+        header="<a href='/'><img src='/img/logo.png' alt='QSN'></a>",
+    )
+    assert other.publisher is None

@@ -126,7 +126,7 @@ def agreed_name(signals: Sequence[NameSignal]) -> str | None:
             for other in ranked
             if other.kind != signal.kind
             and not _same_template(signal, other)
-            and _agrees(key, _key(other.name))
+            and (_agrees(key, _key(other.name)) or _abbreviates(signal.name, other.name))
         ]
         if len(group) > 1:
             group.sort(key=lambda s: SPELLING.index(s.kind) if s.kind in SPELLING else 99)
@@ -149,6 +149,17 @@ def _agrees(a: str, b: str) -> bool:
     """One key inside the other, the shorter at least half the longer."""
     short, long = sorted((a, b), key=len)
     return len(short) >= 3 and short in long and len(short) * 2 >= len(long)
+
+
+def _abbreviates(a: str, b: str) -> bool:
+    """True when one name is the other's initials: a logo's "FSF" for the title's "Free
+    Software Foundation". Three capitalised words at least: two letters match too much."""
+    for short, long in ((a, b), (b, a)):
+        words = [w for w in re.findall(r"[^\W\d_]+", long) if w[0].isupper() and w.lower() != "the"]
+        initials = fold_accents("".join(w[0] for w in words))
+        if len(words) >= 3 and " " not in short.strip() and _key(short) == initials:
+            return True
+    return False
 
 
 def _key(name: str) -> str:
