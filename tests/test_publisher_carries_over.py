@@ -9,6 +9,7 @@ are invented.
 
 from __future__ import annotations
 
+import pytest
 from harbour_story import PARAGRAPHS
 from nethelpers import fast_settings
 from pytest_httpserver import HTTPServer
@@ -25,10 +26,11 @@ def _served(
     canonical: str | None,
     h1: str = "<h1>Harbour dredging approved</h1>",
     header: str = "",
+    head: str = "",
 ) -> Article:
     link = f"<link rel='canonical' href='{canonical}'>" if canonical else ""
     html = (
-        f"<!DOCTYPE html><html lang='de'><head><title>{title}</title>{link}</head><body>"
+        f"<!DOCTYPE html><html lang='de'><head><title>{title}</title>{link}{head}</head><body>"
         f"<header>{header}</header><article>{h1}{PARAGRAPHS}</article></body></html>"
     )
     server.expect_request(path).respond_with_data(html, content_type="text/html")
@@ -130,3 +132,36 @@ def test_a_logo_with_the_initials_of_the_title_suffix_confirms_it(server: HTTPSe
         header="<a href='/'><img src='/img/logo.png' alt='QSN'></a>",
     )
     assert other.publisher is None
+
+
+def test_a_publishing_systems_default_name_is_not_the_outlet(server: HTTPServer) -> None:
+    article = _served(
+        server,
+        "/default",
+        "Harbour dredging approved",
+        "https://www.quaytimes.com/2025/harbour",
+        head="<meta property='og:site_name' content='WordPress'>"
+        "<meta name='application-name' content='WordPress'>",
+    )
+    assert (article.publisher, article.publisher_source) == ("quaytimes.com", "domain")
+    own = _served(
+        server,
+        "/own",
+        "Harbour dredging approved",
+        "https://wordpress.org/news/2025/harbour",
+        head="<meta property='og:site_name' content='WordPress'>",
+    )
+    assert own.publisher == "WordPress"
+
+
+@pytest.mark.parametrize("suffix", ["Home", "Startseite"])
+def test_a_title_ending_in_the_home_pages_name_names_no_outlet(
+    server: HTTPServer, suffix: str
+) -> None:
+    article = _served(
+        server,
+        f"/home-{suffix}",
+        f"Harbour dredging approved | {suffix}",
+        "https://www.quaytimes.com/2025/harbour",
+    )
+    assert article.publisher == "quaytimes.com"

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from ipaddress import ip_address
 from urllib.parse import urlsplit
 
@@ -67,12 +67,34 @@ SECTION_TEXT = """
     weekly local national international world global us u.s. uk europe asia africa americas
     news headlines headline stories story articles article posts post updates update feed
     feeds rss atom xml home homepage front page everything full section channel edition
+    startseite accueil inicio início
     politics business markets money economy finance sport sports tech technology science
     health entertainment opinion opinions lifestyle culture arts travel blog blogs video
     videos photos podcast podcasts features feature today today's english español
     in from on of and for & by at with
 """
 SECTION_WORDS = frozenset(SECTION_TEXT.split())
+# Site names publishing systems fill in when the site sets none: the software, not the outlet.
+PLACEHOLDER_NAMES = frozenset(
+    {
+        "wordpress",
+        "blogger",
+        "drupal",
+        "joomla",
+        "joomla!",
+        "typo3",
+        "ghost",
+        "squarespace",
+        "wix",
+        "weebly",
+        "my blog",
+        "my wordpress blog",
+        "my site",
+        "my website",
+        "site title",
+        "just another wordpress site",
+    }
+)
 _EDITION_WORDS = frozenset(
     {"international", "global", "uk", "us", "usa", "india", "online", "edition", "english"}
 )
@@ -107,6 +129,7 @@ def choose_publisher(sources: PublisherSources) -> str | None:
     """The publisher's name stated on the page, or None when the page names none: the first
     source in the module's order, unless the sources after it agree on another name and
     nothing confirms it (two sources agreeing beat one)."""
+    sources = _without_defaults(sources)
     first = _first_stated(sources)
     host = sources.host
     votes = _votes(
@@ -119,6 +142,30 @@ def choose_publisher(sources: PublisherSources) -> str | None:
         sources.agreed_name,
     )
     return _agreed_over(first, votes)
+
+
+def _without_defaults(sources: PublisherSources) -> PublisherSources:
+    """``sources`` without the names a publishing system writes when the site sets none
+    ("WordPress", "My Blog"): they name the software, except on the software's own site."""
+
+    def kept(name: str | None) -> str | None:
+        return name if name is None or not is_placeholder(name, sources.host) else None
+
+    return replace(
+        sources,
+        site_name=kept(sources.site_name),
+        application_name=kept(sources.application_name),
+        jsonld_publishers=[p for p in sources.jsonld_publishers if kept(p)],
+        microdata_publishers=[p for p in sources.microdata_publishers if kept(p)],
+        organisations=[(n, home) for n, home in sources.organisations if kept(n)],
+        agreed_name=kept(sources.agreed_name),
+    )
+
+
+def is_placeholder(name: str, host: str) -> bool:
+    """True for a publishing system's default site name, unless the host is its own."""
+    key = " ".join(re.findall(r"[a-z0-9!]+", _first_segment(name.lower()) or ""))
+    return key in PLACEHOLDER_NAMES and not is_site_name(name, [], host)
 
 
 def _votes(
@@ -381,6 +428,8 @@ def _title_suffix(title: str | None, headline: str | None, host: str) -> str | N
     in_headline = bool(headline and last.lower() in headline.lower())
     if not last or len(last.split()) > 5 or (in_headline and not pointed):
         return None
+    if section_only(last) or is_placeholder(last, host):
+        return None  # "Story | Home", "Story – WordPress"
     if _DOMAINISH.match(last) and not is_site_name(last, [], host):
         return None
     return last
