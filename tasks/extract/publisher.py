@@ -6,7 +6,9 @@ the usual Facebook URL), the site suffix of
 ``<title>`` (on a host that names nothing, only when another signal confirms it), the
 site's own JSON-LD Organization, ``application-name``, then a name two weaker signals agree
 on (``site_names.agreed_name``: title suffix, logo, copyright line...) when it fits the host
-or the host names nothing; then the title of the feed that listed the page, without its
+or the host names nothing; then the words leading a ``<title>`` segment that spell the
+domain ("Sebastian Kurz" on sebastian-kurz.at: the page's spelling of the host's name);
+then the title of the feed that listed the page, without its
 section words, when the page or the domain agrees with it (``site_names.channel_name``);
 then the registrable domain (``nj.com``), never a host and port
 and never an IP address or ``localhost``: a page served from 127.0.0.1 that names nothing
@@ -24,6 +26,9 @@ different outlet, theirs wins; a different spelling of the same outlet ("Space" 
 "Space.com") is no disagreement. A one-word ``og:site_name`` made of a section word
 ("Politics", "Sport") names the section, not the outlet, and counts nowhere; a name
 starting with "@" (a social account) casts no vote.
+
+A publishing system's default name ("WordPress", "My Blog") counts nowhere except on the
+system's own site, nor does a title suffix naming the home page ("Home", "Startseite").
 
 Two exceptions to the order: a syndicated copy's ``og:site_name`` names the portal ("MSN")
 while the publisher stated in the markup fits the domain of its canonical link; and a
