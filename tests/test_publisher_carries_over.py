@@ -165,3 +165,74 @@ def test_a_title_ending_in_the_home_pages_name_names_no_outlet(
         "https://www.quaytimes.com/2025/harbour",
     )
     assert article.publisher == "quaytimes.com"
+
+
+def test_a_blog_named_before_a_colon_in_the_title_names_itself(server: HTTPServer) -> None:
+    article = _served(
+        server,
+        "/colon",
+        "Quay Insider: Harbour dredging approved",
+        "https://blog.quay.org/2016/12/harbour.html",
+    )
+    assert article.publisher == "Quay Insider"
+    headline = _served(
+        server,
+        "/colon-headline",
+        "Quay 3.6 released",
+        "https://blog.quay.org/2016/12/release.html",
+        h1="<h1>Quay 3.6 released</h1>",
+    )
+    assert headline.publisher == "Quay"  # the headline is no name; its word for the site is
+
+
+def test_a_slogan_after_the_site_name_is_not_the_outlet(server: HTTPServer) -> None:
+    article = _served(
+        server,
+        "/slogan",
+        "Harbour dredging approved - Analyse - Quayview.de - Ihr unabhängiges Portal",
+        "http://www.quayview.de/analyse/harbour",
+    )
+    assert article.publisher == "Quayview.de"
+    assert article.title == "Harbour dredging approved"  # the h1, not the title's tail
+
+
+def test_a_path_like_title_suffix_names_the_site_at_its_end(server: HTTPServer) -> None:
+    article = _served(
+        server,
+        "/photo",
+        "Harbour dredging approved – Foto 26034451 / Quaypix",
+        "https://quaypix.example.com/photo/26034451/harbour",
+    )
+    assert article.publisher == "Quaypix"
+
+
+def test_a_blog_on_a_hosting_platform_is_its_own_outlet(server: HTTPServer) -> None:
+    article = _served(
+        server,
+        "/hosted",
+        "Harbour dredging approved",
+        "http://quaynotes.blogspot.com/2011/03/harbour.html",
+    )
+    assert (article.publisher, article.publisher_source) == (
+        "quaynotes.blogspot.com",
+        "domain",
+    )
+
+
+def test_a_stated_publisher_its_domain_confirms_beats_a_parent_company(
+    server: HTTPServer,
+) -> None:
+    jsonld = (
+        '<script type=\'application/ld+json\'>{"@type": "NewsArticle", "publisher": '
+        '{"@type": "Organization", "name": "QuayPartner"}}</script>'
+    )
+    article = _served(
+        server,
+        "/parent",
+        "Harbour dredging approved - quaypartner.de",
+        "https://www.quaypartner.de/a/harbour,3050673",
+        head=jsonld,
+        header="<img src='/img/logo.png' alt='Quay Media Group'>"
+        "<p>© 2019 Quay Media Group GmbH, München.</p>",
+    )
+    assert article.publisher == "QuayPartner"

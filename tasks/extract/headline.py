@@ -33,6 +33,9 @@ def choose_headline(
     ``fallback`` (the extractor's own guess, often an ``<h1>``) is used only when the page
     has no metadata title at all.
     """
+    # a "name" of three segments or more is a title cut short ("Story - Section - Site"), as
+    # a general extractor's guess from ``<title>`` can be: not the site's name
+    site_names = [name for name in site_names if len(_SEPARATORS.findall(name)) < 2]
     titles = [_plain(t) for t in metadata_titles if t and _plain(t)]
     stripped = [strip_site_suffix(t, site_names, host) for t in titles]
     stripped = [t for t in stripped if not is_site_name(t, site_names, host)]

@@ -7,10 +7,12 @@ the usual Facebook URL), the site suffix of
 site's own JSON-LD Organization, ``application-name``, then a name two weaker signals agree
 on (``site_names.agreed_name``: title suffix, logo, copyright line...) when it fits the host
 or the host names nothing; then the words leading a ``<title>`` segment that spell the
-domain ("Sebastian Kurz" on sebastian-kurz.at: the page's spelling of the host's name);
+domain ("Sebastian Kurz" on sebastian-kurz.at, "Python Insider: Story" on blog.python.org:
+the page's spelling of the host's name);
 then the title of the feed that listed the page, without its
 section words, when the page or the domain agrees with it (``site_names.channel_name``);
-then the registrable domain (``nj.com``), never a host and port
+then the registrable domain (``nj.com``; a blog on a hosting platform keeps its own
+host, ``x.blogspot.com``), never a host and port
 and never an IP address or ``localhost``: a page served from 127.0.0.1 that names nothing
 has no publisher, and the warehouse views show its feed's configured name instead. A news
 agency named as the JSON-LD publisher of a wire story hosted elsewhere is the author's
@@ -23,10 +25,13 @@ the site.
 Two sources agreeing beat one: when the name the order gives is stated by that source
 alone and two others (the JSON-LD publisher and the ``<title>`` suffix, say) agree on a
 different outlet, theirs wins; a different spelling of the same outlet ("Space" and
-"Space.com") is no disagreement. A one-word ``og:site_name`` made of a section word
+"Space.com") is no disagreement, and a name written as a domain votes for the name it
+spells ("channelpartner.de" for "ChannelPartner"). A one-word ``og:site_name`` made of a section word
 ("Politics", "Sport") names the section, not the outlet, and counts nowhere; a name
 starting with "@" (a social account) casts no vote.
 
+The title suffix is the site's name where a slogan follows it ("Story - Site.de - Your
+independent portal") and the last part of a path-like one ("Photo 2603 / 500px").
 A publishing system's default name ("WordPress", "My Blog") counts nowhere except on the
 system's own site, nor does a title suffix naming the home page ("Home", "Startseite").
 
@@ -79,6 +84,24 @@ SECTION_TEXT = """
     in from on of and for & by at with
 """
 SECTION_WORDS = frozenset(SECTION_TEXT.split())
+# Platforms whose subdomains are separate blogs, each its own outlet.
+HOSTING_PLATFORMS = frozenset(
+    {
+        "blogspot.com",
+        "wordpress.com",
+        "tumblr.com",
+        "typepad.com",
+        "livejournal.com",
+        "substack.com",
+        "github.io",
+        "wixsite.com",
+        "weebly.com",
+        "over-blog.com",
+        "hatenablog.com",
+        "ucoz.de",
+        "ucoz.ru",
+    }
+)
 # Site names publishing systems fill in when the site sets none: the software, not the outlet.
 PLACEHOLDER_NAMES = frozenset(
     {
@@ -208,6 +231,10 @@ def _votes(
 
 
 def _vote_key(name: str) -> str:
+    """One key per outlet: lowercase letters and digits without a leading "the"; a name
+    written as a domain ("channelpartner.de") by its main label, as the name it spells."""
+    if _DOMAINISH.match(name.strip()):
+        name = site_of(name.strip().lower().removeprefix("www.")).split(".")[0]
     words = re.findall(r"[a-z0-9]+", name.lower())
     return "".join(words[1:] if words[:1] == ["the"] else words)
 
@@ -312,31 +339,40 @@ def _first_stated(sources: PublisherSources) -> str | None:
     ):
         return sources.agreed_name
     texts = (sources.title_tag, sources.application_name)
-    return spelled_domain(texts, [host, domain or ""]) or domain
+    return spelled_domain(texts, [host, domain or ""], sources.headline) or domain
 
 
-def spelled_domain(texts: Sequence[str | None], hosts: Sequence[str]) -> str | None:
-    """The words leading a segment of ``texts`` that spell a site's domain, as the site
-    writes them: "Sebastian Kurz" on sebastian-kurz.at, "NJ.com" on nj.com. A host gives
-    the name in lowercase and without its spaces; the page's spelling is the one readers
-    know. Words spelling it later in a segment ("... der Stadt Stuttgart") only mention it."""
+def spelled_domain(
+    texts: Sequence[str | None], hosts: Sequence[str], headline: str | None = None
+) -> str | None:
+    """The name leading a segment of ``texts`` whose first words spell a site's domain, as
+    the site writes it: "Sebastian Kurz" on sebastian-kurz.at, "Python Insider" (from
+    "Python Insider: Story") on blog.python.org. A host gives the name in lowercase and
+    without its spaces; the page's spelling is the one readers know. A short segment that is
+    not the headline is the whole name; else only the words that spell the domain (a
+    headline "Python 3.6 released" names "Python"). Words spelling it later in a segment
+    ("... der Stadt Stuttgart") only mention it."""
     targets: set[str] = set()
     for host in hosts:
         if host and names_a_site(host):
-            site = site_of(host.lower().removeprefix("www."))
+            site = outlet_site(host.lower().removeprefix("www."))
             targets |= {_letters(site.split(".")[0]), _letters(site)}
     targets.discard("")
     if not targets:
         return None
     segments = [
-        part for text in texts for part in _SEPARATORS.split(" ".join((text or "").split()))
+        part.strip(_RUN_EDGES)
+        for text in texts
+        for part in _LEAD_SEPARATORS.split(" ".join((text or "").split()))
     ]
-    for segment in segments:  # a name leads its segment; later in one it is a mention
+    told = (headline or "").lower()
+    for segment in segments:
         words = segment.split()
         for end in range(1, min(len(words), _MAX_RUN) + 1):
             run = " ".join(words[:end]).strip(_RUN_EDGES)
             if run and _letters(run) in targets:
-                return run
+                whole = len(words) <= _MAX_RUN and segment.lower() not in told
+                return segment if whole else run
     return None
 
 
@@ -345,6 +381,8 @@ def _letters(text: str) -> str:
 
 
 _RUN_EDGES = " ,.:;!?()[]{}\"'«»‹›|/"
+# A site's name may lead a title before a colon too: "Python Insider: Story".
+_LEAD_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|«|»|‹|›)\s+|:\s+")
 _MAX_RUN = 5
 
 
@@ -356,12 +394,24 @@ def section_only(name: str) -> bool:
 
 def readable_domain(url: str) -> str | None:
     """The registrable domain of ``url`` (``www.nj.com`` -> ``nj.com``), without a port;
-    None for an IP address or ``localhost``, which name a machine, not an outlet."""
+    a blog on a hosting platform keeps its own name (``x.blogspot.com``: every Blogger blog
+    is not one outlet). None for an IP address or ``localhost``, which name a machine."""
     try:
         host = urlsplit(url).hostname
     except ValueError:
         return None
-    return site_of(host) if host and names_a_site(host) else None
+    return outlet_site(host) if host and names_a_site(host) else None
+
+
+def outlet_site(host: str) -> str:
+    """``site_of(host)``, or the blog's own host on a platform hosting many blogs."""
+    site = site_of(host)
+    labels = host.lower().rstrip(".").split(".")
+    hosted = site in HOSTING_PLATFORMS or site.startswith("blogspot.")
+    size = len(site.split("."))
+    if hosted and len(labels) > size and labels[-size - 1] not in ("www", "en", "m"):
+        return ".".join(labels[-size - 1 :])
+    return site
 
 
 def names_a_site(host: str) -> bool:
@@ -430,6 +480,12 @@ def _title_suffix(title: str | None, headline: str | None, host: str) -> str | N
     if len(parts) < 2:
         return None
     last = parts[-1].strip()
+    if len(parts) > 2 and names_a_site(host) and not is_site_name(last, [], host):
+        # "Story - Site.de - Our independent portal": the site's name, then its slogan
+        named = [part for part in parts[1:-1] if is_site_name(part, [], host)]
+        last = named[-1].strip() if named else last
+    if " / " in last:  # "Story – Photo 2603 / 500px": a photo site's path-like suffix
+        last = last.rsplit(" / ", 1)[1].strip()
     in_headline = bool(headline and last.lower() in headline.lower())
     if not last or len(last.split()) > 5 or (in_headline and not pointed):
         return None
