@@ -27,8 +27,10 @@ from newsflow.tasks.nlp.entity_lexicons import (
     MODEL_SUFFIXES,
     NON_NAME_ABBREVIATIONS,
     ORG_HEAD_WORDS,
+    ORG_ONLY_WORDS,
     PLACE_HEAD_WORDS,
     PLACE_NOUNS,
+    PLACE_ONLY_WORDS,
     PRODUCT_WORDS,
     US_STATE_CODES,
     VENUE_HEAD_WORDS,
@@ -381,6 +383,7 @@ def extract_mentions(
     _join_teams(doc, doc_text, mentions, bases, kept_spans)
     _people_by_surname(mentions, bases)
     _people_by_context(mentions, bases, kept_spans)
+    _trim_lead_words(doc_text, mentions, bases, kept_spans, lower_words)
     canon = _canonicalise(doc_text, mentions, bases)
     labels = _cluster_labels(mentions, canon)
     _places_by_context(doc_text, mentions, canon, labels)
@@ -621,6 +624,8 @@ def _reshape(text: str, start: int, end: int, label: str) -> tuple[int, int, str
     given = _HYPHENATED_GIVEN_RE.match(text, end)
     if label == "PERSON" and given is not None and text[start:end].split(" ")[-1].istitle():
         end = given.end()  # "Moon Jae" + "-in": a hyphenated given name the model cut
+    if label == "PERSON":
+        end = _person_end(text, start, end)
     tail = _COMPANY_TAIL_RE.match(text, end)
     if label == "ORG" and tail is not None and _key(tail.group(1)) in _COMPANY_TAILS:
         end = tail.end()  # "GateHouse" + "Media", "Take-Two" + "Interactive": the full name
@@ -658,6 +663,27 @@ def _reshape(text: str, start: int, end: int, label: str) -> tuple[int, int, str
         end -= len(words[-1]) + 1
         words = words[:-1]
     return start, end, label
+
+
+_SEPARATOR_RE = re.compile(r"\s+[-–—|]\s+|\s*\n")
+_PARTICLES_THEN_NAME_RE = re.compile(
+    r"(?: (?:" + "|".join(sorted(NAME_PARTICLES)) + r"))* [A-Z][\w'’-]*[a-zA-Z]", re.IGNORECASE
+)
+
+
+def _person_end(text: str, start: int, end: int) -> int:
+    """Where a person's name really ends: before a separator the model read through
+    ("Herman Melville - Moby-Dick", a name then a title), and never on a surname particle
+    ("Ursula von" + "der Leyen": the model stopped inside the surname)."""
+    separator = _SEPARATOR_RE.search(text, start, end)
+    if separator is not None and separator.start() > start:
+        return separator.start()
+    words = text[start:end].split(" ")
+    if len(words) > 1 and words[-1].lower() in NAME_PARTICLES:
+        rest = _PARTICLES_THEN_NAME_RE.match(text, end)
+        if rest is not None and rest.group(0).split(" ")[-1][:1].isupper():
+            return rest.end()
+    return end
 
 
 def _join_teams(
@@ -776,6 +802,18 @@ def name_label(name: str, label: str, lower_words: set[str]) -> str | None:
         return "LAW"  # "Hong Kong Human Rights and Democracy Act"
     if label == "PERSON" and low[-1] in ORG_HEAD_WORDS:
         return "ORG"
+    if label == "PERSON" and len(words) > 1 and low[-1] in ORG_ONLY_WORDS:
+        return "ORG"  # "Jacques Delors Centre": a given name first, but no one is surnamed so
+    if label == "PERSON" and len(words) > 1 and low[-1] in PLACE_ONLY_WORDS:
+        return "FAC"  # "Ben Gurion Airport"
+    if (
+        label == "PERSON"
+        and len(words) > 1
+        and not is_given_name(words[0])
+        and low[0] not in TITLE_WORDS
+        and name.lower().replace("’", "'") in places()
+    ):
+        return "GPE"  # "Santa Clara", "Rio de Janeiro": a town of the world, no given name
     if label == "PERSON" and low[-1] in PLACE_HEAD_WORDS and not is_given_name(words[0]):
         return "LOC"  # "Yobe North", "Palm Drive"; "Kanye West" and "Nathan Lane" stay
     if label in ("PERSON", "ORG") and low[-1] in VENUE_HEAD_WORDS:
@@ -1071,6 +1109,47 @@ def _people_with_articles(
     for key, n in headed.items():
         if 2 * n >= total[key] or key in teams:
             labels[key] = "ORG" if _plural_end(key) else ""
+
+
+def _trim_lead_words(
+    text: str, mentions: list[Mention], bases: list[str], spans: list[Span], lower_words: set[str]
+) -> None:
+    """Cut a word the model read into a person's name from before it: a verb ("Free Aung
+    San Suu Kyi", "Citing Togo's"), a people's adjective ("Moroccan Obama fans"). Only when
+    the word is no given name and the rest is a name on its own: a name the article gives
+    alone too, or, after a verb in -ing, anything. What is left is judged like any mention
+    ("Kenyan Gay" leaves a common word: dropped)."""
+    named = {_key(b) for b in bases}
+    for k in reversed(range(len(mentions))):
+        m, words = mentions[k], bases[k].split(" ")
+        lead = words[0]
+        if m.label != "PERSON" or len(words) < 2 or is_first_name(lead):
+            continue
+        rest = " ".join(words[1:])
+        word = lead.lower() in english_words() and lead.isalpha()
+        people = _is_demonym(lead)
+        gerund = word and len(lead) > 5 and lead.lower().endswith("ing")
+        alone = _key(rest) in named and (len(words) > 2 or people)
+        if not (gerund or ((word or people) and alone) or (people and len(words) == 2)):
+            continue
+        at = text.find(rest, m.start_char, m.end_char)
+        label = name_label(rest, "PERSON", lower_words) if at > m.start_char else None
+        if label is None:
+            del mentions[k], bases[k], spans[k]
+            continue
+        m.start_char, m.label, bases[k] = at, label, rest
+        m.text = text[at : m.end_char]
+
+
+def _is_demonym(word: str) -> bool:
+    """ "Moroccan", "Kenyan", "Chinese": a people's word made from a country's name, so
+    not "Morgan" or "Devan"."""
+    low = word.lower()
+    return (
+        _is_nationality(word)
+        and low not in COUNTRIES
+        and any(country[:4] == low[:4] for country in COUNTRIES)
+    )
 
 
 def _plural_end(key: str) -> bool:
@@ -1491,6 +1570,7 @@ def _canonicalise(text: str, mentions: list[Mention], bases: list[str]) -> list[
             roots = long_by_initials.get(form.replace(".", ""), set())
             if len(roots) == 1:
                 union(next(iter(roots)), i)
+    _link_abbreviated_words(mentions, forms, find, union)
 
     _link_org_names(mentions, forms, find, union)
     _link_person_names(mentions, forms, find, union, _titles(text, mentions))
@@ -1506,6 +1586,34 @@ def _canonicalise(text: str, mentions: list[Mention], bases: list[str]) -> list[
         for i in idxs:
             result[i] = name
     return result
+
+
+def _abbreviates(short: str, word: str) -> bool:
+    """ "VW" of "Volkswagen": the first letters agree and the others follow in order."""
+    short, word = short.lower(), word.lower()
+    if short[0] != word[0]:
+        return False
+    rest = iter(word[1:])
+    return all(c in rest for c in short[1:])
+
+
+def _link_abbreviated_words(mentions: list[Mention], forms: list[str], find, union) -> None:
+    """A short form in capitals joins the one one-word organisation of the article it
+    abbreviates letter by letter ("VW" ~ "Volkswagen"); a name known on its own ("AP",
+    "AMD") never does."""
+    orgs = [i for i, m in enumerate(mentions) if m.label == "ORG"]
+    words = {find(j): forms[j] for j in orgs if " " not in forms[j] and not forms[j].isupper()}
+    for i in orgs:
+        short = forms[i]
+        if not (short.isupper() and short.isalpha() and 2 <= len(short) <= 4):
+            continue
+        if _key(short) in KNOWN_ORGS or find(i) in words:
+            continue
+        roots = {
+            r for r, w in words.items() if len(w) >= 2 * len(short) + 2 and _abbreviates(short, w)
+        }
+        if len(roots) == 1:
+            union(roots.pop(), i)
 
 
 _CORPORATE_SUFFIXES = frozenset(
@@ -1673,10 +1781,10 @@ def _link_person_names(mentions, forms, find, union, titles: list[_Titles]) -> N
     for i in full:
         words = forms[i].lower().split(" ")
         key = (words[0], words[-1])
-        if key in by_ends:
-            union(by_ends[key], i)
-        else:
+        if key not in by_ends:
             by_ends[key] = i
+        elif _middles_agree(forms[by_ends[key]], forms[i]):
+            union(by_ends[key], i)
     if not full:
         return
     _join_name_variants(by_ends, union)
@@ -1738,6 +1846,15 @@ def _link_person_names(mentions, forms, find, union, titles: list[_Titles]) -> N
             union(target, i)
 
 
+def _middles_agree(a: str, b: str) -> bool:
+    """ "Donald J. Trump" may be "Donald Trump" and "John M. Ford" "John Milo Ford", but
+    "George H.W. Bush" is no "George W. Bush": both give a middle name and they differ."""
+    initials = [
+        "".join(c for c in " ".join(name.split(" ")[1:-1]) if c.isupper()) for name in (a, b)
+    ]
+    return not all(initials) or initials[0] == initials[1]
+
+
 def _first_names_agree(short: str, long: str) -> bool:
     """ "B." or "Josh" may write "Benjamin" or "Joshua": an initial, or a first name that
     opens the other with three letters or more."""
@@ -1797,6 +1914,7 @@ def _cluster_name(idxs: list[int], forms: list[str]) -> str:
         key=lambda f: (
             _name_length(f) > 1 and _key(f) not in surnames,
             f not in shortened,
+            not f.isupper() or f == f.lower(),  # "Volkswagen" over the "VW" it abbreviates
             not any(w.islower() and w not in _MINOR_WORDS | NAME_PARTICLES for w in f.split(" ")),
             all(f.startswith(g) for g in distinct),  # "Edmunds.com" over "Edmunds"
             counts[f],

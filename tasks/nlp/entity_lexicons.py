@@ -86,6 +86,21 @@ ORG_HEAD_WORDS = word_set(
     """
 )
 
+# Last words of organisations that are nobody's surname (unlike "Hall", "Park" or "Court"):
+# a "person" ending in one is an organisation even after a given name ("Jacques Delors
+# Centre", "Peter Smith Design").
+ORG_ONLY_WORDS = word_set(
+    """
+    centre center network networks magazine gaming esports solutions industries ventures
+    consulting airlines airways motors labs laboratories pharmaceuticals hospital clinic
+    academy society alliance coalition museum gallery library bureau initiative campaign
+    movement system design designs improvements
+    """
+)
+
+# Last words of places that are nobody's surname: "Ben Gurion Airport" is no person.
+PLACE_ONLY_WORDS = word_set("airport avenue boulevard station")
+
 # Last words of places and buildings: a "person" ending in one is a place.
 # Lower-case nouns after a one-word name that make it a place: "Logar province", "the
 # Rukban camp".
