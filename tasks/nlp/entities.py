@@ -348,7 +348,7 @@ def extract_mentions(
         text = doc_text[start:end]
         base = clean_surface(text)
         if label == "PERSON":
-            base = strip_titles(base)
+            base = strip_titles(" ".join(_BRACKETS_RE.sub(" ", base).split()))  # "Antonio) Brack"
         if not base or not any(c.isalpha() for c in base):
             continue
         if _is_dateline(doc_text, start, end):
@@ -538,6 +538,8 @@ def _joined_parts(text: str, start: int, end: int, label: str) -> list[tuple[int
             head_label = _owner_label(head)
             parts = [(start, start + owner.start(), head_label)] if head_label else []
             return parts + _joined_parts(text, start + owner.end(), end, "ORG")
+        if label == "PERSON" and tail[:1].isupper() and not common_owner:
+            return [(start, start + owner.start(), "PERSON")]  # "Obama's Tour": his, no name
     items = [m.span() for m in re.finditer(r"[^,\s][^,]*", surface)]
     if (
         len(items) > 1
@@ -665,6 +667,7 @@ def _reshape(text: str, start: int, end: int, label: str) -> tuple[int, int, str
     return start, end, label
 
 
+_BRACKETS_RE = re.compile(r"[()\[\]]")
 _SEPARATOR_RE = re.compile(r"\s+[-–—|]\s+|\s*\n")
 _PARTICLES_THEN_NAME_RE = re.compile(
     r"(?: (?:" + "|".join(sorted(NAME_PARTICLES)) + r"))* [A-Z][\w'’-]*[a-zA-Z]", re.IGNORECASE

@@ -94,7 +94,7 @@ ORG_ONLY_WORDS = word_set(
     centre center network networks magazine gaming esports solutions industries ventures
     consulting airlines airways motors labs laboratories pharmaceuticals hospital clinic
     academy society alliance coalition museum gallery library bureau initiative campaign
-    movement system design designs improvements
+    movement system design designs improvements united fc
     """
 )
 
