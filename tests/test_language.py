@@ -139,3 +139,19 @@ def test_the_worker_stores_the_text_language_and_skips_english_ner(model: str) -
     assert (portuguese.language, english.language) == ("pt", "en")
     assert batch.analyses[portuguese.article_id].mentions == []
     assert batch.analyses[english.article_id].mentions
+
+
+def test_a_short_english_sentence_is_analysed_as_english(model: str) -> None:
+    # too short for the identifier, but every lower-case word is a common English word
+    [analysis] = analyze_texts(["Acme Corp. hired Jane Okafor."], model=model)
+    assert analysis.language == "en"
+    assert "Jane Okafor" in {m.canonical for m in analysis.mentions if m.label == "PERSON"}
+    assert detect_language("Obama didn't visit Kenya.") == "en"
+
+
+def test_a_short_text_that_is_not_english_words_is_not_guessed_english() -> None:
+    for text in ("Macron à Berlin.", "Lula em Lisboa", "Sánchez habló ayer.", "Merkel und Scholz."):
+        assert detect_language(text) is None, text
+    assert detect_language("Oslo, 3 May") is None  # names alone say nothing
+    assert detect_language("Acme hired Jane.", "de") == "de"  # the page's claim comes first
+    assert detect_language("習近平が北京で演説した。") == "ja"  # short, but unmistakable

@@ -3,12 +3,17 @@
 Pages often declare the wrong language (a site-wide ``<html lang="en">`` on a Spanish story),
 and an English NER model run over Portuguese or Chinese text labels ordinary words as people
 and places. The text decides; the page's own declaration is used only when the text is too
-short or too mixed to tell.
+short or too mixed to tell, and without one a short text whose words are all common English
+words is English (a one-line caption or test sentence is analysed, not skipped).
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from functools import lru_cache
+
+from newsflow.tasks.nlp.names import common_words
 
 # Enough text for a confident guess; reading more only costs time.
 SAMPLE_CHARS = 2_000
@@ -18,6 +23,11 @@ MIN_CHARS = 20
 # one (short English texts also look a little like Nigerian Pidgin or Scots).
 MIN_CONFIDENCE = 0.5
 MIN_LEAD = 3.0
+# A short text is taken at the identifier's word only when it is all but certain ("習近平が
+# 北京で演説した。" is Japanese however short).
+SHORT_CONFIDENCE = 0.95
+ENGLISH = "en"
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
 @lru_cache(maxsize=1)
@@ -33,12 +43,33 @@ def detect_language(text: str, declared: str | None = None) -> str | None:
     own claim, normalised to its primary subtag), else None when nobody can tell."""
     fallback = _primary_subtag(declared)
     sample = " ".join(text[:SAMPLE_CHARS].split())
-    if sum(c.isalpha() for c in sample) < MIN_CHARS:
+    letters = sum(c.isalpha() for c in sample)
+    if letters >= MIN_CHARS:
+        (code, first), (_, second) = _identifier().rank(sample)[:2]
+        if first >= MIN_CONFIDENCE or first >= MIN_LEAD * second:
+            return str(code)
+    elif letters and fallback is None:
+        code, first = _identifier().rank(sample)[0]
+        if first >= SHORT_CONFIDENCE:
+            return str(code)
+    if fallback is not None:
         return fallback
-    (code, first), (_, second) = _identifier().rank(sample)[:2]
-    if first < MIN_CONFIDENCE and first < MIN_LEAD * second:
-        return fallback
-    return str(code)
+    return ENGLISH if reads_as_english(sample) else None
+
+
+def reads_as_english(text: str) -> bool:
+    """Whether a text too short for the identifier ("Apple hired Tim Cook.") is English by
+    its own words: Latin letters only, and every word it writes in lower case, one of three
+    letters or more among them, is a common English word. Names alone ("Oslo, 3 May") or a
+    word of another language ("Macron à Berlin") say nothing, so no."""
+    if any(c.isalpha() and not unicodedata.name(c, "").startswith("LATIN") for c in text):
+        return False
+    words = [re.split("['’]", w)[0] for w in _WORD_RE.findall(text) if w[0].islower()]
+    vocabulary = common_words()
+    return any(len(w) >= 3 for w in words) and all(
+        w.isascii() and (w in vocabulary or w.removesuffix("n") in vocabulary)  # "didn't"
+        for w in words
+    )
 
 
 def _primary_subtag(tag: str | None) -> str | None:

@@ -1,0 +1,73 @@
+"""Names cut, run on or merged by the model, and how an article's names are told apart:
+behaviours that hold whatever text they meet, checked on sentences written for them."""
+
+from __future__ import annotations
+
+from newsflow.tasks.nlp.entities import name_label
+from newsflow.tasks.nlp.pipeline import analyze_text
+from newsflow.tasks.records import Mention
+
+
+def mentions_of(text: str, model: str) -> list[Mention]:
+    return analyze_text(text, model=model).mentions
+
+
+def people(mentions: list[Mention]) -> set[str]:
+    return {m.canonical for m in mentions if m.label == "PERSON"}
+
+
+def test_a_name_cut_on_a_particle_runs_to_its_surname(model: str) -> None:
+    text = "Commission President Ursula von der Leyen said the budget would grow next year."
+    assert people(mentions_of(text, model)) == {"Ursula von der Leyen"}
+
+
+def test_a_name_stops_at_a_separator(model: str) -> None:
+    text = "Jane Austen - Pride and Prejudice\n\nIt is a truth universally acknowledged."
+    assert people(mentions_of(text, model)) == {"Jane Austen"}
+
+
+def test_a_word_before_a_name_that_is_no_given_name_is_cut(model: str) -> None:
+    text = (
+        "Many Moroccan Obama fans were let down when Barack Obama spoke in Cairo, "
+        "and the crowd waved Kenyan Gay flags."
+    )
+    mentions = mentions_of(text, model)
+    assert people(mentions) == {"Barack Obama"}
+    assert {m.text for m in mentions if m.label == "PERSON"} == {"Obama", "Barack Obama"}
+
+
+def test_different_middle_initials_are_two_people(model: str) -> None:
+    text = (
+        "President George H.W. Bush appointed the judge in 1990, and President "
+        "George W. Bush promoted him in 2005. Donald J. Trump praised him; Donald Trump "
+        "called him twice."
+    )
+    found = people(mentions_of(text, model))
+    assert {"George H.W. Bush", "George W. Bush"} <= found
+    assert len([name for name in found if name.startswith("Donald")]) == 1
+
+
+def test_a_short_form_in_capitals_joins_the_name_it_abbreviates(model: str) -> None:
+    text = (
+        "Volkswagen showed a new electric van on Tuesday. VW says the van will reach "
+        "dealers next year, and VW expects it to sell well."
+    )
+    orgs = {(m.text, m.canonical) for m in mentions_of(text, model) if m.label == "ORG"}
+    assert orgs == {("Volkswagen", "Volkswagen"), ("VW", "Volkswagen")}
+
+
+def test_what_a_person_owns_is_not_part_of_the_name(model: str) -> None:
+    text = "Critics mocked Obama’s Tour as a waste of time, but Barack Obama defended the trip."
+    mentions = mentions_of(text, model)
+    assert people(mentions) == {"Barack Obama"}
+    assert "Obama" in {m.text for m in mentions}
+
+
+def test_words_no_one_is_surnamed_and_towns_are_no_people() -> None:
+    assert name_label("Peter Koros Design", "PERSON", set()) == "ORG"
+    assert name_label("Jacques Delors Centre", "PERSON", set()) == "ORG"
+    assert name_label("Ben Gurion Airport", "PERSON", set()) == "FAC"
+    assert name_label("Rio de Janeiro", "PERSON", set()) == "GPE"
+    # a given name, a title or a surname that is also a word keep the person
+    for person in ("Nathan Hall", "Prince George", "Margaret Court", "Clara Park"):
+        assert name_label(person, "PERSON", set()) == "PERSON"
