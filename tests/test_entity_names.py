@@ -71,3 +71,11 @@ def test_words_no_one_is_surnamed_and_towns_are_no_people() -> None:
     # a given name, a title or a surname that is also a word keep the person
     for person in ("Nathan Hall", "Prince George", "Margaret Court", "Clara Park"):
         assert name_label(person, "PERSON", set()) == "PERSON"
+
+
+def test_the_canonical_name_spells_out_a_middle_initial(model: str) -> None:
+    text = (
+        "The novelist John M. Ford wrote many books. Born John Milo Ford in Indiana, he "
+        "later moved to Minneapolis. Friends of John M. Ford still miss him."
+    )
+    assert people(mentions_of(text, model)) == {"John Milo Ford"}

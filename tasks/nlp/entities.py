@@ -1858,6 +1858,19 @@ def _middles_agree(a: str, b: str) -> bool:
     return not all(initials) or initials[0] == initials[1]
 
 
+def _spells_out_initials(full: str, short: str) -> bool:
+    """ "John Milo Ford" spells out "John M. Ford": the same first and last words, and each
+    middle initial of the shorter one opens the other's middle name."""
+    a, b = full.split(" "), short.split(" ")
+    if len(a) != len(b) or len(a) < 3 or a[0] != b[0] or a[-1] != b[-1] or a == b:
+        return False
+    pairs = list(zip(a[1:-1], b[1:-1], strict=True))
+    return all(
+        x == y or (re.fullmatch(r"[A-Z]\.?", y) is not None and len(x) > 2 and x[0] == y[0])
+        for x, y in pairs
+    )
+
+
 def _first_names_agree(short: str, long: str) -> bool:
     """ "B." or "Josh" may write "Benjamin" or "Joshua": an initial, or a first name that
     opens the other with three letters or more."""
@@ -1912,6 +1925,9 @@ def _cluster_name(idxs: list[int], forms: list[str]) -> str:
         and len(f.split(" ")[0].rstrip(".")) < len(g.split(" ")[0])
         and _first_names_agree(f.split(" ")[0], g.split(" ")[0])
     }  # "Josh Apte" when the cluster also has "Joshua Apte"
+    shortened |= {
+        f for f in distinct for g in distinct if _spells_out_initials(g, f)
+    }  # "John M. Ford" when the cluster also has "John Milo Ford"
     return max(
         counts,
         key=lambda f: (
