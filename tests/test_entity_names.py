@@ -79,3 +79,8 @@ def test_the_canonical_name_spells_out_a_middle_initial(model: str) -> None:
         "later moved to Minneapolis. Friends of John M. Ford still miss him."
     )
     assert people(mentions_of(text, model)) == {"John Milo Ford"}
+
+
+def test_a_given_name_the_model_cut_from_its_surname_gets_it_back(model: str) -> None:
+    text = "Riverside (1-0-2): Noah Tillman 1 goal, 1 assist. Carla Nunes 1 goal."
+    assert people(mentions_of(text, model)) == {"Noah Tillman", "Carla Nunes"}

@@ -886,7 +886,8 @@ def _add_missed_people(
     doc: Doc, mentions: list[Mention], bases: list[str], spans: list[Span]
 ) -> None:
     """A common given name and a capitalised surname the model left out of every entity
-    ("Zach Parise scored twice"): a person. The surname must be no common word and no
+    ("Zach Parise scored twice") or cut from the given name ("Noah" of "Noah Jackson 1
+    goal"): a person. The surname must be no common word and no
     head word of a place or an organisation ("Grace Church", "Virginia Tech")."""
     text = doc.text  # built on each access: read it once
     taken = [(m.start_char, m.end_char) for m in mentions]
@@ -906,8 +907,13 @@ def _add_missed_people(
         if after is not None and after.text[:1].isupper() and after.is_alpha:
             continue  # part of a longer name
         start, end = tok.idx, nxt.idx + len(nxt.text)
-        if any(s < end and start < e for s, e in taken + raw):
+        given = (tok.idx, tok.idx + len(tok.text))
+        if any(s < end and start < e and (s, e) != given for s, e in taken + raw):
             continue
+        # the given name alone is no name: the model stopped short ("Noah" of "Noah Jackson")
+        for j in reversed(range(len(mentions))):
+            if (mentions[j].start_char, mentions[j].end_char) == given:
+                del mentions[j], bases[j], spans[j]
         k = bisect.bisect_left([m.start_char for m in mentions], start)
         name = text[start:end]
         mentions.insert(
