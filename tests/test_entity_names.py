@@ -84,3 +84,20 @@ def test_the_canonical_name_spells_out_a_middle_initial(model: str) -> None:
 def test_a_given_name_the_model_cut_from_its_surname_gets_it_back(model: str) -> None:
     text = "Riverside (1-0-2): Noah Tillman 1 goal, 1 assist. Carla Nunes 1 goal."
     assert people(mentions_of(text, model)) == {"Noah Tillman", "Carla Nunes"}
+
+
+PROTEST = """Protesters gathered in the capital on Sunday to oppose a new internet law, organisers \
+said, and the police kept their distance from the crowd for most of the afternoon. Several \
+speakers criticised the government for rushing the bill through parliament without a debate.
+
+O Ato Contra o Projeto Digital reuniu milhares de pessoas na praça, e o Saia Gilmar convocou \
+uma nova marcha para a próxima semana, segundo o jornalista Paulo Mendes.
+
+The organisers said they would return next month, and that more cities would join the \
+protests if the law was not withdrawn before the summer recess.
+"""
+
+
+def test_a_paragraph_in_another_language_yields_only_clear_people(model: str) -> None:
+    # the English model calls "Projeto Digital" and "Saia Gilmar" people
+    assert people(mentions_of(PROTEST, model)) == {"Paulo Mendes"}

@@ -37,6 +37,7 @@ from newsflow.tasks.nlp.entity_lexicons import (
     english_words,
     places,
 )
+from newsflow.tasks.nlp.language import foreign_paragraphs
 from newsflow.tasks.nlp.lexicons import SPEECH_VERBS, word_set
 from newsflow.tasks.nlp.names import (
     FEMALE_NAMES,
@@ -384,6 +385,7 @@ def extract_mentions(
     _people_by_surname(mentions, bases)
     _people_by_context(mentions, bases, kept_spans)
     _trim_lead_words(doc_text, mentions, bases, kept_spans, lower_words)
+    _drop_foreign_names(doc, mentions, bases, kept_spans)
     canon = _canonicalise(doc_text, mentions, bases)
     labels = _cluster_labels(mentions, canon)
     _places_by_context(doc_text, mentions, canon, labels)
@@ -1148,6 +1150,28 @@ def _trim_lead_words(
             continue
         m.start_char, m.label, bases[k] = at, label, rest
         m.text = text[at : m.end_char]
+
+
+def _drop_foreign_names(
+    doc: Doc, mentions: list[Mention], bases: list[str], spans: list[Span]
+) -> None:
+    """In a paragraph in another language than the pipeline's, the model reads capitalised
+    words as people ("Ato contra a Ditabranda", "de Sarkozy"): a person there must have a
+    given name and a surname ("Pierre Péan") or be named in the article's own language too."""
+    foreign = foreign_paragraphs(doc.text, doc.lang_)
+    if not foreign:
+        return
+
+    def inside(m: Mention) -> bool:
+        return any(s <= m.start_char < e for s, e in foreign)
+
+    named = {_key(b) for m, b in zip(mentions, bases, strict=True) if not inside(m)}
+    for k in reversed(range(len(mentions))):
+        m = mentions[k]
+        if m.label != "PERSON" or not inside(m):
+            continue
+        if not looks_like_person(bases[k]) and _key(bases[k]) not in named:
+            del mentions[k], bases[k], spans[k]
 
 
 def _is_demonym(word: str) -> bool:

@@ -78,3 +78,26 @@ def _primary_subtag(tag: str | None) -> str | None:
         return None
     primary = tag.strip().replace("_", "-").split("-")[0].lower()
     return primary if primary.isalpha() and 2 <= len(primary) <= 3 else None
+
+
+# A paragraph long enough to tell, and a guess that sure, before the English pipeline's names
+# in it are doubted.
+PARAGRAPH_CHARS = 60
+PARAGRAPH_CONFIDENCE = 0.9
+
+
+def foreign_paragraphs(text: str, language: str) -> list[tuple[int, int]]:
+    """The character ranges of the paragraphs of ``text`` plainly written in another
+    language than ``language`` (a Portuguese protest call quoted in an English story): a
+    pipeline for ``language`` reads their capitalised words as names."""
+    out = []
+    start = 0
+    for paragraph in text.split("\n"):
+        end = start + len(paragraph)
+        sample = " ".join(paragraph[:SAMPLE_CHARS].split())
+        if sum(c.isalpha() for c in sample) >= PARAGRAPH_CHARS:
+            code, first = _identifier().rank(sample)[0]
+            if code != language and first >= PARAGRAPH_CONFIDENCE:
+                out.append((start, end))
+        start = end + 1
+    return out
