@@ -101,3 +101,17 @@ protests if the law was not withdrawn before the summer recess.
 def test_a_paragraph_in_another_language_yields_only_clear_people(model: str) -> None:
     # the English model calls "Projeto Digital" and "Saia Gilmar" people
     assert people(mentions_of(PROTEST, model)) == {"Paulo Mendes"}
+
+
+CREDITS = """The new show opens at the city theatre next week, and tickets are on sale now for \
+all the evening performances in the spring season.
+
+STAFF
+Choreographer_Jeong Hye Jin, Director_Oh Kyeong Taek, Art Director_Park Dong Woo
+"""
+
+
+def test_a_role_glued_to_a_name_by_an_underscore_is_cut_off(model: str) -> None:
+    found = people(mentions_of(CREDITS, model))
+    assert {"Jeong Hye Jin", "Oh Kyeong Taek"} <= found
+    assert not any("_" in name or name in ("Hye Jin", "Kyeong Taek") for name in found)

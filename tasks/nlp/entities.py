@@ -630,6 +630,7 @@ def _reshape(text: str, start: int, end: int, label: str) -> tuple[int, int, str
         end = given.end()  # "Moon Jae" + "-in": a hyphenated given name the model cut
     if label == "PERSON":
         end = _person_end(text, start, end)
+    start = _name_start(text, start, end)
     tail = _COMPANY_TAIL_RE.match(text, end)
     if label == "ORG" and tail is not None and _key(tail.group(1)) in _COMPANY_TAILS:
         end = tail.end()  # "GateHouse" + "Media", "Take-Two" + "Interactive": the full name
@@ -674,6 +675,20 @@ _SEPARATOR_RE = re.compile(r"\s+[-–—|]\s+|\s*\n")
 _PARTICLES_THEN_NAME_RE = re.compile(
     r"(?: (?:" + "|".join(sorted(NAME_PARTICLES)) + r"))* [A-Z][\w'’-]*[a-zA-Z]", re.IGNORECASE
 )
+
+
+_GLUED_BEFORE_RE = re.compile(r"[A-Za-z]_([A-Z][a-z]+) $")
+
+
+def _name_start(text: str, start: int, end: int) -> int:
+    """Where a name really starts in a credits line that glues a role to it with
+    an underscore ("Director_Oh Kyeong Taek"): after the underscore, whether the model took
+    the role in or left the glued surname out."""
+    inside = text.rfind("_", start, end)
+    if inside >= 0:
+        return inside + 1
+    glued = _GLUED_BEFORE_RE.search(text, max(0, start - 40), start)
+    return glued.start(1) if glued is not None else start
 
 
 def _person_end(text: str, start: int, end: int) -> int:
