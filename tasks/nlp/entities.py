@@ -1140,17 +1140,18 @@ def _people_with_articles(
 def _trim_lead_words(
     text: str, mentions: list[Mention], bases: list[str], spans: list[Span], lower_words: set[str]
 ) -> None:
-    """Cut a word the model read into a person's name from before it: a verb ("Free Aung
-    San Suu Kyi", "Citing Togo's"), a people's adjective ("Moroccan Obama fans"). Only when
-    the word is no given name and the rest is a name on its own: a name the article gives
-    alone too, or, after a verb in -ing, anything. What is left is judged like any mention
-    ("Kenyan Gay" leaves a common word: dropped)."""
+    """Cut a word the model read into a person's name from before it: a verb ("Citing
+    Togo's"), a people's adjective ("Moroccan Obama fans"). Only when the word is nobody's
+    first name anywhere ("Free" is, so "Free Aung San Suu Kyi" stays) and the rest is a
+    name on its own: a name the article gives alone too, or, after a verb in -ing,
+    anything. What is left is judged like any mention ("Kenyan Gay" leaves a common word:
+    dropped)."""
     named = {_key(b) for b in bases}
     for k in reversed(range(len(mentions))):
         m, words = mentions[k], bases[k].split(" ")
         lead = words[0]
-        if m.label != "PERSON" or len(words) < 2 or is_first_name(lead):
-            continue
+        if m.label != "PERSON" or len(words) < 2 or is_any_first_name(lead):
+            continue  # "Mark de Graaf", "Will Smith": a word that is someone's name too
         rest = " ".join(words[1:])
         word = lead.lower() in english_words() and lead.isalpha()
         people = _is_demonym(lead)
