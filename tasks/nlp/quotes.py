@@ -113,6 +113,11 @@ _SPEAKER_TYPES = {
 }
 _NEGATORS = frozenset({"not", "n't", "never", "nor"})
 _HYPOTHETICAL = frozenset({"could", "might", "would", "may", "should", "can", "must", "to"})
+# auxiliaries of words not (yet) said; "would" is left out (habitual: "as he would say")
+_UNSAID_AUX = frozenset(
+    {"will", "'ll", "’ll", "wo", "could", "might", "may", "should", "can", "must"}
+)
+_FORMS_OF_BE = frozenset({"am", "is", "are", "was", "were", "'m", "’m", "'re", "’re", "'s", "’s"})
 _WRITER_PRONOUNS = frozenset({"i", "we", "you", "us", "'s", "’s"})  # "let's say"
 MIN_WORDS_UNCUED = 4  # shorter quoted bits with no attribution are scare quotes
 MAX_TITLE_WORDS = 6  # "Face the Nation": short title-case passages are titles of works
@@ -263,8 +268,12 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
         ):
             continue  # scare quotes; a phrase the writer's sentence runs into or is about;
             # a question the writer puts (no one is said to ask it)
+        if how in ("parse", "framing") and _unspoken(view.doc[p.attribution.cue_token]):
+            continue  # 'they will say "No."', 'you're going to say "..."': not said
         if not p.extended and _embedded(view, p):
             _grow_to_clause(view, p)  # also unattributed: 'an enterprise "with deep roots"'
+        elif how == "framing" and not p.extended and _phrase_after_cue(view, p):
+            _grow_after_cue(view, p)  # 'urged "special attention" to Morris': mixed
         if how not in ("parse", "framing") and _is_title(quoted_text):
             continue  # titles of works, headings: "Face the Nation", 'Coal Isn't the Villain
         if _is_slogan(quoted_text) or _is_named(view, p) or _credited_work(view, p):
@@ -893,6 +902,66 @@ def _lone_question(view: _DocView, p: _Passage) -> bool:
     question, not a quote."""
     words = view.text[p.start : p.end].strip(" \t\n\"“”'‘’«»„")
     return words.endswith("?") and not re.search(r"[.!?…](?=\s)", words[:-1])
+
+
+def _unspoken(cue: Token) -> bool:
+    """The reporting verb is negated, conditional or in the future (``will say``, ``might
+    ask``, ``is going to say``): words no one has said. ``would say`` stays: it is also the
+    habitual past (``as my father would say``)."""
+    if cue.pos_ == "NOUN" or cue.lower_ == "according":
+        return False
+    if any(c.dep_ == "neg" or c.lower_ in _NEGATORS for c in cue.children):
+        return True
+    if any(c.dep_ == "aux" and c.lower_ in _UNSAID_AUX for c in cue.children):
+        return True
+    head = cue.head
+    return (
+        cue.dep_ == "xcomp"
+        and head.lower_ == "going"
+        and any(c.dep_ == "aux" and c.lower_ in _FORMS_OF_BE for c in head.children)
+    )
+
+
+def _phrase_after_cue(view: _DocView, p: _Passage) -> bool:
+    """The reporting verb before the quote takes it as a phrase of the writer's clause, not
+    as words spoken on their own: the sentence goes on after the closing mark (``urged
+    "special attention" to Stella Morris``), or a naming verb's object stands between
+    (``called the massacre by his son, "the act of a terrorist."``). Mixed, as ``He called
+    the plan "a disaster."``"""
+    cue = view.doc[p.attribution.cue_token] if p.attribution and p.attribution.cue_token else None
+    if cue is None or cue.idx > p.start:
+        return False
+    between = [t for t in view.tokens_in(cue.idx + len(cue.text), p.start) if not t.is_space]
+    if between and between[-1].text == ":":
+        return False  # 'described the scene: "..."' introduces the speaker's own words
+    if cue.lemma_.lower() in NAMING_VERBS and any(
+        t.dep_ == "dobj" and t.head.i == cue.i for t in between
+    ):
+        return True
+    if between or _closing_mark(view, p) in (",", ".", "!", "?", ":", ";", "…"):
+        return False
+    _, hi = view.paragraphs[view.paragraph_of(p.end)]
+    rest = view.text[p.end : hi].lstrip(" \t\u00a0")
+    return rest[:1].isalnum()
+
+
+def _grow_after_cue(view: _DocView, p: _Passage) -> None:
+    """Span the reporting verb's complement, from its first word after the verb to the end
+    of what the verb governs after the quote (its own coordinated verbs left out)."""
+    cue = view.doc[p.attribution.cue_token]
+    toks = [
+        t
+        for c in cue.children
+        if c.i > cue.i and c.dep_ not in ("conj", "cc", "punct")
+        for t in c.subtree
+        if not view.quoted(t) or p.start <= t.idx < p.end
+    ]
+    words = [t for t in view.tokens_in(cue.idx + len(cue.text), p.start) if not t.is_space]
+    start = words[0].idx if words else p.start
+    end = max([p.end] + [t.idx + len(t.text) for t in toks if t.sent == cue.sent])
+    lo, hi = view.paragraphs[view.paragraph_of(p.start)]
+    p.start, p.end = max(lo, min(start, p.start)), min(hi, end)
+    p.extended = True
 
 
 def _grow_to_clause(view: _DocView, p: _Passage) -> None:
