@@ -113,10 +113,9 @@ _SPEAKER_TYPES = {
 }
 _NEGATORS = frozenset({"not", "n't", "never", "nor"})
 _HYPOTHETICAL = frozenset({"could", "might", "would", "may", "should", "can", "must", "to"})
-# auxiliaries of words not (yet) said; "would" is left out (habitual: "as he would say")
-_UNSAID_AUX = frozenset(
-    {"will", "'ll", "’ll", "wo", "could", "might", "may", "should", "can", "must"}
-)
+# auxiliaries of words not (yet) said, when a condition is on them ("if ..., they will say")
+_UNSAID_AUX = frozenset({"will", "'ll", "’ll", "would", "'d", "’d", "could", "might", "may"})
+_CONDITIONS = frozenset({"if", "unless", "whenever"})
 _FORMS_OF_BE = frozenset({"am", "is", "are", "was", "were", "'m", "’m", "'re", "’re", "'s", "’s"})
 _WRITER_PRONOUNS = frozenset({"i", "we", "you", "us", "'s", "’s"})  # "let's say"
 MIN_WORDS_UNCUED = 4  # shorter quoted bits with no attribution are scare quotes
@@ -268,8 +267,8 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
         ):
             continue  # scare quotes; a phrase the writer's sentence runs into or is about;
             # a question the writer puts (no one is said to ask it)
-        if how in ("parse", "framing") and _unspoken(view.doc[p.attribution.cue_token]):
-            continue  # 'they will say "No."', 'you're going to say "..."': not said
+        if how in ("parse", "framing") and _unspoken(view, view.doc[p.attribution.cue_token]):
+            continue  # 'if ..., they will say "No."': words no one has said
         if not p.extended and _embedded(view, p):
             _grow_to_clause(view, p)  # also unattributed: 'an enterprise "with deep roots"'
         elif how == "framing" and not p.extended and _phrase_after_cue(view, p):
@@ -904,21 +903,27 @@ def _lone_question(view: _DocView, p: _Passage) -> bool:
     return words.endswith("?") and not re.search(r"[.!?…](?=\s)", words[:-1])
 
 
-def _unspoken(cue: Token) -> bool:
-    """The reporting verb is negated, conditional or in the future (``will say``, ``might
-    ask``, ``is going to say``): words no one has said. ``would say`` stays: it is also the
-    habitual past (``as my father would say``)."""
-    if cue.pos_ == "NOUN" or cue.lower_ == "according":
-        return False
-    if any(c.dep_ == "neg" or c.lower_ in _NEGATORS for c in cue.children):
-        return True
-    if any(c.dep_ == "aux" and c.lower_ in _UNSAID_AUX for c in cue.children):
-        return True
-    head = cue.head
-    return (
+def _unspoken(view: _DocView, cue: Token) -> bool:
+    """Words someone would say if something happened: a reporting verb in the future or a
+    modal (``will say``, ``is going to say``) with a condition on it (``If Trump says ...,
+    they will say "No."``). Without the condition a future report is often a speech released
+    in advance (``"...," he will say``), a modal one often said (``could only quip``)."""
+    own = [c for c in cue.children if not view.quoted(c)]  # '"hard not to," he said'
+    head = cue
+    if (
         cue.dep_ == "xcomp"
-        and head.lower_ == "going"
-        and any(c.dep_ == "aux" and c.lower_ in _FORMS_OF_BE for c in head.children)
+        and cue.head.lower_ == "going"
+        and any(c.dep_ == "aux" and c.lower_ in _FORMS_OF_BE for c in cue.head.children)
+    ):
+        head = cue.head  # "you're going to say"
+    elif not any(
+        c.dep_ == "aux" and c.tag_ == "MD" and c.text.islower() and c.lower_ in _UNSAID_AUX
+        for c in own
+    ):
+        return False  # "Will" in "Will urged" is George Will
+    return any(
+        c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _CONDITIONS for m in c.children)
+        for c in head.children
     )
 
 
@@ -960,8 +965,9 @@ def _grow_after_cue(view: _DocView, p: _Passage) -> None:
     start = words[0].idx if words else p.start
     end = max([p.end] + [t.idx + len(t.text) for t in toks if t.sent == cue.sent])
     lo, hi = view.paragraphs[view.paragraph_of(p.start)]
-    p.start, p.end = max(lo, min(start, p.start)), min(hi, end)
-    p.extended = True
+    start, end = max(lo, min(start, p.start)), min(hi, end)
+    if (start, end) != (p.start, p.end):  # 'He said "The Hispanics" and swears ...': direct
+        p.start, p.end, p.extended = start, end, True
 
 
 def _grow_to_clause(view: _DocView, p: _Passage) -> None:

@@ -1,0 +1,60 @@
+"""A `direct` row is speech and only its words. Cases found on pages never used for the quote
+rules (extraction libraries' test pages), written anew for these tests, with the real model."""
+
+from __future__ import annotations
+
+from test_quotes import containing, quotes_of
+
+
+def test_a_phrase_a_reporting_verb_runs_into_is_mixed_with_its_clause(model: str) -> None:
+    text = (
+        "The mayor spoke at the harbour on Friday.\n\n"
+        'Ms. Okafor urged "immediate repairs" to the sea wall before the winter storms.\n'
+    )
+    q = containing(quotes_of(text, model), "immediate repairs")
+    assert q.kind == "mixed"
+    assert q.verbatim == "immediate repairs"
+    assert "to the sea wall" in q.quote
+    assert q.speaker == "Okafor"
+
+
+def test_a_naming_verbs_object_before_the_quote_makes_it_mixed(model: str) -> None:
+    text = (
+        "The report was published on Monday.\n\n"
+        "Professor Lindqvist calls the agency's plan for the northern coast, "
+        "“a reckless gamble with public money.”\n"
+    )
+    q = containing(quotes_of(text, model), "reckless gamble")
+    assert q.kind == "mixed"
+    assert q.verbatim == "a reckless gamble with public money."
+    assert q.quote.startswith("the agency's plan")
+
+
+def test_a_quote_said_on_its_own_after_the_verb_stays_direct(model: str) -> None:
+    text = (
+        "The minister arrived late.\n\n"
+        'Then Ms. Okafor said, "We will rebuild the sea wall before the winter." '
+        "She left soon after.\n"
+    )
+    q = containing(quotes_of(text, model), "rebuild the sea wall")
+    assert q.kind == "direct"
+
+
+def test_words_someone_will_or_is_going_to_say_are_not_a_quote(model: str) -> None:
+    text = (
+        "Prices rose again in March.\n\n"
+        "If the bank raises rates, the critics will say \"The economy cannot take it.\" "
+        "Whatever it does, shoppers are going to say "
+        '"Everything costs too much these days." The bank meets next week.\n'
+    )
+    assert [q for q in quotes_of(text, model) if q.kind != "indirect"] == []
+
+
+def test_a_saying_someone_liked_to_repeat_is_still_a_quote(model: str) -> None:
+    text = (
+        "The founder died in 1990.\n\n"
+        'As her grandmother liked to say, "Nothing worth having comes without a fight." '
+        "The family kept the shop open.\n"
+    )
+    q = containing(quotes_of(text, model), "Nothing worth having")
+    assert q.kind == "direct"
