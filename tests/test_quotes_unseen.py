@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from test_quotes import containing, quotes_of
 
+from newsflow.tasks.nlp.quote_marks import find_marked_quotes
+
 
 def test_a_phrase_a_reporting_verb_runs_into_is_mixed_with_its_clause(model: str) -> None:
     text = (
@@ -68,3 +70,28 @@ def test_a_saying_someone_liked_to_repeat_is_still_a_quote(model: str) -> None:
     )
     q = containing(quotes_of(text, model), "Nothing worth having")
     assert q.kind == "direct"
+
+
+def test_a_quote_split_around_a_clause_of_when_it_was_said_is_one_quote(model: str) -> None:
+    text = (
+        "The hearing ran late.\n\n"
+        "“For small farmers,” Ms. Adeyemi said as she closed her remarks to the panel, "
+        "“the new rules are simply too expensive.”\n"
+    )
+    q = containing(quotes_of(text, model), "For small farmers")
+    assert q.kind == "direct"
+    assert q.quote == "For small farmers, the new rules are simply too expensive."
+    assert q.speaker == "Adeyemi"
+
+
+def test_a_doubled_opening_mark_opens_the_quote_it_stands_before(model: str) -> None:
+    text = (
+        "The witness was asked about the deal.\n\n"
+        "Before the break, Mr. Brandt spoke up. “”This deal was fair to everyone involved,” "
+        "he said.\n"
+    )
+    (m,) = find_marked_quotes(text)
+    assert text[m.start : m.end] == "“”This deal was fair to everyone involved,”"
+    q = containing(quotes_of(text, model), "fair to everyone")
+    assert q.quote == "This deal was fair to everyone involved,"
+    assert q.speaker == "Brandt"

@@ -82,6 +82,8 @@ def find_marked_quotes(text: str) -> list[Marked]:
                 elif open_at is None:
                     if not (c in _DOUBLE_CLOSERS and _closes_here(text, i, hi)):
                         open_at, open_paras = i, 1
+                elif i == open_at + 1 and i + 1 < hi and not text[i + 1].isspace():
+                    pass  # a doubled opening mark: “”This is a very unfair trial,” he said
                 elif c in _DOUBLE_OPENERS and _opens_here(text, i, lo) and i > open_at + 1:
                     # a quote inside a quote written with double marks: “he calls “hell” than”
                     nested += text[open_at] in _DOUBLE_OPENERS

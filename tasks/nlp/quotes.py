@@ -116,6 +116,7 @@ _HYPOTHETICAL = frozenset({"could", "might", "would", "may", "should", "can", "m
 # auxiliaries of words not (yet) said, when a condition is on them ("if ..., they will say")
 _UNSAID_AUX = frozenset({"will", "'ll", "’ll", "would", "'d", "’d", "could", "might", "may"})
 _CONDITIONS = frozenset({"if", "unless", "whenever"})
+_TIME_MARKS = frozenset({"as", "when", "while", "before", "after"})
 _FORMS_OF_BE = frozenset({"am", "is", "are", "was", "were", "'m", "’m", "'re", "’re", "'s", "’s"})
 _WRITER_PRONOUNS = frozenset({"i", "we", "you", "us", "'s", "’s"})  # "let's say"
 MIN_WORDS_UNCUED = 4  # shorter quoted bits with no attribution are scare quotes
@@ -1369,6 +1370,18 @@ def _goes_on(cue: Token, first: Token, resumes_at: int) -> bool:
     )
 
 
+def _time_clause(cue: Token, first: Token, resumes_at: int) -> bool:
+    """ "said as she concluded her arguments," tells when the first cue's words were said:
+    a clause of time under it (or, as the parser hangs it, under the resumed quote) with no
+    report of its own, not a second attribution."""
+    return (
+        cue.dep_ == "advcl"
+        and (cue.head.i == first.i or cue.head.idx >= resumes_at)
+        and any(c.dep_ == "mark" and c.lower_ in _TIME_MARKS for c in cue.children)
+        and not any(c.dep_ in ("ccomp", "xcomp") for c in cue.children)
+    )
+
+
 def _is_list_gap(text: str, end: int, start: int) -> bool:
     if _LIST_GAP_RE.fullmatch(text, end, start):
         return True
@@ -1386,7 +1399,10 @@ def _attribution_between(view: _DocView, first: _Passage, second: _Passage) -> T
     cues = [t for t in toks if is_cue(t)]
     if not cues or not _frames(view, cues[0], first, after=True, resumes_at=second.start):
         return None
-    if not all(_goes_on(cue, cues[0], second.start) for cue in cues[1:]):
+    if not all(
+        _goes_on(cue, cues[0], second.start) or _time_clause(cue, cues[0], second.start)
+        for cue in cues[1:]
+    ):
         return None  # '"...," Blige sings to Clinton before asking her, "..."': two reports
     # everything in the gap belongs to the attribution: the speaker phrase, or the cue's own
     # modifiers ("in an interview", "referring to the excuse", "in Everett, Wash.")
