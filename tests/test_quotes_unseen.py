@@ -75,7 +75,7 @@ def test_a_saying_someone_liked_to_repeat_is_still_a_quote(model: str) -> None:
 def test_a_quote_split_around_a_clause_of_when_it_was_said_is_one_quote(model: str) -> None:
     text = (
         "The hearing ran late.\n\n"
-        "“For small farmers,” Ms. Adeyemi said as she closed her remarks to the panel, "
+        "“For small farmers,” Ms. Adeyemi said as she concluded her remarks to the panel, "
         "“the new rules are simply too expensive.”\n"
     )
     q = containing(quotes_of(text, model), "For small farmers")
