@@ -127,6 +127,7 @@ _LOOK_BACK = 16
 MAX_ASIDE_TOKENS = 20  # a longer stretch of the writer's words between two quotes parts them
 MAX_SLOGAN_WORDS = 10  # longer title-case passages are headlines set in quotes
 _CREDIT_RE = re.compile(r"[ \t\u00a0]*by[ \t\u00a0]+(?:the[ \t\u00a0]+)?[A-Z]")
+_RELATIVE_AFTER_RE = re.compile(r"[ \t\u00a0]*,?[ \t\u00a0]+(?:who|whom|whose)\b")
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+")
 
 
@@ -279,6 +280,8 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
         if _is_slogan(quoted_text) or _is_named(view, p) or _credited_work(view, p):
             continue  # 'signs such as "Less Money on Tests"', 'a poem called "Solstice"',
             # '"The Living Room to close," by Times' Ben Sisario'
+        if _described_after(view, p):
+            continue  # 'emailed a friend, "Carlos C.D. (spy)," who owned ...': a name
         if _longest_run(view, p) < MIN_WORDS_UNCUED and _nobody_says(view, p):
             continue  # 'what is predicted to come from "exogenic" processes': no one speaks
         if (
@@ -594,6 +597,14 @@ def _is_named(view: _DocView, p: _Passage) -> bool:
         and "agent" not in deps
         and ("aux" not in deps or "auxpass" in deps)
     )
+
+
+def _described_after(view: _DocView, p: _Passage) -> bool:
+    """A relative clause right after the closing mark describes what the marks hold
+    (``a friend, "Carlos C.D. (spy)," who owned a shop``): a name, not words spoken."""
+    if p.kind == "indirect" or p.extended:
+        return False
+    return _RELATIVE_AFTER_RE.match(view.text, p.end) is not None
 
 
 def _credited_work(view: _DocView, p: _Passage) -> bool:
