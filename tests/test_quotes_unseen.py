@@ -95,3 +95,25 @@ def test_a_doubled_opening_mark_opens_the_quote_it_stands_before(model: str) -> 
     q = containing(quotes_of(text, model), "fair to everyone")
     assert q.quote == "This deal was fair to everyone involved,"
     assert q.speaker == "Brandt"
+
+
+def test_marks_a_relative_clause_describes_hold_a_name_not_speech(model: str) -> None:
+    text = (
+        "The archive was leaked in May.\n\n"
+        'For the job, Reyes wrote to an old contact, "Tomas B. (locksmith)," who ran a small '
+        "hardware store in Valencia.\n\n"
+        '"We will not back down," said Ana Ruiz, who leads the union.\n'
+    )
+    quotes = [q for q in quotes_of(text, model) if q.kind != "indirect"]
+    assert not any("locksmith" in q.quote for q in quotes)
+    assert containing(quotes, "not back down").speaker == "Ana Ruiz"
+
+
+def test_words_a_verb_introduces_before_a_relative_clause_are_still_a_quote(model: str) -> None:
+    text = (
+        "The gala ran past midnight.\n\n"
+        'The host announced, "Ladies and gentlemen, the one and only Ms. Carla Reyes," who '
+        "then walked on stage to sing.\n"
+    )
+    quotes = [q for q in quotes_of(text, model) if q.kind != "indirect"]
+    assert containing(quotes, "Ladies and gentlemen").kind == "direct"

@@ -602,9 +602,13 @@ def _is_named(view: _DocView, p: _Passage) -> bool:
 def _described_after(view: _DocView, p: _Passage) -> bool:
     """A relative clause right after the closing mark describes what the marks hold
     (``a friend, "Carlos C.D. (spy)," who owned a shop``): a name, not words spoken."""
-    if p.kind == "indirect" or p.extended:
+    if p.kind == "indirect" or p.extended or _RELATIVE_AFTER_RE.match(view.text, p.end) is None:
         return False
-    return _RELATIVE_AFTER_RE.match(view.text, p.end) is not None
+    # in apposition to a noun ("a friend, "), not words after a verb ('Silverman
+    # interjected, "Ladies and gentlemen, Mr. Paul Simon," who ...')
+    lo, _ = view.paragraphs[view.paragraph_of(p.start)]
+    before = [t for t in view.last_tokens(lo, p.start, 4) if not (t.is_punct or t.is_space)]
+    return bool(before) and before[-1].pos_ in ("NOUN", "PROPN")
 
 
 def _credited_work(view: _DocView, p: _Passage) -> bool:
