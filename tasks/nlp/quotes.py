@@ -474,6 +474,8 @@ def _reports_speech(view: _DocView, cue: Token, span: tuple[int, int]) -> bool:
         return False  # "the companies have not disclosed ...", "we will never know ..."
     if any(c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL for c in cue.children):
         return False  # "could say", "to tell you", "may suggest"
+    if _conditional(cue):
+        return False  # "If Trump says the sun rises in the east, ...": no one said it
     if cue.pos_ != "NOUN":
         if cue.tag_ == "VBN" and cue.dep_ in ("acl", "amod") or cue.dep_ == "amod":
             return False  # "a mission called ...", "promising ideas": a name or an adjective
@@ -919,12 +921,19 @@ def _lone_question(view: _DocView, p: _Passage) -> bool:
     return words.endswith("?") and not re.search(r"[.!?…](?=\s)", words[:-1])
 
 
+def _conditional(cue: Token) -> bool:
+    """The reporting verb is itself the condition (``If Trump says ...``)."""
+    return any(c.dep_ == "mark" and c.lower_ in _CONDITIONS for c in cue.children)
+
+
 def _unspoken(view: _DocView, cue: Token) -> bool:
     """Words someone would say if something happened: a reporting verb in the future or a
     modal (``will say``, ``is going to say``) with a condition on it (``If Trump says ...,
     they will say "No."``). Without the condition a future report is often a speech released
     in advance (``"...," he will say``), a modal one often said (``could only quip``)."""
     own = [c for c in cue.children if not view.quoted(c)]  # '"hard not to," he said'
+    if _conditional(cue):
+        return True  # 'if he says "I quit," ...'
     head = cue
     if (
         cue.dep_ == "xcomp"
