@@ -117,3 +117,12 @@ def test_words_a_verb_introduces_before_a_relative_clause_are_still_a_quote(mode
     )
     quotes = [q for q in quotes_of(text, model) if q.kind != "indirect"]
     assert containing(quotes, "Ladies and gentlemen").kind == "direct"
+
+
+def test_a_reporting_verb_that_is_a_condition_reports_nothing_said(model: str) -> None:
+    text = (
+        "The council meets on Tuesday.\n\n"
+        "If the mayor says the budget is balanced, the auditors will check it again. "
+        'And if she says "We have no money left for the parks," the vote fails.\n'
+    )
+    assert quotes_of(text, model) == []
