@@ -220,6 +220,8 @@ def _extract(
                 microdata_publishers=[*meta.microdata_publishers, *_named(meta)],
                 organisations=meta.organisations,
                 agreed_name=outlet,
+                websites=meta.websites,
+                page_names=[s.name for s in signals if s.kind in ("copyright", "logo")],
             )
         ),
         "sitename",

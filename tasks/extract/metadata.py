@@ -99,6 +99,9 @@ class PageMetadata:
     # (name, url) of each JSON-LD Organization that gives its home page: the site's own one
     # names the publisher when nothing else on the page does.
     organisations: list[tuple[str, str]] = field(default_factory=list)
+    # (name, url) of each JSON-LD WebSite node (an SEO plugin's ``@graph`` states the site's
+    # own name there); the url is "" when the node gives none.
+    websites: list[tuple[str, str]] = field(default_factory=list)
     microdata_publishers: list[str] = field(default_factory=list)  # itemprop="publisher"
     free: bool | None = None  # JSON-LD isAccessibleForFree
     section: str | None = None
@@ -128,7 +131,7 @@ def read_page_metadata(tree: HtmlElement) -> PageMetadata:
     meta.metas = metas
 
     by_id: dict[str, dict[str, Any]] = {}
-    jsonld, others, organisations = _jsonld_objects(tree, by_id)
+    jsonld, others, organisations = _jsonld_objects(tree, by_id, meta.websites)
     meta.organisations = organisations
     meta.microdata_publishers = _microdata_publishers(tree)
     _read_times(meta, tree, metas, jsonld, others)
@@ -609,11 +612,14 @@ def site_of(host: str) -> str:
 
 
 def _jsonld_objects(
-    tree: HtmlElement, by_id: dict[str, dict[str, Any]] | None = None
+    tree: HtmlElement,
+    by_id: dict[str, dict[str, Any]] | None = None,
+    websites: list[tuple[str, str]] | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[str, str]]]:
     """Article-typed JSON-LD objects, the other typed ones that date or publish a page, and
     the (name, url) of each Organization; ``by_id`` collects each named node by its
-    ``@id``, so that references to it can be read."""
+    ``@id``, so that references to it can be read, and ``websites`` the (name, url) of each
+    WebSite node."""
     found: list[dict[str, Any]] = []
     others: list[dict[str, Any]] = []
     organisations: list[tuple[str, str]] = []
@@ -648,6 +654,10 @@ def _jsonld_objects(
                     name, url = _text(item.get("name")), _text(item.get("url"))
                     if name and name.strip() and url and len(organisations) < 10:
                         organisations.append((" ".join(name.split()), url.strip()))
+                if "WebSite" in kinds and websites is not None and len(websites) < 5:
+                    name, url = _text(item.get("name")), _text(item.get("url"))
+                    if name and name.strip():
+                        websites.append((" ".join(name.split()), (url or "").strip()))
                 stack.extend(v for v in item.values() if isinstance(v, dict | list))
     return found, others, organisations
 

@@ -147,6 +147,8 @@ class PublisherSources:
     microdata_publishers: Sequence[str] = ()
     organisations: Sequence[tuple[str, str]] = ()
     agreed_name: str | None = None
+    websites: Sequence[tuple[str, str]] = ()
+    page_names: Sequence[str] = ()  # copyright holders and logo texts, as the page writes them
 
     @property
     def host(self) -> str:
@@ -165,6 +167,7 @@ def choose_publisher(sources: PublisherSources) -> str | None:
         sources.jsonld_publishers,
         sources.microdata_publishers,
         [name for name, home in sources.organisations if _same_site(home, host)],
+        _website_name(sources.websites, host),
         _first_segment(sources.application_name),
         _title_suffix(sources.title_tag, sources.headline, host),
         sources.agreed_name,
@@ -186,6 +189,7 @@ def _without_defaults(sources: PublisherSources) -> PublisherSources:
         jsonld_publishers=[p for p in sources.jsonld_publishers if kept(p)],
         microdata_publishers=[p for p in sources.microdata_publishers if kept(p)],
         organisations=[(n, home) for n, home in sources.organisations if kept(n)],
+        websites=[(n, home) for n, home in sources.websites if kept(n)],
         agreed_name=kept(sources.agreed_name),
     )
 
@@ -201,6 +205,7 @@ def _votes(
     jsonld: Sequence[str],
     microdata: Sequence[str],
     own: Sequence[str],
+    website: str | None,
     application: str | None,
     suffix: str | None,
     agreed: str | None,
@@ -213,6 +218,7 @@ def _votes(
         next((p for p in jsonld if p.lower() not in AGENCIES and not _URLISH.match(p)), None),
         next(iter(microdata), None),
         next(iter(own), None),
+        website,
         application,
     ]
     votes = [
@@ -326,6 +332,9 @@ def _first_stated(sources: PublisherSources) -> str | None:
         return suffix
     if own:
         return own[0]
+    website = _website_name(sources.websites, host)
+    if website and not _DOMAINISH.match(website):
+        return website
     app = _first_segment(sources.application_name)
     if (
         app
@@ -339,11 +348,40 @@ def _first_stated(sources: PublisherSources) -> str | None:
     ):
         return sources.agreed_name
     texts = (sources.title_tag, sources.application_name)
-    return spelled_domain(texts, [host, domain or ""], sources.headline) or domain
+    hosts = [host, domain or ""]
+    return (
+        spelled_domain(texts, hosts, sources.headline)
+        or spelled_domain(sources.page_names, hosts, anywhere=True)
+        or domain
+    )
+
+
+def _website_name(websites: Sequence[tuple[str, str]], host: str) -> str | None:
+    """The name the site's JSON-LD WebSite node gives itself, when it reads as a name: on
+    the page's own site (or one whose host names nothing), at most five words, not a URL, a
+    section or "@account". A longer one is a slogan ("News you can trust from the Valley")."""
+    for name, home in websites:
+        name = _first_segment(name) or ""
+        if home and names_a_site(host) and not _same_site(home, host):
+            continue
+        if (
+            not name
+            or len(name.split()) > 5
+            or _URLISH.match(name)
+            or name[0] == "@"
+            or section_only(name)
+        ):
+            continue
+        return name
+    return None
 
 
 def spelled_domain(
-    texts: Sequence[str | None], hosts: Sequence[str], headline: str | None = None
+    texts: Sequence[str | None],
+    hosts: Sequence[str],
+    headline: str | None = None,
+    *,
+    anywhere: bool = False,
 ) -> str | None:
     """The name leading a segment of ``texts`` whose first words spell a site's domain, as
     the site writes it: "Sebastian Kurz" on sebastian-kurz.at, "Python Insider" (from
@@ -351,7 +389,11 @@ def spelled_domain(
     without its spaces; the page's spelling is the one readers know. A short segment that is
     not the headline is the whole name; else only the words that spell the domain (a
     headline "Python 3.6 released" names "Python"). Words spelling it later in a segment
-    ("... der Stadt Stuttgart") only mention it."""
+    ("... der Stadt Stuttgart") only mention it. In a name (``anywhere``: a copyright
+    holder, a logo's text) only the words spelling the domain count, and two or more of them
+    may follow other words ("Team KLIMAWANDEL GLOBAL" on klimawandel-global.de): a domain
+    written as words is the site's name, one word after others is what a holder is named
+    after ("Landeshauptstadt Stuttgart")."""
     targets: set[str] = set()
     for host in hosts:
         if host and names_a_site(host):
@@ -371,8 +413,17 @@ def spelled_domain(
         for end in range(1, min(len(words), _MAX_RUN) + 1):
             run = " ".join(words[:end]).strip(_RUN_EDGES)
             if run and _letters(run) in targets:
-                whole = len(words) <= _MAX_RUN and segment.lower() not in told
-                return segment if whole else run
+                whole = not anywhere and len(words) <= _MAX_RUN
+                return segment if whole and segment.lower() not in told else run
+    if not anywhere:
+        return None
+    for segment in segments:
+        words = segment.split()
+        for start in range(1, len(words) - 1):
+            for end in range(start + 2, min(len(words), start + _MAX_RUN) + 1):
+                run = " ".join(words[start:end]).strip(_RUN_EDGES)
+                if run and _letters(run) in targets:
+                    return run
     return None
 
 

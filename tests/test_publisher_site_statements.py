@@ -1,0 +1,105 @@
+"""Publisher named by the site's own statements outside the usual metadata (#12, item 4).
+
+A WordPress site's SEO plugin writes the site's name into a JSON-LD ``WebSite`` node of an
+``@graph`` and nothing into ``og:site_name``; a small site's footer credits its team in a
+copyright line whose words spell the domain. Each page is served from 127.0.0.1 and fetched
+as an ingest fetches it; its canonical link gives the site's own address. Names invented.
+"""
+
+from __future__ import annotations
+
+import json
+
+from harbour_story import PARAGRAPHS
+from nethelpers import fast_settings
+from pytest_httpserver import HTTPServer
+
+from newsflow.tasks.extract.article import extract_article
+from newsflow.tasks.fetch.pages import fetch_pages
+from newsflow.tasks.records import Article
+
+SITE = "https://www.quaynotes.de/"
+
+
+def _served(
+    server: HTTPServer, path: str, canonical: str, *, graph: list[dict] = (), footer: str = ""
+) -> Article:
+    script = (
+        "<script type='application/ld+json'>"
+        + json.dumps({"@context": "https://schema.org", "@graph": list(graph)})
+        + "</script>"
+        if graph
+        else ""
+    )
+    html = (
+        "<!DOCTYPE html><html lang='de'><head><title>Harbour dredging approved</title>"
+        f"<link rel='canonical' href='{canonical}'>{script}</head><body>"
+        f"<article><h1>Harbour dredging approved</h1>{PARAGRAPHS}</article>"
+        f"<footer>{footer}</footer></body></html>"
+    )
+    server.expect_request(path).respond_with_data(html, content_type="text/html")
+    [page] = fetch_pages([server.url_for(path)], fast_settings())
+    assert page.html, page.error
+    article = extract_article(page.html, url=page.url, fetched_at=page.fetched_at)
+    assert isinstance(article, Article), article
+    return article
+
+
+def _website(name: str, url: str = SITE) -> dict:
+    return {"@type": "WebSite", "@id": f"{url}#website", "url": url, "name": name}
+
+
+def _webpage(url: str) -> dict:
+    return {"@type": "WebPage", "@id": url, "url": url, "name": "Harbour dredging approved"}
+
+
+def test_the_sites_website_node_names_the_publisher(server: HTTPServer) -> None:
+    url = SITE + "2024/dredging/"
+    article = _served(server, "/yoast", url, graph=[_webpage(url), _website("Harbour Ledger")])
+    assert (article.publisher, article.publisher_source) == ("Harbour Ledger", "page")
+
+
+def test_a_website_node_holding_a_slogan_names_no_publisher(server: HTTPServer) -> None:
+    url = SITE + "2024/slogan/"
+    slogan = _website("News and views from the harbour every single day")
+    article = _served(server, "/slogan", url, graph=[_webpage(url), slogan])
+    assert (article.publisher, article.publisher_source) == ("quaynotes.de", "domain")
+
+
+def test_another_sites_website_node_names_no_publisher(server: HTTPServer) -> None:
+    url = SITE + "2024/partner/"
+    partner = _website("Partner Network", "https://www.partner-network.com/")
+    article = _served(server, "/partner", url, graph=[_webpage(url), partner])
+    assert (article.publisher, article.publisher_source) == ("quaynotes.de", "domain")
+
+
+def test_a_copyright_holder_spelling_the_domain_names_the_site(server: HTTPServer) -> None:
+    article = _served(
+        server,
+        "/team",
+        "https://www.harbour-ledger.de/2024/dredging/",
+        footer="<p>© 2024 Team HARBOUR LEDGER | Impressum | Datenschutz</p>",
+    )
+    assert (article.publisher, article.publisher_source) == ("HARBOUR LEDGER", "page")
+
+
+def test_a_logo_text_spelling_the_domain_names_the_site(server: HTTPServer) -> None:
+    article = _served(
+        server,
+        "/logo",
+        "https://www.harbourledger.de/2024/dredging/",
+        footer="<a href='/'><img src='/img/logo.png' alt='Harbour Ledger'></a>",
+    )
+    assert (article.publisher, article.publisher_source) == ("Harbour Ledger", "page")
+
+
+def test_a_copyright_holder_the_domain_does_not_spell_stays_the_domain(
+    server: HTTPServer,
+) -> None:
+    article = _served(
+        server,
+        "/parent",
+        "https://www.harbourledger.de/2024/parent/",
+        footer="<p>© 2024 Quay Media Group GmbH</p>",
+    )
+    assert (article.publisher, article.publisher_source) == ("harbourledger.de", "domain")
