@@ -93,13 +93,12 @@ def test_a_logo_text_spelling_the_domain_names_the_site(server: HTTPServer) -> N
     assert (article.publisher, article.publisher_source) == ("Harbour Ledger", "page")
 
 
-def test_a_copyright_holder_the_domain_does_not_spell_stays_the_domain(
-    server: HTTPServer,
-) -> None:
+def test_a_holder_named_after_the_domains_one_word_is_no_site_name(server: HTTPServer) -> None:
+    # "Landeshauptstadt Quayport" on quayport.de: the city the holder is named after.
     article = _served(
         server,
-        "/parent",
-        "https://www.harbourledger.de/2024/parent/",
-        footer="<p>© 2024 Quay Media Group GmbH</p>",
+        "/city",
+        "https://www.quayport.de/rathaus/dredging/",
+        footer="<p>© 2024 Landeshauptstadt Quayport</p>",
     )
-    assert (article.publisher, article.publisher_source) == ("harbourledger.de", "domain")
+    assert (article.publisher, article.publisher_source) == ("quayport.de", "domain")

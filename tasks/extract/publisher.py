@@ -4,11 +4,15 @@ Order: ``og:site_name``, the JSON-LD publisher (read from a block a broken ``art
 made unparsable too), a microdata publisher or an ``article:publisher`` that is a name (not
 the usual Facebook URL), the site suffix of
 ``<title>`` (on a host that names nothing, only when another signal confirms it), the
-site's own JSON-LD Organization, ``application-name``, then a name two weaker signals agree
+site's own JSON-LD Organization, the name of the site's JSON-LD ``WebSite`` node (an SEO
+plugin's ``@graph``; after the Organization because it is sometimes a slogan or the domain:
+one of more than five words, a URL, a domain or another site's node names nothing, and it
+votes like the other stated names), ``application-name``, then a name two weaker signals agree
 on (``site_names.agreed_name``: title suffix, logo, copyright line...) when it fits the host
 or the host names nothing; then the words leading a ``<title>`` segment that spell the
 domain ("Sebastian Kurz" on sebastian-kurz.at, "Python Insider: Story" on blog.python.org:
-the page's spelling of the host's name);
+the page's spelling of the host's name), then those of a copyright holder or logo text
+("Team KLIMAWANDEL GLOBAL" on klimawandel-global.de);
 then the title of the feed that listed the page, without its
 section words, when the page or the domain agrees with it (``site_names.channel_name``);
 then the registrable domain (``nj.com``; a blog on a hosting platform keeps its own
