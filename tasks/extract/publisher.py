@@ -4,12 +4,13 @@ Order: ``og:site_name``, the JSON-LD publisher (read from a block a broken ``art
 made unparsable too), a microdata publisher or an ``article:publisher`` that is a name (not
 the usual Facebook URL), the site suffix of
 ``<title>`` (on a host that names nothing, only when another signal confirms it), the
-site's own JSON-LD Organization, the name of the site's JSON-LD ``WebSite`` node (an SEO
-plugin's ``@graph``; after the Organization because it is sometimes a slogan or the domain:
-one of more than five words, a URL, a domain or another site's node names nothing, and it
-votes like the other stated names), ``application-name``, then a name two weaker signals agree
+site's own JSON-LD Organization, ``application-name``, then a name two weaker signals agree
 on (``site_names.agreed_name``: title suffix, logo, copyright line...) when it fits the host
-or the host names nothing; then the words leading a ``<title>`` segment that spell the
+or the host names nothing; then the name of the site's JSON-LD ``WebSite`` node (an SEO
+plugin's ``@graph``). That one comes late and casts no vote: it is sometimes a slogan or the
+domain (one of more than five words, a URL, a domain or another site's node names nothing),
+and a publishing system fills it from the setting ``og:site_name`` and the title suffix come
+from, so it is no independent witness. Then the words leading a ``<title>`` segment that spell the
 domain ("Sebastian Kurz" on sebastian-kurz.at, "Python Insider: Story" on blog.python.org:
 the page's spelling of the host's name), then those of a copyright holder or logo text
 ("Team KLIMAWANDEL GLOBAL" on klimawandel-global.de);
@@ -171,7 +172,6 @@ def choose_publisher(sources: PublisherSources) -> str | None:
         sources.jsonld_publishers,
         sources.microdata_publishers,
         [name for name, home in sources.organisations if _same_site(home, host)],
-        _website_name(sources.websites, host),
         _first_segment(sources.application_name),
         _title_suffix(sources.title_tag, sources.headline, host),
         sources.agreed_name,
@@ -209,7 +209,6 @@ def _votes(
     jsonld: Sequence[str],
     microdata: Sequence[str],
     own: Sequence[str],
-    website: str | None,
     application: str | None,
     suffix: str | None,
     agreed: str | None,
@@ -222,7 +221,6 @@ def _votes(
         next((p for p in jsonld if p.lower() not in AGENCIES and not _URLISH.match(p)), None),
         next(iter(microdata), None),
         next(iter(own), None),
-        website,
         application,
     ]
     votes = [
@@ -336,9 +334,6 @@ def _first_stated(sources: PublisherSources) -> str | None:
         return suffix
     if own:
         return own[0]
-    website = _website_name(sources.websites, host)
-    if website and not _DOMAINISH.match(website):
-        return website
     app = _first_segment(sources.application_name)
     if (
         app
@@ -351,6 +346,9 @@ def _first_stated(sources: PublisherSources) -> str | None:
         not names_a_site(host) or is_site_name(sources.agreed_name, [], host)
     ):
         return sources.agreed_name
+    website = _website_name(sources.websites, host)
+    if website and not _DOMAINISH.match(website):
+        return website
     texts = (sources.title_tag, sources.application_name)
     hosts = [host, domain or ""]
     return (
