@@ -36,8 +36,13 @@ TAIL_MAX_WORDS = 40
 TAIL_MAX_LINES = 6
 BANNER_MAX_WORDS = 15
 MARKER_MAX_WORDS = 8
+# Marker and stamp lines are short: the character cap keeps a long one-word line (no spaces)
+# from reaching their regexes at all.
+MARKER_MAX_CHARS = 200
+STAMP_MAX_CHARS = 300
 RELATED_MAX_LINES = 8  # headline-like lines dropped after a "related" heading
 RELATED_MAX_WORDS = 20
+RELATED_MAX_CHARS = 200  # a line of a script without spaces counts as one word
 STAMP_MAX_WORDS = 20
 BANNER_MAX_LINES = 2
 
@@ -69,7 +74,8 @@ _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 _NUMERIC_DATE = re.compile(
     r"\b(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{4}[./-]\d{1,2}[./-]\d{1,2})\b"
 )
-_YEAR_AND_TIME = re.compile(r"\b(?:19|20)\d{2}\b.*\b\d{1,2}[:h]\d{2}\b")
+# the gaps are bounded: an unbounded ``.*`` tried from every year of a long line is quadratic
+_YEAR_AND_TIME = re.compile(r"\b(?:19|20)\d{2}\b.{0,120}?\b\d{1,2}[:h]\d{2}\b")
 _PAYWALL_LINE = re.compile(
     r"\b(?:subscribe|log in|sign in|register) to (?:continue|keep) reading\b"
     r"|\bcontinue reading with (?:a|your) subscription\b"
@@ -81,7 +87,7 @@ PAYWALL_MAX_WORDS = 40
 _MARKER_LINE = re.compile(
     r"^\W*(advertisement|sponsored content|continue reading below"
     r"|(?:story|article) continues (?:below|after) (?:the )?(?:advertisement|ad)"
-    r"|loading\b.*(?:\.\.\.|…))\W*$",
+    r"|loading\b.{0,80}?(?:\.\.\.|…))\W*$",
     re.IGNORECASE,
 )
 _TAIL_LINE = re.compile(
@@ -148,7 +154,7 @@ def clean_body(text: str, titles: Iterable[str] = ()) -> str:
             continue
         if _XREF_LINE.match(stripped) and len(stripped.split()) <= XREF_MAX_WORDS:
             continue
-        if _MARKER_LINE.match(stripped) and len(stripped.split()) <= MARKER_MAX_WORDS:
+        if _is_marker(stripped):
             continue
         lines.append(stripped)
     lines = _without_related_blocks(lines)
@@ -192,7 +198,11 @@ def _without_related_blocks(lines: list[str]) -> list[str]:
 
 def _is_listed(line: str) -> bool:
     """A line that reads as a linked headline: a list item or a short line with no stop."""
-    if len(line.split()) > RELATED_MAX_WORDS or _RELATED_HEADING.match(line):
+    if (
+        len(line) > RELATED_MAX_CHARS
+        or len(line.split()) > RELATED_MAX_WORDS
+        or _RELATED_HEADING.match(line)
+    ):
         return False
     return line.startswith(("- ", "• ")) or not _SENTENCE_END.search(line)
 
@@ -208,11 +218,21 @@ def without_paywall_prompt(text: str) -> str:
     return text
 
 
+def _is_marker(line: str) -> bool:
+    """An ad-break marker or widget placeholder ("Story continues below advertisement")."""
+    return (
+        len(line) <= MARKER_MAX_CHARS
+        and len(line.split()) <= MARKER_MAX_WORDS
+        and _MARKER_LINE.match(line) is not None
+    )
+
+
 def _is_dateline_stamp(line: str) -> bool:
     """A publication stamp opening the body ("Ana Ruiz | Palma | 08/01/2014",
     "Posted: 2018-09-28 17:32"): page furniture, not a sentence of the story."""
     return (
-        len(line.split()) <= STAMP_MAX_WORDS
+        len(line) <= STAMP_MAX_CHARS
+        and len(line.split()) <= STAMP_MAX_WORDS
         and not _SENTENCE_END.search(line)
         and (_NUMERIC_DATE.search(line) is not None or _YEAR_AND_TIME.search(line) is not None)
     )
