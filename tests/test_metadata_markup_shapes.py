@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from harbour_story import PARAGRAPHS
+from harbour_story import PARAGRAPHS, served_article
 from nethelpers import fast_settings
 from pytest_httpserver import HTTPServer
 
@@ -33,12 +33,7 @@ def _served(
         f"{head}</head><body><article><h1>Harbour dredging approved</h1>{body}{PARAGRAPHS}"
         "</article></body></html>"
     )
-    server.expect_request(path).respond_with_data(html, content_type="text/html")
-    [page] = fetch_pages([server.url_for(path)], fast_settings())
-    assert page.html, page.error
-    article = extract_article(page.html, url=page.url, fetched_at=page.fetched_at)
-    assert isinstance(article, Article), article
-    return article
+    return served_article(server, path, html)
 
 
 def _jsonld(data: object) -> str:

@@ -10,12 +10,9 @@ are invented.
 from __future__ import annotations
 
 import pytest
-from harbour_story import PARAGRAPHS
-from nethelpers import fast_settings
+from harbour_story import PARAGRAPHS, served_article
 from pytest_httpserver import HTTPServer
 
-from newsflow.tasks.extract.article import extract_article
-from newsflow.tasks.fetch.pages import fetch_pages
 from newsflow.tasks.records import Article
 
 
@@ -33,12 +30,7 @@ def _served(
         f"<!DOCTYPE html><html lang='de'><head><title>{title}</title>{link}{head}</head><body>"
         f"<header>{header}</header><article>{h1}{PARAGRAPHS}</article></body></html>"
     )
-    server.expect_request(path).respond_with_data(html, content_type="text/html")
-    [page] = fetch_pages([server.url_for(path)], fast_settings())
-    assert page.html, page.error
-    article = extract_article(page.html, url=page.url, fetched_at=page.fetched_at)
-    assert isinstance(article, Article), article
-    return article
+    return served_article(server, path, html)
 
 
 def test_a_title_leading_with_the_site_name_names_it_as_written(server: HTTPServer) -> None:
