@@ -3,7 +3,7 @@ behaviours that hold whatever text they meet, checked on sentences written for t
 
 from __future__ import annotations
 
-from newsflow.tasks.nlp.entities import name_label
+from newsflow.tasks.nlp.entities import _is_demonym, name_label
 from newsflow.tasks.nlp.pipeline import analyze_text
 from newsflow.tasks.records import Mention
 
@@ -115,3 +115,12 @@ def test_a_role_glued_to_a_name_by_an_underscore_is_cut_off(model: str) -> None:
     found = {m.canonical for m in mentions_of(CREDITS, model)}  # the label is the model's
     assert {"Jeong Hye Jin", "Oh Kyeong Taek"} <= found
     assert not any("_" in name or name in ("Hye Jin", "Kyeong Taek") for name in found)
+
+
+def test_a_people_word_is_made_from_a_country_name_not_only_shaped_like_one() -> None:
+    # one check for both uses: cutting "Moroccan" off "Moroccan Obama" and joining
+    # "Senate" to "Nigerian Senate"; given names ending like a people's word are neither
+    for word in ("Moroccan", "Nigerian", "American", "British", "Chinese", "Israeli"):
+        assert _is_demonym(word), word
+    for word in ("Morgan", "Devan", "Bindi", "Brian", "Susan", "Christian", "Oman"):
+        assert not _is_demonym(word), word

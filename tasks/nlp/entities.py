@@ -14,6 +14,7 @@ import bisect
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
@@ -1178,8 +1179,11 @@ def _drop_foreign_names(
     if not foreign:
         return
 
+    starts = [s for s, _ in foreign]  # in text order: one bisection a mention, not a scan
+
     def inside(m: Mention) -> bool:
-        return any(s <= m.start_char < e for s, e in foreign)
+        k = bisect.bisect_right(starts, m.start_char) - 1
+        return k >= 0 and m.start_char < foreign[k][1]
 
     named = {_key(b) for m, b in zip(mentions, bases, strict=True) if not inside(m)}
     for k in reversed(range(len(mentions))):
@@ -1190,15 +1194,19 @@ def _drop_foreign_names(
             del mentions[k], bases[k], spans[k]
 
 
+@lru_cache(maxsize=1)
+def _country_stems() -> frozenset[str]:
+    """The first four letters of each country's name or one-word alias ("moro" of Morocco,
+    "amer" of America, "brit" of Britain): a people's word opens with one."""
+    names = COUNTRIES | {alias for alias in ALIASES if " " not in alias}
+    return frozenset(name[:4] for name in names if len(name) >= 4)
+
+
 def _is_demonym(word: str) -> bool:
-    """ "Moroccan", "Kenyan", "Chinese": a people's word made from a country's name, so
-    not "Morgan" or "Devan"."""
+    """ "Moroccan", "American", "Chinese": a people's word made from a country's name, so
+    not "Morgan", "Devan" or "Bindi", which only end like one."""
     low = word.lower()
-    return (
-        _is_nationality(word)
-        and low not in COUNTRIES
-        and any(country[:4] == low[:4] for country in COUNTRIES)
-    )
+    return _is_nationality(word) and low not in COUNTRIES and low[:4] in _country_stems()
 
 
 def _plural_end(key: str) -> bool:
@@ -1692,7 +1700,7 @@ def _link_org_names(mentions: list[Mention], forms: list[str], find, union) -> N
                 and tail == short
                 and (
                     _key(" ".join(head)) in places
-                    or _is_nationality(" ".join(head))
+                    or (len(head) == 1 and _is_demonym(head[0]))
                     or (_team_like(short) and all(w[:1].isupper() for w in head))
                     or (len(short) == 1 and _key(short[0]) in ORG_HEAD_WORDS)
                 )
