@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import json
 
-from harbour_story import PARAGRAPHS
-from nethelpers import fast_settings
+from harbour_story import PARAGRAPHS, served_article
 from pytest_httpserver import HTTPServer
 
-from newsflow.tasks.extract.article import extract_article
-from newsflow.tasks.fetch.pages import fetch_pages
 from newsflow.tasks.records import Article
 
 SITE = "https://www.quaynotes.de/"
@@ -37,12 +34,7 @@ def _served(
         f"<article><h1>Harbour dredging approved</h1>{PARAGRAPHS}</article>"
         f"<footer>{footer}</footer></body></html>"
     )
-    server.expect_request(path).respond_with_data(html, content_type="text/html")
-    [page] = fetch_pages([server.url_for(path)], fast_settings())
-    assert page.html, page.error
-    article = extract_article(page.html, url=page.url, fetched_at=page.fetched_at)
-    assert isinstance(article, Article), article
-    return article
+    return served_article(server, path, html)
 
 
 def _website(name: str, url: str = SITE) -> dict:
