@@ -131,8 +131,7 @@ def read_page_metadata(tree: HtmlElement) -> PageMetadata:
     meta.metas = metas
 
     by_id: dict[str, dict[str, Any]] = {}
-    jsonld, others, organisations = _jsonld_objects(tree, by_id, meta.websites)
-    meta.organisations = organisations
+    jsonld, others, meta.organisations, meta.websites = _jsonld_objects(tree, by_id)
     meta.microdata_publishers = _microdata_publishers(tree)
     _read_times(meta, tree, metas, jsonld, others)
 
@@ -612,17 +611,17 @@ def site_of(host: str) -> str:
 
 
 def _jsonld_objects(
-    tree: HtmlElement,
-    by_id: dict[str, dict[str, Any]] | None = None,
-    websites: list[tuple[str, str]] | None = None,
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[str, str]]]:
-    """Article-typed JSON-LD objects, the other typed ones that date or publish a page, and
-    the (name, url) of each Organization; ``by_id`` collects each named node by its
-    ``@id``, so that references to it can be read, and ``websites`` the (name, url) of each
-    WebSite node."""
+    tree: HtmlElement, by_id: dict[str, dict[str, Any]] | None = None
+) -> tuple[
+    list[dict[str, Any]], list[dict[str, Any]], list[tuple[str, str]], list[tuple[str, str]]
+]:
+    """Article-typed JSON-LD objects, the other typed ones that date or publish a page, the
+    (name, url) of each Organization and of each WebSite node (url "" when it gives none);
+    ``by_id`` collects each named node by its ``@id``, so that references to it can be read."""
     found: list[dict[str, Any]] = []
     others: list[dict[str, Any]] = []
     organisations: list[tuple[str, str]] = []
+    websites: list[tuple[str, str]] = []
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         text = script.text or ""
         if not text.strip() or len(text) > _MAX_JSONLD_CHARS:
@@ -654,12 +653,12 @@ def _jsonld_objects(
                     name, url = _text(item.get("name")), _text(item.get("url"))
                     if name and name.strip() and url and len(organisations) < 10:
                         organisations.append((" ".join(name.split()), url.strip()))
-                if "WebSite" in kinds and websites is not None and len(websites) < 5:
+                if "WebSite" in kinds and len(websites) < 5:
                     name, url = _text(item.get("name")), _text(item.get("url"))
                     if name and name.strip():
                         websites.append((" ".join(name.split()), (url or "").strip()))
                 stack.extend(v for v in item.values() if isinstance(v, dict | list))
-    return found, others, organisations
+    return found, others, organisations, websites
 
 
 def _parse_jsonld(text: str) -> Any:

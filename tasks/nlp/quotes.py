@@ -931,9 +931,9 @@ def _unspoken(view: _DocView, cue: Token) -> bool:
     modal (``will say``, ``is going to say``) with a condition on it (``If Trump says ...,
     they will say "No."``). Without the condition a future report is often a speech released
     in advance (``"...," he will say``), a modal one often said (``could only quip``)."""
-    own = [c for c in cue.children if not view.quoted(c)]  # '"hard not to," he said'
     if _conditional(cue):
         return True  # 'if he says "I quit," ...'
+    own = [c for c in cue.children if not view.quoted(c)]  # '"hard not to," he said'
     head = cue
     if (
         cue.dep_ == "xcomp"
