@@ -124,3 +124,27 @@ def test_a_people_word_is_made_from_a_country_name_not_only_shaped_like_one() ->
         assert _is_demonym(word), word
     for word in ("Morgan", "Devan", "Bindi", "Brian", "Susan", "Christian", "Oman"):
         assert not _is_demonym(word), word
+
+
+def test_an_organisation_cut_inside_its_name_is_whole_again(model: str) -> None:
+    cut_on_for = (
+        "A grant from the U.S. Agency for International Development’s food program reached "
+        "the village."
+    )
+    cut_before_of = "Rates will stay low, the president of the Federal Reserve Bank of Dallas said."
+    cut_before_last_words = (
+        "According to Reed, storms over the Atlantic release heat. “The coast, in particular, "
+        "has seen well above average rain through June so far,” said Tom Reed, a senior "
+        "scientist working on storm surges at the Canadian Center for Medium-Range Weather "
+        "Forecasts."
+    )
+    orgs = {
+        m.canonical
+        for text in (cut_on_for, cut_before_of, cut_before_last_words)
+        for m in mentions_of(text, model)
+        if m.label == "ORG"
+    }
+    assert "U.S. Agency for International Development" in orgs
+    assert "Federal Reserve Bank of Dallas" in orgs
+    assert "Canadian Center for Medium-Range Weather Forecasts" in orgs
+    assert not orgs & {"U.S. Agency for", "International Development", "Federal Reserve Bank"}

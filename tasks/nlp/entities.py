@@ -319,8 +319,11 @@ def extract_mentions(
     label and features are recorded there instead (for training it).
     """
     doc_text = doc.text  # built on each access: read it once
-    spans: list[Span] = _join_abbreviated_places(
-        doc, _join_and_names(doc, [e for e in doc.ents if e.label_ not in DROPPED_LABELS])
+    spans: list[Span] = _join_cut_orgs(
+        doc,
+        _join_abbreviated_places(
+            doc, _join_and_names(doc, [e for e in doc.ents if e.label_ not in DROPPED_LABELS])
+        ),
     )
     lower_words = {t.text for t in doc if t.text.isalpha() and t.text.islower()}
     mentions: list[Mention] = []
@@ -472,6 +475,58 @@ def _join_and_names(doc: Doc, spans: list[Span]) -> list[Span]:
             out[-1] = Span(doc, prev.start, span.end, label="ORG")
         else:
             out.append(span)
+    return out
+
+
+# Lower-case words inside an organisation's name that a name goes on after ("Agency for
+# International Development", "Center for Medium-Range Weather Forecasts").
+_NAME_CONNECTORS = frozenset({"for", "of", "on"})
+
+
+def _title_word(token: Token) -> bool:
+    """A word a name may go on with: capitalised ("Weather", "Medium-Range") and no entity's."""
+    return token.text[:1].isupper() and token.is_alpha and not token.ent_type_
+
+
+def _join_cut_orgs(doc: Doc, spans: list[Span]) -> list[Span]:
+    """An organisation's name the model cut short is whole again: a span that ends on "for",
+    "of" or "on" joins the name right after it ("U.S. Agency for" + "International
+    Development"), one that ends on an institution's noun the place after "of" ("Federal
+    Reserve Bank" + "of New York"); a span with such a word inside goes on over the
+    capitalised words that follow it untagged ("European Center for Medium-Range" +
+    "Weather Forecasts")."""
+    out: list[Span] = []
+    for span in spans:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.label_ == "ORG"
+            and span.label_ in ("ORG", "GPE", "LOC", "NORP", "PERSON")
+            and span.start == prev.end
+            and doc[prev.end - 1].lower_ in _NAME_CONNECTORS
+            and doc[prev.end - 1].text.islower()
+        ):
+            out[-1] = Span(doc, prev.start, span.end, label="ORG")
+            continue
+        if (
+            prev is not None
+            and prev.label_ == "ORG"
+            and span.label_ == "GPE"
+            and span.start == prev.end + 1
+            and doc[prev.end].text == "of"
+            and doc[prev.end - 1].lower_ in ORG_HEAD_WORDS | ORG_ONLY_WORDS
+        ):  # "Federal Reserve Bank" + "of" + "New York": the bank's name, not where it is
+            out[-1] = Span(doc, prev.start, span.end, label="ORG")
+            continue
+        if span.label_ == "ORG" and any(
+            t.text in _NAME_CONNECTORS for t in span[1:-1]
+        ):  # a long, phrase-like name: the model may stop before its last words
+            end = span.end
+            while end < len(doc) and _title_word(doc[end]) and doc[end - 1].whitespace_:
+                end += 1
+            if end > span.end:
+                span = Span(doc, span.start, end, label="ORG")
+        out.append(span)
     return out
 
 
