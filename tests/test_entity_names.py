@@ -148,3 +148,12 @@ def test_an_organisation_cut_inside_its_name_is_whole_again(model: str) -> None:
     assert "Federal Reserve Bank of Dallas" in orgs
     assert "Canadian Center for Medium-Range Weather Forecasts" in orgs
     assert not orgs & {"U.S. Agency for", "International Development", "Federal Reserve Bank"}
+
+
+def test_a_guessed_place_listed_among_organisations_is_an_organisation(model: str) -> None:
+    games = "Games from Ubisoft, Bandai Namco and Krafton topped the chart this week."
+    found = {(m.canonical, m.label) for m in mentions_of(games, model)}
+    assert ("Ubisoft", "ORG") in found
+    trade = "Exports from Apple, Samsung and China rose while Sony and Nintendo slowed."
+    found = {(m.canonical, m.label) for m in mentions_of(trade, model)}
+    assert ("China", "GPE") in found  # a country the gazetteer knows stays a place

@@ -398,6 +398,7 @@ def extract_mentions(
     _drop_quoted_titles(doc_text, mentions, canon, labels)
     _drop_unnamed_people(mentions, canon, labels, kept_spans)
     _revise_lone_names(doc, mentions, canon, labels)
+    _labels_from_lists(doc_text, mentions, canon, labels)
     _filter_clusters(doc_text, mentions, canon, labels, kept_spans, features_out)
     candidates = [
         Mention(
@@ -1446,6 +1447,52 @@ def _revise_lone_names(
             labels[c] = ""  # "Oscar-winning", "Tom's Guide": a word of another name
         elif c not in titled and not is_given_name(c):
             labels[c] = CANDIDATE if _SURNAME_SHAPE_RE.fullmatch(canonical_of[c]) else ""
+
+
+# What joins the members of a list of names: commas, then "and" or "or" before the last.
+_LIST_COMMA = ", "
+_LIST_ENDS = frozenset({" and ", ", and ", " or ", ", or "})
+# Guesses a list of people or organisations may overrule: a "place", "product" or "work" the
+# model guessed for an unknown word. A lone surname-shaped word
+# (``CANDIDATE``) stays: streets and towns listed beside mistagged ones are shaped so too.
+_WEAK_LABELS = frozenset({"GPE", "PRODUCT", "WORK_OF_ART"})
+
+
+def _labels_from_lists(
+    text: str, mentions: list[Mention], canon: list[str], labels: dict[str, str]
+) -> None:
+    """A name in a list of three or more ("Sony Pictures, Quarrix and Paramount") is of the
+    kind of the others when at least two of them are people, or two organisations, and its
+    own label was a guess: a "place" that no gazetteer knows, a "product" or a "work"."""
+    order = sorted(range(len(mentions)), key=lambda i: mentions[i].start_char)
+    runs: list[list[int]] = []
+    run: list[int] = []
+    for i in order:
+        if run:
+            gap = text[mentions[run[-1]].end_char : mentions[i].start_char]
+            if gap == _LIST_COMMA or gap in _LIST_ENDS:
+                run.append(i)
+                if gap in _LIST_ENDS:
+                    runs.append(run)
+                    run = []
+                continue
+        run = [i]
+    for members in runs:
+        if len(members) < 3:
+            continue
+        kinds = Counter(labels.get(canon[i].lower(), "") for i in members)
+        for i in members:
+            key = canon[i].lower()
+            own = labels.get(key, "")
+            if own not in _WEAK_LABELS:
+                continue
+            if own == "GPE" and (_key(canon[i]) in COUNTRIES or canon[i].lower() in places()):
+                continue
+            others = kinds.copy()
+            others[own] -= 1
+            for kind in ("PERSON", "ORG"):
+                if others[kind] >= 2 and others[kind] > sum(others.values()) - others[kind]:
+                    labels[key] = kind
 
 
 def _alias_extension(text: str, start: int, end: int) -> tuple[int, str] | None:
