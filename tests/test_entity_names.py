@@ -157,3 +157,16 @@ def test_a_guessed_place_listed_among_organisations_is_an_organisation(model: st
     trade = "Exports from Apple, Samsung and China rose while Sony and Nintendo slowed."
     found = {(m.canonical, m.label) for m in mentions_of(trade, model)}
     assert ("China", "GPE") in found  # a country the gazetteer knows stays a place
+
+
+def test_an_outlet_the_text_cites_is_an_organisation(model: str) -> None:
+    texts = (
+        "A farmer near the river told Tidewatch.info the claims were false.",
+        "“We were not warned,” party spokesman Omar Reyes told RZ on Sunday.",
+        "Courtesy of Harbour Ledger\nWritten by: Ann Cole\nThe river rose again this week, and "
+        "farmers moved their cattle to higher ground.",
+        "The mayor told Dana Whitfield that the road would reopen.",
+    )
+    found = {(m.canonical, m.label) for text in texts for m in mentions_of(text, model)}
+    assert {("Tidewatch.info", "ORG"), ("RZ", "ORG"), ("Harbour Ledger", "ORG")} <= found
+    assert ("Dana Whitfield", "PERSON") in found  # a person told something stays a person

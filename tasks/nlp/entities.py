@@ -382,6 +382,7 @@ def extract_mentions(
         if bases[k] in modifiers - named or (mentions[k].label == "ORG" and bases[k] in terms):
             del mentions[k], bases[k], kept_spans[k]
     _add_known_orgs(doc, mentions, bases, kept_spans)
+    cited = _add_cited_outlets(doc, mentions, bases, kept_spans)
     _add_missed_people(doc, mentions, bases, kept_spans)
     _recover_full_names(doc, doc_text, mentions, bases, kept_spans)
     _add_speaking_surnames(doc, mentions, bases, kept_spans)
@@ -399,7 +400,7 @@ def extract_mentions(
     _drop_unnamed_people(mentions, canon, labels, kept_spans)
     _revise_lone_names(doc, mentions, canon, labels)
     _labels_from_lists(doc_text, mentions, canon, labels)
-    _filter_clusters(doc_text, mentions, canon, labels, kept_spans, features_out)
+    _filter_clusters(doc_text, mentions, canon, labels, kept_spans, features_out, cited)
     candidates = [
         Mention(
             text=m.text, label=CANDIDATE, canonical=c, start_char=m.start_char, end_char=m.end_char
@@ -439,8 +440,10 @@ def _filter_clusters(
     labels: dict[str, str],
     spans: list[Span],
     features_out: dict[str, tuple[str, list[float]]] | None,
+    cited: set[str] = frozenset(),
 ) -> None:
-    """Drop (label "") the PERSON and ORG clusters the trained filter judges no names."""
+    """Drop (label "") the PERSON and ORG clusters the trained filter judges no names; an
+    outlet the text cites (``cited``, keys of its names) is a name whatever the filter says."""
     model = None if features_out is not None else load_filter()
     if model is None and features_out is None:
         return
@@ -455,7 +458,11 @@ def _filter_clusters(
         features = cluster_features(text, names[key], labels[key], group)
         if features_out is not None:
             features_out[names[key]] = (labels[key], features)
-        elif model is not None and probability(model[0], features) < model[1]:
+        elif (
+            model is not None
+            and probability(model[0], features) < model[1]
+            and not any(_key(clean_surface(m.text)) in cited for m, _ in group)
+        ):
             labels[key] = ""
 
 
@@ -1073,6 +1080,115 @@ def _add_known_orgs(doc: Doc, mentions: list[Mention], bases: list[str], spans: 
         spans.insert(k, doc[tok.i : tok.i + 1])
         taken.insert(at, (start, end))
         starts.insert(at, start)
+
+
+# Words after which a name is the outlet that reported, printed or was told something:
+# "told Reuters", "first appeared on X", "published in the journal X", "Courtesy of X".
+_OUTLET_CUE_RE = re.compile(
+    r"(?:\b(?:told|tells|seen by|in the journal)|\boriginally (?:published|appeared|posted)"
+    r"(?: online)? (?:on|in)|\b(?:published|appeared|posted)(?: online)? on|\b[Cc]ourtesy of"
+    r"|\b[Cc]redit:) (?:[Tt]he )?$"
+)
+_PEOPLE_LABELS = frozenset({"PERSON", CANDIDATE})
+# Lower-case words a multi-word title may hold ("Frontiers in Ecology and the Environment").
+_TITLE_INNER_WORDS = frozenset({"of", "the", "and", "in", "for", "on"})
+_DOMAIN_RE = re.compile(r"[A-Za-z][\w-]*\.(?:com|net|org|info|co\.uk|io)")
+
+
+def _cited_name(doc: Doc, i: int) -> tuple[int, int]:
+    """Token range of the capitalised name starting at token ``i`` (minor words inside)."""
+    end = i
+    while end < len(doc) and end - i < 8:
+        tok = doc[end]
+        if (
+            tok.text[:1].isupper()
+            and (tok.is_alpha or _DOMAIN_RE.fullmatch(tok.text))
+            or (
+                tok.text in _TITLE_INNER_WORDS
+                and end > i
+                and (tok.text != "the" or doc[end - 1].text in _TITLE_INNER_WORDS)
+                and end + 1 < len(doc)
+                and doc[end + 1].text[:1].isupper()
+                and doc[end + 1].ent_type_ not in ("DATE", "TIME")  # "Reuters on Monday"
+            )
+        ):
+            end += 1
+        else:
+            break
+    while end > i and doc[end - 1].text in _TITLE_INNER_WORDS:
+        end -= 1
+    return i, end
+
+
+def _add_cited_outlets(
+    doc: Doc, mentions: list[Mention], bases: list[str], spans: list[Span]
+) -> set[str]:
+    """An outlet the text cites ("told Polygraph.info", "originally appeared on X",
+    "published in the journal X", "Courtesy of X") is an organisation, whatever the model
+    made of it: a place or a work it guessed becomes ORG, a name it missed is added. Not a
+    person: a name the article gives a person (a given name first, or a person's surname)
+    stays theirs. Returns the keys of the names cited."""
+    text = doc.text  # built on each access: read it once
+    cited: set[str] = set()
+    people = {
+        w for m, b in zip(mentions, bases, strict=True) if m.label == "PERSON" for w in b.split(" ")
+    }
+    for tok in doc:
+        if (
+            not tok.text[:1].isupper()
+            or tok.i == 0
+            or tok.is_sent_start
+            or tok.ent_type_
+            in (
+                "DATE",
+                "TIME",
+            )
+        ):
+            continue
+        if not _OUTLET_CUE_RE.search(text[max(0, tok.idx - 40) : tok.idx]):
+            continue
+        first, last = _cited_name(doc, tok.i)
+        if last <= first:
+            continue
+        start, end = doc[first].idx, doc[last - 1].idx + len(doc[last - 1].text)
+        name = text[start:end]
+        if (
+            looks_like_person(name)
+            or is_given_name(name.split(" ")[0])
+            or people & set(name.split(" "))
+        ):
+            continue
+        if _key(name) in COUNTRIES or name.lower() in places():
+            continue
+        cited.add(_key(name))
+        same = [k for k, m in enumerate(mentions) if m.start_char == start and m.end_char == end]
+        if same:
+            for k in same:
+                if mentions[k].label not in ("PERSON", "ORG", CANDIDATE):
+                    mentions[k].label = "ORG"
+            continue
+        for k, m in enumerate(mentions):  # "Courtesy of Forests News": the cue is no part
+            if m.label == "ORG" and m.start_char < start < m.end_char == end:
+                m.start_char, m.text, bases[k] = start, name, name
+                spans[k] = doc[first:last]
+                break
+        else:
+            inside = [
+                k
+                for k, m in enumerate(mentions)
+                if start <= m.start_char and m.end_char <= end and m.label not in _PEOPLE_LABELS
+            ]  # "VICE US": the model's "US" is a word of the outlet's name
+            for k in reversed(inside):
+                del mentions[k], bases[k], spans[k]
+            if any(m.start_char < end and start < m.end_char for m in mentions):
+                continue
+            k = bisect.bisect_left([m.start_char for m in mentions], start)
+            mentions.insert(
+                k, Mention(text=name, label="ORG", canonical=name, start_char=start, end_char=end)
+            )
+            bases.insert(k, name)
+            spans.insert(k, doc[first:last])
+    return cited
 
 
 def _recover_full_names(
