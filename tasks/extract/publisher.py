@@ -4,9 +4,10 @@ Order: ``og:site_name``, the JSON-LD publisher (read from a block a broken ``art
 made unparsable too), a microdata publisher or an ``article:publisher`` that is a name (not
 the usual Facebook URL), the site suffix of
 ``<title>`` (on a host that names nothing, only when another signal confirms it), the
-site's own JSON-LD Organization, ``application-name``, then a name two weaker signals agree
-on (``site_names.agreed_name``: title suffix, logo, copyright line...) when it fits the host
-or the host names nothing; then the name of the site's JSON-LD ``WebSite`` node (an SEO
+site's own JSON-LD Organization (on a host that names nothing, one a copyright line or logo
+also names), ``application-name``, then a name two weaker signals agree on
+(``site_names.agreed_name``: title suffix, logo, copyright line...) when it fits the host,
+the host names nothing or is a blog platform's account (``x.blogspot.com``); then the name of the site's JSON-LD ``WebSite`` node (an SEO
 plugin's ``@graph``). That one comes late and casts no vote: it is sometimes a slogan or the
 domain (one of more than five words, a URL, a domain or another site's node names nothing),
 and a publishing system fills it from the setting ``og:site_name`` and the title suffix come
@@ -171,7 +172,7 @@ def choose_publisher(sources: PublisherSources) -> str | None:
         sources.site_name,
         sources.jsonld_publishers,
         sources.microdata_publishers,
-        [name for name, home in sources.organisations if _same_site(home, host)],
+        _own_organisations(sources),
         _first_segment(sources.application_name),
         _title_suffix(sources.title_tag, sources.headline, host),
         sources.agreed_name,
@@ -308,7 +309,7 @@ def _first_stated(sources: PublisherSources) -> str | None:
         site = None  # a URL or bare domain: a stated name below reads better
     publishers = [p for p in sources.jsonld_publishers if p.lower() not in AGENCIES]
     marked = [p for p in sources.microdata_publishers if p.lower() not in AGENCIES]
-    own = [name for name, home in sources.organisations if _same_site(home, host)]
+    own = _own_organisations(sources)
     if site and " " not in site and publishers:
         # "WSJ", "TheHill", "detroitnews": the JSON-LD spells the same name out.
         for name in publishers:
@@ -343,7 +344,7 @@ def _first_stated(sources: PublisherSources) -> str | None:
     ):
         return app
     if sources.agreed_name and (
-        not names_a_site(host) or is_site_name(sources.agreed_name, [], host)
+        not names_a_site(host) or is_site_name(sources.agreed_name, [], host) or _hosted_blog(host)
     ):
         return sources.agreed_name
     website = _website_name(sources.websites, host)
@@ -356,6 +357,39 @@ def _first_stated(sources: PublisherSources) -> str | None:
         or spelled_domain(sources.page_names, hosts, anywhere=True)
         or domain
     )
+
+
+def _own_organisations(sources: PublisherSources) -> list[str]:
+    """The JSON-LD Organizations whose home is the page's site. Served from a host that
+    names nothing (127.0.0.1), one whose name or home a copyright line or logo of the page
+    also names ("© goodform" beside "GOODFORM AG" at goodform.ch)."""
+    host = sources.host
+    if names_a_site(host):
+        return [name for name, home in sources.organisations if _same_site(home, host)]
+    said = {_letters(name) for name in sources.page_names} - {""}
+    own = []
+    for name, home in sources.organisations:
+        try:
+            home_host = urlsplit(home or "").hostname or ""
+        except ValueError:
+            home_host = ""
+        keys = {_letters(name)}
+        if names_a_site(home_host):
+            keys.add(_letters(outlet_site(home_host).split(".")[0]))
+        if any(_part_of(a, b) or _part_of(b, a) for a in said for b in keys if a and b):
+            own.append(name)
+    return own
+
+
+def _part_of(short: str, long: str) -> bool:
+    """``short`` inside ``long`` and at least half of it ("goodform" in "goodformag")."""
+    return len(short) >= 3 and short in long and len(short) * 2 >= len(long)
+
+
+def _hosted_blog(host: str) -> bool:
+    """True for a blog on a hosting platform (``x.blogspot.com``): its host is an account
+    name, no spelling of the blog's title, so a name that does not fit it may still be its."""
+    return outlet_site(host) != site_of(host)
 
 
 def _website_name(websites: Sequence[tuple[str, str]], host: str) -> str | None:

@@ -6,7 +6,9 @@ JSON-LD publisher still names its outlet in weaker places: the suffix of ``<titl
 ``rel=publisher`` profile link, the alt text of the logo, the title of the RSS link it
 advertises, and the footer's copyright line ("©2019 Ascom"). Each alone is often something
 else (a section, a parent company, a slug), so a name counts only when two different kinds
-of signal name the same outlet.
+of signal name the same outlet. The other parts of ``<title>`` may name it too: before a
+slogan ("Story - Site.de - Your portal"), leading it ("Blog: Story", "Site | Story"), a home
+page's whole title ("MEDEF"), or the part before a comma ("BMEIA, Außenministerium").
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ KINDS = (
     "publisher_link",
     "logo",
     "copyright",
+    "title_part",
 )
 # The order in which their spelling is preferred: titles are written for readers, a feed's
 # title adds words ("MoneyControl.com News"), a handle drops the spaces.
@@ -40,6 +43,7 @@ SPELLING = (
     "app_title",
     "title_suffix",
     "og_title_suffix",
+    "title_part",
     "copyright",
     "logo",
     "feed",
@@ -89,6 +93,8 @@ def read_name_signals(
 
     add("app_title", metas.get("apple-mobile-web-app-title"))
     add("title_suffix", _suffix(title_tag))
+    for part in _title_parts(title_tag):
+        add("title_part", part)
     add("og_title_suffix", _suffix(metas.get("og:title")))
     handle = (metas.get("twitter:site") or "").strip()
     if handle.startswith("@"):
@@ -139,10 +145,12 @@ def _readable(name: str) -> bool:
     return not _DOMAINISH.match(name) and (name.lower() != name or " " in name)
 
 
+_TITLE_KINDS = frozenset({"title_suffix", "og_title_suffix", "title_part"})
+
+
 def _same_template(a: NameSignal, b: NameSignal) -> bool:
-    """``<title>`` and ``og:title`` suffixes come from one template: not independent."""
-    kinds = {a.kind, b.kind}
-    return kinds == {"title_suffix", "og_title_suffix"}
+    """``<title>`` and ``og:title`` parts come from one template: not independent."""
+    return a.kind in _TITLE_KINDS and b.kind in _TITLE_KINDS
 
 
 def _agrees(a: str, b: str) -> bool:
@@ -184,6 +192,22 @@ def _suffix(title: str | None) -> str | None:
     """The last segment of a title split by site separators, when there are two or more."""
     parts = _SEPARATORS.split(" ".join((title or "").split()))
     return parts[-1] if len(parts) >= 2 else None
+
+
+def _title_parts(title: str | None) -> list[str]:
+    """The parts of ``<title>`` other than its suffix that may name the site: the segments
+    before the last, the words before a leading colon ("Old Blog: 2011"), a title without
+    separators whole (a home page's), and the part of any of them before a comma."""
+    text = " ".join((title or "").split())
+    if not text:
+        return []
+    parts = _SEPARATORS.split(text)
+    named = parts[:-1] if len(parts) >= 2 else parts
+    lead = re.split(r":\s+", parts[0], maxsplit=1)
+    if len(lead) == 2:
+        named = [lead[0], *named[1:]] if len(parts) == 1 else [*named, lead[0]]
+    commas = [part.split(", ", 1)[0] for part in [*named, parts[-1]] if ", " in part]
+    return [part for part in [*named, *commas] if not section_only(part)]  # "Blog - Story"
 
 
 def _feed_names(title: str) -> list[str]:
