@@ -87,3 +87,13 @@ def test_the_sites_organization_is_its_publisher_when_the_copyright_line_names_i
     assert article.publisher == "QUAYWORKS AG"
     unconfirmed = _served(server, "/org-alone", "Harbour dredging approved", head=head)
     assert unconfirmed.publisher is None
+
+
+def test_a_logo_naming_the_outlet_confirms_the_title_naming_its_desk(server: HTTPServer) -> None:
+    article = _served(
+        server,
+        "/desk",
+        "Harbour dredging approved - Quayport Lifestyle",
+        header=_logo("Quayport.com"),
+    )
+    assert article.publisher == "Quayport Lifestyle"

@@ -132,11 +132,20 @@ def agreed_name(signals: Sequence[NameSignal]) -> str | None:
             for other in ranked
             if other.kind != signal.kind
             and not _same_template(signal, other)
-            and (_agrees(key, _key(other.name)) or _abbreviates(signal.name, other.name))
+            and (
+                _agrees(key, _key(other.name))
+                or _abbreviates(signal.name, other.name)
+                or _leads(signal.name, other.name)
+            )
         ]
         if len(group) > 1:
             group.sort(key=lambda s: SPELLING.index(s.kind) if s.kind in SPELLING else 99)
-            readable = [s.name for s in group if _readable(s.name)]
+            names = {s.name for s in group}
+            readable = [
+                s.name
+                for s in group
+                if _readable(s.name) and s.name.split(", ", 1)[0] not in names - {s.name}
+            ]  # "QPA, Harbour Authority" beside "QPA": the name, not its gloss
             return readable[0] if readable else signal.name
     return None
 
@@ -166,6 +175,20 @@ def _abbreviates(a: str, b: str) -> bool:
         words = [w for w in re.findall(r"[^\W\d_]+", long) if w[0].isupper() and w.lower() != "the"]
         initials = fold_accents("".join(w[0] for w in words))
         if len(words) >= 3 and " " not in short.strip() and _key(short) == initials:
+            return True
+    return False
+
+
+def _leads(a: str, b: str) -> bool:
+    """True when one name is the leading words of the other: a logo's "MSN.com" and the
+    title's "MSN Lifestyle" (an outlet and its edition or desk)."""
+    for short, long in ((a, b), (b, a)):
+        words = re.findall(r"[^\W_]+", fold_accents(long))
+        words = words[1:] if words[:1] in (["the"], ["The"]) else words
+        key = _key(short)
+        if len(key) >= 3 and any(
+            _key(" ".join(words[:end])) == key for end in range(1, len(words))
+        ):
             return True
     return False
 
