@@ -97,3 +97,17 @@ def test_a_logo_naming_the_outlet_confirms_the_title_naming_its_desk(server: HTT
         header=_logo("Quayport.com"),
     )
     assert article.publisher == "Quayport Lifestyle"
+
+
+def test_a_title_suffix_no_logo_or_copyright_line_contradicts_names_the_outlet(
+    server: HTTPServer,
+) -> None:
+    article = _served(server, "/alone", "Harbour dredging approved - Les oreilles du port")
+    assert (article.publisher, article.publisher_source) == ("Les oreilles du port", "page")
+    contradicted = _served(
+        server,
+        "/contradicted",
+        "Harbour dredging approved - Les oreilles du port",
+        header="<footer><p>© 2025 Gray Media</p></footer>",
+    )
+    assert contradicted.publisher is None

@@ -3,7 +3,8 @@
 Order: ``og:site_name``, the JSON-LD publisher (read from a block a broken ``articleBody``
 made unparsable too), a microdata publisher or an ``article:publisher`` that is a name (not
 the usual Facebook URL), the site suffix of
-``<title>`` (on a host that names nothing, only when another signal confirms it), the
+``<title>`` (on a host that names nothing, only when another signal confirms it or no
+copyright line or logo names anything), the
 site's own JSON-LD Organization (on a host that names nothing, one a copyright line or logo
 also names), ``application-name``, then a name two weaker signals agree on
 (``site_names.agreed_name``: title suffix, logo, copyright line...) when it fits the host,
@@ -331,8 +332,8 @@ def _first_stated(sources: PublisherSources) -> str | None:
     if branded:
         return branded
     suffix = _title_suffix(sources.title_tag, sources.headline, host)
-    if suffix and names_a_site(host):  # else only as one of the signals that must agree
-        return suffix
+    if suffix and (names_a_site(host) or not sources.page_names):
+        return suffix  # at 127.0.0.1 only uncontradicted: else one of the signals that agree
     if own:
         return own[0]
     app = _first_segment(sources.application_name)
