@@ -111,3 +111,15 @@ def test_a_title_suffix_no_logo_or_copyright_line_contradicts_names_the_outlet(
         header="<footer><p>© 2025 Gray Media</p></footer>",
     )
     assert contradicted.publisher is None
+
+
+def test_a_headline_leading_with_the_copyright_holder_is_not_the_outlet(
+    server: HTTPServer,
+) -> None:
+    article = _served(
+        server,
+        "/headline",
+        "Quayworks wins harbour contract",
+        header="<footer><p>© 2025 Quayworks</p></footer>",
+    )
+    assert article.publisher is None

@@ -36,6 +36,7 @@ KINDS = (
     "logo",
     "copyright",
     "title_part",
+    "title_whole",
 )
 # The order in which their spelling is preferred: titles are written for readers, a feed's
 # title adds words ("MoneyControl.com News"), a handle drops the spaces.
@@ -44,6 +45,7 @@ SPELLING = (
     "title_suffix",
     "og_title_suffix",
     "title_part",
+    "title_whole",
     "copyright",
     "logo",
     "feed",
@@ -93,8 +95,10 @@ def read_name_signals(
 
     add("app_title", metas.get("apple-mobile-web-app-title"))
     add("title_suffix", _suffix(title_tag))
-    for part in _title_parts(title_tag):
-        add("title_part", part)
+    parts = _title_parts(title_tag)
+    whole = " ".join((title_tag or "").split())
+    for part in parts:
+        add("title_whole" if part == whole else "title_part", part)
     add("og_title_suffix", _suffix(metas.get("og:title")))
     handle = (metas.get("twitter:site") or "").strip()
     if handle.startswith("@"):
@@ -135,7 +139,10 @@ def agreed_name(signals: Sequence[NameSignal]) -> str | None:
             and (
                 _agrees(key, _key(other.name))
                 or _abbreviates(signal.name, other.name)
-                or _leads(signal.name, other.name)
+                or (
+                    _leads(signal.name, other.name)
+                    and "title_whole" not in (signal.kind, other.kind)
+                )
             )
         ]
         if len(group) > 1:
@@ -154,7 +161,7 @@ def _readable(name: str) -> bool:
     return not _DOMAINISH.match(name) and (name.lower() != name or " " in name)
 
 
-_TITLE_KINDS = frozenset({"title_suffix", "og_title_suffix", "title_part"})
+_TITLE_KINDS = frozenset({"title_suffix", "og_title_suffix", "title_part", "title_whole"})
 
 
 def _same_template(a: NameSignal, b: NameSignal) -> bool:
@@ -181,7 +188,8 @@ def _abbreviates(a: str, b: str) -> bool:
 
 def _leads(a: str, b: str) -> bool:
     """True when one name is the leading words of the other: a logo's "MSN.com" and the
-    title's "MSN Lifestyle" (an outlet and its edition or desk)."""
+    title's "MSN Lifestyle" (an outlet and its edition or desk). Not for a whole ``<title>``,
+    an article's headline ("Quayworks wins contract" beside "© Quayworks")."""
     for short, long in ((a, b), (b, a)):
         words = re.findall(r"[^\W_]+", fold_accents(long))
         words = words[1:] if words[:1] in (["the"], ["The"]) else words
