@@ -123,3 +123,16 @@ def test_a_headline_leading_with_the_copyright_holder_is_not_the_outlet(
         header="<footer><p>© 2025 Quayworks</p></footer>",
     )
     assert article.publisher is None
+
+
+def test_title_parts_a_logo_repeats_cast_no_vote_against_the_stated_site_name(
+    server: HTTPServer,
+) -> None:
+    article = _served(
+        server,
+        "/stated",
+        "Harbour Gazette | Harbour dredging approved",
+        head="<meta property='og:site_name' content='Quay Notes'>",
+        header=_logo("Harbour Gazette"),
+    )
+    assert article.publisher == "Quay Notes"

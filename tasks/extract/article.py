@@ -57,7 +57,12 @@ from newsflow.tasks.extract.metadata import (
     trusted_canonical,
 )
 from newsflow.tasks.extract.publisher import PublisherSources, choose_publisher, readable_domain
-from newsflow.tasks.extract.site_names import agreed_name, channel_name, read_name_signals
+from newsflow.tasks.extract.site_names import (
+    TITLE_PART_KINDS,
+    agreed_name,
+    channel_name,
+    read_name_signals,
+)
 from newsflow.tasks.extract.split_body import join_split_bodies
 from newsflow.tasks.extract.timestamps import parse_stamp
 from newsflow.tasks.extract.translations import keep_translations
@@ -153,6 +158,7 @@ def _extract(
     meta = read_page_metadata(tree)
     signals = read_name_signals(tree, meta.metas, meta.title_tag)
     outlet = agreed_name(signals)
+    voting = agreed_name([s for s in signals if s.kind not in TITLE_PART_KINDS])
     shown = visible_text(tree)
     posts = embedded_posts(tree)
     join_split_bodies(tree)
@@ -219,7 +225,8 @@ def _extract(
                 url=site_url,
                 microdata_publishers=[*meta.microdata_publishers, *_named(meta)],
                 organisations=meta.organisations,
-                agreed_name=outlet,
+                agreed_name=voting,
+                title_agreed=outlet,
                 websites=meta.websites,
                 page_names=[s.name for s in signals if s.kind in ("copyright", "logo")],
             )

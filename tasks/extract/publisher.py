@@ -154,6 +154,9 @@ class PublisherSources:
     organisations: Sequence[tuple[str, str]] = ()
     agreed_name: str | None = None
     websites: Sequence[tuple[str, str]] = ()
+    # A name agreed on only with the other parts of <title> ("Site - Story - Slogan" beside a
+    # logo): it names a page that states nothing, but casts no vote against a stated name.
+    title_agreed: str | None = None
     page_names: Sequence[str] = ()  # copyright holders and logo texts, as the page writes them
 
     @property
@@ -196,6 +199,7 @@ def _without_defaults(sources: PublisherSources) -> PublisherSources:
         organisations=[(n, home) for n, home in sources.organisations if kept(n)],
         websites=[(n, home) for n, home in sources.websites if kept(n)],
         agreed_name=kept(sources.agreed_name),
+        title_agreed=kept(sources.title_agreed),
     )
 
 
@@ -343,10 +347,9 @@ def _first_stated(sources: PublisherSources) -> str | None:
         and len(app.split()) <= 5
     ):
         return app
-    if sources.agreed_name and (
-        not names_a_site(host) or is_site_name(sources.agreed_name, [], host) or _hosted_blog(host)
-    ):
-        return sources.agreed_name
+    agreed = sources.title_agreed or sources.agreed_name
+    if agreed and (not names_a_site(host) or is_site_name(agreed, [], host) or _hosted_blog(host)):
+        return agreed
     website = _website_name(sources.websites, host)
     if website and not _DOMAINISH.match(website):
         return website

@@ -161,7 +161,9 @@ def _readable(name: str) -> bool:
     return not _DOMAINISH.match(name) and (name.lower() != name or " " in name)
 
 
-_TITLE_KINDS = frozenset({"title_suffix", "og_title_suffix", "title_part", "title_whole"})
+# The other parts of <title>: evidence for a page that states no name, no vote against one.
+TITLE_PART_KINDS = frozenset({"title_part", "title_whole"})
+_TITLE_KINDS = frozenset({"title_suffix", "og_title_suffix", *TITLE_PART_KINDS})
 
 
 def _same_template(a: NameSignal, b: NameSignal) -> bool:
