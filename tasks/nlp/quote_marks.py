@@ -59,6 +59,24 @@ def _is_measure_or_markup(text: str, i: int, lo: int) -> bool:
     return close != -1 and '"' not in text[close + 2 : i] and "<" in text[lo:close]
 
 
+def _reopens_inline(text: str, i: int, open_at: int, lo: int) -> bool:
+    """A straight mark that opens, met while a straight quote is open, right after the end
+    of a sentence (``...retaliatory actions. "We will ...``): text whose paragraphs were run
+    together keeps the convention of a multi-paragraph quote (no closing mark at the end of
+    a paragraph, an opening one at the next) on one line. The open quote ends with its
+    sentence and the next one starts here; a closing mark sits against the word before it."""
+    if text[i] != '"' or text[open_at] != '"' or i + 1 >= len(text):
+        return False
+    before = text[lo:i]
+    stripped = before.rstrip(" \t\u00a0")
+    return (
+        len(stripped) < len(before)
+        and stripped[-1:] in (".", "!", "?", "…")
+        and text[i + 1].isalnum()
+        and len(text[open_at + 1 : len(stripped) + lo].split()) >= 2
+    )
+
+
 def find_marked_quotes(text: str) -> list[Marked]:
     """All quoted passages of ``text`` in order (double-quoted first, then single-quoted)."""
     paragraphs = paragraph_spans(text)
@@ -89,6 +107,11 @@ def find_marked_quotes(text: str) -> list[Marked]:
                     nested += text[open_at] in _DOUBLE_OPENERS
                 elif nested and c in _DOUBLE_CLOSERS:
                     nested -= 1
+                elif _reopens_inline(text, i, open_at, lo):
+                    # 'actions. "We will': paragraphs run together, the quote goes on
+                    end = len(text[:i].rstrip())
+                    found.append(Marked(open_at, end, paragraphs=open_paras))
+                    open_at, open_paras = i, 1
                 else:
                     found.append(Marked(open_at, i + 1, paragraphs=open_paras))
                     open_at = None

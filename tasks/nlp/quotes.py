@@ -129,6 +129,11 @@ MAX_SLOGAN_WORDS = 10  # longer title-case passages are headlines set in quotes
 _CREDIT_RE = re.compile(r"[ \t\u00a0]*by[ \t\u00a0]+(?:the[ \t\u00a0]+)?[A-Z]")
 _RELATIVE_AFTER_RE = re.compile(r"[ \t\u00a0]*,?[ \t\u00a0]+(?:who|whom|whose)\b")
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+")
+# the end of what precedes a cited title: "(Nov 2008). ", "(2017-06-08). ", "^ "
+_REFERENCE_BEFORE_RE = re.compile(
+    r"(?:\((?:[A-Z][a-z]+\.?[ \u00a0])?(?:\d{1,2}[ \u00a0])?\d{4}(?:-\d\d){0,2}[a-z]?\)\.|\^)"
+    r"[ \t\u00a0]*\Z"
+)
 
 
 @dataclass(slots=True)
@@ -266,6 +271,7 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
             or _heading(view, p)
             or _lone_question(view, p)
             or _cited_after_dash(view, p)
+            or _cited_reference(view, p)
         ):
             continue  # scare quotes; a phrase the writer's sentence runs into or is about;
             # a question the writer puts (no one is said to ask it)
@@ -791,10 +797,11 @@ def _same_voice(view: _DocView, prev: _Passage, p: _Passage) -> bool:
 
 
 def _framed_after(view: _DocView, p: _Passage) -> bool:
-    """The quote closes on a comma and the writer's words go on after it in the same line:
-    ``"...," McDowell laughed`` is attributed by what follows it, not by what came before."""
-    if _closing_mark(view, p) != ",":
-        return False
+    """The quote closes on a comma (or ? ! …) and the writer's words go on after it in the
+    same line: ``"...," McDowell laughed`` is attributed by what follows it, not by what
+    came before."""
+    if _closing_mark(view, p) not in (",", "?", "!", "…"):
+        return False  # '"...?" Maddow repeated', '"...…" he said' are framed after too
     after = _words_after(view, p, to_comma=False)
     # a verb of the words after with its subject there too ("a detail that fits" is an aside)
     return any(
@@ -911,6 +918,14 @@ def _cited_after_dash(view: _DocView, p: _Passage) -> bool:
     lo, _ = view.paragraphs[view.paragraph_of(p.start)]
     before = view.text[lo : p.start].rstrip()
     return before[-1:] in ("—", "–", "―", "…") and any(c.isalpha() for c in before)
+
+
+def _cited_reference(view: _DocView, p: _Passage) -> bool:
+    """The title in an entry of a reference list (``Hinton, G.E. (Nov 2008). "Visualizing
+    Data Using t-SNE". Journal of ...``, ``^ "K-means clustering ...". Cross Validated.``):
+    right after the entry's date in parentheses or a back-link caret, no one speaks it."""
+    lo, _ = view.paragraphs[view.paragraph_of(p.start)]
+    return _REFERENCE_BEFORE_RE.search(view.text, lo, p.start) is not None
 
 
 def _lone_question(view: _DocView, p: _Passage) -> bool:
@@ -1099,7 +1114,10 @@ def _frames(
     subj = subject_of(cue, view.quoted)
     if subj is not None:
         head = subj.head if subj.lower_ in RELATIVE and cue.dep_ == "relcl" else subj
-        left, right = head.left_edge, head.right_edge
+        # the parser may hang the quote's closing mark on the speaker phrase ("” reporter
+        # Jane Roe asked"): only words count
+        words = [t for t in head.subtree if not t.is_punct] or [head]
+        left, right = words[0], words[-1]
         if left.idx < p.end and p.start < right.idx + len(right.text):
             return False  # the quote is part of the speaker phrase: "the so-called 'x' say"
     if after:

@@ -1,0 +1,67 @@
+"""Direct rows hold only speech, and only the words inside the marks. Cases found on pages
+and wire copy the rules were never tuned on (news text with its paragraphs run together, a
+reference list, PolNeAR train), written anew for these tests, with the real spaCy model."""
+
+from __future__ import annotations
+
+from test_quotes import containing, quotes_of
+
+from newsflow.tasks.nlp.quote_marks import find_marked_quotes
+
+RUN_TOGETHER = (
+    "Pakistan answered on Thursday. \"Pakistan regrets the decision to cut the embassy staff,\" "
+    "ministry spokesman Omar Khan said. \"Such steps will only raise the tension and we are "
+    'forced to answer. "We will cut their staff here and close our airspace to them." As the '
+    "row deepened, the Indian minister announced new measures on Friday.\n"
+)
+
+
+def test_a_quote_running_over_paragraphs_run_together_closes_at_its_sentence() -> None:
+    spans = [RUN_TOGETHER[m.start : m.end] for m in find_marked_quotes(RUN_TOGETHER)]
+    assert spans == [
+        '"Pakistan regrets the decision to cut the embassy staff,"',
+        '"Such steps will only raise the tension and we are forced to answer.',
+        '"We will cut their staff here and close our airspace to them."',
+    ]
+
+
+def test_the_writers_words_after_a_run_together_quote_stay_out_of_it(model: str) -> None:
+    direct = [q for q in quotes_of(RUN_TOGETHER, model) if q.kind == "direct"]
+    assert not any("row deepened" in q.quote for q in direct)
+    assert containing(direct, "close our airspace").speaker == "Omar Khan"
+
+
+def test_a_title_in_a_reference_list_is_not_a_quote(model: str) -> None:
+    text = (
+        "The method is widely used to show clusters in large data sets.\n\n"
+        "References\n"
+        '- ^ Okafor, N.; Lindqvist, P. (Mar 2011). "Drawing Maps of Large Data Sets Without '
+        'Losing Their Neighbourhoods". Journal of Data Studies. 12: 101–130.\n'
+        '- ^ "Picking the number of clusters after the map is drawn". Data Forum. '
+        "Retrieved 2019-04-16.\n"
+    )
+    assert [q for q in quotes_of(text, model) if q.kind != "indirect"] == []
+
+
+def test_a_question_is_credited_to_the_named_asker_after_it(model: str) -> None:
+    text = (
+        "The candidate kept repeating the line at the rally.\n\n"
+        "“But why?” reporter Dana Whitfield asked him.\n\n"
+        "“Because it works,” he said.\n"
+    )
+    q = containing(quotes_of(text, model), "But why?")
+    assert (q.kind, q.speaker) == ("direct", "Dana Whitfield")
+
+
+def test_a_second_quote_with_its_own_speaker_after_it_is_not_joined_to_the_first(
+    model: str,
+) -> None:
+    text = (
+        "The interview turned to the campaign.\n\n"
+        '"I am going to look at a lot of different people…" Clinton said. "Grizzly Adams?" '
+        "Maddow repeated.\n"
+    )
+    quotes = quotes_of(text, model)
+    first = containing(quotes, "different people")
+    assert "Grizzly" not in first.quote
+    assert containing(quotes, "Grizzly Adams?").speaker == "Maddow"
