@@ -9,8 +9,8 @@ from test_quotes import containing, quotes_of
 from newsflow.tasks.nlp.quote_marks import find_marked_quotes
 
 RUN_TOGETHER = (
-    "Pakistan answered on Thursday. \"Pakistan regrets the decision to cut the embassy staff,\" "
-    "ministry spokesman Omar Khan said. \"Such steps will only raise the tension and we are "
+    'Pakistan answered on Thursday. "Pakistan regrets the decision to cut the embassy staff," '
+    'ministry spokesman Omar Khan said. "Such steps will only raise the tension and we are '
     'forced to answer. "We will cut their staff here and close our airspace to them." As the '
     "row deepened, the Indian minister announced new measures on Friday.\n"
 )
