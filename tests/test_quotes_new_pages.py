@@ -65,3 +65,14 @@ def test_a_second_quote_with_its_own_speaker_after_it_is_not_joined_to_the_first
     first = containing(quotes, "different people")
     assert "Grizzly" not in first.quote
     assert containing(quotes, "Grizzly Adams?").speaker == "Maddow"
+
+
+def test_a_new_sentence_after_a_quote_closing_on_a_bang_does_not_split_it(model: str) -> None:
+    text = (
+        "She nearly gave up after the first rehearsal.\n\n"
+        "“I was back at it the next morning,” she said. “I told myself: ‘I am going to sing it "
+        "if it kills me!’” Not long after that, Lena Ward bought a house in Nashville.\n"
+    )
+    q = containing(quotes_of(text, model), "back at it")
+    assert q.kind == "direct"
+    assert "sing it if it kills me" in q.quote

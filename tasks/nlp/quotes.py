@@ -129,6 +129,8 @@ MAX_SLOGAN_WORDS = 10  # longer title-case passages are headlines set in quotes
 _CREDIT_RE = re.compile(r"[ \t\u00a0]*by[ \t\u00a0]+(?:the[ \t\u00a0]+)?[A-Z]")
 _RELATIVE_AFTER_RE = re.compile(r"[ \t\u00a0]*,?[ \t\u00a0]+(?:who|whom|whose)\b")
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+")
+# how many words after a quote closing on ? ! … may hold the verb that frames it
+_FRAME_AFTER_STOP = 6
 # the end of what precedes a cited title: "(Nov 2008). ", "(2017-06-08). ", "^ "
 _REFERENCE_BEFORE_RE = re.compile(
     r"(?:\((?:[A-Z][a-z]+\.?[ \u00a0])?(?:\d{1,2}[ \u00a0])?\d{4}(?:-\d\d){0,2}[a-z]?\)\.|\^)"
@@ -800,13 +802,19 @@ def _framed_after(view: _DocView, p: _Passage) -> bool:
     """The quote closes on a comma (or ? ! …) and the writer's words go on after it in the
     same line: ``"...," McDowell laughed`` is attributed by what follows it, not by what
     came before."""
-    if _closing_mark(view, p) not in (",", "?", "!", "…"):
-        return False  # '"...?" Maddow repeated', '"...…" he said' are framed after too
+    mark = _closing_mark(view, p)
+    if mark not in (",", "?", "!", "…"):
+        return False
     after = _words_after(view, p, to_comma=False)
-    # a verb of the words after with its subject there too ("a detail that fits" is an aside)
+    # a verb of the words after with its subject there too ("a detail that fits" is an aside);
+    # after ? ! … a new sentence may start, so only a reporting verb right after the quote
+    # frames it ('"...?" Maddow repeated', not '"...!" Not long after, she bought a house')
+    if mark != ",":
+        after = after[:_FRAME_AFTER_STOP]
     return any(
         t.pos_ == "VERB"
         and t.dep_ not in ("relcl", "acl")
+        and (mark == "," or is_cue(t))
         and any(c.dep_ in SUBJECT_DEPS and c.idx >= p.end for c in t.children)
         for t in after
     )
