@@ -76,3 +76,17 @@ def test_a_new_sentence_after_a_quote_closing_on_a_bang_does_not_split_it(model:
     q = containing(quotes_of(text, model), "back at it")
     assert q.kind == "direct"
     assert "sing it if it kills me" in q.quote
+
+
+def test_a_clause_the_parser_hangs_after_the_attribution_stays_out_of_the_quote(
+    model: str,
+) -> None:
+    text = (
+        "The candidate owns shares in several manufacturers.\n\n"
+        "“We are going to tax you when those fridges come back,” Harlan said in March of "
+        "fridge maker Coldline Inc., whose parent company Polar Holdings moved 900 jobs to "
+        "Monterrey, Mexico. He no longer owns the stock.\n"
+    )
+    q = containing(quotes_of(text, model), "tax you")
+    assert (q.kind, q.speaker) == ("direct", "Harlan")
+    assert "Polar Holdings" not in q.quote

@@ -652,6 +652,10 @@ def content_span(cue: Token) -> tuple[int, int] | None:
     if any(_anonymity(c) for c in cue.children):
         return None  # "asked not to be identified": a condition of speaking, not speech
     comps = [c for c in cue.children if c.dep_ == "ccomp"]
+    if any(c.i < cue.i for c in comps) and any(c.i > cue.i for c in comps):
+        # '"...," Trump said of Carrier, whose parent relocated jobs': a clause before the
+        # verb and one after; the one after is a clause the parser misplaced
+        comps = [c for c in comps if c.i < cue.i]
     objs = [c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i]
     if comps and objs and objs[0].i < comps[0].i and not _has_subject(comps[0]):
         # "suggested the likely reason residents stay is fear": the object is the clause's
