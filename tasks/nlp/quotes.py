@@ -652,9 +652,7 @@ def content_span(cue: Token) -> tuple[int, int] | None:
     if any(_anonymity(c) for c in cue.children):
         return None  # "asked not to be identified": a condition of speaking, not speech
     comps = [c for c in cue.children if c.dep_ == "ccomp"]
-    if any(c.i < cue.i for c in comps) and any(c.i > cue.i for c in comps):
-        # '"...," Trump said of Carrier, whose parent relocated jobs': a clause before the
-        # verb and one after; the one after is a clause the parser misplaced
+    if _quote_then_misplaced_clause(cue, comps):
         comps = [c for c in comps if c.i < cue.i]
     objs = [c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i]
     if comps and objs and objs[0].i < comps[0].i and not _has_subject(comps[0]):
@@ -701,6 +699,24 @@ def content_span(cue: Token) -> tuple[int, int] | None:
     if not comps:
         return None
     return _span_of([t for c in comps for t in c.subtree])
+
+
+def _quote_then_misplaced_clause(cue: Token, comps: list[Token]) -> bool:
+    """'"...," Trump said of Carrier, whose parent relocated jobs': a quoted clause closes
+    right before the verb and the parser hangs a clause after it too, with no quotation
+    mark between (a quote split around its verb, ''...,'' he said, ''that ...'', is one)."""
+    before = [c for c in comps if c.i < cue.i]
+    after = [c for c in comps if c.i > cue.i]
+    if not before or not after:
+        return False
+    doc = cue.doc
+    closes = doc[before[-1].right_edge.i + 1 : cue.i]
+    reopens = doc[cue.i + 1 : after[0].left_edge.i]
+    return any(_is_mark(t) for t in closes) and not any(_is_mark(t) for t in reopens)
+
+
+def _is_mark(tok: Token) -> bool:
+    return tok.text in ('"', "“", "”", "''", "``") or tok.tag_ in ("''", "``")
 
 
 def _anonymity(comp: Token) -> bool:
