@@ -90,3 +90,30 @@ def test_a_clause_the_parser_hangs_after_the_attribution_stays_out_of_the_quote(
     q = containing(quotes_of(text, model), "tax you")
     assert (q.kind, q.speaker) == ("direct", "Harlan")
     assert "Polar Holdings" not in q.quote
+
+
+def test_a_quote_split_by_an_attribution_with_a_relative_clause_is_one_quote(
+    model: str,
+) -> None:
+    text = (
+        "Neither candidate is inclined to attack the front-runner.\n\n"
+        '"You make mistakes along the way," Marlow said in Dover, referring to a radio town '
+        "hall - one of his biggest events - where he declined to criticize Hale. "
+        '"If I could do that one again, I would have said it plainly."\n'
+    )
+    (q,) = [q for q in quotes_of(text, model) if q.kind == "direct"]
+    assert q.speaker == "Marlow"
+    assert [f.text for f in q.fragments] == [
+        "You make mistakes along the way,",
+        "If I could do that one again, I would have said it plainly.",
+    ]
+
+
+def test_a_mixed_quote_ends_before_the_writers_relative_clause(model: str) -> None:
+    text = (
+        "The remarks drew criticism all week.\n\n"
+        'The nominee later said he was "joking" in his remarks, which alarmed several '
+        "security experts in both parties.\n"
+    )
+    q = containing(quotes_of(text, model), "joking")
+    assert (q.kind, q.quote, q.verbatim) == ("mixed", 'he was "joking" in his remarks', "joking")

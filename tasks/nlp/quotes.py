@@ -117,6 +117,11 @@ _HYPOTHETICAL = frozenset({"could", "might", "would", "may", "should", "can", "m
 _UNSAID_AUX = frozenset({"will", "'ll", "’ll", "would", "'d", "’d", "could", "might", "may"})
 _CONDITIONS = frozenset({"if", "unless", "whenever"})
 _TIME_MARKS = frozenset({"as", "when", "while", "before", "after"})
+_MODIFIER_DEPS = frozenset({"relcl", "acl", "pcomp", "pobj"})
+# what opens the writer's comment after a reported clause: ", which ...", " — a ..."
+_WRITERS_TAIL_RE = re.compile(
+    r",[ \t\u00a0]+(?:which|who|whose)\b|[ \t\u00a0][—–][ \t\u00a0](?!(?:and|or|but)\b)"
+)
 _FORMS_OF_BE = frozenset({"am", "is", "are", "was", "were", "'m", "’m", "'re", "’re", "'s", "’s"})
 _WRITER_PRONOUNS = frozenset({"i", "we", "you", "us", "'s", "’s"})  # "let's say"
 MIN_WORDS_UNCUED = 4  # shorter quoted bits with no attribution are scare quotes
@@ -509,6 +514,8 @@ def _reports_speech(view: _DocView, cue: Token, span: tuple[int, int]) -> bool:
 
 
 def _to_quote(view: _DocView, p: _Passage) -> Quote:
+    if p.extended and p.kind != "indirect":
+        _trim_writers_tail(view, p)
     attr = p.attribution
     fragments = [] if p.kind == "indirect" else _fragments(view.text, p.marks)
     verbatim = " ".join(f.text for f in fragments) or None
@@ -525,6 +532,16 @@ def _to_quote(view: _DocView, p: _Passage) -> Quote:
         verbatim=verbatim,
         fragments=fragments,
     )
+
+
+def _trim_writers_tail(view: _DocView, p: _Passage) -> None:
+    """A reported clause ends before a relative clause or a dash aside that follows its
+    last quoted words (``he was "sarcastic" in his comments, which raised concerns ...``,
+    ``he was "encouraged" by the plan — a modest boost for Obama``): the writer's comment."""
+    last = max(e for _, e in p.marks)
+    m = _WRITERS_TAIL_RE.search(view.text, last, p.end)
+    if m is not None:
+        p.end = len(view.text[: m.start()].rstrip())
 
 
 def _speaker_type(attr: _Attribution | None) -> tuple[str | None, str | None]:
@@ -1452,6 +1469,21 @@ def _time_clause(cue: Token, first: Token, resumes_at: int) -> bool:
     )
 
 
+def _in_modifier(cue: Token, first: Token) -> bool:
+    """A verb inside a relative clause or a phrase that modifies the first cue's clause
+    (``said in Concord, referring to a town hall where he declined to criticize Clinton``,
+    ``said ..., two hours after networks declared him the winner``): a detail of the
+    attribution, not a report of its own."""
+    if first not in cue.ancestors:
+        return False
+    t = cue
+    while t.i != first.i:
+        if t.dep_ in _MODIFIER_DEPS:
+            return True
+        t = t.head
+    return False
+
+
 def _is_list_gap(text: str, end: int, start: int) -> bool:
     if _LIST_GAP_RE.fullmatch(text, end, start):
         return True
@@ -1470,7 +1502,9 @@ def _attribution_between(view: _DocView, first: _Passage, second: _Passage) -> T
     if not cues or not _frames(view, cues[0], first, after=True, resumes_at=second.start):
         return None
     if not all(
-        _goes_on(cue, cues[0], second.start) or _time_clause(cue, cues[0], second.start)
+        _goes_on(cue, cues[0], second.start)
+        or _time_clause(cue, cues[0], second.start)
+        or _in_modifier(cue, cues[0])
         for cue in cues[1:]
     ):
         return None  # '"...," Blige sings to Clinton before asking her, "..."': two reports
