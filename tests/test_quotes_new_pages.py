@@ -117,3 +117,16 @@ def test_a_mixed_quote_ends_before_the_writers_relative_clause(model: str) -> No
     )
     q = containing(quotes_of(text, model), "joking")
     assert (q.kind, q.quote, q.verbatim) == ("mixed", 'he was "joking" in his remarks', "joking")
+
+
+def test_a_that_clause_after_the_attribution_goes_on_with_the_speakers_words(
+    model: str,
+) -> None:
+    text = (
+        "Worshippers were still in shock on Friday.\n\n"
+        '"It is our bad luck," he said, that both violent men had ties to this little '
+        "mosque.\n"
+    )
+    q = containing(quotes_of(text, model), "bad luck")
+    assert q.kind == "mixed"
+    assert q.quote.endswith("had ties to this little mosque")

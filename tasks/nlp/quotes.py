@@ -117,7 +117,7 @@ _HYPOTHETICAL = frozenset({"could", "might", "would", "may", "should", "can", "m
 _UNSAID_AUX = frozenset({"will", "'ll", "’ll", "would", "'d", "’d", "could", "might", "may"})
 _CONDITIONS = frozenset({"if", "unless", "whenever"})
 _TIME_MARKS = frozenset({"as", "when", "while", "before", "after"})
-_MODIFIER_DEPS = frozenset({"relcl", "acl", "pcomp", "pobj"})
+_MODIFIER_DEPS = frozenset({"relcl", "acl"})
 # what opens the writer's comment after a reported clause: ", which ...", " — a ..."
 _WRITERS_TAIL_RE = re.compile(
     r",[ \t\u00a0]+(?:which|who|whose)\b|[ \t\u00a0][—–][ \t\u00a0](?!(?:and|or|but)\b)"
@@ -729,6 +729,8 @@ def _quote_then_misplaced_clause(cue: Token, comps: list[Token]) -> bool:
     doc = cue.doc
     closes = doc[before[-1].right_edge.i + 1 : cue.i]
     reopens = doc[cue.i + 1 : after[0].left_edge.i]
+    if any(c.dep_ == "mark" for c in after[0].children):
+        return False  # '"It's our bad luck," he said, that both men ...': his words go on
     return any(_is_mark(t) for t in closes) and not any(_is_mark(t) for t in reopens)
 
 
@@ -1470,10 +1472,9 @@ def _time_clause(cue: Token, first: Token, resumes_at: int) -> bool:
 
 
 def _in_modifier(cue: Token, first: Token) -> bool:
-    """A verb inside a relative clause or a phrase that modifies the first cue's clause
-    (``said in Concord, referring to a town hall where he declined to criticize Clinton``,
-    ``said ..., two hours after networks declared him the winner``): a detail of the
-    attribution, not a report of its own."""
+    """A verb inside a relative clause within the first cue's clause (``said in Concord,
+    referring to a town hall where he declined to criticize Clinton``): a detail of the
+    attribution, not a report of its own (``said before adding:`` stays two reports)."""
     if first not in cue.ancestors:
         return False
     t = cue
