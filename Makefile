@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 CONFIG ?= config/feeds.toml
 
-.PHONY: install install-test install-browser install-services run test test-fast lint format bench train train-entities entity-data clean
+.PHONY: install install-test install-browser install-services install-system run test test-fast lint format bench train train-entities entity-data clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,28 +14,42 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+# One pip run for newsflow and its test extras (a second run would resolve everything again);
+# it also stands for `install`, so a fresh clone never installs newsflow twice.
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $@
+	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed           ## create .venv and install newsflow
 
 install-test: $(VENV)/.installed-test ## install newsflow and what the tests need
 
+HAVE_CHROMIUM = command -v chromium >/dev/null 2>&1
+HAVE_POSTGRES = { ls /usr/lib/postgresql/*/bin/initdb || command -v initdb; } >/dev/null 2>&1
+
 install-browser:                      ## Debian's chromium, for the report's rendering test (needs root)
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
+	@$(HAVE_CHROMIUM) || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } || \
 		echo "warning: could not install chromium; the report rendering test will be skipped"
 
 install-services:                     ## Debian's PostgreSQL, for the shared-warehouse tests (needs root; moto comes with install-test)
-	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || { \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; } || \
+	@$(HAVE_POSTGRES) || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; } || \
 		echo "warning: could not install postgresql; the shared-warehouse tests will be skipped"
+
+# What `make test` needs from Debian in one apt run (one package-list update, not one per
+# package); nothing at all when both are present. Falls back to the targets one by one.
+install-system:
+	@missing=""; $(HAVE_CHROMIUM) || missing="chromium"; \
+	$(HAVE_POSTGRES) || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; } || true; fi
+	@$(MAKE) --no-print-directory install-browser install-services
 
 run: install                          ## one ingest run over the default feeds into the lake warehouse/news.ducklake
 	$(BIN)/newsflow ingest --config $(CONFIG)
 
-test: install-test install-browser install-services lint               ## lint, then the whole test suite
+test: install-test install-system lint                  ## lint, then the whole test suite
 	$(BIN)/pytest
 
 test-fast: install-test               ## the tests not marked slow (no Prefect, browser, subprocess, cluster): under a minute
