@@ -101,8 +101,9 @@ def analyst_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def flow_warehouse(
     prefect_harness: None, news_site: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Path:
-    """The published warehouse of one real flow run over the fixture feeds (and a bad one)."""
-    from site_server import write_config
+    """The published warehouse of one real flow run over the fixture feeds (and a bad one),
+    analysed in the default runner's worker process."""
+    from site_server import PROCESS, write_config
 
     from newsflow.flows.ingest import ingest
 
@@ -116,6 +117,7 @@ def flow_warehouse(
             ("Herald – Politics", f"{news_site}/feeds/politics.atom"),
             ("Herald – not a feed", f"{news_site}/feeds/not-a-feed.xml"),
         ],
+        execution=PROCESS,  # the product's default runner, as shipped
     )
     ingest(config_path=str(config), db_path=str(db))
     return db

@@ -69,6 +69,9 @@ def serve_site(server: HTTPServer) -> str:
     return base
 
 
+# The product's default runner: a spawned worker process that imports newsflow and loads the
+# model for each run. The tests about that pool (its workers, their clean-up, the flow as
+# shipped) ask for it; the others analyse in a thread of the flow, which costs no process.
 PROCESS = 'runner = "process"\nworkers = 1'
 THREAD = 'runner = "thread"\nworkers = 1'  # the analysis in a thread of the ingest process
 
@@ -87,14 +90,15 @@ def write_config(
     db: Path,
     *,
     feeds: list[tuple[str, str]],
-    execution: str = PROCESS,
+    execution: str = THREAD,
     fetch: Mapping[str, str] | None = None,
     warehouse: str = "",
     **extra: str,
 ) -> Path:
     """A config for a local site: private addresses allowed, one worker, fast timeouts.
 
-    ``execution`` is the runner's lines of ``[execution]`` (batches are always 3 pages);
+    ``execution`` is the runner's lines of ``[execution]`` (batches are always 3 pages;
+    ``PROCESS`` for the product's default pool);
     ``fetch`` adds or replaces ``[fetch]`` keys (values as TOML text); ``warehouse`` adds
     TOML after ``[warehouse] path`` (a shared catalog); ``extra`` adds sections.
     """

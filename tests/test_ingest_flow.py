@@ -14,7 +14,7 @@ from typing import Any
 
 import duckdb
 import pytest
-from site_server import expected, write_config
+from site_server import PROCESS, expected, write_config
 
 from newsflow.warehouse.db import connect_published
 
@@ -40,6 +40,7 @@ def config(news_site: str, workdir: Path) -> Path:
             ("Herald – not a feed", f"{news_site}/feeds/not-a-feed.xml"),
             ("Dead host", "http://127.0.0.1:9/feed.xml"),
         ],
+        execution=PROCESS,  # the runs here use the product's default runner
     )
 
 

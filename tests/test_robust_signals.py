@@ -21,7 +21,7 @@ from pathlib import Path
 import psutil
 import pytest
 from pytest_httpserver import HTTPServer
-from site_server import write_config
+from site_server import PROCESS, write_config
 from story_site import StorySite
 
 from newsflow.warehouse.db import connect_published
@@ -76,7 +76,9 @@ def test_sigterm_ends_the_run_as_interrupted_with_no_child_left(
     site: StorySite, tmp_path: Path
 ) -> None:
     db = tmp_path / "news.duckdb"
-    config = write_config(tmp_path / "feeds.toml", db, feeds=[("W", site.feed_url("world"))])
+    config = write_config(  # the worker pool too must be gone after the SIGTERM
+        tmp_path / "feeds.toml", db, feeds=[("W", site.feed_url("world"))], execution=PROCESS
+    )
     reached = site.hold_request(after=2)  # held until released: the run is mid-fetch
     mark = uuid.uuid4().hex
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}  # temporary server
