@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from cli_inprocess import Ran, newsflow
 from nethelpers import threaded_server
 from pytest_httpserver import HTTPServer
 from site_server import serve_site, write_config
@@ -20,7 +18,6 @@ from newsflow.tasks.load import backfill as state
 from newsflow.tasks.records import FeedItem, SitemapChild
 from newsflow.warehouse.db import connect_published, open_ingest
 
-NEWSFLOW = str(Path(sys.executable).parent / "newsflow")
 NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
 NEWS = 'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"'
 NOV, DEC = datetime(2025, 11, 1), datetime(2025, 12, 1)
@@ -163,17 +160,9 @@ def site() -> Iterator[tuple[HTTPServer, dict[str, bool]]]:
         yield server, switches
 
 
-def _backfill(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    from prefect.settings import PREFECT_API_URL
-
-    env = {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value())}
-    return subprocess.run(
-        [NEWSFLOW, "backfill", "--config", str(config), *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
+def _backfill(config: Path, *args: str) -> Ran:
+    """`newsflow backfill` in this process (the real executable: test_resume_kill)."""
+    return newsflow("backfill", "--config", str(config), *args)
 
 
 @pytest.mark.slow

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from cli_inprocess import Ran, newsflow
 from site_server import write_config
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -20,7 +18,6 @@ from newsflow.warehouse.db import connect_published, open_ingest
 
 SITE = Path(__file__).parent / "fixtures" / "site"
 PAGES = sorted(SITE.rglob("*.html"))
-NEWSFLOW = str(Path(sys.executable).parent / "newsflow")
 
 
 def page_url(path: Path, host: str = "news.example") -> str:
@@ -149,17 +146,9 @@ def test_since_and_hosts_filter_records(tmp_path: Path) -> None:
     assert urls == []
 
 
-def _import(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    from prefect.settings import PREFECT_API_URL
-
-    env = {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value())}
-    return subprocess.run(
-        [NEWSFLOW, "import-warc", "--config", str(config), *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
+def _import(config: Path, *args: str) -> Ran:
+    """`newsflow import-warc` in this process (the real executable: test_resume_kill)."""
+    return newsflow("import-warc", "--config", str(config), *args)
 
 
 @pytest.mark.slow
