@@ -39,8 +39,9 @@ def test_serve_runs_the_flow_on_schedule_without_overlap(news_site: str, tmp_pat
         feeds=[("Herald – World", f"{news_site}/feeds/world.xml")],
         schedule="interval_seconds = 4",
     )
+    # No API URL: serve starts its own Prefect server, on the session's PREFECT_HOME, whose
+    # database the other temporary servers of the session have already migrated (or will reuse).
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
-    env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
     log = tmp_path / "serve.log"
     proc = subprocess.Popen(  # output to a file: a full pipe would block the server
         [str(Path(sys.executable).parent / "newsflow"), "serve", "--config", str(config)],
