@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cli_inprocess import newsflow
 from nethelpers import fast_settings, threaded_server
 from pytest_httpserver import HTTPServer
 from site_server import write_config
@@ -94,6 +95,7 @@ def test_discover_add_appends_new_sources_once_and_keeps_the_config_valid(
         tmp_path / "news.duckdb",
         feeds=[("World", site.url_for("/world.rss"))],
     )
+    # The first run is the real executable; the others run the command in this process.
     run = subprocess.run(
         [NEWSFLOW, "discover", site.url_for("/"), "--add", "--config", str(config)],
         capture_output=True, text=True, timeout=120,
@@ -102,10 +104,7 @@ def test_discover_add_appends_new_sources_once_and_keeps_the_config_valid(
     assert "added 3 sources (1 already there)" in run.stdout
     urls = [feed.url for feed in load_settings(config).feeds]
     assert len(urls) == 4 and len(set(urls)) == 4
-    again = subprocess.run(
-        [NEWSFLOW, "discover", site.url_for("/"), "--add", "--config", str(config)],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    again = newsflow("discover", site.url_for("/"), "--add", "--config", str(config))
     assert again.returncode == 0, again.stderr
     assert "already configured" in again.stdout
     assert len(load_settings(config).feeds) == 4
@@ -117,9 +116,6 @@ def test_discover_on_a_site_without_sources_says_so(tmp_path: Path) -> None:
             "<html><body>plain</body></html>", content_type="text/html"
         )
         config = write_config(tmp_path / "feeds.toml", tmp_path / "n.duckdb", feeds=[])
-        run = subprocess.run(
-            [NEWSFLOW, "discover", server.url_for("/"), "--config", str(config)],
-            capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
+        run = newsflow("discover", server.url_for("/"), "--config", str(config))
     assert run.returncode == 2
     assert "no feed or sitemap found" in run.stderr
