@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span, Token
 
 from newsflow.tasks.nlp.entity_filter import FACILITY_HEAD_WORDS, cluster_features, probability
 from newsflow.tasks.nlp.entity_filter import load_model as load_filter
+from newsflow.tasks.nlp.entity_kinds import streets_by_context, works_by_context
 from newsflow.tasks.nlp.entity_lexicons import (
     COUNTRIES,
     EVENT_HEAD_WORDS,
@@ -395,6 +396,8 @@ def extract_mentions(
     labels = _cluster_labels(mentions, canon)
     _places_by_context(doc_text, mentions, canon, labels)
     _facilities_by_context(doc_text, mentions, canon, labels)
+    works_by_context(doc_text, mentions, canon, labels)
+    streets_by_context(doc_text, mentions, canon, labels)
     _people_with_articles(doc, mentions, canon, labels)
     _drop_quoted_titles(doc_text, mentions, canon, labels)
     _drop_unnamed_people(mentions, canon, labels, kept_spans)

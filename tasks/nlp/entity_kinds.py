@@ -1,0 +1,117 @@
+"""Kinds the words around a name decide: a title of a work or product, a street.
+
+The model tags the title of a novel series or a software release and a street of an address
+as an organisation or a person. The text around the name says what it is whatever its
+spelling: "two Star Trek novels", "the third season of The Crown", "Mercurial 5.2 was
+released", "2134 Caldwell Place", "Corso Monforte 15", "Nachtigalplatz". These rules read
+only that context and general words of the language (kinds of works, kinds of streets),
+never a list of names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from newsflow.tasks.nlp.entity_lexicons import KNOWN_ORGS, ORG_HEAD_WORDS, ORG_ONLY_WORDS
+from newsflow.tasks.nlp.lexicons import word_set
+from newsflow.tasks.records import Mention
+
+# Nouns for kinds of works a title modifies ("Star Trek novels", "Wheel of Time series").
+# Not "game" or "app": a studio or a platform modifies those as often ("Ubisoft games").
+WORK_NOUNS = word_set(
+    """
+    novel novels book books series franchise trilogy saga film films movie movies show shows
+    episode episodes season seasons album albums song songs soundtrack sequel sequels
+    prequel podcast comic comics musical sitcom
+    """
+)
+_WORK_NOUN_AFTER_RE = re.compile(r"(?:['’]s)? ([a-z]+)\b")
+# "the third season of The Crown", "an episode of", "the film Joker", "the game Kine".
+_WORK_BEFORE_RE = re.compile(
+    r"(?:\b(?:season|seasons|episode|episodes|finale|premiere|sequel|prequel|reboot|remake)"
+    r" of|\bthe (?:hit |new |latest |popular |classic )?(?:video game|game|novel|film|movie|"
+    r"show|series|sitcom|album|song|book|app|musical|podcast))(?: the)? $",
+    re.IGNORECASE,
+)
+# A release number after a name ("Mercurial 5.2 was released"): software, not its maker.
+_VERSION_AFTER_RE = re.compile(
+    r" v?\d+(?:\.\d+)+(?![\d.]*\s*(?:%|percent|million|billion|m\b|bn\b))"
+)
+_COMPANY_WORDS = ORG_HEAD_WORDS | ORG_ONLY_WORDS | word_set("inc corp co ltd llc plc sa ag bros")
+
+# Kinds of streets and squares whose name a house number precedes ("2134 Caldwell Place").
+STREET_WORDS = word_set(
+    """
+    street st road rd avenue ave place pl drive dr lane ln way court ct boulevard blvd
+    terrace circle parkway pkwy highway square row crescent close alley
+    """
+)
+# Words for a street written before its name in Romance languages ("Corso Monforte 15").
+STREET_LEAD_WORDS = word_set("corso via viale piazza piazzale calle avenida rua rue plaza largo")
+# Endings of one-word street names in German and Dutch ("Nachtigalplatz", "Petersallee").
+_STREET_ENDINGS = ("strasse", "straße", "platz", "allee", "gasse", "straat", "plein", "gracht")
+_HOUSE_NUMBER_BEFORE_RE = re.compile(r"\b\d{1,5}[A-Za-z]? $")
+_HOUSE_NUMBER_AFTER_RE = re.compile(r",? \d{1,5}[A-Za-z]?\b(?!\s*(?:%|percent|[a-z]))")
+
+
+def _is_company(name: str) -> bool:
+    words = name.lower().replace(".", "").split()
+    return " ".join(words) in KNOWN_ORGS or (len(words) > 1 and words[-1] in _COMPANY_WORDS)
+
+
+def works_by_context(
+    text: str, mentions: list[Mention], canon: list[str], labels: dict[str, str]
+) -> None:
+    """An "organisation" the text only ever writes as a title is a work or a product: each
+    mention names a kind of work after it (a name of two words or more: "two Star Trek
+    novels") or before it ("the third season of The Crown", "the game Kine"); one followed by
+    a release number ("Mercurial 5.2") is a product. A company stays ("Pixar Studios films")."""
+    work: dict[str, list[bool]] = defaultdict(list)
+    product: set[str] = set()
+    for m, c in zip(mentions, canon, strict=True):
+        key = c.lower()
+        if labels.get(key) != "ORG" or _is_company(c) or c.isupper():
+            continue
+        noun = _WORK_NOUN_AFTER_RE.match(text, m.end_char)
+        before = text[max(0, m.start_char - 40) : m.start_char]
+        work[key].append(
+            (" " in c and noun is not None and noun.group(1) in WORK_NOUNS)
+            or _WORK_BEFORE_RE.search(before) is not None
+        )
+        if _VERSION_AFTER_RE.match(text, m.end_char):
+            product.add(key)
+    for key, titled in work.items():
+        if all(titled):
+            labels[key] = "WORK_OF_ART"
+        elif key in product:
+            labels[key] = "PRODUCT"
+
+
+def streets_by_context(
+    text: str, mentions: list[Mention], canon: list[str], labels: dict[str, str]
+) -> None:
+    """A "person" or "organisation" that is a street is a place (OntoNotes' FAC): a street
+    word last and a house number before it ("2134 Caldwell Place"), a street word first and
+    a number after it ("Corso Monforte 15"), or a one-word street of German or Dutch
+    ("Nachtigalplatz", "Petersallee")."""
+    for m, c in zip(mentions, canon, strict=True):
+        key = c.lower()
+        if labels.get(key) not in ("PERSON", "ORG"):
+            continue
+        words = key.replace(".", "").split()
+        before = text[max(0, m.start_char - 8) : m.start_char]
+        if (
+            (
+                len(words) > 1
+                and words[-1] in STREET_WORDS
+                and _HOUSE_NUMBER_BEFORE_RE.search(before) is not None
+            )
+            or (
+                len(words) > 1
+                and words[0] in STREET_LEAD_WORDS
+                and _HOUSE_NUMBER_AFTER_RE.match(text, m.end_char) is not None
+            )
+            or (len(words) == 1 and len(key) > 7 and key.endswith(_STREET_ENDINGS))
+        ):
+            labels[key] = "FAC"
