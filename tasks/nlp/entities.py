@@ -20,7 +20,11 @@ from spacy.tokens import Doc, Span, Token
 
 from newsflow.tasks.nlp.entity_filter import FACILITY_HEAD_WORDS, cluster_features, probability
 from newsflow.tasks.nlp.entity_filter import load_model as load_filter
-from newsflow.tasks.nlp.entity_kinds import streets_by_context, works_by_context
+from newsflow.tasks.nlp.entity_kinds import (
+    candidates_by_context,
+    streets_by_context,
+    works_by_context,
+)
 from newsflow.tasks.nlp.entity_lexicons import (
     COUNTRIES,
     EVENT_HEAD_WORDS,
@@ -402,6 +406,7 @@ def extract_mentions(
     _drop_quoted_titles(doc_text, mentions, canon, labels)
     _drop_unnamed_people(mentions, canon, labels, kept_spans)
     _revise_lone_names(doc, mentions, canon, labels)
+    candidates_by_context(doc_text, mentions, canon, labels)
     _labels_from_lists(doc_text, mentions, canon, labels)
     _filter_clusters(doc_text, mentions, canon, labels, kept_spans, features_out, cited)
     candidates = [

@@ -52,7 +52,7 @@ STREET_LEAD_WORDS = word_set("corso via viale piazza piazzale calle avenida rua 
 # Endings of one-word street names in German and Dutch ("Nachtigalplatz", "Petersallee").
 _STREET_ENDINGS = ("strasse", "straße", "platz", "allee", "gasse", "straat", "plein", "gracht")
 _HOUSE_NUMBER_BEFORE_RE = re.compile(r"\b\d{1,5}[A-Za-z]? $")
-_HOUSE_NUMBER_AFTER_RE = re.compile(r",? \d{1,5}[A-Za-z]?\b(?!\s*(?:%|percent|[a-z]))")
+_HOUSE_NUMBER_AFTER_RE = re.compile(r",? \d{1,5}[A-Za-z]?\b(?![\d.,]*\s*(?:%|percent))")
 
 
 def _is_company(name: str) -> bool:
@@ -115,3 +115,48 @@ def streets_by_context(
             or (len(words) == 1 and len(key) > 7 and key.endswith(_STREET_ENDINGS))
         ):
             labels[key] = "FAC"
+
+
+# A statistic after a name in a results line: "Davis 17 points.", "K. Hupfer 1 goal."
+_STAT_AFTER_RE = re.compile(r" \d+ ([a-z]+)\b")
+_ORG_APPOSITION_RE = re.compile(
+    r", (?:a|an) (?:[\w-]+ ){0,2}(?:company|group|firm|chain|maker|publisher|developer|"
+    r"studio|startup|retailer|bank|agency|organi[sz]ation|nonprofit|charity|label|band|"
+    r"newspaper|broadcaster|network)\b"
+)
+_CONJUNCTIONS = frozenset({" and ", ", ", ", and ", " or ", ", or "})
+
+
+def candidates_by_context(
+    text: str, mentions: list[Mention], canon: list[str], labels: dict[str, str]
+) -> None:
+    """A one-word name held back for want of evidence (``CANDIDATE``) takes the kind the
+    text gives it: a person when a results line writes it as it writes two or more people
+    ("Davis 17 points." beside "Ashley Cathon 6 points."); an organisation in apposition to
+    one ("Kosmos, a group co-founded by ...") or joined by "and" or a comma to an
+    organisation in two places or more ("Gannett and GateHouse Media")."""
+    stats: dict[str, set[str]] = defaultdict(set)  # stat word -> people written before it
+    for m, c in zip(mentions, canon, strict=True):
+        stat = _STAT_AFTER_RE.match(text, m.end_char)
+        if stat is not None and labels.get(c.lower()) == "PERSON":
+            stats[stat.group(1)].add(c.lower())
+    order = sorted(range(len(mentions)), key=lambda i: mentions[i].start_char)
+    joined: dict[str, int] = defaultdict(int)
+    for a, b in zip(order, order[1:], strict=False):
+        gap = text[mentions[a].end_char : mentions[b].start_char]
+        if gap not in _CONJUNCTIONS:
+            continue
+        ka, kb = canon[a].lower(), canon[b].lower()
+        if labels.get(ka) == "CANDIDATE" and labels.get(kb) == "ORG":
+            joined[ka] += 1
+        elif labels.get(kb) == "CANDIDATE" and labels.get(ka) == "ORG":
+            joined[kb] += 1
+    for m, c in zip(mentions, canon, strict=True):
+        key = c.lower()
+        if labels.get(key) != "CANDIDATE":
+            continue
+        stat = _STAT_AFTER_RE.match(text, m.end_char)
+        if stat is not None and len(stats[stat.group(1)]) >= 2:
+            labels[key] = "PERSON"
+        elif _ORG_APPOSITION_RE.match(text, m.end_char) or joined[key] >= 2:
+            labels[key] = "ORG"
