@@ -7,6 +7,7 @@ the end-to-end tests run the real model on sentences where it misjudges the name
 
 from __future__ import annotations
 
+from newsflow.tasks.nlp.entities import name_label
 from newsflow.tasks.nlp.entity_kinds import streets_by_context, works_by_context
 from newsflow.tasks.nlp.pipeline import analyze_text
 from newsflow.tasks.records import Mention
@@ -115,3 +116,13 @@ def test_a_held_back_name_joined_to_organisations_or_called_one_is_an_organisati
     assert ("Kosmos", "ORG") in _kinds(text, model)
     text = "Gannett said profits fell. Gannett and GateHouse Media merged last year."
     assert ("Gannett", "CANDIDATE") in _kinds(text, model)  # joined to one only once
+
+
+def test_a_leagues_section_named_by_a_compass_point_is_no_organisation(model: str) -> None:
+    assert name_label("Central Division", "ORG", set()) is None
+    assert name_label("Criminal Division", "ORG", set()) == "ORG"  # a body's own unit
+    text = (
+        "The Wild still rank at the bottom of the Central Division, and the Jets lead the "
+        "Central Division by three points, coach Bruce Boudreau said."
+    )
+    assert not any(m.text == "Central Division" for m in analyze_text(text, model=model).mentions)

@@ -888,6 +888,13 @@ def name_label(name: str, label: str, lower_words: set[str]) -> str | None:
         return None  # two names run together, a headline, a handle
     if label == "ORG" and len(words) > 1 and low[-1] in EVENT_HEAD_WORDS:
         return "EVENT"
+    if (
+        label in ("PERSON", "ORG")
+        and len(words) == 2
+        and low[-1] in _SECTION_WORDS
+        and low[0] in _COMPASS_WORDS
+    ):
+        return None  # "Central Division", "Eastern Conference": a league's section
     if label == "PERSON" and len(words) > 1 and low[-1] in _EVENT_ONLY_WORDS:
         return "EVENT"  # "Davis Cup": a given name first, but no one is surnamed "Cup"
     if label == "ORG" and len(words) > 1 and low[-1] in LAW_HEAD_WORDS:
@@ -911,6 +918,15 @@ def name_label(name: str, label: str, lower_words: set[str]) -> str | None:
     if label in ("PERSON", "ORG") and low[-1] in VENUE_HEAD_WORDS:
         return "FAC"  # "PNC Music Pavilion", "KeyBank Arena": a building, not its owner
     return label
+
+
+# A league's sections, named by a compass point: no organisation of their own.
+_SECTION_WORDS = frozenset({"division", "conference"})
+_COMPASS_WORDS = frozenset(
+    {"north", "south", "east", "west", "central", "northern", "southern", "eastern", "western"}
+    | {"northeast", "northwest", "southeast", "southwest", "midwest", "atlantic", "pacific"}
+    | {"metropolitan"}
+)
 
 
 # Event words that are nobody's surname (unlike "Show", "Fair", "Week" or "Open").
