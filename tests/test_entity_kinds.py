@@ -126,3 +126,14 @@ def test_a_leagues_section_named_by_a_compass_point_is_no_organisation(model: st
         "Central Division by three points, coach Bruce Boudreau said."
     )
     assert not any(m.text == "Central Division" for m in analyze_text(text, model=model).mentions)
+
+
+def test_one_word_only_ever_used_or_played_is_a_product() -> None:
+    text = "I use Tasklane to track chores, and using Tasklane daily keeps me on time."
+    mentions, canon, labels = _labelled(text, {"Tasklane": "ORG"})
+    works_by_context(text, mentions, canon, labels)
+    assert labels["tasklane"] == "PRODUCT"
+    text = "Astronomers used the Keck Observatory. I use Tasklane; Tasklane said it grew."
+    mentions, canon, labels = _labelled(text, {"Keck Observatory": "ORG", "Tasklane": "ORG"})
+    works_by_context(text, mentions, canon, labels)
+    assert labels == {"keck observatory": "ORG", "tasklane": "ORG"}  # a name; used once only

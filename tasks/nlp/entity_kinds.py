@@ -34,6 +34,11 @@ _WORK_BEFORE_RE = re.compile(
     r"show|series|sitcom|album|song|book|app|musical|podcast))(?: the)? $",
     re.IGNORECASE,
 )
+# A verb of using before a name: software or a game, used or played, not its maker.
+_USED_BEFORE_RE = re.compile(
+    r"\b(?:use|uses|used|using|download|downloads|downloaded|downloading|install|installs|"
+    r"installed|installing|play|plays|played|playing)(?: the)? $"
+)
 # A release number after a name ("Mercurial 5.2 was released"): software, not its maker.
 _VERSION_AFTER_RE = re.compile(
     r" v?\d+(?:\.\d+)+(?![\d.]*\s*(?:%|percent|million|billion|m\b|bn\b))"
@@ -66,8 +71,10 @@ def works_by_context(
     """An "organisation" the text only ever writes as a title is a work or a product: each
     mention names a kind of work after it (a name of two words or more: "two Star Trek
     novels") or before it ("the third season of The Crown", "the game Kine"); one followed by
-    a release number ("Mercurial 5.2") is a product. A company stays ("Pixar Studios films")."""
+    a release number ("Mercurial 5.2") or one word only ever after a verb of using ("use
+    Wunderlist", "using SecureDrop") is a product. A company stays ("Pixar Studios films")."""
     work: dict[str, list[bool]] = defaultdict(list)
+    used: dict[str, list[bool]] = defaultdict(list)
     product: set[str] = set()
     for m, c in zip(mentions, canon, strict=True):
         key = c.lower()
@@ -79,12 +86,13 @@ def works_by_context(
             (" " in c and noun is not None and noun.group(1) in WORK_NOUNS)
             or _WORK_BEFORE_RE.search(before) is not None
         )
+        used[key].append(" " not in c and _USED_BEFORE_RE.search(before) is not None)
         if _VERSION_AFTER_RE.match(text, m.end_char):
             product.add(key)
     for key, titled in work.items():
         if all(titled):
             labels[key] = "WORK_OF_ART"
-        elif key in product:
+        elif key in product or all(used[key]):
             labels[key] = "PRODUCT"
 
 
