@@ -41,14 +41,14 @@ DOCUMENT_NOUNS = word_set(
     """
     statement report letter memo email tweet post release ruling comment remark speech message
     ad advertisement video op-ed column editorial note interview complaint lawsuit filing
-    indictment study survey poll analysis
+    indictment study survey poll analysis piece article
     """
 )
 # Verbs by which someone puts a document out ("issued a statement that said ...").
 ISSUING_VERBS = word_set(
     """
     issue release make publish post send write deliver give file sign tweet air run launch
-    unveil present submit share circulate read put
+    unveil present submit share circulate read put email
     """
 )
 # Singular nouns for groups that "they" may stand for.
@@ -88,6 +88,11 @@ _FEMALE_TITLES = frozenset({"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", 
 _WH_TAGS = frozenset({"WDT", "WP", "WP$", "WRB"})  # "where the Panthers played ..."
 _PARTICIPLE_MARKS = frozenset({"while", "when", "before", "after", "by", "as"})
 _DASH_TOKENS = frozenset({"―", "—", "–", "--"})
+# "Trump was asked, ...", "staff were told, ...": the subject of these verbs in the passive is
+# the one spoken to, so the speaker is the agent ("by X") or no one.
+_ADDRESSEE_VERBS = frozenset({"ask", "tell", "inform", "advise", "warn", "urge", "remind", "assure"})
+# Prepositions whose object is the one spoken to or about ("a letter to Lynch asking ...").
+_RECIPIENT_PREPS = frozenset({"to", "at", "against", "toward", "towards", "for", "about", "on"})
 _PLACE_LABELS = frozenset({"GPE", "NORP", "LOC", "FAC"})
 _LABEL_RANK = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
 
@@ -122,6 +127,8 @@ def subject_of(cue: Token, quoted: Callable[[Token], bool] | None = None) -> Tok
             if subjects and not relative and subjects[0].lower_ not in RELATIVE:
                 tok = verb
                 break
+    if addressed(tok):
+        return _agent_of(tok)
     for _ in range(4):
         for child in tok.children:
             if child.dep_ in SUBJECT_DEPS and not (quoted is not None and quoted(child)):
@@ -153,6 +160,21 @@ def subject_of(cue: Token, quoted: Callable[[Token], bool] | None = None) -> Tok
     return None
 
 
+def addressed(verb: Token) -> bool:
+    """ "Trump was asked", "staff were told": a passive verb whose subject was spoken to."""
+    return verb.lemma_.lower() in _ADDRESSEE_VERBS and any(
+        c.dep_ == "nsubjpass" for c in verb.children
+    )
+
+
+def _agent_of(verb: Token) -> Token | None:
+    for agent in (c for c in verb.children if c.dep_ == "agent"):
+        for obj in agent.children:
+            if obj.dep_ == "pobj":
+                return obj
+    return None
+
+
 def claimant(noun: Token) -> Token | None:
     """Whose claim it is: "Stumpf's claim", "the claim by Trump", "a warning from Moscow"."""
     for child in noun.children:
@@ -163,6 +185,24 @@ def claimant(noun: Token) -> Token | None:
             if objs:
                 return objs[0]
     return None
+
+
+def _apposition_tokens(subj: Token) -> list[Token]:
+    """Tokens of the subject's appositions that may name it: for a name, not those under a
+    preposition or clause ("Prince Alwaleed, the nephew of the late King Abdullah": not
+    Abdullah); for a description, all ("the minister, Jean Dupont,")."""
+    out: list[Token] = []
+    for appos in (c for c in subj.children if c.dep_ == "appos"):
+        for t in appos.subtree:
+            if subj.pos_ == "PROPN":
+                path = [a for a in t.ancestors if a.i != appos.i and appos.is_ancestor(a)]
+                if any(a.dep_ in _APPOSITION_STOPS for a in [t, *path]):
+                    continue
+            out.append(t)
+    return out
+
+
+_APPOSITION_STOPS = frozenset({"prep", "relcl", "acl", "pobj"})
 
 
 def _author_of(document: Token) -> Token | None:
@@ -389,9 +429,12 @@ class SpeakerNamer:
                 and m.label == "PERSON"
                 and not self.quoted(prev)
                 and not (comma and prev.dep_ in ("pobj", "dobj", "dative", "appos"))
+                and not (prev.dep_ == "pobj" and prev.head.lower_ in _RECIPIENT_PREPS)
             ):
                 return self.own(m).canonical, m.label
         subj = subject_of(cue, self.quoted)
+        if subj is None and addressed(cue):
+            return None, None  # "Trump was asked, ...": not Trump, and no one else named
         if subj is None or (subj.pos_ in ("ADJ", "ADV", "NUM", "SCONJ") and not _aged(subj)):
             return self._nearby_name(cue)  # no subject, or a parse error ("public boasted")
         name, label = self.name_of(subj)
@@ -462,9 +505,12 @@ class SpeakerNamer:
             author = _author_of(subj)  # "a complaint filed by the SEC", "a letter from X"
             if author is not None and ents.mention_at(author.i) is not None:
                 return self._name_one(author)
+        parsed_apart = self._name_parsed_apart(subj)
+        if parsed_apart is not None:
+            return self.own(parsed_apart).canonical, "PERSON"
         # a name in the subject itself or in an apposition ("the minister, Jean Dupont,")
         best: tuple[float, Mention] | None = None
-        names = [subj, *(t for c in subj.children if c.dep_ == "appos" for t in c.subtree)]
+        names = [subj, *_apposition_tokens(subj)]
         # "the Trump campaign" speaks for Trump; "a Minnesota man" is not Minnesota
         names += [
             c
@@ -497,6 +543,37 @@ class SpeakerNamer:
         if antecedent is not None:
             return antecedent
         return self._description(subj), "NOUN"
+
+    def _name_parsed_apart(self, subj: Token) -> Mention | None:
+        """The person a misparsed subject stands next to: a title run the parser made the
+        subject ("said Navy Capt. Jeff Davis", subject "Capt"), or a description after the
+        name it describes ("Deborah Tamargo, the chairwoman of ..., recalled", subject
+        "chairwoman")."""
+        doc, ents = self.doc, self.entities
+        own = ents.mention_at(subj.i)
+        if own is not None and own.label == "PERSON":
+            return None
+        if subj.pos_ == "PROPN" or subj.lower_.rstrip(".") in TITLE_WORDS:
+            j = subj.i + 1
+            while j < len(doc) and (doc[j].text == "." or doc[j].lower_.rstrip(".") in TITLE_WORDS):
+                j += 1
+            m = ents.mention_at(j) if j < len(doc) else None
+            if m is not None and m.label == "PERSON" and m.start_char == doc[j].idx:
+                return m
+        if subj.pos_ == "NOUN" and any(c.dep_ == "det" for c in subj.children):
+            first = subj.left_edge.i
+            if first >= 2 and doc[first - 1].text == ",":
+                name = doc[first - 2]
+                m = ents.mention_at(name.i)
+                if (
+                    m is not None
+                    and m.label == "PERSON"
+                    and name.head.i in (subj.i, subj.head.i)
+                    and name.dep_ not in ("dobj", "pobj", "dative", *SUBJECT_DEPS)
+                    and not self.quoted(name)
+                ):
+                    return m
+        return None
 
     def _definite_antecedent(self, subj: Token) -> tuple[str, str] | None:
         """Who "the company" or "the 56-year-old" is: the name the article gave that
