@@ -122,7 +122,7 @@ def subject_of(cue: Token, quoted: Callable[[Token], bool] | None = None) -> Tok
         # "..., saying ...": a participle closing the sentence shares the subject of the
         # clause it closes, not of a relative clause the parser hung it on
         for verb in cue.ancestors:
-            subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+            subjects = [c for c in _nearest_first(verb) if c.dep_ in SUBJECT_DEPS]
             relative = verb.dep_ == "relcl" or any(c.tag_ in _WH_TAGS for c in verb.children)
             if subjects and not relative and subjects[0].lower_ not in RELATIVE:
                 tok = verb
@@ -130,7 +130,7 @@ def subject_of(cue: Token, quoted: Callable[[Token], bool] | None = None) -> Tok
     if addressed(tok):
         return _agent_of(tok)
     for _ in range(4):
-        for child in tok.children:
+        for child in _nearest_first(tok):
             if child.dep_ in SUBJECT_DEPS and not (quoted is not None and quoted(child)):
                 if child.is_punct or child.text in _DASH_TOKENS or _dash_between(child, tok):
                     continue  # "... were made public ― Trump boasted": not across a dash
@@ -158,6 +158,13 @@ def subject_of(cue: Token, quoted: Callable[[Token], bool] | None = None) -> Tok
             continue
         break
     return None
+
+
+def _nearest_first(verb: Token) -> list[Token]:
+    """The verb's children, a subject next to it before one further away: with two subjects
+    the parse has taken a fronted phrase for one ("Speaking in Salem, New Hampshire, Trump
+    went after Bush, calling him ...": Trump, not New Hampshire)."""
+    return sorted(verb.children, key=lambda c: (c.dep_ not in SUBJECT_DEPS, abs(c.i - verb.i)))
 
 
 def addressed(verb: Token) -> bool:
