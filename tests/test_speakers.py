@@ -259,3 +259,72 @@ yearly expenses saved before you quit.
 def test_two_titles_joined_before_one_name_are_that_person(model: str) -> None:
     q = quote_with(RETIREE, model, "25 times")
     assert (q.speaker, q.speaker_label) == ("Grant Sabatier", "PERSON")
+
+
+FLOOD_INTERVIEW = """Governor tours flood zone
+
+Governor Ellen Marsh toured the flooded town on Sunday.
+
+In an interview with the Courier, Marsh was asked, "Will you run for a third term?"
+
+Marsh was asked by reporter Tom Hale, "Will you stay in the town tonight?"
+"""
+
+
+def test_the_one_asked_is_not_the_speaker_of_the_question(model: str) -> None:
+    """ "Marsh was asked, ...": the question is someone else's, named only by "by"."""
+    unnamed = quote_with(FLOOD_INTERVIEW, model, "third term")
+    assert (unnamed.speaker, unnamed.speaker_label) == (None, None)
+    assert quote_with(FLOOD_INTERVIEW, model, "stay in the town").speaker == "Tom Hale"
+
+
+def test_the_person_a_letter_is_sent_to_is_not_its_speaker(model: str) -> None:
+    text = (
+        "Senator Ann Ford sent a letter to Attorney General Paul Greer asking the "
+        'department to look into the "mess."'
+    )
+    assert quote_with(text, model, "look into").speaker == "Ann Ford"
+
+
+def test_a_rank_the_parse_took_for_the_subject_gives_way_to_the_name(model: str) -> None:
+    for text, name in (
+        ('"We are ready for whatever comes next," said Army Sgt. Maria Delgado.', "Maria Delgado"),
+        ('"We are ready for whatever comes next," said Navy Capt. Jeff Reed.', "Jeff Reed"),
+    ):
+        q = quote_with(text, model, "whatever comes next")
+        assert (q.speaker, q.speaker_label) == (name, "PERSON")
+
+
+def test_a_name_in_the_speakers_apposition_under_of_is_not_the_speaker(model: str) -> None:
+    text = (
+        '"We paid your debts twice," tweeted Prince Alwaleed, the nephew of the late King '
+        "Abdullah and fellow investor, on Thursday."
+    )
+    assert quote_with(text, model, "paid your debts").speaker == "Prince Alwaleed"
+
+
+def test_a_description_after_the_name_is_that_name(model: str) -> None:
+    """The parse makes "the chairwoman" the subject and leaves the name hanging."""
+    text = (
+        '"He shook my hand twice," Deborah Tamargo, the chairwoman of Florida’s '
+        "Hillsborough County GOP, recalled of a June meeting."
+    )
+    assert quote_with(text, model, "shook my hand").speaker == "Deborah Tamargo"
+
+
+def test_the_subject_next_to_the_verb_speaks_not_a_fronted_place(model: str) -> None:
+    text = (
+        "Speaking at a town hall event in Salem, New Hampshire, Hollis went after Grant, "
+        "calling him “a total stiff.”"
+    )
+    q = quote_with(text, model, "total stiff")
+    assert (q.speaker, q.speaker_label) == ("Hollis", "PERSON")
+
+
+def test_a_piece_speaks_for_the_paper_that_ran_it(model: str) -> None:
+    text = (
+        "The city has a new budget. The Valley Chronicle ran a piece that noted the "
+        '"plan would help the rich more than the poor."'
+    )
+    q = quote_with(text, model, "help the rich")
+    assert (q.speaker, q.speaker_label) == ("Valley Chronicle", "ORG")

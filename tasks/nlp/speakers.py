@@ -90,7 +90,9 @@ _PARTICIPLE_MARKS = frozenset({"while", "when", "before", "after", "by", "as"})
 _DASH_TOKENS = frozenset({"―", "—", "–", "--"})
 # "Trump was asked, ...", "staff were told, ...": the subject of these verbs in the passive is
 # the one spoken to, so the speaker is the agent ("by X") or no one.
-_ADDRESSEE_VERBS = frozenset({"ask", "tell", "inform", "advise", "warn", "urge", "remind", "assure"})
+_ADDRESSEE_VERBS = frozenset(
+    {"ask", "tell", "inform", "advise", "warn", "urge", "remind", "assure"}
+)
 # Prepositions whose object is the one spoken to or about ("a letter to Lynch asking ...").
 _RECIPIENT_PREPS = frozenset({"to", "at", "against", "toward", "towards", "for", "about", "on"})
 _PLACE_LABELS = frozenset({"GPE", "NORP", "LOC", "FAC"})
@@ -558,9 +560,10 @@ class SpeakerNamer:
         "chairwoman")."""
         doc, ents = self.doc, self.entities
         own = ents.mention_at(subj.i)
-        if own is not None and own.label == "PERSON":
-            return None
-        if subj.pos_ == "PROPN" or subj.lower_.rstrip(".") in TITLE_WORDS:
+        title = subj.lower_.rstrip(".") in TITLE_WORDS
+        if own is not None and own.label == "PERSON" and not title:
+            return None  # ("Army Sgt" may be taken for a person: a title is not one)
+        if subj.pos_ == "PROPN" or title:
             j = subj.i + 1
             while j < len(doc) and (doc[j].text == "." or doc[j].lower_.rstrip(".") in TITLE_WORDS):
                 j += 1
