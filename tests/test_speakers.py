@@ -328,3 +328,20 @@ def test_a_piece_speaks_for_the_paper_that_ran_it(model: str) -> None:
     )
     q = quote_with(text, model, "help the rich")
     assert (q.speaker, q.speaker_label) == ("Valley Chronicle", "ORG")
+
+
+STATION = """Ex-officer breaks his silence
+
+A retired station chief, who asked to be identified only by his first name, spoke on Friday.
+
+Bob said the base had waited only minutes before sending help to the ambassador, Christopher \
+Stevens.
+
+"We did what we could," he said.
+"""
+
+
+def test_a_lone_first_name_that_speaks_is_a_later_he(model: str) -> None:
+    """ "Bob" has no other evidence of a person; once he speaks, "he said" may be him."""
+    q = quote_with(STATION, model, "what we could")
+    assert (q.speaker, q.speaker_label) == ("Bob", "PERSON")

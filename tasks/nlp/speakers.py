@@ -392,6 +392,15 @@ class SpeakerNamer:
             elif m.label != "PERSON":
                 continue
             self.persons.append((self.own(m), role, paragraph_of(m.start_char), toks[-1]))
+        # One-word names with no other evidence of a person ("Bob", a source known by his
+        # first name) are people once they speak ("Bob said"): a later "he" may be them.
+        starts = {t.idx: t.i for t in doc}
+        for c in entities.candidates:
+            tok_i = starts.get(c.start_char)
+            if tok_i is None or tok_i not in speaker_tokens or quoted(doc[tok_i]):
+                continue
+            person = dataclasses.replace(c, label="PERSON")
+            self.persons.append((person, ROLE_SPEAKER, paragraph_of(c.start_char), tok_i))
         # Surnames the NER missed in subject position ("Trump responded ...").
         for t in doc:
             if (
