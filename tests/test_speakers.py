@@ -345,3 +345,11 @@ def test_a_lone_first_name_that_speaks_is_a_later_he(model: str) -> None:
     """ "Bob" has no other evidence of a person; once he speaks, "he said" may be him."""
     q = quote_with(STATION, model, "what we could")
     assert (q.speaker, q.speaker_label) == ("Bob", "PERSON")
+
+
+def test_a_subject_before_the_verb_outranks_one_the_parse_put_after_it(model: str) -> None:
+    text = (
+        '"This has been built from scratch to be a cloud platform," Maya Ortiz, director for '
+        "games at Google, tells The Hollywood Reporter."
+    )
+    assert quote_with(text, model, "cloud platform").speaker == "Maya Ortiz"
