@@ -164,11 +164,12 @@ def subject_of(cue: Token, quoted: Callable[[Token], bool] | None = None) -> Tok
 
 def _nearest_first(verb: Token) -> list[Token]:
     """The verb's children, subjects first: one before the verb before one after it ("...,"
-    Jack Buser tells The Hollywood Reporter": not the Reporter), and the nearer first: with
-    two subjects the parse has taken a fronted phrase for one ("Speaking in Salem, New
+    Jack Buser tells The Hollywood Reporter": not the Reporter), and a place last: with two
+    subjects the parse may have taken a fronted phrase for one ("Speaking in Salem, New
     Hampshire, Trump went after Bush, calling him ...": Trump, not New Hampshire)."""
     return sorted(
-        verb.children, key=lambda c: (c.dep_ not in SUBJECT_DEPS, c.i > verb.i, abs(c.i - verb.i))
+        verb.children,
+        key=lambda c: (c.dep_ not in SUBJECT_DEPS, c.i > verb.i, c.ent_type_ in _PLACE_LABELS),
     )
 
 
