@@ -353,3 +353,23 @@ def test_a_subject_before_the_verb_outranks_one_the_parse_put_after_it(model: st
         "games at Google, tells The Hollywood Reporter."
     )
     assert quote_with(text, model, "cloud platform").speaker == "Maya Ortiz"
+
+
+LAUNCH = """Streaming arrives
+
+Marco Early, a vice president at Acme, spoke at the launch on Monday.
+
+"The groundwork is there," Tom Hardy says. "It is staggering."
+
+While the lineup is light on exclusive titles (only three games have been announced), Early \
+says future games could be built for the platform. "Our objective is to make the best game," \
+he says.
+"""
+
+
+def test_a_speaker_the_parser_took_for_an_adverb_is_the_latest_speaker(model: str) -> None:
+    """ "Early says" parsed with "Early" as an adverb: he still just spoke, so "he says" next
+    is him (checked on the hand-set salience, which weighs the role alone)."""
+    with speaker_ranker.using(None):
+        q = quote_with(LAUNCH, model, "best game")
+    assert (q.speaker, q.speaker_label) == ("Marco Early", "PERSON")

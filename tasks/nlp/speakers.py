@@ -977,6 +977,10 @@ def _aged(tok: Token) -> bool:
 
 def _role(doc: Doc, toks: list[int], speakers: set[int], reported: set[int]) -> int:
     head = doc[toks[-1]]
+    if _word_name_before_verb(head) and not any(
+        c.dep_ in SUBJECT_DEPS for c in head.nbor(1).children
+    ):
+        return ROLE_SPEAKER  # "..., Early says ...": the speaker the parser took for an adverb
     if any(t in reported for t in toks):
         # inside what someone else reports ("X said Clinton doesn't show ..."): less salient
         # than the reporter, even when it is the subject of a verb of its own
