@@ -3,7 +3,8 @@ behaviours that hold whatever text they meet, checked on sentences written for t
 
 from __future__ import annotations
 
-from newsflow.tasks.nlp.entities import _is_demonym, name_label
+from newsflow.tasks.nlp.entities import name_label
+from newsflow.tasks.nlp.entity_forms import _is_demonym
 from newsflow.tasks.nlp.pipeline import analyze_text
 from newsflow.tasks.records import Mention
 

@@ -1,7 +1,7 @@
 """Clustering mentions that name the same entity and choosing each cluster's canonical name and
 label ("Kerry" after "John Kerry", "ISIS" after "Islamic State, also known as ISIS").
 
-Separate because it runs once on the finished mention list and reads no spaCy tokens.
+Separate because it runs on the finished mention list and reads only text, never spaCy tokens.
 """
 
 from __future__ import annotations

@@ -49,7 +49,8 @@ from itertools import islice
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Token
 
-from newsflow.tasks.nlp.entities import NOT_PERSON_WORDS, EntityIndex
+from newsflow.tasks.nlp.entities import EntityIndex
+from newsflow.tasks.nlp.entity_forms import NOT_PERSON_WORDS
 from newsflow.tasks.nlp.lexicons import (
     ANONYMITY_VERBS,
     CLAIM_NOUNS,

@@ -24,7 +24,8 @@ from collections.abc import Callable
 from spacy.tokens import Doc, Token
 
 from newsflow.tasks.nlp import speaker_ranker
-from newsflow.tasks.nlp.entities import NOT_PERSON_WORDS, EntityIndex, clean_surface
+from newsflow.tasks.nlp.entities import EntityIndex
+from newsflow.tasks.nlp.entity_forms import NOT_PERSON_WORDS, clean_surface
 from newsflow.tasks.nlp.lexicons import SPEECH_VERBS, word_set
 from newsflow.tasks.nlp.names import (
     FEMALE_NAMES,
