@@ -52,7 +52,7 @@ run: install                          ## one ingest run over the default feeds i
 test: install-test install-system lint                  ## lint, then the whole test suite
 	$(BIN)/pytest
 
-test-fast: install-test               ## the tests not marked slow (no Prefect, browser, subprocess, cluster): under a minute
+test-fast: install-test               ## the tests not marked slow (no Prefect, browser, subprocess, cluster): about two minutes
 	$(BIN)/pytest -m "not slow"
 
 lint: install-test
