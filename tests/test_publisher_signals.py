@@ -14,7 +14,7 @@ from harbour_story import FETCHED, LOCAL, PARAGRAPHS
 from trafilatura.utils import load_html
 
 from newsflow.tasks.extract.article import extract_article
-from newsflow.tasks.extract.site_names import read_name_signals
+from newsflow.tasks.extract.site_names import MAX_TITLE_PARTS, read_name_signals
 from newsflow.tasks.load import poll_records
 from newsflow.tasks.load import store as load
 from newsflow.tasks.records import Article, FeedItem, FeedPoll, ProcessedBatch
@@ -141,6 +141,14 @@ def test_the_word_copyright_in_a_sentence_is_not_a_copyright_line() -> None:
     tree = load_html(html)
     signals = read_name_signals(tree, {}, None)
     assert [s.name for s in signals if s.kind == "copyright"] == ["Harbour Gazette"]
+
+
+def test_a_title_of_thousands_of_parts_gives_only_its_first_few_as_signals() -> None:
+    title = "Harbour Gazette - " + " - ".join(f"Section {i}" for i in range(5000)) + " - End"
+    signals = read_name_signals(load_html("<html><body><p>x</p></body></html>"), {}, title)
+    parts = [s.name for s in signals if s.kind in ("title_part", "title_whole")]
+    assert parts[0] == "Harbour Gazette"
+    assert len(parts) <= MAX_TITLE_PARTS
 
 
 def test_a_site_name_spelled_as_a_domain_names_the_outlet_of_a_local_page() -> None:

@@ -82,6 +82,11 @@ class NameSignal:
     name: str
 
 
+# A real <title> has a handful of parts; a hostile one with thousands would make comparing
+# every signal with every other quadratic.
+MAX_TITLE_PARTS = 6
+
+
 def read_name_signals(
     tree: HtmlElement, metas: dict[str, str], title_tag: str | None
 ) -> list[NameSignal]:
@@ -97,7 +102,7 @@ def read_name_signals(
     add("title_suffix", _suffix(title_tag))
     parts = _title_parts(title_tag)
     whole = " ".join((title_tag or "").split())
-    for part in parts:
+    for part in parts[:MAX_TITLE_PARTS]:
         add("title_whole" if part == whole else "title_part", part)
     add("og_title_suffix", _suffix(metas.get("og:title")))
     handle = (metas.get("twitter:site") or "").strip()
