@@ -35,6 +35,25 @@ from newsflow.tasks.nlp.names import common_words, is_first_name, is_given_name
 from newsflow.tasks.records import Mention
 
 
+def _insert_mention(
+    mentions: list[Mention],
+    bases: list[str],
+    spans: list[Span],
+    name: str,
+    chars: tuple[int, int],
+    label: str,
+    span: Span,
+) -> None:
+    """Add a name the model missed, keeping the three parallel lists in text order."""
+    start, end = chars
+    k = bisect.bisect_left([m.start_char for m in mentions], start)
+    mentions.insert(
+        k, Mention(text=name, label=label, canonical=name, start_char=start, end_char=end)
+    )
+    bases.insert(k, name)
+    spans.insert(k, span)
+
+
 def _join_teams(
     doc: Doc, text: str, mentions: list[Mention], bases: list[str], spans: list[Span]
 ) -> None:
@@ -109,13 +128,10 @@ def _add_missed_people(
         for j in reversed(range(len(mentions))):
             if (mentions[j].start_char, mentions[j].end_char) == given:
                 del mentions[j], bases[j], spans[j]
-        k = bisect.bisect_left([m.start_char for m in mentions], start)
         name = text[start:end]
-        mentions.insert(
-            k, Mention(text=name, label="PERSON", canonical=name, start_char=start, end_char=end)
+        _insert_mention(
+            mentions, bases, spans, name, (start, end), "PERSON", doc[tok.i : tok.i + 2]
         )
-        bases.insert(k, name)
-        spans.insert(k, doc[tok.i : tok.i + 2])
         taken.append((start, end))
 
 
@@ -146,15 +162,9 @@ def _add_speaking_surnames(
         start, end = tok.idx, tok.idx + len(tok.text)
         if any(s < end and start < e for s, e in taken):
             continue
-        k = bisect.bisect_left([m.start_char for m in mentions], start)
-        mentions.insert(
-            k,
-            Mention(
-                text=tok.text, label="PERSON", canonical=tok.text, start_char=start, end_char=end
-            ),
+        _insert_mention(
+            mentions, bases, spans, tok.text, (start, end), "PERSON", doc[tok.i : tok.i + 1]
         )
-        bases.insert(k, tok.text)
-        spans.insert(k, doc[tok.i : tok.i + 1])
         taken.append((start, end))
 
 
@@ -185,13 +195,9 @@ def _add_known_orgs(doc: Doc, mentions: list[Mention], bases: list[str], spans: 
         at = bisect.bisect_left(starts, start)
         if (at > 0 and taken[at - 1][1] > start) or (at < len(taken) and taken[at][0] < end):
             continue
-        k = bisect.bisect_left([m.start_char for m in mentions], start)
-        mentions.insert(
-            k,
-            Mention(text=tok.text, label="ORG", canonical=tok.text, start_char=start, end_char=end),
+        _insert_mention(
+            mentions, bases, spans, tok.text, (start, end), "ORG", doc[tok.i : tok.i + 1]
         )
-        bases.insert(k, tok.text)
-        spans.insert(k, doc[tok.i : tok.i + 1])
         taken.insert(at, (start, end))
         starts.insert(at, start)
 
@@ -296,12 +302,7 @@ def _add_cited_outlets(
                 del mentions[k], bases[k], spans[k]
             if any(m.start_char < end and start < m.end_char for m in mentions):
                 continue
-            k = bisect.bisect_left([m.start_char for m in mentions], start)
-            mentions.insert(
-                k, Mention(text=name, label="ORG", canonical=name, start_char=start, end_char=end)
-            )
-            bases.insert(k, name)
-            spans.insert(k, doc[first:last])
+            _insert_mention(mentions, bases, spans, name, (start, end), "ORG", doc[first:last])
     return cited
 
 
@@ -339,10 +340,4 @@ def _recover_full_names(
         inside = [k for k, m in enumerate(mentions) if start <= m.start_char and m.end_char <= end]
         for k in reversed(inside):
             del mentions[k], bases[k], spans[k]
-        at = bisect.bisect_left([m.start_char for m in mentions], start)
-        name = text[start:end]
-        mentions.insert(
-            at, Mention(text=name, label="PERSON", canonical=name, start_char=start, end_char=end)
-        )
-        bases.insert(at, name)
-        spans.insert(at, span)
+        _insert_mention(mentions, bases, spans, text[start:end], (start, end), "PERSON", span)
