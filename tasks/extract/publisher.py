@@ -9,14 +9,14 @@ names), ``application-name``, then a name two weaker signals agree on
 (``site_names.agreed_name``: title suffix, logo, copyright line...) when it fits the host,
 the host names nothing or is a blog platform's account (``x.blogspot.com``); then the name
 of the site's JSON-LD ``WebSite`` node (an SEO plugin's ``@graph``). That one comes late
-and casts no vote: it is sometimes a slogan or the domain (one of more than five words, a URL, a domain or another site's node names nothing),
-and a publishing system fills it from the setting ``og:site_name`` and the title suffix come
-from, so it is no independent witness. Then the words leading a ``<title>`` segment that spell the
-domain ("Sebastian Kurz" on sebastian-kurz.at, "Python Insider: Story" on blog.python.org:
-the page's spelling of the host's name), then those of a copyright holder or logo text
-("Team KLIMAWANDEL GLOBAL" on klimawandel-global.de);
-then the title of the feed that listed the page, without its
-section words, when the page or the domain agrees with it (``site_names.channel_name``);
+and casts no vote: it is sometimes a slogan or the domain (one of more than five words, a
+URL, a domain or another site's node names nothing), and a publishing system fills it from
+the setting ``og:site_name`` and the title suffix come from, so it is no independent
+witness. Then the words leading a ``<title>`` segment that spell the domain ("Sebastian
+Kurz" on sebastian-kurz.at, "Python Insider: Story" on blog.python.org: the page's spelling
+of the host's name), then those of a copyright holder or logo text ("Team KLIMAWANDEL
+GLOBAL" on klimawandel-global.de); then the title of the feed that listed the page, without
+its section words, when the page or the domain agrees with it (``site_names.channel_name``);
 then the registrable domain (``nj.com``; a blog on a hosting platform keeps its own
 host, ``x.blogspot.com``), never a host and port
 and never an IP address or ``localhost``: a page served from 127.0.0.1 that names nothing
