@@ -87,6 +87,15 @@ def fold_accents(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def join_surrogates(text: str) -> str:
+    """Surrogate pairs (two code units side by side) as the character they encode, lone
+    halves as U+FFFD: a lone half cannot be encoded as UTF-8, so spaCy, DuckDB and any
+    writer would fail on it. Text without surrogates comes back as it is."""
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
 def clean_text(value: object, max_chars: int, *, one_line: bool = False) -> str | None:
     """``value`` as valid, printable text of at most ``max_chars`` characters, or None.
 
@@ -104,10 +113,7 @@ def clean_text(value: object, max_chars: int, *, one_line: bool = False) -> str 
         text = value
     else:
         text = str(value)
-    if _SURROGATE.search(text):
-        # Pairs (two code units side by side) become the character they encode; lone
-        # halves become U+FFFD.
-        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    text = join_surrogates(text)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = drop_invisible(_CONTROL.sub("", text))

@@ -74,6 +74,17 @@ def test_analyze_jsonl_from_stdin_keeps_ids_and_order() -> None:
     assert all(set(q) == QUOTE_FIELDS for r in records for q in r["quotes"])
 
 
+def test_a_lone_surrogate_in_one_line_stops_neither_that_line_nor_the_next() -> None:
+    broken = STORY.replace("Lavrov", "Lavrov\ud800", 1)
+    stdin = json.dumps({"id": 1, "text": broken}) + "\n" + json.dumps({"id": 2, "text": OTHER})
+    result = run("--jsonl", "-", stdin=stdin + "\n")
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["id"] for r in records] == [1, 2]
+    assert "Ana Ruiz" in {q["speaker"] for q in records[1]["quotes"]}
+    assert records[0]["quotes"], "the line with the bad character is analysed too"
+
+
 def test_analyze_jsonl_names_the_bad_line() -> None:
     result = run("--jsonl", "-", stdin='{"id": 1, "text": "fine"}\n{"id": 2}\n')
     assert result.returncode == 2

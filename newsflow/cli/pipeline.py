@@ -134,17 +134,21 @@ def analyze(
     from dataclasses import asdict
 
     from newsflow.tasks.nlp.pipeline import analyze_texts
+    from newsflow.tasks.text import join_surrogates
 
     settings = settings_or_exit(config, None) if config.exists() else Settings()
     stream = sys.stdin if file == "-" else None
     try:
-        handle = stream or open(file, encoding="utf-8")  # noqa: SIM115
+        # a byte that is no UTF-8 reads as U+FFFD, one character for one, as offsets need
+        handle = stream or open(file, encoding="utf-8", errors="replace")  # noqa: SIM115
     except OSError as exc:
         raise fail(f"{file}: {exc.strerror}") from None
     with handle:
         if not jsonl:
             [analysis] = analyze_texts(
-                [handle.read()], model=settings.nlp.model, models=settings.nlp.models
+                [join_surrogates(handle.read())],
+                model=settings.nlp.model,
+                models=settings.nlp.models,
             )
             typer.echo(json.dumps(_analysis_json(asdict(analysis)), ensure_ascii=False, indent=2))
             return
@@ -154,7 +158,8 @@ def analyze(
                 continue
             try:
                 record = json.loads(line)
-                records.append((record["id"], str(record["text"])))
+                # JSON may escape a lone surrogate ("\ud800"): U+FFFD, offsets unchanged
+                records.append((record["id"], join_surrogates(str(record["text"]))))
             except (json.JSONDecodeError, KeyError, TypeError):
                 raise fail(f'{file}:{number}: expected {{"id": ..., "text": ...}}') from None
     batch = 64
