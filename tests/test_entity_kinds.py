@@ -8,7 +8,7 @@ the end-to-end tests run the real model on sentences where it misjudges the name
 from __future__ import annotations
 
 from newsflow.tasks.nlp.entities import name_label
-from newsflow.tasks.nlp.entity_kinds import streets_by_context, works_by_context
+from newsflow.tasks.nlp.entity_kinds import places_by_use, streets_by_context, works_by_context
 from newsflow.tasks.nlp.pipeline import analyze_text
 from newsflow.tasks.records import Mention
 
@@ -137,3 +137,52 @@ def test_one_word_only_ever_used_or_played_is_a_product() -> None:
     mentions, canon, labels = _labelled(text, {"Keck Observatory": "ORG", "Tasklane": "ORG"})
     works_by_context(text, mentions, canon, labels)
     assert labels == {"keck observatory": "ORG", "tasklane": "ORG"}  # a name; used once only
+
+
+def test_a_person_the_text_only_uses_as_a_location_is_a_place(model: str) -> None:
+    text = (
+        "Two rescue helicopters landed near Kara Dagh mountain late on Tuesday, officials "
+        "said. The crew of a cargo plane that went down near Ellis Marron were picked up by "
+        "a navy ship headed to Ellis Marron. The singer was rushed to Mary Borden hospital "
+        "on Friday night, her manager Tom Ruiz said. Tom Ruiz later called the Mary Borden "
+        "hospital staff heroes."
+    )
+    kinds = _kinds(text, model)
+    assert ("Kara Dagh", "LOC") in kinds  # a mountain
+    assert ("Ellis Marron", "LOC") in kinds  # near it, headed to it
+    assert ("Mary Borden", "FAC") in kinds  # a hospital
+    assert ("Tom Ruiz", "PERSON") in kinds  # speaks: still a person
+
+
+def test_a_one_word_organisation_only_ever_in_a_place_is_a_town(model: str) -> None:
+    text = (
+        "Tourists were marooned in Kelpto for days, and hotels in Kelpto were full, the "
+        "ministry said."
+    )
+    assert _kinds(text, model) == {("Kelpto", "GPE")}
+
+
+def test_a_place_word_before_a_name_is_no_evidence_of_a_place_by_itself() -> None:
+    text = (
+        "She has confidence in Nora Hale, and aides met in Nora Hale's office. Rivo bought "
+        "a stake in Zorbix; Zorbix later sold shares in Rivo. The bill was debated in "
+        "Congress. Talks in Brelland ended, and Brelland said so."
+    )
+    mentions, canon, labels = _labelled(
+        text,
+        {
+            "Nora Hale": "PERSON",
+            "Zorbix": "ORG",
+            "Rivo": "ORG",
+            "Congress": "ORG",
+            "Brelland": "ORG",
+        },
+    )
+    places_by_use(text, mentions, canon, labels)
+    assert labels == {
+        "nora hale": "PERSON",  # "in" is no place for a person; a possessive is no evidence
+        "zorbix": "ORG",  # a stake in a company; and it sells
+        "rivo": "ORG",
+        "congress": "ORG",  # a word English writes in lower case
+        "brelland": "ORG",  # once in a place, once a speaker
+    }

@@ -1,9 +1,10 @@
-"""Kinds the words around a name decide: a title of a work or product, a street.
+"""Kinds the words around a name decide: a title of a work or product, a street, a place.
 
 The model tags the title of a novel series or a software release and a street of an address
 as an organisation or a person. The text around the name says what it is whatever its
 spelling: "two Star Trek novels", "the third season of The Crown", "Mercurial 5.2 was
-released", "2134 Caldwell Place", "Corso Monforte 15", "Nachtigalplatz". These rules read
+released", "2134 Caldwell Place", "Corso Monforte 15", "Nachtigalplatz", "near Tora Bora
+mountain", "a trip to Walter Reed hospital", "marooned in Uglii". These rules read
 only that context and general words of the language (kinds of works, kinds of streets),
 never a list of names.
 """
@@ -13,7 +14,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from newsflow.tasks.nlp.entity_lexicons import KNOWN_ORGS, ORG_HEAD_WORDS, ORG_ONLY_WORDS
+from newsflow.tasks.nlp.entity_lexicons import (
+    KNOWN_ORGS,
+    ORG_HEAD_WORDS,
+    ORG_ONLY_WORDS,
+    english_words,
+)
 from newsflow.tasks.nlp.lexicons import word_set
 from newsflow.tasks.records import Mention
 
@@ -168,3 +174,81 @@ def candidates_by_context(
             labels[key] = "PERSON"
         elif _ORG_APPOSITION_RE.match(text, m.end_char) or joined[key] >= 2:
             labels[key] = "ORG"
+
+
+# Where a person never stands in a sentence: "near X", "outside X", or the end of a journey
+# ("a trip to X", "was taken to X"). Not "in X" ("confidence in Biden") nor "at X".
+_PERSON_PLACED_BEFORE_RE = re.compile(
+    r"\b(?:near|outside|inside|(?:headed|heading|trip|trips|visit|visits|flew|flown|"
+    r"travell?ed|moved|returned|taken|brought|airlifted|rushed) to) $"
+)
+# A one-word organisation only ever "in X" is a town: not "a stake in X", "jobs in X".
+_ORG_PLACED_BEFORE_RE = re.compile(r"\b(?<![-'’])(\w+ )?(?:in|near|outside) $")
+_IN_BODY_WORDS = word_set(
+    """
+    stake stakes share shares invest invests invested investing investment investments
+    interest interests role roles job jobs career careers work works worked working
+    confidence faith trust belief believe believes believed member members membership
+    seat seats majority minority vote votes voted position positions change changes
+    involved involvement engaged appear appeared appears published listed featured
+    """
+)
+# Bodies that sit "in" no place but are written "in Congress", "in Parliament".
+_CHAMBER_WORDS = word_set("congress senate parliament assembly cabinet legislature council court")
+# A lower-case noun of a place or a building after a name: "Tora Bora mountain", "Walter
+# Reed hospital", "a Forest Hill hotel room".
+# Not "camp" or "area": "the Clinton camp" is her campaign.
+_LANDFORM_NOUNS = word_set("mountain mountains island islands valley river lake beach coast desert")
+_BUILDING_NOUNS = word_set("hospital hotel airport airbase prison")
+_NOUN_AFTER_RE = re.compile(r" ([a-z]+)\b")
+
+
+def places_by_use(
+    text: str, mentions: list[Mention], canon: list[str], labels: dict[str, str]
+) -> None:
+    """A "person" or one-word "organisation" the text only ever uses as a location is one.
+
+    A person whose every mention has a place noun or a building noun after it ("near Tora
+    Bora mountain", "Walter Reed hospital") or a place preposition before it ("near Diego
+    Garcia", "headed to Diego Garcia") is a place (a building: FAC); an organisation of one
+    word that English writes in lower case nowhere and no chamber ("Uglii", not "Congress") whose every
+    mention stands after "in" or "near" ("marooned in Uglii", not "a stake in Uber") is a
+    town the gazetteer does not know (GPE). A possessive ("in Smith's view") is no evidence.
+    """
+    placed: dict[str, list[bool]] = defaultdict(list)
+    building: set[str] = set()
+    eng = english_words()
+    for m, c in zip(mentions, canon, strict=True):
+        key = c.lower()
+        label = labels.get(key)
+        after = text[m.end_char : m.end_char + 2]
+        before = text[max(0, m.start_char - 40) : m.start_char]
+        if label == "PERSON":
+            noun = _NOUN_AFTER_RE.match(text, m.end_char)
+            word = "" if noun is None else noun.group(1)
+            if word in _BUILDING_NOUNS:
+                building.add(key)
+            placed[key].append(
+                word in _LANDFORM_NOUNS | _BUILDING_NOUNS
+                or (
+                    _PERSON_PLACED_BEFORE_RE.search(before) is not None
+                    and after not in ("'s", "’s")
+                )
+            )
+        elif (
+            label == "ORG"
+            and " " not in c
+            and not c.isupper()
+            and key not in eng
+            and key not in _CHAMBER_WORDS
+            and not _is_company(c)
+        ):
+            prep = _ORG_PLACED_BEFORE_RE.search(before)
+            placed[key].append(
+                prep is not None
+                and (prep.group(1) or "").strip().lower() not in _IN_BODY_WORDS
+                and after not in ("'s", "’s")
+            )
+    for key, where in placed.items():
+        if all(where):
+            labels[key] = "GPE" if labels[key] == "ORG" else "FAC" if key in building else "LOC"
