@@ -31,6 +31,7 @@ from newsflow.tasks.nlp.entity_forms import (
 from newsflow.tasks.nlp.entity_kinds import (
     candidates_by_context,
     places_by_use,
+    products_by_lists,
     streets_by_context,
     works_by_context,
 )
@@ -251,6 +252,7 @@ def extract_mentions(
     _revise_lone_names(doc, mentions, canon, labels)
     candidates_by_context(doc_text, mentions, canon, labels)
     _labels_from_lists(doc_text, mentions, canon, labels)
+    products_by_lists(doc_text, mentions, canon, labels)
     _filter_clusters(doc_text, mentions, canon, labels, kept_spans, features_out, cited)
     candidates = [
         Mention(

@@ -4,13 +4,15 @@ The model tags the title of a novel series or a software release and a street of
 as an organisation or a person. The text around the name says what it is whatever its
 spelling: "two Star Trek novels", "the third season of The Crown", "Mercurial 5.2 was
 released", "2134 Caldwell Place", "Corso Monforte 15", "Nachtigalplatz", "near Tora Bora
-mountain", "a trip to Walter Reed hospital", "marooned in Uglii". These rules read
+mountain", "a trip to Walter Reed hospital", "marooned in Uglii", "Perl, PHP, and MySQL".
+These rules read
 only that context and general words of the language (kinds of works, kinds of streets),
 never a list of names.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 
@@ -252,3 +254,61 @@ def places_by_use(
     for key, where in placed.items():
         if all(where):
             labels[key] = "GPE" if labels[key] == "ORG" else "FAC" if key in building else "LOC"
+
+
+# A list of names: an item is one to four capitalised words ("Node.js", "Metro Exodus",
+# "NBA 2K20"); items are joined by a comma, "and", "or", "as well as" or a slash.
+_ITEM = r"[A-Z][\w.+#-]*(?: [A-Z0-9][\w.+#-]*){0,3}"
+_SEP = r"(?:, (?:and |or |as well as )?| and | or |/)"
+_NEXT_ITEM_RE = re.compile(rf"{_SEP}(?P<item>{_ITEM})(?![\w.+#-])")
+_PREVIOUS_ITEM_RE = re.compile(rf"(?<![\w.+#'’-])(?P<item>{_ITEM}){_SEP}$")
+
+
+def _list_neighbours(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The other items of the list a name at ``[start, end)`` stands in, nearest first."""
+    found: list[tuple[int, int]] = []
+    pos = end
+    while (nxt := _NEXT_ITEM_RE.match(text, pos)) is not None and len(found) < 12:
+        found.append(nxt.span("item"))
+        pos = nxt.end()
+    pos = start
+    while len(found) < 24:
+        prev = _PREVIOUS_ITEM_RE.search(text[max(0, pos - 60) : pos])
+        if prev is None:
+            break
+        offset = max(0, pos - 60)
+        found.append((offset + prev.start("item"), offset + prev.end("item")))
+        pos = offset + prev.start("item")
+    return found
+
+
+def products_by_lists(
+    text: str, mentions: list[Mention], canon: list[str], labels: dict[str, str]
+) -> None:
+    """An "organisation" the text only names in lists of names the model mostly took for
+    no person or organisation ("fueled by Perl, PHP, and MySQL", "Gylt, Just Dance 2020,
+    Kine, Metro Exodus") is one of their kind, a product (a language, a game): two other
+    items at least, fewer than half of them people or organisations or names held back for
+    want of evidence (``CANDIDATE``, often a company). A company stays."""
+    named = sorted(
+        (m.start_char, m.end_char)
+        for m, c in zip(mentions, canon, strict=True)
+        if labels.get(c.lower()) in ("PERSON", "ORG", "CANDIDATE")
+    )
+    starts = [s for s, _ in named]
+
+    def is_named(start: int, end: int) -> bool:
+        at = bisect.bisect_right(starts, end) - 1
+        return at >= 0 and named[at][1] > start
+
+    listed: dict[str, list[bool]] = defaultdict(list)
+    for m, c in zip(mentions, canon, strict=True):
+        key = c.lower()
+        if labels.get(key) != "ORG" or _is_company(c):
+            continue
+        others = _list_neighbours(text, m.start_char, m.end_char)
+        names = sum(is_named(s, e) for s, e in others)
+        listed[key].append(len(others) >= 2 and 2 * names < len(others))
+    for key, where in listed.items():
+        if all(where):
+            labels[key] = "PRODUCT"
