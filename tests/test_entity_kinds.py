@@ -196,3 +196,13 @@ def test_an_organisation_only_in_lists_of_unnamed_things_is_a_product(model: str
     kinds = _kinds(text, model)
     assert ("JavaScript", "PRODUCT") in kinds  # among languages the model left untagged
     assert {("Microsoft", "ORG"), ("Sony", "ORG"), ("Nintendo", "ORG")} <= kinds
+
+
+def test_a_given_name_the_text_gives_a_relative_is_a_person(model: str) -> None:
+    text = (
+        "The singer thanked her husband, Dustin, and Apple for the support. Later a man "
+        "known as Nick told Channel Nine he knew the driver."
+    )
+    kinds = _kinds(text, model)
+    assert {("Dustin", "PERSON"), ("Nick", "PERSON")} <= kinds
+    assert ("Apple", "ORG") in kinds  # no relative: stays an organisation

@@ -30,6 +30,7 @@ from newsflow.tasks.nlp.entity_forms import (
 )
 from newsflow.tasks.nlp.entity_kinds import (
     candidates_by_context,
+    people_by_relation,
     places_by_use,
     products_by_lists,
     streets_by_context,
@@ -253,6 +254,7 @@ def extract_mentions(
     candidates_by_context(doc_text, mentions, canon, labels)
     _labels_from_lists(doc_text, mentions, canon, labels)
     products_by_lists(doc_text, mentions, canon, labels)
+    people_by_relation(doc_text, mentions, canon, labels)
     _filter_clusters(doc_text, mentions, canon, labels, kept_spans, features_out, cited)
     candidates = [
         Mention(

@@ -4,8 +4,8 @@ The model tags the title of a novel series or a software release and a street of
 as an organisation or a person. The text around the name says what it is whatever its
 spelling: "two Star Trek novels", "the third season of The Crown", "Mercurial 5.2 was
 released", "2134 Caldwell Place", "Corso Monforte 15", "Nachtigalplatz", "near Tora Bora
-mountain", "a trip to Walter Reed hospital", "marooned in Uglii", "Perl, PHP, and MySQL".
-These rules read
+mountain", "a trip to Walter Reed hospital", "marooned in Uglii", "Perl, PHP, and MySQL",
+"his wife, Kimberly". These rules read
 only that context and general words of the language (kinds of works, kinds of streets),
 never a list of names.
 """
@@ -23,6 +23,7 @@ from newsflow.tasks.nlp.entity_lexicons import (
     english_words,
 )
 from newsflow.tasks.nlp.lexicons import word_set
+from newsflow.tasks.nlp.names import KIN_WORDS, is_given_name
 from newsflow.tasks.records import Mention
 
 # Nouns for kinds of works a title modifies ("Star Trek novels", "Wheel of Time series").
@@ -312,3 +313,24 @@ def products_by_lists(
     for key, where in listed.items():
         if all(where):
             labels[key] = "PRODUCT"
+
+
+# A relative or a person the text names: "his wife, Kimberly", "a man known as Nick".
+_RELATION_BEFORE_RE = re.compile(
+    rf"\b(?:(?:his|her|their|my|our|your) (?:{'|'.join(sorted(KIN_WORDS))}),?"
+    r"|(?:a|the|one) (?:man|woman|boy|girl|friend|neighbou?r) (?:named|called|known as),?) $",
+    re.IGNORECASE,
+)
+
+
+def people_by_relation(
+    text: str, mentions: list[Mention], canon: list[str], labels: dict[str, str]
+) -> None:
+    """A one-word "organisation" that is a given name is a person where the text names a
+    relative or a person by it ("his wife, Kimberly", "a man known as Nick")."""
+    for m, c in zip(mentions, canon, strict=True):
+        key = c.lower()
+        if labels.get(key) != "ORG" or " " in c or c.isupper() or not is_given_name(c):
+            continue
+        if _RELATION_BEFORE_RE.search(text[max(0, m.start_char - 40) : m.start_char]):
+            labels[key] = "PERSON"
