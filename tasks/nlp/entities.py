@@ -37,23 +37,27 @@ from newsflow.tasks.nlp.entity_kinds import (
     works_by_context,
 )
 from newsflow.tasks.nlp.entity_labels import (
-    _TEAM_LABELS,
-    _clause_inside,
-    _defined_terms,
-    _drop_foreign_names,
     _drop_quoted_titles,
     _drop_unnamed_people,
     _facilities_by_context,
     _labels_from_lists,
-    _modifier_acronym,
+    _people_with_articles,
+    _places_by_context,
+    _revise_lone_names,
+)
+from newsflow.tasks.nlp.entity_mention_edits import (
+    _drop_foreign_names,
     _people_by_context,
     _people_by_surname,
-    _people_with_articles,
-    _placed_in,
-    _places_by_context,
-    _plural_name,
-    _revise_lone_names,
     _trim_lead_words,
+)
+from newsflow.tasks.nlp.entity_name_labels import (
+    _TEAM_LABELS,
+    _clause_inside,
+    _defined_terms,
+    _modifier_acronym,
+    _placed_in,
+    _plural_name,
     name_label,
 )
 from newsflow.tasks.nlp.entity_recovery import (

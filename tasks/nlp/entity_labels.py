@@ -1,56 +1,38 @@
-"""Labels from the name and its context: the words of a name (``name_label``), the words around
-it (people, places, facilities), lists it stands in, and dropping mentions that are no names.
+"""Labels of an article's entities once mentions are grouped: the words around a name
+(people, places, facilities), the lists it stands in, and dropping names that are no names.
 
-Separate because these rules judge mentions already found (their label, or that they are no name);
-they neither find mentions nor decide which ones name the same entity.
+The third labelling stage: these rules judge clusters (a canonical name and its mentions);
+they neither find mentions nor decide which ones name the same entity. The first two stages
+are ``entity_name_labels`` and ``entity_mention_edits``.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections import Counter, defaultdict
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from newsflow.tasks.nlp.entity_filter import FACILITY_HEAD_WORDS
 from newsflow.tasks.nlp.entity_forms import (
     _CLAUSE_WORDS,
-    _CORPORATE_SUFFIXES,
     _MINOR_WORDS,
     _SURNAME_SHAPE_RE,
-    ALIASES,
     CANDIDATE,
-    NAME_LABELS,
-    NAME_PARTICLES,
-    NOT_PERSON_WORDS,
     _is_acronym,
-    _is_demonym,
-    _is_nationality,
     _key,
     clean_surface,
-    looks_like_person,
 )
 from newsflow.tasks.nlp.entity_lexicons import (
     COUNTRIES,
-    EVENT_HEAD_WORDS,
     KNOWN_ORGS,
-    LAW_HEAD_WORDS,
-    MODEL_SUFFIXES,
-    NON_NAME_ABBREVIATIONS,
-    ORG_HEAD_WORDS,
-    ORG_ONLY_WORDS,
-    PLACE_HEAD_WORDS,
     PLACE_NOUNS,
-    PLACE_ONLY_WORDS,
-    PRODUCT_WORDS,
     US_STATE_CODES,
-    VENUE_HEAD_WORDS,
     english_words,
     places,
 )
-from newsflow.tasks.nlp.language import foreign_paragraphs
-from newsflow.tasks.nlp.lexicons import SPEECH_VERBS, word_set
+from newsflow.tasks.nlp.entity_mention_edits import _PERSON_NOUNS
+from newsflow.tasks.nlp.lexicons import SPEECH_VERBS
 from newsflow.tasks.nlp.names import (
     KIN_WORDS,
     TITLE_WORDS,
@@ -61,225 +43,6 @@ from newsflow.tasks.nlp.names import (
     strip_titles,
 )
 from newsflow.tasks.records import Mention
-
-# Last words of an outlet's or a company's division ("NBC Sports", "ESPN Radio").
-_OUTLET_HEADS = frozenset({"sports", "radio", "tv", "television", "channel", "cloud", "research"})
-
-
-def name_label(name: str, label: str, lower_words: set[str]) -> str | None:
-    """The label a mention's own words allow, or None for a non-name.
-
-    Dropped: lower-case words ("marijuana"), names with digits (scores, model numbers:
-    "Jets 2", "777x"), abbreviations that name no one ("USB", "GMT", "CEO") and one-word
-    mentions that the article also uses as a lower-case word ("Plan" beside "plan"). Gadgets
-    become PRODUCT; outlets and known platforms ORG; a "person" named like a place LOC.
-    """
-    if label not in NAME_LABELS:
-        return label
-    words = name.split(" ")
-    low = [_key(w) for w in words]
-    if name == name.lower() or any(c.isdigit() for c in name):
-        return None
-    if label == "PERSON" and any(w.islower() and w not in NAME_PARTICLES for w in words):
-        return None  # "Palm Bay d. Rockledge", "Man shot"
-    if (
-        label in ("PERSON", "ORG")
-        and any(w in _CLAUSE_WORDS for w in words[1:-1])
-        and not any(w in _MINOR_WORDS - _CLAUSE_WORDS for w in words)
-    ):  # a headline's clause: "Thibaut Courtois to Real Madrid"; a name's own "of", "for
-        return None  # the" keep it one ("Society for the Prevention of Cruelty to Children")
-    if label in ("PERSON", "ORG") and any(re.fullmatch(r"[a-z]{1,2}\.", w) for w in words[1:-1]):
-        return None  # two names a result line joins: "Melbourne d. Cocoa"
-    if label in ("PERSON", "ORG") and len(words) > 1 and re.fullmatch(r"[A-Z]", words[-1]):
-        return None  # a category: "Group A", "Path C"
-    if "-" in name and all(_key(p) in COUNTRIES or _key(p) in ALIASES for p in name.split("-")):
-        return None  # "U.S.-Mexico" (border, talks): two places, no organisation
-    if len(words) == 1 and name in US_STATE_CODES:
-        return "GPE"  # "Holmdel, NJ"
-    if (
-        label == "PERSON"
-        and len(words) > 1
-        and not is_given_name(words[0])
-        and all(w in common_words() for w in low)
-    ):
-        return None  # common words in title case: "Grocery Store", "Fact Checker"
-    if (
-        len(words) == 1
-        and label in ("PERSON", "ORG")
-        and low[0] in common_words()
-        and low[0] not in KNOWN_ORGS
-        and not _is_acronym(name)
-    ):
-        return None  # a capitalised common word: "Terror", "Streets"
-    if label in ("PERSON", "ORG") and len(words) > 1 and _written_lower(name, lower_words):
-        return None  # "Intensive Care Units", "Monthly Fee": the text writes each word lower-case
-    if len(words) == 1 and (
-        low[0] in NON_NAME_ABBREVIATIONS or (low[0] in lower_words and not _is_acronym(name))
-    ):
-        return None
-    if any(w in PRODUCT_WORDS for w in low) or (len(words) > 1 and low[-1] in MODEL_SUFFIXES):
-        return "PRODUCT"
-    if _key(name) in KNOWN_ORGS:
-        return "ORG"
-    if (
-        label == "ORG"
-        and len(words) > 1
-        and low[0] in KNOWN_ORGS
-        and low[-1] not in ORG_HEAD_WORDS | _CORPORATE_SUFFIXES | NOT_PERSON_WORDS | _OUTLET_HEADS
-    ):
-        return "PRODUCT"  # a company's name before a product's: "Apple Arcade", "Amazon Music"
-    if _key(name) in COUNTRIES and label in ("ORG", "PERSON"):
-        return "GPE"  # a national team, or "Jordan"/"Georgia" guessed as a person
-    if any(c in name for c in ",:;|@/") or "_" in name:
-        return None  # two names run together, a headline, a handle
-    if label == "ORG" and len(words) > 1 and low[-1] in EVENT_HEAD_WORDS:
-        return "EVENT"
-    if (
-        label in ("PERSON", "ORG")
-        and len(words) == 2
-        and low[-1] in _SECTION_WORDS
-        and low[0] in _COMPASS_WORDS
-    ):
-        return None  # "Central Division", "Eastern Conference": a league's section
-    if label == "PERSON" and len(words) > 1 and low[-1] in _EVENT_ONLY_WORDS:
-        return "EVENT"  # "Davis Cup": a given name first, but no one is surnamed "Cup"
-    if label == "ORG" and len(words) > 1 and low[-1] in LAW_HEAD_WORDS:
-        return "LAW"  # "Hong Kong Human Rights and Democracy Act"
-    if label == "PERSON" and low[-1] in ORG_HEAD_WORDS:
-        return "ORG"
-    if label == "PERSON" and len(words) > 1 and low[-1] in ORG_ONLY_WORDS:
-        return "ORG"  # "Jacques Delors Centre": a given name first, but no one is surnamed so
-    if label == "PERSON" and len(words) > 1 and low[-1] in PLACE_ONLY_WORDS:
-        return "FAC"  # "Ben Gurion Airport"
-    if (
-        label == "PERSON"
-        and len(words) > 1
-        and not is_given_name(words[0])
-        and low[0] not in TITLE_WORDS
-        and name.lower().replace("’", "'") in places()
-    ):
-        return "GPE"  # "Santa Clara", "Rio de Janeiro": a town of the world, no given name
-    if label == "PERSON" and low[-1] in PLACE_HEAD_WORDS and not is_given_name(words[0]):
-        return "LOC"  # "Yobe North", "Palm Drive"; "Kanye West" and "Nathan Lane" stay
-    if label in ("PERSON", "ORG") and low[-1] in VENUE_HEAD_WORDS:
-        return "FAC"  # "PNC Music Pavilion", "KeyBank Arena": a building, not its owner
-    return label
-
-
-# A league's sections, named by a compass point: no organisation of their own.
-_SECTION_WORDS = frozenset({"division", "conference"})
-_COMPASS_WORDS = frozenset(
-    {"north", "south", "east", "west", "central", "northern", "southern", "eastern", "western"}
-    | {"northeast", "northwest", "southeast", "southwest", "midwest", "atlantic", "pacific"}
-    | {"metropolitan"}
-)
-
-
-# Event words that are nobody's surname (unlike "Show", "Fair", "Week" or "Open").
-_EVENT_ONLY_WORDS = frozenset(
-    {"cup", "awards", "festival", "championship", "championships", "tournament", "olympics"}
-    | {"summit", "expo", "marathon", "prix"}
-)
-
-
-def _written_lower(name: str, lower_words: set[str]) -> bool:
-    """Every word of ``name`` (hyphen parts too) is written lower-case elsewhere in the text."""
-    parts = [p for p in re.split(r"[\s-]+", name) if p.lower() not in _MINOR_WORDS]
-    return bool(parts) and all(
-        p.isalpha() and not p.isupper() and p.lower() in lower_words and p.lower() not in KNOWN_ORGS
-        for p in parts
-    )
-
-
-# Tags of words that make a clause, not a name: verbs, modals, adverbs, pronouns.
-_CLAUSE_TAGS = frozenset({"VBZ", "VBD", "VBP", "MD", "RB", "PRP", "WDT", "WP"})
-
-
-def _clause_inside(span: Span, start: int, end: int) -> bool:
-    """A title-case headline or label the model took for an organisation ("Dallas Gas
-    Station Dies", "Streaming Quality Seems To Be Mostly Excellent", "Up Next"): past its
-    first word, a verb, adverb or pronoun."""
-    inside = [t for t in span if start <= t.idx < end]
-    return len(inside) > 1 and any(t.tag_ in _CLAUSE_TAGS for t in inside[1:])
-
-
-_DEFINED_AFTER_RE = re.compile(r"((?:[\w'-]+[ ,]+){1,8})\(\s*([A-Z]{2,6})s?\s*\)")
-_DEFINED_BEFORE_RE = re.compile(r"\b([A-Z]{2,6})\s*\(([^()\n]{3,80})\)")
-
-
-def _defined_terms(text: str) -> set[str]:
-    """Acronyms the text spells out in lower-case words: "binge eating disorder (BED)",
-    "FIRE (financial independence, retire early)". Terms, not organisations."""
-    terms = set()
-    for match in _DEFINED_AFTER_RE.finditer(text):
-        acronym = match.group(2)
-        words = re.findall(r"[A-Za-z][\w'-]*", match.group(1))[-len(acronym) :]
-        if _spells(acronym, words):
-            terms.add(acronym)
-    for match in _DEFINED_BEFORE_RE.finditer(text):
-        acronym = match.group(1)
-        words = re.findall(r"[A-Za-z][\w'-]*", match.group(2))[: len(acronym)]
-        if _spells(acronym, words):
-            terms.add(acronym)
-    return terms
-
-
-def _spells(acronym: str, words: list[str]) -> bool:
-    """``words``' initials spell ``acronym`` and most of them are lower-case."""
-    return (
-        len(words) == len(acronym)
-        and "".join(w[0] for w in words).upper() == acronym
-        and 2 * sum(w.islower() for w in words) > len(words)
-    )
-
-
-def _modifier_acronym(span: Span, base: str) -> bool:
-    """An acronym used as a modifier of a common noun ("AWD system", "IPO filing"): a
-    feature or a term, unless it is a known organisation or alias ("FBI agents")."""
-    tokens = [t for t in span if t.text == base]
-    return (
-        len(tokens) == 1
-        and _is_acronym(base)
-        and _key(base) not in KNOWN_ORGS
-        and _key(base) not in ALIASES
-        and tokens[0].dep_ in ("compound", "amod", "nmod")
-        and tokens[0].head.text.islower()
-    )
-
-
-# Labels a plural one-word name gets wrong: teams and bands are neither places nor products.
-_TEAM_LABELS = frozenset({"PERSON", "PRODUCT", "LOC", "GPE"})
-
-
-def _plural_name(span: Span, base: str) -> bool:
-    """A one-word plural proper noun ("Redskins", "Clippers") that is no country
-    ("Philippines") or known alias."""
-    words = [t for t in span if t.text[:1].isupper()]
-    return (
-        " " not in base
-        and len(words) == 1
-        and words[0].tag_ == "NNPS"
-        and base.endswith("s")
-        and _key(base) not in COUNTRIES
-        and _key(base) not in ALIASES
-    )
-
-
-def _people_by_surname(mentions: list[Mention], bases: list[str]) -> None:
-    """A two- or three-word name labelled ORG is a person when the article also names that
-    surname alone as a person ("Montell Figgins" ORG, then "Figgins" PERSON)."""
-    lone_people = {_key(b) for m, b in zip(mentions, bases, strict=True) if m.label == "PERSON"}
-    lone_people = {k for k in lone_people if " " not in k}
-    for m, base in zip(mentions, bases, strict=True):
-        words = base.split(" ")
-        if (
-            m.label == "ORG"
-            and 2 <= len(words) <= 3
-            and _key(words[-1]) in lone_people
-            and all(w[:1].isupper() for w in words)
-            and not any(_key(w) in NOT_PERSON_WORDS | ORG_HEAD_WORDS for w in words)
-        ):
-            m.label = "PERSON"
 
 
 def _people_with_articles(
@@ -309,113 +72,8 @@ def _people_with_articles(
             labels[key] = "ORG" if _plural_end(key) else ""
 
 
-def _trim_lead_words(
-    text: str, mentions: list[Mention], bases: list[str], spans: list[Span], lower_words: set[str]
-) -> None:
-    """Cut a word the model read into a person's name from before it: a verb ("Citing
-    Togo's"), a people's adjective ("Moroccan Obama fans"). Only when the word is nobody's
-    first name anywhere ("Free" is, so "Free Aung San Suu Kyi" stays) and the rest is a
-    name on its own: a name the article gives alone too, or, after a verb in -ing,
-    anything. What is left is judged like any mention ("Kenyan Gay" leaves a common word:
-    dropped)."""
-    named = {_key(b) for b in bases}
-    for k in reversed(range(len(mentions))):
-        m, words = mentions[k], bases[k].split(" ")
-        lead = words[0]
-        if m.label != "PERSON" or len(words) < 2 or is_any_first_name(lead):
-            continue  # "Mark de Graaf", "Will Smith": a word that is someone's name too
-        rest = " ".join(words[1:])
-        word = lead.lower() in english_words() and lead.isalpha()
-        people = _is_demonym(lead)
-        gerund = word and len(lead) > 5 and lead.lower().endswith("ing")
-        alone = _key(rest) in named and (len(words) > 2 or people)
-        if not (gerund or ((word or people) and alone) or (people and len(words) == 2)):
-            continue
-        at = text.find(rest, m.start_char, m.end_char)
-        label = name_label(rest, "PERSON", lower_words) if at > m.start_char else None
-        if label is None:
-            del mentions[k], bases[k], spans[k]
-            continue
-        m.start_char, m.label, bases[k] = at, label, rest
-        m.text = text[at : m.end_char]
-
-
-def _drop_foreign_names(
-    doc: Doc, mentions: list[Mention], bases: list[str], spans: list[Span]
-) -> None:
-    """In a paragraph in another language than the pipeline's, the model reads capitalised
-    words as people ("Ato contra a Ditabranda", "de Sarkozy"): a person there must have a
-    given name and a surname ("Pierre Péan") or be named in the article's own language too."""
-    foreign = foreign_paragraphs(doc.text, doc.lang_)
-    if not foreign:
-        return
-
-    starts = [s for s, _ in foreign]  # in text order: one bisection a mention, not a scan
-
-    def inside(m: Mention) -> bool:
-        k = bisect.bisect_right(starts, m.start_char) - 1
-        return k >= 0 and m.start_char < foreign[k][1]
-
-    named = {_key(b) for m, b in zip(mentions, bases, strict=True) if not inside(m)}
-    for k in reversed(range(len(mentions))):
-        m = mentions[k]
-        if m.label != "PERSON" or not inside(m):
-            continue
-        if not looks_like_person(bases[k]) and _key(bases[k]) not in named:
-            del mentions[k], bases[k], spans[k]
-
-
 def _plural_end(key: str) -> bool:
     return key.endswith("s") and not key.endswith("'s")
-
-
-# Nouns of an appositive that make its name a person's ("Eswar Prasad, a trade professor").
-_PERSON_NOUNS = TITLE_WORDS | word_set(
-    """
-    professor analyst economist researcher scientist author writer editor reporter player
-    actor actress singer rapper artist founder executive official student teacher doctor
-    lawyer attorney manager spokesman spokeswoman resident owner partner fellow
-    """
-)
-
-
-def _people_by_context(mentions: list[Mention], bases: list[str], spans: list[Span]) -> None:
-    """A two-word "organisation" shaped like a personal name (no common word, no
-    organisation's head word) is a person when the sentence says so: joined by "and" to a
-    person ("Eric Robinson and Boone Jenner"), or described as one ("Eswar Prasad, a trade
-    professor at Cornell")."""
-    people = {
-        tok.i
-        for m, span in zip(mentions, spans, strict=True)
-        if m.label == "PERSON"
-        for tok in span
-    }
-    for m, base, span in zip(mentions, bases, spans, strict=True):
-        words = base.split(" ")
-        if (
-            m.label != "ORG"
-            or len(words) != 2
-            or not all(_SURNAME_SHAPE_RE.fullmatch(w) for w in words)
-            or any(_key(w) in common_words() | KNOWN_ORGS | ORG_HEAD_WORDS for w in words)
-            or any(_key(w) in NOT_PERSON_WORDS for w in words)
-        ):
-            continue
-        head = span[-1]
-        joined = (head.dep_ == "conj" and head.head.i in people) or any(
-            c.dep_ == "conj" and c.i in people for c in head.children
-        )
-        described = any(
-            c.dep_ == "appos" and c.lemma_.lower() in _PERSON_NOUNS for c in head.children
-        )
-        people_shaped = not _is_nationality(words[0]) or is_given_name(words[0])
-        if joined or described or (people_shaped and _acts(head)):
-            m.label = "PERSON"
-
-
-def _acts(head: Token) -> bool:
-    """The name is the subject of a past-tense verb in its sentence ("Vasek Pospisil edged
-    Reilly Opelka")."""
-    return head.dep_ == "nsubj" and head.head.tag_ == "VBD"
 
 
 # A short quotation in title case: the title of a work ("“Mary Poppins”", "'Melvin and Howard'").
@@ -593,20 +251,6 @@ def _labels_from_lists(
             for kind in ("PERSON", "ORG"):
                 if others[kind] >= 2 and others[kind] > sum(others.values()) - others[kind]:
                     labels[key] = kind
-
-
-_STATE_CODE_AFTER_RE = re.compile(r", ([A-Z]{2})\b")
-
-
-def _placed_in(text: str, start: int, end: int, places: set[int]) -> bool:
-    """One word followed by the place it lies in is a town ("Holmdel, NJ", "BAAR,
-    SWITZERLAND"), not an organisation: ", " then a state code or a place the model found."""
-    if " " in text[start:end] or _key(text[start:end]) in KNOWN_ORGS:
-        return False
-    code = _STATE_CODE_AFTER_RE.match(text, end)
-    return (code is not None and code.group(1) in US_STATE_CODES) or (
-        text[end : end + 2] == ", " and end + 2 in places
-    )
 
 
 # What the text writes around a one-word name that places it: "in Senkata", "near Logar",
