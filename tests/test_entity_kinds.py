@@ -206,3 +206,15 @@ def test_a_given_name_the_text_gives_a_relative_is_a_person(model: str) -> None:
     kinds = _kinds(text, model)
     assert {("Dustin", "PERSON"), ("Nick", "PERSON")} <= kinds
     assert ("Apple", "ORG") in kinds  # no relative: stays an organisation
+
+
+def test_a_list_the_sentence_calls_organisations_keeps_its_one_tagged_name(model: str) -> None:
+    text = (
+        "The startup raised $40 million. Its investors include Sequoia, Accel and Benchmark, "
+        "the company said."
+    )
+    kinds = _kinds(text, model)
+    names = {name for name, _ in kinds}
+    tagged = names & {"Sequoia", "Accel", "Benchmark"}
+    assert tagged, kinds  # the model tags at least one of the three
+    assert {(name, "ORG") for name in tagged} <= kinds

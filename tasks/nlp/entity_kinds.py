@@ -283,6 +283,26 @@ def _list_neighbours(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return found
 
 
+# Words before a list that say its items are organisations ("investors include Sequoia,
+# Accel and Benchmark"): the model often tags one of them only, and that one stays.
+_ORG_LIST_CUE_RE = re.compile(
+    r"\b(?:investors?|backers?|compan(?:y|ies)|firms?|banks?|funds?|rivals?|competitors?"
+    r"|partners?|sponsors?|clients?|customers?|members?|carriers?|airlines?|retailers?"
+    r"|outlets?|newspapers?|publishers?|brands?|teams?|clubs?|universit(?:y|ies)|schools?"
+    r"|agenc(?:y|ies)|groups?|organi[sz]ations?|charit(?:y|ies)|unions?|parties|networks?"
+    r"|studios?|labels?|makers?|manufacturers?|automakers?|startups?|giants?|insurers?"
+    r"|lenders?|employers?|suppliers?|vendors?|chains?|operators?|providers?|donors?)\b",
+    re.IGNORECASE,
+)
+
+
+def _org_list_cue(text: str, list_start: int) -> bool:
+    """Whether the words of the sentence before a list call its items organisations."""
+    before = text[max(0, list_start - 100) : list_start]
+    cut = max(before.rfind(". "), before.rfind("\n"))
+    return _ORG_LIST_CUE_RE.search(before[cut + 1 :]) is not None
+
+
 def products_by_lists(
     text: str, mentions: list[Mention], canon: list[str], labels: dict[str, str]
 ) -> None:
@@ -290,7 +310,8 @@ def products_by_lists(
     no person or organisation ("fueled by Perl, PHP, and MySQL", "Gylt, Just Dance 2020,
     Kine, Metro Exodus") is one of their kind, a product (a language, a game): two other
     items at least, fewer than half of them people or organisations or names held back for
-    want of evidence (``CANDIDATE``, often a company). A company stays."""
+    want of evidence (``CANDIDATE``, often a company). A company stays, and so does a list
+    the sentence calls organisations ("investors include ...")."""
     named = sorted(
         (m.start_char, m.end_char)
         for m, c in zip(mentions, canon, strict=True)
@@ -309,7 +330,10 @@ def products_by_lists(
             continue
         others = _list_neighbours(text, m.start_char, m.end_char)
         names = sum(is_named(s, e) for s, e in others)
-        listed[key].append(len(others) >= 2 and 2 * names < len(others))
+        first = min([m.start_char] + [s for s, _ in others])
+        listed[key].append(
+            len(others) >= 2 and 2 * names < len(others) and not _org_list_cue(text, first)
+        )
     for key, where in listed.items():
         if all(where):
             labels[key] = "PRODUCT"
