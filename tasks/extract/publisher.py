@@ -138,6 +138,8 @@ _SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·)\s+")
 _BACK_MARKS = re.compile(r"\s+(?:«|‹)\s+")
 _URLISH = re.compile(r"^(?:https?://|www\.)", re.I)
 _DOMAINISH = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.I)
+# "Wikipedia, the free encyclopedia": a name, then a lowercase tagline after a comma
+_COMMA_TAGLINE = re.compile(r",\s+(?:the|a|an|your|our)\s+[^,A-Z]+$")
 
 
 @dataclass(frozen=True)
@@ -337,6 +339,9 @@ def _first_stated(sources: PublisherSources) -> str | None:
     suffix = _title_suffix(sources.title_tag, sources.headline, host)
     if suffix and (names_a_site(host) or not sources.page_names):
         return suffix  # at 127.0.0.1 only uncontradicted: else one of the signals that agree
+    lead = _title_lead(sources.title_tag, sources.headline, host)
+    if lead and not suffix and not sources.page_names:
+        return lead
     if own:
         return own[0]
     app = _first_segment(sources.application_name)
@@ -556,6 +561,46 @@ def _first_segment(value: str | None) -> str | None:
     return _SEPARATORS.split(text)[0].strip() or None
 
 
+_KICKERS = frozenset(
+    [
+        "exclusive",
+        "live",
+        "watch",
+        "listen",
+        "analysis",
+        "interview",
+        "review",
+        "explainer",
+        "comment",
+        "editorial",
+        "obituary",
+        "quiz",
+        "poll",
+        "letters",
+        "column",
+        "recap",
+        "preview",
+        "factbox",
+    ]
+)
+
+
+def _title_lead(title: str | None, headline: str | None, host: str) -> str | None:
+    """The first of two ``<title>`` segments when the second is the headline ("IANA — Reserved
+    Domains" above an ``h1`` "Reserved Domains"): the site's name put first."""
+    parts = _SEPARATORS.split(" ".join((title or "").split()))
+    if len(parts) != 2 or not headline:
+        return None
+    lead, rest = parts[0].strip(), parts[1].strip()
+    if rest.lower() != " ".join(headline.split()).lower() or lead.lower() == rest.lower():
+        return None
+    if len(lead.split()) > 5 or section_only(lead) or is_placeholder(lead, host):
+        return None
+    if lead.lower().strip(" :!") in _KICKERS:
+        return None  # "Exclusive | Story": a label over the story, not a site
+    return None if _DOMAINISH.match(lead) and not is_site_name(lead, [], host) else lead
+
+
 def _title_suffix(title: str | None, headline: str | None, host: str) -> str | None:
     """The last segment of ``<title>`` when it is short and not part of the headline; after
     a mark pointing back at the story ("Story « Blog"), even when the headline kept it (a
@@ -576,6 +621,7 @@ def _title_suffix(title: str | None, headline: str | None, host: str) -> str | N
         last = named[-1].strip() if named else last
     if " / " in last:  # "Story – Photo 2603 / 500px": a photo site's path-like suffix
         last = last.rsplit(" / ", 1)[1].strip()
+    last = _COMMA_TAGLINE.sub("", last).strip()
     in_headline = bool(headline and last.lower() in headline.lower())
     if not last or len(last.split()) > 5 or (in_headline and not pointed):
         return None

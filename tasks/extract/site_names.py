@@ -58,12 +58,15 @@ _SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|//|«|»)\s+")
 _COPYRIGHT = re.compile(
     r"(?:(?:©|ⓒ|\(c\))(?:\s*copyright\b)?|copyright\s*(?:©|ⓒ|\(c\))|copyright(?=\s+(?:19|20)\d\d))"
     r"[\s©ⓒ]*(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)?"
-    r"[\s,]*(?:by\s+)?(?P<name>[^\n|.©]{2,60}?(?:\.[a-z]{2,6}(?:\.[a-z]{2})?)?)"
+    r"[\s,]*(?:by\s+)?(?P<name>[^\n|.©]{2,60}?(?:\.[a-z]{2,6}(?:\.[a-z]{2})?)?"
+    r"(?:\s(?:[a-z]\.){2,3})?)"  # "Grupa Wirtualna Polska S.A."
     r"\s*(?:$|[|.]\s|\.$|,|\s[-–—]\s|\ball rights\b|\b(?:19|20)\d\d\b)",
     re.I,
 )
 _COMPANY_TAIL = re.compile(
-    r"[\s,]+(?:inc|llc|ltd|limited|gmbh|ag|sa|plc|corp|corporation|co)\.?$", re.I
+    r"[\s,]+(?:inc|llc|ltd|limited|gmbh|ag|sa|plc|corp|corporation|co"
+    r"|s\.a|s\.p\.a|n\.v|b\.v|e\.v|a\.s|s\.l|s\.r\.l)\.?$",
+    re.I,
 )
 _LOGO_WORDS = re.compile(r"\b(?:logo|image|img|icon|home|homepage|go to|header|site)\b", re.I)
 _FEED_WORDS = re.compile(
