@@ -79,8 +79,7 @@ def test_a_company_holding_the_copyright_is_no_author(server: HTTPServer) -> Non
         "/company",
         "Harbour dredging approved",
         head=(
-            "<meta name='author' content='Jane Roe'>"
-            "<meta name='author' content='Grupa Quay Media'>"
+            "<meta name='author' content='Jane Roe'><meta name='author' content='Grupa Quay Media'>"
         ),
         footer="<div><span>&copy; 2016 Grupa Quay Media S.A.</span></div>",
     )
