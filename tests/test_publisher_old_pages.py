@@ -98,3 +98,27 @@ def test_the_account_widget_of_a_reader_not_signed_in_is_no_byline(server: HTTPS
         ),
     )
     assert article.authors == ["Jane Roe"]
+
+
+def test_a_share_buttons_logo_does_not_contradict_the_titles_site_name(
+    server: HTTPServer,
+) -> None:
+    article = _served(
+        server,
+        "/share",
+        "Harbour dredging approved | quaynotes",
+        footer="<a href='https://reddit.com/submit'><img src='/i/reddit-logo.png' alt='Reddit'></a>",
+    )
+    assert article.publisher == "quaynotes"
+
+
+def test_a_logo_labelled_home_does_not_contradict_the_titles_site_name(
+    server: HTTPServer,
+) -> None:
+    article = _served(
+        server,
+        "/home-logo",
+        "Harbour dredging approved | quaynotes",
+        header="<a href='/'><img src='/i/logo.png' alt='Startseite'></a>",
+    )
+    assert article.publisher == "quaynotes"

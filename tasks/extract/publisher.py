@@ -3,11 +3,13 @@
 Order: ``og:site_name``, the JSON-LD publisher (read from a block a broken ``articleBody``
 made unparsable too), a microdata publisher or an ``article:publisher`` that is a name (not
 the usual Facebook URL), the site suffix of ``<title>`` (on a host that names nothing, only
-when another signal confirms it or no copyright line or logo names anything), the site's
-own JSON-LD Organization (on a host that names nothing, one a copyright line or logo also
-names), ``application-name``, then a name two weaker signals agree on
-(``site_names.agreed_name``: title suffix, logo, copyright line...) when it fits the host,
-the host names nothing or is a blog platform's account (``x.blogspot.com``); then the name
+when another signal confirms it or no copyright line or logo names anything; a share
+button's icon or a logo labelled "Startseite" names nothing), the first of two ``<title>``
+segments when the other is the headline ("IANA — Reserved Domains", not "Exclusive — Story")
+and no copyright line or logo names anything, the site's own JSON-LD Organization (on a
+host that names nothing, one a copyright line or logo also names), ``application-name``,
+then a name two weaker signals agree on (``site_names.agreed_name``: title suffix, logo,
+copyright line...) when it fits the host, the host names nothing or is a blog platform's account (``x.blogspot.com``); then the name
 of the site's JSON-LD ``WebSite`` node (an SEO plugin's ``@graph``). That one comes late
 and casts no vote: it is sometimes a slogan or the domain (one of more than five words, a
 URL, a domain or another site's node names nothing), and a publishing system fills it from
@@ -37,7 +39,8 @@ spells ("channelpartner.de" for "ChannelPartner"). A one-word ``og:site_name`` m
 starting with "@" (a social account) casts no vote.
 
 The title suffix is the site's name where a slogan follows it ("Story - Site.de - Your
-independent portal") and the last part of a path-like one ("Photo 2603 / 500px").
+independent portal"), the last part of a path-like one ("Photo 2603 / 500px") and the name
+before a lowercase tagline after a comma ("Wikipedia, the free encyclopedia").
 A publishing system's default name ("WordPress", "My Blog") counts nowhere except on the
 system's own site, nor does a title suffix naming the home page ("Home", "Startseite").
 
@@ -336,11 +339,13 @@ def _first_stated(sources: PublisherSources) -> str | None:
         return marked[0]
     if branded:
         return branded
+    # a logo or copyright text made of section words ("Startseite") names nothing
+    named = [name for name in sources.page_names if not section_only(name)]
     suffix = _title_suffix(sources.title_tag, sources.headline, host)
-    if suffix and (names_a_site(host) or not sources.page_names):
+    if suffix and (names_a_site(host) or not named):
         return suffix  # at 127.0.0.1 only uncontradicted: else one of the signals that agree
     lead = _title_lead(sources.title_tag, sources.headline, host)
-    if lead and not suffix and not sources.page_names:
+    if lead and not suffix and not named:
         return lead
     if own:
         return own[0]

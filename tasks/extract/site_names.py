@@ -68,6 +68,35 @@ _COMPANY_TAIL = re.compile(
     r"|s\.a|s\.p\.a|n\.v|b\.v|e\.v|a\.s|s\.l|s\.r\.l)\.?$",
     re.I,
 )
+# Share buttons' icons are marked as logos too ("reddit-logo.png"): another site's name.
+_SHARE_SITES = frozenset(
+    [
+        "facebook",
+        "twitter",
+        "x",
+        "reddit",
+        "del.icio.us",
+        "delicious",
+        "digg",
+        "stumbleupon",
+        "linkedin",
+        "pinterest",
+        "tumblr",
+        "whatsapp",
+        "telegram",
+        "xing",
+        "flipboard",
+        "pocket",
+        "email",
+        "e-mail",
+        "rss",
+        "google+",
+        "mastodon",
+        "instagram",
+        "youtube",
+        "tiktok",
+    ]
+)
 _LOGO_WORDS = re.compile(r"\b(?:logo|image|img|icon|home|homepage|go to|header|site)\b", re.I)
 _FEED_WORDS = re.compile(
     r"\b(?:rss|atom|feeds?|comments?|overall|latest news|news feed|\d\.\d)(?!\w)", re.I
@@ -307,6 +336,8 @@ def _logo_labels(tree: HtmlElement) -> list[str]:
         if "logo" not in marks.lower():
             continue
         for label in (image.get("alt"), image.get("title")):
+            if label and _LOGO_WORDS.sub(" ", label).strip().lower() in _SHARE_SITES:
+                continue
             if label and label.strip() and label not in labels:
                 labels.append(label)
         if len(labels) >= 3:
