@@ -9,8 +9,9 @@ segments when the other is the headline ("IANA — Reserved Domains", not "Exclu
 and no copyright line or logo names anything, the site's own JSON-LD Organization (on a
 host that names nothing, one a copyright line or logo also names), ``application-name``,
 then a name two weaker signals agree on (``site_names.agreed_name``: title suffix, logo,
-copyright line...) when it fits the host, the host names nothing or is a blog platform's account (``x.blogspot.com``); then the name
-of the site's JSON-LD ``WebSite`` node (an SEO plugin's ``@graph``). That one comes late
+copyright line...) when it fits the host, the host names nothing or is a blog platform's
+account (``x.blogspot.com``); then the name of the site's JSON-LD ``WebSite`` node (an SEO
+plugin's ``@graph``). That one comes late
 and casts no vote: it is sometimes a slogan or the domain (one of more than five words, a
 URL, a domain or another site's node names nothing), and a publishing system fills it from
 the setting ``og:site_name`` and the title suffix come from, so it is no independent
