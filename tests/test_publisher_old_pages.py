@@ -122,3 +122,16 @@ def test_a_logo_labelled_home_does_not_contradict_the_titles_site_name(
         header="<a href='/'><img src='/i/logo.png' alt='Startseite'></a>",
     )
     assert article.publisher == "quaynotes"
+
+
+def test_a_name_the_footer_and_title_agree_on_in_the_domains_own_words_names_the_site(
+    server: HTTPServer,
+) -> None:
+    article = _served(
+        server,
+        "/club-own-address",
+        "Quayhafener Ruderverein e.V.",
+        head="<link rel='canonical' href='https://www.ruderclub-quayhafen.de/news/dredging'>",
+        footer="<p>&copy; 2020 Quayhafener Ruderverein</p>",
+    )
+    assert (article.publisher, article.publisher_source) == ("Quayhafener Ruderverein", "page")

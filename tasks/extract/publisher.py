@@ -9,7 +9,8 @@ segments when the other is the headline ("IANA — Reserved Domains", not "Exclu
 and no copyright line or logo names anything, the site's own JSON-LD Organization (on a
 host that names nothing, one a copyright line or logo also names), ``application-name``,
 then a name two weaker signals agree on (``site_names.agreed_name``: title suffix, logo,
-copyright line...) when it fits the host, the host names nothing or is a blog platform's
+copyright line...) when it fits the host (or says it in the domain's words: "Querfurter
+Hundesportverein" on hundeverein-querfurt.de), the host names nothing or is a blog platform's
 account (``x.blogspot.com``); then the name of the site's JSON-LD ``WebSite`` node (an SEO
 plugin's ``@graph``). That one comes late
 and casts no vote: it is sometimes a slogan or the domain (one of more than five words, a
@@ -359,7 +360,12 @@ def _first_stated(sources: PublisherSources) -> str | None:
     ):
         return app
     agreed = sources.title_agreed or sources.agreed_name
-    if agreed and (not names_a_site(host) or is_site_name(agreed, [], host) or _hosted_blog(host)):
+    if agreed and (
+        not names_a_site(host)
+        or is_site_name(agreed, [], host)
+        or _shares_host_word(agreed, host)
+        or _hosted_blog(host)
+    ):
         return agreed
     website = _website_name(sources.websites, host)
     if website and not _DOMAINISH.match(website):
@@ -398,6 +404,16 @@ def _own_organisations(sources: PublisherSources) -> list[str]:
 def _part_of(short: str, long: str) -> bool:
     """``short`` inside ``long`` and at least half of it ("goodform" in "goodformag")."""
     return len(short) >= 3 and short in long and len(short) * 2 >= len(long)
+
+
+def _shares_host_word(name: str, host: str) -> bool:
+    """True when a word of ``name`` starts with a word of the domain, both of five letters or
+    more ("Querfurter Hundesportverein" on hundeverein-querfurt.de): the name is the site's
+    in the site's own words, not a parent company's."""
+    labels = site_of(host.lower()).split(".")[0]
+    host_words = [w for w in re.split(r"[-_]", labels) if len(w) >= 5]
+    words = [w for w in re.findall(r"\w+", fold_accents(name).lower()) if len(w) >= 5]
+    return any(word.startswith(h) for word in words for h in host_words)
 
 
 def _hosted_blog(host: str) -> bool:
