@@ -135,3 +135,17 @@ def test_a_name_the_footer_and_title_agree_on_in_the_domains_own_words_names_the
         footer="<p>&copy; 2020 Quayhafener Ruderverein</p>",
     )
     assert (article.publisher, article.publisher_source) == ("Quayhafener Ruderverein", "page")
+
+
+def test_a_feed_link_spelling_the_domain_names_the_site_as_written(server: HTTPServer) -> None:
+    article = _served(
+        server,
+        "/feed-link",
+        "Harbour dredging approved",
+        head=(
+            "<link rel='canonical' href='https://blog.quaynotes.de/?p=959'>"
+            "<link rel='alternate' type='application/rss+xml' title='QuayNotes | blog &raquo;"
+            " Feed' href='https://blog.quaynotes.de/?feed=rss2'>"
+        ),
+    )
+    assert article.publisher == "QuayNotes"

@@ -229,6 +229,7 @@ def _extract(
                 title_agreed=outlet,
                 websites=meta.websites,
                 page_names=[s.name for s in signals if s.kind in ("copyright", "logo")],
+                feed_names=[s.name for s in signals if s.kind == "feed"],
             )
         ),
         "sitename",

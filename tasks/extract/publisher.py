@@ -19,7 +19,8 @@ the setting ``og:site_name`` and the title suffix come from, so it is no indepen
 witness. Then the words leading a ``<title>`` segment that spell the domain ("Sebastian
 Kurz" on sebastian-kurz.at, "Python Insider: Story" on blog.python.org: the page's spelling
 of the host's name), then those of a copyright holder or logo text ("Team KLIMAWANDEL
-GLOBAL" on klimawandel-global.de); then the title of the feed that listed the page, without
+GLOBAL" on klimawandel-global.de), then those of a feed link's title ("kinra | blog » Feed"
+on kinra.de); then the title of the feed that listed the page, without
 its section words, when the page or the domain agrees with it (``site_names.channel_name``);
 then the registrable domain (``nj.com``; a blog on a hosting platform keeps its own
 host, ``x.blogspot.com``), never a host and port
@@ -165,6 +166,7 @@ class PublisherSources:
     # logo): it names a page that states nothing, but casts no vote against a stated name.
     title_agreed: str | None = None
     page_names: Sequence[str] = ()  # copyright holders and logo texts, as the page writes them
+    feed_names: Sequence[str] = ()  # titles of the page's feed links, without the feed words
 
     @property
     def host(self) -> str:
@@ -375,6 +377,7 @@ def _first_stated(sources: PublisherSources) -> str | None:
     return (
         spelled_domain(texts, hosts, sources.headline)
         or spelled_domain(sources.page_names, hosts, anywhere=True)
+        or spelled_domain(sources.feed_names, hosts, anywhere=True)
         or domain
     )
 
