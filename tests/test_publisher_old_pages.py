@@ -149,3 +149,18 @@ def test_a_feed_link_spelling_the_domain_names_the_site_as_written(server: HTTPS
         ),
     )
     assert article.publisher == "QuayNotes"
+
+
+def test_a_by_line_citing_a_source_in_the_references_credits_no_author(
+    server: HTTPServer,
+) -> None:
+    article = _served(
+        server,
+        "/references",
+        "Harbour dredging approved",
+        footer=(
+            "<ol class='references'><li><span class='reference-text'>By Tom Roe, Quay"
+            " Gazette. <a href='https://quay.example/dredging'>Dredging plan</a></span></li></ol>"
+        ),
+    )
+    assert article.authors == []

@@ -340,12 +340,15 @@ def _aside(element: HtmlElement) -> bool:
     return bool(element.xpath("ancestor-or-self::aside | ancestor-or-self::footer | ancestor::a"))
 
 
-_NOT_STORY_CREDIT = re.compile(r"^(?:(?:pull)?quote|sidebar|caption|figure)(?:[-_].*)?$")
+_NOT_STORY_CREDIT = re.compile(
+    r"^(?:(?:pull)?quote|sidebar|caption|figure|references?|reflist|citation|footnotes?)"
+    r"(?:[-_].*)?$"
+)
 
 
 def _quoted_or_captioned(element: HtmlElement) -> bool:
-    """True for an "author" inside a figure, a quotation or a sidebar box: it credits the
-    photo, the quoted words or another story, not this one."""
+    """True for an "author" inside a figure, a quotation, a sidebar box or a list of
+    references: it credits the photo, the quoted words or another work, not this one."""
     if element.xpath(
         "ancestor-or-self::figure | ancestor-or-self::figcaption | ancestor::blockquote"
     ):
@@ -382,8 +385,8 @@ def _bylines(tree: HtmlElement) -> list[str]:
                 if line is None or line.tag in _LINE_TAGS:
                     break
                 line = line.getparent()
-            if line is None or line.tag not in _LINE_TAGS:
-                continue
+            if line is None or line.tag not in _LINE_TAGS or _quoted_or_captioned(line):
+                continue  # "By Tom Cheredar, VentureBeat." citing a source in the references
             text = " ".join(" ".join(line.itertext()).split())
             if len(text) <= _MAX_BYLINE and _BY_LINE.match(text) and text not in unmarked:
                 unmarked.append(text)
