@@ -117,6 +117,17 @@ _HYPOTHETICAL = frozenset({"could", "might", "would", "may", "should", "can", "m
 # auxiliaries of words not (yet) said, when a condition is on them ("if ..., they will say")
 _UNSAID_AUX = frozenset({"will", "'ll", "’ll", "would", "'d", "’d", "could", "might", "may"})
 _CONDITIONS = frozenset({"if", "unless", "whenever"})
+_MAYBE_AUX = frozenset({"might", "may"})  # "he might tell you ...": possibly, never said
+_COUNTERFACTUAL_AUX = frozenset({"would", "could", "might", "may", "should", "must", "'d", "’d"})
+_GENERIC_SUBJECTS = frozenset({"you", "one"})  # "you ask yourself, ...": anyone, no one
+# verbs whose negation leaves the report standing: "did not hesitate to say"
+_UNNEGATING_VERBS = frozenset({"hesitate", "fail", "stop", "cease"})
+_EXAMPLE_BEFORE_RE = re.compile(
+    r"(?:\bfor (?:example|instance)|\bexamples?|\be\.g\.|\bsay|\bsuch as)[ \t\u00a0]*[:,]?[ \t\u00a0]*\Z",
+    re.IGNORECASE,
+)
+# program text: braces, a call closed with ");", an arrow or a function literal
+_CODE_RE = re.compile(r"[{}]|\);|=>|\bfunction[ \t]*\(")
 _TIME_MARKS = frozenset({"as", "when", "while", "before", "after"})
 _MODIFIER_DEPS = frozenset({"relcl", "acl"})
 # what opens the writer's comment after a reported clause: ", which ...", " — a ..."
@@ -285,6 +296,17 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
             # a question the writer puts (no one is said to ask it)
         if how in ("parse", "framing") and _unspoken(view, view.doc[p.attribution.cue_token]):
             continue  # 'if ..., they will say "No."': words no one has said
+        if _in_code(view, p) or not any(c.isalpha() for c in quoted_text):
+            continue  # 'alert("Saved!");', 'If-Match: "1"': strings of a program, values
+        if how is None and (_example(view, p) or _listed_entry(view, p)):
+            continue  # 'For example: "..."', 'Bradner, S., "Key words ...", RFC 2119'
+        if (
+            p.attribution is not None
+            and p.attribution.cue_token is not None
+            and how != "continuation"
+            and _hypothetical(view, view.doc[p.attribution.cue_token])
+        ):
+            continue  # 'would have said', "don't say", 'you ask yourself': never said
         if not p.extended and _embedded(view, p):
             _grow_to_clause(view, p)  # also unattributed: 'an enterprise "with deep roots"'
         elif how == "framing" and not p.extended and _phrase_after_cue(view, p):
@@ -1013,6 +1035,73 @@ def _unspoken(view: _DocView, cue: Token) -> bool:
         c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _CONDITIONS for m in c.children)
         for c in head.children
     )
+
+
+def _hypothetical(view: _DocView, cue: Token) -> bool:
+    """Words no one is reported to have said: the reporting verb negated (``Don't say
+    "..."``, ``You don't need to say "..."``), counterfactual (``would have said``), merely
+    possible (``he might tell you``), an order to the reader (``Say "cheese"``) or anyone's
+    at all (``you ask yourself, "..."``). A bare future or ``would`` stays: a speech
+    released in advance, or ``would later say``."""
+    if cue.pos_ == "NOUN" or cue.lower_ == "according":
+        return False
+    chain = [cue]  # "need to say": the verb that governs the infinitive carries the negation
+    while chain[-1].dep_ in ("xcomp", "conj") and chain[-1].head.i != chain[-1].i:
+        chain.append(chain[-1].head)
+    own = {id(c) for c in chain}
+    for verb in chain:
+        deps = [c for c in verb.children if not view.quoted(c) and id(c) not in own]
+        if any(c.dep_ == "neg" for c in deps) and verb.lemma_.lower() not in _UNNEGATING_VERBS:
+            return True
+        modals = {c.lower_ for c in deps if c.dep_ == "aux" and c.tag_ == "MD" and c.text.islower()}
+        if modals & _MAYBE_AUX:
+            return True
+        if modals & _COUNTERFACTUAL_AUX and any(
+            c.dep_ == "aux" and c.lower_ == "have" for c in deps
+        ):
+            return True  # "would have said"
+    top = chain[-1]
+    if top.tag_ == "VB" and top.dep_ == "ROOT" and top.i == top.sent.start:
+        return True  # "Say ...", "Tell them ...": the writer's order, not a report
+    if (
+        top.tag_ == "VB"
+        and top.dep_ == "ROOT"
+        and any(c.dep_ == "aux" and c.lower_ in ("do", "don't") for c in top.children)
+        and not any(c.dep_ in SUBJECT_DEPS for c in top.children)
+    ):
+        return True  # "Don't say ..."
+    subj = subject_of(cue, view.quoted)
+    return (
+        subj is not None
+        and subj.lower_ in _GENERIC_SUBJECTS
+        and all(v.tag_ not in ("VBD", "VBN") for v in chain)
+    )
+
+
+def _example(view: _DocView, p: _Passage) -> bool:
+    """A quotation given as an example (``For example: "..."``, ``such as "..."``, ``don't
+    say "..."``): words shown, not someone's speech."""
+    lo, _ = view.paragraphs[view.paragraph_of(p.start)]
+    return _EXAMPLE_BEFORE_RE.search(view.text, max(lo, p.start - 40), p.start) is not None
+
+
+def _listed_entry(view: _DocView, p: _Passage) -> bool:
+    """A title in a list entry or reference, after its author and a comma or full stop
+    (``Bradner, S., "Key words for use in RFCs"``), with no verb in the entry outside the
+    marks: no sentence frames the quote, so no one is said to speak it."""
+    lo, hi = view.paragraphs[view.paragraph_of(p.start)]
+    before = view.text[lo : p.start].rstrip(" \t\u00a0")
+    if before[-1:] not in (",", ".") or len(before.split()) > 12:
+        return False
+    outside = [t for t in view.tokens_in(lo, hi) if not view.quoted(t) and not t.is_space]
+    return not any(t.pos_ in ("VERB", "AUX") for t in outside)
+
+
+def _in_code(view: _DocView, p: _Passage) -> bool:
+    """The quoted string sits in a line of program text (``console.log("Fetch failed!");``,
+    ``it("should greet", function() {``): a string literal, not speech."""
+    lo, hi = view.paragraphs[view.paragraph_of(p.start)]
+    return _CODE_RE.search(view.text, lo, hi) is not None
 
 
 def _phrase_after_cue(view: _DocView, p: _Passage) -> bool:
