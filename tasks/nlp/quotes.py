@@ -127,7 +127,8 @@ _EXAMPLE_BEFORE_RE = re.compile(
     re.IGNORECASE,
 )
 # program text: braces, a call closed with ");", an arrow or a function literal
-_CODE_RE = re.compile(r"[{}]|\);|=>|\bfunction[ \t]*\(")
+_CODE_RE = re.compile(r"[{}]|=>|\bfunction[ \t]*\(|\w\([^()\n]*\);")
+_CODE_REACH = 80  # program text right around the string, not anywhere in a long paragraph
 _TIME_MARKS = frozenset({"as", "when", "while", "before", "after"})
 _MODIFIER_DEPS = frozenset({"relcl", "acl"})
 # what opens the writer's comment after a reported clause: ", which ...", " — a ..."
@@ -1101,6 +1102,7 @@ def _in_code(view: _DocView, p: _Passage) -> bool:
     """The quoted string sits in a line of program text (``console.log("Fetch failed!");``,
     ``it("should greet", function() {``): a string literal, not speech."""
     lo, hi = view.paragraphs[view.paragraph_of(p.start)]
+    lo, hi = max(lo, p.start - _CODE_REACH), min(hi, p.end + _CODE_REACH)
     return _CODE_RE.search(view.text, lo, hi) is not None
 
 
