@@ -297,9 +297,9 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
             # a question the writer puts (no one is said to ask it)
         if how in ("parse", "framing") and _unspoken(view, view.doc[p.attribution.cue_token]):
             continue  # 'if ..., they will say "No."': words no one has said
-        if _in_code(view, p) or not any(c.isalpha() for c in quoted_text):
+        if _in_code(view, p) or _no_letters(quoted_text):
             continue  # 'alert("Saved!");', 'If-Match: "1"': strings of a program, values
-        if how is None and (_example(view, p) or _listed_entry(view, p)):
+        if how is None and (_example(view, p) or _listed_entry(view, p) or _talked_about(view, p)):
             continue  # 'For example: "..."', 'Bradner, S., "Key words ...", RFC 2119'
         if (
             p.attribution is not None
@@ -971,6 +971,22 @@ def _writers_subject(view: _DocView, p: _Passage) -> bool:
     return opens and not any(is_cue(t) for t in sent if not view.quoted(t))
 
 
+def _talked_about(view: _DocView, p: _Passage) -> bool:
+    """The writer's next word is a verb in the present, not one of saying, that governs the
+    quoted words (``"I could eat a horse," means you're hungry``): the comma closes a phrase
+    talked about, not speech that goes on."""
+    inner = [t for t in view.tokens_in(p.start, p.end) if not (t.is_punct or t.is_space)]
+    roots = {t.head.i for t in inner if not p.start <= t.head.idx < p.end}
+    after = next((t for t in view.iter_tokens(p.end, len(view.text)) if not t.is_space), None)
+    return (
+        after is not None
+        and roots == {after.i}
+        and after.tag_ == "VBZ"
+        and after.text.islower()
+        and not is_cue(after)
+    )
+
+
 def _heading(view: _DocView, p: _Passage) -> bool:
     """A short paragraph that is nothing but a quotation with no closing punctuation
     inside the marks (``"We write with urgency"``): a heading that cites, not a quote."""
@@ -1096,6 +1112,11 @@ def _listed_entry(view: _DocView, p: _Passage) -> bool:
         return False
     outside = [t for t in view.tokens_in(lo, hi) if not view.quoted(t) and not t.is_space]
     return not any(t.pos_ in ("VERB", "AUX") for t in outside)
+
+
+def _no_letters(text: str) -> bool:
+    """``"1"``, ``"404"``: a value or a number in marks, no words anyone spoke."""
+    return not any(c.isalpha() for c in text)
 
 
 def _in_code(view: _DocView, p: _Passage) -> bool:
