@@ -118,7 +118,7 @@ _HYPOTHETICAL = frozenset({"could", "might", "would", "may", "should", "can", "m
 _UNSAID_AUX = frozenset({"will", "'ll", "’ll", "would", "'d", "’d", "could", "might", "may"})
 _CONDITIONS = frozenset({"if", "unless", "whenever"})
 _MAYBE_AUX = frozenset({"might", "may"})  # "he might tell you ...": possibly, never said
-_COUNTERFACTUAL_AUX = frozenset({"would", "could", "might", "may", "should", "must", "'d", "’d"})
+_COUNTERFACTUAL_AUX = frozenset({"would", "could", "should", "'d", "’d"})  # + "have said"
 _GENERIC_SUBJECTS = frozenset({"you", "one"})  # "you ask yourself, ...": anyone, no one
 # verbs whose negation leaves the report standing: "did not hesitate to say"
 _UNNEGATING_VERBS = frozenset({"hesitate", "fail", "stop", "cease"})
@@ -1058,39 +1058,30 @@ def _hypothetical(view: _DocView, cue: Token) -> bool:
     """Words no one is reported to have said: the reporting verb negated (``Don't say
     "..."``, ``You don't need to say "..."``), counterfactual (``would have said``), merely
     possible (``he might tell you``), an order to the reader (``Say "cheese"``) or anyone's
-    at all (``you ask yourself, "..."``). A bare future or ``would`` stays: a speech
-    released in advance, or ``would later say``."""
-    if cue.pos_ == "NOUN" or cue.lower_ == "according":
-        return False
+    at all (``you ask yourself, "..."``). A bare future or ``would`` stays (a speech
+    released in advance, ``would later say``), and so does ``may have said it best``."""
+    if cue.pos_ == "NOUN" or cue.lower_ == "according" or not is_cue(cue):
+        return False  # '... doesn't surprise pollster Shaw: "..."' is no verb of saying
     chain = [cue]  # "need to say": the verb that governs the infinitive carries the negation
-    while chain[-1].dep_ in ("xcomp", "conj") and chain[-1].head.i != chain[-1].i:
+    while chain[-1].dep_ == "xcomp" and chain[-1].head.i != chain[-1].i:
         chain.append(chain[-1].head)
-    own = {id(c) for c in chain}
+    own = {t.i for t in chain}
     for verb in chain:
-        deps = [c for c in verb.children if not view.quoted(c) and id(c) not in own]
+        deps = [c for c in verb.children if not view.quoted(c) and c.i not in own]
         if any(c.dep_ == "neg" for c in deps) and verb.lemma_.lower() not in _UNNEGATING_VERBS:
             return True
         modals = {c.lower_ for c in deps if c.dep_ == "aux" and c.tag_ == "MD" and c.text.islower()}
-        if modals & _MAYBE_AUX:
-            return True
-        if modals & _COUNTERFACTUAL_AUX and any(
-            c.dep_ == "aux" and c.lower_ == "have" for c in deps
-        ):
-            return True  # "would have said"
+        perfect = any(c.dep_ == "aux" and c.lower_ == "have" for c in deps)
+        if modals & (_COUNTERFACTUAL_AUX if perfect else _MAYBE_AUX):
+            return True  # "would have said", "might tell"
     top = chain[-1]
     if top.tag_ == "VB" and top.dep_ == "ROOT" and top.i == top.sent.start:
         return True  # "Say ...", "Tell them ...": the writer's order, not a report
-    if (
-        top.tag_ == "VB"
-        and top.dep_ == "ROOT"
-        and any(c.dep_ == "aux" and c.lower_ in ("do", "don't") for c in top.children)
-        and not any(c.dep_ in SUBJECT_DEPS for c in top.children)
-    ):
-        return True  # "Don't say ..."
     subj = subject_of(cue, view.quoted)
     return (
         subj is not None
         and subj.lower_ in _GENERIC_SUBJECTS
+        and not any(True for _ in subj.children)  # "one of her ads" is someone
         and all(v.tag_ not in ("VBD", "VBN") for v in chain)
     )
 
