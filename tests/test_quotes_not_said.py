@@ -60,6 +60,17 @@ def test_examples_and_phrases_talked_about_are_no_quotes(model: str) -> None:
     assert _direct(text, model) == ["We take every complaint very seriously indeed,"]
 
 
+def test_a_quote_framed_by_a_verb_and_its_subject_after_it_stays(model: str) -> None:
+    text = (
+        "Grassley has been taking heat back home.\n\n"
+        '"There are invertebrates that have shown more spine than Sen. Charles Grassley," '
+        "reads a Wednesday editorial in The Des Moines Register.\n"
+    )
+    assert _direct(text, model) == [
+        "There are invertebrates that have shown more spine than Sen. Charles Grassley,"
+    ]
+
+
 def test_strings_in_program_text_and_values_are_no_quotes(model: str) -> None:
     text = (
         "Here is how to handle errors with fetch.\n\n"

@@ -974,7 +974,8 @@ def _writers_subject(view: _DocView, p: _Passage) -> bool:
 def _talked_about(view: _DocView, p: _Passage) -> bool:
     """The writer's next word is a verb in the present, not one of saying, that governs the
     quoted words (``"I could eat a horse," means you're hungry``): the comma closes a phrase
-    talked about, not speech that goes on."""
+    talked about, not speech that goes on. A subject after that verb makes it a framing
+    (``"...," reads a Wednesday editorial``)."""
     inner = [t for t in view.tokens_in(p.start, p.end) if not (t.is_punct or t.is_space)]
     roots = {t.head.i for t in inner if not p.start <= t.head.idx < p.end}
     after = next((t for t in view.iter_tokens(p.end, len(view.text)) if not t.is_space), None)
@@ -984,6 +985,7 @@ def _talked_about(view: _DocView, p: _Passage) -> bool:
         and after.tag_ == "VBZ"
         and after.text.islower()
         and not is_cue(after)
+        and not any(c.dep_ in SUBJECT_DEPS and c.i > after.i for c in after.children)
     )
 
 
