@@ -126,3 +126,30 @@ def test_the_verb_after_a_quote_says_how_it_was_spoken(model: str) -> None:
         "Had to find my own way, make my own mistakes, but you know that I had to go,",
         "Ain’t no yellow brick road running through Glasgow.",
     ]
+
+
+EMAILS = """The emails show a friendly tone.
+
+Clinton responds to Mills with, “Why now? That was on my way to Libya?” Mills then writes \
+back, “You look cute.”
+"""
+
+COUPLE = """The Ebelings have known Clinton since high school.
+
+“Tell her I promised you a picture,” Ebeling said, and her husband cut in. “Don’t forget \
+Betsy’s husband Tom -- I’ve been friends with her since high school.”
+"""
+
+
+def test_a_reply_introduced_after_a_quote_is_a_quote_of_its_own(model: str) -> None:
+    quotes = [q for q in quotes_of(EMAILS, model) if q.kind == "direct"]
+    first = containing(quotes, "Why now?")
+    assert "You look cute" not in first.quote
+    assert containing(quotes, "You look cute").speaker == "Mills"
+
+
+def test_a_quote_after_someone_else_cuts_in_is_not_joined_to_the_one_before(model: str) -> None:
+    quotes = [q for q in quotes_of(COUPLE, model) if q.kind == "direct"]
+    first = containing(quotes, "Tell her I promised")
+    assert "Don’t forget" not in first.quote
+    assert len(quotes) == 2

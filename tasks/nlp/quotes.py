@@ -914,7 +914,7 @@ def _resumes(view: _DocView, prev: _Passage, p: _Passage) -> bool:
     if sum(t.text in _SENT_END for t in gap) > 1:
         return False
     if pi == prev_pi:
-        return len(gap) <= MAX_ASIDE_TOKENS
+        return len(gap) <= MAX_ASIDE_TOKENS and not _another_acts(gap)
     lo, hi = view.paragraphs[pi]
     closing = view.text[prev.end : view.paragraphs[prev_pi][1]]
     return (
@@ -923,6 +923,15 @@ def _resumes(view: _DocView, prev: _Passage, p: _Passage) -> bool:
         and view.text[p.end : hi].strip() == ""
         and any(c.isalpha() for c in closing)
         and not any(c in DOUBLE_MARKS for c in closing)
+    )
+
+
+def _another_acts(gap: list[Token]) -> bool:
+    """Someone acts in a clause joined to the attribution (``Ebeling said, and her husband
+    cut in.``): the quote after it may be anyone's, so it is not resumed."""
+    return any(
+        t.dep_ in SUBJECT_DEPS and t.head.dep_ == "conj" and t.head.head in gap and t.head in gap
+        for t in gap
     )
 
 
@@ -1591,6 +1600,23 @@ def _in_modifier(cue: Token, first: Token) -> bool:
     return False
 
 
+def _second_speaker(view: _DocView, toks: list[Token], cues: list[Token], first: _Passage) -> bool:
+    """The gap between two quotes brings in another voice: a later verb of saying ends it on a
+    colon (``Cruz said as the heckler yelled: "..."``), someone else acts in a clause joined
+    to the attribution (``Ebeling said, and her husband cut in.``), or the first quote was
+    already introduced before it and the gap's verb has a subject of its own (``Clinton
+    responds with, "...?" Mills then writes back, "..."``)."""
+    if toks[-1].text == ":" and cues[-1].i != cues[0].i:
+        return True
+    if _another_acts(toks):
+        return True
+    lo, _ = view.paragraphs[view.paragraph_of(first.start)]
+    before = [t for t in view.last_tokens(lo, first.start, 12) if not t.is_space]
+    introduced = bool(before) and before[-1].text in (",", ":") and any(is_cue(t) for t in before)
+    own_subject = any(c.dep_ in SUBJECT_DEPS and c in toks for c in cues[0].children)
+    return introduced and own_subject
+
+
 def _is_list_gap(text: str, end: int, start: int) -> bool:
     if _LIST_GAP_RE.fullmatch(text, end, start):
         return True
@@ -1615,6 +1641,8 @@ def _attribution_between(view: _DocView, first: _Passage, second: _Passage) -> T
         for cue in cues[1:]
     ):
         return None  # '"...," Blige sings to Clinton before asking her, "..."': two reports
+    if _second_speaker(view, toks, cues, first):
+        return None  # '"...," Cruz said as the heckler yelled: "..."': two voices
     # everything in the gap belongs to the attribution: the speaker phrase, or the cue's own
     # modifiers ("in an interview", "referring to the excuse", "in Everett, Wash.")
     subj = subject_of(cues[0], view.quoted)
