@@ -930,7 +930,11 @@ def _another_acts(gap: list[Token]) -> bool:
     """Someone acts in a clause joined to the attribution (``Ebeling said, and her husband
     cut in.``): the quote after it may be anyone's, so it is not resumed."""
     return any(
-        t.dep_ in SUBJECT_DEPS and t.head.dep_ == "conj" and t.head.head in gap and t.head in gap
+        t.dep_ in SUBJECT_DEPS
+        and t.head.dep_ == "conj"
+        and t.head in gap
+        and t.head.head in gap
+        and is_cue(t.head.head)  # not "advancing upon me, and whom I knew to be ..."
         for t in gap
     )
 
