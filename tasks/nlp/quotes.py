@@ -1610,15 +1610,20 @@ def _second_speaker(view: _DocView, toks: list[Token], cues: list[Token], first:
     to the attribution (``Ebeling said, and her husband cut in.``), or the first quote was
     already introduced before it and the gap's verb has a subject of its own (``Clinton
     responds with, "...?" Mills then writes back, "..."``)."""
-    if toks[-1].text == ":" and cues[-1].i != cues[0].i:
-        return True
+    if toks[-1].text == ":" and cues[-1].i != cues[0].i and _named_subject(cues[-1], toks):
+        return True  # not 'she said, recalling her own experience: "..."': hers still
     if _another_acts(toks):
         return True
     lo, _ = view.paragraphs[view.paragraph_of(first.start)]
     before = [t for t in view.last_tokens(lo, first.start, 12) if not t.is_space]
     introduced = bool(before) and before[-1].text in (",", ":") and any(is_cue(t) for t in before)
-    own_subject = any(c.dep_ in SUBJECT_DEPS and c in toks for c in cues[0].children)
-    return introduced and own_subject
+    return introduced and _named_subject(cues[0], toks)
+
+
+def _named_subject(cue: Token, toks: list[Token]) -> bool:
+    """The verb has a subject of its own in the gap, and not a pronoun (``Mills then writes
+    back``, ``the heckler yelled``; ``he said, adding`` may well be the same speaker)."""
+    return any(c.dep_ in SUBJECT_DEPS and c in toks and c.pos_ != "PRON" for c in cue.children)
 
 
 def _is_list_gap(text: str, end: int, start: int) -> bool:
