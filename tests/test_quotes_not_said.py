@@ -25,6 +25,10 @@ def _direct(text: str, model: str) -> list[str]:
         # negated, on the reporting verb or on the verb that governs it
         'Don\'t say "Courtney, this post is so snobbish it burned up my computer."',
         'You do not need to say "I am so hungry I could literally eat a horse today."',
+        # an order to the reader
+        'Tell your landlord: "I will not pay for repairs that are your responsibility."',
+        # on a condition: words that would be said if it came true
+        'If asked, the senator will say "We have done nothing wrong at all here."',
         # anyone at all: the reader asks themself
         "When you shop, you will look at an item and ask yourself, "
         '"Will this just end up in the picture and gather dust?"',
