@@ -23,7 +23,12 @@ Not quotes, whatever verb stands next to them: titles, slogans and signs in titl
 (``a poem called "..."``, ``entitled '...'``), short passages no one is said to speak
 (scare quotes; ``what is predicted to result from "exogenic" processes``), and phrases the
 writer's own sentence runs into when nothing in it reports speech or names a speaker
-(``terrified to "put yourself out there"``). An unattributed passage the writer's sentence
+(``terrified to "put yourself out there"``). Nor is speech no one is reported to have made:
+negated, counterfactual, merely possible or anyone's (``don't say "..."``, ``would have
+said``, ``might tell you``, ``you ask yourself, "..."``), examples (``For example: "..."``),
+strings in program text and values (``alert("Saved!");``), titles in reference entries. When
+the words between two quotes bring in a second voice (``Mills then writes back, "..."``),
+they stay two quotes. An unattributed passage the writer's sentence
 runs into otherwise is a mixed quote of that clause. Transcript turns (``PENCE: ...``) are
 quotes of the named speaker.
 
