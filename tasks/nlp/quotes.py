@@ -77,6 +77,7 @@ from newsflow.tasks.nlp.quote_marks import (
     find_marked_quotes,
     paragraph_spans,
 )
+from newsflow.tasks.nlp.speaker_frames import speaker_after
 from newsflow.tasks.nlp.speakers import (
     RELATIVE,
     SUBJECT_DEPS,
@@ -88,6 +89,7 @@ from newsflow.tasks.nlp.speakers import (
 from newsflow.tasks.records import Fragment, Quote
 
 _SENT_END = frozenset({".", "!", "?"})
+_SURFACE_LOOK_AHEAD = 40
 _DASHES = frozenset({"―", "—", "–", "-", "--"})
 _QUOTE_CHARS = frozenset("\"“”«»„‘’'")
 _NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "PROPN"})
@@ -286,6 +288,7 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
                 or _by_governor(view, namer, p)
                 or _by_manner(view, namer, p)
                 or _by_introduction(view, namer, p)
+                or _by_surface(view, namer, p)
                 or _by_continuation(view, p, prev)
             )
         how = p.attribution.how if p.attribution else None
@@ -1469,6 +1472,17 @@ def _name_before_colon(
         rest = view.text[first.idx + len(first.text) : m.end_char].strip()
         return namer.entities.resolve_name(rest) or rest, m.label
     return namer.own(m).canonical, m.label
+
+
+def _by_surface(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attribution | None:
+    """A frame after the quote that the parse missed, read on the surface (speaker_frames)."""
+    _, hi = view.paragraphs[view.paragraph_of(p.end)]
+    after = list(islice(view.iter_tokens(p.end, hi), _SURFACE_LOOK_AHEAD))
+    frame = speaker_after(namer, view.quoted, view.text[p.start : p.end], p.start, after)
+    if frame is None:
+        return None
+    verb, speaker, label = frame
+    return _Attribution(_cue_text(verb), speaker, label, "surface", verb.i)
 
 
 def _by_continuation(view: _DocView, p: _Passage, prev: _Passage | None) -> _Attribution | None:
