@@ -77,7 +77,7 @@ from newsflow.tasks.nlp.quote_marks import (
     find_marked_quotes,
     paragraph_spans,
 )
-from newsflow.tasks.nlp.speaker_frames import speaker_after
+from newsflow.tasks.nlp.speaker_frames import speaker_after, speaker_before
 from newsflow.tasks.nlp.speakers import (
     RELATIVE,
     SUBJECT_DEPS,
@@ -290,6 +290,7 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
                 or _by_introduction(view, namer, p)
                 or _by_surface(view, namer, p)
                 or _by_continuation(view, p, prev)
+                or _by_carry_over(view, namer, p)
             )
         how = p.attribution.how if p.attribution else None
         if how is None and (
@@ -1499,6 +1500,19 @@ def _by_continuation(view: _DocView, p: _Passage, prev: _Passage | None) -> _Att
         return None  # the writer's sentence quoting a phrase, not the speaker going on
     attr = prev.attribution
     return _Attribution(attr.cue, attr.speaker, attr.label, "continuation", None)
+
+
+def _by_carry_over(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attribution | None:
+    """A bare quote paragraph after a paragraph that reports one speaker (speaker_frames)."""
+    pi = view.paragraph_of(p.start)
+    lo, hi = view.paragraphs[pi]
+    if pi == 0 or view.text[lo : p.start].strip() or view.text[p.end : hi].strip():
+        return None
+    frame = speaker_before(namer, view.quoted, view.tokens_in(*view.paragraphs[pi - 1]))
+    if frame is None:
+        return None
+    verb, speaker, label = frame
+    return _Attribution(_cue_text(verb), speaker, label, "carry-over", None)
 
 
 # ---------------------------------------------------------------- passages

@@ -174,3 +174,31 @@ def _named(namer: SpeakerNamer, head: Token, verb: Token) -> Frame | None:
     if name is None or label not in _NAMED:
         return None
     return verb, name, label
+
+
+def speaker_before(
+    namer: SpeakerNamer, quoted: Callable[[Token], bool], paragraph: list[Token]
+) -> Frame | None:
+    """Who a bare quote paragraph goes on from: the one speaker of the last sentence of the
+    paragraph before (``Valastro praised Christie's leadership ...`` / ``"We need someone
+    who ..."``), when that paragraph quotes no one itself (then continuation decides) and
+    its last sentence reports one person or organisation only."""
+    if not paragraph or any(quoted(t) for t in paragraph):
+        return None
+    words = [t for t in paragraph if not t.is_space]
+    if not words:
+        return None
+    sentence = words[-1].sent
+    found: dict[str, Frame] = {}
+    for t in sentence:
+        if t.pos_ != "VERB" or t.lemma_.lower() not in SPEECH_VERBS or t.i < paragraph[0].i:
+            continue
+        if t.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in t.children):
+            continue  # "was told": the one spoken to
+        name, label = namer.speaker_of(t)
+        if name is None:
+            continue
+        if label not in _NAMED:
+            return None  # a group or a description speaks too: not clear whose words follow
+        found.setdefault(name, (t, name, label))
+    return next(iter(found.values())) if len(found) == 1 else None

@@ -371,6 +371,8 @@ class SpeakerNamer:
         self.entities = entities
         self.paragraph_of = paragraph_of
         self.genders = _known_genders(text, entities)
+        for name, gender in _pronoun_genders(doc, entities, quoted).items():
+            self.genders.setdefault(name, gender)
         self.speaker_tokens = speaker_tokens
         # surname mentions kept apart from the article's full name (a relative)
         self.kept = relatives(text, entities, self.genders)
@@ -1039,6 +1041,43 @@ def _known_genders(text: str, entities: EntityIndex) -> dict[str, str]:
             if gender is not None:
                 genders[m.canonical] = gender
     return genders
+
+
+_PRONOUN_VOTES = 2  # sentences of one person and one sex of pronoun that settle a gender
+
+
+def _pronoun_genders(
+    doc: Doc, entities: EntityIndex, quoted: Callable[[Token], bool]
+) -> dict[str, str]:
+    """Gender of a person by the article's own pronouns: sentences (outside quotes) that
+    name one person only and use he/his/him (or she/her) only, when at least two of them
+    agree and none disagrees ("Lewandowski ... his lawyer said he ...")."""
+    votes: dict[str, list[int]] = {}
+    for sent in doc.sents:
+        people: set[str] = set()
+        sexes: set[str] = set()
+        for t in sent:
+            if quoted(t):
+                continue
+            low = t.lower_
+            if low in _MALE:
+                sexes.add("m")
+            elif low in _FEMALE:
+                sexes.add("f")
+            elif (i := entities.token_mention.get(t.i)) is not None:
+                m = entities.mentions[i]
+                if m.label == "PERSON":
+                    people.add(m.canonical)
+        if len(people) == 1 and len(sexes) == 1:
+            count = votes.setdefault(people.pop(), [0, 0])
+            count[sexes.pop() == "f"] += 1
+    out: dict[str, str] = {}
+    for name, (male, female) in votes.items():
+        if male >= _PRONOUN_VOTES and not female:
+            out[name] = "m"
+        elif female >= _PRONOUN_VOTES and not male:
+            out[name] = "f"
+    return out
 
 
 # Titles that say only a person's sex, not who they are.
