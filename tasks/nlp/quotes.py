@@ -1506,7 +1506,9 @@ def _by_carry_over(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attribu
     """A bare quote paragraph after a paragraph that reports one speaker (speaker_frames)."""
     pi = view.paragraph_of(p.start)
     lo, hi = view.paragraphs[pi]
-    if pi == 0 or view.text[lo : p.start].strip() or view.text[p.end : hi].strip():
+    if pi == 0 or len(p.marks) > 1 or view.text[lo : p.start].strip():
+        return None
+    if view.text[p.end : hi].strip():
         return None
     frame = speaker_before(namer, view.quoted, view.tokens_in(*view.paragraphs[pi - 1]))
     if frame is None:

@@ -1049,28 +1049,26 @@ _PRONOUN_VOTES = 2  # sentences of one person and one sex of pronoun that settle
 def _pronoun_genders(
     doc: Doc, entities: EntityIndex, quoted: Callable[[Token], bool]
 ) -> dict[str, str]:
-    """Gender of a person by the article's own pronouns: sentences (outside quotes) that
-    name one person only and use he/his/him (or she/her) only, when at least two of them
-    agree and none disagrees ("Lewandowski ... his lawyer said he ...")."""
+    """Gender of a person by the article's own pronouns: sentences (outside quotes) whose
+    subjects are one person and he (or she) only ("Lewandowski said he ..."), when at least
+    two agree and none disagrees. Objects and possessives do not count: "Matthesen found
+    him" is about someone else."""
     votes: dict[str, list[int]] = {}
     for sent in doc.sents:
         people: set[str] = set()
         sexes: set[str] = set()
         for t in sent:
-            if quoted(t):
+            if t.dep_ not in SUBJECT_DEPS or quoted(t):
                 continue
             low = t.lower_
-            if low in _MALE:
-                sexes.add("m")
-            elif low in _FEMALE:
-                sexes.add("f")
+            if low in ("he", "she"):
+                sexes.add(low)
             elif (i := entities.token_mention.get(t.i)) is not None:
                 m = entities.mentions[i]
-                if m.label == "PERSON":
-                    people.add(m.canonical)
-        if len(people) == 1 and len(sexes) == 1:
+                people.add(m.canonical if m.label == "PERSON" else "")
+        if len(people) == 1 and len(sexes) == 1 and "" not in people:
             count = votes.setdefault(people.pop(), [0, 0])
-            count[sexes.pop() == "f"] += 1
+            count[sexes.pop() == "she"] += 1
     out: dict[str, str] = {}
     for name, (male, female) in votes.items():
         if male >= _PRONOUN_VOTES and not female:
