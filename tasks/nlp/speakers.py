@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import heapq
 from collections.abc import Callable
 
 from spacy.tokens import Doc, Token
@@ -430,6 +431,20 @@ class SpeakerNamer:
                     role = _role(doc, [t.i], speaker_tokens, reported_tokens)
                     self.persons.append((m, role, paragraph_of(t.idx), t.i))
         self.persons.sort(key=lambda item: item[0].start_char)
+        # he/she subjects outside quotes, resolved in text order as later pronouns need them:
+        # each is a mention of the person it stands for ("He lambasted the deal negotiated by
+        # Obama. He pledged ...": the second "he" goes on from the first, not to Obama)
+        self.reported = reported_tokens
+        self.subject_pronouns = [
+            t
+            for t in doc
+            if t.lower_ in ("he", "she")
+            and (t.dep_ in SUBJECT_DEPS or t.i in speaker_tokens)
+            and not quoted(t)
+        ]
+        self.resolved = 0  # how many of them are resolved
+        self.chain: list[tuple[Mention, int, int, int]] = []  # as persons, in text order
+        self.chain_gender: dict[int, str] = {}  # start of a resolved pronoun -> its gender
         self.tok_starts = [t.idx for t in doc]
         self.sent_of = [0] * len(doc)
         for n, sent in enumerate(doc.sents):
@@ -726,14 +741,16 @@ class SpeakerNamer:
         ``gender`` when given): the ranker's pick among the people of the last paragraphs,
         else the most salient one (role minus paragraph distance, then recency). ``kind``
         ("pronoun", "description") marks the choices training learns from."""
+        self._resolve_chain(at_char)
         para = self.paragraph_of(at_char)
         window: list[tuple[int, Mention, int, int, int]] = []
-        for order, (m, role, m_para, tok) in enumerate(self.persons):
+        entries = heapq.merge(self.persons, self.chain, key=lambda e: e[0].start_char)
+        for order, (m, role, m_para, tok) in enumerate(entries):
             if m.start_char >= at_char:
                 break
             if para - m_para > RANKER_PARAGRAPHS_BACK:
                 continue
-            known = self.genders.get(m.canonical)
+            known = self.chain_gender.get(m.start_char) or self.genders.get(m.canonical)
             if known is not None and gender is not None and known != gender:
                 continue
             window.append((order, m, role, para - m_para, tok))
@@ -757,6 +774,28 @@ class SpeakerNamer:
         if rule is None:
             return None, "PRON"
         return rule, "PERSON"
+
+    def _resolve_chain(self, at_char: int) -> None:
+        """Resolve the subject pronouns before ``at_char`` not resolved yet, in text order
+        (each sees the ones before it, so no call goes deeper than one level)."""
+        pronouns = self.subject_pronouns
+        while self.resolved < len(pronouns) and pronouns[self.resolved].idx < at_char:
+            t = pronouns[self.resolved]
+            self.resolved += 1
+            gender = "m" if t.lower_ == "he" else "f"
+            name, label = self.resolve_pronoun(t.idx, gender)
+            if name is None or label != "PERSON":
+                continue
+            m = Mention(
+                text=t.text,
+                label="PERSON",
+                canonical=name,
+                start_char=t.idx,
+                end_char=t.idx + len(t.text),
+            )
+            role = _role(self.doc, [t.i], self.speaker_tokens, self.reported)
+            self.chain.append((m, role, self.paragraph_of(t.idx), t.i))
+            self.chain_gender[t.idx] = gender
 
     def _candidates(
         self,
