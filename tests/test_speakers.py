@@ -373,3 +373,42 @@ def test_a_speaker_the_parser_took_for_an_adverb_is_the_latest_speaker(model: st
     with speaker_ranker.using(None):
         q = quote_with(LAUNCH, model, "best game")
     assert (q.speaker, q.speaker_label) == ("Marco Early", "PERSON")
+
+
+SHELTER = """Shelter crisis
+
+Sasha Quill runs the county's largest shelter. Quill said she had never seen so many \
+families without homes. Quill added that she would ask the council for money.
+
+Robin Tate, the county executive, toured the shelter on Monday. Tate said he would look at \
+the budget. Tate promised he would visit again in May.
+
+Tate later met the staff of the shelter.
+
+"We cannot wait for the next budget," she said.
+"""
+
+RALLY = """Union rally
+
+Senator Tom Hale spoke to the union in Toledo on Monday. He brought the crowd to its feet \
+twice.
+
+He criticised the trade deal that Governor Paul Brandt signed last year. He said the deal \
+cost the state ten thousand jobs.
+
+He promised to fight the plant closures in the Senate.
+
+"We will not let these jobs go overseas," he said.
+"""
+
+
+def test_she_is_the_person_the_article_calls_she_not_the_man_named_last(model: str) -> None:
+    # neither first name says a sex: the article's own "she said"/"he said" do
+    q = quote_with(SHELTER, model, "next budget")
+    assert (q.speaker, q.speaker_label) == ("Sasha Quill", "PERSON")
+
+
+def test_he_goes_on_from_the_he_before_not_the_man_named_in_between(model: str) -> None:
+    q = quote_with(RALLY, model, "jobs go overseas")
+    assert (q.speaker, q.speaker_label) == ("Tom Hale", "PERSON")
+    assert quote_with(RALLY, model, "plant closures").speaker == "Tom Hale"
