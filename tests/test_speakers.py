@@ -412,3 +412,13 @@ def test_he_goes_on_from_the_he_before_not_the_man_named_in_between(model: str) 
     q = quote_with(RALLY, model, "jobs go overseas")
     assert (q.speaker, q.speaker_label) == ("Tom Hale", "PERSON")
     assert quote_with(RALLY, model, "plant closures").speaker == "Tom Hale"
+
+
+def test_the_one_told_is_not_the_speaker_when_the_parse_misses_the_subject(model: str) -> None:
+    text = (
+        "The anchor Jorge Lopez was removed from the news conference on Tuesday.\n\n"
+        "“We were terribly wrong to not have confronted him from the start,” Lopez, 61, told "
+        "AFP in an interview in Madrid on Wednesday.\n"
+    )
+    q = quote_with(text, model, "terribly wrong")
+    assert (q.speaker, q.speaker_label) == ("Jorge Lopez", "PERSON")

@@ -499,12 +499,19 @@ class SpeakerNamer:
             m = ents.mention_at(t.i)
             if m is None or m.label not in ("PERSON", "ORG") or self.quoted(t):
                 continue
+            if t.dep_ in ("dobj", "dative") and t.head.i == cue.i:
+                continue  # '"...," Lopez, 61, told AFP': AFP was told, it did not speak
             if (
                 t.dep_ in ("compound", "poss", "amod", "nmod")
                 and ents.mention_at(t.head.i) is not m
             ):
                 continue  # "a top Trump surrogate": Trump modifies, it does not speak
             return self.own(m).canonical, m.label
+        for t in before:  # '"...," Lopez, 61, told AFP', "Lopez" untagged (and an adjective)
+            if t.text[:1].isupper() and t.dep_ not in ("compound", "poss") and not self.quoted(t):
+                known = ents.resolve_name(t.text)
+                if known is not None:
+                    return known, "PERSON"
         return None, None
 
     def name_of(self, subj: Token) -> tuple[str | None, str | None]:
