@@ -56,3 +56,14 @@ def test_a_bare_quote_after_two_speakers_is_no_ones(model: str) -> None:
     )
     q = quote_with(text, model, "shutdown")
     assert q.speaker is None and q.speaker_label is None
+
+
+def test_a_transcript_line_names_its_speaker_before_the_colon(model: str) -> None:
+    text = (
+        "Hearing on emails\n\nThe committee questioned the former secretary on Thursday.\n\n"
+        'Rep. Trey Gowdy (R-S.C.): "I have not heard anyone other than you ever cite that '
+        'figure. Who told you that?"\n\nSenator Mark Ellis spoke next.\n\n'
+        'Ellis: "We will not accept cuts to the schools, and we will say so on the floor."\n'
+    )
+    assert quote_with(text, model, "cite that figure").speaker == "Trey Gowdy"
+    assert quote_with(text, model, "cuts to the schools").speaker == "Mark Ellis"

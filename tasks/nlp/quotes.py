@@ -77,7 +77,7 @@ from newsflow.tasks.nlp.quote_marks import (
     find_marked_quotes,
     paragraph_spans,
 )
-from newsflow.tasks.nlp.speaker_frames import speaker_after, speaker_before
+from newsflow.tasks.nlp.speaker_frames import speaker_after, speaker_before, speaker_of_line
 from newsflow.tasks.nlp.speakers import (
     RELATIVE,
     SUBJECT_DEPS,
@@ -1476,7 +1476,14 @@ def _name_before_colon(
 
 
 def _by_surface(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attribution | None:
-    """A frame after the quote that the parse missed, read on the surface (speaker_frames)."""
+    """A frame the parse missed, read on the surface (speaker_frames): a transcript line
+    (``Rep. Trey Gowdy (R-S.C.): "..."``) or a name and a verb after the quote."""
+    lo, _ = view.paragraphs[view.paragraph_of(p.start)]
+    before = view.last_tokens(lo, p.start, _SURFACE_LOOK_AHEAD)
+    if before and not view.text[lo : before[0].idx].strip():  # all of the line before it
+        line = speaker_of_line(namer, before)
+        if line is not None:
+            return _Attribution(":", *line, "intro", None)
     _, hi = view.paragraphs[view.paragraph_of(p.end)]
     after = list(islice(view.iter_tokens(p.end, hi), _SURFACE_LOOK_AHEAD))
     frame = speaker_after(namer, view.quoted, view.text[p.start : p.end], p.start, after)

@@ -202,3 +202,34 @@ def speaker_before(
             return None  # a group or a description speaks too: not clear whose words follow
         found.setdefault(name, (t, name, label))
     return next(iter(found.values())) if len(found) == 1 else None
+
+
+_MAX_LINE_NAME = 12  # tokens of "Rep. Trey Gowdy (R-S.C.)" before the colon
+
+
+def speaker_of_line(namer: SpeakerNamer, before: list[Token]) -> tuple[str, str] | None:
+    """``Rep. Trey Gowdy (R-S.C.): "..."`` / ``Ellis: "..."``: a line of a transcript, a
+    name (with its titles and a party in parentheses) and a colon before the quote, and
+    nothing else since the paragraph began. ``before`` are those tokens. The name must be a
+    person or organisation of the article."""
+    words = [t for t in before if not t.is_space]
+    if len(words) < 2 or words[-1].text not in (":", "):"):
+        return None
+    closes = words[-1].text == "):"  # the tokenizer may join the parenthesis and the colon
+    words = words[:-1]
+    if closes or words[-1].text == ")":  # "(R-S.C.)", "(D-Md.)"
+        opening = next((k for k in range(len(words) - 1, -1, -1) if words[k].text == "("), None)
+        if opening is None or len(words) - opening > 8:
+            return None
+        words = words[:opening]
+    if not words or len(words) > _MAX_LINE_NAME or any(w.pos_ in ("VERB", "AUX") for w in words):
+        return None
+    last = words[-1]
+    m = namer.entities.mention_at(last.i)
+    if m is not None and m.label in _NAMED and m.end_char == last.idx + len(last.text):
+        return namer.own(m).canonical, m.label
+    if last.text[:1].isupper():
+        known = namer.entities.resolve_name(last.text)
+        if known is not None:
+            return known, "PERSON"
+    return None
