@@ -54,6 +54,7 @@ FEATURES: tuple[str, ...] = (
     "org_label",  # an organisation the NER named, speaking like a person
     "salience_best",  # the hand-set salience picks it
     "description",  # the mention is "the 56-year-old", not a pronoun
+    "pronoun_chain",  # the one the last earlier he (she) subject stood for
 )
 
 

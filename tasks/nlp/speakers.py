@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-import heapq
 from collections.abc import Callable
 
 from spacy.tokens import Doc, Token
@@ -432,9 +431,8 @@ class SpeakerNamer:
                     self.persons.append((m, role, paragraph_of(t.idx), t.i))
         self.persons.sort(key=lambda item: item[0].start_char)
         # he/she subjects outside quotes, resolved in text order as later pronouns need them:
-        # each is a mention of the person it stands for ("He lambasted the deal negotiated by
-        # Obama. He pledged ...": the second "he" goes on from the first, not to Obama)
-        self.reported = reported_tokens
+        # the person the last one stood for is a candidate's feature ("He lambasted the deal
+        # negotiated by Obama. He pledged ...": the second "he" goes on from the first)
         self.subject_pronouns = [
             t
             for t in doc
@@ -443,8 +441,7 @@ class SpeakerNamer:
             and not quoted(t)
         ]
         self.resolved = 0  # how many of them are resolved
-        self.chain: list[tuple[Mention, int, int, int]] = []  # as persons, in text order
-        self.chain_gender: dict[int, str] = {}  # start of a resolved pronoun -> its gender
+        self.chain: list[tuple[int, str, str]] = []  # (start, gender, person) resolved
         self.tok_starts = [t.idx for t in doc]
         self.sent_of = [0] * len(doc)
         for n, sent in enumerate(doc.sents):
@@ -751,13 +748,12 @@ class SpeakerNamer:
         self._resolve_chain(at_char)
         para = self.paragraph_of(at_char)
         window: list[tuple[int, Mention, int, int, int]] = []
-        entries = heapq.merge(self.persons, self.chain, key=lambda e: e[0].start_char)
-        for order, (m, role, m_para, tok) in enumerate(entries):
+        for order, (m, role, m_para, tok) in enumerate(self.persons):
             if m.start_char >= at_char:
                 break
             if para - m_para > RANKER_PARAGRAPHS_BACK:
                 continue
-            known = self.chain_gender.get(m.start_char) or self.genders.get(m.canonical)
+            known = self.genders.get(m.canonical)
             if known is not None and gender is not None and known != gender:
                 continue
             window.append((order, m, role, para - m_para, tok))
@@ -793,16 +789,7 @@ class SpeakerNamer:
             name, label = self.resolve_pronoun(t.idx, gender)
             if name is None or label != "PERSON":
                 continue
-            m = Mention(
-                text=t.text,
-                label="PERSON",
-                canonical=name,
-                start_char=t.idx,
-                end_char=t.idx + len(t.text),
-            )
-            role = _role(self.doc, [t.i], self.speaker_tokens, self.reported)
-            self.chain.append((m, role, self.paragraph_of(t.idx), t.i))
-            self.chain_gender[t.idx] = gender
+            self.chain.append((t.idx, gender, name))
 
     def _candidates(
         self,
@@ -831,6 +818,17 @@ class SpeakerNamer:
             if m.start_char < at_char:
                 before[m.canonical] = before.get(m.canonical, 0) + 1
         first = self.persons[0][0].canonical if self.persons else None
+        para = self.paragraph_of(at_char)
+        chained = next(
+            (
+                name
+                for start, sex, name in reversed(self.chain)
+                if start < at_char
+                and (gender is None or sex == gender)
+                and para - self.paragraph_of(start) <= RANKER_PARAGRAPHS_BACK
+            ),
+            None,
+        )
         out: list[tuple[str, dict[str, float]]] = []
         for rank, (name, items) in enumerate(entries.items()):
             _, m, role, distance, tok = items[0]
@@ -868,6 +866,7 @@ class SpeakerNamer:
                 "org_label": float(m.label == "ORG"),
                 "salience_best": float(name == rule),
                 "description": float(description),
+                "pronoun_chain": float(name == chained),
             }
             out.append((name, f))
         return out
