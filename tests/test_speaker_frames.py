@@ -67,3 +67,17 @@ def test_a_transcript_line_names_its_speaker_before_the_colon(model: str) -> Non
     )
     assert quote_with(text, model, "cite that figure").speaker == "Trey Gowdy"
     assert quote_with(text, model, "cuts to the schools").speaker == "Mark Ellis"
+
+
+def test_a_past_verb_and_a_name_right_after_the_quote_name_the_speaker(model: str) -> None:
+    text = (
+        "Fiorina at HP\n\nCarly Fiorina took over Hewlett-Packard in 1999 and pushed for the "
+        "Compaq merger.\n\n\"An awful lot of analysts said, 'No, don't do this,' and she took "
+        "it upon herself to prove them wrong,\" remembered Roy Verley, the company's former "
+        'chief spokesman.\n\n"It\'s about time that we had a woman running this country," '
+        "exhorted Fiorina's introducer, actress Jamie Lee Curtis.\n"
+    )
+    q = quote_with(text, model, "prove them wrong")
+    assert (q.speaker, q.speaker_label) == ("Roy Verley", "PERSON")
+    # a name owning the speaker's title ("Fiorina's introducer") does not speak
+    assert quote_with(text, model, "woman running").speaker is None

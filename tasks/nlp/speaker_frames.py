@@ -59,7 +59,7 @@ def speaker_after(
         if frame is not None:
             return frame
     if open_sentence or closing not in _SENT_END:
-        return _verb_then_name(namer, words)
+        return _verb_then_name(namer, words, closing)
     return None
 
 
@@ -122,14 +122,18 @@ def _name_then_verb(
     return _named(namer, head, verb)
 
 
-def _verb_then_name(namer: SpeakerNamer, words: list[Token]) -> Frame | None:
+def _verb_then_name(namer: SpeakerNamer, words: list[Token], closing: str) -> Frame | None:
     """``"... little deal" announced in October, said Derek Scissors, a China scholar``: the
-    sentence the quote is in ends on ``, VERB NAME``."""
-    for k in range(1, len(words)):
+    sentence the quote is in ends on ``, VERB NAME``. Right after ``"...,"`` any verb in the
+    past will do: ``"...," remembered Roy Verley, HP's spokesman``."""
+    for k in range(len(words)):
         t = words[k]
         if t.text in _SENT_END:
             return None
-        if words[k - 1].text != "," or t.lemma_.lower() not in SPEECH_VERBS:
+        if k == 0:
+            if closing != "," or t.tag_ != "VBD" or t.pos_ != "VERB":
+                continue
+        elif words[k - 1].text != "," or t.lemma_.lower() not in SPEECH_VERBS:
             continue
         if t.tag_ not in ("VBD", "VBZ"):
             continue
