@@ -80,6 +80,9 @@ PERSON_NOUNS = word_set(
     """
 )
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+# Verbs of a sentence's own clauses, not of a clause inside a phrase ("Obama, who he noted
+# was ...": that "he" is no subject the next "he" goes on from).
+_MAIN_DEPS = frozenset({"ROOT", "conj"})
 RELATIVE = frozenset({"who", "that", "which", "whom"})
 _CLIMB_DEPS = frozenset({"xcomp", "advcl", "pcomp", "conj", "prep", "acl", "ccomp"})
 _MALE = frozenset({"he", "him", "his", "himself"})
@@ -437,7 +440,7 @@ class SpeakerNamer:
             t
             for t in doc
             if t.lower_ in ("he", "she")
-            and (t.dep_ in SUBJECT_DEPS or t.i in speaker_tokens)
+            and (t.i in speaker_tokens or (t.dep_ in SUBJECT_DEPS and t.head.dep_ in _MAIN_DEPS))
             and not quoted(t)
         ]
         self.resolved = 0  # how many of them are resolved
@@ -496,8 +499,12 @@ class SpeakerNamer:
             m = ents.mention_at(t.i)
             if m is None or m.label not in ("PERSON", "ORG") or self.quoted(t):
                 continue
-            if t.dep_ in ("dobj", "dative") and t.head.i == cue.i:
-                continue  # '"...," Lopez, 61, told AFP': AFP was told, it did not speak
+            if (
+                t.dep_ in ("dobj", "dative")
+                and t.head.i == cue.i
+                and cue.lemma_.lower() in _ADDRESSEE_VERBS
+            ):
+                continue  # '"...," Lopez, 61, told AFP': AFP was told ('added Gowdy' speaks)
             if (
                 t.dep_ in ("compound", "poss", "amod", "nmod")
                 and ents.mention_at(t.head.i) is not m
@@ -819,16 +826,21 @@ class SpeakerNamer:
                 before[m.canonical] = before.get(m.canonical, 0) + 1
         first = self.persons[0][0].canonical if self.persons else None
         para = self.paragraph_of(at_char)
-        chained = next(
+        chained, chained_at = next(
             (
-                name
+                (name, start)
                 for start, sex, name in reversed(self.chain)
                 if start < at_char
                 and (gender is None or sex == gender)
                 and para - self.paragraph_of(start) <= RANKER_PARAGRAPHS_BACK
             ),
-            None,
+            (None, -1),
         )
+        if any(
+            e[1].start_char > chained_at and e[2] >= ROLE_SUBJECT and e[1].canonical != chained
+            for e in window
+        ):
+            chained = None  # someone else became the subject since that pronoun
         out: list[tuple[str, dict[str, float]]] = []
         for rank, (name, items) in enumerate(entries.items()):
             _, m, role, distance, tok = items[0]
