@@ -393,10 +393,7 @@ RALLY = """Union rally
 Senator Tom Hale spoke to the union in Toledo on Monday. He brought the crowd to its feet \
 twice.
 
-He criticised the trade deal that Governor Paul Brandt signed last year. He said the deal \
-cost the state ten thousand jobs.
-
-He promised to fight the plant closures in the Senate.
+He met Governor Paul Brandt after the speech. He told reporters that the talks went well.
 
 "We will not let these jobs go overseas," he said.
 """
@@ -411,7 +408,7 @@ def test_she_is_the_person_the_article_calls_she_not_the_man_named_last(model: s
 def test_he_goes_on_from_the_he_before_not_the_man_named_in_between(model: str) -> None:
     q = quote_with(RALLY, model, "jobs go overseas")
     assert (q.speaker, q.speaker_label) == ("Tom Hale", "PERSON")
-    assert quote_with(RALLY, model, "plant closures").speaker == "Tom Hale"
+    assert quote_with(RALLY, model, "talks went well").speaker == "Tom Hale"
 
 
 def test_the_one_told_is_not_the_speaker_when_the_parse_misses_the_subject(model: str) -> None:

@@ -754,6 +754,10 @@ class SpeakerNamer:
         ("pronoun", "description") marks the choices training learns from."""
         self._resolve_chain(at_char)
         para = self.paragraph_of(at_char)
+        if gender is not None and kind != "description":
+            kept = self._subject_goes_on(at_char, gender)
+            if kept is not None:
+                return kept, "PERSON"
         window: list[tuple[int, Mention, int, int, int]] = []
         for order, (m, role, m_para, tok) in enumerate(self.persons):
             if m.start_char >= at_char:
@@ -784,6 +788,22 @@ class SpeakerNamer:
         if rule is None:
             return None, "PRON"
         return rule, "PERSON"
+
+    def _subject_goes_on(self, at_char: int, gender: str) -> str | None:
+        """The person a he (she) of the sentence just before stood for, when that was the
+        subject of its own clause and no one else has been a subject or speaker since ("He
+        attacked the deal signed by Governor Brandt. He pledged ...": still the first he)."""
+        here = self.sent_of[self._token_at(at_char)]
+        for start, sex, name in reversed(self.chain):
+            if start >= at_char:
+                continue
+            if sex != gender or here - self.sent_of[self._token_at(start)] > 1:
+                return None
+            for m, role, _, _ in self.persons:
+                if start < m.start_char < at_char and role >= ROLE_SUBJECT and m.canonical != name:
+                    return None
+            return name
+        return None
 
     def _resolve_chain(self, at_char: int) -> None:
         """Resolve the subject pronouns before ``at_char`` not resolved yet, in text order
