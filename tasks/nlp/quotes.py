@@ -257,16 +257,15 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
     marked = find_marked_quotes(text)
     view = _DocView(doc, marked)
     cues = [t for t in doc if is_cue(t) and not view.quoted(t)]
-    contents = {cue.i: content_span(cue) for cue in cues}
+    trees = _Subtrees(doc) if cues else None
+    contents = {cue.i: content_span(cue, trees) for cue in cues}
     speaker_tokens: set[int] = set()
     subjects = [s for s in (subject_of(cue, view.quoted) for cue in cues) if s is not None]
     add_missed_speakers(doc, text, entities, subjects, view.quoted)
     for subj in subjects:
         speaker_tokens.add(subj.i)
         speaker_tokens.update(c.i for c in subj.children if c.dep_ in ("compound", "appos"))
-    reported = {
-        t.i for span in contents.values() if span is not None for t in view.tokens_in(*span)
-    }
+    reported = _reported_tokens(view, (span for span in contents.values() if span is not None))
     namer = SpeakerNamer(
         doc, text, entities, view.quoted, view.paragraph_of, speaker_tokens, reported
     )
@@ -684,17 +683,110 @@ def _credited_work(view: _DocView, p: _Passage) -> bool:
 # ---------------------------------------------------------------- what a cue reports
 
 
-def content_span(cue: Token) -> tuple[int, int] | None:
-    """Characters of what the cue reports: its clausal complement, or the clause it modifies."""
+class _Subtrees:
+    """Each token's subtree as a run of tokens, from one pass over a doc's heads, so a cue's
+    clause is read off two bounds instead of by listing its tokens: with clauses nested in
+    each other ("A said that B said that ...") listing costs the square of the text. A
+    subtree that is not one run (a non-projective parse), or that spaCy's own edges would
+    walk differently, has no run: its span is taken from its tokens as before."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        n = len(doc)
+        heads = [t.head.i for t in doc]
+        children: list[list[int]] = [[] for _ in range(n)]
+        order = [i for i, h in enumerate(heads) if h == i]
+        for i, h in enumerate(heads):
+            if h != i:
+                children[h].append(i)
+        for i in order:  # roots first, then breadth first: a head before its children
+            order.extend(children[i])
+        lo, hi, size = list(range(n)), list(range(n)), [1] * n
+        for i in reversed(order):
+            h = heads[i]
+            if h != i:
+                lo[h], hi[h], size[h] = min(lo[h], lo[i]), max(hi[h], hi[i]), size[h] + size[i]
+        # spaCy walks a subtree between its stored edges: where they are not the true
+        # bounds of a token or of one below it, its walk is what counts
+        edges = [(t.left_edge.i, t.right_edge.i) for t in doc]
+        same = [edges[i] == (lo[i], hi[i]) for i in range(n)]
+        for i in reversed(order):
+            if not same[i]:
+                same[heads[i]] = False
+        reached = [False] * n
+        for i in order:
+            reached[i] = True
+        self.runs: list[tuple[int, int] | None] = [
+            (lo[i], hi[i]) if reached[i] and same[i] and size[i] == hi[i] - lo[i] + 1 else None
+            for i in range(n)
+        ]
+        kept = [not (t.is_space or t.is_punct and t.text not in _QUOTE_CHARS) for t in doc]
+        self.next_kept, self.prev_kept = [n] * (n + 1), [-1] * n
+        for i in range(n - 1, -1, -1):
+            self.next_kept[i] = i if kept[i] else self.next_kept[i + 1]
+        for i in range(n):
+            self.prev_kept[i] = i if kept[i] else self.prev_kept[i - 1] if i else -1
+
+    def kept_within(self, first: int, last: int) -> tuple[int, int] | None:
+        """The first and the last token of ``first..last`` that ``_span_of`` keeps."""
+        if first > last or self.next_kept[first] > last:
+            return None
+        return self.next_kept[first], self.prev_kept[last]
+
+    def span_over(self, roots: list[Token]) -> tuple[int, int] | None:
+        """``_span_of`` the subtrees of ``roots``, from their runs."""
+        runs = [self.runs[r.i] for r in roots]
+        if any(run is None for run in runs):
+            return _span_of([t for r in roots for t in r.subtree])
+        return self._chars([self.kept_within(*run) for run in runs if run is not None])
+
+    def span_outside(self, head: Token, own: Token) -> tuple[int, int] | None:
+        """``_span_of`` the subtree of ``head`` without that of ``own``, one of its children."""
+        outer, inner = self.runs[head.i], self.runs[own.i]
+        if outer is None or inner is None:
+            mine = {t.i for t in own.subtree}
+            return _span_of([t for t in head.subtree if t.i not in mine])
+        return self._chars(
+            [self.kept_within(outer[0], inner[0] - 1), self.kept_within(inner[1] + 1, outer[1])]
+        )
+
+    def _chars(self, kept: list[tuple[int, int] | None]) -> tuple[int, int] | None:
+        found = [k for k in kept if k is not None]
+        if not found:
+            return None
+        first, last = self.doc[min(k[0] for k in found)], self.doc[max(k[1] for k in found)]
+        return first.idx, last.idx + len(last.text)
+
+
+def _reported_tokens(view: _DocView, spans: Iterator[tuple[int, int]]) -> set[int]:
+    """The indexes of the tokens in any of ``spans``, each token added once: nested reported
+    clauses cover the same tokens again and again."""
+    ranges = sorted(
+        (bisect.bisect_left(view.tok_starts, s), bisect.bisect_left(view.tok_starts, e))
+        for s, e in spans
+    )
+    tokens: set[int] = set()
+    reach = 0
+    for lo, hi in ranges:
+        if max(lo, reach) < hi:
+            tokens.update(range(max(lo, reach), hi))
+        reach = max(reach, hi)
+    return tokens
+
+
+def content_span(cue: Token, trees: _Subtrees | None = None) -> tuple[int, int] | None:
+    """Characters of what the cue reports: its clausal complement, or the clause it modifies.
+    ``trees``: the doc's subtree runs, built once for all its cues."""
+    if trees is None:
+        trees = _Subtrees(cue.doc)
     if cue.lower_ == "according":
         head = cue.head
         if head.i == cue.i:
             return None
-        own = {t.i for t in cue.subtree}
-        return _span_of([t for t in head.subtree if t.i not in own])
+        return trees.span_outside(head, cue)
     if cue.pos_ == "NOUN":
         clause = _claim_clause(cue)
-        return None if clause is None else _span_of(list(clause.subtree))
+        return None if clause is None else trees.span_over([clause])
     if cue.lemma_.lower() in GOING_ON_VERBS and any(
         c.dep_ == "xcomp" and not is_cue(c) for c in cue.children
     ):
@@ -744,11 +836,10 @@ def content_span(cue: Token) -> tuple[int, int] | None:
         # announced or claimed is the object itself
         comps = [c for c in cue.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")]
     if not comps and cue.dep_ == "parataxis" and cue.head.i != cue.i:
-        own = {t.i for t in cue.subtree}
-        return _span_of([t for t in cue.head.subtree if t.i not in own])
+        return trees.span_outside(cue.head, cue)
     if not comps:
         return None
-    return _span_of([t for c in comps for t in c.subtree])
+    return trees.span_over(comps)
 
 
 def _quote_then_misplaced_clause(cue: Token, comps: list[Token]) -> bool:
