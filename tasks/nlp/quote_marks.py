@@ -136,13 +136,17 @@ def _single_quotes(
     text: str, paragraphs: list[tuple[int, int]], doubles: list[Marked]
 ) -> list[Marked]:
     """‘UK-style’ quotes outside double quotes; apostrophes have letters on both sides."""
-    inside = [(m.start, m.end) for m in doubles]
+    # 1 where a double quote holds the character, so each character is one lookup (not one
+    # test per double quote: thousands of marks made that the square of the text)
+    inside = bytearray(len(text))
+    for m in doubles:
+        inside[m.start : m.end] = b"\x01" * (m.end - m.start)
     result: list[Marked] = []
     for lo, hi in paragraphs:
         open_at: int | None = None
         for i in range(lo, hi):
             c = text[i]
-            if any(s <= i < e for s, e in inside):
+            if inside[i]:
                 open_at = None
                 continue
             if c in _DOUBLE_CLOSERS and open_at is not None and _closes_here(text, i, hi):

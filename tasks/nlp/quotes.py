@@ -49,6 +49,7 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import islice
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -226,6 +227,22 @@ class _DocView:
     def quoted(self, tok: Token) -> bool:
         return self.quote_of_token[tok.i] >= 0
 
+    @cached_property
+    def subtrees(self) -> _Subtrees:
+        return _Subtrees(self.doc)
+
+    @cached_property
+    def words_before(self) -> tuple[list[int], list[int]]:
+        """How many words (not punctuation, not blanks) come before each token, and how many
+        of them are quoted: a clause's counts in two subtractions, not one walk a passage
+        (many passages in one long clause made that the square of the text)."""
+        words, quoted = [0], [0]
+        for t in self.doc:
+            word = not (t.is_punct or t.is_space)
+            words.append(words[-1] + word)
+            quoted.append(quoted[-1] + (word and self.quoted(t)))
+        return words, quoted
+
 
 def is_cue(tok: Token) -> bool:
     """A reporting verb ("said", "warned", "called"), the "according" of "according to", a
@@ -257,8 +274,7 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
     marked = find_marked_quotes(text)
     view = _DocView(doc, marked)
     cues = [t for t in doc if is_cue(t) and not view.quoted(t)]
-    trees = _Subtrees(doc) if cues else None
-    contents = {cue.i: content_span(cue, trees) for cue in cues}
+    contents = {cue.i: content_span(cue, view.subtrees) for cue in cues}
     speaker_tokens: set[int] = set()
     subjects = [s for s in (subject_of(cue, view.quoted) for cue in cues) if s is not None]
     add_missed_speakers(doc, text, entities, subjects, view.quoted)
@@ -727,6 +743,13 @@ class _Subtrees:
         for i in range(n):
             self.prev_kept[i] = i if kept[i] else self.prev_kept[i - 1] if i else -1
 
+    def holds(self, root: Token, tok: Token) -> bool:
+        """Is ``tok`` in the subtree of ``root``?"""
+        run = self.runs[root.i]
+        if run is None:
+            return any(t.i == tok.i for t in root.subtree)
+        return run[0] <= tok.i <= run[1]
+
     def kept_within(self, first: int, last: int) -> tuple[int, int] | None:
         """The first and the last token of ``first..last`` that ``_span_of`` keeps."""
         if first > last or self.next_kept[first] > last:
@@ -903,10 +926,12 @@ def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
 
 
 def _quoted_share(view: _DocView, span: tuple[int, int]) -> float:
-    toks = [t for t in view.tokens_in(*span) if not (t.is_punct or t.is_space)]
-    if not toks:
+    lo = bisect.bisect_left(view.tok_starts, span[0])
+    hi = bisect.bisect_left(view.tok_starts, span[1])
+    words, quoted = view.words_before
+    if words[hi] <= words[lo]:
         return 1.0
-    return sum(1 for t in toks if view.quoted(t)) / len(toks)
+    return (quoted[hi] - quoted[lo]) / (words[hi] - words[lo])
 
 
 def _extend(view: _DocView, p: _Passage, span: tuple[int, int]) -> None:
@@ -1788,10 +1813,12 @@ def _attribution_between(view: _DocView, first: _Passage, second: _Passage) -> T
     # everything in the gap belongs to the attribution: the speaker phrase, or the cue's own
     # modifiers ("in an interview", "referring to the excuse", "in Everett, Wash.")
     subj = subject_of(cues[0], view.quoted)
-    allowed = {t.i for t in subj.subtree} if subj is not None else set()
-    allowed |= {c.i for t in cues for c in t.subtree}
+    owners = [subj, *cues] if subj is not None else cues
     ok = all(
-        t.is_punct or t.i in allowed or t.pos_ in ("ADV", "AUX", "PART", "CCONJ") or is_cue(t)
+        t.is_punct
+        or any(view.subtrees.holds(o, t) for o in owners)
+        or t.pos_ in ("ADV", "AUX", "PART", "CCONJ")
+        or is_cue(t)
         for t in toks
     )
     # '..., adding that "..."' starts a report of its own; '..., adding, "..."' goes on
