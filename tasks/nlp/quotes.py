@@ -52,6 +52,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import islice
 
+import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Token
 
@@ -230,6 +231,12 @@ class _DocView:
     @cached_property
     def subtrees(self) -> _Subtrees:
         return _Subtrees(self.doc)
+
+    @cached_property
+    def silent_sentences(self) -> dict[tuple[int, int], bool]:
+        """Sentences (token bounds) whose words outside quotation marks report no speech and
+        name no one, filled in as rules ask."""
+        return {}
 
     @cached_property
     def words_before(self) -> tuple[list[int], list[int]]:
@@ -1088,11 +1095,15 @@ def _writers_phrase(view: _DocView, p: _Passage) -> bool:
     inner = view.tokens_in(p.start, p.end)
     if not inner:
         return False
-    return not any(
-        is_cue(t) or t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
-        for t in inner[0].sent
-        if not view.quoted(t)
-    )
+    sent = inner[0].sent
+    known = view.silent_sentences  # one walk a sentence, however many quotes it holds
+    if (sent.start, sent.end) not in known:
+        known[sent.start, sent.end] = not any(
+            is_cue(t) or t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+            for t in sent
+            if not view.quoted(t)
+        )
+    return known[sent.start, sent.end]
 
 
 def _writers_subject(view: _DocView, p: _Passage) -> bool:
@@ -1339,7 +1350,10 @@ def _by_parse(
     """
     paras = (view.paragraph_of(p.start), view.paragraph_of(p.end))
     best: tuple[float, int, Token, tuple[int, int]] | None = None
-    for cue in cues:
+    spoken, starts, ends, at = _cue_spans(view, cues, contents)
+    near = (starts < p.end) & (ends > p.start) & ((at == paras[0]) | (at == paras[1]))
+    for k in np.flatnonzero(near):  # only these can overlap: the rest cost the square
+        cue = spoken[k]
         span = contents[cue.i]
         if span is None or view.paragraph_of(cue.idx) not in paras:
             continue
@@ -1355,6 +1369,26 @@ def _by_parse(
     _, _, cue, span = best
     _extend(view, p, span)
     return _attribution(namer, cue, "parse")
+
+
+def _cue_spans(
+    view: _DocView, cues: list[Token], contents: dict[int, tuple[int, int] | None]
+) -> tuple[list[Token], np.ndarray, np.ndarray, np.ndarray]:
+    """The cues with a reported clause, and its start, end and paragraph as arrays: built once
+    per doc, so each passage picks the few clauses it overlaps without walking every cue."""
+    cached = view.__dict__.get("_cue_spans")
+    if cached is not None and cached[0] is contents and cached[1] is cues:
+        return cached[2]
+    spoken = [c for c in cues if contents[c.i] is not None]
+    spans = [contents[c.i] or (0, 0) for c in spoken]
+    found = (
+        spoken,
+        np.array([s for s, _ in spans], dtype=np.int64),
+        np.array([e for _, e in spans], dtype=np.int64),
+        np.array([view.paragraph_of(c.idx) for c in spoken], dtype=np.int64),
+    )
+    view.__dict__["_cue_spans"] = (contents, cues, found)
+    return found
 
 
 def _by_framing(
