@@ -186,7 +186,7 @@ def _clause_inside(span: Span, start: int, end: int) -> bool:
     return len(inside) > 1 and any(t.tag_ in _CLAUSE_TAGS for t in inside[1:])
 
 
-_DEFINED_AFTER_RE = re.compile(r"((?:[\w'-]+[ ,]+){1,8})\(\s*([A-Z]{2,6})s?\s*\)")
+_DEFINED_AFTER_RE = re.compile(r"(?<![\w'-])((?:[\w'-]+[ ,]+){1,8})\(\s*([A-Z]{2,6})s?\s*\)")
 _DEFINED_BEFORE_RE = re.compile(r"\b([A-Z]{2,6})\s*\(([^()\n]{3,80})\)")
 
 
