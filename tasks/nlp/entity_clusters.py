@@ -329,49 +329,49 @@ def _link_person_names(mentions, forms, find, union, titles: list[_Titles]) -> N
         return
     _join_name_variants(by_ends, union)
     shorter_of = {j: {_key(f) for f in surname_forms(forms[j])} for j in full}
+    words_of = {j: _key(forms[j]).split(" ") for j in full}
 
     # full names that do not shorten another one ("De Graaf" shortens "Mark de Graaf")
-    heads = [j for j in full if not any(_key(forms[j]) in shorter_of[k] for k in full)]
+    shortened = set().union(*shorter_of.values())
+    heads = [j for j in full if _key(forms[j]) not in shortened]
+    clusters = _ClusterFacts(titles, heads, find)
 
-    def full_roots() -> set[int]:
-        return {find(j) for j in heads}
+    # where a short name may find its full name: by surname form, by first name, by initial
+    by_shorter: dict[str, list[int]] = defaultdict(list)
+    by_first: dict[str, list[int]] = defaultdict(list)
+    by_initial: dict[str, list[int]] = defaultdict(list)
+    for j in full:
+        for key in shorter_of[j]:
+            by_shorter[key].append(j)
+        by_first[words_of[j][0]].append(j)
+        by_initial[words_of[j][-1][:1]].append(j)
 
-    def cluster_titles(i: int) -> _Titles:
-        """What any mention of ``i``'s cluster says of the person."""
-        same = [t for k, t in enumerate(titles) if find(k) == find(i)]
-        genders = {t.gender for t in same if t.gender}
-        return _Titles(
-            ranked=any(t.ranked for t in same),
-            gender=genders.pop() if len(genders) == 1 else None,
-            kin=any(t.kin for t in same),
-        )
-
-    full_titles = {j: cluster_titles(j) for j in full}
+    full_titles = {j: clusters.titles_of(find(j)) for j in full}
     for i, m in enumerate(mentions):
         key = _key(forms[i])
         n_words = len(key.split(" "))
         if key in ALIASES or (n_words == 1 and m.label not in _PERSONISH_LABELS):
             continue
         candidates = []
-        ranked_roots = {find(k) for k, t in enumerate(titles) if t.ranked}
-        own = cluster_titles(i)
-        for j in full:
+        own: _Titles | None = None
+        near = set(by_shorter.get(key, ())) | set(by_first.get(key, ()) if n_words == 1 else ())
+        for j in sorted(near):
             if j == i or len(forms[j].split(" ")) <= n_words:
                 continue
-            first_name = n_words == 1 and _key(forms[j]).split(" ")[0] == key
+            first_name = n_words == 1 and words_of[j][0] == key
             if first_name and m.label != "PERSON" and not is_given_name(key):
                 continue  # "Apple" is no first name of "Apple Watches"
-            if (key in shorter_of[j] or first_name) and not _title_conflict(
-                own, full_titles[j], forms[j]
-            ):
+            own = own or clusters.titles_of(find(i))
+            if not _title_conflict(own, full_titles[j], forms[j]):
                 candidates.append(j)
-        if find(i) in ranked_roots and any(find(j) in ranked_roots for j in candidates):
-            candidates = [j for j in candidates if find(j) in ranked_roots]
+        if clusters.ranked(find(i)) and any(clusters.ranked(find(j)) for j in candidates):
+            candidates = [j for j in candidates if clusters.ranked(find(j))]
         if not candidates and n_words == 1 and len(key) >= MIN_FUZZY_NAME:
             # "McLenney" after "Tyresha McClenney": a typo in a long surname
-            last = {j: _key(forms[j]).split(" ")[-1] for j in full if j != i}
             candidates = [
-                j for j, w in last.items() if w[:1] == key[:1] and _one_edit_apart(key, w)
+                j
+                for j in by_initial.get(key[:1], ())
+                if j != i and _one_edit_apart(key, words_of[j][-1])
             ]
         roots = {find(j) for j in candidates}
         target = None
@@ -382,8 +382,49 @@ def _link_person_names(mentions, forms, find, union, titles: list[_Titles]) -> N
             target = find(before[-1]) if before else None
         # spellings are already joined ("Scott" = "Scott"): never let a shared surname merge
         # two people ("Keith Lamont Scott" and "Rakeyia Scott")
-        if target is not None and find(i) not in full_roots() - {target}:
+        if target is not None and (find(i) == target or not clusters.has_head(find(i))):
+            clusters.merged(target, find(i))
             union(target, i)
+
+
+class _ClusterFacts:
+    """What each cluster of person mentions says of its person (titles, a full name that
+    shortens no other), kept per cluster root as clusters merge, so asking costs no pass
+    over all mentions."""
+
+    def __init__(self, titles: list[_Titles], heads: list[int], find) -> None:
+        self._facts: dict[int, tuple[bool, bool, frozenset[str]]] = {}
+        for k, t in enumerate(titles):
+            ranked, kin, genders = self._facts.get(find(k), (False, False, frozenset()))
+            self._facts[find(k)] = (
+                ranked or t.ranked,
+                kin or t.kin,
+                genders | {t.gender} if t.gender else genders,
+            )
+        self._heads = {find(j) for j in heads}
+
+    def titles_of(self, root: int) -> _Titles:
+        ranked, kin, genders = self._facts.get(root, (False, False, frozenset()))
+        return _Titles(
+            ranked=ranked, gender=next(iter(genders)) if len(genders) == 1 else None, kin=kin
+        )
+
+    def ranked(self, root: int) -> bool:
+        return self._facts.get(root, (False, False, frozenset()))[0]
+
+    def has_head(self, root: int) -> bool:
+        return root in self._heads
+
+    def merged(self, keep: int, other: int) -> None:
+        """Roots ``keep`` and ``other`` become one cluster rooted at ``keep``."""
+        if keep == other:
+            return
+        a = self._facts.pop(other, (False, False, frozenset()))
+        b = self._facts.get(keep, (False, False, frozenset()))
+        self._facts[keep] = (a[0] or b[0], a[1] or b[1], a[2] | b[2])
+        if other in self._heads:
+            self._heads.discard(other)
+            self._heads.add(keep)
 
 
 def _middles_agree(a: str, b: str) -> bool:

@@ -1091,11 +1091,15 @@ def _name_like(doc: Doc, toks: list[int]) -> bool:
 def _opens_sentence(doc: Doc, first: int, last: int) -> bool:
     """A name opening its sentence and not a possessive: subject-like even when the parser
     mislabels it ("Scott bristles at ..." parsed as a compound noun)."""
-    start = doc[first].sent.start
-    lead = [t for t in doc[start:first] if not (t.is_punct or t.is_space)]
+    lead = 0
+    for t in doc[doc[first].sent.start : first]:
+        if t.is_punct or t.is_space:
+            continue
+        lead += 1
+        if lead > 3 or t.pos_ not in ("DET", "PROPN"):
+            return False
     nxt = doc[last + 1] if last + 1 < len(doc) else None
-    possessive = nxt is not None and nxt.tag_ == "POS"
-    return all(t.pos_ in ("DET", "PROPN") for t in lead) and len(lead) <= 3 and not possessive
+    return not (nxt is not None and nxt.tag_ == "POS")
 
 
 def _known_genders(text: str, entities: EntityIndex) -> dict[str, str]:
