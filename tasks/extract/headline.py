@@ -14,8 +14,8 @@ import re
 
 _SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|//|«|»)\s+")
 _WORD = re.compile(r"\w+")
-# "Story - kulfold.ma.hu": a segment written as a host name names a site, not the story
-_DOMAINISH = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.I)
+# written as a host name ("kulfold.ma.hu", "www.nj.com"): names a site, not a story
+DOMAINISH = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.I)
 _CONTINUATION = re.compile(r"\s*\w")
 MIN_AGREEMENT = 0.5  # share of the shorter text's words the <h1> and a metadata title share
 MAX_SUFFIX_WORDS = 6  # a trailing segment longer than this is part of the headline
@@ -89,7 +89,7 @@ def strip_site_suffix(title: str, site_names: list[str], host: str) -> str:
     removed_site = False
     while keep > 1:
         segment = parts[keep - 1]
-        if is_site_name(segment, site_names, host) or _DOMAINISH.match(segment.strip()):
+        if is_site_name(segment, site_names, host) or DOMAINISH.match(segment.strip()):
             removed_site = True
         elif not (removed_site and len(segment.split()) <= 3):
             break

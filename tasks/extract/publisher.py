@@ -61,7 +61,7 @@ from dataclasses import dataclass, replace
 from ipaddress import ip_address
 from urllib.parse import urlsplit
 
-from newsflow.tasks.extract.headline import is_site_name
+from newsflow.tasks.extract.headline import DOMAINISH, is_site_name
 from newsflow.tasks.extract.metadata import site_of
 from newsflow.tasks.text import fold_accents
 
@@ -143,7 +143,6 @@ _SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·)\s+")
 # Site"; only when the title holds no closing mark, so a quotation « ... » stays whole.
 _BACK_MARKS = re.compile(r"\s+(?:«|‹)\s+")
 _URLISH = re.compile(r"^(?:https?://|www\.)", re.I)
-_DOMAINISH = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.I)
 # "Wikipedia, the free encyclopedia": a name, then a lowercase tagline after a comma
 _COMMA_TAGLINE = re.compile(r",\s+(?:the|a|an|your|our)\s+[^,A-Z]+$")
 
@@ -255,7 +254,7 @@ def _votes(
 def _vote_key(name: str) -> str:
     """One key per outlet: lowercase letters and digits without a leading "the"; a name
     written as a domain ("channelpartner.de") by its main label, as the name it spells."""
-    if _DOMAINISH.match(name.strip()):
+    if DOMAINISH.match(name.strip()):
         name = site_of(name.strip().lower().removeprefix("www.")).split(".")[0]
     words = re.findall(r"[a-z0-9]+", name.lower())
     return "".join(words[1:] if words[:1] == ["the"] else words)
@@ -316,9 +315,9 @@ def _first_stated(sources: PublisherSources) -> str | None:
         site = None
     # A domain the site spells as its brand ("PanARMENIAN.Net", "SpaceNews.com") still names
     # it, after a publisher the markup states; a URL or a lowercase domain does not.
-    domain = site if site and _DOMAINISH.match(site) else None
+    domain = site if site and DOMAINISH.match(site) else None
     branded = domain if domain and domain.lower() != domain else None
-    if site and (_URLISH.match(site) or _DOMAINISH.match(site)):
+    if site and (_URLISH.match(site) or DOMAINISH.match(site)):
         site = None  # a URL or bare domain: a stated name below reads better
     publishers = [p for p in sources.jsonld_publishers if p.lower() not in AGENCIES]
     marked = [p for p in sources.microdata_publishers if p.lower() not in AGENCIES]
@@ -370,7 +369,7 @@ def _first_stated(sources: PublisherSources) -> str | None:
     ):
         return agreed
     website = _website_name(sources.websites, host)
-    if website and not _DOMAINISH.match(website):
+    if website and not DOMAINISH.match(website):
         return website
     texts = (sources.title_tag, sources.application_name)
     hosts = [host, domain or ""]
@@ -623,7 +622,7 @@ def _title_lead(title: str | None, headline: str | None, host: str) -> str | Non
         return None
     if lead.lower().strip(" :!") in _KICKERS:
         return None  # "Exclusive | Story": a label over the story, not a site
-    return None if _DOMAINISH.match(lead) and not is_site_name(lead, [], host) else lead
+    return None if DOMAINISH.match(lead) and not is_site_name(lead, [], host) else lead
 
 
 def _title_suffix(title: str | None, headline: str | None, host: str) -> str | None:
@@ -652,6 +651,6 @@ def _title_suffix(title: str | None, headline: str | None, host: str) -> str | N
         return None
     if section_only(last) or is_placeholder(last, host):
         return None  # "Story | Home", "Story – WordPress"
-    if _DOMAINISH.match(last) and not is_site_name(last, [], host):
+    if DOMAINISH.match(last) and not is_site_name(last, [], host):
         return None
     return last

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
+from newsflow.tasks.extract.headline import DOMAINISH
 from newsflow.tasks.extract.metadata import site_of
 from newsflow.tasks.extract.publisher import names_a_site, section_only
 from newsflow.tasks.text import fold_accents
@@ -101,7 +102,6 @@ _LOGO_WORDS = re.compile(r"\b(?:logo|image|img|icon|home|homepage|go to|header|s
 _FEED_WORDS = re.compile(
     r"\b(?:rss|atom|feeds?|comments?|overall|latest news|news feed|\d\.\d)(?!\w)", re.I
 )
-_DOMAINISH = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.I)
 _MAX_WORDS = 5
 _MAX_COPYRIGHT_LINES = 4
 
@@ -195,7 +195,7 @@ def agreed_name(signals: Sequence[NameSignal]) -> str | None:
 
 
 def _readable(name: str) -> bool:
-    return not _DOMAINISH.match(name) and (name.lower() != name or " " in name)
+    return not DOMAINISH.match(name) and (name.lower() != name or " " in name)
 
 
 # The other parts of <title>: evidence for a page that states no name, no vote against one.
@@ -244,7 +244,7 @@ def _key(name: str) -> str:
     """Letters and digits only, accents folded ("Inovação" is "inovacao"); a domain counts
     by its main label (``entermedia.co.kr``)."""
     text = fold_accents(name.strip())
-    if _DOMAINISH.match(text):
+    if DOMAINISH.match(text):
         text = site_of(text.removeprefix("www.")).split(".")[0]
     return re.sub(r"[^\w]|_", "", text.removeprefix("the "))
 

@@ -79,7 +79,12 @@ from newsflow.tasks.nlp.quote_marks import (
     find_marked_quotes,
     paragraph_spans,
 )
-from newsflow.tasks.nlp.speaker_frames import speaker_after, speaker_before, speaker_of_line
+from newsflow.tasks.nlp.speaker_frames import (
+    LOOK_AHEAD,
+    speaker_after,
+    speaker_before,
+    speaker_of_line,
+)
 from newsflow.tasks.nlp.speakers import (
     RELATIVE,
     SUBJECT_DEPS,
@@ -91,7 +96,6 @@ from newsflow.tasks.nlp.speakers import (
 from newsflow.tasks.records import Fragment, Quote
 
 _SENT_END = frozenset({".", "!", "?"})
-_SURFACE_LOOK_AHEAD = 40
 _DASHES = frozenset({"―", "—", "–", "-", "--"})
 _QUOTE_CHARS = frozenset("\"“”«»„‘’'")
 _NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "PROPN"})
@@ -298,6 +302,7 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
     passages = _outside_turns(view, marked, turn_paras)
     passages = _merge_split_quotes(view, namer, passages)
 
+    clauses = _CueClauses.of(view, cues, contents)
     results: list[_Passage] = []
     prev: _Passage | None = None
     for p in passages:
@@ -305,7 +310,7 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
         if p.attribution is None:
             p.attribution = (
                 _by_framing(view, namer, p, tight=True)
-                or _by_parse(view, namer, p, cues, contents)
+                or _by_parse(view, namer, p, clauses)
                 or _by_framing(view, namer, p)
                 or _by_governor(view, namer, p)
                 or _by_manner(view, namer, p)
@@ -1337,11 +1342,7 @@ def _grow_to_clause(view: _DocView, p: _Passage) -> None:
 
 
 def _by_parse(
-    view: _DocView,
-    namer: SpeakerNamer,
-    p: _Passage,
-    cues: list[Token],
-    contents: dict[int, tuple[int, int] | None],
+    view: _DocView, namer: SpeakerNamer, p: _Passage, clauses: _CueClauses
 ) -> _Attribution | None:
     """The reporting verb whose complement holds the passage (or that the passage fills).
 
@@ -1350,13 +1351,13 @@ def _by_parse(
     """
     paras = (view.paragraph_of(p.start), view.paragraph_of(p.end))
     best: tuple[float, int, Token, tuple[int, int]] | None = None
-    spoken, starts, ends, at = _cue_spans(view, cues, contents)
-    near = (starts < p.end) & (ends > p.start) & ((at == paras[0]) | (at == paras[1]))
+    near = (
+        (clauses.starts < p.end)
+        & (clauses.ends > p.start)
+        & ((clauses.paragraphs == paras[0]) | (clauses.paragraphs == paras[1]))
+    )
     for k in np.flatnonzero(near):  # only these can overlap: the rest cost the square
-        cue = spoken[k]
-        span = contents[cue.i]
-        if span is None or view.paragraph_of(cue.idx) not in paras:
-            continue
+        cue, span = clauses.cues[k], clauses.spans[k]
         ov = _overlap(p.start, p.end, span[0], span[1])
         if ov <= 0:
             continue
@@ -1371,24 +1372,30 @@ def _by_parse(
     return _attribution(namer, cue, "parse")
 
 
-def _cue_spans(
-    view: _DocView, cues: list[Token], contents: dict[int, tuple[int, int] | None]
-) -> tuple[list[Token], np.ndarray, np.ndarray, np.ndarray]:
-    """The cues with a reported clause, and its start, end and paragraph as arrays: built once
-    per doc, so each passage picks the few clauses it overlaps without walking every cue."""
-    cached = view.__dict__.get("_cue_spans")
-    if cached is not None and cached[0] is contents and cached[1] is cues:
-        return cached[2]
-    spoken = [c for c in cues if contents[c.i] is not None]
-    spans = [contents[c.i] or (0, 0) for c in spoken]
-    found = (
-        spoken,
-        np.array([s for s, _ in spans], dtype=np.int64),
-        np.array([e for _, e in spans], dtype=np.int64),
-        np.array([view.paragraph_of(c.idx) for c in spoken], dtype=np.int64),
-    )
-    view.__dict__["_cue_spans"] = (contents, cues, found)
-    return found
+@dataclass(frozen=True)
+class _CueClauses:
+    """The cues with a reported clause, each clause's start, end and the cue's paragraph as
+    arrays: built once per doc, so a passage picks the few clauses it overlaps without
+    walking every cue."""
+
+    cues: list[Token]
+    spans: list[tuple[int, int]]
+    starts: np.ndarray
+    ends: np.ndarray
+    paragraphs: np.ndarray
+
+    @classmethod
+    def of(
+        cls, view: _DocView, cues: list[Token], contents: dict[int, tuple[int, int] | None]
+    ) -> _CueClauses:
+        spoken = [(c, span) for c in cues if (span := contents[c.i]) is not None]
+        return cls(
+            cues=[c for c, _ in spoken],
+            spans=[span for _, span in spoken],
+            starts=np.array([s for _, (s, _) in spoken], dtype=np.int64),
+            ends=np.array([e for _, (_, e) in spoken], dtype=np.int64),
+            paragraphs=np.array([view.paragraph_of(c.idx) for c, _ in spoken], dtype=np.int64),
+        )
 
 
 def _by_framing(
@@ -1629,13 +1636,13 @@ def _by_surface(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attributio
     """A frame the parse missed, read on the surface (speaker_frames): a transcript line
     (``Rep. Trey Gowdy (R-S.C.): "..."``) or a name and a verb after the quote."""
     lo, _ = view.paragraphs[view.paragraph_of(p.start)]
-    before = view.last_tokens(lo, p.start, _SURFACE_LOOK_AHEAD)
+    before = view.last_tokens(lo, p.start, LOOK_AHEAD)
     if before and not view.text[lo : before[0].idx].strip():  # all of the line before it
         line = speaker_of_line(namer, before)
         if line is not None:
             return _Attribution(":", *line, "intro", None)
     _, hi = view.paragraphs[view.paragraph_of(p.end)]
-    after = list(islice(view.iter_tokens(p.end, hi), _SURFACE_LOOK_AHEAD))
+    after = list(islice(view.iter_tokens(p.end, hi), LOOK_AHEAD))
     frame = speaker_after(namer, view.quoted, view.text[p.start : p.end], p.start, after)
     if frame is None:
         return None

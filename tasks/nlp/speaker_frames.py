@@ -24,7 +24,7 @@ _SENT_END = frozenset({".", "!", "?"})
 _FINITE = frozenset({"VBD", "VBZ", "VBP"})
 _NAMED = frozenset({"PERSON", "ORG"})
 _PRONOUNS = frozenset({"he", "she"})
-_LOOK_AHEAD = 40  # tokens after the quote that a frame may take
+LOOK_AHEAD = 40  # tokens around the quote that a frame may take
 _MAX_APPOSITION = 20  # tokens of ", a China scholar with the American ...,"
 _MAX_TITLE = 6  # words before a name: "White House press secretary Josh Earnest"
 # After a quote closing its sentence ('"We are done." Jones added.') the frame must be the
@@ -41,11 +41,11 @@ def speaker_after(
 ) -> Frame | None:
     """The frame right after a quote: ``"...," NAME[, apposition,] VERB`` or ``"...",
     VERB NAME`` ending its sentence. ``tokens`` are the words after the quote to the end of
-    its paragraph (at most ``_LOOK_AHEAD``); ``quote_text`` is the quote, marks included,
+    its paragraph (at most ``LOOK_AHEAD``); ``quote_text`` is the quote, marks included,
     that starts at ``start``. The name must follow a quote that opens its sentence (not 'On
     ABC's "This Week," Rubio said ...': a show's title)."""
     words: list[Token] = []
-    for t in tokens[:_LOOK_AHEAD]:
+    for t in tokens[:LOOK_AHEAD]:
         if quoted(t):
             break
         if not t.is_space:
