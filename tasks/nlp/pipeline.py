@@ -20,6 +20,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from newsflow.tasks.nlp import sentence_bounds
 from newsflow.tasks.nlp.entities import extract_mentions
 from newsflow.tasks.nlp.language import detect_language
 from newsflow.tasks.nlp.quotes import extract_quotes
@@ -54,7 +55,8 @@ class ModelNotInstalledError(RuntimeError):
 
 
 def load_pipeline(model: str) -> Language:
-    """The spaCy pipeline ``model``, loaded on first use and cached for the process."""
+    """The spaCy pipeline ``model``, loaded on first use and cached for the process, with
+    the sentence-start rules before its parser."""
     nlp = _PIPELINES.get(model)
     if nlp is None:
         try:
@@ -64,6 +66,7 @@ def load_pipeline(model: str) -> Language:
                 f"spaCy model {model!r} is not installed (pip install it, or set "
                 f"[nlp] model in the config): {exc}"
             ) from None
+        sentence_bounds.add_to(nlp)
         _PIPELINES[model] = nlp
     return nlp
 
