@@ -15,6 +15,7 @@ counted from the start of the doc.
 from __future__ import annotations
 
 from spacy.language import Language
+from spacy.symbols import ORTH
 from spacy.tokens import Doc, Token
 
 COMPONENT = "newsflow_sentence_bounds"
@@ -27,6 +28,12 @@ TITLE_ABBREVIATIONS = frozenset(
     ms msgr pfc pres prof pvt rep reps rev sen sens sgt spc sr supt
     """.split()
 )
+# Titles the model's tokenizer splits from their dot ("Sgt" "."), which the parser then reads
+# as a full stop: "for Sgt. Bowe Bergdahl, the Pentagon said" loses its subject.
+_UNSPLIT_TITLES = (
+    "Amb Atty Capt Cdr Cmdr Col Cpl Det Gens Govs Insp Lt Maj Msgr Pfc Pres Pvt Reps Sens Sgt "
+    "Spc Supt"
+).split()
 # Abbreviated months: a day number follows ("Jan. 5").
 MONTH_ABBREVIATIONS = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec".split())
 # Words a sentence cannot end on, so the word after them cannot start one ("MSNBC's "Morning
@@ -111,6 +118,10 @@ def _initial(doc: Doc, token: Token) -> bool:
 
 def add_to(nlp: Language) -> None:
     """Put the component before an English pipeline's parser (its rules read English
-    titles and quotation marks); other pipelines are left as they are."""
-    if nlp.lang == "en" and "parser" in nlp.pipe_names and COMPONENT not in nlp.pipe_names:
-        nlp.add_pipe(COMPONENT, before="parser")
+    titles and quotation marks) and keep each title's dot in its token; other pipelines
+    are left as they are."""
+    if nlp.lang != "en" or "parser" not in nlp.pipe_names or COMPONENT in nlp.pipe_names:
+        return
+    for title in _UNSPLIT_TITLES:
+        nlp.tokenizer.add_special_case(f"{title}.", [{ORTH: f"{title}."}])
+    nlp.add_pipe(COMPONENT, before="parser")
