@@ -18,28 +18,27 @@ from spacy.language import Language
 from spacy.symbols import ORTH
 from spacy.tokens import Doc, Token
 
+from newsflow.tasks.nlp.lexicons import word_set
+
 COMPONENT = "newsflow_sentence_bounds"
 
 # Titles written with a dot before a name; the tokenizer keeps some ("Sen.", "Gov.") as one
 # token and splits others ("Sgt" + "."), so both spellings are matched, lower-cased, no dot.
-TITLE_ABBREVIATIONS = frozenset(
+TITLE_ABBREVIATIONS = word_set(
     """
     adm amb atty capt cdr cmdr col cpl det dr fr gen gens gov govs insp lt maj messrs mr mrs
-    ms msgr pfc pres prof pvt rep reps rev sen sens sgt spc sr supt
-    """.split()
+    ms msgr pfc pres prof pvt rep reps rev sen sens sgt spc supt
+    """
 )
 # Titles the model's tokenizer splits from their dot ("Sgt" "."), which the parser then reads
 # as a full stop: "for Sgt. Bowe Bergdahl, the Pentagon said" loses its subject.
-_UNSPLIT_TITLES = (
-    "Amb Atty Capt Cdr Cmdr Col Cpl Det Gens Govs Insp Lt Maj Msgr Pfc Pres Pvt Reps Sens Sgt "
-    "Spc Supt"
-).split()
-# Abbreviated months: a day number follows ("Jan. 5").
-MONTH_ABBREVIATIONS = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec".split())
+_UNSPLIT_TITLES = word_set(
+    "Amb Atty Capt Cdr Cmdr Col Cpl Det Gens Govs Insp Lt Maj Msgr Pfc Pres Pvt Reps Sens Sgt Spc Supt"
+)
 # Words a sentence cannot end on, so the word after them cannot start one ("MSNBC's "Morning
 # Joe"", "and Tropicana").
-_NO_END_WORDS = frozenset(
-    "'s ’s the a an and or nor but of to from with by at as his her their its our my your".split()
+_NO_END_WORDS = word_set(
+    "'s ’s the a an and or nor but of to from with by at as his her their its our my your"
 )
 _SENTENCE_ENDS = frozenset({".", "!", "?", "…", "...", "?!", "!?"})
 _OPENING_QUOTES = frozenset({"“", "``"})
@@ -79,13 +78,8 @@ def _continues(doc: Doc, previous: Token, token: Token, open_quote: bool) -> boo
         return True  # '"…!" he said', 'exertions and so'
     if before.lower() in _NO_END_WORDS:
         return True
-    capitalised = text[:1].isupper()
     title = _abbreviation(doc, previous)
-    if title in TITLE_ABBREVIATIONS and capitalised:
-        return True  # "Sgt. Bowe Bergdahl", "Sens. Ted Cruz"
-    if title in MONTH_ABBREVIATIONS and text[:1].isdigit():
-        return True  # "Jan. 5"
-    return capitalised and not token.is_stop and _initial(doc, previous)  # "George W. Bush"
+    return title in TITLE_ABBREVIATIONS and text[:1].isupper()  # "Sgt. Bowe Bergdahl"
 
 
 def _ends_sentence(token: Token) -> bool:
@@ -102,26 +96,12 @@ def _abbreviation(doc: Doc, token: Token) -> str | None:
     return token.text[:-1].lower() if token.text.endswith(".") else None
 
 
-def _initial(doc: Doc, token: Token) -> bool:
-    """A single capital and a dot after a capitalised word or another initial ("W." of
-    "George W. Bush"): part of a name, not the end of a sentence."""
-    text = token.text
-    if not (len(text) == 2 and text[0].isupper() and text[1] == "."):
-        return False
-    if token.i == 0:
-        return False
-    before = doc[token.i - 1]
-    if len(before.text) == 2 and before.text[0].isupper() and before.text[1] == ".":
-        return True  # "J. R. Smith"
-    return before.text[:1].isupper() and not _ends_sentence(before)
-
-
 def add_to(nlp: Language) -> None:
     """Put the component before an English pipeline's parser (its rules read English
     titles and quotation marks) and keep each title's dot in its token; other pipelines
     are left as they are."""
     if nlp.lang != "en" or "parser" not in nlp.pipe_names or COMPONENT in nlp.pipe_names:
         return
-    for title in _UNSPLIT_TITLES:
+    for title in sorted(_UNSPLIT_TITLES):
         nlp.tokenizer.add_special_case(f"{title}.", [{ORTH: f"{title}."}])
     nlp.add_pipe(COMPONENT, before="parser")
