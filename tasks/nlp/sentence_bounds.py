@@ -31,10 +31,10 @@ TITLE_ABBREVIATIONS = word_set(
     """
 )
 # Titles the model's tokenizer splits from their dot ("Sgt" "."), which the parser then reads
-# as a full stop: "for Sgt. Bowe Bergdahl, the Pentagon said" loses its subject.
-_UNSPLIT_TITLES = word_set(
-    "Amb Atty Capt Cdr Cmdr Col Cpl Det Gens Govs Insp Lt Maj Msgr Pfc Pres Pvt Reps Sens Sgt Spc Supt"
-)
+# as a full stop: "for Sgt. Bowe Bergdahl, the Pentagon said" loses its subject. Only titles
+# the speaker rules know with a dot (names.TITLE_WORDS), so a speaker's name never keeps one;
+# the others stay split and only their sentence start is held back.
+_UNSPLIT_TITLES = word_set("Capt Cmdr Col Lt Maj Sgt")
 # Words a sentence cannot end on, so the word after them cannot start one ("MSNBC's "Morning
 # Joe"", "and Tropicana").
 _NO_END_WORDS = word_set(
