@@ -57,6 +57,7 @@ from newsflow.tasks.extract.metadata import (
     trusted_canonical,
 )
 from newsflow.tasks.extract.publisher import PublisherSources, choose_publisher, readable_domain
+from newsflow.tasks.extract.site_links import read_site_links
 from newsflow.tasks.extract.site_names import (
     TITLE_PART_KINDS,
     agreed_name,
@@ -157,6 +158,7 @@ def _extract(
         )
     meta = read_page_metadata(tree)
     signals = read_name_signals(tree, meta.metas, meta.title_tag)
+    links = read_site_links(tree)
     outlet = agreed_name(signals)
     voting = agreed_name([s for s in signals if s.kind not in TITLE_PART_KINDS])
     shown = visible_text(tree)
@@ -230,6 +232,8 @@ def _extract(
                 websites=meta.websites,
                 page_names=[s.name for s in signals if s.kind in ("copyright", "logo")],
                 feed_names=[s.name for s in signals if s.kind == "feed"],
+                linked_sites=links.sites,
+                home_names=links.home_names,
             )
         ),
         "sitename",

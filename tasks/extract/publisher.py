@@ -166,6 +166,10 @@ class PublisherSources:
     title_agreed: str | None = None
     page_names: Sequence[str] = ()  # copyright holders and logo texts, as the page writes them
     feed_names: Sequence[str] = ()  # titles of the page's feed links, without the feed words
+    # Domains the page links to more than once and its home links' texts (site_links.py):
+    # where the host names nothing, the page's own domain is among them.
+    linked_sites: Sequence[str] = ()
+    home_names: Sequence[str] = ()
 
     @property
     def host(self) -> str:
@@ -377,7 +381,30 @@ def _first_stated(sources: PublisherSources) -> str | None:
         spelled_domain(texts, hosts, sources.headline)
         or spelled_domain(sources.page_names, hosts, anywhere=True)
         or spelled_domain(sources.feed_names, hosts, anywhere=True)
+        or (None if names_a_site(host) else _linked_name(sources, texts))
         or domain
+    )
+
+
+def _linked_name(sources: PublisherSources, texts: Sequence[str | None]) -> str | None:
+    """Served from a host that names nothing: a name the page gives once (a ``<title>``
+    segment other than the headline, a copyright holder, a logo, a home link's text) that
+    spells a domain the page links to more than once ("© ROSNEFT" beside links to
+    rosneft.ru). The links stand in for the host the page came from, so a name that is only
+    the article's subject ("GitHub Copilot review" linking to github.com) must not be the
+    headline."""
+    if not sources.linked_sites:
+        return None
+    told = " ".join((sources.headline or "").split()).lower()
+    segments = [
+        part
+        for text in texts
+        for part in _LEAD_SEPARATORS.split(" ".join((text or "").split()))
+        if part.strip(_RUN_EDGES).lower() != told
+    ]
+    names = [*sources.page_names, *sources.home_names]
+    return spelled_domain(segments, sources.linked_sites) or spelled_domain(
+        names, sources.linked_sites, anywhere=True
     )
 
 

@@ -70,7 +70,7 @@ _COMPANY_TAIL = re.compile(
     re.I,
 )
 # Share buttons' icons are marked as logos too ("reddit-logo.png"): another site's name.
-_SHARE_SITES = frozenset(
+SHARE_SITES = frozenset(
     [
         "facebook",
         "twitter",
@@ -336,7 +336,7 @@ def _logo_labels(tree: HtmlElement) -> list[str]:
         if "logo" not in marks.lower():
             continue
         for label in (image.get("alt"), image.get("title")):
-            if label and _LOGO_WORDS.sub(" ", label).strip().lower() in _SHARE_SITES:
+            if label and _LOGO_WORDS.sub(" ", label).strip().lower() in SHARE_SITES:
                 continue
             if label and label.strip() and label not in labels:
                 labels.append(label)
