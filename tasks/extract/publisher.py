@@ -20,8 +20,12 @@ witness. Then the words leading a ``<title>`` segment that spell the domain ("Se
 Kurz" on sebastian-kurz.at, "Python Insider: Story" on blog.python.org: the page's spelling
 of the host's name), then those of a copyright holder or logo text ("Team KLIMAWANDEL
 GLOBAL" on klimawandel-global.de), then those of a feed link's title ("kinra | blog » Feed"
-on kinra.de); then the title of the feed that listed the page, without
-its section words, when the page or the domain agrees with it (``site_names.channel_name``);
+on kinra.de); served from a host that names nothing, then a name the page gives once (a
+``<title>`` segment other than the headline, a copyright holder, a logo, a home link's text,
+a feed link's title) that spells a domain the page links to more than once ("© ROSNEFT"
+beside links to rosneft.ru: ``site_links.py``); then the title of the feed that listed the
+page, without its section words, when the page or the domain agrees with it
+(``site_names.channel_name``);
 then the registrable domain (``nj.com``; a blog on a hosting platform keeps its own
 host, ``x.blogspot.com``), never a host and port
 and never an IP address or ``localhost``: a page served from 127.0.0.1 that names nothing
@@ -388,11 +392,11 @@ def _first_stated(sources: PublisherSources) -> str | None:
 
 def _linked_name(sources: PublisherSources, texts: Sequence[str | None]) -> str | None:
     """Served from a host that names nothing: a name the page gives once (a ``<title>``
-    segment other than the headline, a copyright holder, a logo, a home link's text) that
-    spells a domain the page links to more than once ("© ROSNEFT" beside links to
-    rosneft.ru). The links stand in for the host the page came from, so a name that is only
-    the article's subject ("GitHub Copilot review" linking to github.com) must not be the
-    headline."""
+    segment other than the headline, a copyright holder, a logo, a home link's text, a feed
+    link's title) when it spells a domain the page links to more than once ("© ROSNEFT"
+    beside links to rosneft.ru). Alone, each could be a parent company or a partner; the
+    links stand in for the host the page came from. The headline is left out: its leading
+    words may be its subject ("GitHub Copilot review" linking to github.com)."""
     if not sources.linked_sites:
         return None
     told = " ".join((sources.headline or "").split()).lower()
@@ -402,7 +406,7 @@ def _linked_name(sources: PublisherSources, texts: Sequence[str | None]) -> str 
         for part in _LEAD_SEPARATORS.split(" ".join((text or "").split()))
         if part.strip(_RUN_EDGES).lower() != told
     ]
-    names = [*sources.page_names, *sources.home_names]
+    names = [*sources.page_names, *sources.home_names, *sources.feed_names]
     return spelled_domain(segments, sources.linked_sites) or spelled_domain(
         names, sources.linked_sites, anywhere=True
     )
