@@ -3,8 +3,9 @@
 Served from a host that names nothing, a page's lone copyright line, logo, home link or
 ``<title>`` could name a parent company or a partner as well as the outlet. The page's own
 links still point at its site: a name that spells a domain the page links to more than once
-is the site's, as it would be on the page's own address. Each page is served from 127.0.0.1
-and fetched as an ingest fetches it. The names are invented.
+is the site's, as it would be on the page's own address; a short ``<h1>`` above the
+headline (the masthead) picks the site's name out of a "Story - Site - Slogan" title. Each
+page is served from 127.0.0.1 and fetched as an ingest fetches it. The names are invented.
 """
 
 from __future__ import annotations
@@ -87,3 +88,16 @@ def test_the_headlines_subject_linked_often_is_no_publisher(server: HTTPServer) 
         nav=_links("quaygit.com", 4),
     )
     assert (article.publisher, article.publisher_source) == (None, "domain")
+
+
+def test_a_masthead_heading_names_the_title_part_before_a_slogan(server: HTTPServer) -> None:
+    article = _served(
+        server,
+        "/masthead",
+        "",
+        title="Quay app 2.0 approved - Quay Notes - Harbour News",
+        h1="<h1>Quay Notes</h1><h2>Ports, ferries and dredgers</h2><h1>Quay app 2.0 approved</h1>",
+    )
+    # a general extractor takes "Quay app 2.0 approved - Quay Notes" for the site's name
+    assert article.title == "Quay app 2.0 approved"
+    assert article.publisher == "Quay Notes"

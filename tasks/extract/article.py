@@ -232,6 +232,7 @@ def _extract(
                 websites=meta.websites,
                 page_names=[s.name for s in signals if s.kind in ("copyright", "logo")],
                 feed_names=[s.name for s in signals if s.kind == "feed"],
+                mastheads=[h1 for h1 in meta.h1s if h1 and h1 != title],
                 linked_sites=links.sites,
                 home_names=links.home_names,
             )

@@ -4,7 +4,8 @@
 " | Editorial | Opinion | The Guardian"), and some sites put their name in every ``<title>``
 or in the first ``<h1>``. The visible headline is what readers see, so an ``<h1>`` wins when
 it shares most of its words with a metadata title; otherwise the metadata title is used with
-its site and section suffixes removed.
+its site and section suffixes removed. A "site name" made of an ``<h1>`` and more ("Story -
+Site", a general extractor's guess from ``<title>``) is no site's name.
 """
 
 from __future__ import annotations
@@ -38,6 +39,13 @@ def choose_headline(
     # a "name" of three segments or more is a title cut short ("Story - Section - Site"), as
     # a general extractor's guess from ``<title>`` can be: not the site's name
     site_names = [name for name in site_names if len(_SEPARATORS.findall(name)) < 2]
+    # nor is "Story - Site" whose first part is an <h1>: the story's headline names no site
+    headings = {_plain(h).lower() for h in h1s if h and _plain(h)}
+    site_names = [
+        name
+        for name in site_names
+        if not (_SEPARATORS.search(name) and _SEPARATORS.split(name)[0].strip().lower() in headings)
+    ]
     titles = [_plain(t) for t in metadata_titles if t and _plain(t)]
     stripped = [strip_site_suffix(t, site_names, host) for t in titles]
     stripped = [t for t in stripped if not is_site_name(t, site_names, host)]

@@ -46,7 +46,7 @@ spells ("channelpartner.de" for "ChannelPartner"). A one-word ``og:site_name`` m
 starting with "@" (a social account) casts no vote.
 
 The title suffix is the site's name where a slogan follows it ("Story - Site.de - Your
-independent portal"), the last part of a path-like one ("Photo 2603 / 500px") and the name
+independent portal"; served from 127.0.0.1, the part that is the page's masthead ``<h1>``), the last part of a path-like one ("Photo 2603 / 500px") and the name
 before a lowercase tagline after a comma ("Wikipedia, the free encyclopedia").
 A publishing system's default name ("WordPress", "My Blog") counts nowhere except on the
 system's own site, nor does a title suffix naming the home page ("Home", "Startseite").
@@ -170,6 +170,7 @@ class PublisherSources:
     title_agreed: str | None = None
     page_names: Sequence[str] = ()  # copyright holders and logo texts, as the page writes them
     feed_names: Sequence[str] = ()  # titles of the page's feed links, without the feed words
+    mastheads: Sequence[str] = ()  # the page's <h1> texts other than the headline
     # Domains the page links to more than once and its home links' texts (site_links.py):
     # where the host names nothing, the page's own domain is among them.
     linked_sites: Sequence[str] = ()
@@ -193,7 +194,7 @@ def choose_publisher(sources: PublisherSources) -> str | None:
         sources.microdata_publishers,
         _own_organisations(sources),
         _first_segment(sources.application_name),
-        _title_suffix(sources.title_tag, sources.headline, host),
+        _title_suffix(sources.title_tag, sources.headline, host, sources.mastheads),
         sources.agreed_name,
     )
     return _agreed_over(first, votes)
@@ -352,7 +353,7 @@ def _first_stated(sources: PublisherSources) -> str | None:
         return branded
     # a logo or copyright text made of section words ("Startseite") names nothing
     named = [name for name in sources.page_names if not section_only(name)]
-    suffix = _title_suffix(sources.title_tag, sources.headline, host)
+    suffix = _title_suffix(sources.title_tag, sources.headline, host, sources.mastheads)
     if suffix and (names_a_site(host) or not named):
         return suffix  # at 127.0.0.1 only uncontradicted: else one of the signals that agree
     lead = _title_lead(sources.title_tag, sources.headline, host)
@@ -656,10 +657,14 @@ def _title_lead(title: str | None, headline: str | None, host: str) -> str | Non
     return None if DOMAINISH.match(lead) and not is_site_name(lead, [], host) else lead
 
 
-def _title_suffix(title: str | None, headline: str | None, host: str) -> str | None:
+def _title_suffix(
+    title: str | None, headline: str | None, host: str, mastheads: Sequence[str] = ()
+) -> str | None:
     """The last segment of ``<title>`` when it is short and not part of the headline; after
     a mark pointing back at the story ("Story « Blog"), even when the headline kept it (a
-    page without an ``h1`` is headed by its whole title)."""
+    page without an ``h1`` is headed by its whole title). Of three segments or more, the
+    one that is the host's name (served from 127.0.0.1: the page's masthead, a short ``h1``
+    other than the headline) when the last is not ("Story - Site - Slogan")."""
     text = " ".join((title or "").split())
     pointed = False
     if "»" not in text and "›" not in text:
@@ -670,9 +675,11 @@ def _title_suffix(title: str | None, headline: str | None, host: str) -> str | N
     if len(parts) < 2:
         return None
     last = parts[-1].strip()
-    if len(parts) > 2 and names_a_site(host) and not is_site_name(last, [], host):
+    # where the host names nothing, a short <h1> above the headline stands in for it
+    heads = [] if names_a_site(host) else [m for m in mastheads if len(m.split()) <= _MAX_RUN]
+    if len(parts) > 2 and (names_a_site(host) or heads) and not is_site_name(last, heads, host):
         # "Story - Site.de - Our independent portal": the site's name, then its slogan
-        named = [part for part in parts[1:-1] if is_site_name(part, [], host)]
+        named = [part for part in parts[1:-1] if is_site_name(part, heads, host)]
         last = named[-1].strip() if named else last
     if " / " in last:  # "Story – Photo 2603 / 500px": a photo site's path-like suffix
         last = last.rsplit(" / ", 1)[1].strip()
