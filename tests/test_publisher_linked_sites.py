@@ -90,6 +90,18 @@ def test_the_headlines_subject_linked_often_is_no_publisher(server: HTTPServer) 
     assert (article.publisher, article.publisher_source) == (None, "domain")
 
 
+def test_no_part_of_a_title_that_is_the_headline_names_the_site(server: HTTPServer) -> None:
+    article = _served(
+        server,
+        "/draft",
+        "",
+        title="draft-quay-harbour-04 - harbourStore",
+        h1="<h1>draft-quay-harbour-04 - harbourStore</h1>",
+        nav=_links("harbourstore.io", 3),
+    )
+    assert (article.publisher, article.publisher_source) == (None, "domain")
+
+
 def test_a_masthead_heading_names_the_title_part_before_a_slogan(server: HTTPServer) -> None:
     article = _served(
         server,

@@ -396,14 +396,16 @@ def _linked_name(sources: PublisherSources, texts: Sequence[str | None]) -> str 
     segment other than the headline, a copyright holder, a logo, a home link's text, a feed
     link's title) when it spells a domain the page links to more than once ("© ROSNEFT"
     beside links to rosneft.ru). Alone, each could be a parent company or a partner; the
-    links stand in for the host the page came from. The headline is left out: its leading
-    words may be its subject ("GitHub Copilot review" linking to github.com)."""
+    links stand in for the host the page came from. The headline is left out, and so is a
+    ``<title>`` that is the headline: any part of it may be the story's subject
+    ("draft-x-04 - remoteStorage" linking to remotestorage.io)."""
     if not sources.linked_sites:
         return None
     told = " ".join((sources.headline or "").split()).lower()
     segments = [
         part
         for text in texts
+        if " ".join((text or "").split()).lower() != told  # a title that is the headline
         for part in _LEAD_SEPARATORS.split(" ".join((text or "").split()))
         if part.strip(_RUN_EDGES).lower() != told
     ]
