@@ -78,6 +78,16 @@ def test_a_holder_whose_domain_is_linked_once_stays_unnamed(server: HTTPServer) 
     assert (article.publisher, article.publisher_source) == (None, "domain")
 
 
+def test_a_parent_company_beside_a_title_suffix_is_no_publisher(server: HTTPServer) -> None:
+    article = _served(
+        server,
+        "/parent",
+        "<p>&copy; 2019 Quaymedia Group</p>" + _links("quaymedia.com", 2),
+        title="Harbour dredging approved - Daily Quay",
+    )
+    assert (article.publisher, article.publisher_source) == (None, "domain")
+
+
 def test_the_headlines_subject_linked_often_is_no_publisher(server: HTTPServer) -> None:
     article = _served(
         server,

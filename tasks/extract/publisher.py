@@ -23,7 +23,8 @@ GLOBAL" on klimawandel-global.de), then those of a feed link's title ("kinra | b
 on kinra.de); served from a host that names nothing, then a name the page gives once (a
 ``<title>`` segment other than the headline, a copyright holder, a logo, a home link's text,
 a feed link's title) that spells a domain the page links to more than once ("© ROSNEFT"
-beside links to rosneft.ru: ``site_links.py``); then the title of the feed that listed the
+beside links to rosneft.ru: ``site_links.py``; beside a title suffix, only the title's
+parts); then the title of the feed that listed the
 page, without its section words, when the page or the domain agrees with it
 (``site_names.channel_name``);
 then the registrable domain (``nj.com``; a blog on a hosting platform keeps its own
@@ -386,19 +387,23 @@ def _first_stated(sources: PublisherSources) -> str | None:
         spelled_domain(texts, hosts, sources.headline)
         or spelled_domain(sources.page_names, hosts, anywhere=True)
         or spelled_domain(sources.feed_names, hosts, anywhere=True)
-        or (None if names_a_site(host) else _linked_name(sources, texts))
+        or (None if names_a_site(host) else _linked_name(sources, texts, suffix))
         or domain
     )
 
 
-def _linked_name(sources: PublisherSources, texts: Sequence[str | None]) -> str | None:
+def _linked_name(
+    sources: PublisherSources, texts: Sequence[str | None], suffix: str | None
+) -> str | None:
     """Served from a host that names nothing: a name the page gives once (a ``<title>``
     segment other than the headline, a copyright holder, a logo, a home link's text, a feed
     link's title) when it spells a domain the page links to more than once ("© ROSNEFT"
     beside links to rosneft.ru). Alone, each could be a parent company or a partner; the
     links stand in for the host the page came from. The headline is left out, and so is a
     ``<title>`` that is the headline: any part of it may be the story's subject
-    ("draft-x-04 - remoteStorage" linking to remotestorage.io)."""
+    ("draft-x-04 - remoteStorage" linking to remotestorage.io). Beside a ``<title>`` suffix
+    (the outlet, more often than not) a copyright holder or a logo linked to its own domain
+    is a parent company's or a partner's: only the title's parts are checked then."""
     if not sources.linked_sites:
         return None
     told = " ".join((sources.headline or "").split()).lower()
@@ -409,6 +414,8 @@ def _linked_name(sources: PublisherSources, texts: Sequence[str | None]) -> str 
         for part in _LEAD_SEPARATORS.split(" ".join((text or "").split()))
         if part.strip(_RUN_EDGES).lower() != told
     ]
+    if suffix:
+        return spelled_domain(segments, sources.linked_sites)  # "© Parent" on "Story - Outlet"
     names = [*sources.page_names, *sources.home_names, *sources.feed_names]
     return spelled_domain(segments, sources.linked_sites) or spelled_domain(
         names, sources.linked_sites, anywhere=True
