@@ -24,10 +24,9 @@ on kinra.de); served from a host that names nothing, then a name the page gives 
 ``<title>`` segment other than the headline, a copyright holder, a logo, a home link's text,
 a feed link's title) that spells a domain the page links to more than once ("© ROSNEFT"
 beside links to rosneft.ru: ``site_links.py``; beside a title suffix, only the title's
-parts); then the title of the feed that listed the
-page, without its section words, when the page or the domain agrees with it
-(``site_names.channel_name``);
-then the registrable domain (``nj.com``; a blog on a hosting platform keeps its own
+parts); then the title of the feed that listed the page, without its section words, when
+the page or the domain agrees with it (``site_names.channel_name``); then the registrable
+domain (``nj.com``; a blog on a hosting platform keeps its own
 host, ``x.blogspot.com``), never a host and port
 and never an IP address or ``localhost``: a page served from 127.0.0.1 that names nothing
 has no publisher, and the warehouse views show its feed's configured name instead. A news
@@ -47,8 +46,9 @@ spells ("channelpartner.de" for "ChannelPartner"). A one-word ``og:site_name`` m
 starting with "@" (a social account) casts no vote.
 
 The title suffix is the site's name where a slogan follows it ("Story - Site.de - Your
-independent portal"; served from 127.0.0.1, the part that is the page's masthead ``<h1>``), the last part of a path-like one ("Photo 2603 / 500px") and the name
-before a lowercase tagline after a comma ("Wikipedia, the free encyclopedia").
+independent portal"; served from 127.0.0.1, the part that is the page's masthead
+``<h1>``), the last part of a path-like one ("Photo 2603 / 500px") and the name before a
+lowercase tagline after a comma ("Wikipedia, the free encyclopedia").
 A publishing system's default name ("WordPress", "My Blog") counts nowhere except on the
 system's own site, nor does a title suffix naming the home page ("Home", "Startseite").
 
