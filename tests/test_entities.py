@@ -713,3 +713,15 @@ def test_a_hyphenated_given_name_with_a_word_in_it_is_still_a_given_name() -> No
 def test_an_event_word_last_makes_an_event_even_after_a_given_name() -> None:
     assert name_label("Davis Cup", "PERSON", set()) == "EVENT"
     assert name_label("Tim Cook", "PERSON", set()) == "PERSON"
+
+
+def test_a_name_cut_short_by_the_model_gets_its_other_words_back(model: str) -> None:
+    # the model stops before a second surname and starts after a title's given name
+    surnames = mentions_of("Her friend Kamal Qureshi Núñez told reporters she was shocked.", model)
+    assert [(m.text, m.label) for m in surnames] == [("Kamal Qureshi Núñez", "PERSON")]
+    titled = mentions_of(
+        "A refugee has been barred from collecting a prize. Dr Aamer Sultan had won a special "
+        "commendation.",
+        model,
+    )
+    assert {(m.canonical, m.label) for m in titled} == {("Aamer Sultan", "PERSON")}

@@ -65,6 +65,7 @@ from newsflow.tasks.nlp.entity_recovery import (
     _add_known_orgs,
     _add_missed_people,
     _add_speaking_surnames,
+    _extend_cut_people,
     _join_teams,
     _recover_full_names,
 )
@@ -238,6 +239,7 @@ def extract_mentions(
     cited = _add_cited_outlets(doc, mentions, bases, kept_spans)
     _add_missed_people(doc, mentions, bases, kept_spans)
     _recover_full_names(doc, doc_text, mentions, bases, kept_spans)
+    _extend_cut_people(doc, doc_text, mentions, bases, kept_spans)
     _add_speaking_surnames(doc, mentions, bases, kept_spans)
     _join_teams(doc, doc_text, mentions, bases, kept_spans)
     _people_by_surname(mentions, bases)

@@ -27,11 +27,18 @@ from newsflow.tasks.nlp.entity_lexicons import (
     KNOWN_ORGS,
     ORG_HEAD_WORDS,
     PLACE_HEAD_WORDS,
+    english_words,
     places,
 )
 from newsflow.tasks.nlp.entity_spans import _leading_place
 from newsflow.tasks.nlp.lexicons import SPEECH_VERBS
-from newsflow.tasks.nlp.names import common_words, is_first_name, is_given_name
+from newsflow.tasks.nlp.names import (
+    TITLE_WORDS,
+    common_words,
+    is_first_name,
+    is_given_name,
+    strip_titles,
+)
 from newsflow.tasks.records import Mention
 
 
@@ -341,3 +348,53 @@ def _recover_full_names(
         for k in reversed(inside):
             del mentions[k], bases[k], spans[k]
         _insert_mention(mentions, bases, spans, text[start:end], (start, end), "PERSON", span)
+
+
+# A word that can only be part of a name: capitalised, the rest lower case (accents and one
+# hyphen allowed: "Hernández", "Bien-Aime").
+_NAME_WORD_RE = re.compile(r"[A-Z][^\W\d_A-Z]+(?:-[A-Z][^\W\d_A-Z]+)?")
+
+
+def _name_word(doc: Doc, i: int, taken: list[tuple[int, int]]) -> bool:
+    """Whether token ``i`` is a capitalised word the model put in no entity, that is no
+    English word and lies in no mention: the rest of a name the model cut short."""
+    if not 0 <= i < len(doc):
+        return False
+    tok = doc[i]
+    if tok.ent_type_ or not _NAME_WORD_RE.fullmatch(tok.text) or len(tok.text) < 3:
+        return False
+    low = tok.text.lower()
+    if low in common_words() or low in english_words() or low in NOT_PERSON_WORDS:
+        return False
+    return not any(s < tok.idx + len(tok) and tok.idx < e for s, e in taken)
+
+
+def _extend_cut_people(
+    doc: Doc, text: str, mentions: list[Mention], bases: list[str], spans: list[Span]
+) -> None:
+    """A person's name the model cut short ("Guadalupe Salinas" of "Guadalupe Salinas
+    Hernández", "Sultan" of "Dr Aamer Sultan") grows over the capitalised words after it, and
+    over one between a title and it, that no entity and no English word claims: they can
+    only be more of the same name."""
+    taken = [(m.start_char, m.end_char) for m in mentions]
+    for k, m in enumerate(mentions):
+        if m.label != "PERSON" or spans[k] is None:
+            continue
+        first, last = spans[k].start, spans[k].end
+        if (
+            first > 1
+            and doc[first - 1].whitespace_ == " "
+            and doc[first - 2].text.rstrip(".").lower() in TITLE_WORDS
+            and _name_word(doc, first - 1, taken)
+        ):
+            first -= 1  # "Dr Aamer" + "Sultan"
+        while doc[last - 1].whitespace_ == " " and _name_word(doc, last, taken):
+            last += 1
+        if (first, last) == (spans[k].start, spans[k].end):
+            continue
+        start = min(m.start_char, doc[first].idx)
+        end = max(m.end_char, doc[last - 1].idx + len(doc[last - 1]))
+        m.start_char, m.end_char, m.text = start, end, text[start:end]
+        bases[k] = strip_titles(clean_surface(m.text))
+        spans[k] = doc[first:last]
+        taken[k] = (start, end)
