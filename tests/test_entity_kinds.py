@@ -218,3 +218,20 @@ def test_a_list_the_sentence_calls_organisations_keeps_its_one_tagged_name(model
     tagged = names & {"Sequoia", "Accel", "Benchmark"}
     assert tagged, kinds  # the model tags at least one of the three
     assert {(name, "ORG") for name in tagged} <= kinds
+
+
+def test_an_unknown_place_written_as_a_business_is_an_organisation(model: str) -> None:
+    def labels(text: str) -> set[tuple[str, str]]:
+        return {(m.text, m.label) for m in analyze_text(text, model=model).mentions}
+
+    business = labels(
+        "Staff were told to contact travel company Mavora about support. Mavora has announced "
+        "it is cutting jobs. In a report on Tuesday, Mavora analyst Joan Matus said it was sold."
+    )
+    assert ("Mavora", "ORG") in business and ("Mavora", "GPE") not in business
+    # written once as a town ("live in Mavora"), the name stays a place
+    town = labels(
+        "Staff were told to contact travel company Mavora about support. Most of them live in "
+        "Mavora."
+    )
+    assert ("Mavora", "ORG") not in town

@@ -30,6 +30,7 @@ from newsflow.tasks.nlp.entity_forms import (
 )
 from newsflow.tasks.nlp.entity_kinds import (
     candidates_by_context,
+    companies_by_context,
     people_by_relation,
     places_by_use,
     products_by_lists,
@@ -253,6 +254,7 @@ def extract_mentions(
     works_by_context(doc_text, mentions, canon, labels)
     streets_by_context(doc_text, mentions, canon, labels)
     places_by_use(doc_text, mentions, canon, labels)
+    companies_by_context(doc_text, mentions, canon, labels)
     _people_with_articles(doc, mentions, canon, labels)
     _drop_quoted_titles(doc_text, mentions, canon, labels)
     _drop_unnamed_people(mentions, canon, labels, kept_spans)

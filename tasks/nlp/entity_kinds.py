@@ -16,11 +16,13 @@ import bisect
 import re
 from collections import defaultdict
 
+from newsflow.tasks.nlp.entity_forms import _key
 from newsflow.tasks.nlp.entity_lexicons import (
     KNOWN_ORGS,
     ORG_HEAD_WORDS,
     ORG_ONLY_WORDS,
     english_words,
+    places,
 )
 from newsflow.tasks.nlp.lexicons import word_set
 from newsflow.tasks.nlp.names import KIN_WORDS, is_given_name
@@ -358,3 +360,38 @@ def people_by_relation(
             continue
         if _RELATION_BEFORE_RE.search(text[max(0, m.start_char - 40) : m.start_char]):
             labels[key] = "PERSON"
+
+
+# A kind of business or outlet right before a name ("travel company Traveland", "Minecraft
+# developer Mojang", "the recreational vehicle-maker Winnebago") or a staff noun right after
+# it ("Jefferies analyst"): the name is that organisation's.
+_ORG_KIND_BEFORE_RE = re.compile(
+    r"\b(?:[a-z]+-)?(?:company|firm|maker|developer|publisher|studio|startup|retailer|bank|"
+    r"operator|broadcaster|newspaper|label|brand|carrier|airline|insurer|lender|chain) $"
+)
+_STAFF_AFTER_RE = re.compile(r" (?:analysts?|spokes(?:man|woman|person)|executives?)\b")
+_PLACE_PREP_BEFORE_RE = re.compile(r"\b(?:in|near|from|to|of|outside)(?: the)? $")
+
+
+def companies_by_context(
+    text: str, mentions: list[Mention], canon: list[str], labels: dict[str, str]
+) -> None:
+    """A one-word "place" the gazetteer does not know is an organisation where the text
+    writes it after a kind of business ("travel company Traveland") or before a staff noun
+    ("Jefferies analyst") and never after "in", "near", "from" or "to" (a town's places)."""
+    business: set[str] = set()
+    placed: set[str] = set()
+    for m, c in zip(mentions, canon, strict=True):
+        key = c.lower()
+        if labels.get(key) not in ("GPE", "LOC") or " " in c or _key(c) in places():
+            continue
+        before = text[max(0, m.start_char - 40) : m.start_char]
+        if _PLACE_PREP_BEFORE_RE.search(before) is not None:
+            placed.add(key)
+        elif (
+            _ORG_KIND_BEFORE_RE.search(before) is not None
+            or _STAFF_AFTER_RE.match(text, m.end_char) is not None
+        ):
+            business.add(key)
+    for key in business - placed:
+        labels[key] = "ORG"
