@@ -725,3 +725,13 @@ def test_a_name_cut_short_by_the_model_gets_its_other_words_back(model: str) -> 
         model,
     )
     assert {(m.canonical, m.label) for m in titled} == {("Aamer Sultan", "PERSON")}
+
+
+def test_a_first_surname_alone_names_the_person_of_three_names(model: str) -> None:
+    text = (
+        "Her friend Kamal Qureshi Núñez told reporters she was shocked. Investigators said "
+        "Qureshi had known the victim for years."
+    )
+    assert canon(mentions_of(text, model), "Qureshi") == {"Kamal Qureshi Núñez"}
+    assert surname_forms("Rafael Ortiz Mendes")[-1] == "Ortiz"
+    assert "Paul" not in surname_forms("John Paul Jones")  # a given name in the middle

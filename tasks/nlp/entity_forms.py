@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from newsflow.tasks.nlp.entity_lexicons import COUNTRIES
+from newsflow.tasks.nlp.entity_lexicons import COUNTRIES, english_words
 from newsflow.tasks.nlp.lexicons import word_set
-from newsflow.tasks.nlp.names import is_first_name
+from newsflow.tasks.nlp.names import common_words, is_first_name, is_given_name
 
 # Labels the rules below judge as names; places and nationalities keep the model's label.
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "PRODUCT", "LOC", "FAC"})
@@ -139,15 +139,32 @@ def surname_forms(full_name: str) -> list[str]:
     """Shorter forms that name the same person later in an article, longest first.
 
     "Pieter van Dam" -> ["van Dam", "Dam"]; "Rafael Ortiz Mendes" -> ["Ortiz Mendes",
-    "Mendes"]; "Bashar al-Assad" -> ["al-Assad", "Assad"]. The first word (a given name) is
-    never a surname form; middle initials are skipped.
+    "Mendes", "Ortiz"]; "Bashar al-Assad" -> ["al-Assad", "Assad"]. The first word (a given
+    name) is never a surname form; middle initials are skipped. The middle of three words is
+    one (a first surname, used alone in Spanish) unless it is a given name ("John Paul
+    Jones") or an English word.
     """
     words = [w for w in full_name.split(" ") if not re.fullmatch(r"[A-Z]\.?", w)]
     forms = [" ".join(words[k:]) for k in range(1, len(words))]
     last = _ARABIC_ARTICLE_RE.sub("", words[-1]) if words else ""
     if last and last not in forms:
         forms.append(last)
+    if len(words) == 3 and _first_surname(words[1]):
+        forms.append(words[1])
     return forms
+
+
+def _first_surname(word: str) -> bool:
+    """Whether the middle word of a three-word name can be a surname by itself."""
+    low = word.lower()
+    return (
+        word[:1].isupper()
+        and word[1:].isalpha()
+        and word[1:].islower()
+        and not is_given_name(word)
+        and low not in english_words()
+        and low not in common_words()
+    )
 
 
 def looks_like_person(name: str) -> bool:
