@@ -229,6 +229,8 @@ def test_an_unknown_place_written_as_a_business_is_an_organisation(model: str) -
         "it is cutting jobs. In a report on Tuesday, Mavora analyst Joan Matus said it was sold."
     )
     assert ("Mavora", "ORG") in business and ("Mavora", "GPE") not in business
+    held_back = labels("Staff were hit by job cuts at regional pay TV operator Ostaro.")
+    assert held_back == {("Ostaro", "ORG")}
     # written once as a town ("live in Mavora"), the name stays a place
     town = labels(
         "Staff were told to contact travel company Mavora about support. Most of them live in "

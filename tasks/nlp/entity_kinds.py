@@ -376,14 +376,15 @@ _PLACE_PREP_BEFORE_RE = re.compile(r"\b(?:in|near|from|to|of|outside)(?: the)? $
 def companies_by_context(
     text: str, mentions: list[Mention], canon: list[str], labels: dict[str, str]
 ) -> None:
-    """A one-word "place" the gazetteer does not know is an organisation where the text
-    writes it after a kind of business ("travel company Traveland") or before a staff noun
+    """A one-word "place" the gazetteer does not know, or a one-word name held back for want
+    of evidence (``CANDIDATE``), is an organisation where the text writes it after a kind of
+    business ("travel company Traveland", "pay TV operator Austar") or before a staff noun
     ("Jefferies analyst") and never after "in", "near", "from" or "to" (a town's places)."""
     business: set[str] = set()
     placed: set[str] = set()
     for m, c in zip(mentions, canon, strict=True):
         key = c.lower()
-        if labels.get(key) not in ("GPE", "LOC") or " " in c or _key(c) in places():
+        if labels.get(key) not in ("GPE", "LOC", "CANDIDATE") or " " in c or _key(c) in places():
             continue
         before = text[max(0, m.start_char - 40) : m.start_char]
         if _PLACE_PREP_BEFORE_RE.search(before) is not None:
