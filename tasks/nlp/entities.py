@@ -43,7 +43,6 @@ from newsflow.tasks.nlp.entity_labels import (
     _facilities_by_context,
     _labels_from_lists,
     _people_with_articles,
-    _places_by_context,
     _revise_lone_names,
 )
 from newsflow.tasks.nlp.entity_mention_edits import (
@@ -249,7 +248,6 @@ def extract_mentions(
     _drop_foreign_names(doc, mentions, bases, kept_spans)
     canon = _canonicalise(doc_text, mentions, bases)
     labels = _cluster_labels(mentions, canon)
-    _places_by_context(doc_text, mentions, canon, labels)
     _facilities_by_context(doc_text, mentions, canon, labels)
     works_by_context(doc_text, mentions, canon, labels)
     streets_by_context(doc_text, mentions, canon, labels)

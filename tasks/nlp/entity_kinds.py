@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 
-from newsflow.tasks.nlp.entity_forms import _key
+from newsflow.tasks.nlp.entity_forms import _CLAUSE_WORDS, _MINOR_WORDS, _is_acronym, _key
 from newsflow.tasks.nlp.entity_lexicons import (
     KNOWN_ORGS,
     ORG_HEAD_WORDS,
     ORG_ONLY_WORDS,
+    PLACE_NOUNS,
     english_words,
     places,
 )
@@ -201,7 +202,7 @@ _IN_BODY_WORDS = word_set(
 # Bodies that sit "in" no place but are written "in Congress", "in Parliament".
 _CHAMBER_WORDS = word_set("congress senate parliament assembly cabinet legislature council court")
 # A lower-case noun of a place or a building after a name: "Tora Bora mountain", "Walter
-# Reed hospital", "a Forest Hill hotel room".
+# Reed hospital", "a Forest Hill hotel room"; of any place: "Logar province".
 # Not "camp" or "area": "the Clinton camp" is her campaign.
 _LANDFORM_NOUNS = word_set("mountain mountains island islands valley river lake beach coast desert")
 _BUILDING_NOUNS = word_set("hospital hotel airport airbase prison")
@@ -211,52 +212,97 @@ _NOUN_AFTER_RE = re.compile(r" ([a-z]+)\b")
 def places_by_use(
     text: str, mentions: list[Mention], canon: list[str], labels: dict[str, str]
 ) -> None:
-    """A "person" or one-word "organisation" the text only ever uses as a location is one.
+    """A "person" or "organisation" the words around it place is a place.
 
-    A person whose every mention has a place noun or a building noun after it ("near Tora
-    Bora mountain", "Walter Reed hospital") or a place preposition before it ("near Diego
-    Garcia", "headed to Diego Garcia") is a place (a building: FAC); an organisation of one
-    word that English writes in lower case nowhere and no chamber ("Uglii", not "Congress") whose every
-    mention stands after "in" or "near" ("marooned in Uglii", not "a stake in Uber") is a
-    town the gazetteer does not know (GPE). A possessive ("in Smith's view") is no evidence.
+    A one-word organisation the text places in at least half its mentions (a club's town
+    stays the club) is a place (GPE): a lower-case place noun after it ("Logar province",
+    "the Rukban camp", also in a place's name elsewhere), or a known town written "in X" or
+    "32, of X" or modifying a noun ("the Burbank entertainment giant"); so is one followed by
+    a place it lies in ("Sarkh, Logar"). A known town the text never places ("Barcelona
+    won") stays. A person whose every mention has a landform or a building noun after it
+    ("near Tora Bora mountain", "Walter Reed hospital") or a place preposition before it
+    ("near Diego Garcia", "headed to Diego Garcia") is a place (a building: FAC); a one-word
+    organisation that English writes in lower case nowhere and no chamber ("Uglii", not
+    "Congress") whose every mention stands after "in" or "near" ("marooned in Uglii", not
+    "a stake in Uber") is a town the gazetteer does not know (GPE). A possessive ("in
+    Smith's view") is no evidence.
     """
-    placed: dict[str, list[bool]] = defaultdict(list)
+    placed: Counter[str] = Counter()  # one-word organisations: mentions that place them
+    seen: Counter[str] = Counter()
+    used: dict[str, list[bool]] = defaultdict(list)  # every mention used as a location?
     building: set[str] = set()
     eng = english_words()
     for m, c in zip(mentions, canon, strict=True):
         key = c.lower()
         label = labels.get(key)
+        noun = _NOUN_AFTER_RE.match(text, m.end_char)
+        word = "" if noun is None else noun.group(1)
         after = text[m.end_char : m.end_char + 2]
         before = text[max(0, m.start_char - 40) : m.start_char]
+        name, _, last = key.rpartition(" ")  # "Logar province" names the place "Logar"
+        if m.label in ("GPE", "LOC") and last in PLACE_NOUNS and name and " " not in name:
+            placed[name] += 1
         if label == "PERSON":
-            noun = _NOUN_AFTER_RE.match(text, m.end_char)
-            word = "" if noun is None else noun.group(1)
             if word in _BUILDING_NOUNS:
                 building.add(key)
-            placed[key].append(
+            used[key].append(
                 word in _LANDFORM_NOUNS | _BUILDING_NOUNS
                 or (
                     _PERSON_PLACED_BEFORE_RE.search(before) is not None
                     and after not in ("'s", "’s")
                 )
             )
-        elif (
-            label == "ORG"
-            and " " not in c
-            and not c.isupper()
-            and key not in eng
-            and key not in _CHAMBER_WORDS
-            and not _is_company(c)
-        ):
+            continue
+        if label != "ORG" or " " in c:
+            continue
+        if _key(c) not in KNOWN_ORGS and not _is_acronym(c):
+            seen[key] += 1
+            placed[key] += _placed_mention(text, m, c, word)
+        if not c.isupper() and key not in eng and key not in _CHAMBER_WORDS and not _is_company(c):
             prep = _ORG_PLACED_BEFORE_RE.search(before)
-            placed[key].append(
+            used[key].append(
                 prep is not None
                 and (prep.group(1) or "").strip().lower() not in _IN_BODY_WORDS
                 and after not in ("'s", "’s")
             )
-    for key, where in placed.items():
-        if all(where):
+    for key, n in placed.items():
+        if labels.get(key) == "ORG" and 2 * n >= seen[key]:
+            labels[key] = "GPE"
+    towns = {
+        m.start_char for m, c in zip(mentions, canon, strict=True) if labels[c.lower()] == "GPE"
+    }
+    for m, c in zip(mentions, canon, strict=True):  # "Sarkh, Logar" once Logar is a place
+        key = c.lower()
+        after = text[m.end_char : m.end_char + 2]
+        if seen[key] and labels[key] == "ORG" and after == ", " and m.end_char + 2 in towns:
+            labels[key] = "GPE"
+    for key, where in used.items():
+        if labels[key] in ("PERSON", "ORG") and all(where):
             labels[key] = "GPE" if labels[key] == "ORG" else "FAC" if key in building else "LOC"
+
+
+# What the text writes around a one-word name that places it: "in Senkata", "near Logar",
+# "32, of Franklin" (where someone lives); after it, a place noun ("Logar province").
+_PLACED_BEFORE_RE = re.compile(r"(?:\b(?:in|near|outside)|\d, of) $")
+_MODIFIED_NOUN_AFTER_RE = re.compile(r" (?:[a-z]+ )?([a-z]+)\b")
+
+
+def _placed_mention(text: str, m: Mention, name: str, noun: str) -> bool:
+    """Whether the words around this mention of a one-word name make it a place (``noun``:
+    the lower-case word after it)."""
+    if noun in PLACE_NOUNS:
+        return True
+    if _key(name) not in places():
+        return False
+    before = text[max(0, m.start_char - 12) : m.start_char]
+    if _PLACED_BEFORE_RE.search(before):
+        return True
+    after = _MODIFIED_NOUN_AFTER_RE.match(text, m.end_char)
+    return (
+        before.endswith("the ")
+        and after is not None
+        and after.group(1) not in _CLAUSE_WORDS | _MINOR_WORDS
+    )
 
 
 # A list of names: an item is one to four capitalised words ("Node.js", "Metro Exodus",

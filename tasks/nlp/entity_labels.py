@@ -15,18 +15,15 @@ from spacy.tokens import Doc, Span
 
 from newsflow.tasks.nlp.entity_filter import FACILITY_HEAD_WORDS
 from newsflow.tasks.nlp.entity_forms import (
-    _CLAUSE_WORDS,
     _MINOR_WORDS,
     _SURNAME_SHAPE_RE,
     CANDIDATE,
-    _is_acronym,
     _key,
     clean_surface,
 )
 from newsflow.tasks.nlp.entity_lexicons import (
     COUNTRIES,
     KNOWN_ORGS,
-    PLACE_NOUNS,
     US_STATE_CODES,
     english_words,
     places,
@@ -253,46 +250,6 @@ def _labels_from_lists(
                     labels[key] = kind
 
 
-# What the text writes around a one-word name that places it: "in Senkata", "near Logar",
-# "32, of Franklin" (where someone lives); after it, a place noun ("Logar province").
-_PLACED_BEFORE_RE = re.compile(r"(?:\b(?:in|near|outside)|\d, of) $")
-_PLACE_NOUN_AFTER_RE = re.compile(r" ([a-z]+)\b")
-_MODIFIED_NOUN_AFTER_RE = re.compile(r" (?:[a-z]+ )?([a-z]+)\b")
-
-
-def _places_by_context(
-    text: str, mentions: list[Mention], canon: list[str], labels: dict[str, str]
-) -> None:
-    """A one-word "organisation" the text places is a place: a lower-case place noun after it
-    ("Logar province", "the Rukban camp", also in a place's name elsewhere), or a known town
-    written "in X" or "32, of X", or modifying a noun ("the Burbank entertainment giant"), in
-    at least half its mentions (a club's town stays the club); or followed by a place it lies
-    in ("Sarkh, Logar"). A known town the text never places ("Barcelona won") stays."""
-    placed: Counter[str] = Counter()
-    seen: Counter[str] = Counter()
-    for m, c in zip(mentions, canon, strict=True):  # "Logar province" names the place "Logar"
-        name, _, noun = c.lower().rpartition(" ")
-        if m.label in ("GPE", "LOC") and noun in PLACE_NOUNS and name and " " not in name:
-            placed[name] += 1
-    for m, c in zip(mentions, canon, strict=True):
-        key = c.lower()
-        if labels.get(key) != "ORG" or " " in c or _key(c) in KNOWN_ORGS or _is_acronym(c):
-            continue
-        seen[key] += 1
-        placed[key] += _placed_mention(text, m, c)
-    for key, n in placed.items():
-        if labels.get(key) == "ORG" and 2 * n >= seen[key]:
-            labels[key] = "GPE"
-    towns = {
-        m.start_char for m, c in zip(mentions, canon, strict=True) if labels[c.lower()] == "GPE"
-    }
-    for m, c in zip(mentions, canon, strict=True):  # "Sarkh, Logar" once Logar is a place
-        key = c.lower()
-        after = text[m.end_char : m.end_char + 2]
-        if seen[key] and labels[key] == "ORG" and after == ", " and m.end_char + 2 in towns:
-            labels[key] = "GPE"
-
-
 # Building words that may end an organisation's name too ("Pew Research Center", "Budget
 # Office"): only where the text uses the name as a location is it a facility.
 _FACILITY_WORDS = FACILITY_HEAD_WORDS - {"house", "court", "courts", "camp", "base", "plant"}
@@ -334,21 +291,3 @@ def _is_role(word: str) -> bool:
 
 # Canada's province codes, written like US states' after a town ("Toronto, ON").
 _PROVINCE_CODES = frozenset({"AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC"})
-
-
-def _placed_mention(text: str, m: Mention, name: str) -> bool:
-    """Whether the words around this mention of a one-word name make it a place."""
-    noun = _PLACE_NOUN_AFTER_RE.match(text, m.end_char)
-    if noun is not None and noun.group(1) in PLACE_NOUNS:
-        return True
-    if _key(name) not in places():
-        return False
-    before = text[max(0, m.start_char - 12) : m.start_char]
-    if _PLACED_BEFORE_RE.search(before):
-        return True
-    after = _MODIFIED_NOUN_AFTER_RE.match(text, m.end_char)
-    return (
-        before.endswith("the ")
-        and after is not None
-        and after.group(1) not in _CLAUSE_WORDS | _MINOR_WORDS
-    )
