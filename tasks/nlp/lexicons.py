@@ -50,6 +50,19 @@ NAMING_VERBS = word_set("call describe label dub brand term deem")
 # what they introduce is a title or a name, not a quote.
 NAME_GIVING_VERBS = word_set("call name title entitle dub nickname label brand know bill")
 
+# Nouns for a kind of work, a sign or a tag: quoted words right after one are its title or
+# its text ("the song "Hello"", "the headline "Mayor quits over budget""), not speech.
+WORK_NOUNS = word_set(
+    """
+    song album book novel memoir biography film movie documentary show series sitcom play
+    musical opera poem painting article column essay editorial op-ed headline slogan hashtag
+    motto banner sign placard poster podcast episode track single video game app
+    """
+)
+
+# Verbs of answering: the question right before "X replied" was put to X, not asked by X.
+REPLY_VERBS = word_set("reply answer respond retort")
+
 # Words a title leaves in lower case ("Dancing with the Stars", "Jewels after Jewels").
 TITLE_MINOR_WORDS = word_set(
     """

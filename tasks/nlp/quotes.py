@@ -67,10 +67,12 @@ from newsflow.tasks.nlp.lexicons import (
     NAME_GIVING_VERBS,
     NAMING_VERBS,
     ORG_ENDINGS,
+    REPLY_VERBS,
     SPEECH_VERBS,
     STATEMENT_OBJECT_VERBS,
     STUDY_NOUNS,
     TITLE_MINOR_WORDS,
+    WORK_NOUNS,
 )
 from newsflow.tasks.nlp.names import name_gender
 from newsflow.tasks.nlp.quote_marks import (
@@ -350,7 +352,12 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
             _grow_after_cue(view, p)  # 'urged "special attention" to Morris': mixed
         if how not in ("parse", "framing") and _is_title(quoted_text):
             continue  # titles of works, headings: "Face the Nation", 'Coal Isn't the Villain
-        if _is_slogan(quoted_text) or _is_named(view, p) or _credited_work(view, p):
+        if (
+            _is_slogan(quoted_text)
+            or _is_named(view, p)
+            or _credited_work(view, p)
+            or _work_titled(view, p)
+        ):
             continue  # 'signs such as "Less Money on Tests"', 'a poem called "Solstice"',
             # '"The Living Room to close," by Times' Ben Sisario'
         if _described_after(view, p):
@@ -684,6 +691,20 @@ def _is_named(view: _DocView, p: _Passage) -> bool:
         and "agent" not in deps
         and ("aux" not in deps or "auxpass" in deps)
     )
+
+
+def _work_titled(view: _DocView, p: _Passage) -> bool:
+    """Each quoted run comes right after a noun for a work (``the song "Don't Stop
+    Believin'"``, ``ran the headline "Mayor quits"``): its title or text, not anyone's words;
+    a reported clause around it stays an indirect quote. A comma between (``According to the
+    editorial, "..."``) makes the work a source that speaks."""
+    lo, _ = view.paragraphs[view.paragraph_of(p.start)]
+
+    def after_work_noun(start: int) -> bool:
+        before = [t for t in view.last_tokens(lo, start, 2) if not t.is_space]
+        return bool(before) and before[-1].pos_ == "NOUN" and before[-1].lemma_ in WORK_NOUNS
+
+    return bool(p.marks) and all(after_work_noun(start) for start, _ in p.marks)
 
 
 def _described_after(view: _DocView, p: _Passage) -> bool:
@@ -1546,6 +1567,8 @@ def _by_governor(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attributi
         return _attribution(namer, cue, "governor")
     if verb.lemma_ == "be" and any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
         return None  # "Machado was "disgusting"": the subject of a copula says nothing
+    if child.dep_ == "dobj" and not is_cue(verb) and _longest_run(view, p) < MIN_WORDS_UNCUED:
+        return None  # 'Qantas launched its "leisure carrier"': the writer's scare quote
     subj = subject_of(verb, view.quoted)
     if subj is None or subj.i > verb.i:
         return None
@@ -1743,6 +1766,9 @@ def _merge_split_quotes(
         cue = _attribution_between(view, merged[-1], p) if merged else None
         if cue is not None and _sentence_between(view, merged[-1], p) and _framed_after(view, p):
             cue = None  # '"...," he said. "...," McDowell laughed.': the second has its own
+        if cue is not None and _put_to_replier(view, merged[-1], cue):
+            merged[-1] = p  # 'To the question, "...?", Friedli replied: "No"': not his words
+            continue
         if cue is not None:
             merged[-1].end = p.end
             merged[-1].marks.extend(p.marks)
@@ -1750,6 +1776,16 @@ def _merge_split_quotes(
             continue
         merged.append(p)
     return merged
+
+
+def _put_to_replier(view: _DocView, question: _Passage, cue: Token) -> bool:
+    """A quoted question to "you", then a verb of answering before the next quote: the
+    question was put to the one who answers, not asked by them ("Have I ...?" Sanders replied
+    is his own question, repeated)."""
+    words = view.text[question.start : question.end].rstrip(" \t\n\"“”'‘’»«„")
+    to_you = re.search(r"\byou\b", words, re.I) is not None
+    own = re.search(r"\b(?:I|me|my)\b", words) is not None
+    return words.endswith("?") and to_you and not own and cue.lemma_.lower() in REPLY_VERBS
 
 
 def _sentence_between(view: _DocView, first: _Passage, second: _Passage) -> bool:
