@@ -56,3 +56,34 @@ def test_a_question_the_speaker_repeats_before_answering_is_his(model: str) -> N
     (q,) = [q for q in quotes_of(text, model) if q.kind == "direct"]
     assert q.verbatim == "Have I started writing my victory speech? Well, the answer is yes."
     assert q.speaker == "Smith"
+
+
+def test_a_phrase_quoted_before_its_attribution_stays_direct(model: str) -> None:
+    text = (
+        "The vote was close.\n\n"
+        '"Far too much anger," the mayor said, blaming some of it on the council.\n'
+    )
+    (q,) = [q for q in quotes_of(text, model) if q.kind != "indirect"]
+    assert (q.kind, q.verbatim, q.speaker) == ("direct", "Far too much anger,", "the mayor")
+
+
+def test_a_reporters_words_on_both_sides_of_a_parenthetical_said_stay_one_quote(
+    model: str,
+) -> None:
+    text = (
+        "The talks resumed in Geneva.\n\nThe goal, the envoy said, is to forge a durable truce.\n"
+    )
+    (q,) = quotes_of(text, model)
+    assert q.kind == "indirect"
+    assert q.quote.startswith("The goal") and q.quote.endswith("a durable truce")
+
+
+def test_a_reference_entry_with_its_retrieval_date_is_not_a_quote(model: str) -> None:
+    text = (
+        "The town grew quickly after the railway opened.\n\n"
+        "References\n\n"
+        '"Rising seas threaten the coast". The Daily Planet. 5 May 2018. Retrieved 6 May 2018.\n'
+        '"Council approves new harbour plan for the next decade". Coastal News. Retrieved '
+        "12 March 2019.\n"
+    )
+    assert quotes_of(text, model) == []

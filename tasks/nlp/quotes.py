@@ -171,6 +171,11 @@ _REFERENCE_BEFORE_RE = re.compile(
 )
 
 
+_RETRIEVED_AFTER_RE = re.compile(
+    r"[ \t\u00a0]*[.,][^\n\"“”]{0,160}?\b(?:Retrieved|Archived from the original)\b"
+)
+
+
 @dataclass(slots=True)
 class _Attribution:
     cue: str | None
@@ -806,6 +811,18 @@ class _Subtrees:
             [self.kept_within(outer[0], inner[0] - 1), self.kept_within(inner[1] + 1, outer[1])]
         )
 
+    def span_beside(self, head: Token, own: Token) -> tuple[int, int] | None:
+        """``span_outside``, but without a participle the parser hangs on the head after a
+        parenthetical attribution (``"Far too much anger," the mayor said, blaming ...``):
+        the writer describing the speaker, not more of the words reported."""
+        outer, inner = self.runs[head.i], self.runs[own.i]
+        if outer is None or inner is None or head.i > own.i:
+            return self.span_outside(head, own)
+        after = next((t for t in self.doc[inner[1] + 1 : outer[1] + 1] if not t.is_punct), None)
+        if after is None or after.tag_ != "VBG" or after.dep_ not in ("acl", "advcl"):
+            return self.span_outside(head, own)
+        return self._chars([self.kept_within(outer[0], inner[0] - 1)])
+
     def _chars(self, kept: list[tuple[int, int] | None]) -> tuple[int, int] | None:
         found = [k for k in kept if k is not None]
         if not found:
@@ -892,7 +909,7 @@ def content_span(cue: Token, trees: _Subtrees | None = None) -> tuple[int, int] 
         # announced or claimed is the object itself
         comps = [c for c in cue.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")]
     if not comps and cue.dep_ == "parataxis" and cue.head.i != cue.i:
-        return trees.span_outside(cue.head, cue)
+        return trees.span_beside(cue.head, cue)
     if not comps:
         return None
     return trees.span_over(comps)
@@ -1188,8 +1205,12 @@ def _cited_reference(view: _DocView, p: _Passage) -> bool:
     """The title in an entry of a reference list (``Hinton, G.E. (Nov 2008). "Visualizing
     Data Using t-SNE". Journal of ...``, ``^ "K-means clustering ...". Cross Validated.``):
     right after the entry's date in parentheses or a back-link caret, no one speaks it."""
-    lo, _ = view.paragraphs[view.paragraph_of(p.start)]
-    return _REFERENCE_BEFORE_RE.search(view.text, lo, p.start) is not None
+    lo, hi = view.paragraphs[view.paragraph_of(p.start)]
+    if _REFERENCE_BEFORE_RE.search(view.text, lo, p.start) is not None:
+        return True
+    # '"Rising seas threaten the coast". The Daily Planet. Retrieved 6 May 2018.': the
+    # title closes on the entry's full stop and the entry says when the page was fetched
+    return _RETRIEVED_AFTER_RE.match(view.text, p.end, hi) is not None
 
 
 def _lone_question(view: _DocView, p: _Passage) -> bool:
