@@ -87,3 +87,16 @@ def test_a_reference_entry_with_its_retrieval_date_is_not_a_quote(model: str) ->
         "12 March 2019.\n"
     )
     assert quotes_of(text, model) == []
+
+
+def test_a_hecklers_words_after_the_speakers_attribution_are_the_hecklers(model: str) -> None:
+    text = (
+        "The rally went on for an hour.\n\n"
+        "\"It seems there's a gentleman who's having a hard night,\" Warren said as the "
+        'heckler yelled: "You lie!"\n'
+    )
+    direct = [(q.quote, q.speaker) for q in quotes_of(text, model) if q.kind != "indirect"]
+    assert direct == [
+        ("It seems there's a gentleman who's having a hard night,", "Warren"),
+        ("You lie!", "the heckler"),
+    ]

@@ -918,7 +918,8 @@ def content_span(cue: Token, trees: _Subtrees | None = None) -> tuple[int, int] 
 def _quote_then_misplaced_clause(cue: Token, comps: list[Token]) -> bool:
     """'"...," Trump said of Carrier, whose parent relocated jobs': a quoted clause closes
     right before the verb and the parser hangs a clause after it too, with no quotation
-    mark between (a quote split around its verb, ''...,'' he said, ''that ...'', is one)."""
+    mark between (a quote split around its verb, ''...,'' he said, ''that ...'', is one) or
+    with another speaker's verb of saying between."""
     before = [c for c in comps if c.i < cue.i]
     after = [c for c in comps if c.i > cue.i]
     if not before or not after:
@@ -928,7 +929,12 @@ def _quote_then_misplaced_clause(cue: Token, comps: list[Token]) -> bool:
     reopens = doc[cue.i + 1 : after[0].left_edge.i]
     if any(c.dep_ == "mark" for c in after[0].children):
         return False  # '"It's our bad luck," he said, that both men ...': his words go on
-    return any(_is_mark(t) for t in closes) and not any(_is_mark(t) for t in reopens)
+    if not any(_is_mark(t) for t in closes):
+        return False
+    # '"...," Cruz said as the heckler yelled: "You suck!"': another voice's words after
+    return not any(_is_mark(t) for t in reopens) or any(
+        is_cue(t) and _has_subject(t) for t in reopens
+    )
 
 
 def _is_mark(tok: Token) -> bool:
