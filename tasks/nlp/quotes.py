@@ -1594,7 +1594,7 @@ def _by_governor(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attributi
         return _attribution(namer, cue, "governor")
     if verb.lemma_ == "be" and any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
         return None  # "Machado was "disgusting"": the subject of a copula says nothing
-    if child.dep_ == "dobj" and not is_cue(verb) and _longest_run(view, p) < MIN_WORDS_UNCUED:
+    if _scare_object(view, p, roots[0], child, verb):
         return None  # 'Qantas launched its "leisure carrier"': the writer's scare quote
     subj = subject_of(verb, view.quoted)
     if subj is None or subj.i > verb.i:
@@ -1604,6 +1604,18 @@ def _by_governor(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attributi
         return None
     _extend_in_clause(view, p, verb, child)
     return _Attribution(verb.text, speaker, label, "governor", verb.i)
+
+
+def _scare_object(view: _DocView, p: _Passage, root: Token, child: Token, verb: Token) -> bool:
+    """A few quoted words that are the object of a verb not of saying, or a word in front of
+    its noun (``carries out more "targeted" killings``): the writer's scare quote. Quoted words
+    in a phrase hung on the object (``release the videos "without delay"``) can be someone's."""
+    return (
+        child.dep_ == "dobj"
+        and (root.i == child.i or (root.head.i == child.i and root.dep_ in ("amod", "compound")))
+        and not is_cue(verb)
+        and _longest_run(view, p) < MIN_WORDS_UNCUED
+    )
 
 
 def _that_clause(verb: Token) -> bool:
