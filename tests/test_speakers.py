@@ -419,3 +419,35 @@ def test_the_one_told_is_not_the_speaker_when_the_parse_misses_the_subject(model
     )
     q = quote_with(text, model, "terribly wrong")
     assert (q.speaker, q.speaker_label) == ("Jorge Lopez", "PERSON")
+
+
+def test_according_to_names_its_source_not_the_subject_it_interrupts(model: str) -> None:
+    # "according to" set off inside the clause is a participle: the comma before it does not
+    # make the clause's subject its speaker
+    text = (
+        "Budget deficit widens\n\n"
+        'Governor Ellen Marsh, according to the state treasury, spent "far more than '
+        'planned" on the new highway last year.\n'
+    )
+    q = quote_with(text, model, "far more than planned")
+    assert (q.speaker, q.speaker_label, q.cue) == ("the state treasury", "GROUP", "according to")
+
+
+def test_a_name_inside_a_span_the_ner_took_for_a_work_still_speaks(model: str) -> None:
+    text = (
+        "Ratings\n\nThe show drew its largest audience of the year on Sunday.\n\n"
+        '"What surprised me is how little the numbers moved from week to week," '
+        "Twitter's Adam Sharp said.\n"
+    )
+    q = quote_with(text, model, "numbers moved")
+    assert (q.speaker, q.speaker_label) == ("Adam Sharp", "PERSON")
+
+
+def test_a_name_after_a_description_and_a_comma_names_it(model: str) -> None:
+    # the parser hangs "Jane Starner" off the comma, not as the aunt's apposition
+    text = (
+        "Childhood\n\nJohn Ford was born in Indiana in 1957. According to his aunt, Jane "
+        'Starner, "He was brilliant from the start."\n'
+    )
+    q = quote_with(text, model, "brilliant from the start")
+    assert (q.speaker, q.speaker_label) == ("Jane Starner", "PERSON")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import re
 from collections.abc import Callable
 
 from spacy.tokens import Doc, Token
@@ -458,7 +459,7 @@ class SpeakerNamer:
         return m if name is None else dataclasses.replace(m, canonical=name)
 
     def speaker_of(self, cue: Token) -> tuple[str | None, str | None]:
-        if cue.tag_ == "VBG" and cue.i > 0:
+        if cue.tag_ == "VBG" and cue.i > 0 and cue.lower_ != "according":
             # "footage of Clinton asking, ...", "Trump saying during the debate, ..."
             # ("..., on Twitter, saying" modifies the clause, not Twitter)
             comma = cue.nbor(-1).text == "," and cue.i >= 2
@@ -573,6 +574,7 @@ class SpeakerNamer:
             )
         ]
         names += _titled_partner(subj, ents)
+        names += self._apposition_parsed_apart(subj)
         for tok in names:
             m = ents.mention_at(tok.i)
             if m is None:
@@ -586,6 +588,10 @@ class SpeakerNamer:
             resolved = ents.resolve_name(surface) or self.unlisted.get(surface)
             if resolved and (best is None or best[1].label not in _LABEL_RANK):
                 return resolved, "PERSON"  # "the 14th-ranked Schwartzman" taken for a product
+        if best is not None and subj.pos_ == "PROPN":
+            named = self._person_mislabelled(best[1], surface)
+            if named is not None:
+                return named, "PERSON"
         if best is not None:
             return self.own(best[1]).canonical, best[1].label
         if subj.pos_ == "PROPN" and surface[:1].isupper():
@@ -594,6 +600,36 @@ class SpeakerNamer:
         if antecedent is not None:
             return antecedent
         return self._description(subj), "NOUN"
+
+    def _apposition_parsed_apart(self, subj: Token) -> list[Token]:
+        """ "According to his aunt, Jane Starner, ...": the name set off by commas right
+        after a description, when the parser did not make it the apposition (a name that is
+        the subject or object of a clause of its own is someone else)."""
+        doc, j = self.doc, subj.i + 2
+        if subj.pos_ != "NOUN" or j >= len(doc) or doc[subj.i + 1].text != ",":
+            return []
+        m = self.entities.mention_at(j)
+        if m is None or m.label != "PERSON" or m.start_char != doc[j].idx or self.quoted(doc[j]):
+            return []
+        last = doc[self._token_at(m.end_char - 1)]
+        if last.i + 1 >= len(doc) or doc[last.i + 1].text != ",":
+            return []
+        if last.dep_ in (*SUBJECT_DEPS, "dobj", "dative", "pobj", "conj"):
+            return []
+        return [doc[j]]
+
+    def _person_mislabelled(self, m: Mention, surface: str) -> str | None:
+        """A person inside a span the NER took for a work or a product ("Twitter's Adam
+        Sharp said"): a first name and a surname, the subject's own words."""
+        if m.label in _LABEL_RANK:
+            return None
+        name = re.split(r"['’]s\s+", m.text)[-1].strip()
+        words = name.split()
+        if not 2 <= len(words) <= 3 or not all(_name_word(w) for w in words):
+            return None
+        if name_gender(name) is None or not name.endswith(surface):
+            return None
+        return self.entities.resolve_name(name) or name
 
     def _name_parsed_apart(self, subj: Token) -> Mention | None:
         """The person a misparsed subject stands next to: a title run the parser made the
