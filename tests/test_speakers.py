@@ -451,3 +451,21 @@ def test_a_name_after_a_description_and_a_comma_names_it(model: str) -> None:
     )
     q = quote_with(text, model, "brilliant from the start")
     assert (q.speaker, q.speaker_label) == ("Jane Starner", "PERSON")
+
+
+def test_who_tells_after_being_booed_is_the_one_booed_not_the_booers(model: str) -> None:
+    text = (
+        "Comic heckled\n\nThe comedian Dana Pruitt was booed and shouted down by angry fans "
+        'after telling the crowd that they were "being ridiculous."\n'
+    )
+    q = quote_with(text, model, "being ridiculous")
+    assert (q.speaker, q.speaker_label) == ("Dana Pruitt", "PERSON")
+
+
+def test_a_politicians_critics_are_not_the_politician(model: str) -> None:
+    text = (
+        "Rally\n\nRay Dolan spoke in Ames on Monday. Outside, Dolan critics said the senator "
+        'had "abandoned the farmers."\n'
+    )
+    q = quote_with(text, model, "abandoned the farmers")
+    assert (q.speaker, q.speaker_label) == ("Dolan critics", "GROUP")

@@ -69,6 +69,14 @@ ORG_NOUNS = word_set(
     chain brand operator supplier broadcaster newspaper club team label university
     """
 )
+# People named after someone they follow or oppose ("Sanders supporters", "Trump critics"):
+# the name in front is not the speaker.
+FOLLOWER_NOUNS = word_set(
+    """
+    supporter backer fan voter follower protester protestor critic opponent detractor
+    heckler loyalist
+    """
+)
 # "the 56-year-old said": nouns for a person named earlier (an unnamed "spokesman" or
 # "officer" is left a description: often no name was ever given).
 PERSON_NOUNS = word_set(
@@ -136,7 +144,7 @@ def subject_of(cue: Token, quoted: Callable[[Token], bool] | None = None) -> Tok
                 break
     if addressed(tok):
         return _agent_of(tok)
-    for _ in range(4):
+    for step in range(4):
         for child in _nearest_first(tok):
             if child.dep_ in SUBJECT_DEPS and not (quoted is not None and quoted(child)):
                 if child.is_punct or child.text in _DASH_TOKENS or _dash_between(child, tok):
@@ -144,7 +152,9 @@ def subject_of(cue: Token, quoted: Callable[[Token], bool] | None = None) -> Tok
                 if child.lower_ in RELATIVE and tok.dep_ == "relcl":
                     break  # the relative pronoun stands for the head noun: handled below
                 return child
-            if child.dep_ == "agent":
+            if child.dep_ == "agent" and step == 0:
+                # a passive verb climbed to from the cue is not the cue's ("X was booed by
+                # Y after telling ..." : X tells, not Y)
                 for obj in child.children:
                     if obj.dep_ == "pobj":
                         return obj
@@ -563,7 +573,8 @@ class SpeakerNamer:
         # a name in the subject itself or in an apposition ("the minister, Jean Dupont,")
         best: tuple[float, Mention] | None = None
         names = [subj, *_apposition_tokens(subj)]
-        # "the Trump campaign" speaks for Trump; "a Minnesota man" is not Minnesota
+        # "the Trump campaign" speaks for Trump; "a Minnesota man" is not Minnesota, nor
+        # are "Sanders supporters" Sanders
         names += [
             c
             for c in subj.children
@@ -572,6 +583,7 @@ class SpeakerNamer:
                 subj.pos_ == "NOUN"
                 and getattr(ents.mention_at(c.i), "label", None) in _PLACE_LABELS
             )
+            and subj.lemma_.lower() not in FOLLOWER_NOUNS
         ]
         names += _titled_partner(subj, ents)
         names += self._apposition_parsed_apart(subj)
