@@ -54,7 +54,7 @@ from itertools import islice
 
 import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from newsflow.tasks.nlp.entities import EntityIndex
 from newsflow.tasks.nlp.entity_forms import NOT_PERSON_WORDS
@@ -242,6 +242,17 @@ class _DocView:
     @cached_property
     def subtrees(self) -> _Subtrees:
         return _Subtrees(self.doc)
+
+    @cached_property
+    def _sentences(self) -> tuple[list[int], list[Span]]:
+        spans = list(self.doc.sents)
+        return [s.start for s in spans], spans
+
+    def sentence_of(self, tok: Token) -> Span:
+        """``tok.sent`` from bounds found once: ``Token.sent`` walks the whole sentence on
+        each call, the square of a long sentence when a rule asks it once a quote."""
+        starts, spans = self._sentences
+        return spans[bisect.bisect_right(starts, tok.i) - 1]
 
     @cached_property
     def silent_sentences(self) -> dict[tuple[int, int], bool]:
@@ -1144,7 +1155,7 @@ def _writers_phrase(view: _DocView, p: _Passage) -> bool:
     inner = view.tokens_in(p.start, p.end)
     if not inner:
         return False
-    sent = inner[0].sent
+    sent = view.sentence_of(inner[0])
     known = view.silent_sentences  # one walk a sentence, however many quotes it holds
     if (sent.start, sent.end) not in known:
         known[sent.start, sent.end] = not any(
@@ -1164,7 +1175,7 @@ def _writers_subject(view: _DocView, p: _Passage) -> bool:
         return False
     if view.text[p.start : p.end].rstrip(" \"“”'‘’")[-1:] == ",":
         return False  # '"Very good reporter," Trump, the front-runner, ...': speech going on
-    sent = roots[0].sent
+    sent = view.sentence_of(roots[0])
     opens = all(t.is_punct or t.is_space for t in view.tokens_in(sent.start_char, p.start))
     return opens and not any(is_cue(t) for t in sent if not view.quoted(t))
 
@@ -1358,7 +1369,8 @@ def _grow_after_cue(view: _DocView, p: _Passage) -> None:
     ]
     words = [t for t in view.tokens_in(cue.idx + len(cue.text), p.start) if not t.is_space]
     start = words[0].idx if words else p.start
-    end = max([p.end] + [t.idx + len(t.text) for t in toks if t.sent == cue.sent])
+    sent = view.sentence_of(cue)
+    end = max([p.end] + [t.idx + len(t.text) for t in toks if sent.start <= t.i < sent.end])
     lo, hi = view.paragraphs[view.paragraph_of(p.start)]
     start, end = max(lo, min(start, p.start)), min(hi, end)
     if (start, end) != (p.start, p.end):  # 'He said "The Hispanics" and swears ...': direct
@@ -1374,7 +1386,7 @@ def _grow_to_clause(view: _DocView, p: _Passage) -> None:
     verb = inner[0]
     while (view.quoted(verb) or verb.pos_ not in ("VERB", "AUX")) and verb.head.i != verb.i:
         verb = verb.head
-    sent = inner[0].sent
+    sent = view.sentence_of(inner[0])
     start = max(verb.left_edge.idx, sent.start_char)
     cue = p.attribution.cue_token if p.attribution else None
     if cue is not None and start <= view.doc[cue].idx < p.start:
@@ -1644,7 +1656,7 @@ def _by_introduction(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attri
             return None
     if not before or view.quoted(before[-1]):
         return None
-    sentence = before[-1].sent
+    sentence = view.sentence_of(before[-1])
     if before[-1].text == ":":
         cues = [t for t in sentence if is_cue(t) and t.i < before[-1].i and not view.quoted(t)]
         verb = cues[-1] if cues else sentence.root

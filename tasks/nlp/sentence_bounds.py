@@ -14,6 +14,8 @@ counted from the start of the doc.
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.symbols import ORTH
 from spacy.tokens import Doc, Token
@@ -21,6 +23,8 @@ from spacy.tokens import Doc, Token
 from newsflow.tasks.nlp.lexicons import word_set
 
 COMPONENT = "newsflow_sentence_bounds"
+# ``SENT_START`` of a token that is certainly no sentence start, as the doc arrays hold it.
+_NOT_A_START = numpy.uint64(2**64 - 1)
 
 # Titles written with a dot before a name; the tokenizer keeps some ("Sen.", "Gov.") as one
 # token and splits others ("Sgt" + "."), so both spellings are matched, lower-cased, no dot.
@@ -51,13 +55,14 @@ def sentence_bounds(doc: Doc) -> Doc:
     """Mark ``is_sent_start = False`` where the next sentence certainly does not begin."""
     open_quote = False
     previous: Token | None = None  # the last token that is not white space
+    held: list[int] = []
     for token in doc:
         if token.is_space:
             if "\n" in token.text:  # a line break ends whatever was open
                 open_quote, previous = False, None
             continue
         if previous is not None and _continues(doc, previous, token, open_quote):
-            token.is_sent_start = False
+            held.append(token.i)
         if token.text in _OPENING_QUOTES:
             open_quote = True
         elif token.text in _CLOSING_QUOTES:
@@ -65,6 +70,12 @@ def sentence_bounds(doc: Doc) -> Doc:
         elif token.text in _DOUBLE_QUOTES:
             open_quote = not open_quote
         previous = token
+    if held:
+        # One write for the whole doc: ``Token.is_sent_start = False`` checks the doc for
+        # a parse each time, a scan of every token.
+        starts = doc.to_array([SENT_START])
+        starts[held] = _NOT_A_START
+        doc.from_array([SENT_START], starts)
     return doc
 
 
