@@ -56,8 +56,13 @@ from newsflow.tasks.extract.metadata import (
     read_page_metadata,
     trusted_canonical,
 )
-from newsflow.tasks.extract.publisher import PublisherSources, choose_publisher, readable_domain
-from newsflow.tasks.extract.site_links import read_site_links
+from newsflow.tasks.extract.publisher import (
+    PublisherSources,
+    choose_publisher,
+    names_a_site,
+    readable_domain,
+)
+from newsflow.tasks.extract.site_links import SiteLinks, read_site_links
 from newsflow.tasks.extract.site_names import (
     TITLE_PART_KINDS,
     agreed_name,
@@ -158,7 +163,17 @@ def _extract(
         )
     meta = read_page_metadata(tree)
     signals = read_name_signals(tree, meta.metas, meta.title_tag)
-    links = read_site_links(tree)
+    canonical = trusted_canonical(meta, page_url)
+    story_url = page_url
+    if canonical:
+        try:
+            story_url = canonicalize_url(canonical)
+        except ValueError:
+            story_url = page_url
+    site_url = claimed_site_url(meta, story_url)
+    host = urlsplit(site_url).hostname or ""
+    # the page's own links stand in for a host that names nothing (read before pruning)
+    links = SiteLinks() if names_a_site(host) else read_site_links(tree)
     outlet = agreed_name(signals)
     voting = agreed_name([s for s in signals if s.kind not in TITLE_PART_KINDS])
     shown = visible_text(tree)
@@ -184,13 +199,6 @@ def _extract(
             return PageFailure(url=url, reason="page nested too deeply to parse", retryable=False)
         return PageFailure(url=url, reason=NO_TEXT, retryable=False)
 
-    canonical = trusted_canonical(meta, page_url)
-    story_url = page_url
-    if canonical:
-        try:
-            story_url = canonicalize_url(canonical)
-        except ValueError:
-            story_url = page_url
     now = fetched_at or utcnow()
     extra = [("extractor", parse_stamp((recall.date if recall else None) or ""))]
     published, source, rejected = choose_publication(
@@ -199,8 +207,6 @@ def _extract(
     sitename = _named_site(_clean_field(recall.sitename if recall else None))
     if sitename and recall and recall.title and _same_text(sitename, recall.title):
         sitename = None  # the extractor's guess from the page's title names no site
-    site_url = claimed_site_url(meta, story_url)
-    host = urlsplit(site_url).hostname or ""
     site_names = [n for n in (meta.metas.get("og:site_name"), sitename) if n]
     site_names += meta.jsonld_publishers
     site_names += [name for name in (outlet, voting) if name]

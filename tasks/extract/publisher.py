@@ -407,11 +407,12 @@ def _linked_name(
     if not sources.linked_sites:
         return None
     told = " ".join((sources.headline or "").split()).lower()
+    spaced = [" ".join((text or "").split()) for text in texts]
     segments = [
         part
-        for text in texts
-        if " ".join((text or "").split()).lower() != told  # a title that is the headline
-        for part in _LEAD_SEPARATORS.split(" ".join((text or "").split()))
+        for text in spaced
+        if text.lower() != told  # a title that is the headline
+        for part in _LEAD_SEPARATORS.split(text)
         if part.strip(_RUN_EDGES).lower() != told
     ]
     if suffix:
