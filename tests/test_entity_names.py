@@ -171,3 +171,26 @@ def test_an_outlet_the_text_cites_is_an_organisation(model: str) -> None:
     found = {(m.canonical, m.label) for text in texts for m in mentions_of(text, model)}
     assert {("Tidewatch.info", "ORG"), ("RZ", "ORG"), ("Harbour Ledger", "ORG")} <= found
     assert ("Dana Whitfield", "PERSON") in found  # a person told something stays a person
+
+
+def test_a_company_goes_by_the_words_its_registered_name_opens_with(model: str) -> None:
+    text = (
+        "Harlow Instruments Corp said it bought a stake in Kestrel Data Systems Inc for 12 "
+        "mln dlrs. Harlow said the deal would close in May, and Kestrel said its board had "
+        "approved it."
+    )
+    found = {(m.text, m.canonical) for m in mentions_of(text, model) if m.label == "ORG"}
+    assert ("Kestrel", "Kestrel Data Systems Inc") in found
+    owner = "Dana Pruitt, chief executive of Pruitt Mechanical Inc., said orders rose. Pruitt said."
+    pruitt = {m.canonical for m in mentions_of(owner, model) if m.text == "Pruitt"}
+    assert pruitt == {"Dana Pruitt"}  # a surname stays the person's
+
+
+def test_a_person_the_article_shortens_to_a_company_name_is_a_company(model: str) -> None:
+    text = (
+        "Six months ago, Talbert Petroleum delayed its plan to build a pipeline. But today "
+        "Talbert has announced a deal with the government. A Talbert spokesman says the deal "
+        "must be ratified."
+    )
+    labels = {m.label for m in mentions_of(text, model) if m.canonical == "Talbert Petroleum"}
+    assert labels == {"ORG"}

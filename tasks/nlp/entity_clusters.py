@@ -179,9 +179,16 @@ def _link_org_names(mentions: list[Mention], forms: list[str], find, union) -> N
     Media")."""
     places = {_key(f) for m, f in zip(mentions, forms, strict=True) if m.label in ("GPE", "NORP")}
     orgs = [i for i, m in enumerate(mentions) if m.label == "ORG"]
+    surnames = {
+        _key(s)
+        for m, f in zip(mentions, forms, strict=True)
+        if m.label == "PERSON" and " " in f
+        for s in surname_forms(f)
+    }
     for i in orgs:
         short = forms[i].split(" ")
         roots = set()
+        companies = set()
         for j in orgs:
             longer = forms[j].split(" ")
             if len(longer) <= len(short) and not forms[j].endswith(".com"):
@@ -201,6 +208,13 @@ def _link_org_names(mentions: list[Mention], forms: list[str], find, union) -> N
                 all(_key(w) in _CORPORATE_SUFFIXES | _COMPANY_TAILS for w in longer[len(short) :])
                 and len(longer) > len(short)
             )
+            registered = (
+                longer[: len(short)] == short
+                and len(longer) > len(short) + 1
+                and _key(longer[-1]) in _LEGAL_FORMS
+                and short[0][:1].isupper()
+                and _key(forms[i]) not in surnames
+            )  # "Robeson" of "Robeson Industries Corp", "Union Faith" of "Union Faith Canada Ltd"
             dotcom = forms[j] == forms[i] + ".com"
             division = (
                 len(short) == 1
@@ -209,9 +223,20 @@ def _link_org_names(mentions: list[Mention], forms: list[str], find, union) -> N
             )  # "GE" of "GE Healthcare", "Ascom" of "Ascom North America"
             if prefixed or suffixed or dotcom or division:
                 roots.add(find(j))
+            elif registered:
+                companies.add(find(j))
+        roots = roots or companies
         if len(roots) == 1:
             union(roots.pop(), i)
     _link_inverted_names(orgs, forms, union)
+
+
+# Last words of a registered company's name: what it opens with is the name the rest of a
+# story calls it by ("Suffield" after "Suffield Financial Corp").
+_LEGAL_FORMS = frozenset(
+    {"inc", "corp", "corporation", "co", "ltd", "llc", "plc", "lp", "sa", "spa", "ag", "nv"}
+    | {"ab", "kk", "bv", "gmbh", "limited"}
+)
 
 
 _OF_NAME_RE = re.compile(r"([A-Z][a-z]+) of (?:the )?([A-Z].*)")

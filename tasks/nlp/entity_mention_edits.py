@@ -22,9 +22,11 @@ from newsflow.tasks.nlp.entity_forms import (
     looks_like_person,
 )
 from newsflow.tasks.nlp.entity_lexicons import (
+    COUNTRIES,
     KNOWN_ORGS,
     ORG_HEAD_WORDS,
     english_words,
+    places,
 )
 from newsflow.tasks.nlp.entity_name_labels import name_label
 from newsflow.tasks.nlp.language import foreign_paragraphs
@@ -53,6 +55,37 @@ def _people_by_surname(mentions: list[Mention], bases: list[str]) -> None:
             and not any(_key(w) in NOT_PERSON_WORDS | ORG_HEAD_WORDS for w in words)
         ):
             m.label = "PERSON"
+
+
+def _companies_by_short_name(mentions: list[Mention], bases: list[str]) -> None:
+    """A name labelled PERSON is a company when the article also calls it by its opening
+    words alone as an organisation ("Phillips Petroleum" PERSON, then "Phillips" ORG): people
+    are shortened to their surname, companies to their first word. Not when that word is a
+    given name ("Kevin Yearout", then "Yearout" ORG)."""
+    lone_orgs = {_key(b) for m, b in zip(mentions, bases, strict=True) if m.label == "ORG"}
+    for m, base in zip(mentions, bases, strict=True):
+        words = base.split(" ")
+        if (
+            m.label == "PERSON"
+            and 2 <= len(words) <= 4
+            and not is_any_first_name(words[0])
+            and any(
+                _key(" ".join(words[:k])) in lone_orgs and _not_a_surname(words[k:])
+                for k in range(1, len(words))
+            )
+        ):
+            m.label = "ORG"
+
+
+def _not_a_surname(words: list[str]) -> bool:
+    """What follows a company's short name: an English word ("Petroleum", "Spa") or a place
+    ("North America"), where a person's surname ("Davis") would be."""
+    rest = _key(" ".join(words))
+    return (
+        any(_key(w) in english_words() for w in words)
+        or rest in COUNTRIES
+        or (" " in rest and rest in places())  # one-word towns are surnames too ("Davis")
+    )
 
 
 def _trim_lead_words(
