@@ -194,3 +194,12 @@ def test_a_person_the_article_shortens_to_a_company_name_is_a_company(model: str
     )
     labels = {m.label for m in mentions_of(text, model) if m.canonical == "Talbert Petroleum"}
     assert labels == {"ORG"}
+
+
+def test_an_acronym_of_a_registered_name_leaves_out_its_legal_form(model: str) -> None:
+    text = (
+        "Shares of Northfield Business Machines Corp. rose 3 pct on Tuesday after the company "
+        "raised its forecast. NBM said demand for its servers was strong."
+    )
+    found = {m.canonical for m in mentions_of(text, model) if m.text == "NBM"}
+    assert found == {"Northfield Business Machines Corp"}

@@ -119,6 +119,9 @@ def _canonicalise(text: str, mentions: list[Mention], bases: list[str]) -> list[
     for i, form in enumerate(forms):
         if " " in form:
             long_by_initials[_initials(form)].add(find(i))
+            head, _, last = form.rpartition(" ")
+            if " " in head and _key(last) in _LEGAL_FORMS:  # "IBM": no "C" for its "Corp."
+                long_by_initials[_initials(head)].add(find(i))
     for i, form in enumerate(forms):
         if form.isupper() and " " not in form and 2 <= len(form) <= 6:
             roots = long_by_initials.get(form.replace(".", ""), set())
