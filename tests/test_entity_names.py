@@ -203,3 +203,13 @@ def test_an_acronym_of_a_registered_name_leaves_out_its_legal_form(model: str) -
     )
     found = {m.canonical for m in mentions_of(text, model) if m.text == "NBM"}
     assert found == {"Northfield Business Machines Corp"}
+
+
+def test_a_company_named_with_a_possessive_keeps_it(model: str) -> None:
+    text = (
+        "“Hiring has been slow,” said Mark Ellis, chief economist at Brandt's Analytics Inc. "
+        "in West Chester, Pennsylvania. Trump's Justice Department opened an inquiry."
+    )
+    orgs = {m.canonical for m in mentions_of(text, model) if m.label == "ORG"}
+    assert "Brandt's Analytics Inc" in orgs
+    assert "Justice Department" in orgs  # an owner before a department is still cut off

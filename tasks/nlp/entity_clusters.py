@@ -17,6 +17,7 @@ from newsflow.tasks.nlp.entity_forms import (
     _PERSONISH_LABELS,
     _PLACE_ABBREVIATIONS,
     ALIASES,
+    LEGAL_FORMS,
     MIN_FUZZY_NAME,
     NAME_PARTICLES,
     NOT_PERSON_WORDS,
@@ -120,7 +121,7 @@ def _canonicalise(text: str, mentions: list[Mention], bases: list[str]) -> list[
         if " " in form:
             long_by_initials[_initials(form)].add(find(i))
             head, _, last = form.rpartition(" ")
-            if " " in head and _key(last) in _LEGAL_FORMS:  # "IBM": no "C" for its "Corp."
+            if " " in head and _key(last) in LEGAL_FORMS:  # "IBM": no "C" for its "Corp."
                 long_by_initials[_initials(head)].add(find(i))
     for i, form in enumerate(forms):
         if form.isupper() and " " not in form and 2 <= len(form) <= 6:
@@ -212,9 +213,9 @@ def _link_org_names(mentions: list[Mention], forms: list[str], find, union) -> N
                 and len(longer) > len(short)
             )
             registered = (
-                longer[: len(short)] == short
+                [_POSSESSIVE_END_RE.sub("", w) for w in longer[: len(short)]] == short
                 and len(longer) > len(short) + 1
-                and _key(longer[-1]) in _LEGAL_FORMS
+                and _key(longer[-1]) in LEGAL_FORMS
                 and short[0][:1].isupper()
                 and _key(forms[i]) not in surnames
             )  # "Robeson" of "Robeson Industries Corp", "Union Faith" of "Union Faith Canada Ltd"
@@ -234,14 +235,7 @@ def _link_org_names(mentions: list[Mention], forms: list[str], find, union) -> N
     _link_inverted_names(orgs, forms, union)
 
 
-# Last words of a registered company's name: what it opens with is the name the rest of a
-# story calls it by ("Suffield" after "Suffield Financial Corp").
-_LEGAL_FORMS = frozenset(
-    {"inc", "corp", "corporation", "co", "ltd", "llc", "plc", "lp", "sa", "spa", "ag", "nv"}
-    | {"ab", "kk", "bv", "gmbh", "limited"}
-)
-
-
+_POSSESSIVE_END_RE = re.compile(r"['’]s?$")  # "Moody's" of "Moody's Investors Service Inc"
 _OF_NAME_RE = re.compile(r"([A-Z][a-z]+) of (?:the )?([A-Z].*)")
 
 

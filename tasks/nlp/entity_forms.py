@@ -223,6 +223,14 @@ _CORPORATE_SUFFIXES = frozenset(
 )
 
 
+# Last words of a registered company's name: what it opens with is the name the rest of a
+# story calls it by ("Suffield" after "Suffield Financial Corp").
+LEGAL_FORMS = frozenset(
+    {"inc", "corp", "corporation", "co", "ltd", "llc", "plc", "lp", "sa", "spa", "ag", "nv"}
+    | {"ab", "kk", "bv", "gmbh", "limited"}
+)
+
+
 def _is_nationality(words: str) -> bool:
     """ "Afghan", "Chinese", "Nigerian": one capitalised word of a people."""
     return (

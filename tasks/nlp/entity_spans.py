@@ -22,6 +22,7 @@ from newsflow.tasks.nlp.entity_forms import (
     _SURNAME_SHAPE_RE,
     ALIAS_LABELS,
     ALIASES,
+    LEGAL_FORMS,
     NAME_PARTICLES,
     NOT_PERSON_WORDS,
     _key,
@@ -150,8 +151,8 @@ _TRAILING_TITLES = TITLE_WORDS | {"rt", "hon"}
 def _joined_parts(text: str, start: int, end: int, label: str) -> list[tuple[int, int, str]]:
     """The names one span of the model runs together, each with its label: an owner and
     what it owns or runs ("Tufts University's Feinstein International Center", "Jeff
-    Bezos's Blue Origin"), a list ("Bleacher Report, Uber Eats"), a headline's clause
-    ("Thibaut Courtois to Real Madrid")."""
+    Bezos's Blue Origin"; not a company named so, "Moody's Analytics Inc."), a list
+    ("Bleacher Report, Uber Eats"), a headline's clause ("Thibaut Courtois to Real Madrid")."""
     if label not in ("PERSON", "ORG"):
         return [(start, end, label)]
     surface = text[start:end]
@@ -161,7 +162,11 @@ def _joined_parts(text: str, start: int, end: int, label: str) -> list[tuple[int
     owner = _POSSESSIVE_INSIDE_RE.search(surface)
     if owner is not None:
         head, tail = surface[: owner.start()], surface[owner.end() :]
-        common_owner = " " not in head.strip() and _key(head) in common_words()
+        one_word = " " not in head.strip()
+        common_owner = one_word and _key(head) in common_words()
+        registered = one_word and _key(tail.split(" ")[-1]).rstrip(",") in LEGAL_FORMS
+        if registered and label == "ORG":
+            return [(start, end, label)]  # "Moody's Investors Service Inc": one company
         if (
             tail[:1].isupper()
             and (" " in head.strip() or " " in tail.strip())
