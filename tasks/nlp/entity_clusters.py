@@ -180,7 +180,8 @@ def _link_org_names(mentions: list[Mention], forms: list[str], find, union) -> N
     "Afghan Taliban"), or the head word alone ("Chronicle" of "San Francisco Chronicle"),
     or a corporate suffix behind
     ("McClatchy" of "McClatchy Co.", "Edmunds" of "Edmunds.com", "GateHouse" of "GateHouse
-    Media")."""
+    Media"). Failing those, the words a registered company's name opens with ("Robeson" of
+    "Robeson Industries Corp"), unless a person of the article bears them as a surname."""
     places = {_key(f) for m, f in zip(mentions, forms, strict=True) if m.label in ("GPE", "NORP")}
     orgs = [i for i, m in enumerate(mentions) if m.label == "ORG"]
     surnames = {

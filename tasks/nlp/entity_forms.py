@@ -223,8 +223,8 @@ _CORPORATE_SUFFIXES = frozenset(
 )
 
 
-# Last words of a registered company's name: what it opens with is the name the rest of a
-# story calls it by ("Suffield" after "Suffield Financial Corp").
+# Last words of a registered company's name ("Suffield Financial Corp", "Montedison Spa"):
+# the rest of a story calls it by its opening words or their initials.
 LEGAL_FORMS = frozenset(
     {"inc", "corp", "corporation", "co", "ltd", "llc", "plc", "lp", "sa", "spa", "ag", "nv"}
     | {"ab", "kk", "bv", "gmbh", "limited"}
