@@ -237,3 +237,24 @@ def test_an_unknown_place_written_as_a_business_is_an_organisation(model: str) -
         "Mavora."
     )
     assert ("Mavora", "ORG") not in town
+
+
+def test_a_place_given_a_sports_role_is_a_team(model: str) -> None:
+    texts = (
+        "Denver coach Mike Harlan said the team had played its best game of the season.",
+        "Reed, a former player at Cincinnati, has been critical of the conference all year.",
+        "As No. 3 Oregon prepares to face No. 1 Georgia in the semifinal, fans packed the stadium.",
+    )
+    found = {
+        (m.canonical, m.label) for text in texts for m in analyze_text(text, model=model).mentions
+    }
+    assert {
+        ("Denver", "ORG"),
+        ("Cincinnati", "ORG"),
+        ("Oregon", "ORG"),
+        ("Georgia", "ORG"),
+    } <= found
+    home = "Harlan moved to Denver in 2010 and still lives in Denver."
+    assert ("Denver", "GPE") in {
+        (m.canonical, m.label) for m in analyze_text(home, model=model).mentions
+    }

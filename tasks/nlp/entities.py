@@ -35,6 +35,7 @@ from newsflow.tasks.nlp.entity_kinds import (
     places_by_use,
     products_by_lists,
     streets_by_context,
+    teams_by_role,
     works_by_context,
 )
 from newsflow.tasks.nlp.entity_labels import (
@@ -254,6 +255,7 @@ def extract_mentions(
     works_by_context(doc_text, mentions, canon, labels)
     streets_by_context(doc_text, mentions, canon, labels)
     places_by_use(doc_text, mentions, canon, labels)
+    teams_by_role(doc_text, mentions, canon, labels)
     _people_with_articles(doc, mentions, canon, labels)
     _drop_quoted_titles(doc_text, mentions, canon, labels)
     _drop_unnamed_people(mentions, canon, labels, kept_spans)

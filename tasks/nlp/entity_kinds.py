@@ -442,3 +442,36 @@ def companies_by_context(
             business.add(key)
     for key in business - placed:
         labels[key] = "ORG"
+
+
+# A sports role right after a place ("Anaheim defenseman Erik Gudbranson", "Barcelona soccer
+# player Gerard Pique") or before "at"/"for" and a place ("a former player at Pittsburgh"), or
+# a poll rank before it ("No. 1 Alabama"): the place names a team.
+_SPORTS_ROLES = (
+    r"(?:coach|head coach|player|players|defenseman|defensemen|goalkeeper|goalie|striker|"
+    r"midfielder|defender|quarterback|pitcher|linebacker|shortstop|outfielder|forward|winger)"
+)
+_ROLE_AFTER_RE = re.compile(
+    rf"(?: (?:soccer|football|basketball|hockey|baseball|rugby|cricket))? {_SPORTS_ROLES}\b"
+)
+_ROLE_BEFORE_RE = re.compile(rf"\b{_SPORTS_ROLES} (?:at|for) $|\bNo\. \d{{1,2}} $")
+
+
+def teams_by_role(
+    text: str, mentions: list[Mention], canon: list[str], labels: dict[str, str]
+) -> None:
+    """A place the text gives a sports role ("Anaheim defenseman", "a player at Pittsburgh",
+    "No. 1 Alabama") is a team there: an organisation."""
+    teams: set[str] = set()
+    for m, c in zip(mentions, canon, strict=True):
+        key = c.lower()
+        if labels.get(key) not in ("GPE", "LOC") or text[m.end_char : m.end_char + 2] in (
+            "'s",
+            "’s",
+        ):
+            continue
+        before = text[max(0, m.start_char - 30) : m.start_char]
+        if _ROLE_AFTER_RE.match(text, m.end_char) or _ROLE_BEFORE_RE.search(before):
+            teams.add(key)
+    for key in teams:
+        labels[key] = "ORG"
