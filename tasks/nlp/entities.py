@@ -246,7 +246,7 @@ def extract_mentions(
     _join_teams(doc, doc_text, mentions, bases, kept_spans)
     _people_by_surname(mentions, bases)
     _people_by_context(mentions, bases, kept_spans)
-    _companies_by_short_name(mentions, bases)
+    _companies_by_short_name(mentions, bases, kept_spans)
     _trim_lead_words(doc_text, mentions, bases, kept_spans, lower_words)
     _drop_foreign_names(doc, mentions, bases, kept_spans)
     canon = _canonicalise(doc_text, mentions, bases)

@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span, Token
 
 from newsflow.tasks.nlp.entity_forms import (
     _SURNAME_SHAPE_RE,
+    NAME_PARTICLES,
     NOT_PERSON_WORDS,
     _is_demonym,
     _is_nationality,
@@ -57,30 +58,46 @@ def _people_by_surname(mentions: list[Mention], bases: list[str]) -> None:
             m.label = "PERSON"
 
 
-def _companies_by_short_name(mentions: list[Mention], bases: list[str]) -> None:
-    """A name labelled PERSON is a company when the article also calls it by its opening
+def _companies_by_short_name(mentions: list[Mention], bases: list[str], spans: list[Span]) -> None:
+    """A name labelled PERSON is a company when the article goes on to call it by its opening
     words alone as an organisation ("Phillips Petroleum" PERSON, then "Phillips" ORG): people
-    are shortened to their surname, companies to their first word. Not when that word is a
-    given name ("Kevin Yearout", then "Yearout" ORG)."""
-    lone_orgs = {_key(b) for m, b in zip(mentions, bases, strict=True) if m.label == "ORG"}
-    for m, base in zip(mentions, bases, strict=True):
+    are shortened to their surname, companies to their first word. Not when another person
+    of the article bears that word ("Donald Trump", then "Trump Says He" and "Trump" ORG),
+    when it is a given name ("Kevin Yearout", then "Yearout" ORG), or when the rest is a verb
+    or a surname (``_not_a_surname``)."""
+    first_org: dict[str, int] = {}
+    for m, b in zip(mentions, bases, strict=True):
+        if m.label == "ORG":
+            first_org.setdefault(_key(b), m.start_char)
+    people = [
+        _key(b).split(" ") for m, b in zip(mentions, bases, strict=True) if m.label == "PERSON"
+    ]
+    for m, base, span in zip(mentions, bases, spans, strict=True):
         words = base.split(" ")
-        if (
-            m.label == "PERSON"
-            and 2 <= len(words) <= 4
-            and not is_any_first_name(words[0])
-            and any(
-                _key(" ".join(words[:k])) in lone_orgs and _not_a_surname(words[k:])
-                for k in range(1, len(words))
-            )
-        ):
-            m.label = "ORG"
+        if m.label != "PERSON" or not 2 <= len(words) <= 4 or is_any_first_name(words[0]):
+            continue
+        own = _key(base).split(" ")
+        for k in range(1, len(words)):
+            short = _key(" ".join(words[:k]))
+            rest = {w.lower() for w in words[k:]}
+            if (
+                first_org.get(short, -1) > m.start_char
+                and not any(p != own and short in p for p in people)
+                and _not_a_surname(words[k:])
+                and not any(
+                    t.lower_ in rest and t.pos_ in ("VERB", "AUX", "PRON", "ADV") for t in span
+                )
+            ):
+                m.label = "ORG"
+                break
 
 
 def _not_a_surname(words: list[str]) -> bool:
     """What follows a company's short name: an English word ("Petroleum", "Spa") or a place
     ("North America"), where a person's surname ("Davis") would be."""
     rest = _key(" ".join(words))
+    if any(_key(w) in NAME_PARTICLES for w in words):
+        return False  # "Alwaleed Bin Talal"
     return (
         any(_key(w) in english_words() for w in words)
         or rest in COUNTRIES
