@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from newsflow.tasks.nlp.entities import name_label
 from newsflow.tasks.nlp.entity_forms import _is_demonym
-from newsflow.tasks.nlp.pipeline import analyze_text
+from newsflow.tasks.nlp.entity_mention_edits import _companies_by_short_name
+from newsflow.tasks.nlp.pipeline import analyze_text, load_pipeline
 from newsflow.tasks.records import Mention
 
 
@@ -213,3 +214,23 @@ def test_a_company_named_with_a_possessive_keeps_it(model: str) -> None:
     orgs = {m.canonical for m in mentions_of(text, model) if m.label == "ORG"}
     assert "Brandt's Analytics Inc" in orgs
     assert "Justice Department" in orgs  # an owner before a department is still cut off
+
+
+def test_a_headline_on_a_person_is_no_company(model: str) -> None:
+    # the labels the model gave on a real page: the headline's words a PERSON, "Trump" ORG
+    text = (
+        "Trump Says He Will Skip The Debate.\n\nDonald Trump said on Monday that he would not "
+        "attend. Instead, Trump told reporters he would hold a rally."
+    )
+    doc = load_pipeline(model)(text)
+    named = [("Trump Says He", "PERSON", 0), ("Donald Trump", "PERSON", 0), ("Trump", "ORG", 80)]
+    mentions, spans = [], []
+    for surface, label, after in named:
+        start = text.index(surface, after)
+        end = start + len(surface)
+        mentions.append(
+            Mention(text=surface, label=label, canonical=surface, start_char=start, end_char=end)
+        )
+        spans.append(doc.char_span(start, end))
+    _companies_by_short_name(mentions, [m.text for m in mentions], spans)
+    assert [m.label for m in mentions] == ["PERSON", "PERSON", "ORG"]

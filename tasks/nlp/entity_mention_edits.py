@@ -70,7 +70,9 @@ def _companies_by_short_name(mentions: list[Mention], bases: list[str], spans: l
         if m.label == "ORG":
             first_org.setdefault(_key(b), m.start_char)
     people = [
-        _key(b).split(" ") for m, b in zip(mentions, bases, strict=True) if m.label == "PERSON"
+        _key(b).split(" ")
+        for m, b in zip(mentions, bases, strict=True)
+        if m.label == "PERSON" and " " in b
     ]
     for m, base, span in zip(mentions, bases, spans, strict=True):
         words = base.split(" ")
