@@ -83,6 +83,7 @@ from newsflow.tasks.nlp.quote_marks import (
 )
 from newsflow.tasks.nlp.speaker_frames import (
     LOOK_AHEAD,
+    colon_clause,
     speaker_after,
     speaker_before,
     speaker_of_line,
@@ -1659,6 +1660,14 @@ def _by_introduction(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attri
     sentence = view.sentence_of(before[-1])
     if before[-1].text == ":":
         cues = [t for t in sentence if is_cue(t) and t.i < before[-1].i and not view.quoted(t)]
+        clause = None
+        if not cues and sentence.root.i > before[-1].i:  # "She went on: "It's like ...""
+            clause = colon_clause(list(sentence), before[-1], view.quoted)
+        own = subject_of(clause, view.quoted) if clause is not None else None
+        if own is not None:
+            speaker, label = namer.name_of(own)
+            if label in ("PERSON", "ORG"):
+                return _Attribution(None, speaker, label, "intro", None)
         verb = cues[-1] if cues else sentence.root
         subj = subject_of(verb, view.quoted)
         if subj is None:

@@ -237,3 +237,18 @@ def speaker_of_line(namer: SpeakerNamer, before: list[Token]) -> tuple[str, str]
         if known is not None:
             return known, "PERSON"
     return None
+
+
+def colon_clause(
+    sentence: list[Token], colon: Token, quoted: Callable[[Token], bool]
+) -> Token | None:
+    """The head of the clause that a colon closes, when the parse runs it and the quote
+    after it into one sentence (``Sanders delivered a snappy retort: "No one ..."``, with
+    "delivered" hung under the quote's verb): the highest word outside quotation marks
+    before the colon. ``sentence`` are the tokens of that sentence."""
+    words = [t for t in sentence if t.i < colon.i and not t.is_space]
+    if not words or any(quoted(t) for t in words):
+        return None  # a quote before the colon too: not one clause introducing the next
+    lo = words[0].i
+    heads = [t for t in words if t.head.i == t.i or not lo <= t.head.i < colon.i]
+    return heads[0] if len(heads) == 1 else None

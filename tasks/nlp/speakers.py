@@ -32,6 +32,7 @@ from newsflow.tasks.nlp.names import (
     FEMALE_NAMES,
     MALE_NAMES,
     TITLE_WORDS,
+    guessed_gender,
     is_given_name,
     name_gender,
     strip_titles,
@@ -691,14 +692,7 @@ class SpeakerNamer:
             return None
         lemma = subj.lemma_.lower()
         if lemma in ORG_NOUNS:
-            para = self.paragraph_of(subj.idx)
-            for m in reversed(self.entities.mentions):
-                if m.start_char >= subj.idx or m.label != "ORG":
-                    continue
-                if para - self.paragraph_of(m.start_char) > MAX_PARAGRAPHS_BACK:
-                    break
-                return m.canonical, "ORG"
-            return None
+            return self._company_before(subj.idx)
         if lemma in PERSON_NOUNS or _aged(subj):
             name, label = self.resolve_pronoun(subj.idx, None, "description")
             return (name, label) if name is not None and label == "PERSON" else None
@@ -717,22 +711,49 @@ class SpeakerNamer:
         }
         return earlier.pop() if len(earlier) == 1 else None
 
-    def _organisation_before(self, at_char: int) -> tuple[str | None, str | None]:
-        """What "it said" stands for: the organisation last named as a subject or speaker
-        in this or the previous paragraph (none when it was only an object: a wrong name is
-        worse than none)."""
+    def _company_before(self, at_char: int) -> tuple[str, str] | None:
+        """Who "the company" is: the nearest earlier organisation that spoke (the company a
+        story reports is the one saying things: ``Viacom said it received offers from MCV
+        Holdings ... The company said ...`` is Viacom), else the nearest one named."""
         para = self.paragraph_of(at_char)
+        nearest = None
         for m in reversed(self.entities.mentions):
             if m.start_char >= at_char or m.label != "ORG":
                 continue
-            if para - self.paragraph_of(m.start_char) > 1:
+            if para - self.paragraph_of(m.start_char) > MAX_PARAGRAPHS_BACK:
                 break
-            tok = self.doc[self._token_at(m.start_char)]
-            if self.quoted(tok):
-                continue
-            head = self.doc[self._token_at(m.end_char - 1)]
-            if head.dep_ in SUBJECT_DEPS or head.i in self.speaker_tokens:
+            if nearest is None:
+                nearest = m
+            if self._speaks(m):
                 return m.canonical, "ORG"
+        return (nearest.canonical, "ORG") if nearest is not None else None
+
+    def _speaks(self, m: Mention) -> bool:
+        """The mention is the speaker of a reporting verb, outside quotation marks."""
+        if self.quoted(self.doc[self._token_at(m.start_char)]):
+            return False
+        return self._token_at(m.end_char - 1) in self.speaker_tokens
+
+    def _organisation_before(self, at_char: int) -> tuple[str | None, str | None]:
+        """What "it said" stands for: the organisation last named as a subject or speaker
+        in this or the previous paragraph, or last spoken of as "the company" there (none
+        when it was only an object: a wrong name is worse than none)."""
+        para = self.paragraph_of(at_char)
+        i = self._token_at(at_char) - 1
+        while i >= 0 and para - self.paragraph_of(self.doc[i].idx) <= 1:
+            tok = self.doc[i]
+            i -= 1
+            if self.quoted(tok) or not (tok.dep_ in SUBJECT_DEPS or tok.i in self.speaker_tokens):
+                continue
+            m = self.entities.mention_at(tok.i)
+            if m is not None:
+                if m.label == "ORG" and self._token_at(m.end_char - 1) == tok.i:
+                    return m.canonical, "ORG"
+                continue
+            if tok.lemma_.lower() in ORG_NOUNS and tok.i in self.speaker_tokens:
+                company = self._definite_antecedent(tok)  # "The company said ..."
+                if company is not None:
+                    return company
         return None, "PRON"
 
     def _group_antecedent(self, they: Token) -> Token | None:
@@ -740,13 +761,17 @@ class SpeakerNamer:
         previous sentence of the paragraph that names a group of people: an organisation
         or nationality, a collective noun ("the campaign"), a plural noun for people ("the
         researchers"), or named people joined by "and" ("Dale Ford and Martha Fry"); not a
-        plural thing ("wages"): a wrong group is worse than none."""
+        plural thing ("wages"): a wrong group is worse than none. The first sentence of a
+        paragraph may go on from the last one of the paragraph before."""
         sent = they.sent
         start = sent.start
         if start > 0:
             prev = self.doc[start - 1].sent
-            if self.paragraph_of(prev.start_char) == self.paragraph_of(they.idx):
+            para = self.paragraph_of(they.idx)
+            if self.paragraph_of(prev.start_char) == para:
                 start = prev.start
+            elif self.paragraph_of(prev.start_char) == para - 1:
+                start = prev.start  # "X and Y said ... ¶ They said ...": a paragraph going on
         for tok in reversed(self.doc[start : they.i]):
             if tok.pos_ not in ("NOUN", "PROPN") or self.quoted(tok):
                 continue
@@ -1152,7 +1177,7 @@ def _opens_sentence(doc: Doc, first: int, last: int) -> bool:
 
 def _known_genders(text: str, entities: EntityIndex) -> dict[str, str]:
     """Gender of a person cluster when a title says it ("Mrs. Clinton"), else when its first
-    name usually does ("Melanie")."""
+    name usually does ("Melanie", "Elise")."""
     genders: dict[str, str] = {}
     for m in entities.mentions:
         if m.label != "PERSON":
@@ -1166,7 +1191,7 @@ def _known_genders(text: str, entities: EntityIndex) -> dict[str, str]:
                 genders.setdefault(m.canonical, "f")
     for m in entities.mentions:
         if m.label == "PERSON" and m.canonical not in genders:
-            gender = name_gender(m.canonical)
+            gender = guessed_gender(m.canonical)
             if gender is not None:
                 genders[m.canonical] = gender
     return genders
