@@ -692,7 +692,7 @@ class SpeakerNamer:
             return None
         lemma = subj.lemma_.lower()
         if lemma in ORG_NOUNS:
-            return self._company_before(subj.idx)
+            return self._company_before(subj)
         if lemma in PERSON_NOUNS or _aged(subj):
             name, label = self.resolve_pronoun(subj.idx, None, "description")
             return (name, label) if name is not None and label == "PERSON" else None
@@ -711,12 +711,15 @@ class SpeakerNamer:
         }
         return earlier.pop() if len(earlier) == 1 else None
 
-    def _company_before(self, at_char: int) -> tuple[str, str] | None:
+    def _company_before(self, noun: Token) -> tuple[str, str] | None:
         """Who "the company" is: the nearest earlier organisation that spoke (the company a
         story reports is the one saying things: ``Viacom said it received offers from MCV
-        Holdings ... The company said ...`` is Viacom), else the nearest one named."""
+        Holdings ... The company said ...`` is Viacom), or the same noun that spoke as "a
+        group of ..." after it (``A group of investment firms said ... the group said``),
+        else the nearest organisation named."""
+        at_char = noun.idx
         para = self.paragraph_of(at_char)
-        nearest = None
+        nearest = spoke = None
         for m in reversed(self.entities.mentions):
             if m.start_char >= at_char or m.label != "ORG":
                 continue
@@ -725,8 +728,31 @@ class SpeakerNamer:
             if nearest is None:
                 nearest = m
             if self._speaks(m):
-                return m.canonical, "ORG"
+                spoke = m
+                break
+        same = self._same_noun_spoke(noun, spoke.end_char if spoke is not None else 0)
+        if same is not None:
+            return same
+        if spoke is not None:
+            return spoke.canonical, "ORG"
         return (nearest.canonical, "ORG") if nearest is not None else None
+
+    def _same_noun_spoke(self, noun: Token, after: int) -> tuple[str, str] | None:
+        """ "A group of affiliated investment firms ... said": the description that spoke
+        with an indefinite article before ``noun`` (after char ``after``, in range)."""
+        para = self.paragraph_of(noun.idx)
+        for i in sorted(self.speaker_tokens, reverse=True):
+            tok = self.doc[i]
+            if tok.i >= noun.i:
+                continue
+            if tok.idx < after or para - self.paragraph_of(tok.idx) > MAX_PARAGRAPHS_BACK:
+                return None
+            if tok.lemma_.lower() == noun.lemma_.lower() and any(
+                c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children
+            ):
+                name, label = self.name_of(tok)
+                return (name, label) if name is not None and label is not None else None
+        return None
 
     def _speaks(self, m: Mention) -> bool:
         """The mention is the speaker of a reporting verb, outside quotation marks."""
