@@ -136,10 +136,16 @@ def common_words() -> frozenset[str]:
 
 
 @functools.cache
+def _detector() -> gender_guesser.detector.Detector:
+    """gender-guesser's table of first names (read once: it is large)."""
+    return gender_guesser.detector.Detector(case_sensitive=False)
+
+
+@functools.cache
 def _first_names() -> frozenset[str]:
     """gender-guesser's first names of one clear gender (about 38,000, from many countries),
     less the common words ("Will", "Grant") and names used by both genders ("Casey", "San")."""
-    detector = gender_guesser.detector.Detector(case_sensitive=False)
+    detector = _detector()
     common = common_words()
     return frozenset(
         low
@@ -153,7 +159,7 @@ def _first_names() -> frozenset[str]:
 @functools.cache
 def _all_first_names() -> frozenset[str]:
     """Every first name gender-guesser knows, of any gender or none ("Jo", "Armani")."""
-    detector = gender_guesser.detector.Detector(case_sensitive=False)
+    detector = _detector()
     return frozenset(name.lower() for name in detector.names)
 
 
@@ -208,7 +214,7 @@ _GUESSER_NEITHER = word_set("laurence iman jan andrea nikola")
 @functools.cache
 def _guessed_genders() -> dict[str, str]:
     """gender-guesser's first names of one clear sex (not "mostly"), less common words."""
-    detector = gender_guesser.detector.Detector(case_sensitive=False)
+    detector = _detector()
     common = common_words()
     out: dict[str, str] = {}
     for name in detector.names:
