@@ -204,42 +204,6 @@ def name_gender(full_name: str) -> str | None:
     return None
 
 
-# First names gender-guesser gives the wrong sex for the people in the news ("Rand Paul",
-# "Nate Silver", "Mika Brzezinski") or that go both ways in English ("Laurence", "Iman").
-_GUESSER_MALE = word_set("rand bernie nate")
-_GUESSER_FEMALE = word_set("mika")
-_GUESSER_NEITHER = word_set("laurence iman jan andrea nikola")
-
-
-@functools.cache
-def _guessed_genders() -> dict[str, str]:
-    """gender-guesser's first names of one clear sex (not "mostly"), less common words."""
-    detector = _detector()
-    common = common_words()
-    out: dict[str, str] = {}
-    for name in detector.names:
-        low = name.lower()
-        if low in common or len(low) < 3 or low in _GUESSER_NEITHER:
-            continue
-        gender = detector.get_gender(name)
-        if gender in ("male", "female"):
-            out[low] = gender[0]
-    return out | dict.fromkeys(_GUESSER_MALE, "m") | dict.fromkeys(_GUESSER_FEMALE, "f")
-
-
-def guessed_gender(full_name: str) -> str | None:
-    """ "f", "m" or None from the first word of a name: our lists, else the world's first
-    names ("Elise", "Jeb", "Neera"). Only a hint for "he"/"she": a name the lists leave out
-    may still be anyone's, so other uses keep ``name_gender``."""
-    known = name_gender(full_name)
-    if known is not None:
-        return known
-    words = strip_titles(full_name).split()
-    if len(words) < 2:
-        return None  # a surname alone says nothing ("Clinton", "Nelson")
-    return _guessed_genders().get(words[0].lower().strip("."))
-
-
 # Words that precede a name without being part of it (lower case, no trailing dot).
 TITLE_WORDS = word_set(
     """

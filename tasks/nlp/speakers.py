@@ -32,7 +32,6 @@ from newsflow.tasks.nlp.names import (
     FEMALE_NAMES,
     MALE_NAMES,
     TITLE_WORDS,
-    guessed_gender,
     is_given_name,
     name_gender,
     strip_titles,
@@ -762,8 +761,9 @@ class SpeakerNamer:
 
     def _organisation_before(self, at_char: int) -> tuple[str | None, str | None]:
         """What "it said" stands for: the organisation last named as a subject or speaker
-        in this or the previous paragraph, or last spoken of as "the company" there (none
-        when it was only an object: a wrong name is worse than none)."""
+        in this or the previous paragraph, or last spoken of as "the company" there, or the
+        document that spoke last ("the report says"; none when it was only an object: a
+        wrong name is worse than none)."""
         para = self.paragraph_of(at_char)
         i = self._token_at(at_char) - 1
         while i >= 0 and para - self.paragraph_of(self.doc[i].idx) <= 1:
@@ -780,6 +780,13 @@ class SpeakerNamer:
                 company = self._definite_antecedent(tok)  # "The company said ..."
                 if company is not None:
                     return company
+            if (
+                tok.lemma_.lower() in DOCUMENT_NOUNS
+                and tok.tag_ == "NN"
+                and tok.i in self.speaker_tokens
+                and _definite(tok)
+            ):
+                return self.name_of(tok)  # "the report says ... It says": the report
         return None, "PRON"
 
     def _group_antecedent(self, they: Token) -> Token | None:
@@ -1203,7 +1210,7 @@ def _opens_sentence(doc: Doc, first: int, last: int) -> bool:
 
 def _known_genders(text: str, entities: EntityIndex) -> dict[str, str]:
     """Gender of a person cluster when a title says it ("Mrs. Clinton"), else when its first
-    name usually does ("Melanie", "Elise")."""
+    name usually does ("Melanie")."""
     genders: dict[str, str] = {}
     for m in entities.mentions:
         if m.label != "PERSON":
@@ -1217,7 +1224,7 @@ def _known_genders(text: str, entities: EntityIndex) -> dict[str, str]:
                 genders.setdefault(m.canonical, "f")
     for m in entities.mentions:
         if m.label == "PERSON" and m.canonical not in genders:
-            gender = guessed_gender(m.canonical)
+            gender = name_gender(m.canonical)
             if gender is not None:
                 genders[m.canonical] = gender
     return genders
