@@ -36,6 +36,15 @@ def test_a_quote_after_a_retort_colon_is_the_senators(model: str) -> None:
     assert quote_with(text, model, "tearing this up").speaker == "Paul Grady"
 
 
+def test_a_surname_the_parser_took_for_a_noun_is_the_person(model: str) -> None:
+    text = (
+        "Health debate\n\nHillary Clinton defended the law and Bernie Sanders listened.\n\n"
+        'Sanders delivered a snappy retort: "No one is tearing this up. We are going forward."\n'
+    )
+    q = quote_with(text, model, "tearing this up")
+    assert (q.speaker, q.speaker_label) == ("Bernie Sanders", "PERSON")
+
+
 def test_the_company_is_the_one_that_spoke_not_the_last_one_named(model: str) -> None:
     text = (
         "Harbor Foods Inc said it received revised offers from Delta Capital Corp and Crane "

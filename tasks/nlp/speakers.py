@@ -594,6 +594,15 @@ class SpeakerNamer:
             rank = _LABEL_RANK.get(m.label, 4) - (tok.i == subj.i)
             if best is None or rank < best[0]:
                 best = (rank, m)
+        if (
+            best is None
+            and subj.pos_ == "NOUN"
+            and subj.text[:1].isupper()
+            and not any(c.dep_ in ("det", "compound", "amod") for c in subj.children)
+        ):
+            known = ents.resolve_name(subj.text)  # "Sanders delivered a retort" ("Sanders" a noun)
+            if known is not None:
+                return known, "PERSON"
         if subj.pos_ == "PROPN":
             run = [t for t in subj.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"] + [subj]
             surface = self.text[run[0].idx : subj.idx + len(subj.text)]
