@@ -46,3 +46,15 @@ def test_a_footnote_mark_after_a_dash_name_is_not_part_of_the_name(model: str) -
     )
     (q,) = quotes_of(text, model)
     assert q.speaker == "Maria Gonzalez"
+
+
+def test_a_company_short_form_speaks_by_the_full_name_with_words_before_its_ending(
+    model: str,
+) -> None:
+    text = (
+        "Viacom International Inc said it received two revised merger offers on Monday.\n\n"
+        "A special committee will meet later today.\n\n"
+        "Viacom said the committee would review both offers before Friday.\n"
+    )
+    q = [q for q in quotes_of(text, model) if "review both offers" in q.quote][0]
+    assert (q.speaker, q.speaker_label) == ("Viacom International Inc", "ORG")
