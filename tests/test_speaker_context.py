@@ -55,6 +55,16 @@ def test_the_company_is_the_one_that_spoke_not_the_last_one_named(model: str) ->
     assert (q.speaker, q.speaker_label) == ("Harbor Foods Inc", "ORG")
 
 
+def test_the_group_after_a_named_group_described_so_is_the_name(model: str) -> None:
+    text = (
+        "Oil policy\n\nThe Aspen Institute, a private group, called for new research on oil "
+        "exploration.\n\nBut the group did not back either option, saying there were benefits "
+        "to both.\n"
+    )
+    q = quote_with(text, model, "benefits to both")
+    assert (q.speaker, q.speaker_label) == ("Aspen Institute", "ORG")
+
+
 def test_it_said_after_the_company_said_is_that_company(model: str) -> None:
     text = (
         "Harbor Foods Inc said its first quarter profit may fall below last year's.\n\n"

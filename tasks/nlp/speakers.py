@@ -755,6 +755,8 @@ class SpeakerNamer:
                 continue
             if tok.idx < after or para - self.paragraph_of(tok.idx) > MAX_PARAGRAPHS_BACK:
                 return None
+            if tok.dep_ == "appos":
+                continue  # "the Aspen Institute, a private group, said": the name speaks
             if tok.lemma_.lower() == noun.lemma_.lower() and any(
                 c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children
             ):
