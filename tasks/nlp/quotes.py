@@ -446,35 +446,25 @@ def _name_speakers_in_full(
             if q.speaker_label == "PERSON":
                 fullest[key] = _royal_name(_longest_form(q.speaker, entities), text)
             elif q.speaker_label == "ORG":
-                fullest[key] = _full_org_name(q.speaker, entities, loose=True)
+                fullest[key] = _full_org_name(q.speaker, entities)
             else:
                 fullest[key] = q.speaker
         q.speaker = fullest[key]
 
 
-def _full_org_name(name: str, entities: EntityIndex, *, loose: bool = False) -> str:
+def _full_org_name(name: str, entities: EntityIndex) -> str:
     """The organisation's fullest name in the article: an acronym spelt out ("WHO" for the
     World Health Organization) or a short form with its legal ending ("McClatchy Co.",
     "Alden Holdings"), when exactly one organisation of the article fits: quotes of one
-    company then share one speaker. ``loose`` (a name already known to be an
-    organisation's) also takes a few capitalised words before the ending ("Viacom" for
-    Viacom International Inc, "Suffield" for Suffield Financial Corp)."""
+    company then share one speaker."""
     orgs = {m.canonical for m in entities.mentions if m.label == "ORG"} - {name}
     if name.isupper() and name.isalpha() and 2 <= len(name) <= 6:
         fits = {o for o in orgs if _initials(o) == name}
     else:
-        fits = {o for o in orgs if o.startswith(name + " ") and _legal_tail(o[len(name) :], loose)}
+        fits = {
+            o for o in orgs if o.startswith(name + " ") and o[len(name) :].strip() in ORG_ENDINGS
+        }
     return fits.pop() if len(fits) == 1 else name
-
-
-def _legal_tail(rest: str, loose: bool) -> bool:
-    """ "Co.", or with ``loose`` "International Inc": at most two capitalised words, then
-    a legal ending."""
-    words = rest.split()
-    if not words or words[-1] not in ORG_ENDINGS:
-        return False
-    middle = words[:-1]
-    return not middle or (loose and len(middle) <= 2 and all(w[:1].isupper() for w in middle))
 
 
 def _initials(name: str) -> str:
