@@ -59,6 +59,23 @@ def _is_measure_or_markup(text: str, i: int, lo: int) -> bool:
     return close != -1 and '"' not in text[close + 2 : i] and "<" in text[lo:close]
 
 
+_APOSTROPHE_ENDINGS = ("s", "t", "d", "m", "ll", "re", "ve")
+
+
+def _is_apostrophe(text: str, i: int, hi: int) -> bool:
+    """A straight or closing double mark typed for an apostrophe (``Kuwait"s``, ``don"t``):
+    a letter before it and a possessive or contraction ending right after it. A quotation
+    mark never sits between a word and its own ending, so pairing it would swallow the
+    writer's sentences up to the next real mark."""
+    if text[i] not in '"”' or i == 0 or not text[i - 1].isalpha():
+        return False
+    for ending in _APOSTROPHE_ENDINGS:
+        end = i + 1 + len(ending)
+        if text[i + 1 : end].lower() == ending and (end >= hi or not text[end].isalpha()):
+            return True
+    return False
+
+
 def _reopens_inline(text: str, i: int, open_at: int, lo: int) -> bool:
     """A straight mark that opens, met while a straight quote is open, right after the end
     of a sentence (``...retaliatory actions. "We will ...``): text whose paragraphs were run
@@ -97,6 +114,8 @@ def find_marked_quotes(text: str) -> list[Marked]:
             if c in DOUBLE_MARKS:
                 if c in '"”' and _is_measure_or_markup(text, i, lo):
                     pass  # 6'3" tall, <tweet author="...">
+                elif _is_apostrophe(text, i, hi):
+                    pass  # Kuwait"s: an apostrophe typed as a double mark
                 elif open_at is None:
                     if not (c in _DOUBLE_CLOSERS and _closes_here(text, i, hi)):
                         open_at, open_paras = i, 1

@@ -379,6 +379,8 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
             # '"The Living Room to close," by Times' Ben Sisario'
         if _described_after(view, p):
             continue  # 'emailed a friend, "Carlos C.D. (spy)," who owned ...': a name
+        if _so_called(view, p):
+            continue  # 'this so-called "bridge" financing': the writer's term
         if _longest_run(view, p) < MIN_WORDS_UNCUED and _nobody_says(view, p):
             continue  # 'what is predicted to come from "exogenic" processes': no one speaks
         if (
@@ -724,6 +726,18 @@ def _work_titled(view: _DocView, p: _Passage) -> bool:
     return bool(p.marks) and all(after_work_noun(start) for start, _ in p.marks)
 
 
+_COMPLEMENTIZERS = frozenset({"that", "to", "if", "whether"})  # 'told them that "..."': mixed
+_WHOM_DEPS = frozenset({"dative", "dobj", "prep", "npadvmod", "advmod"})
+_SO_CALLED_RE = re.compile(r"\bso[ -]called[ \t\u00a0]*$", re.IGNORECASE)
+
+
+def _so_called(view: _DocView, p: _Passage) -> bool:
+    """``so-called "bridge" financing``: the writer names a term, no one is quoted."""
+    start = p.marks[0][0]  # the opening mark (a mixed quote has grown to its clause)
+    lo, _ = view.paragraphs[view.paragraph_of(start)]
+    return _SO_CALLED_RE.search(view.text, max(lo, start - 12), start) is not None
+
+
 def _described_after(view: _DocView, p: _Passage) -> bool:
     """A relative clause right after the closing mark describes what the marks hold
     (``a friend, "Carlos C.D. (spy)," who owned a shop``): a name, not words spoken."""
@@ -1027,7 +1041,33 @@ def _embedded(view: _DocView, p: _Passage) -> bool:
         return False
     # 'quoted as saying "the West must ..."': a reporting verb itself opens the quote
     last = [t for t in view.last_tokens(lo, p.start, _LOOK_BACK) if not t.is_space]
-    return not (last and is_cue(last[-1]))
+    return not (last and (is_cue(last[-1]) or _told_whom_then_sentence(view, p, last)))
+
+
+def _told_whom_then_sentence(view: _DocView, p: _Passage, last: list[Token]) -> bool:
+    """``told Reuters "We have concluded the talks."``: the reporting verb and whom it was
+    told open a whole quoted sentence (a capital first word, a full stop inside the marks),
+    with no colon or comma between; the words before the marks are the attribution."""
+    inner = view.text[p.start : p.end].strip("".join(_QUOTE_CHARS) + " \t")
+    if not inner[:1].isupper() or inner[-1:] not in _SENT_END or len(inner.split()) < 3:
+        return False
+    if not any(t.pos_ in ("VERB", "AUX") for t in view.tokens_in(p.start, p.end)):
+        return False  # 'under subject line "DOS participation at CGI."': a title, no sentence
+    for k in range(len(last) - 1, -1, -1):
+        tok = last[k]
+        if tok.is_punct or view.quoted(tok) or tok.pos_ in ("VERB", "AUX") and not is_cue(tok):
+            return False
+        if is_cue(tok):
+            if tok.lemma_.lower() in NAMING_VERBS:
+                return False  # 'called it "A disaster."': a name the writer reports
+            gap = last[k + 1 :]
+            inside = {t.i for t in tok.subtree}
+            return (
+                bool(gap)
+                and all(t.i in inside and t.lower_ not in _COMPLEMENTIZERS for t in gap)
+                and all(t.dep_ in _WHOM_DEPS for t in gap if t.head.i == tok.i)
+            )
+    return False
 
 
 def _same_voice(view: _DocView, prev: _Passage, p: _Passage) -> bool:

@@ -1,0 +1,60 @@
+"""Quoted rows hold only words inside real quotation marks, with the real spaCy model: an
+apostrophe typed as a double mark, a quote opened right after whom it was told, and terms the
+writer sets in quotation marks inside reported speech."""
+
+from __future__ import annotations
+
+from test_quotes import containing, quotes_of
+
+from newsflow.tasks.nlp.quote_marks import find_marked_quotes
+
+APOSTROPHES = """The minister spoke to a local daily on Sunday.
+
+The company"s chairman said there were no plans to cut the dividend this year.
+
+"We expect sales to recover by the summer," he said.
+
+Analysts said the group"s shares had fallen since the report was published.
+"""
+
+TOLD_WHOM = """The bank finished its review on Friday.
+
+A company spokesman told Reuters "We have finished the talks and we now await approval from \
+the regulators." He declined to comment further.
+"""
+
+SO_CALLED = """The bank will lend 279 mln dlrs to the buyers.
+
+This so-called "bridge" financing will be replaced later with long-term debt, the bank said.
+"""
+
+
+def test_an_apostrophe_typed_as_a_double_mark_opens_no_quote() -> None:
+    marked = find_marked_quotes(APOSTROPHES)
+    texts = [APOSTROPHES[m.start : m.end] for m in marked]
+    assert texts == ['"We expect sales to recover by the summer,"']
+
+
+def test_reported_speech_around_such_apostrophes_stays_indirect(model: str) -> None:
+    quotes = quotes_of(APOSTROPHES, model)
+    chairman = containing(quotes, "no plans to cut the dividend")
+    assert chairman.kind == "indirect"
+    assert chairman.verbatim is None
+    direct = containing(quotes, "We expect sales")
+    assert direct.kind == "direct"
+    assert direct.quote == "We expect sales to recover by the summer,"
+
+
+def test_a_quote_opened_right_after_whom_it_was_told_is_direct(model: str) -> None:
+    q = containing(quotes_of(TOLD_WHOM, model), "We have finished the talks")
+    assert q.kind == "direct"
+    assert q.quote.startswith("We have finished")
+    assert "Reuters" not in q.quote and "told" not in q.quote
+    assert q.speaker == "A company spokesman"
+
+
+def test_a_so_called_term_inside_reported_speech_is_not_quoted(model: str) -> None:
+    q = containing(quotes_of(SO_CALLED, model), "financing will be replaced")
+    assert q.kind == "indirect"
+    assert q.verbatim is None
+    assert q.cue == "said"
