@@ -47,6 +47,7 @@ _WORD_RE = re.compile(r"\w+")
 class Tally:
     texts: int = 0
     rows: int = 0
+    unmarked: int = 0
     outside: int = 0
     paragraphs: int = 0
     marks: int = 0
@@ -55,16 +56,22 @@ class Tally:
     shown: list[str] = field(default_factory=list)
 
 
+_TAG_RE = re.compile(r"<[a-z][^<>\n]*>")
+
+
 def counted_marks(text: str, lo: int, hi: int) -> list[int]:
     """Double marks of ``text[lo:hi]`` that the plain count reads as quotation marks."""
     found = []
+    tags = [m.span() for m in _TAG_RE.finditer(text, lo, hi)]
     for i in range(lo, hi):
-        if text[i] not in DOUBLE_MARKS:
-            continue
+        if text[i] not in DOUBLE_MARKS or any(a < i < b for a, b in tags):
+            continue  # <tweet author="...">: markup, not a quotation
         prev = text[i - 1] if i > lo else " "
         nxt = text[i + 1] if i + 1 < hi else " "
-        if prev.isalpha() and nxt.isalpha():
+        if prev.isalpha() and re.match(r"(?:s|t|d|m|ll|re|ve)\b", text[i + 1 : i + 4]):
             continue  # Kuwait"s: an apostrophe typed as a double mark
+        if nxt == text[i] or (text[i] == '"' and nxt in "“”"):
+            continue  # a doubled mark (““Radical, "“If) counts once
         if prev.isdigit() and i - lo >= 2 and text[i - 2] in "'’":
             continue  # 6'3"
         found.append(i)
@@ -72,14 +79,16 @@ def counted_marks(text: str, lo: int, hi: int) -> list[int]:
 
 
 def inside_mask(text: str) -> bytearray:
-    """1 for each character between an odd and an even counted mark of its paragraph."""
+    """1 for each character between an odd and an even counted mark of its paragraph,
+    counting straight and curly marks apart (a “curly” quote nested in a "straight" one)."""
     mask = bytearray(len(text))
     for lo, hi in paragraph_spans(text):
-        marks = counted_marks(text, lo, hi)
-        for a, b in zip(marks[::2], marks[1::2], strict=False):
-            mask[a : b + 1] = b"\x01" * (b + 1 - a)
-        if len(marks) % 2:  # an open last mark: a quote running on to the paragraph's end
-            mask[marks[-1] : hi] = b"\x01" * (hi - marks[-1])
+        every = counted_marks(text, lo, hi)
+        for marks in ([i for i in every if text[i] == '"'], [i for i in every if text[i] != '"']):
+            for a, b in zip(marks[::2], marks[1::2], strict=False):
+                mask[a : b + 1] = b"\x01" * (b + 1 - a)
+            if len(marks) % 2:  # an open last mark: a quote running on to the paragraph's end
+                mask[marks[-1] : hi] = b"\x01" * (hi - marks[-1])
     return mask
 
 
@@ -92,6 +101,11 @@ def check_text(text: str, rows: list, tally: Tally, show: int, ident: str) -> No
             continue
         tally.rows += 1
         reasons = []
+        if not any(c in DOUBLE_MARKS for c in text[row.start_char : row.end_char]) and not any(
+            c in DOUBLE_MARKS for c in text[max(0, row.start_char - 2) : row.end_char + 2]
+        ):
+            tally.unmarked += 1  # a transcript's turn or a ‘single-quoted’ passage
+            continue
         for frag in row.fragments:
             if text[: frag.start_char].rstrip()[-1:] in "'‘’":
                 continue  # a ‘single-quoted’ passage: the plain count reads double marks
@@ -154,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     flagged_rows = tally.outside + tally.paragraphs
     rate = flagged_rows / tally.rows if tally.rows else 0.0
     print(
-        f"{tally.texts} texts, {tally.rows} direct+mixed rows: {tally.outside} with words outside "
+        f"{tally.texts} texts, {tally.rows} direct+mixed rows ({tally.unmarked} with no double "
+        f"mark, not checked): {tally.outside} with words outside "
         f"the marks, {tally.paragraphs} running into a paragraph that does not reopen the quote; "
         f"{tally.unpaired} of {tally.marks} marks unpaired, {tally.open_ended} passages open at "
         f"a paragraph end"

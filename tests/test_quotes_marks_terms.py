@@ -58,3 +58,21 @@ def test_a_so_called_term_inside_reported_speech_is_not_quoted(model: str) -> No
     assert q.kind == "indirect"
     assert q.verbatim is None
     assert q.cue == "said"
+
+
+HEADING = """Fiorina ran the company for six years.
+
+"What kept me going during that time," she said, "is the fact that I knew these people \
+were capable of greatness." But it was also a chance for her to show her own.
+
+'A fight from start to finish.'
+
+The merger was not her idea.
+"""
+
+
+def test_a_single_quoted_heading_does_not_go_on_with_a_double_quoted_quote(model: str) -> None:
+    q = containing(quotes_of(HEADING, model), "What kept me going")
+    assert q.kind == "direct"
+    assert q.quote.endswith("capable of greatness.")
+    assert "fight from start" not in q.quote and "chance for her" not in q.quote

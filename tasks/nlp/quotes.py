@@ -294,6 +294,8 @@ def is_cue(tok: Token) -> bool:
         return subj is not None and subj.lemma_.lower() in STUDY_NOUNS
     if not (lemma in SPEECH_VERBS or lemma in NAMING_VERBS):
         return False
+    if tok.dep_ == "amod" and tok.tag_ == "VBN":
+        return False  # 'the "final" proposed revision': a participle before its noun
     # "so-called", "well-known": part of a hyphenated adjective, not a verb of saying
     return not (tok.i > 0 and tok.nbor(-1).text == "-" and not tok.nbor(-1).whitespace_)
 
@@ -1142,6 +1144,8 @@ def _resumes(view: _DocView, prev: _Passage, p: _Passage) -> bool:
     (``"...," said Philip Luther, director at Amnesty.`` / ``"The frequency ..."``)."""
     if prev.extended or p.extended:
         return False
+    if _single_marked(view, prev) != _single_marked(view, p):
+        return False  # '"...," she said.' then "'A fight from start to finish.'": a heading
     pi, prev_pi = view.paragraph_of(p.start), view.paragraph_of(prev.end)
     gap = [t for t in view.tokens_in(prev.end, p.start) if not t.is_space]
     if sum(t.text in _SENT_END for t in gap) > 1:
@@ -1157,6 +1161,11 @@ def _resumes(view: _DocView, prev: _Passage, p: _Passage) -> bool:
         and any(c.isalpha() for c in closing)
         and not any(c in DOUBLE_MARKS for c in closing)
     )
+
+
+def _single_marked(view: _DocView, p: _Passage) -> bool:
+    """The passage opens with a single mark: a speaker's quote goes on in one style of marks."""
+    return view.text[p.marks[0][0]] in "'‘’"
 
 
 def _another_acts(gap: list[Token]) -> bool:
@@ -1785,6 +1794,8 @@ def _by_continuation(view: _DocView, p: _Passage, prev: _Passage | None) -> _Att
         return None
     if pi == prev_pi and _embedded(view, p):
         return None  # the writer's sentence quoting a phrase, not the speaker going on
+    if _single_marked(view, prev) != _single_marked(view, p):
+        return None  # "...," she said. / 'A fight from start to finish.': a heading
     attr = prev.attribution
     return _Attribution(attr.cue, attr.speaker, attr.label, "continuation", None)
 
@@ -1797,6 +1808,9 @@ def _by_carry_over(view: _DocView, namer: SpeakerNamer, p: _Passage) -> _Attribu
         return None
     if view.text[p.end : hi].strip():
         return None
+    before = view.text[slice(*view.paragraphs[pi - 1])]
+    if _single_marked(view, p) and any(c in DOUBLE_MARKS for c in before):
+        return None  # '"...," she said.' / 'A fight from start to finish.': a heading
     frame = speaker_before(namer, view.quoted, view.tokens_in(*view.paragraphs[pi - 1]))
     if frame is None:
         return None
