@@ -294,8 +294,6 @@ def is_cue(tok: Token) -> bool:
         return subj is not None and subj.lemma_.lower() in STUDY_NOUNS
     if not (lemma in SPEECH_VERBS or lemma in NAMING_VERBS):
         return False
-    if tok.dep_ == "amod" and tok.tag_ == "VBN":
-        return False  # 'the "final" proposed revision': a participle before its noun
     # "so-called", "well-known": part of a hyphenated adjective, not a verb of saying
     return not (tok.i > 0 and tok.nbor(-1).text == "-" and not tok.nbor(-1).whitespace_)
 
@@ -1165,7 +1163,8 @@ def _resumes(view: _DocView, prev: _Passage, p: _Passage) -> bool:
 
 def _single_marked(view: _DocView, p: _Passage) -> bool:
     """The passage opens with a single mark: a speaker's quote goes on in one style of marks."""
-    return view.text[p.marks[0][0]] in "'‘’"
+    start = p.marks[0][0]
+    return view.text[start] in "'‘’" and view.text[start + 1 : start + 2] not in ("'", "’")
 
 
 def _another_acts(gap: list[Token]) -> bool:
