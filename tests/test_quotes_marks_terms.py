@@ -76,23 +76,3 @@ def test_a_single_quoted_heading_does_not_go_on_with_a_double_quoted_quote(model
     assert q.kind == "direct"
     assert q.quote.endswith("capable of greatness.")
     assert "fight from start" not in q.quote and "chance for her" not in q.quote
-
-
-TWO_APOSTROPHES = """The talks in Moscow ended without a deal.
-
-''We are told all the time, 'Kosovo is a special case,' '' Mr. Putin said. ''It is all \
-lies.''
-
-The ministers will meet again in May.
-"""
-
-
-def test_two_apostrophes_written_for_a_double_mark_quote_the_speaker(model: str) -> None:
-    quotes = quotes_of(TWO_APOSTROPHES, model)
-    q = containing(quotes, "special case")
-    assert q.kind == "direct"
-    assert q.quote.startswith("We are told all the time")
-    assert "It is all lies." in q.quote  # the quote goes on after "Mr. Putin said."
-    assert "Putin said" not in q.quote
-    assert q.speaker == "Putin"
-    assert not any(x.quote.startswith("Kosovo") for x in quotes)  # not a quote of its own

@@ -94,31 +94,8 @@ def _reopens_inline(text: str, i: int, open_at: int, lo: int) -> bool:
     )
 
 
-_TWO_APOSTROPHES_RE = re.compile(r"(?<!['’])(?:''|’’)(?!['’])")
-_FILLER = "\u2060"  # a word joiner: not a blank, a letter or a mark
-
-
-def _two_apostrophes_as_marks(text: str) -> str:
-    """``text`` with each pair of apostrophes written for a double quotation mark (the
-    ``''It is all lies,'' Mr. Putin said`` of some wire and archive text) turned into one
-    straight double mark and a filler, so offsets stay those of ``text``: the mark takes the
-    apostrophe next to the quoted words."""
-    if "''" not in text and "’’" not in text:
-        return text
-    chars = list(text)
-    for m in _TWO_APOSTROPHES_RE.finditer(text):
-        i = m.start()
-        prev = text[i - 1] if i > 0 else " "
-        if prev in _OPEN_CONTEXT or prev in DOUBLE_MARKS:
-            chars[i], chars[i + 1] = '"', _FILLER  # ''When
-        else:
-            chars[i], chars[i + 1] = _FILLER, '"'  # that,''
-    return "".join(chars)
-
-
 def find_marked_quotes(text: str) -> list[Marked]:
     """All quoted passages of ``text`` in order (double-quoted first, then single-quoted)."""
-    text = _two_apostrophes_as_marks(text)
     paragraphs = paragraph_spans(text)
     found: list[Marked] = []
     open_at: int | None = None
