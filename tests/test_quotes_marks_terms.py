@@ -76,3 +76,39 @@ def test_a_single_quoted_heading_does_not_go_on_with_a_double_quoted_quote(model
     assert q.kind == "direct"
     assert q.quote.endswith("capable of greatness.")
     assert "fight from start" not in q.quote and "chance for her" not in q.quote
+
+
+ADDING = """Car sales fell again in March.
+
+"Buyers are a little more cautious about new vehicles," dealer group head Dan McDowell \
+said, adding, "this year is just not as strong as last year."
+
+The average loan rate went up.
+"""
+
+WEIGHED_IN = """The staff filled the campus theatre on Tuesday.
+
+"We all miss him so much," Marc Benioff weighed in, telling the crowd, "since he left, you \
+have stayed true to his values."
+"""
+
+
+def test_said_adding_goes_on_with_one_quote(model: str) -> None:
+    quotes = [q for q in quotes_of(ADDING, model) if q.kind == "direct"]
+    assert len(quotes) == 1
+    q = quotes[0]
+    assert [f.text for f in q.fragments] == [
+        "Buyers are a little more cautious about new vehicles,",
+        "this year is just not as strong as last year.",
+    ]
+    assert "adding" not in q.quote and "said" not in q.quote
+    assert q.speaker == "Dan McDowell"
+
+
+def test_weighed_in_is_an_attribution_that_joins_a_split_quote(model: str) -> None:
+    quotes = [q for q in quotes_of(WEIGHED_IN, model) if q.kind == "direct"]
+    assert len(quotes) == 1
+    assert quotes[0].quote.startswith("We all miss him so much,")
+    assert quotes[0].quote.endswith("stayed true to his values.")
+    assert "weighed" not in quotes[0].quote and "crowd" not in quotes[0].quote
+    assert quotes[0].speaker == "Marc Benioff"

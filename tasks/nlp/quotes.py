@@ -283,6 +283,8 @@ def is_cue(tok: Token) -> bool:
     lemma = tok.lemma_.lower()
     if tok.pos_ == "NOUN":
         return lemma in CLAIM_NOUNS and _claim_clause(tok) is not None and claimant(tok) is not None
+    if lemma == "weigh":  # "Benioff weighed in, telling Cook, ...": spoke up
+        return any(c.lower_ == "in" and c.i == tok.i + 1 for c in tok.children)
     if lemma == "put":  # "as a Homeland Security memo put it"
         return any(c.dep_ == "dobj" and c.lower_ == "it" for c in tok.children) and any(
             c.lower_ == "as" for c in tok.children
@@ -1909,8 +1911,8 @@ def _sentence_between(view: _DocView, first: _Passage, second: _Passage) -> bool
 def _goes_on(cue: Token, first: Token, resumes_at: int) -> bool:
     """ "said, adding later," or "said, telling Cook," goes on with the same quote: a
     participle of the first cue with no subject, clause or "that" of its own before the
-    quote resumes; the resumed quote may be its clause when it names whom it is told to.
-    ``said, adding, "..."`` stays two quotes: PolNeAR annotates it so (newsgold as one)."""
+    quote resumes; the resumed quote may be its clause. ``said, adding, "..."`` is one quote
+    with two fragments, as newsgold's guidelines have it (PolNeAR annotates two)."""
     if cue.head.i != first.i or cue.tag_ != "VBG":
         return False
     told = [
@@ -1921,7 +1923,7 @@ def _goes_on(cue: Token, first: Token, resumes_at: int) -> bool:
     return not any(
         c.dep_ in _OWN_REPORT_DEPS
         and c not in told
-        and not (told and c.dep_ == "ccomp" and c.idx >= resumes_at)
+        and not (c.dep_ == "ccomp" and c.idx >= resumes_at)
         for c in cue.children
     )
 
