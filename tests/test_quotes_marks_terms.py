@@ -72,10 +72,12 @@ The merger was not her idea.
 
 
 def test_a_single_quoted_heading_does_not_go_on_with_a_double_quoted_quote(model: str) -> None:
-    q = containing(quotes_of(HEADING, model), "What kept me going")
+    quotes = quotes_of(HEADING, model)
+    q = containing(quotes, "What kept me going")
     assert q.kind == "direct"
     assert q.quote.endswith("capable of greatness.")
     assert "fight from start" not in q.quote and "chance for her" not in q.quote
+    assert not any("fight from start" in x.quote for x in quotes)  # a heading, no row
 
 
 ADDING = """Car sales fell again in March.
@@ -91,6 +93,23 @@ WEIGHED_IN = """The staff filled the campus theatre on Tuesday.
 "We all miss him so much," Marc Benioff weighed in, telling the crowd, "since he left, you \
 have stayed true to his values."
 """
+
+
+CARSON = """The candidate says he is under attack because of his rise in the polls.
+
+"There is no question I am getting special scrutiny," the candidate told a TV show on \
+Sunday, saying that people -- unnamed -- "are very threatened" by his lead.
+"""
+
+
+def test_saying_that_starts_a_report_of_its_own(model: str) -> None:
+    quotes = quotes_of(CARSON, model)
+    first = containing(quotes, "special scrutiny")
+    assert first.kind == "direct"
+    assert first.quote == "There is no question I am getting special scrutiny,"
+    second = containing(quotes, "very threatened")
+    assert second.kind == "mixed"
+    assert second.quote.startswith("that people")
 
 
 def test_said_adding_goes_on_with_one_quote(model: str) -> None:

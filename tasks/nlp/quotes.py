@@ -1256,6 +1256,8 @@ def _heading(view: _DocView, p: _Passage) -> bool:
     if view.text[lo:hi].strip() != view.text[p.start : p.end].strip():
         return False
     words = view.text[p.start : p.end].strip(" \"“”'‘’").rstrip()
+    if _single_marked(view, p) and len(words.split()) <= MAX_TITLE_WORDS:
+        return True  # 'A fight from start to finish.': a heading set in single marks
     return len(words.split()) <= MAX_TITLE_WORDS * 2 and words[-1:] not in ".!?,…"
 
 
@@ -1923,7 +1925,7 @@ def _goes_on(cue: Token, first: Token, resumes_at: int) -> bool:
     return not any(
         c.dep_ in _OWN_REPORT_DEPS
         and c not in told
-        and not (c.dep_ == "ccomp" and c.idx >= resumes_at)
+        and not (c.dep_ == "ccomp" and c.left_edge.idx >= resumes_at)
         for c in cue.children
     )
 
