@@ -131,3 +131,30 @@ def test_weighed_in_is_an_attribution_that_joins_a_split_quote(model: str) -> No
     assert quotes[0].quote.endswith("stayed true to his values.")
     assert "weighed" not in quotes[0].quote and "crowd" not in quotes[0].quote
     assert quotes[0].speaker == "Marc Benioff"
+
+
+HEADLINE = """'We are in shock, horrified': A mosque feels the spotlight
+
+Two days after the shooting, the mosque was quiet and its doors were locked.
+
+"We pray for the families," the imam said.
+"""
+
+TWEET_MARKUP = """The senator thanked her on Tuesday.
+
+<tweet tweet-author="@tedcruz" tweet-date="January 19, 2016
+">Without her support, I would not be in the Senate today.<tweet/>
+
+The race goes on.
+"""
+
+
+def test_a_quote_in_a_short_first_paragraph_with_no_speaker_is_the_headline(model: str) -> None:
+    quotes = quotes_of(HEADLINE, model)
+    assert not any("in shock" in q.quote for q in quotes)
+    assert containing(quotes, "We pray for the families").speaker == "the imam"
+
+
+def test_a_mark_closing_a_markup_value_opens_no_quote() -> None:
+    marked = find_marked_quotes(TWEET_MARKUP)
+    assert not any("Without her support" in TWEET_MARKUP[m.start : m.end] for m in marked)

@@ -53,8 +53,8 @@ def _is_measure_or_markup(text: str, i: int, lo: int) -> bool:
         return True
     if text[i] != '"':
         return False
-    if i > lo and text[i - 1] == "=":
-        return True
+    if i > lo and text[i - 1] == "=" or text[i + 1 : i + 2] == ">":
+        return True  # a="b", and the end of a value whose tag ran over lines: ...2016\n">
     close = text.rfind('="', lo, i)
     return close != -1 and '"' not in text[close + 2 : i] and "<" in text[lo:close]
 

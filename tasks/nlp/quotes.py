@@ -159,6 +159,7 @@ MAX_MERGE_TOKENS = 60
 # Tokens a rule reads back from a quote for the words that open it (spaces and commas among them)
 _LOOK_BACK = 16
 MAX_ASIDE_TOKENS = 20  # a longer stretch of the writer's words between two quotes parts them
+MAX_HEADLINE_WORDS = 20  # a longer first paragraph is the story's own lede
 MAX_SLOGAN_WORDS = 10  # longer title-case passages are headlines set in quotes
 _CREDIT_RE = re.compile(r"[ \t\u00a0]*by[ \t\u00a0]+(?:the[ \t\u00a0]+)?[A-Z]")
 _RELATIVE_AFTER_RE = re.compile(r"[ \t\u00a0]*,?[ \t\u00a0]+(?:who|whom|whose)\b")
@@ -346,6 +347,7 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
             or _writers_phrase(view, p)
             or _writers_subject(view, p)
             or _heading(view, p)
+            or _headline(view, p)
             or _lone_question(view, p)
             or _cited_after_dash(view, p)
             or _cited_reference(view, p)
@@ -1259,6 +1261,15 @@ def _heading(view: _DocView, p: _Passage) -> bool:
     if _single_marked(view, p) and len(words.split()) <= MAX_TITLE_WORDS:
         return True  # 'A fight from start to finish.': a heading set in single marks
     return len(words.split()) <= MAX_TITLE_WORDS * 2 and words[-1:] not in ".!?,…"
+
+
+def _headline(view: _DocView, p: _Passage) -> bool:
+    """A quotation in a short first paragraph that nobody is said to speak (``'We are in
+    shock, horrified': A mosque feels the spotlight``): the story's headline citing it."""
+    if view.paragraph_of(p.start) != 0:
+        return False
+    lo, hi = view.paragraphs[0]
+    return len(view.text[lo:hi].split()) <= MAX_HEADLINE_WORDS
 
 
 def _cited_after_dash(view: _DocView, p: _Passage) -> bool:
