@@ -158,3 +158,23 @@ def test_a_quote_in_a_short_first_paragraph_with_no_speaker_is_the_headline(mode
 def test_a_mark_closing_a_markup_value_opens_no_quote() -> None:
     marked = find_marked_quotes(TWEET_MARKUP)
     assert not any("Without her support" in TWEET_MARKUP[m.start : m.end] for m in marked)
+
+
+NAMES = """The plan came from the longest-serving director, George "Jay" Keyworth, the company \
+said on Monday.
+
+Officials said the gang leader, known as "El Chapo," had escaped from prison again.
+"""
+
+
+def test_a_nickname_inside_reported_speech_is_no_quote(model: str) -> None:
+    q = containing(quotes_of(NAMES, model), "The plan came from")
+    assert q.kind == "indirect"
+    assert q.verbatim is None
+
+
+def test_a_name_given_by_known_as_inside_reported_speech_is_no_quote(model: str) -> None:
+    q = containing(quotes_of(NAMES, model), "had escaped")
+    assert q.kind == "indirect"
+    assert q.verbatim is None
+    assert q.speaker == "Officials"

@@ -383,8 +383,8 @@ def extract_quotes(doc: Doc, entities: EntityIndex) -> list[Quote]:
             # '"The Living Room to close," by Times' Ben Sisario'
         if _described_after(view, p):
             continue  # 'emailed a friend, "Carlos C.D. (spy)," who owned ...': a name
-        if _so_called(view, p):
-            continue  # 'this so-called "bridge" financing': the writer's term
+        if _so_called(view, p) or _nickname(view, p):
+            continue  # 'this so-called "bridge" financing', 'George "Jay" Keyworth': a term
         if _longest_run(view, p) < MIN_WORDS_UNCUED and _nobody_says(view, p):
             continue  # 'what is predicted to come from "exogenic" processes': no one speaks
         if (
@@ -696,9 +696,10 @@ def _is_named(view: _DocView, p: _Passage) -> bool:
     """The passage is a name given by a naming participle right before it (``a poem called
     "..."``, ``an installation entitled '...'``, ``a show dubbed "..."``), not anyone's words:
     no one is said to have called it so (no "by X")."""
-    lo, _ = view.paragraphs[view.paragraph_of(p.start)]
+    start = p.marks[0][0]  # the opening mark (a mixed quote has grown to its clause)
+    lo, _ = view.paragraphs[view.paragraph_of(start)]
     before = [
-        t for t in view.last_tokens(lo, p.start, _LOOK_BACK) if not (t.is_space or t.text in ",:")
+        t for t in view.last_tokens(lo, start, _LOOK_BACK) if not (t.is_space or t.text in ",:")
     ]
     if not before:
         return False
@@ -713,6 +714,25 @@ def _is_named(view: _DocView, p: _Passage) -> bool:
         # called" a passive again
         and "agent" not in deps
         and ("aux" not in deps or "auxpass" in deps)
+    )
+
+
+def _nickname(view: _DocView, p: _Passage) -> bool:
+    """A quoted capitalised word or two between a given name and a surname (``George "Jay"
+    Keyworth``): a nickname, part of the name, not anyone's words."""
+    if len(p.marks) != 1:
+        return False
+    start, end = p.marks[0]
+    inner = [t for t in view.tokens_in(start, end) if not (t.is_punct or t.is_space)]
+    if not inner or len(inner) > 2 or not all(t.text[:1].isupper() for t in inner):
+        return False
+    lo, hi = view.paragraphs[view.paragraph_of(start)]
+    before = [t for t in view.last_tokens(lo, start, 2) if not t.is_space][-1:]
+    after = [t for t in view.iter_tokens(end, hi) if not t.is_space][:1]
+    return (
+        bool(before and after)
+        and before[0].idx + len(before[0].text) == start - view.text[lo:start].endswith(" ")
+        and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in (*before, *after))
     )
 
 
