@@ -178,3 +178,20 @@ def test_a_name_given_by_known_as_inside_reported_speech_is_no_quote(model: str)
     assert q.kind == "indirect"
     assert q.verbatim is None
     assert q.speaker == "Officials"
+
+
+CALLED = """The campaign runs a blog, called the "Feed," anchored by five full-time writers, \
+the aide said.
+
+Rivals placed national newspaper ads calling the deal a "$25 billion mistake."
+"""
+
+
+def test_a_name_after_called_the_is_no_quote(model: str) -> None:
+    assert not any(q.verbatim and "Feed" in q.verbatim for q in quotes_of(CALLED, model))
+
+
+def test_calling_something_a_quoted_phrase_is_a_mixed_quote(model: str) -> None:
+    q = containing(quotes_of(CALLED, model), "billion mistake")
+    assert q.kind == "mixed"
+    assert q.verbatim == "$25 billion mistake."

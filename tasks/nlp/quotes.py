@@ -703,6 +703,8 @@ def _is_named(view: _DocView, p: _Passage) -> bool:
     ]
     if not before:
         return False
+    if before[-1].pos_ == "DET" and len(before) > 1:  # 'a blog, called the "Feed,"'
+        before = before[:-1]
     verb = before[-1]
     if verb.lower_ == "as" and len(before) > 1:  # "known as", "billed as"
         verb = before[-2]
