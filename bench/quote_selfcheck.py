@@ -66,6 +66,8 @@ def counted_marks(text: str, lo: int, hi: int) -> list[int]:
     for i in range(lo, hi):
         if text[i] not in DOUBLE_MARKS or any(a < i < b for a, b in tags):
             continue  # <tweet author="...">: markup, not a quotation
+        if text[i + 1 : i + 2] == ">":
+            continue  # the end of a markup value whose tag ran over lines
         prev = text[i - 1] if i > lo else " "
         nxt = text[i + 1] if i + 1 < hi else " "
         if prev.isalpha() and re.match(r"(?:s|t|d|m|ll|re|ve)\b", text[i + 1 : i + 4]):
