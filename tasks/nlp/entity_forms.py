@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from newsflow.tasks.nlp.entity_lexicons import COUNTRIES, english_words
+from newsflow.tasks.nlp.entity_lexicons import COUNTRIES, LEGAL_FORM_WORDS, english_words
 from newsflow.tasks.nlp.lexicons import word_set
 from newsflow.tasks.nlp.names import common_words, is_first_name, is_given_name
 
@@ -218,8 +218,16 @@ def _is_demonym(word: str) -> bool:
     return _is_nationality(word) and low not in COUNTRIES and low[:4] in _country_stems()
 
 
-_CORPORATE_SUFFIXES = frozenset(
-    {"co", "inc", "corp", "corporation", "ltd", "llc", "plc", "group", "company", "holdings"}
+# The legal forms that are no English word once lower-cased ("spa", "gmbh", "oyj"; not "as",
+# "se" or "pt"): a company's ending whatever its case.
+_LEGAL_FORM_KEYS = frozenset(
+    w.replace(".", "").lower() for w in LEGAL_FORM_WORDS if len(w.replace(".", "")) > 2
+) | {"sa", "ag", "ab", "nv", "bv", "kk", "co", "oy", "lp"}
+
+_CORPORATE_SUFFIXES = (
+    frozenset({"co", "inc", "corp", "corporation", "ltd", "llc", "plc", "group", "company"})
+    | {"holdings"}
+    | _LEGAL_FORM_KEYS
 )
 
 
@@ -228,6 +236,7 @@ _CORPORATE_SUFFIXES = frozenset(
 LEGAL_FORMS = frozenset(
     {"inc", "corp", "corporation", "co", "ltd", "llc", "plc", "lp", "sa", "spa", "ag", "nv"}
     | {"ab", "kk", "bv", "gmbh", "limited"}
+    | _LEGAL_FORM_KEYS
 )
 
 

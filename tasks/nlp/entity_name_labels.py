@@ -28,6 +28,7 @@ from newsflow.tasks.nlp.entity_lexicons import (
     EVENT_HEAD_WORDS,
     KNOWN_ORGS,
     LAW_HEAD_WORDS,
+    LEGAL_FORM_WORDS,
     MODEL_SUFFIXES,
     NON_NAME_ABBREVIATIONS,
     ORG_HEAD_WORDS,
@@ -63,6 +64,13 @@ def name_label(name: str, label: str, lower_words: set[str]) -> str | None:
     low = [_key(w) for w in words]
     if name == name.lower() or any(c.isdigit() for c in name):
         return None
+    if (
+        label in ("PERSON", "ORG")
+        and len(words) > 1
+        and "," not in name
+        and any(w in LEGAL_FORM_WORDS for w in words[1:])
+    ):
+        return "ORG"  # "Montedison Spa", "Forvaltnings AB Providentia": a registered company
     if label == "PERSON" and any(w.islower() and w not in NAME_PARTICLES for w in words):
         return None  # "Palm Bay d. Rockledge", "Man shot"
     if (
