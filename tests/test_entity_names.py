@@ -234,3 +234,20 @@ def test_a_headline_on_a_person_is_no_company(model: str) -> None:
         spans.append(doc.char_span(start, end))
     _companies_by_short_name(mentions, [m.text for m in mentions], spans)
     assert [m.label for m in mentions] == ["PERSON", "PERSON", "ORG"]
+
+
+def test_a_foreign_legal_form_makes_a_company(model: str) -> None:
+    text = (
+        "The shares were sold by Montedison Spa, the Italian chemicals group, and "
+        "Forvaltnings AB Providentia said on Monday it had bought them."
+    )
+    labels = {m.canonical: m.label for m in mentions_of(text, model)}
+    assert labels.get("Montedison Spa") == "ORG"
+    assert "PERSON" not in labels.values()
+
+
+def test_a_founder_stays_apart_from_his_registered_company(model: str) -> None:
+    text = "Michael R. Bloomberg founded Bloomberg L.P. in 1981. Bloomberg said he would not run."
+    by_text = {m.text: (m.canonical, m.label) for m in mentions_of(text, model)}
+    assert by_text["Bloomberg L.P."] == ("Bloomberg L.P.", "ORG")
+    assert by_text["Michael R. Bloomberg"] == ("Michael R. Bloomberg", "PERSON")

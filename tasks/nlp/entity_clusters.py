@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from newsflow.tasks.nlp.entity_forms import (
     _COMPANY_TAILS,
     _CORPORATE_SUFFIXES,
+    _LEGAL_FORM_KEYS,
     _MINOR_WORDS,
     _PERSONISH_LABELS,
     _PLACE_ABBREVIATIONS,
@@ -209,9 +210,16 @@ def _link_org_names(mentions: list[Mention], forms: list[str], find, union) -> N
                     or (len(short) == 1 and _key(short[0]) in ORG_HEAD_WORDS)
                 )
             )
-            suffixed = longer[: len(short)] == short and (
-                all(_key(w) in _CORPORATE_SUFFIXES | _COMPANY_TAILS for w in longer[len(short) :])
+            suffixed = (
+                longer[: len(short)] == short
                 and len(longer) > len(short)
+                and all(
+                    _key(w) in _CORPORATE_SUFFIXES | _COMPANY_TAILS for w in longer[len(short) :]
+                )
+                and (
+                    _key(forms[i]) not in surnames  # "Bloomberg" of Michael R. Bloomberg too
+                    or not any(_key(w) in _LEGAL_FORM_KEYS for w in longer[len(short) :])
+                )
             )
             registered = (
                 [_POSSESSIVE_END_RE.sub("", w) for w in longer[: len(short)]] == short
@@ -224,7 +232,10 @@ def _link_org_names(mentions: list[Mention], forms: list[str], find, union) -> N
             division = (
                 len(short) == 1
                 and longer[0] == short[0]
-                and not any(_key(w) in ORG_HEAD_WORDS | NOT_PERSON_WORDS for w in longer[1:])
+                and not any(
+                    _key(w) in ORG_HEAD_WORDS | NOT_PERSON_WORDS | _LEGAL_FORM_KEYS
+                    for w in longer[1:]
+                )
             )  # "GE" of "GE Healthcare", "Ascom" of "Ascom North America"
             if prefixed or suffixed or dotcom or division:
                 roots.add(find(j))

@@ -34,14 +34,13 @@ def places() -> frozenset[str]:
 # entity legal forms): "Montedison SpA", "Antibioticos SA", "Forvaltnings AB Providentia",
 # "Nokia Oyj", "BHP Pty Ltd". Matched by case, so "Spa" as a word's capital and "AS", "SE"
 # in capitals only: a person's name never carries one after its first word.
-LEGAL_FORM_WORDS = frozenset(
-    """
+_LEGAL_FORMS_TEXT = """
     Inc Inc. Corp Corp. Co Co. Ltd Ltd. LLC L.L.C. PLC Plc plc LP L.P. LLP Limited
     SA S.A. SpA S.p.A. Spa SPA AG A.G. NV N.V. BV B.V. GmbH KGaA KG AB Oyj Oy ASA AS A/S
     ApS KK K.K. SE SAS S.A.S. SARL S.A.R.L. Srl S.r.l. SRL SL S.L. Ltda Ltda. Lda Bhd Berhad
     Pty Pte Tbk PT JSC PJSC OAO OOO ZAO SAB CV C.V. NL
-    """.split()
-)
+"""
+LEGAL_FORM_WORDS = frozenset(_LEGAL_FORMS_TEXT.split())
 
 # Abbreviations and units that are not organisations: standards, time zones, job titles,
 # chat shorthand, measures.
