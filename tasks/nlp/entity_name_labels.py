@@ -150,11 +150,17 @@ def name_label(name: str, label: str, lower_words: set[str]) -> str | None:
         and name.lower().replace("’", "'") in places()
     ):
         return "GPE"  # "Santa Clara", "Rio de Janeiro": a town of the world, no given name
+    if label == "ORG" and low[-1] in _DIVISION_WORDS and name.lower() in places():
+        return "GPE"  # "Osun State", "Sichuan Province": a country's division, named so
     if label == "PERSON" and low[-1] in PLACE_HEAD_WORDS and not is_given_name(words[0]):
         return "LOC"  # "Yobe North", "Palm Drive"; "Kanye West" and "Nathan Lane" stay
     if label in ("PERSON", "ORG") and low[-1] in VENUE_HEAD_WORDS:
         return "FAC"  # "PNC Music Pavilion", "KeyBank Arena": a building, not its owner
     return label
+
+
+# What a country's division is called after its name ("Osun State", "Sichuan Province").
+_DIVISION_WORDS = frozenset({"state", "province", "region"})
 
 
 # A league's sections, named by a compass point: no organisation of their own.
