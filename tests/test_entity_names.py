@@ -261,3 +261,13 @@ def test_a_country_s_state_is_a_place(model: str) -> None:
     labels = {m.canonical: m.label for m in mentions_of(text, model)}
     assert labels.get("Mato Grosso") == "GPE"
     assert labels.get("Osun State") == "GPE"
+
+
+def test_a_registered_company_keeps_the_word_before_its_and(model: str) -> None:
+    text = (
+        "Shares in British and Commonwealth Shipping Co Plc rose 10 pence, while shares "
+        "of Apple and Microsoft Corp fell."
+    )
+    orgs = {m.canonical for m in mentions_of(text, model) if m.label == "ORG"}
+    assert "British and Commonwealth Shipping Co Plc" in orgs
+    assert {"Apple", "Microsoft Corp"} <= orgs

@@ -32,9 +32,11 @@ from newsflow.tasks.nlp.entity_forms import (
 from newsflow.tasks.nlp.entity_lexicons import (
     COUNTRIES,
     KNOWN_ORGS,
+    LEGAL_FORM_WORDS,
     ORG_HEAD_WORDS,
     ORG_ONLY_WORDS,
     VENUE_HEAD_WORDS,
+    english_words,
 )
 from newsflow.tasks.nlp.names import TITLE_WORDS, common_words
 
@@ -47,11 +49,20 @@ _NEXT_WORDS_RE = re.compile(r" ((?:[A-Z][a-z]+)(?: (?:of|and|the|[A-Z][a-z]+)){0
 
 def _join_and_names(doc: Doc, spans: list[Span]) -> list[Span]:
     """Two organisations around "and" are one name when the article names them so as one
-    elsewhere ("Customs" + "Border Protection" beside "Customs and Border Protection")."""
+    elsewhere ("Customs" + "Border Protection" beside "Customs and Border Protection"); a
+    registered company's name goes back over "and" to the one capitalised word before it
+    when that word is no organisation's or person's ("British and" + "Commonwealth Shipping
+    Co Plc"; not "Apple and" + "Microsoft Corp")."""
     whole = {clean_surface(s.text) for s in spans if s.label_ == "ORG" and " and " in s.text}
     out: list[Span] = []
     for span in spans:
         prev = out[-1] if out else None
+        lead = _and_lead(doc, span, prev)
+        if lead is not None:
+            if prev is not None and prev.start == lead:
+                out.pop()
+            out.append(Span(doc, lead, span.end, label="ORG"))
+            continue
         if (
             prev is not None
             and prev.label_ == span.label_ == "ORG"
@@ -63,6 +74,23 @@ def _join_and_names(doc: Doc, spans: list[Span]) -> list[Span]:
         else:
             out.append(span)
     return out
+
+
+def _and_lead(doc: Doc, span: Span, prev: Span | None) -> int | None:
+    """Where a registered company's name opens when "Word and" comes before it and the word
+    is a people's, a place's or no entity's: the word's token, else None."""
+    if span.label_ != "ORG" or len(span) < 2 or span[-1].text not in LEGAL_FORM_WORDS:
+        return None
+    k = span.start - 2
+    if k < 0 or doc[k + 1].text not in ("and", "&") or not doc[k + 1].whitespace_:
+        return None
+    word = doc[k]
+    if not (word.is_alpha and word.text[:1].isupper() and word.whitespace_):
+        return None
+    if not word.ent_type_:  # "Smith and Nephew Plc"; not "Analysts and Merrill Lynch Co"
+        return None if word.is_sent_start or word.lower_ in english_words() else k
+    own = prev is not None and prev.start == k and prev.end == k + 1
+    return k if own and prev.label_ in ("NORP", "GPE") else None
 
 
 # Lower-case words inside an organisation's name that a name goes on after ("Agency for
