@@ -4,6 +4,7 @@ behaviours that hold whatever text they meet, checked on sentences written for t
 from __future__ import annotations
 
 from newsflow.tasks.nlp.entities import name_label
+from newsflow.tasks.nlp.entity_clusters import _cluster_labels
 from newsflow.tasks.nlp.entity_forms import _is_demonym
 from newsflow.tasks.nlp.entity_mention_edits import _companies_by_short_name
 from newsflow.tasks.nlp.pipeline import analyze_text, load_pipeline
@@ -271,3 +272,21 @@ def test_a_registered_company_keeps_the_word_before_its_and(model: str) -> None:
     orgs = {m.canonical for m in mentions_of(text, model) if m.label == "ORG"}
     assert "British and Commonwealth Shipping Co Plc" in orgs
     assert {"Apple", "Microsoft Corp"} <= orgs
+
+
+def test_a_person_cluster_named_with_a_legal_form_is_a_company() -> None:
+    # the labels the model gave a Swedish holding company's mentions in a wire story
+    mentions = [
+        Mention(
+            text="Forvaltnings AB Providentia",
+            label="PERSON",
+            canonical="",
+            start_char=0,
+            end_char=27,
+        ),
+        Mention(text="Providentia", label="PERSON", canonical="", start_char=60, end_char=71),
+        Mention(text="Erik Penser", label="PERSON", canonical="", start_char=90, end_char=101),
+    ]
+    canon = ["Forvaltnings AB Providentia", "Forvaltnings AB Providentia", "Erik Penser"]
+    labels = _cluster_labels(mentions, canon)
+    assert labels == {"forvaltnings ab providentia": "ORG", "erik penser": "PERSON"}

@@ -29,7 +29,12 @@ from newsflow.tasks.nlp.entity_forms import (
     clean_surface,
     surname_forms,
 )
-from newsflow.tasks.nlp.entity_lexicons import COUNTRIES, KNOWN_ORGS, ORG_HEAD_WORDS
+from newsflow.tasks.nlp.entity_lexicons import (
+    COUNTRIES,
+    KNOWN_ORGS,
+    LEGAL_FORM_WORDS,
+    ORG_HEAD_WORDS,
+)
 from newsflow.tasks.nlp.names import (
     FEMALE_NAMES,
     KIN_WORDS,
@@ -569,4 +574,14 @@ def _cluster_labels(mentions: list[Mention], canon: list[str]) -> dict[str, str]
             m.label for m in ms if _name_length(strip_titles(clean_surface(m.text))) == longest
         )
         labels[c] = max(top, key=lambda label: (top[label], overall[label]))
+        if labels[c] == "PERSON" and any(w in LEGAL_FORM_WORDS for w in _cased(ms, c)[1:]):
+            labels[c] = "ORG"  # "Forvaltnings AB Providentia", however its words were found
     return labels
+
+
+def _cased(ms: list[Mention], key: str) -> list[str]:
+    """The words of a cluster's longest mention that spells its name, as written."""
+    for m in sorted(ms, key=lambda m: -len(m.text)):
+        if clean_surface(m.text).lower() == key:
+            return clean_surface(m.text).split(" ")
+    return []
