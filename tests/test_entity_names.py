@@ -290,3 +290,15 @@ def test_a_person_cluster_named_with_a_legal_form_is_a_company() -> None:
     canon = ["Forvaltnings AB Providentia", "Forvaltnings AB Providentia", "Erik Penser"]
     labels = _cluster_labels(mentions, canon)
     assert labels == {"forvaltnings ab providentia": "ORG", "erik penser": "PERSON"}
+
+
+def test_a_name_before_a_stock_ticker_is_a_company(model: str) -> None:
+    text = (
+        "The Wallenbergs bought Swedish Match <SMBS ST> and sold Atlas Copco <ASTS ST> "
+        "last year, while Kevin Smith said Acme Widgets (NYSE: ACW) would follow."
+    )
+    labels = {m.canonical: m.label for m in mentions_of(text, model)}
+    assert labels.get("Swedish Match") == "ORG"
+    assert labels.get("Atlas Copco") == "ORG"
+    assert labels.get("Acme Widgets") == "ORG"
+    assert labels.get("Kevin Smith") == "PERSON"

@@ -81,6 +81,7 @@ from newsflow.tasks.nlp.entity_spans import (
     _join_cut_orgs,
     _joined_parts,
     _reshape,
+    _ticker_companies,
     _trim_span,
 )
 from newsflow.tasks.nlp.names import strip_titles
@@ -178,7 +179,11 @@ def extract_mentions(
     spans: list[Span] = _join_cut_orgs(
         doc,
         _join_abbreviated_places(
-            doc, _join_and_names(doc, [e for e in doc.ents if e.label_ not in DROPPED_LABELS])
+            doc,
+            _join_and_names(
+                doc,
+                _ticker_companies(doc, [e for e in doc.ents if e.label_ not in DROPPED_LABELS]),
+            ),
         ),
     )
     lower_words = {t.text for t in doc if t.text.isalpha() and t.text.islower()}

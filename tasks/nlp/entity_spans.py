@@ -93,6 +93,48 @@ def _and_lead(doc: Doc, span: Span, prev: Span | None) -> int | None:
     return k if own and prev.label_ in ("NORP", "GPE") else None
 
 
+# A stock ticker right after a name: "<SMBS ST>" (the wires' marks), "(NYSE: IBM)",
+# "(Nasdaq: AAPL)". What stands before one is a listed company.
+_TICKER_RE = re.compile(
+    r" ?(?:<[A-Z][A-Z0-9.]{0,7}(?: [A-Z]{1,3})?>"
+    r"|\((?:NYSE|NASDAQ|Nasdaq|AMEX|LSE|TSX|ASX|NYSE American|OTC)\s?:\s?[A-Z][A-Z0-9.]{0,7}\))"
+)
+
+
+def _ticker_companies(doc: Doc, spans: list[Span]) -> list[Span]:
+    """A name right before a stock ticker is a company's: the capitalised words there, one
+    entity's or no entity's, become one organisation ("Swedish" NORP + "Match" before
+    "<SMBS ST>"; "Atlas Copco" PERSON before "<ASTS ST>")."""
+    text = doc.text
+    found: list[Span] = []
+    for mark in _TICKER_RE.finditer(text):
+        end = next((t.i + 1 for t in doc if t.idx + len(t.text) == mark.start()), None)
+        if end is None:
+            continue
+        start = end
+        while start > 0 and end - start < 5 and _name_token(doc[start - 1]):
+            start -= 1
+        while start < end and (
+            doc[start].is_stop or doc[start].is_sent_start and doc[start].lower_ in english_words()
+        ):
+            start += 1
+        if start == end:
+            continue
+        crossing = any(s.start < start < s.end or s.start < end < s.end for s in spans)
+        if not crossing:
+            found.append(Span(doc, start, end, label="ORG"))
+    if not found:
+        return spans
+    covered = {i for f in found for i in range(f.start, f.end)}
+    kept = [s for s in spans if not covered & set(range(s.start, s.end))]
+    return sorted(kept + found, key=lambda s: s.start)
+
+
+def _name_token(token: Token) -> bool:
+    """A word a company's name may hold: capitalised ("Copco", "ASEA") or "&"."""
+    return token.text == "&" or (token.text[:1].isupper() and not token.is_punct)
+
+
 # Lower-case words inside an organisation's name that a name goes on after ("Agency for
 # International Development", "Center for Medium-Range Weather Forecasts").
 _NAME_CONNECTORS = frozenset({"for", "of", "on"})
