@@ -302,3 +302,12 @@ def test_a_name_before_a_stock_ticker_is_a_company(model: str) -> None:
     assert labels.get("Atlas Copco") == "ORG"
     assert labels.get("Acme Widgets") == "ORG"
     assert labels.get("Kevin Smith") == "PERSON"
+
+
+def test_a_company_s_country_arm_that_acts_stays_a_company(model: str) -> None:
+    text = (
+        "Texaco Canada said it lowered the contract price it will pay for crude oil. "
+        "Texaco Canada last changed its crude oil postings on Feb 19."
+    )
+    labels = {m.canonical: m.label for m in mentions_of(text, model)}
+    assert labels == {"Texaco Canada": "ORG"}

@@ -192,7 +192,8 @@ def _people_by_context(mentions: list[Mention], bases: list[str], spans: list[Sp
             or not all(_SURNAME_SHAPE_RE.fullmatch(w) for w in words)
             or any(_key(w) in common_words() | KNOWN_ORGS | ORG_HEAD_WORDS for w in words)
             or any(_key(w) in NOT_PERSON_WORDS for w in words)
-        ):
+            or (_key(words[-1]) in COUNTRIES and not is_given_name(words[0]))
+        ):  # "Texaco Canada": a company's arm in a country, not a surname
             continue
         head = span[-1]
         joined = (head.dep_ == "conj" and head.head.i in people) or any(
