@@ -27,7 +27,7 @@ from newsflow.tasks.nlp.quotes import extract_quotes
 from newsflow.tasks.records import Analysis
 
 # Bump when entity or quote rules change, so stored results can be traced to the rules.
-EXTRACTOR_VERSION = "nlp-rules-18"
+EXTRACTOR_VERSION = "nlp-rules-19"
 
 _PIPELINES: dict[str, Language] = {}
 # A paragraph with the line breaks after it; leading blanks stick to the first paragraph.
