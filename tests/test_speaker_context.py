@@ -5,16 +5,9 @@ the report that spoke, "they" opening a paragraph; and titles before a name."""
 from __future__ import annotations
 
 import pytest
+from quote_lookup import quote_with
 
 from newsflow.tasks.nlp.names import strip_titles
-from newsflow.tasks.nlp.pipeline import analyze_text
-from newsflow.tasks.records import Quote
-
-
-def quote_with(text: str, model: str, fragment: str) -> Quote:
-    found = [q for q in analyze_text(text, model=model).quotes if fragment in q.quote]
-    assert len(found) == 1, [q.quote for q in analyze_text(text, model=model).quotes]
-    return found[0]
 
 
 def test_a_quote_after_she_went_on_colon_is_hers(model: str) -> None:

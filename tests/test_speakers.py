@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 
+from quote_lookup import quote_with
+
 from newsflow.tasks.nlp import speaker_ranker
 from newsflow.tasks.nlp import speaker_training as training
-from newsflow.tasks.nlp.pipeline import analyze_text, load_pipeline
+from newsflow.tasks.nlp.pipeline import load_pipeline
 from newsflow.tasks.nlp.speakers import description_key
-from newsflow.tasks.records import Quote
 
 BRIDGE = """New bridge opens downtown
 
@@ -50,12 +51,6 @@ Northwind Motors said on Monday that it would close its plant in Ohio.
 It said the plant had lost money for five years and that 800 workers would be offered jobs \
 elsewhere.
 """
-
-
-def quote_with(text: str, model: str, fragment: str) -> Quote:
-    found = [q for q in analyze_text(text, model=model).quotes if fragment in q.quote]
-    assert len(found) == 1, [q.quote for q in analyze_text(text, model=model).quotes]
-    return found[0]
 
 
 def test_he_four_paragraphs_after_the_name_is_that_person(model: str) -> None:
