@@ -224,20 +224,12 @@ _LEGAL_FORM_KEYS = frozenset(
     w.replace(".", "").lower() for w in LEGAL_FORM_WORDS if len(w.replace(".", "")) > 2
 ) | {"sa", "ag", "ab", "nv", "bv", "kk", "co", "oy", "lp"}
 
-_CORPORATE_SUFFIXES = (
-    frozenset({"co", "inc", "corp", "corporation", "ltd", "llc", "plc", "group", "company"})
-    | {"holdings"}
-    | _LEGAL_FORM_KEYS
-)
-
-
 # Last words of a registered company's name ("Suffield Financial Corp", "Montedison Spa"):
 # the rest of a story calls it by its opening words or their initials.
-LEGAL_FORMS = frozenset(
-    {"inc", "corp", "corporation", "co", "ltd", "llc", "plc", "lp", "sa", "spa", "ag", "nv"}
-    | {"ab", "kk", "bv", "gmbh", "limited"}
-    | _LEGAL_FORM_KEYS
-)
+LEGAL_FORMS = _LEGAL_FORM_KEYS | {"corporation"}
+
+# Last words a company's short name may drop: its legal form or a word for a body of firms.
+_CORPORATE_SUFFIXES = LEGAL_FORMS | {"group", "company", "holdings"}
 
 
 def _is_nationality(words: str) -> bool:

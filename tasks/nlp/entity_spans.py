@@ -105,10 +105,13 @@ def _ticker_companies(doc: Doc, spans: list[Span]) -> list[Span]:
     """A name right before a stock ticker is a company's: the capitalised words there, one
     entity's or no entity's, become one organisation ("Swedish" NORP + "Match" before
     "<SMBS ST>"; "Atlas Copco" PERSON before "<ASTS ST>")."""
-    text = doc.text
+    marks = list(_TICKER_RE.finditer(doc.text))
+    if not marks:
+        return spans
+    ends = {t.idx + len(t.text): t.i + 1 for t in doc}  # each token's end, looked up once
     found: list[Span] = []
-    for mark in _TICKER_RE.finditer(text):
-        end = next((t.i + 1 for t in doc if t.idx + len(t.text) == mark.start()), None)
+    for mark in marks:
+        end = ends.get(mark.start())
         if end is None:
             continue
         start = end

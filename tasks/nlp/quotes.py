@@ -730,7 +730,7 @@ def _nickname(view: _DocView, p: _Passage) -> bool:
         return False
     lo, hi = view.paragraphs[view.paragraph_of(start)]
     before = [t for t in view.last_tokens(lo, start, 2) if not t.is_space][-1:]
-    after = [t for t in view.iter_tokens(end, hi) if not t.is_space][:1]
+    after = next(([t] for t in view.iter_tokens(end, hi) if not t.is_space), [])
     return (
         bool(before and after)
         and before[0].idx + len(before[0].text) == start - view.text[lo:start].endswith(" ")
